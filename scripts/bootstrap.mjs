@@ -1,0 +1,22 @@
+// Runs before `npm start` and `npm test` so that a fresh clone needs no separate install
+// step. It may run on the machine's own (older) Node, so it is plain JavaScript that any
+// Node >= 18 understands. The project itself runs on the Node that `npm install` brings
+// from the registry (the `node` dev dependency), whatever the machine has.
+import { execSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const marker = join(root, 'node_modules', '.package-lock.json');
+const lockfile = join(root, 'package-lock.json');
+const projectNode = join(root, 'node_modules', 'node', 'bin', 'node');
+
+const installed = existsSync(marker) && existsSync(projectNode);
+const stale = installed && existsSync(lockfile) && statSync(lockfile).mtimeMs > statSync(marker).mtimeMs;
+
+if (!installed || stale) {
+  const command = existsSync(lockfile) ? 'npm ci' : 'npm install';
+  process.stderr.write(`noob: installing dependencies (${command})…\n`);
+  execSync(command, { cwd: root, stdio: 'inherit' });
+}
