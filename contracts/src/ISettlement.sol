@@ -17,11 +17,12 @@ interface ISettlement {
         uint24 slashed;
     }
 
-    /// @notice A submitter's escrow for one job.
+    /// @notice A submitter's escrow for one job, and the one settler allowed to spend it.
     struct Job {
         address submitter;
         uint48 deadline;
-        uint256 escrow;
+        address settler;
+        uint96 escrow;
     }
 
     /// @notice One posted batch. `paid` counts what left the batch: claims and voided rewards.
@@ -73,7 +74,9 @@ interface ISettlement {
     event StakeAdded(address indexed worker, uint256 amount, uint256 stake);
     event UnstakeRequested(address indexed worker, uint256 withdrawableAt);
     event StakeWithdrawn(address indexed worker, uint256 amount);
-    event JobFunded(bytes32 indexed jobId, address indexed submitter, uint256 amount, uint256 deadline);
+    event JobFunded(
+        bytes32 indexed jobId, address indexed submitter, address indexed settler, uint256 amount, uint256 deadline
+    );
     event EscrowReclaimed(bytes32 indexed jobId, address indexed submitter, uint256 amount);
     event BatchPosted(
         uint256 indexed batchId,
@@ -105,6 +108,8 @@ interface ISettlement {
     error NotAdmin(address caller);
     error NotPendingAdmin(address caller);
     error NotSettler(address caller);
+    error NotJobSettler(bytes32 jobId, address caller);
+    error EscrowTooLarge();
     error NotSubmitter(bytes32 jobId, address caller);
     error StakeTooLow(uint256 stake, uint256 minimum);
     error AlreadyRegistered(address worker);

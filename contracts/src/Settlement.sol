@@ -34,10 +34,12 @@ import {ResultTypedData} from "./lib/ResultTypedData.sol";
 ///      - owed: unclaimed batch rewards plus credits (pull balances of challengers,
 ///        submitters and workers), paid only to the account they belong to;
 ///      - fees: the protocol fee on claims, payable only to the immutable fee recipient.
-///      The admin can only name settlers; there is no path from the admin or a settler to
-///      stakes, escrow or unclaimed rewards. A settler decides what a batch pays out of its
-///      job's escrow (it is the party that verified the results) but never beyond it, and
-///      a batch can never pay more than its posted total, whatever its tree says.
+///      The admin can only name settlers; there is no path from the admin to stakes, escrow
+///      or unclaimed rewards. Each job names its settler when it is funded, so granting the
+///      role to a new account (the admin itself included) gives it no access to existing
+///      escrow. That settler decides what a batch pays out of its job's escrow (it is the
+///      party the submitter trusts to verify results) but never beyond it, and a batch can
+///      never pay more than its posted total, whatever its tree says.
 ///
 ///      TRUST. Settlers are trusted to include only active workers (isActive) and to build
 ///      consistent trees. Workers are not trusted: the unbonding period is longer than the
@@ -182,24 +184,30 @@ contract Settlement is ISettlement, ReentrancyGuard, ResultTypedData {
 
     // ---------------------------------------------------------------- jobs
 
-    /// @notice Fund a job's escrow; the first call creates the job with the caller as submitter.
-    /// @dev Who: anyone for a new job id, then only its submitter. Checks: msg.value > 0, a new
-    ///      job's deadline is in the future; a later deadline extends the job, an earlier one is
-    ///      ignored. Moves: msg.value into the job's escrow.
-    function fundJob(bytes32 jobId, uint48 deadline) external payable {
+    /// @notice Fund a job's escrow; the first call creates the job with the caller as submitter
+    ///         and `settler` as the only settler that may spend it.
+    /// @dev Who: anyone for a new job id, then only its submitter. Checks: msg.value > 0; for a
+    ///      new job a future deadline and a settler holding the role; a later deadline extends
+    ///      the job, an earlier one and the settler argument of a top-up are ignored.
+    ///      Moves: msg.value into the job's escrow.
+    function fundJob(bytes32 jobId, address settler, uint48 deadline) external payable {
         if (msg.value == 0) revert ZeroValue();
         Job storage j = jobs[jobId];
         if (j.submitter == address(0)) {
             if (deadline <= block.timestamp) revert DeadlinePassed(deadline);
+            if (!isSettler[settler]) revert NotSettler(settler);
             j.submitter = msg.sender;
             j.deadline = deadline;
+            j.settler = settler;
         } else {
             if (j.submitter != msg.sender) revert NotSubmitter(jobId, msg.sender);
             if (deadline > j.deadline) j.deadline = deadline;
         }
-        j.escrow += msg.value;
+        uint256 escrow = j.escrow + msg.value;
+        if (escrow > type(uint96).max) revert EscrowTooLarge();
+        j.escrow = uint96(escrow);
         totalEscrowed += uint128(msg.value);
-        emit JobFunded(jobId, msg.sender, msg.value, j.deadline);
+        emit JobFunded(jobId, msg.sender, j.settler, msg.value, j.deadline);
     }
 
     /// @notice Take back what a job's escrow did not spend, once its deadline has passed.
@@ -222,9 +230,10 @@ contract Settlement is ISettlement, ReentrancyGuard, ResultTypedData {
 
     /// @notice Post one batch: a Merkle root over worker allocations (see the header) and its
     ///         total, drawn from the job's escrow.
-    /// @dev Who: a settler. Checks: the job exists and its deadline has not passed,
-    ///      0 < total <= escrow, root != 0. Moves: `total` from the job's escrow to the batch,
-    ///      claimable after challengeWindow. `taskCount` is only logged.
+    /// @dev Who: the settler the job's submitter named, while it holds the settler role.
+    ///      Checks: the job exists and its deadline has not passed, 0 < total <= escrow,
+    ///      root != 0. Moves: `total` from the job's escrow to the batch, claimable after
+    ///      challengeWindow. `taskCount` is only logged.
     function postBatch(bytes32 jobId, bytes32 root, uint256 total, uint256 taskCount)
         external
         returns (uint256 batchId)
@@ -232,11 +241,12 @@ contract Settlement is ISettlement, ReentrancyGuard, ResultTypedData {
         if (!isSettler[msg.sender]) revert NotSettler(msg.sender);
         Job storage j = jobs[jobId];
         if (j.submitter == address(0)) revert UnknownJob(jobId);
+        if (j.settler != msg.sender) revert NotJobSettler(jobId, msg.sender);
         if (block.timestamp >= j.deadline) revert DeadlinePassed(j.deadline);
-        if (root == bytes32(0) || total == 0 || total > type(uint96).max) revert EmptyBatch();
+        if (root == bytes32(0) || total == 0) revert EmptyBatch();
         uint256 escrow = j.escrow;
         if (total > escrow) revert InsufficientEscrow(jobId, escrow, total);
-        j.escrow = escrow - total;
+        j.escrow = uint96(escrow - total);
         totalEscrowed -= uint128(total);
         totalOwed += uint128(total);
         batchId = ++batchCount;
@@ -511,7 +521,7 @@ contract Settlement is ISettlement, ReentrancyGuard, ResultTypedData {
         v.amount += uint128(reward);
         v.tasks += 1;
         allocationBits[a.batchId][a.index >> 7] |= 2 << ((a.index & 127) << 1);
-        jobs[b.jobId].escrow += refunded;
+        jobs[b.jobId].escrow += uint96(refunded);
         totalOwed -= uint128(refunded);
         totalEscrowed += uint128(refunded);
     }

@@ -45,7 +45,7 @@ describe('challenges and slashing', () => {
     const { address, settler, submitter } = d;
     const jobId = newJobId(label);
     await chain.mined(
-      fundJob(submitter, { address, jobId, amount: parseEther('5'), deadline: (await chain.now()) + 86_400n }),
+      fundJob(submitter, { address, jobId, settler: settler.account.address, amount: parseEther('5'), deadline: (await chain.now()) + 86_400n }),
     );
     const task = fakeCid(`${label}-task`);
     const batch = buildBatch([

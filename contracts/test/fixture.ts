@@ -4,7 +4,10 @@
  * recipient, 5 onwards workers.
  */
 import { type Address, type Hex, keccak256, parseEther, toHex } from 'viem';
+import { fundJob } from '../client/actions/jobs.ts';
 import { setSettler } from '../client/actions/roles.ts';
+import { postBatch } from '../client/actions/settle.ts';
+import type { SettlementBatch } from '../client/batch.ts';
 import { getAccounting } from '../client/actions/reads.ts';
 import type { SettlementWallet } from '../client/actions/types.ts';
 import { deploySettlement, type SettlementParameters } from '../client/deploy.ts';
@@ -71,4 +74,27 @@ export async function expectBalanced(chain: TestChain, address: Address): Promis
   if (books.accounted !== books.staked + books.escrowed + books.owed + books.fees) {
     throw new Error('accountedBalance does not add up its buckets');
   }
+}
+
+/** Funds a new job from `submitter` (the deployment's by default), settled by its settler. */
+export async function openJob(
+  chain: TestChain,
+  d: Deployment,
+  amount: bigint,
+  { seconds = 86_400n, submitter = d.submitter }: { seconds?: bigint; submitter?: SettlementWallet } = {},
+): Promise<Hex> {
+  const jobId = newJobId();
+  const deadline = (await chain.now()) + seconds;
+  await chain.mined(
+    fundJob(submitter, { address: d.address, jobId, settler: d.settler.account.address, amount, deadline }),
+  );
+  return jobId;
+}
+
+/** Posts `batch` for `jobId` from the deployment's settler; returns the batch id. */
+export async function post(chain: TestChain, d: Deployment, jobId: Hex, batch: SettlementBatch): Promise<bigint> {
+  const { events } = await chain.mined(postBatch(d.settler, { address: d.address, jobId, batch }));
+  const posted = events.find((e) => e.eventName === 'BatchPosted');
+  if (!posted) throw new Error('postBatch emitted no BatchPosted');
+  return posted.args.batchId;
 }

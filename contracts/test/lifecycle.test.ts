@@ -34,7 +34,7 @@ describe('settlement lifecycle', () => {
     // The submitter escrows rewards for a job.
     const jobId = newJobId();
     const deadline = (await chain.now()) + 86_400n;
-    await chain.mined(fundJob(submitter, { address, jobId, amount: parseEther('10'), deadline }));
+    await chain.mined(fundJob(submitter, { address, jobId, settler: settler.account.address, amount: parseEther('10'), deadline }));
     await expectBalanced(chain, address);
 
     // Two batches of verified results.
@@ -128,7 +128,7 @@ describe('settlement lifecycle', () => {
     const [, bob, carol] = d.workers as [typeof settler, typeof settler, typeof settler];
     const jobId = newJobId();
     await chain.mined(
-      fundJob(submitter, { address, jobId, amount: parseEther('1'), deadline: (await chain.now()) + 86_400n }),
+      fundJob(submitter, { address, jobId, settler: settler.account.address, amount: parseEther('1'), deadline: (await chain.now()) + 86_400n }),
     );
     const batch = buildBatch([{ taskCid: fakeCid('x'), worker: bob.account.address, reward: parseEther('0.5') }]);
     const { events } = await chain.mined(postBatch(settler, { address, jobId, batch }));

@@ -27,15 +27,15 @@ export async function getReputation(
   return { completed, slashed, scoreBps };
 }
 
-/** A job's submitter, deadline and remaining escrow. */
+/** A job's submitter, deadline, settler and remaining escrow. */
 export async function getJob(reader: SettlementReader, { address, jobId }: SettlementTarget & { jobId: Hex }) {
-  const [submitter, deadline, escrow] = await reader.readContract({
+  const [submitter, deadline, settler, escrow] = await reader.readContract({
     address,
     abi: settlementAbi,
     functionName: 'jobs',
     args: [jobId],
   });
-  return { submitter, deadline, escrow };
+  return { submitter, deadline, settler, escrow };
 }
 
 /** A batch's root, total, amount paid out or voided, window end and job. */
