@@ -5,7 +5,7 @@
  */
 import { type Address, getAddress, type Hex } from 'viem';
 import { BatchError } from './errors.ts';
-import { type CidLike, allocationLeaf, cidHash, taskLeaf } from './leaves.ts';
+import { allocationLeaf, type CidLike, cidHash, taskLeaf } from './leaves.ts';
 import { buildTree, getProof } from './merkle.ts';
 
 /** One verified result to pay for. */

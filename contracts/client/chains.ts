@@ -46,7 +46,9 @@ export interface SettlementConfig {
  * (optional) and `NOOB_SETTLEMENT_ADDRESS` (optional) from `env`. Throws a `ConfigError`
  * naming the variable that is missing or malformed.
  */
-export function loadSettlementConfig(env: Record<string, string | undefined> = process.env): SettlementConfig {
+export function loadSettlementConfig(
+  env: Record<string, string | undefined> = process.env,
+): SettlementConfig {
   const name = env.NOOB_CHAIN;
   if (!name || !Object.hasOwn(settlementChains, name)) {
     const names = Object.keys(settlementChains).join(', ');
@@ -54,7 +56,9 @@ export function loadSettlementConfig(env: Record<string, string | undefined> = p
   }
   const rpcUrl = env.NOOB_RPC_URL;
   if (!rpcUrl || !/^(https?|wss?):\/\//.test(rpcUrl)) {
-    throw new ConfigError('Set NOOB_RPC_URL to the chain\'s JSON-RPC endpoint (http(s):// or ws(s)://).');
+    throw new ConfigError(
+      "Set NOOB_RPC_URL to the chain's JSON-RPC endpoint (http(s):// or ws(s)://).",
+    );
   }
   const privateKey = env.NOOB_PRIVATE_KEY || undefined;
   if (privateKey !== undefined && !(isHex(privateKey) && privateKey.length === 66)) {
@@ -80,7 +84,11 @@ export function createSettlementClients(config: SettlementConfig): {
   const transport = http(config.rpcUrl);
   const reader = createPublicClient({ chain: config.chain, transport }) as SettlementReader;
   const wallet = config.privateKey
-    ? createWalletClient({ account: privateKeyToAccount(config.privateKey), chain: config.chain, transport })
+    ? createWalletClient({
+        account: privateKeyToAccount(config.privateKey),
+        chain: config.chain,
+        transport,
+      })
     : undefined;
   return { reader, wallet };
 }

@@ -79,7 +79,11 @@ export function verifyResult(
 }
 
 /** The digest the contract's `resultDigest` returns for the same result. */
-export function resultDigest(settlement: SettlementDomain, taskCid: CidLike, resultCid: CidLike): Hex {
+export function resultDigest(
+  settlement: SettlementDomain,
+  taskCid: CidLike,
+  resultCid: CidLike,
+): Hex {
   return hashTypedData({
     domain: domain(settlement),
     types: resultTypes,

@@ -48,14 +48,23 @@ export async function buildEvidence(
   b: SignedResult,
 ): Promise<EvidenceArgument> {
   if (cidHash(a.taskCid) !== cidHash(b.taskCid)) {
-    throw new EvidenceError('The two results are for different tasks; evidence needs one task CID.');
+    throw new EvidenceError(
+      'The two results are for different tasks; evidence needs one task CID.',
+    );
   }
   if (cidHash(a.resultCid) === cidHash(b.resultCid)) {
-    throw new EvidenceError('The two results are identical; only conflicting results are evidence.');
+    throw new EvidenceError(
+      'The two results are identical; only conflicting results are evidence.',
+    );
   }
   for (const signed of [a, b]) {
-    if (!isCanonicalSignature(signed.signature) || !(await verifyResult(settlement, worker, signed))) {
-      throw new EvidenceError(`A signature is not ${worker}'s over its result; the bond would be lost.`);
+    if (
+      !isCanonicalSignature(signed.signature) ||
+      !(await verifyResult(settlement, worker, signed))
+    ) {
+      throw new EvidenceError(
+        `A signature is not ${worker}'s over its result; the bond would be lost.`,
+      );
     }
   }
   return toEvidence(a, b);

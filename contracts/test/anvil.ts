@@ -62,9 +62,18 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const args = ['--host', '127.0.0.1', '--port', String(port), '--accounts', String(options.accounts ?? 10)];
+  const args = [
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--accounts',
+    String(options.accounts ?? 10),
+  ];
   // Through the project's Node: the npm wrapper picks the platform binary and forwards signals.
-  const child = spawn(process.execPath, [anvilBin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [anvilBin, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

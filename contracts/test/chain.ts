@@ -7,6 +7,7 @@ import {
   createTestClient,
   createWalletClient,
   type Hash,
+  type Hex,
   http,
 } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
@@ -28,6 +29,9 @@ export interface TestChain {
   travel(seconds: bigint): Promise<void>;
   /** The latest block's timestamp. */
   now(): Promise<bigint>;
+  /** Saves the chain's state; `restore` goes back to it. */
+  snapshot(): Promise<Hex>;
+  restore(id: Hex): Promise<void>;
   /** Waits for `hash` and throws unless it succeeded; returns the decoded events. */
   mined(hash: Hash | Promise<Hash>): Promise<Awaited<ReturnType<typeof waitForSettlement>>>;
   stop(): Promise<void>;
@@ -37,10 +41,18 @@ export interface TestChain {
 export async function startChain(accounts = 10): Promise<TestChain> {
   const anvil = await startAnvil({ accounts });
   const transport = http(anvil.rpcUrl);
-  const reader = createPublicClient({ chain: foundry, transport, pollingInterval: 50 }) as SettlementReader;
+  const reader = createPublicClient({
+    chain: foundry,
+    transport,
+    pollingInterval: 50,
+  }) as SettlementReader;
   const test = createTestClient({ chain: foundry, mode: 'anvil', transport });
   const wallets = Array.from({ length: accounts }, (_, addressIndex) =>
-    createWalletClient({ account: mnemonicToAccount(DEV_MNEMONIC, { addressIndex }), chain: foundry, transport }),
+    createWalletClient({
+      account: mnemonicToAccount(DEV_MNEMONIC, { addressIndex }),
+      chain: foundry,
+      transport,
+    }),
   );
   return {
     anvil,
@@ -53,9 +65,14 @@ export async function startChain(accounts = 10): Promise<TestChain> {
     async now() {
       return (await reader.getBlock()).timestamp;
     },
+    snapshot: () => test.snapshot(),
+    async restore(id) {
+      await test.revert({ id });
+    },
     async mined(hash) {
       const result = await waitForSettlement(reader, await hash);
-      if (result.receipt.status !== 'success') throw new Error(`transaction ${result.receipt.transactionHash} reverted`);
+      if (result.receipt.status !== 'success')
+        throw new Error(`transaction ${result.receipt.transactionHash} reverted`);
       return result;
     },
     stop: () => anvil.stop(),

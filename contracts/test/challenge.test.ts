@@ -10,8 +10,15 @@ import { register } from '../client/actions/workers.ts';
 import { allocationOf, buildBatch, type SettlementBatch, taskOf } from '../client/batch.ts';
 import { type SignedResult, signResult } from '../client/eip712.ts';
 import { buildEvidence, type EvidenceArgument, toEvidence } from '../client/evidence.ts';
-import { type TestChain, startChain } from './chain.ts';
-import { type Deployment, deploy, expectBalanced, fakeCid, newJobId, testParameters } from './fixture.ts';
+import { startChain, type TestChain } from './chain.ts';
+import {
+  type Deployment,
+  deploy,
+  expectBalanced,
+  fakeCid,
+  newJobId,
+  testParameters,
+} from './fixture.ts';
 
 const ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -45,7 +52,13 @@ describe('challenges and slashing', () => {
     const { address, settler, submitter } = d;
     const jobId = newJobId(label);
     await chain.mined(
-      fundJob(submitter, { address, jobId, settler: settler.account.address, amount: parseEther('5'), deadline: (await chain.now()) + 86_400n }),
+      fundJob(submitter, {
+        address,
+        jobId,
+        settler: settler.account.address,
+        amount: parseEther('5'),
+        deadline: (await chain.now()) + 86_400n,
+      }),
     );
     const task = fakeCid(`${label}-task`);
     const batch = buildBatch([
@@ -78,17 +91,22 @@ describe('challenges and slashing', () => {
 
   async function expectRejected(evidence: EvidenceArgument, label: string) {
     const { batch, batchId, task } = await postTasks(label);
-    const stakeBefore = (await getWorker(chain.reader, { address: d.address, worker: cheat.account.address })).stake;
-    const creditBefore = await getCredits(chain.reader, { address: d.address, account: cheat.account.address });
+    const stakeBefore = (
+      await getWorker(chain.reader, { address: d.address, worker: cheat.account.address })
+    ).stake;
+    const creditBefore = await getCredits(chain.reader, {
+      address: d.address,
+      account: cheat.account.address,
+    });
     const { events } = await chain.mined(challengeLeaf(batch, batchId, task, evidence));
     expect(events.map((e) => e.eventName)).toEqual(['ChallengeRejected']);
-    expect((await getWorker(chain.reader, { address: d.address, worker: cheat.account.address })).stake).toBe(
-      stakeBefore,
-    );
+    expect(
+      (await getWorker(chain.reader, { address: d.address, worker: cheat.account.address })).stake,
+    ).toBe(stakeBefore);
     // The forfeited bond compensates the wrongly accused worker.
-    expect(await getCredits(chain.reader, { address: d.address, account: cheat.account.address })).toBe(
-      creditBefore + testParameters.challengeBond,
-    );
+    expect(
+      await getCredits(chain.reader, { address: d.address, account: cheat.account.address }),
+    ).toBe(creditBefore + testParameters.challengeBond);
     await expectBalanced(chain, d.address);
   }
 
@@ -104,14 +122,24 @@ describe('challenges and slashing', () => {
 
     const { events } = await chain.mined(challengeLeaf(batch, batchId, task, evidence));
     const accepted = events.find((e) => e.eventName === 'ChallengeAccepted');
-    expect(accepted?.args).toMatchObject({ worker: cheat.account.address, voidedReward: reward, slashed: stake / 2n });
-    expect((await getWorker(chain.reader, { address, worker: cheat.account.address })).stake).toBe(stake / 2n);
+    expect(accepted?.args).toMatchObject({
+      worker: cheat.account.address,
+      voidedReward: reward,
+      slashed: stake / 2n,
+    });
+    expect((await getWorker(chain.reader, { address, worker: cheat.account.address })).stake).toBe(
+      stake / 2n,
+    );
     expect(await getCredits(chain.reader, { address, account: challenger.account.address })).toBe(
       testParameters.challengeBond + stake / 4n,
     );
-    expect(await getCredits(chain.reader, { address, account: submitter.account.address })).toBe(stake / 4n);
+    expect(await getCredits(chain.reader, { address, account: submitter.account.address })).toBe(
+      stake / 4n,
+    );
     expect((await getJob(chain.reader, { address, jobId })).escrow).toBe(escrowBefore + reward);
-    expect(await getReputation(chain.reader, { address, worker: cheat.account.address })).toMatchObject({
+    expect(
+      await getReputation(chain.reader, { address, worker: cheat.account.address }),
+    ).toMatchObject({
       slashed: 1n,
     });
     await expectBalanced(chain, address);
@@ -125,12 +153,18 @@ describe('challenges and slashing', () => {
     const items = [{ batchId, allocation: allocationOf(batch, cheat.account.address) }];
     await chain.mined(claim(challenger, { address, worker: cheat.account.address, items }));
     const fee = (reward * testParameters.feeBps) / 10_000n;
-    expect(await chain.reader.getBalance({ address: cheat.account.address })).toBe(before + reward - fee);
-    expect((await getReputation(chain.reader, { address, worker: cheat.account.address })).completed).toBe(1n);
+    expect(await chain.reader.getBalance({ address: cheat.account.address })).toBe(
+      before + reward - fee,
+    );
+    expect(
+      (await getReputation(chain.reader, { address, worker: cheat.account.address })).completed,
+    ).toBe(1n);
 
     // The challenger pulls its bond and share.
     await chain.mined(withdrawCredits(challenger, { address }));
-    expect(await getCredits(chain.reader, { address, account: challenger.account.address })).toBe(0n);
+    expect(await getCredits(chain.reader, { address, account: challenger.account.address })).toBe(
+      0n,
+    );
     await expectBalanced(chain, address);
   });
 
@@ -150,7 +184,8 @@ describe('challenges and slashing', () => {
     const task = fakeCid('tampered-task');
     const a = await signResult(cheat, domain, task, fakeCid('tampered-a'));
     const b = await signResult(cheat, domain, task, fakeCid('tampered-b'));
-    const broken = `${b.signature.slice(0, 10)}${b.signature[10] === '0' ? '1' : '0'}${b.signature.slice(11)}` as Hex;
+    const broken =
+      `${b.signature.slice(0, 10)}${b.signature[10] === '0' ? '1' : '0'}${b.signature.slice(11)}` as Hex;
     await expectRejected(toEvidence(a, { ...b, signature: broken }), 'tampered');
   });
 
@@ -158,18 +193,22 @@ describe('challenges and slashing', () => {
     const { batch, batchId, task } = await postTasks('other-worker');
     const a = await signResult(honest, domain, task, fakeCid('ow-a'));
     const b = await signResult(honest, domain, task, fakeCid('ow-b'));
-    const honestStake = (await getWorker(chain.reader, { address: d.address, worker: honest.account.address })).stake;
+    const honestStake = (
+      await getWorker(chain.reader, { address: d.address, worker: honest.account.address })
+    ).stake;
     const { events } = await chain.mined(challengeLeaf(batch, batchId, task, toEvidence(a, b)));
     expect(events.map((e) => e.eventName)).toEqual(['ChallengeRejected']);
-    expect((await getWorker(chain.reader, { address: d.address, worker: honest.account.address })).stake).toBe(
-      honestStake,
-    );
+    expect(
+      (await getWorker(chain.reader, { address: d.address, worker: honest.account.address })).stake,
+    ).toBe(honestStake);
   });
 
   test('behavior: identical results are not evidence', async () => {
     const task = fakeCid('identical-task');
     const a = await signResult(cheat, domain, task, fakeCid('same'));
-    await expect(buildEvidence(domain, cheat.account.address, a, a)).rejects.toMatchObject({ name: 'EvidenceError' });
+    await expect(buildEvidence(domain, cheat.account.address, a, a)).rejects.toMatchObject({
+      name: 'EvidenceError',
+    });
     await expectRejected(toEvidence(a, a), 'identical');
   });
 
@@ -191,7 +230,9 @@ describe('challenges and slashing', () => {
     const { batch, batchId, task } = await postTasks('no-bond');
     const a = await signResult(cheat, domain, task, fakeCid('nb-a'));
     const b = await signResult(cheat, domain, task, fakeCid('nb-b'));
-    await expect(challengeLeaf(batch, batchId, task, toEvidence(a, b), 0n)).rejects.toThrow(/WrongBond/);
+    await expect(challengeLeaf(batch, batchId, task, toEvidence(a, b), 0n)).rejects.toThrow(
+      /WrongBond/,
+    );
   });
 
   test('error: a leaf that is not in the batch cannot be challenged', async () => {
@@ -218,6 +259,8 @@ describe('challenges and slashing', () => {
     const a = await signResult(cheat, domain, task, fakeCid('l-a'));
     const b = await signResult(cheat, domain, task, fakeCid('l-b'));
     await chain.travel(testParameters.challengeWindow);
-    await expect(challengeLeaf(batch, batchId, task, toEvidence(a, b))).rejects.toThrow(/ChallengeWindowClosed/);
+    await expect(challengeLeaf(batch, batchId, task, toEvidence(a, b))).rejects.toThrow(
+      /ChallengeWindowClosed/,
+    );
   });
 });

@@ -5,11 +5,11 @@
  */
 import { type Address, type Hex, keccak256, parseEther, toHex } from 'viem';
 import { fundJob } from '../client/actions/jobs.ts';
+import { getAccounting } from '../client/actions/reads.ts';
 import { setSettler } from '../client/actions/roles.ts';
 import { postBatch } from '../client/actions/settle.ts';
-import type { SettlementBatch } from '../client/batch.ts';
-import { getAccounting } from '../client/actions/reads.ts';
 import type { SettlementWallet } from '../client/actions/types.ts';
+import type { SettlementBatch } from '../client/batch.ts';
 import { deploySettlement, type SettlementParameters } from '../client/deploy.ts';
 import type { TestChain } from './chain.ts';
 
@@ -47,7 +47,9 @@ export async function deploy(
     feeRecipient: feeRecipient.account.address,
     ...overrides,
   });
-  await chain.mined(setSettler(admin, { address, settler: settler.account.address, allowed: true }));
+  await chain.mined(
+    setSettler(admin, { address, settler: settler.account.address, allowed: true }),
+  );
   return { address, admin, settler, submitter, challenger, feeRecipient, workers };
 }
 
@@ -81,18 +83,32 @@ export async function openJob(
   chain: TestChain,
   d: Deployment,
   amount: bigint,
-  { seconds = 86_400n, submitter = d.submitter }: { seconds?: bigint; submitter?: SettlementWallet } = {},
+  {
+    seconds = 86_400n,
+    submitter = d.submitter,
+  }: { seconds?: bigint; submitter?: SettlementWallet } = {},
 ): Promise<Hex> {
   const jobId = newJobId();
   const deadline = (await chain.now()) + seconds;
   await chain.mined(
-    fundJob(submitter, { address: d.address, jobId, settler: d.settler.account.address, amount, deadline }),
+    fundJob(submitter, {
+      address: d.address,
+      jobId,
+      settler: d.settler.account.address,
+      amount,
+      deadline,
+    }),
   );
   return jobId;
 }
 
 /** Posts `batch` for `jobId` from the deployment's settler; returns the batch id. */
-export async function post(chain: TestChain, d: Deployment, jobId: Hex, batch: SettlementBatch): Promise<bigint> {
+export async function post(
+  chain: TestChain,
+  d: Deployment,
+  jobId: Hex,
+  batch: SettlementBatch,
+): Promise<bigint> {
   const { events } = await chain.mined(postBatch(d.settler, { address: d.address, jobId, batch }));
   const posted = events.find((e) => e.eventName === 'BatchPosted');
   if (!posted) throw new Error('postBatch emitted no BatchPosted');

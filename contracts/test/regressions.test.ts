@@ -19,8 +19,16 @@ import { signResult } from '../client/eip712.ts';
 import { toEvidence } from '../client/evidence.ts';
 import { contractWalletAbi } from '../generated/ContractWallet.ts';
 import { settlementAbi } from '../generated/Settlement.ts';
-import { type TestChain, startChain } from './chain.ts';
-import { type Deployment, deploy, expectBalanced, fakeCid, openJob, post, testParameters } from './fixture.ts';
+import { startChain, type TestChain } from './chain.ts';
+import {
+  type Deployment,
+  deploy,
+  expectBalanced,
+  fakeCid,
+  openJob,
+  post,
+  testParameters,
+} from './fixture.ts';
 import { deployContractWallet } from './wallets.ts';
 
 describe('regressions', () => {
@@ -37,7 +45,9 @@ describe('regressions', () => {
 
   test('behavior: the only state-changing functions are the ones reviewed here', () => {
     const writes = settlementAbi
-      .filter((item) => item.type === 'function' && !['view', 'pure'].includes(item.stateMutability))
+      .filter(
+        (item) => item.type === 'function' && !['view', 'pure'].includes(item.stateMutability),
+      )
       .map((item) => (item as { name: string }).name)
       .sort();
     // Admin functions touch roles only; every function that pays sends to msg.sender, to a
@@ -65,27 +75,43 @@ describe('regressions', () => {
     const worker = w[0]!;
     await chain.mined(register(worker, { address, stake: parseEther('3') }));
     const jobId = await openJob(chain, d, parseEther('4'));
-    const batch = buildBatch([{ taskCid: fakeCid('drain'), worker: worker.account.address, reward: parseEther('1') }]);
+    const batch = buildBatch([
+      { taskCid: fakeCid('drain'), worker: worker.account.address, reward: parseEther('1') },
+    ]);
     const batchId = await post(chain, d, jobId, batch);
     const adminBefore = await chain.reader.getBalance({ address: admin.account.address });
 
     // The admin makes itself a settler: the job named another settler, so its escrow is shut.
-    await chain.mined(setSettler(admin, { address, settler: admin.account.address, allowed: true }));
-    const theft = buildBatch([{ taskCid: fakeCid('theft'), worker: admin.account.address, reward: parseEther('3') }]);
-    await expect(postBatch(admin, { address, jobId, batch: theft })).rejects.toThrow(/NotJobSettler/);
+    await chain.mined(
+      setSettler(admin, { address, settler: admin.account.address, allowed: true }),
+    );
+    const theft = buildBatch([
+      { taskCid: fakeCid('theft'), worker: admin.account.address, reward: parseEther('3') },
+    ]);
+    await expect(postBatch(admin, { address, jobId, batch: theft })).rejects.toThrow(
+      /NotJobSettler/,
+    );
     // Nor can it reclaim the escrow, withdraw the worker's stake or claim the worker's reward.
     await chain.travel(testParameters.challengeWindow);
     await expect(reclaim(admin, { address, jobId })).rejects.toThrow(/NotSubmitter/);
     await expect(withdrawStake(admin, { address })).rejects.toThrow(/NotUnbonding/);
     await expect(withdrawCredits(admin, { address })).rejects.toThrow(/NothingToWithdraw/);
     const items = [{ batchId, allocation: allocationOf(batch, worker.account.address) }];
-    await expect(claim(admin, { address, worker: admin.account.address, items })).rejects.toThrow(/InvalidProof/);
+    await expect(claim(admin, { address, worker: admin.account.address, items })).rejects.toThrow(
+      /InvalidProof/,
+    );
     // Revoking the job's settler only stops new batches; posted rewards stay claimable.
-    await chain.mined(setSettler(admin, { address, settler: settler.account.address, allowed: false }));
+    await chain.mined(
+      setSettler(admin, { address, settler: settler.account.address, allowed: false }),
+    );
     await chain.mined(claim(admin, { address, worker: worker.account.address, items }));
-    await chain.mined(setSettler(admin, { address, settler: settler.account.address, allowed: true }));
+    await chain.mined(
+      setSettler(admin, { address, settler: settler.account.address, allowed: true }),
+    );
 
-    expect((await getWorker(chain.reader, { address, worker: worker.account.address })).stake).toBe(parseEther('3'));
+    expect((await getWorker(chain.reader, { address, worker: worker.account.address })).stake).toBe(
+      parseEther('3'),
+    );
     expect((await getJob(chain.reader, { address, jobId })).escrow).toBe(parseEther('3'));
     const spent = await chain.reader.getBalance({ address: admin.account.address });
     expect(spent < adminBefore).toBe(true); // it only paid gas
@@ -95,8 +121,12 @@ describe('regressions', () => {
   test('behavior: fees go only to the fee recipient, whoever triggers the withdrawal', async () => {
     const before = await chain.reader.getBalance({ address: d.feeRecipient.account.address });
     await chain.mined(withdrawFees(d.admin, { address: d.address }));
-    expect(await chain.reader.getBalance({ address: d.feeRecipient.account.address })).toBeGreaterThan(before);
-    await expect(withdrawFees(d.admin, { address: d.address })).rejects.toThrow(/NothingToWithdraw/);
+    expect(
+      await chain.reader.getBalance({ address: d.feeRecipient.account.address }),
+    ).toBeGreaterThan(before);
+    await expect(withdrawFees(d.admin, { address: d.address })).rejects.toThrow(
+      /NothingToWithdraw/,
+    );
   });
 
   test('error: a challenge without a bond reverts, and one without evidence slashes nobody', async () => {
@@ -104,7 +134,9 @@ describe('regressions', () => {
     const worker = w[1]!;
     await chain.mined(register(worker, { address, stake: parseEther('2') }));
     const jobId = await openJob(chain, d, parseEther('1'));
-    const batch = buildBatch([{ taskCid: fakeCid('nb'), worker: worker.account.address, reward: parseEther('1') }]);
+    const batch = buildBatch([
+      { taskCid: fakeCid('nb'), worker: worker.account.address, reward: parseEther('1') },
+    ]);
     const batchId = await post(chain, d, jobId, batch);
     const allocation = allocationOf(batch, worker.account.address);
     const params = {
@@ -112,13 +144,20 @@ describe('regressions', () => {
       batchId,
       allocation,
       task: allocation.tasks[0]!,
-      evidence: { resultA: zeroHash, signatureA: '0x', resultB: zeroHash, signatureB: '0x' } as const,
+      evidence: {
+        resultA: zeroHash,
+        signatureA: '0x',
+        resultB: zeroHash,
+        signatureB: '0x',
+      } as const,
     };
     await expect(challenge(challenger, { ...params, bond: 0n })).rejects.toThrow(/WrongBond/);
     await expect(
       challenge(challenger, { ...params, bond: testParameters.challengeBond - 1n }),
     ).rejects.toThrow(/WrongBond/);
-    const { events } = await chain.mined(challenge(challenger, { ...params, bond: testParameters.challengeBond }));
+    const { events } = await chain.mined(
+      challenge(challenger, { ...params, bond: testParameters.challengeBond }),
+    );
     expect(events.map((e) => e.eventName)).toEqual(['ChallengeRejected']);
     // Different results, but unsigned: still nothing.
     const bare = { ...params.evidence, resultB: fakeCid('other').slice(0, 66) as `0x${string}` };
@@ -126,7 +165,9 @@ describe('regressions', () => {
       challenge(challenger, { ...params, evidence: bare, bond: testParameters.challengeBond }),
     );
     expect(again.events.map((e) => e.eventName)).toEqual(['ChallengeRejected']);
-    expect((await getWorker(chain.reader, { address, worker: worker.account.address })).stake).toBe(parseEther('2'));
+    expect((await getWorker(chain.reader, { address, worker: worker.account.address })).stake).toBe(
+      parseEther('2'),
+    );
     await expectBalanced(chain, address);
   });
 
@@ -136,13 +177,24 @@ describe('regressions', () => {
     await chain.mined(register(worker, { address, stake: parseEther('1') }));
     const jobId = await openJob(chain, d, parseEther('2'), { seconds: 3_600n });
     // The worker "submits a result" by fabricating an allocation and waits past every timeout.
-    const fake = buildBatch([{ taskCid: fakeCid('self-paid'), worker: worker.account.address, reward: parseEther('2') }]);
+    const fake = buildBatch([
+      { taskCid: fakeCid('self-paid'), worker: worker.account.address, reward: parseEther('2') },
+    ]);
     await chain.travel(30n * 24n * 3_600n);
-    const next = (await chain.reader.readContract({ address, abi: settlementAbi, functionName: 'batchCount' })) + 1n;
+    const next =
+      (await chain.reader.readContract({
+        address,
+        abi: settlementAbi,
+        functionName: 'batchCount',
+      })) + 1n;
     const items = [{ batchId: next, allocation: allocationOf(fake, worker.account.address) }];
-    await expect(claim(worker, { address, worker: worker.account.address, items })).rejects.toThrow(/UnknownBatch/);
+    await expect(claim(worker, { address, worker: worker.account.address, items })).rejects.toThrow(
+      /UnknownBatch/,
+    );
     // Batches no longer open after the deadline: the escrow can only go back.
-    await expect(postBatch(d.settler, { address, jobId, batch: fake })).rejects.toThrow(/DeadlinePassed/);
+    await expect(postBatch(d.settler, { address, jobId, batch: fake })).rejects.toThrow(
+      /DeadlinePassed/,
+    );
     await chain.mined(reclaim(d.submitter, { address, jobId }));
     expect((await getJob(chain.reader, { address, jobId })).escrow).toBe(0n);
   });
@@ -151,7 +203,9 @@ describe('regressions', () => {
     const { address } = d;
     const worker = w[2]!;
     const jobId = await openJob(chain, d, parseEther('2'));
-    const batch = buildBatch([{ taskCid: fakeCid('pp'), worker: worker.account.address, reward: parseEther('1') }]);
+    const batch = buildBatch([
+      { taskCid: fakeCid('pp'), worker: worker.account.address, reward: parseEther('1') },
+    ]);
     const batchId = await post(chain, d, jobId, batch);
     const allocation = allocationOf(batch, worker.account.address);
     const inflated = { ...allocation, amount: parseEther('2') };
@@ -160,7 +214,11 @@ describe('regressions', () => {
     ).rejects.toThrow(/ChallengeWindowOpen/);
     await chain.travel(testParameters.challengeWindow);
     await expect(
-      claim(worker, { address, worker: worker.account.address, items: [{ batchId, allocation: inflated }] }),
+      claim(worker, {
+        address,
+        worker: worker.account.address,
+        items: [{ batchId, allocation: inflated }],
+      }),
     ).rejects.toThrow(/InvalidProof/);
   });
 
@@ -217,18 +275,23 @@ describe('regressions', () => {
     expect(await chain.reader.getBalance({ address: worker.account.address })).toBe(
       before + parseEther('1.7') + 3n - gas,
     );
-    expect((await getWorker(chain.reader, { address, worker: worker.account.address })).stake).toBe(0n);
+    expect((await getWorker(chain.reader, { address, worker: worker.account.address })).stake).toBe(
+      0n,
+    );
     // And the worker may come back.
     await chain.mined(register(worker, { address, stake: parseEther('1') }));
 
     // The slashed worker of the escrow test withdraws what the slash left, all of it.
     const slashed = w[3]!;
-    const left = (await getWorker(chain.reader, { address, worker: slashed.account.address })).stake;
+    const left = (await getWorker(chain.reader, { address, worker: slashed.account.address }))
+      .stake;
     expect(left).toBe(parseEther('0.5'));
     await chain.mined(requestUnstake(slashed, { address }));
     await chain.travel(testParameters.unbondingPeriod);
     await chain.mined(withdrawStake(slashed, { address }));
-    expect((await getWorker(chain.reader, { address, worker: slashed.account.address })).stake).toBe(0n);
+    expect(
+      (await getWorker(chain.reader, { address, worker: slashed.account.address })).stake,
+    ).toBe(0n);
     await expectBalanced(chain, address);
   });
 
@@ -237,7 +300,11 @@ describe('regressions', () => {
     const workerWallet = await deployContractWallet(chain, w[5]!);
     const submitterWallet = await deployContractWallet(chain, w[6]!);
     const received = (wallet: Address) =>
-      chain.reader.readContract({ address: wallet, abi: contractWalletAbi, functionName: 'received' });
+      chain.reader.readContract({
+        address: wallet,
+        abi: contractWalletAbi,
+        functionName: 'received',
+      });
 
     await chain.mined(
       workerWallet.callSettlement(address, { functionName: 'register', value: parseEther('1') }),
@@ -251,14 +318,19 @@ describe('regressions', () => {
         value: parseEther('3'),
       }),
     );
-    const batch = buildBatch([{ taskCid: fakeCid('cw'), worker: workerWallet.address, reward: parseEther('1') }]);
+    const batch = buildBatch([
+      { taskCid: fakeCid('cw'), worker: workerWallet.address, reward: parseEther('1') },
+    ]);
     const batchId = await post(chain, d, jobId, batch);
     await chain.travel(testParameters.challengeWindow);
 
     // Paid by a claim the wallet sends itself, with its receive() spending > 2300 gas.
     const allocation = toAllocationArgument(batchId, allocationOf(batch, workerWallet.address));
     await chain.mined(
-      workerWallet.callSettlement(address, { functionName: 'claim', args: [workerWallet.address, [allocation]] }),
+      workerWallet.callSettlement(address, {
+        functionName: 'claim',
+        args: [workerWallet.address, [allocation]],
+      }),
     );
     expect(await received(workerWallet.address)).toBe(parseEther('0.99'));
 
@@ -267,7 +339,9 @@ describe('regressions', () => {
     await chain.mined(workerWallet.callSettlement(address, { functionName: 'withdrawStake' }));
     expect(await received(workerWallet.address)).toBe(parseEther('1.99'));
 
-    await chain.mined(submitterWallet.callSettlement(address, { functionName: 'reclaim', args: [jobId] }));
+    await chain.mined(
+      submitterWallet.callSettlement(address, { functionName: 'reclaim', args: [jobId] }),
+    );
     expect(await received(submitterWallet.address)).toBe(parseEther('2'));
     await expectBalanced(chain, address);
   });

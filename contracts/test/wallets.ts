@@ -3,10 +3,10 @@
  * stipend to receive, and a receiver that re-enters the settlement when paid.
  */
 import { type Abi, type Address, encodeFunctionData, type Hash, type Hex } from 'viem';
+import type { SettlementWallet } from '../client/actions/types.ts';
 import { contractWalletAbi, contractWalletBytecode } from '../generated/ContractWallet.ts';
 import { reentrantReceiverAbi, reentrantReceiverBytecode } from '../generated/ReentrantReceiver.ts';
 import { settlementAbi } from '../generated/Settlement.ts';
-import type { SettlementWallet } from '../client/actions/types.ts';
 import type { TestChain } from './chain.ts';
 
 /** A deployed contract account driven by an EOA through `execute(target, value, data)`. */
@@ -52,11 +52,17 @@ async function deployAccount(
 }
 
 /** Deploys a `ContractWallet` owned by `owner`. */
-export function deployContractWallet(chain: TestChain, owner: SettlementWallet): Promise<ContractAccount> {
+export function deployContractWallet(
+  chain: TestChain,
+  owner: SettlementWallet,
+): Promise<ContractAccount> {
   return deployAccount(chain, owner, contractWalletAbi, contractWalletBytecode);
 }
 
 /** Deploys a `ReentrantReceiver` owned by `owner`. */
-export function deployReentrantReceiver(chain: TestChain, owner: SettlementWallet): Promise<ContractAccount> {
+export function deployReentrantReceiver(
+  chain: TestChain,
+  owner: SettlementWallet,
+): Promise<ContractAccount> {
   return deployAccount(chain, owner, reentrantReceiverAbi, reentrantReceiverBytecode);
 }

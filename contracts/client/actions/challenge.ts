@@ -30,7 +30,12 @@ export function challenge(wallet: SettlementWallet, params: ChallengeParameters)
     args: [
       allocation.worker,
       toAllocationArgument(batchId, allocation),
-      { taskCidHash: task.taskCidHash, index: BigInt(task.index), reward: task.reward, proof: task.proof },
+      {
+        taskCidHash: task.taskCidHash,
+        index: BigInt(task.index),
+        reward: task.reward,
+        proof: task.proof,
+      },
       evidence,
     ],
     value: bond,

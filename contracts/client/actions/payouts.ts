@@ -4,7 +4,10 @@ import { settlementAbi } from '../../generated/Settlement.ts';
 import type { SettlementTarget, SettlementWallet } from './types.ts';
 
 /** Withdraws the account's credits: returned or forfeited bonds and slash shares. */
-export function withdrawCredits(wallet: SettlementWallet, { address }: SettlementTarget): Promise<Hash> {
+export function withdrawCredits(
+  wallet: SettlementWallet,
+  { address }: SettlementTarget,
+): Promise<Hash> {
   return wallet.writeContract({
     address,
     abi: settlementAbi,
@@ -15,7 +18,10 @@ export function withdrawCredits(wallet: SettlementWallet, { address }: Settlemen
 }
 
 /** Pays accrued fees to the fee recipient fixed at deployment (anyone may send it). */
-export function withdrawFees(wallet: SettlementWallet, { address }: SettlementTarget): Promise<Hash> {
+export function withdrawFees(
+  wallet: SettlementWallet,
+  { address }: SettlementTarget,
+): Promise<Hash> {
   return wallet.writeContract({
     address,
     abi: settlementAbi,

@@ -4,13 +4,29 @@ import { settlementAbi } from '../../generated/Settlement.ts';
 import type { SettlementReader, SettlementTarget } from './types.ts';
 
 /** A worker's stake, unbonding start (0 if none) and reputation counters. */
-export function getWorker(reader: SettlementReader, { address, worker }: SettlementTarget & { worker: Address }) {
-  return reader.readContract({ address, abi: settlementAbi, functionName: 'workerInfo', args: [worker] });
+export function getWorker(
+  reader: SettlementReader,
+  { address, worker }: SettlementTarget & { worker: Address },
+) {
+  return reader.readContract({
+    address,
+    abi: settlementAbi,
+    functionName: 'workerInfo',
+    args: [worker],
+  });
 }
 
 /** Whether settlers may include `worker`: staked at or above the minimum, not unbonding. */
-export function isActive(reader: SettlementReader, { address, worker }: SettlementTarget & { worker: Address }) {
-  return reader.readContract({ address, abi: settlementAbi, functionName: 'isActive', args: [worker] });
+export function isActive(
+  reader: SettlementReader,
+  { address, worker }: SettlementTarget & { worker: Address },
+) {
+  return reader.readContract({
+    address,
+    abi: settlementAbi,
+    functionName: 'isActive',
+    args: [worker],
+  });
 }
 
 /** Tasks completed, times slashed and the score in basis points. */
@@ -28,7 +44,10 @@ export async function getReputation(
 }
 
 /** A job's submitter, deadline, settler and remaining escrow. */
-export async function getJob(reader: SettlementReader, { address, jobId }: SettlementTarget & { jobId: Hex }) {
+export async function getJob(
+  reader: SettlementReader,
+  { address, jobId }: SettlementTarget & { jobId: Hex },
+) {
   const [submitter, deadline, settler, escrow] = await reader.readContract({
     address,
     abi: settlementAbi,
@@ -39,7 +58,10 @@ export async function getJob(reader: SettlementReader, { address, jobId }: Settl
 }
 
 /** A batch's root, total, amount paid out or voided, window end and job. */
-export async function getBatch(reader: SettlementReader, { address, batchId }: SettlementTarget & { batchId: bigint }) {
+export async function getBatch(
+  reader: SettlementReader,
+  { address, batchId }: SettlementTarget & { batchId: bigint },
+) {
   const [root, total, paid, challengeEnd, jobId] = await reader.readContract({
     address,
     abi: settlementAbi,
@@ -63,13 +85,23 @@ export function isClaimed(
 }
 
 /** An account's pull balance: returned or forfeited bonds and slash shares. */
-export function getCredits(reader: SettlementReader, { address, account }: SettlementTarget & { account: Address }) {
-  return reader.readContract({ address, abi: settlementAbi, functionName: 'credits', args: [account] });
+export function getCredits(
+  reader: SettlementReader,
+  { address, account }: SettlementTarget & { account: Address },
+) {
+  return reader.readContract({
+    address,
+    abi: settlementAbi,
+    functionName: 'credits',
+    args: [account],
+  });
 }
 
 /** The contract's buckets and its balance: `balance === accounted` is the invariant. */
 export async function getAccounting(reader: SettlementReader, { address }: SettlementTarget) {
-  const call = <F extends 'totalStaked' | 'totalEscrowed' | 'totalOwed' | 'feesAccrued' | 'accountedBalance'>(
+  const call = <
+    F extends 'totalStaked' | 'totalEscrowed' | 'totalOwed' | 'feesAccrued' | 'accountedBalance',
+  >(
     functionName: F,
   ) => reader.readContract({ address, abi: settlementAbi, functionName });
   const [staked, escrowed, owed, fees, accounted, balance] = await Promise.all([

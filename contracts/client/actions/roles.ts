@@ -34,7 +34,10 @@ export function transferAdmin(
 }
 
 /** Takes over as admin after being named. */
-export function acceptAdmin(wallet: SettlementWallet, { address }: SettlementTarget): Promise<Hash> {
+export function acceptAdmin(
+  wallet: SettlementWallet,
+  { address }: SettlementTarget,
+): Promise<Hash> {
   return wallet.writeContract({
     address,
     abi: settlementAbi,

@@ -34,7 +34,10 @@ export function addStake(
 }
 
 /** Starts the unbonding period; the stake stays slashable until withdrawn. */
-export function requestUnstake(wallet: SettlementWallet, { address }: SettlementTarget): Promise<Hash> {
+export function requestUnstake(
+  wallet: SettlementWallet,
+  { address }: SettlementTarget,
+): Promise<Hash> {
   return wallet.writeContract({
     address,
     abi: settlementAbi,
@@ -45,7 +48,10 @@ export function requestUnstake(wallet: SettlementWallet, { address }: Settlement
 }
 
 /** Withdraws the whole stake once the unbonding period has elapsed. */
-export function withdrawStake(wallet: SettlementWallet, { address }: SettlementTarget): Promise<Hash> {
+export function withdrawStake(
+  wallet: SettlementWallet,
+  { address }: SettlementTarget,
+): Promise<Hash> {
   return wallet.writeContract({
     address,
     abi: settlementAbi,
