@@ -73,15 +73,22 @@ contract Settlement is ISettlement, ReentrancyGuard, ResultTypedData {
     /// @notice Accounts allowed to post batches.
     mapping(address account => bool allowed) public isSettler;
 
+    /// @notice Sum of all workers' stakes.
     uint128 public totalStaked;
+    /// @notice Sum of all jobs' unspent escrow.
     uint128 public totalEscrowed;
+    /// @notice Unclaimed batch rewards plus credits: what is owed to workers, challengers
+    ///         and submitters. Packed with feesAccrued so a claim updates one slot.
     uint128 public totalOwed;
+    /// @notice Protocol fees not yet paid to feeRecipient.
     uint128 public feesAccrued;
     /// @notice Number of batches posted; batch ids run from 1.
     uint256 public batchCount;
 
     mapping(address worker => Worker) private workers;
+    /// @notice Every job by id.
     mapping(bytes32 jobId => Job) public jobs;
+    /// @notice Every posted batch by id.
     mapping(uint256 batchId => Batch) public batches;
     /// @notice Pull balances: bonds returned or forfeited, slash shares.
     mapping(address account => uint256 amount) public credits;
@@ -285,7 +292,10 @@ contract Settlement is ISettlement, ReentrancyGuard, ResultTypedData {
         }
         totalOwed -= uint128(due);
         feesAccrued += uint128(fees);
-        workers[worker].completed += uint56(tasks);
+        // Saturating: a settler's odd task count must never block a payout.
+        Worker storage w = workers[worker];
+        uint256 completed = w.completed + tasks;
+        w.completed = completed > type(uint56).max ? type(uint56).max : uint56(completed);
         net = due - fees;
         if (net != 0) send(worker, net);
     }
@@ -517,8 +527,10 @@ contract Settlement is ISettlement, ReentrancyGuard, ResultTypedData {
         uint256 left = uint256(b.total) - b.paid;
         refunded = reward < left ? reward : left;
         b.paid += uint96(refunded);
+        // Deduct from the worker's claim what went back to escrow: the whole reward whenever
+        // the batch's leaves add up to its total, since claims only start after the window.
         Voided storage v = voided[a.batchId][a.index];
-        v.amount += uint128(reward);
+        v.amount += uint128(refunded);
         v.tasks += 1;
         allocationBits[a.batchId][a.index >> 7] |= 2 << ((a.index & 127) << 1);
         jobs[b.jobId].escrow += uint96(refunded);
@@ -532,7 +544,7 @@ contract Settlement is ISettlement, ReentrancyGuard, ResultTypedData {
         Worker storage w = workers[worker];
         amount = uint256(w.stake) * SLASH_BPS / 10_000;
         w.stake -= uint128(amount);
-        w.slashed += 1;
+        if (w.slashed < type(uint24).max) w.slashed += 1;
         totalStaked -= uint128(amount);
         uint256 toChallenger = amount / 2;
         credits[msg.sender] += msg.value + toChallenger;
