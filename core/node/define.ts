@@ -1,0 +1,188 @@
+import type { Epoch } from '../epoch.ts';
+
+/**
+ * The authoring API for nodes written in TypeScript.
+ *
+ * A node has named input **slots** and output **signals** (default: one signal, `value`).
+ * It is one of three kinds:
+ * - a **function** (`process`): called once per epoch with its params and slot values in
+ *   one object; sync or async;
+ * - a **source generator** (`generate`): a generator (or async generator) created from the
+ *   params at init; each epoch takes its next value; when it returns, the node is exhausted;
+ * - a **class** (`class`): constructed from the params at init, then its `process` method is
+ *   called per epoch; optional `init`/`deinit` methods bracket a run.
+ *
+ * A node with several signals returns an object keyed by signal name; a missing key (or
+ * the `NoEvent` marker) means that signal did not fire. Returning `NoEvent` means none fired.
+ *
+ * @example
+ * ```ts
+ * import { defineNode } from 'noob';
+ *
+ * export const resize = defineNode({
+ *   slots: { image: {}, width: { required: false, default: 256 } },
+ *   process: ({ image, width }) => shrink(image, width),
+ * });
+ * ```
+ */
+
+/** One input slot. */
+export interface SlotSpec {
+  /**
+   * Whether the node needs an event on this slot to run. Default: required, unless the
+   * slot's `default` is `null` (as upstream noob: only `x: T | None = None` is optional).
+   * An optional slot still waits for its dependency to fire or not; a required slot with a
+   * default uses the default only when no dependency is bound to it.
+   */
+  required?: boolean;
+  /** Value used when neither a dependency nor a param provides one. */
+  default?: unknown;
+  /** What the slot takes, for people and generated docs. */
+  description?: string;
+}
+
+/** What a running node can see about the call it is in. */
+export interface NodeContext {
+  /** The node's id in the tube. */
+  nodeId: string;
+  /** The epoch being processed. */
+  epoch: Epoch;
+  /** Fires when the run is cancelled; long-running nodes should stop early. */
+  signal: AbortSignal;
+}
+
+/** What a class node's instances look like. */
+export interface NodeInstance {
+  /** Called once before the first epoch (after construction). */
+  init?(): void | Promise<void>;
+  /** Called per epoch with the slot values. */
+  process(inputs: Record<string, any>, context: NodeContext): unknown;
+  /** Called once when the runner stops. */
+  deinit?(): void | Promise<void>;
+}
+
+/** A class whose instances are nodes; constructed with the node's params. */
+export type NodeClass = new (params: Record<string, any>) => NodeInstance;
+
+/** Fields shared by every kind of node definition. */
+interface NodeDefinitionBase {
+  /** Input slots in positional order (positional `depends` fill them in this order). */
+  slots?: Record<string, SlotSpec>;
+  /** Output signal names (default `['value']`). */
+  signals?: readonly string[];
+  /** Accepts keyword slots beyond `slots` (like Python's `**kwargs`). */
+  variadic?: boolean;
+  /**
+   * Whether calls must run in epoch order because the node keeps state between them.
+   * Defaults: functions false, generators and classes true. A tube's `stateful:` overrides.
+   */
+  stateful?: boolean;
+  /** One line on what the node does. */
+  description?: string;
+}
+
+/** A function node. */
+export interface FunctionNodeDefinition extends NodeDefinitionBase {
+  /** Called once per epoch with params and slot values merged (slots win). */
+  process(inputs: Record<string, any>, context: NodeContext): unknown;
+  generate?: never;
+  class?: never;
+}
+
+/** A source generator node. */
+export interface GeneratorNodeDefinition extends NodeDefinitionBase {
+  /** Creates the value stream from the params, once per run. */
+  generate(
+    params: Record<string, any>,
+    context: Omit<NodeContext, 'epoch'>,
+  ): Iterator<unknown> | AsyncIterator<unknown>;
+  process?: never;
+  class?: never;
+}
+
+/** A class node. */
+export interface ClassNodeDefinition extends NodeDefinitionBase {
+  /** Constructed with the node's params when the runner starts. */
+  class: NodeClass;
+  process?: never;
+  generate?: never;
+}
+
+/** Any node definition accepted by {@link defineNode}. */
+export type NodeDefinitionInput =
+  | FunctionNodeDefinition
+  | GeneratorNodeDefinition
+  | ClassNodeDefinition;
+
+/** The engine-internal kinds of node: user kinds plus the special built-ins. */
+export type NodeKind = 'function' | 'generator' | 'class' | 'map' | 'gather' | 'return' | 'tube';
+
+/** A node definition after {@link defineNode}: defaults filled, kind known. */
+export interface NodeDefinition {
+  readonly kind: NodeKind;
+  readonly slots: Readonly<Record<string, SlotSpec>>;
+  readonly signals: readonly string[];
+  readonly variadic: boolean;
+  readonly stateful: boolean;
+  readonly description: string | undefined;
+  readonly process?: FunctionNodeDefinition['process'];
+  readonly generate?: GeneratorNodeDefinition['generate'];
+  readonly class?: NodeClass;
+}
+
+const DEFINITION = Symbol.for('noob.NodeDefinition');
+
+/** Declares a node: checks the definition and fills its defaults. */
+export function defineNode(input: NodeDefinitionInput): NodeDefinition {
+  const kinds = (['process', 'generate', 'class'] as const).filter((key) => input[key] != null);
+  if (kinds.length !== 1) {
+    throw new TypeError(
+      `a node definition needs exactly one of process, generate or class (got ${kinds.length === 0 ? 'none' : kinds.join(', ')})`,
+    );
+  }
+  const kind =
+    kinds[0] === 'process' ? 'function' : kinds[0] === 'generate' ? 'generator' : 'class';
+  const signals = input.signals ?? ['value'];
+  if (signals.length === 0) throw new TypeError('a node definition needs at least one signal');
+  if (new Set(signals).size !== signals.length) {
+    throw new TypeError(`a node definition repeats a signal name: ${signals.join(', ')}`);
+  }
+  const definition: NodeDefinition = {
+    kind,
+    slots: input.slots ?? {},
+    signals,
+    variadic: input.variadic ?? false,
+    stateful: input.stateful ?? kind !== 'function',
+    description: input.description,
+    ...(input.process ? { process: input.process } : {}),
+    ...(input.generate ? { generate: input.generate } : {}),
+    ...(input.class ? { class: input.class } : {}),
+  };
+  Object.defineProperty(definition, DEFINITION, { value: true });
+  return Object.freeze(definition);
+}
+
+/** Defines one of the engine's special built-in nodes (map, gather, return, tube). */
+export function defineBuiltin(
+  kind: Extract<NodeKind, 'map' | 'gather' | 'return' | 'tube'>,
+  fields: Omit<NodeDefinition, 'kind'>,
+): NodeDefinition {
+  const definition: NodeDefinition = { kind, ...fields };
+  Object.defineProperty(definition, DEFINITION, { value: true });
+  return Object.freeze(definition);
+}
+
+/** True when `value` came from {@link defineNode} (or is a built-in definition). */
+export function isNodeDefinition(value: unknown): value is NodeDefinition {
+  return typeof value === 'object' && value !== null && DEFINITION in value;
+}
+
+/** Whether a slot bound to a dependency needs it to fire (see {@link SlotSpec.required}). */
+export function slotIsRequired(slot: SlotSpec): boolean {
+  return slot.required ?? slot.default !== null;
+}
+
+/** Whether a slot must be bound (or given as a param): required and without a default. */
+export function slotNeedsValue(slot: SlotSpec): boolean {
+  return slotIsRequired(slot) && !('default' in slot);
+}

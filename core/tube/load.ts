@@ -1,0 +1,200 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { createRegistry, type NodeRegistry } from '../node/registry.ts';
+import { buildTube } from './build.ts';
+import { TubeLoadError, type TubeProblem } from './errors.ts';
+import { mergeTubeSpecs } from './extends.ts';
+import { TubeIndex } from './search.ts';
+import { parseTubeSource, type TubeSource } from './source.ts';
+import { tubeSpecification } from './spec.ts';
+import type { Tube } from './tube.ts';
+
+/** How to load a tube. */
+export interface LoadTubeOptions {
+  /** Tube-scoped input values (checked against the tube's `input` declarations). */
+  input?: Record<string, unknown>;
+  /** More folders to search for tubes by `noob_id` (after the tube's own folder). */
+  searchPaths?: readonly string[];
+  /** Where node types come from (default: built-ins, standard library, user modules). */
+  registry?: NodeRegistry;
+}
+
+/** Everything a load shares across the tubes it reads (extends, nested tubes). */
+export interface LoadContext {
+  readonly registry: NodeRegistry;
+  readonly searchPaths: readonly string[];
+  readonly index: TubeIndex;
+  /** Tubes being loaded, innermost last: a tube nested in itself is an error, not a hang. */
+  readonly loading: readonly string[];
+}
+
+/**
+ * Loads, merges (`extends`), validates and resolves a tube file. Every problem found is
+ * reported at once in a {@link TubeLoadError} naming the file, line and node.
+ *
+ * @example
+ * ```ts
+ * const tube = await loadTube('tubes/basic.yaml', { input: { start: 7 } });
+ * const runner = new SyncRunner(tube);
+ * console.log(await runner.run(5));
+ * ```
+ */
+export async function loadTube(path: string, options: LoadTubeOptions = {}): Promise<Tube> {
+  const file = resolve(path);
+  const context = createLoadContext(options);
+  const source = await readTubeSource(file);
+  return loadFromSource(source, dirname(file), context, options.input, true);
+}
+
+/** Like {@link loadTube}, for tube YAML given as text (`file` names it in messages). */
+export async function loadTubeFromText(
+  text: string,
+  options: LoadTubeOptions & { file?: string; directory?: string } = {},
+): Promise<Tube> {
+  const file = options.file ?? '<tube>';
+  const context = createLoadContext(options);
+  const source = parseTubeSource(text, file);
+  return loadFromSource(source, options.directory ?? process.cwd(), context, options.input, true);
+}
+
+function createLoadContext(options: LoadTubeOptions): LoadContext {
+  return {
+    registry: options.registry ?? createRegistry(),
+    searchPaths: [...(options.searchPaths ?? []), ...searchPathsFromEnvironment()],
+    index: new TubeIndex(),
+    loading: [],
+  };
+}
+
+/** `NOOB_TUBE_PATH`: extra folders to search, separated like PATH. */
+function searchPathsFromEnvironment(): string[] {
+  return (process.env.NOOB_TUBE_PATH ?? '').split(':').filter(Boolean);
+}
+
+async function readTubeSource(file: string): Promise<TubeSource> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'no such file'
+        : (error as Error).message;
+    throw new TubeLoadError(`cannot read tube ${file}`, file, [{ path: [], message: reason }]);
+  }
+  return parseTubeSource(text, file);
+}
+
+/**
+ * Loads a tube found by `noob_id` (nested `tube` nodes). Its tube-scoped inputs are bound
+ * later, when the enclosing runner starts, so none are required here.
+ */
+export async function loadTubeById(
+  id: string,
+  directory: string,
+  context: LoadContext,
+): Promise<Tube | { problem: string }> {
+  const file = context.index.find(id, [directory, ...context.searchPaths]);
+  if (!file)
+    return {
+      problem: `no tube with noob_id "${id}" in ${[directory, ...context.searchPaths].join(', ')}`,
+    };
+  if (context.loading.includes(file)) {
+    return { problem: `tube "${id}" nests itself (${[...context.loading, file].join(' → ')})` };
+  }
+  const source = await readTubeSource(file);
+  return loadFromSource(
+    source,
+    dirname(file),
+    { ...context, loading: [...context.loading, file] },
+    undefined,
+    false,
+  );
+}
+
+async function loadFromSource(
+  source: TubeSource,
+  directory: string,
+  context: LoadContext,
+  input: Record<string, unknown> | undefined,
+  bindInputs: boolean,
+): Promise<Tube> {
+  const problems: TubeProblem[] = [];
+  const spec = await resolveSpecification(source, directory, context, problems, []);
+  if (problems.length > 0 || !spec) throw loadError(source.file, problems);
+  const tube = await buildTube(spec, { source, directory, context, input, bindInputs, problems });
+  if (problems.length > 0 || !tube) throw loadError(source.file, problems);
+  return tube;
+}
+
+function loadError(file: string, problems: TubeProblem[]): TubeLoadError {
+  const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+  return new TubeLoadError(`${file}: invalid tube (${count})`, file, problems);
+}
+
+/**
+ * Checks a file against the schema and merges the tubes it extends. Returns the merged
+ * specification as plain data, or `undefined` after recording problems.
+ */
+async function resolveSpecification(
+  source: TubeSource,
+  directory: string,
+  context: LoadContext,
+  problems: TubeProblem[],
+  chain: readonly string[],
+): Promise<Record<string, any> | undefined> {
+  const data = source.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    problems.push({ path: [], message: 'a tube file must be a mapping with noob_id and nodes' });
+    return undefined;
+  }
+  const parsed = tubeSpecification.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
+      const where = path.length ? `${path.join('.')}: ` : '';
+      problems.push({ path, message: `${where}${issue.message}`, line: source.lineOf(path) });
+    }
+    return undefined;
+  }
+  const spec = data as Record<string, any>;
+  const extendsIds = (spec.extends ?? []) as string[];
+  if (extendsIds.length === 0) return spec;
+
+  const bases: Record<string, any>[] = [];
+  for (const [position, id] of extendsIds.entries()) {
+    const path = ['extends', position];
+    const file = context.index.find(id, [directory, ...context.searchPaths]);
+    if (!file) {
+      problems.push({
+        path,
+        line: source.lineOf(path),
+        message: `extends "${id}": no tube with that noob_id in ${[directory, ...context.searchPaths].join(', ')}`,
+      });
+      continue;
+    }
+    if (chain.includes(file) || file === source.file) {
+      problems.push({
+        path,
+        line: source.lineOf(path),
+        message: `extends "${id}": tubes extend each other in a loop`,
+      });
+      continue;
+    }
+    const baseSource = await readTubeSource(file);
+    const baseProblems: TubeProblem[] = [];
+    const base = await resolveSpecification(baseSource, dirname(file), context, baseProblems, [
+      ...chain,
+      source.file,
+    ]);
+    for (const problem of baseProblems) {
+      problems.push({ ...problem, message: `in extended tube ${file}: ${problem.message}` });
+    }
+    if (base) bases.push(base);
+  }
+  if (bases.length !== extendsIds.length) return undefined;
+  let merged = bases[0]!;
+  for (const next of [...bases.slice(1), spec]) merged = mergeTubeSpecs(merged, next);
+  const { extends: _resolved, ...rest } = merged;
+  return rest;
+}

@@ -1,0 +1,37 @@
+import { LineCounter, parseDocument } from 'yaml';
+import { TubeLoadError } from './errors.ts';
+
+/** A tube file's text parsed, with a way back from a path in it to its line. */
+export interface TubeSource {
+  /** Where it came from (a path, or a name for text given directly). */
+  file: string;
+  /** The parsed YAML. */
+  data: unknown;
+  /** The 1-based line of the value at `path` (e.g. `['nodes', 'b', 'depends']`), if known. */
+  lineOf(path: readonly (string | number)[]): number | undefined;
+}
+
+/**
+ * Parses tube YAML. Malformed YAML fails with the file and line of the first problem.
+ */
+export function parseTubeSource(text: string, file: string): TubeSource {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const problems = document.errors.map((error) => {
+      const line = error.linePos?.[0]?.line;
+      const where = line ? `${file}:${line}` : file;
+      return { path: [], message: `${where}: ${error.message.split('\n')[0]}`, line };
+    });
+    throw new TubeLoadError(`${file} is not valid YAML`, file, problems);
+  }
+  return {
+    file,
+    data: document.toJS({ maxAliasCount: 1000 }),
+    lineOf(path) {
+      const node = document.getIn(path, true) as { range?: [number, number, number] } | undefined;
+      const offset = node?.range?.[0];
+      return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+    },
+  };
+}
