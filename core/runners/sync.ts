@@ -106,7 +106,11 @@ export class SyncRunner implements Runner {
     if (this.#hasProcessAssets) await this.#assets.startProcess();
     const root = this.#scheduler.startEpoch();
     try {
-      for (let call = this.#scheduler.takeReady(); call !== undefined; call = this.#scheduler.takeReady()) {
+      for (
+        let call = this.#scheduler.takeReady();
+        call !== undefined;
+        call = this.#scheduler.takeReady()
+      ) {
         if (signal.aborted)
           throw new RunCancelledError(
             `run of tube ${this.tube.id} was cancelled in epoch ${root.epoch}`,
@@ -210,14 +214,16 @@ export class SyncRunner implements Runner {
         inputs[binding.slot] = found.value;
       } else if (source.kind === 'asset') {
         const asset = this.#assets.get(source.name);
-        if (isPromise(asset))
+        if (isPromise(asset)) {
           pendingAssets ??= [];
           pendingAssets.push(
             asset.then((value) => {
               inputs[binding.slot] = value;
             }),
           );
-        else inputs[binding.slot] = asset;
+        } else {
+          inputs[binding.slot] = asset;
+        }
       }
     }
     return pendingAssets ? Promise.all(pendingAssets).then(() => inputs) : inputs;
