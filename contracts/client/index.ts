@@ -21,13 +21,18 @@ export { withdrawCredits, withdrawFees } from './actions/payouts.ts';
 export {
   getAccounting,
   getBatch,
+  getBatchCount,
   getCredits,
+  getDomainSeparator,
   getJob,
   getParameters,
   getReputation,
+  getRoles,
+  getVoided,
   getWorker,
   isActive,
   isClaimed,
+  isVoided,
 } from './actions/reads.ts';
 export { acceptAdmin, setSettler, transferAdmin } from './actions/roles.ts';
 export { claim, postBatch, toAllocationArgument } from './actions/settle.ts';

@@ -78,7 +78,11 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
+  // If the test process dies without tearing down, take anvil with it.
+  const onExit = () => child.kill('SIGTERM');
+  process.once('exit', onExit);
   const stop = async () => {
+    process.off('exit', onExit);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited(child);
   };

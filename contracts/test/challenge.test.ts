@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { challenge } from '../client/actions/challenge.ts';
 import { fundJob } from '../client/actions/jobs.ts';
 import { withdrawCredits } from '../client/actions/payouts.ts';
-import { getCredits, getJob, getReputation, getWorker } from '../client/actions/reads.ts';
+import {
+  getCredits,
+  getJob,
+  getReputation,
+  getVoided,
+  getWorker,
+  isVoided,
+} from '../client/actions/reads.ts';
 import { claim, postBatch } from '../client/actions/settle.ts';
 import type { SettlementWallet } from '../client/actions/types.ts';
 import { register } from '../client/actions/workers.ts';
@@ -143,6 +150,23 @@ describe('challenges and slashing', () => {
       slashed: 1n,
     });
     await expectBalanced(chain, address);
+
+    const cheatAllocation = allocationOf(batch, cheat.account.address);
+    const voidedTask = taskOf(cheatAllocation, task);
+    expect(
+      await isVoided(chain.reader, {
+        address,
+        batchId,
+        index: cheatAllocation.index,
+        taskIndex: voidedTask.index,
+      }),
+    ).toBe(true);
+    expect(
+      await getVoided(chain.reader, { address, batchId, index: cheatAllocation.index }),
+    ).toEqual({
+      amount: reward,
+      tasks: 1n,
+    });
 
     // The same leaf cannot be voided twice.
     await expect(challengeLeaf(batch, batchId, task, evidence)).rejects.toThrow(/AlreadyVoided/);

@@ -1,5 +1,6 @@
 import { parseEther, toFunctionSelector } from 'viem';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { getRoles } from '../client/actions/reads.ts';
 import { acceptAdmin, setSettler, transferAdmin } from '../client/actions/roles.ts';
 import { postBatch } from '../client/actions/settle.ts';
 import { buildBatch } from '../client/batch.ts';
@@ -67,7 +68,14 @@ describe('roles and parameters', () => {
     );
     expect(await admin()).toBe(d.admin.account.address);
     await chain.mined(acceptAdmin(next, { address: d.address }));
-    expect(await admin()).toBe(next.account.address);
+    expect(
+      await getRoles(chain.reader, { address: d.address, account: d.settler.account.address }),
+    ).toEqual({
+      admin: next.account.address,
+      pendingAdmin: '0x0000000000000000000000000000000000000000',
+      feeRecipient: d.feeRecipient.account.address,
+      isSettler: true,
+    });
     await expect(
       setSettler(d.admin, { address: d.address, settler: d.admin.account.address, allowed: true }),
     ).rejects.toThrow(/NotAdmin/);

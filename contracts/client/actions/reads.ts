@@ -131,3 +131,63 @@ export async function getParameters(reader: SettlementReader, { address }: Settl
   ]);
   return { minStake, challengeWindow, unbondingPeriod, challengeBond, feeBps };
 }
+
+/** Whether task leaf `taskIndex` of the allocation at `index` was voided by a challenge. */
+export function isVoided(
+  reader: SettlementReader,
+  {
+    address,
+    batchId,
+    index,
+    taskIndex,
+  }: SettlementTarget & { batchId: bigint; index: number; taskIndex: number },
+) {
+  return reader.readContract({
+    address,
+    abi: settlementAbi,
+    functionName: 'isVoided',
+    args: [batchId, BigInt(index), BigInt(taskIndex)],
+  });
+}
+
+/** Reward and task count voided so far from the allocation at `index` of a batch. */
+export function getVoided(
+  reader: SettlementReader,
+  { address, batchId, index }: SettlementTarget & { batchId: bigint; index: number },
+) {
+  return reader.readContract({
+    address,
+    abi: settlementAbi,
+    functionName: 'voidedOf',
+    args: [batchId, BigInt(index)],
+  });
+}
+
+/** The roles: admin, pending admin, fee recipient, and whether `account` is a settler. */
+export async function getRoles(
+  reader: SettlementReader,
+  { address, account }: SettlementTarget & { account: Address },
+) {
+  const [admin, pendingAdmin, feeRecipient, isSettler] = await Promise.all([
+    reader.readContract({ address, abi: settlementAbi, functionName: 'admin' }),
+    reader.readContract({ address, abi: settlementAbi, functionName: 'pendingAdmin' }),
+    reader.readContract({ address, abi: settlementAbi, functionName: 'feeRecipient' }),
+    reader.readContract({
+      address,
+      abi: settlementAbi,
+      functionName: 'isSettler',
+      args: [account],
+    }),
+  ]);
+  return { admin, pendingAdmin, feeRecipient, isSettler };
+}
+
+/** Number of batches posted so far (batch ids run from 1). */
+export function getBatchCount(reader: SettlementReader, { address }: SettlementTarget) {
+  return reader.readContract({ address, abi: settlementAbi, functionName: 'batchCount' });
+}
+
+/** The contract's EIP-712 domain separator on the current chain. */
+export function getDomainSeparator(reader: SettlementReader, { address }: SettlementTarget) {
+  return reader.readContract({ address, abi: settlementAbi, functionName: 'domainSeparator' });
+}
