@@ -2,7 +2,7 @@ import type { NodeDefinition } from '../node/define.ts';
 import { slotIsRequired, slotNeedsValue } from '../node/define.ts';
 import { bindTubeInputs } from './bind.ts';
 import type { TubeProblem } from './errors.ts';
-import { inputReference } from './inputs.ts';
+import { inputReference, parseInputText } from './inputs.ts';
 import { computeLevels, topologicalOrder } from './levels.ts';
 import { type LoadContext, loadTubeById } from './load.ts';
 import type { TubeSource } from './source.ts';
@@ -15,6 +15,8 @@ export interface BuildOptions {
   directory: string;
   context: LoadContext;
   input: Record<string, unknown> | undefined;
+  /** Input values as text, read by their declared types. */
+  inputText: Record<string, string> | undefined;
   /** Check and apply tube-scoped inputs now (false for nested tubes: bound at run time). */
   bindInputs: boolean;
   /** Problems found are added here. */
@@ -91,7 +93,16 @@ export async function buildTube(spec: Spec, options: BuildOptions): Promise<Tube
     spec,
   };
   if (!options.bindInputs) return tube;
-  const bound = bindTubeInputs(tube, options.input ?? {}, { rejectUndeclared: true });
+  const values: Record<string, unknown> = { ...options.input };
+  for (const [name, text] of Object.entries(options.inputText ?? {})) {
+    try {
+      values[name] = parseInputText(text, inputs[name]);
+    } catch (error) {
+      report(['input', name], (error as Error).message);
+    }
+  }
+  if (problems.length > 0) return undefined;
+  const bound = bindTubeInputs(tube, values, { rejectUndeclared: true });
   if (!bound.ok) {
     for (const problem of bound.problems) report(problem.path, problem.message);
     return undefined;

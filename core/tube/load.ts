@@ -13,6 +13,11 @@ import type { Tube } from './tube.ts';
 export interface LoadTubeOptions {
   /** Tube-scoped input values (checked against the tube's `input` declarations). */
   input?: Record<string, unknown>;
+  /**
+   * Input values as text (the CLI's `--input key=value`), read by each input's declared
+   * type: `7` for an int, `true` for a bool, JSON for lists and mappings.
+   */
+  inputText?: Record<string, string>;
   /** More folders to search for tubes by `noob_id` (after the tube's own folder). */
   searchPaths?: readonly string[];
   /** Where node types come from (default: built-ins, standard library, user modules). */
@@ -43,7 +48,7 @@ export async function loadTube(path: string, options: LoadTubeOptions = {}): Pro
   const file = resolve(path);
   const context = createLoadContext(options);
   const source = await readTubeSource(file);
-  return loadFromSource(source, dirname(file), context, options.input, true);
+  return loadFromSource(source, dirname(file), context, options, true);
 }
 
 /** Like {@link loadTube}, for tube YAML given as text (`file` names it in messages). */
@@ -54,7 +59,7 @@ export async function loadTubeFromText(
   const file = options.file ?? '<tube>';
   const context = createLoadContext(options);
   const source = parseTubeSource(text, file);
-  return loadFromSource(source, options.directory ?? process.cwd(), context, options.input, true);
+  return loadFromSource(source, options.directory ?? process.cwd(), context, options, true);
 }
 
 function createLoadContext(options: LoadTubeOptions): LoadContext {
@@ -107,7 +112,7 @@ export async function loadTubeById(
     source,
     dirname(file),
     { ...context, loading: [...context.loading, file] },
-    undefined,
+    {},
     false,
   );
 }
@@ -116,13 +121,21 @@ async function loadFromSource(
   source: TubeSource,
   directory: string,
   context: LoadContext,
-  input: Record<string, unknown> | undefined,
+  options: Pick<LoadTubeOptions, 'input' | 'inputText'>,
   bindInputs: boolean,
 ): Promise<Tube> {
   const problems: TubeProblem[] = [];
   const spec = await resolveSpecification(source, directory, context, problems, []);
   if (problems.length > 0 || !spec) throw loadError(source.file, problems);
-  const tube = await buildTube(spec, { source, directory, context, input, bindInputs, problems });
+  const tube = await buildTube(spec, {
+    source,
+    directory,
+    context,
+    input: options.input,
+    inputText: options.inputText,
+    bindInputs,
+    problems,
+  });
   if (problems.length > 0 || !tube) throw loadError(source.file, problems);
   return tube;
 }

@@ -1,0 +1,39 @@
+/**
+ * Turning results into JSON text: Sets and Maps become lists and objects, BigInts strings,
+ * `undefined` null, so every result a node can produce prints.
+ */
+export function toJson(value: unknown, indent?: number): string {
+  return JSON.stringify(
+    value,
+    (_key, item) => {
+      if (item instanceof Set) return [...item];
+      if (item instanceof Map) return Object.fromEntries(item);
+      if (typeof item === 'bigint') return item.toString();
+      if (typeof item === 'symbol') return null;
+      return item === undefined ? null : item;
+    },
+    indent,
+  );
+}
+
+/** A progress bar on a terminal (stderr), redrawn at most every 100 ms. */
+export class ProgressBar {
+  readonly #stream: NodeJS.WriteStream;
+  #lastDraw = 0;
+
+  constructor(stream: NodeJS.WriteStream) {
+    this.#stream = stream;
+  }
+
+  update(completed: number, total: number): void {
+    const now = Date.now();
+    if (completed < total && now - this.#lastDraw < 100) return;
+    this.#lastDraw = now;
+    const width = 30;
+    const filled = Math.round((completed / total) * width);
+    this.#stream.write(
+      `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${completed}/${total} epochs`,
+    );
+    if (completed === total) this.#stream.write('\n');
+  }
+}

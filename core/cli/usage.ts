@@ -1,0 +1,25 @@
+import { NoobError } from '../errors.ts';
+
+/** The command line was wrong: exit 2 with this message and the usage text. */
+export class UsageError extends NoobError {
+  override name = 'UsageError' as const;
+}
+
+/** The top-level help. */
+export const USAGE = `noob — run dataflow graphs (tubes)
+
+Usage:
+  noob run TUBE.yaml [-n N] [--input key=value …] [--runner sync] [--json]
+  noob validate TUBE.yaml [--input key=value …]
+  noob schema
+  noob help
+
+Options for run and validate:
+  -n, --epochs N          epochs to process (run; default 1)
+  -i, --input key=value   a tube input, read by its declared type (repeatable)
+  --runner NAME           where node calls run (available: sync)
+  --search-path DIR       another folder to find tubes by noob_id (repeatable;
+                          also NOOB_TUBE_PATH, separated by ':')
+  --json                  print the results as one JSON array on stdout, nothing else
+
+Exit codes: 0 success, 1 a node failed at run time, 2 an invalid tube or usage.`;
