@@ -51,6 +51,28 @@ export async function loadTube(path: string, options: LoadTubeOptions = {}): Pro
   return loadFromSource(source, dirname(file), context, options, true);
 }
 
+/**
+ * Reads a tube file, checks it against the schema and merges what it `extends`, without
+ * resolving node types: the specification as the tube's author sees it after merging.
+ */
+export async function resolveTubeSpecification(
+  path: string,
+  options: Pick<LoadTubeOptions, 'searchPaths'> = {},
+): Promise<Record<string, unknown>> {
+  const file = resolve(path);
+  const source = await readTubeSource(file);
+  const problems: TubeProblem[] = [];
+  const spec = await resolveSpecification(
+    source,
+    dirname(file),
+    createLoadContext(options),
+    problems,
+    [],
+  );
+  if (problems.length > 0 || !spec) throw loadError(file, problems);
+  return spec;
+}
+
 /** Like {@link loadTube}, for tube YAML given as text (`file` names it in messages). */
 export async function loadTubeFromText(
   text: string,
