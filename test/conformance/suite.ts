@@ -4,6 +4,7 @@ import type { Event } from '../../core/events.ts';
 import type { Runner } from '../../core/runners/runner.ts';
 import { loadTube, resolveTubeSpecification } from '../../core/tube/load.ts';
 import type { Tube } from '../../core/tube/tube.ts';
+import { tallyCounts } from './tubes/nodes.ts';
 
 /**
  * The runner conformance suite: upstream noob's own test tubes
@@ -25,9 +26,13 @@ export const UPSTREAM = join(
   'upstream',
 );
 
-const tubePath = (name: string) => join(UPSTREAM, `${name}.yaml`);
+/** Folder of the suite's own tubes (features beyond upstream's set). */
+export const OWN = join(import.meta.dirname, 'tubes');
 
-/** Loads an upstream tube and makes a runner; the caller must `deinit` it. */
+const tubePath = (name: string) =>
+  name.startsWith('own/') ? join(OWN, `${name.slice(4)}.yaml`) : join(UPSTREAM, `${name}.yaml`);
+
+/** Loads a tube (`own/NAME` for the suite's own) and makes a runner; the caller must `deinit` it. */
 async function start(factory: RunnerFactory, name: string, input?: Record<string, unknown>) {
   const tube = await loadTube(tubePath(name), input ? { input } : {});
   const runner = await factory(tube);
@@ -222,7 +227,7 @@ export function describeConformance(runnerName: string, factory: RunnerFactory):
       });
 
       it('error: map_depends_double fails to load, naming both maps', async () => {
-        const error = await loadTube(tubePath('map/map_depends_double')).catch((e) => e);
+        const error = await loadTube(tubePath('map/map_depends_double')).catch((e: any) => e);
         expect(error.name).toBe('TubeLoadError');
         expect(error.message).toMatch(/concat/);
         expect(error.message).toMatch(/map_a/);
@@ -238,7 +243,7 @@ export function describeConformance(runnerName: string, factory: RunnerFactory):
       });
 
       it('error: input_tube_params without start names the missing input', async () => {
-        const error = await loadTube(tubePath('input/input_tube_params')).catch((e) => e);
+        const error = await loadTube(tubePath('input/input_tube_params')).catch((e: any) => e);
         expect(error.name).toBe('TubeLoadError');
         expect(error.message).toMatch(/missing required input start/);
       });
@@ -254,7 +259,7 @@ export function describeConformance(runnerName: string, factory: RunnerFactory):
 
       it('error: a missing process input fails before any epoch is used', async () => {
         await withRunner('input/input_process_depends', async ({ runner }) => {
-          const error = await runner.process().catch((e) => e);
+          const error: any = await runner.process().catch((e: unknown) => e);
           expect(error.name).toBe('InputError');
           expect(error.message).toMatch(/multiply_right/);
           expect(await runner.process({ multiply_right: 2 })).toBe(0);
@@ -321,7 +326,7 @@ export function describeConformance(runnerName: string, factory: RunnerFactory):
 
     describe('special', () => {
       it('error: cycle fails to load, naming the nodes in the cycle', async () => {
-        const error = await loadTube(tubePath('special/cycle')).catch((e) => e);
+        const error = await loadTube(tubePath('special/cycle')).catch((e: any) => e);
         expect(error.name).toBe('TubeLoadError');
         expect(error.message).toMatch(/cycle: a → b → c → a/);
       });
@@ -350,7 +355,7 @@ export function describeConformance(runnerName: string, factory: RunnerFactory):
 
       it("error: a node's error surfaces from process() with the node id and cause", async () => {
         await withRunner('special/error', async ({ runner }) => {
-          const error = await runner.process().catch((e) => e);
+          const error: any = await runner.process().catch((e: unknown) => e);
           expect(error.name).toBe('NodeRunError');
           expect(error.nodeId).toBe('b');
           expect(error.epoch).toBe('0');
@@ -359,7 +364,7 @@ export function describeConformance(runnerName: string, factory: RunnerFactory):
       });
 
       it('error: invalid/no_extends_no_type fails to load: node without type', async () => {
-        const error = await loadTube(tubePath('invalid/no_extends_no_type')).catch((e) => e);
+        const error = await loadTube(tubePath('invalid/no_extends_no_type')).catch((e: any) => e);
         expect(error.name).toBe('TubeLoadError');
         expect(error.message).toMatch(/node a has no type/);
       });
@@ -375,6 +380,93 @@ export function describeConformance(runnerName: string, factory: RunnerFactory):
         ...rest
       }: Record<string, unknown>) => rest;
       expect(comparable(merged)).toEqual(comparable(expected));
+    });
+
+    describe('features', () => {
+      it('authoring: functions, async functions, generators, async generators, classes, multiple signals, optional slots', async () => {
+        const before = tallyCounts();
+        const results = await withRunner('own/authoring', ({ runner }) => runner.run(6));
+        expect(results).toEqual([
+          {
+            tick: 't0',
+            bumped: 1,
+            arrived: { even: true, odd: false },
+            only_even: 0,
+            total: 100,
+            calls: 1,
+          },
+          { tick: 't1', bumped: 11, arrived: { even: false, odd: true }, total: 101, calls: 2 },
+          {
+            tick: 't2',
+            bumped: 21,
+            arrived: { even: true, odd: false },
+            only_even: 2,
+            total: 102,
+            calls: 3,
+          },
+          { tick: 't3', bumped: 31, arrived: { even: false, odd: true }, total: 103, calls: 4 },
+          // The finite source is exhausted in epoch 4: its required dependents stop, a node
+          // with only optional slots runs without them, the ticks go on; from epoch 5 the
+          // return node (downstream of the finished source) stops too.
+          { tick: 't4', arrived: { even: false, odd: false } },
+        ]);
+        const after = tallyCounts();
+        expect(after.inits - before.inits).toBe(1);
+        expect(after.deinits - before.deinits).toBe(1);
+      });
+
+      it('behavior: NoEvent from a node skips its required dependents for that epoch only', async () => {
+        const results = await withRunner('own/skip', ({ runner }) => processTimes(runner, 7));
+        expect(results).toEqual([null, 2, 4, null, 8, 10, null]);
+      });
+
+      it('behavior: a map over an empty list fires nothing downstream', async () => {
+        const results = await withRunner('own/empty_map', async ({ runner }) => [
+          await runner.process({ items: ['a', 'b'] }),
+          await runner.process({ items: [] }),
+          await runner.process({ items: ['c'] }),
+        ]);
+        expect(results).toEqual([{ items: ['a!', 'b!'], n: 2 }, null, { items: ['c!'], n: 1 }]);
+      });
+
+      it('behavior: events name the node, signal, epoch and value, in order', async () => {
+        await withRunner('basic/basic', async ({ runner, events }) => {
+          await runner.run(2);
+          expect(events.map((e) => [e.nodeId, e.signal, String(e.epoch), e.value])).toEqual([
+            ['a', 'index', '0', 0],
+            ['b', 'value', '0', 0],
+            ['a', 'index', '1', 1],
+            ['b', 'value', '1', 2],
+          ]);
+          expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+        });
+      });
+
+      it('behavior: run(n) reports progress for every epoch', async () => {
+        await withRunner('basic/basic', async ({ runner }) => {
+          const progress: number[] = [];
+          runner.on('progress', ({ completed }) => progress.push(completed));
+          await runner.run(3);
+          expect(progress).toEqual([1, 2, 3]);
+        });
+      });
+
+      it('behavior: run(n) stops early, without error, once the tube is exhausted', async () => {
+        expect(await withRunner('basic/basic', ({ runner }) => runner.run(3))).toHaveLength(3);
+        const results = await withRunner('special/disable_node', ({ runner }) => runner.run(50));
+        expect(results).toEqual([]);
+      });
+
+      it('error: an aborted signal cancels the run with RunCancelledError', async () => {
+        await withRunner('own/slow', async ({ runner }) => {
+          const controller = new AbortController();
+          const running = runner.run(1000, { signal: controller.signal });
+          setTimeout(() => controller.abort(), 30);
+          const error: any = await running.catch((e: unknown) => e);
+          expect(['RunCancelledError', 'NodeRunError']).toContain(error.name);
+          expect(controller.signal.aborted).toBe(true);
+        });
+      });
     });
   });
 }

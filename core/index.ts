@@ -1,0 +1,35 @@
+/**
+ * noob: run dataflow graphs ("tubes") anywhere. This entry point has the model and the
+ * authoring API; runners are in `noob/runners`.
+ *
+ * @example
+ * ```ts
+ * import { defineNode, loadTube } from 'noob';
+ * import { SyncRunner } from 'noob/runners';
+ *
+ * const runner = new SyncRunner(await loadTube('tube.yaml'));
+ * console.log(await runner.run(10));
+ * ```
+ */
+export { NoobError, type NoobErrorOptions } from './errors.ts';
+export { Epoch, type EpochSegment } from './epoch.ts';
+export { type Event, Exhausted, isNoEvent, NoEvent } from './events.ts';
+export { type AssetDefinition, type AssetDefinitionInput, defineAsset, isAssetDefinition } from './node/asset.ts';
+export {
+  type ClassNodeDefinition,
+  defineNode,
+  type FunctionNodeDefinition,
+  type GeneratorNodeDefinition,
+  isNodeDefinition,
+  type NodeClass,
+  type NodeContext,
+  type NodeDefinition,
+  type NodeDefinitionInput,
+  type NodeInstance,
+  type SlotSpec,
+} from './node/define.ts';
+export { createRegistry, type MutableNodeRegistry, type NodeRegistry, type TypeResolution } from './node/registry.ts';
+export { InputError, TubeLoadError, type TubeProblem } from './tube/errors.ts';
+export { type LoadTubeOptions, loadTube, loadTubeFromText, resolveTubeSpecification } from './tube/load.ts';
+export { type TubeSpecification, tubeJsonSchema } from './tube/spec.ts';
+export type { BindingSource, SlotBinding, Tube, TubeAsset, TubeInput, TubeNode } from './tube/tube.ts';

@@ -1,0 +1,7 @@
+/**
+ * noob's runners: one interface, several places for node calls to run. Each passes the
+ * same conformance suite.
+ */
+export { NodeRunError, RunCancelledError, RunnerStateError, TubeExhaustedError } from './errors.ts';
+export type { Runner, RunnerEvents, RunOptions } from './runner.ts';
+export { SyncRunner } from './sync.ts';
