@@ -19,7 +19,7 @@ export function parseTubeSource(text: string, file: string): TubeSource {
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     const problems = document.errors.map((error) => {
-      const line = error.linePos?.[0]?.line;
+      const line = lineCounter.linePos(error.pos[0]).line;
       const where = line ? `${file}:${line}` : file;
       return { path: [], message: `${where}: ${error.message.split('\n')[0]}`, line };
     });
