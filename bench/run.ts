@@ -16,7 +16,9 @@ const [name, ...args] = process.argv.slice(2);
 
 if (!name || !existsSync(join(here, `${name}.ts`))) {
   const problem = name ? `no benchmark named "${name}"` : 'no benchmark named';
-  process.stderr.write(`${problem}. Usage: npm run bench -- NAME. Available: ${available.join(', ')}\n`);
+  process.stderr.write(
+    `${problem}. Usage: npm run bench -- NAME. Available: ${available.join(', ')}\n`,
+  );
   process.exit(2);
 }
 

@@ -11,10 +11,16 @@
  * console.log(await runner.run(10));
  * ```
  */
-export { NoobError, type NoobErrorOptions } from './errors.ts';
+
 export { Epoch, type EpochSegment } from './epoch.ts';
+export { NoobError, type NoobErrorOptions } from './errors.ts';
 export { type Event, Exhausted, isNoEvent, NoEvent } from './events.ts';
-export { type AssetDefinition, type AssetDefinitionInput, defineAsset, isAssetDefinition } from './node/asset.ts';
+export {
+  type AssetDefinition,
+  type AssetDefinitionInput,
+  defineAsset,
+  isAssetDefinition,
+} from './node/asset.ts';
 export {
   type ClassNodeDefinition,
   defineNode,
@@ -28,8 +34,25 @@ export {
   type NodeInstance,
   type SlotSpec,
 } from './node/define.ts';
-export { createRegistry, type MutableNodeRegistry, type NodeRegistry, type TypeResolution } from './node/registry.ts';
+export {
+  createRegistry,
+  type MutableNodeRegistry,
+  type NodeRegistry,
+  type TypeResolution,
+} from './node/registry.ts';
 export { InputError, TubeLoadError, type TubeProblem } from './tube/errors.ts';
-export { type LoadTubeOptions, loadTube, loadTubeFromText, resolveTubeSpecification } from './tube/load.ts';
+export {
+  type LoadTubeOptions,
+  loadTube,
+  loadTubeFromText,
+  resolveTubeSpecification,
+} from './tube/load.ts';
 export { type TubeSpecification, tubeJsonSchema } from './tube/spec.ts';
-export type { BindingSource, SlotBinding, Tube, TubeAsset, TubeInput, TubeNode } from './tube/tube.ts';
+export type {
+  BindingSource,
+  SlotBinding,
+  Tube,
+  TubeAsset,
+  TubeInput,
+  TubeNode,
+} from './tube/tube.ts';

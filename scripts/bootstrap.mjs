@@ -13,7 +13,8 @@ const lockfile = join(root, 'package-lock.json');
 const projectNode = join(root, 'node_modules', 'node', 'bin', 'node');
 
 const installed = existsSync(marker) && existsSync(projectNode);
-const stale = installed && existsSync(lockfile) && statSync(lockfile).mtimeMs > statSync(marker).mtimeMs;
+const stale =
+  installed && existsSync(lockfile) && statSync(lockfile).mtimeMs > statSync(marker).mtimeMs;
 
 if (!installed || stale) {
   const command = existsSync(lockfile) ? 'npm ci' : 'npm install';

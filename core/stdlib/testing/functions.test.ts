@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Epoch } from '../../epoch.ts';
-import { slotIsRequired } from '../../node/define.ts';
+import { slotIsRequired, slotNeedsValue } from '../../node/define.ts';
 import { asyncError, error } from './failing.ts';
 import { divide, multiply } from './math.ts';
 import { concat, exclaim, multiConcat, repeat } from './strings.ts';
@@ -12,8 +12,11 @@ describe('multiply', () => {
   it('default', () => {
     expect(multiply.signals).toEqual(['value']);
     expect(Object.keys(multiply.slots)).toEqual(['left', 'right']);
-    expect(slotIsRequired(multiply.slots.left!)).toBe(true);
-    expect(slotIsRequired(multiply.slots.right!)).toBe(false);
+    expect(slotNeedsValue(multiply.slots.left!)).toBe(true);
+    // As upstream: `right: int = 2` has a default, so it need not be bound, but once bound
+    // to a dependency the node waits for that dependency to fire.
+    expect(slotNeedsValue(multiply.slots.right!)).toBe(false);
+    expect(slotIsRequired(multiply.slots.right!)).toBe(true);
     expect(multiply.process!({ left: 4 }, ctx)).toBe(8);
   });
 
