@@ -14,6 +14,7 @@
 
 export { Epoch, type EpochSegment } from './epoch.ts';
 export { NoobError, type NoobErrorOptions } from './errors.ts';
+export { EventStore } from './event-store.ts';
 export { type Event, Exhausted, isNoEvent, NoEvent } from './events.ts';
 export {
   type AssetDefinition,

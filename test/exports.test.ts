@@ -17,6 +17,7 @@ it('default: noob', async () => {
   expect(Object.keys(await import('noob')).sort()).toMatchInlineSnapshot(`
     [
       "Epoch",
+      "EventStore",
       "Exhausted",
       "InputError",
       "NoEvent",
