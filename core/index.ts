@@ -12,6 +12,7 @@
  * ```
  */
 
+export { cidOf, type TaskDescription, taskCid, tubeCid, UnaddressableValueError } from './cid.ts';
 export { Epoch, type EpochSegment } from './epoch.ts';
 export { NoobError, type NoobErrorOptions } from './errors.ts';
 export { EventStore } from './event-store.ts';

@@ -23,6 +23,8 @@ it('default: noob', async () => {
       "NoEvent",
       "NoobError",
       "TubeLoadError",
+      "UnaddressableValueError",
+      "cidOf",
       "createRegistry",
       "defineAsset",
       "defineNode",
@@ -32,6 +34,8 @@ it('default: noob', async () => {
       "loadTube",
       "loadTubeFromText",
       "resolveTubeSpecification",
+      "taskCid",
+      "tubeCid",
       "tubeJsonSchema",
     ]
   `);

@@ -1,0 +1,61 @@
+import * as dagCbor from '@ipld/dag-cbor';
+import { blake3 } from '@noble/hashes/blake3.js';
+import { CID } from 'multiformats/cid';
+import * as Digest from 'multiformats/hashes/digest';
+import { NoobError } from './errors.ts';
+import type { Tube } from './tube/tube.ts';
+
+/**
+ * Content addresses. A task (one node call in one epoch) is named by the CID of its
+ * dag-cbor encoding, hashed with BLAKE3: the same call always has the same CID, whoever
+ * computes it. Results are keyed by their task's CID, so duplicate deliveries are
+ * harmless, identical work is recognised, and two workers' answers can be compared.
+ */
+
+/** Multicodec code of BLAKE3 (256-bit) in a multihash. */
+export const BLAKE3_CODE = 0x1e;
+
+/** A value that cannot be content-addressed (e.g. `undefined`, a function, a class instance). */
+export class UnaddressableValueError extends NoobError {
+  override name = 'UnaddressableValueError' as const;
+}
+
+/** One node call, as it is addressed. */
+export interface TaskDescription {
+  /** CID of the tube the node belongs to (see {@link tubeCid}). */
+  tube: string;
+  /** The node's id in the tube. */
+  nodeId: string;
+  /** The epoch, in its text form (`3`, `3/(split,0)`). */
+  epoch: string;
+  /** The call's inputs by slot. */
+  inputs: Record<string, unknown>;
+}
+
+/** The CID (v1, dag-cbor, BLAKE3) of any dag-cbor-encodable value. */
+export function cidOf(value: unknown, what = 'value'): CID {
+  let bytes: Uint8Array;
+  try {
+    bytes = dagCbor.encode(value);
+  } catch (error) {
+    throw new UnaddressableValueError(
+      `cannot content-address ${what}: ${(error as Error).message}`,
+      {
+        details:
+          'Only JSON-like values, byte arrays and CIDs can be addressed (no undefined, functions or class instances).',
+        cause: error,
+      },
+    );
+  }
+  return CID.createV1(dagCbor.code, Digest.create(BLAKE3_CODE, blake3(bytes)));
+}
+
+/** The CID of a tube: its merged specification with the tube inputs it was bound with. */
+export function tubeCid(tube: Tube): string {
+  return cidOf({ spec: tube.spec, input: tube.input }, `tube ${tube.id}`).toString();
+}
+
+/** The CID of one node call. */
+export function taskCid(task: TaskDescription): string {
+  return cidOf(task, `the inputs of node ${task.nodeId} in epoch ${task.epoch}`).toString();
+}
