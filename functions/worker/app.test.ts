@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { createWorkerApp } from './app.ts';
+import { startWorkerServer } from './serve.ts';
+
+const post = (app: ReturnType<typeof createWorkerApp>, body: unknown) =>
+  app.request('/v1/tasks', {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
+
+describe('worker app', () => {
+  it('default: runs a function node and returns its outputs by signal', async () => {
+    const app = createWorkerApp();
+    const response = await post(app, {
+      cid: 'task-1',
+      type: 'noob.testing.multiply',
+      inputs: { left: 21 },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      cid: 'task-1',
+      outputs: { value: 42 },
+      exhausted: false,
+    });
+  });
+
+  it('behavior: a stateful instance keeps its state between calls with the same instance key', async () => {
+    const app = createWorkerApp();
+    const call = (instance: string) =>
+      post(app, {
+        cid: `c-${instance}`,
+        type: 'noob.testing.count_source',
+        params: { limit: 2 },
+        instance,
+      }).then((r) => r.json());
+    expect((await call('a')).outputs).toEqual({ index: 0 });
+    expect((await call('a')).outputs).toEqual({ index: 1 });
+    expect(await call('a')).toMatchObject({ outputs: {}, exhausted: true });
+    expect((await call('b')).outputs).toEqual({ index: 0 });
+  });
+
+  it('behavior: multiple signals: only the ones that fired come back', async () => {
+    const app = createWorkerApp();
+    const response = await post(app, { cid: 'sw', type: 'noob.testing.switch', instance: 'sw' });
+    expect((await response.json()).outputs).toEqual({ fruits: 'apple' });
+  });
+
+  it('error: a bad payload gets 400 naming the field', async () => {
+    const app = createWorkerApp();
+    const missing = await post(app, { type: 'noob.testing.multiply' });
+    expect(missing.status).toBe(400);
+    const body = await missing.json();
+    expect(body.error.code).toBe('invalid_task');
+    expect(body.error.message).toMatch(/cid/);
+    const wrongType = await post(app, {
+      cid: 'x',
+      type: 'noob.testing.multiply',
+      inputs: 'left=1',
+    });
+    expect(wrongType.status).toBe(400);
+    expect((await wrongType.json()).error.message).toMatch(/inputs/);
+    const notJson = await post(app, '{not json');
+    expect(notJson.status).toBe(400);
+    expect((await notJson.json()).error.code).toBe('invalid_json');
+  });
+
+  it('error: an unknown node type gets 404 naming the type', async () => {
+    const app = createWorkerApp();
+    const response = await post(app, { cid: 'x', type: 'noob.testing.nope' });
+    expect(response.status).toBe(404);
+    const body = await response.json();
+    expect(body.error.code).toBe('unknown_node_type');
+    expect(body.error.message).toMatch(/noob\.testing\.nope/);
+  });
+
+  it('error: a node that throws gets 422 with the node, epoch and cause', async () => {
+    const app = createWorkerApp();
+    const response = await post(app, {
+      cid: 'x',
+      type: 'noob.testing.error',
+      nodeId: 'b',
+      epoch: '3',
+      inputs: { value: 1 },
+    });
+    expect(response.status).toBe(422);
+    const body = await response.json();
+    expect(body.error.code).toBe('node_failed');
+    expect(body.error.message).toMatch(
+      /node b \(noob\.testing\.error\) failed in epoch 3: This node just emits errors/,
+    );
+  });
+
+  it('error: over the body limit gets 413', async () => {
+    const app = createWorkerApp({ maxBodyBytes: 1024 });
+    const response = await post(app, {
+      cid: 'x',
+      type: 'noob.testing.concat',
+      inputs: { strings: ['x'.repeat(4096)] },
+    });
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.code).toBe('payload_too_large');
+  });
+
+  it('default: over real HTTP on loopback, with health and load', async () => {
+    const server = await startWorkerServer({ capacity: 3, tags: ['cpu'] });
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({
+        ok: true,
+        tags: ['cpu'],
+      });
+      const response = await fetch(`${server.url}/v1/tasks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          cid: 't',
+          type: 'noob.testing.exclaim',
+          inputs: { string: 'hi', hype: 2 },
+        }),
+      });
+      expect(await response.json()).toEqual({
+        cid: 't',
+        outputs: { value: 'hi!!' },
+        exhausted: false,
+      });
+      expect(await (await fetch(`${server.url}/v1/load`)).json()).toMatchObject({
+        inFlight: 0,
+        capacity: 3,
+        completed: 1,
+      });
+    } finally {
+      await server.close();
+    }
+  });
+});

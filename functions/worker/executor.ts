@@ -1,0 +1,132 @@
+import { Epoch } from '../../core/epoch.ts';
+import { NoobError } from '../../core/errors.ts';
+import { Exhausted, NoEvent } from '../../core/events.ts';
+import type { NodeDefinition, NodeInstance } from '../../core/node/define.ts';
+import { createRegistry, type NodeRegistry } from '../../core/node/registry.ts';
+import type { TaskRequest, TaskResult } from './task.ts';
+
+/** The node type could not be resolved: names the type and why. */
+export class UnknownNodeTypeError extends NoobError {
+  override name = 'UnknownNodeTypeError' as const;
+}
+
+/** The node is one the engine itself runs (map, gather, return, tube): not a worker's job. */
+export class EngineNodeError extends NoobError {
+  override name = 'EngineNodeError' as const;
+}
+
+type Live = NodeInstance | Iterator<unknown> | AsyncIterator<unknown>;
+
+/**
+ * Executes node calls for a worker: resolves types once, keeps stateful instances (class
+ * instances, running generators) by their `instance` key, and shapes outputs by signal.
+ */
+export class TaskExecutor {
+  readonly #registry: NodeRegistry;
+  readonly #directory: string;
+  readonly #definitions = new Map<string, Promise<NodeDefinition>>();
+  readonly #instances = new Map<string, Live>();
+
+  constructor(options: { registry?: NodeRegistry; directory?: string } = {}) {
+    this.#registry = options.registry ?? createRegistry();
+    this.#directory = options.directory ?? process.cwd();
+  }
+
+  /** The definition for `type` (cached); throws {@link UnknownNodeTypeError}. */
+  definition(type: string): Promise<NodeDefinition> {
+    let found = this.#definitions.get(type);
+    if (!found) {
+      found = this.#registry.resolveNode(type, this.#directory).then((resolution) => {
+        if (!resolution.ok) throw new UnknownNodeTypeError(resolution.reason);
+        return resolution.definition;
+      });
+      found.catch(() => this.#definitions.delete(type));
+      this.#definitions.set(type, found);
+    }
+    return found;
+  }
+
+  /** Runs one call. Errors thrown by the node propagate as they are. */
+  async execute(task: TaskRequest, signal: AbortSignal): Promise<TaskResult> {
+    const definition = await this.definition(task.type);
+    const context = { nodeId: task.nodeId, epoch: Epoch.parse(task.epoch), signal };
+    let raw: unknown;
+    switch (definition.kind) {
+      case 'function': {
+        const defaults = Object.fromEntries(
+          Object.entries(definition.slots)
+            .filter(([, slot]) => 'default' in slot)
+            .map(([name, slot]) => [name, slot.default]),
+        );
+        raw = await definition.process!({ ...defaults, ...task.params, ...task.inputs }, context);
+        break;
+      }
+      case 'generator': {
+        const iterator = this.#instance(task, () =>
+          definition.generate!({ ...task.params }, context),
+        ) as Iterator<unknown>;
+        const step = await iterator.next();
+        raw = step.done ? Exhausted : step.value;
+        break;
+      }
+      case 'class': {
+        const instance = (await this.#instanceAsync(task, async () => {
+          const created = new definition.class!({ ...task.params });
+          await created.init?.();
+          return created;
+        })) as NodeInstance;
+        raw = await instance.process(task.inputs, context);
+        break;
+      }
+      default:
+        throw new EngineNodeError(
+          `node type "${task.type}" (${definition.kind}) is run by the engine, not by workers`,
+        );
+    }
+    return { cid: task.cid, exhausted: raw === Exhausted, outputs: shapeOutputs(definition, raw) };
+  }
+
+  #instance(task: TaskRequest, create: () => Live): Live {
+    const key = task.instance ?? `${task.type}#${task.nodeId}`;
+    let live = this.#instances.get(key);
+    if (!live) {
+      live = create();
+      this.#instances.set(key, live);
+    }
+    return live;
+  }
+
+  async #instanceAsync(task: TaskRequest, create: () => Promise<Live>): Promise<Live> {
+    const key = task.instance ?? `${task.type}#${task.nodeId}`;
+    const live = this.#instances.get(key) ?? (await create());
+    this.#instances.set(key, live);
+    return live;
+  }
+
+  /** Number of stateful instances kept. */
+  get instanceCount(): number {
+    return this.#instances.size;
+  }
+
+  /** Calls `deinit` on class instances and closes generators. */
+  async close(): Promise<void> {
+    for (const live of this.#instances.values()) {
+      if ('process' in live) await (live as NodeInstance).deinit?.();
+      else await (live as Iterator<unknown>).return?.();
+    }
+    this.#instances.clear();
+  }
+}
+
+/** Signal name → value for the signals that fired. */
+function shapeOutputs(definition: NodeDefinition, raw: unknown): Record<string, unknown> {
+  if (raw === Exhausted || raw === NoEvent) return {};
+  const signals = definition.signals;
+  if (signals.length === 1) return { [signals[0]!]: raw === undefined ? null : raw };
+  const outputs: Record<string, unknown> = {};
+  signals.forEach((name, i) => {
+    const value = Array.isArray(raw) ? raw[i] : (raw as Record<string, unknown> | null)?.[name];
+    if (value !== undefined && value !== NoEvent) outputs[name] = value;
+  });
+  return outputs;
+}

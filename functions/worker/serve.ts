@@ -1,0 +1,32 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createWorkerApp, type WorkerAppOptions } from './app.ts';
+
+/** A running HTTP worker. */
+export interface WorkerServer {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves the worker app on Node (127.0.0.1 unless told otherwise; port 0 picks a free one). */
+export function startWorkerServer(
+  options: WorkerAppOptions & { port?: number; hostname?: string } = {},
+): Promise<WorkerServer> {
+  const app = createWorkerApp(options);
+  const hostname = options.hostname ?? '127.0.0.1';
+  return new Promise((resolve) => {
+    const server = serve(
+      { fetch: app.fetch, port: options.port ?? 0, hostname },
+      (info: AddressInfo) => {
+        resolve({
+          url: `http://${hostname}:${info.port}`,
+          close: async () => {
+            await new Promise<void>((done) => server.close(() => done()));
+            await app.executor.close();
+          },
+        });
+      },
+    );
+  });
+}
