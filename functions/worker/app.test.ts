@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createWorkerApp } from './app.ts';
 import { startWorkerServer } from './serve.ts';
 
-const post = (app: ReturnType<typeof createWorkerApp>, body: unknown) =>
+const post = async (app: ReturnType<typeof createWorkerApp>, body: unknown): Promise<Response> =>
   app.request('/v1/tasks', {
     method: 'POST',
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -33,7 +33,7 @@ describe('worker app', () => {
         type: 'noob.testing.count_source',
         params: { limit: 2 },
         instance,
-      }).then((r) => r.json());
+      }).then((r) => r.json() as Promise<any>);
     expect((await call('a')).outputs).toEqual({ index: 0 });
     expect((await call('a')).outputs).toEqual({ index: 1 });
     expect(await call('a')).toMatchObject({ outputs: {}, exhausted: true });
