@@ -18,7 +18,7 @@ describe('worker app', () => {
       inputs: { left: 21 },
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
+    expect((await response.json()) as any).toEqual({
       cid: 'task-1',
       outputs: { value: 42 },
       exhausted: false,
@@ -43,14 +43,14 @@ describe('worker app', () => {
   it('behavior: multiple signals: only the ones that fired come back', async () => {
     const app = createWorkerApp();
     const response = await post(app, { cid: 'sw', type: 'noob.testing.switch', instance: 'sw' });
-    expect((await response.json()).outputs).toEqual({ fruits: 'apple' });
+    expect(((await response.json()) as any).outputs).toEqual({ fruits: 'apple' });
   });
 
   it('error: a bad payload gets 400 naming the field', async () => {
     const app = createWorkerApp();
     const missing = await post(app, { type: 'noob.testing.multiply' });
     expect(missing.status).toBe(400);
-    const body = await missing.json();
+    const body = (await missing.json()) as any;
     expect(body.error.code).toBe('invalid_task');
     expect(body.error.message).toMatch(/cid/);
     const wrongType = await post(app, {
@@ -59,17 +59,17 @@ describe('worker app', () => {
       inputs: 'left=1',
     });
     expect(wrongType.status).toBe(400);
-    expect((await wrongType.json()).error.message).toMatch(/inputs/);
+    expect(((await wrongType.json()) as any).error.message).toMatch(/inputs/);
     const notJson = await post(app, '{not json');
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).error.code).toBe('invalid_json');
+    expect(((await notJson.json()) as any).error.code).toBe('invalid_json');
   });
 
   it('error: an unknown node type gets 404 naming the type', async () => {
     const app = createWorkerApp();
     const response = await post(app, { cid: 'x', type: 'noob.testing.nope' });
     expect(response.status).toBe(404);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.error.code).toBe('unknown_node_type');
     expect(body.error.message).toMatch(/noob\.testing\.nope/);
   });
@@ -84,7 +84,7 @@ describe('worker app', () => {
       inputs: { value: 1 },
     });
     expect(response.status).toBe(422);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.error.code).toBe('node_failed');
     expect(body.error.message).toMatch(
       /node b \(noob\.testing\.error\) failed in epoch 3: This node just emits errors/,
@@ -99,14 +99,14 @@ describe('worker app', () => {
       inputs: { strings: ['x'.repeat(4096)] },
     });
     expect(response.status).toBe(413);
-    expect((await response.json()).error.code).toBe('payload_too_large');
+    expect(((await response.json()) as any).error.code).toBe('payload_too_large');
   });
 
   it('default: over real HTTP on loopback, with health and load', async () => {
     const server = await startWorkerServer({ capacity: 3, tags: ['cpu'] });
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({
+      expect((await (await fetch(`${server.url}/healthz`)).json()) as any).toEqual({
         ok: true,
         tags: ['cpu'],
       });
@@ -119,12 +119,12 @@ describe('worker app', () => {
           inputs: { string: 'hi', hype: 2 },
         }),
       });
-      expect(await response.json()).toEqual({
+      expect((await response.json()) as any).toEqual({
         cid: 't',
         outputs: { value: 'hi!!' },
         exhausted: false,
       });
-      expect(await (await fetch(`${server.url}/v1/load`)).json()).toMatchObject({
+      expect((await (await fetch(`${server.url}/v1/load`)).json()) as any).toMatchObject({
         inFlight: 0,
         capacity: 3,
         completed: 1,
