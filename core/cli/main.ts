@@ -9,6 +9,7 @@ import {
   validateCommand,
 } from './commands.ts';
 import { USAGE, UsageError } from './usage.ts';
+import { type WorkerArguments, workerCommand } from './worker-command.ts';
 
 /**
  * The `noob` command line. Returns the exit code: 0 success, 1 a node failed at run time,
@@ -39,6 +40,24 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
         { ...tube, epochs, runner: String(values.runner), json: Boolean(values.json) },
         io,
       );
+    }
+    case 'worker': {
+      let parsed: ReturnType<typeof parseArgs>;
+      try {
+        parsed = parseArgs({
+          args: [...rest],
+          options: {
+            http: { type: 'boolean', default: false },
+            port: { type: 'string', default: '9001' },
+            host: { type: 'string', default: '127.0.0.1' },
+            tags: { type: 'string', default: '' },
+            concurrency: { type: 'string', default: '8' },
+          },
+        });
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      return workerCommand(parsed.values as unknown as WorkerArguments, io);
     }
     case 'validate':
       return validateCommand(parseTubeArguments(rest, {}).tube, io);

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+describe('noob worker --http', () => {
+  it('default: a real worker process serves tasks on loopback and exits 0 on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'noob.js'),
+        'worker',
+        '--http',
+        '--port',
+        '0',
+        '--tags',
+        'cpu,region:local',
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      let output = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
+      });
+      expect(await (await fetch(`${url}/healthz`)).json()).toEqual({
+        ok: true,
+        tags: ['cpu', 'region:local'],
+      });
+      const response = await fetch(`${url}/v1/tasks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          cid: 'k',
+          type: 'noob.testing.divide',
+          inputs: { numerator: 9, denominator: 3 },
+        }),
+      });
+      expect(await response.json()).toEqual({ cid: 'k', outputs: { ratio: 3 }, exhausted: false });
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('error: without --http, or with a bad port, exits 2', async () => {
+    for (const args of [['worker'], ['worker', '--http', '--port', 'abc']]) {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'noob.js'), ...args], {
+        cwd: ROOT,
+        stdio: 'ignore',
+      });
+      const [code] = await once(child, 'exit');
+      expect(code, args.join(' ')).toBe(2);
+    }
+  });
+});
