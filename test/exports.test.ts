@@ -44,6 +44,7 @@ it('default: noob', async () => {
 it('default: noob/runners', async () => {
   expect(Object.keys(await import('noob/runners')).sort()).toMatchInlineSnapshot(`
     [
+      "EngineRunner",
       "NodeRunError",
       "RunCancelledError",
       "RunnerStateError",

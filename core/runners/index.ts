@@ -2,6 +2,8 @@
  * noob's runners: one interface, several places for node calls to run. Each passes the
  * same conformance suite.
  */
+
+export { EngineRunner, type EngineRunnerOptions, type RemoteExecutor } from './engine-runner.ts';
 export { NodeRunError, RunCancelledError, RunnerStateError, TubeExhaustedError } from './errors.ts';
 export type { Runner, RunnerEvents, RunOptions } from './runner.ts';
 export { SyncRunner } from './sync.ts';

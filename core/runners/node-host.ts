@@ -43,10 +43,13 @@ export class NodeHost {
     this.#instances = new Array(plan.nodes.length);
   }
 
-  /** Builds instances and calls `init` hooks (enabled nodes only). */
-  async init(signal: AbortSignal): Promise<void> {
+  /**
+   * Builds instances and calls `init` hooks (enabled nodes only; `skip` names nodes whose
+   * calls run elsewhere, so they get no instance here).
+   */
+  async init(signal: AbortSignal, skip?: (node: PlanNode) => boolean): Promise<void> {
     for (const node of this.#plan.nodes) {
-      if (!node.node.enabled) continue;
+      if (!node.node.enabled || skip?.(node)) continue;
       this.#instances[node.index] = await this.#create(node, signal);
     }
     this.#initialized = true;

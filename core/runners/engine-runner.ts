@@ -1,0 +1,399 @@
+import type { Event } from '../events.ts';
+import { isNoEvent } from '../events.ts';
+import type { NodeContext } from '../node/define.ts';
+import { InputError } from '../tube/errors.ts';
+import { inputTypeProblem, lookupInput } from '../tube/inputs.ts';
+import type { Tube } from '../tube/tube.ts';
+import { AssetScopes } from './assets.ts';
+import { NodeRunError, RunCancelledError, TubeExhaustedError } from './errors.ts';
+import { isPromise, NodeHost } from './node-host.ts';
+import { createPlan, type ExecutionPlan, type PlanNode } from './plan.ts';
+import { ReturnCollector } from './return.ts';
+import type { Runner, RunnerEvents, RunOptions } from './runner.ts';
+import { RunnerListeners } from './runner.ts';
+import { EpochScheduler, type EpochState, type EXHAUSTED, type ReadyCall } from './scheduler.ts';
+
+const NO_OUTPUTS: readonly unknown[] = [];
+/** How many empty epochs `iter` tolerates before giving up on a result (as upstream). */
+const MAX_EPOCHS_PER_RESULT = 100;
+
+/**
+ * Sends some node calls elsewhere (worker threads, HTTP workers, …). Calls of nodes it
+ * does not handle run in this thread: the engine's own nodes (map, gather, return) and
+ * whatever the executor keeps local (e.g. nodes using shared assets).
+ */
+export interface RemoteExecutor {
+  /** Whether calls of `node` go through this executor. */
+  handles(node: PlanNode): boolean;
+  /** Prepares for a run of `plan` (start threads, check workers, …). */
+  init?(plan: ExecutionPlan, signal: AbortSignal): Promise<void>;
+  /**
+   * Runs one call elsewhere; resolves with one value per output signal (`NoEvent` for
+   * those that did not fire) or {@link EXHAUSTED}. Rejects with the node's error.
+   */
+  execute(
+    node: PlanNode,
+    inputs: Record<string, unknown>,
+    context: NodeContext,
+  ): Promise<readonly unknown[] | typeof EXHAUSTED>;
+  /** Releases everything (threads, connections). */
+  close?(): Promise<void>;
+}
+
+/** How an {@link EngineRunner} runs calls. */
+export interface EngineRunnerOptions {
+  /** Where calls go (default: all in this thread). */
+  executor?: RemoteExecutor | undefined;
+  /** Calls in flight at once within an epoch (default 1: strictly one after another). */
+  maxInFlight?: number | undefined;
+}
+
+/**
+ * The engine every runner is built on: the scheduler, node instances, assets, inputs,
+ * the return node and the Runner interface. With no executor it is the synchronous
+ * runner; with one, calls fan out (up to `maxInFlight` at once) and results come back to
+ * the scheduler here, so every runner gives the same results.
+ */
+export class EngineRunner implements Runner {
+  readonly tube: Tube;
+  readonly plan: ExecutionPlan;
+  readonly #listeners = new RunnerListeners();
+  readonly #host: NodeHost;
+  readonly #assets: AssetScopes;
+  readonly #collector: ReturnCollector;
+  readonly #baseInputs: Array<Record<string, unknown> | undefined>;
+  readonly #hasProcessAssets: boolean;
+  #scheduler: EpochScheduler;
+  #eventId = 0;
+  #abort = new AbortController();
+
+  readonly #executor: RemoteExecutor | undefined;
+  readonly #maxInFlight: number;
+
+  constructor(tube: Tube, options: EngineRunnerOptions = {}) {
+    this.tube = tube;
+    this.plan = createPlan(tube);
+    this.#executor = options.executor;
+    this.#maxInFlight = Math.max(1, options.maxInFlight ?? 1);
+    this.#host = new NodeHost(this.plan, (child) => new EngineRunner(child));
+    this.#assets = new AssetScopes(tube);
+    this.#collector = new ReturnCollector(this.plan);
+    this.#scheduler = this.#createScheduler();
+    this.#baseInputs = this.plan.nodes.map(baseInputs);
+    this.#hasProcessAssets = Object.values(tube.assets).some((asset) => asset.scope === 'process');
+  }
+
+  #createScheduler(): EpochScheduler {
+    return new EpochScheduler(this.plan, {
+      signalFired: (state, signal, value) => {
+        if (!this.#listeners.has('event')) return;
+        const { nodeIndex, name } = this.plan.signals[signal]!;
+        const event: Event = {
+          id: this.#eventId++,
+          timestamp: Date.now(),
+          nodeId: this.plan.nodes[nodeIndex]!.id,
+          signal: name,
+          epoch: state.epoch,
+          value,
+        };
+        this.#listeners.emit('event', event);
+      },
+    });
+  }
+
+  on<K extends keyof RunnerEvents>(type: K, listener: RunnerEvents[K]): () => void {
+    return this.#listeners.on(type, listener);
+  }
+
+  get exhausted(): boolean {
+    return this.#scheduler.exhausted;
+  }
+
+  async init(_options: RunOptions = {}): Promise<void> {
+    if (this.#host.initialized) return;
+    this.#abort = new AbortController();
+    this.#scheduler = this.#createScheduler();
+    await this.#assets.startRunner();
+    const executor = this.#executor;
+    await this.#host.init(
+      this.#abort.signal,
+      executor ? (node) => executor.handles(node) : undefined,
+    );
+    await executor?.init?.(this.plan, this.#abort.signal);
+  }
+
+  async deinit(): Promise<void> {
+    if (!this.#host.initialized) return;
+    this.#abort.abort();
+    try {
+      await this.#host.deinit();
+      await this.#executor?.close?.();
+    } finally {
+      await this.#assets.endRunner();
+    }
+  }
+
+  async process(inputs: Record<string, unknown> = {}, options: RunOptions = {}): Promise<unknown> {
+    if (!this.#host.initialized) await this.init();
+    if (this.#scheduler.exhausted) {
+      throw new TubeExhaustedError(`tube ${this.tube.id} is exhausted: every source has finished`);
+    }
+    this.#checkProcessInputs(inputs);
+    const signal = options.signal ?? this.#abort.signal;
+    if (signal.aborted) throw new RunCancelledError(`run of tube ${this.tube.id} was cancelled`);
+    if (this.#hasProcessAssets) await this.#assets.startProcess();
+    const root = this.#scheduler.startEpoch();
+    try {
+      if (this.#maxInFlight === 1) await this.#runSequentially(root, inputs, signal);
+      else await this.#runConcurrently(root, inputs, signal);
+      if (!root.finished)
+        throw new Error(`internal: epoch ${root.epoch} stalled with nodes waiting`);
+    } catch (error) {
+      this.#scheduler.clearReady();
+      this.#collector.take();
+      throw error;
+    } finally {
+      if (this.#hasProcessAssets) await this.#assets.endProcess();
+    }
+    this.#updateAssets(root);
+    const result = this.#collector.take();
+    if (this.#listeners.has('epoch'))
+      this.#listeners.emit('epoch', { epoch: root.epoch.root, result });
+    return result;
+  }
+
+  /** One call at a time: the fast path (no promise unless a node is async). */
+  async #runSequentially(
+    root: EpochState,
+    inputs: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    for (
+      let call = this.#scheduler.takeReady();
+      call !== undefined;
+      call = this.#scheduler.takeReady()
+    ) {
+      if (signal.aborted)
+        throw new RunCancelledError(
+          `run of tube ${this.tube.id} was cancelled in epoch ${root.epoch}`,
+        );
+      let outputs = this.#runCall(call, inputs, signal);
+      if (isPromise(outputs)) outputs = await outputs;
+      this.#scheduler.complete(call, outputs as readonly unknown[] | typeof EXHAUSTED, isNoEvent);
+    }
+  }
+
+  /** Up to `maxInFlight` calls at once; each completion may make more calls ready. */
+  async #runConcurrently(
+    root: EpochState,
+    inputs: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    for (;;) {
+      for (let call = failure ? undefined : this.#scheduler.takeReady(); call !== undefined; ) {
+        if (signal.aborted) {
+          failure ??= {
+            error: new RunCancelledError(
+              `run of tube ${this.tube.id} was cancelled in epoch ${root.epoch}`,
+            ),
+          };
+          break;
+        }
+        const ready = call;
+        const outputs = this.#runCall(ready, inputs, signal);
+        if (!isPromise(outputs)) this.#scheduler.complete(ready, outputs, isNoEvent);
+        else {
+          const pending: Promise<void> = outputs.then(
+            (settled) => {
+              inFlight.delete(pending);
+              if (!failure) this.#scheduler.complete(ready, settled, isNoEvent);
+            },
+            (error: unknown) => {
+              inFlight.delete(pending);
+              failure ??= { error };
+            },
+          );
+          inFlight.add(pending);
+        }
+        call =
+          failure || inFlight.size >= this.#maxInFlight ? undefined : this.#scheduler.takeReady();
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight);
+    }
+    if (failure) throw failure.error;
+  }
+
+  /** Runs one call (here or through the executor) and gives its outputs per signal. */
+  #runCall(
+    call: ReadyCall,
+    processInputs: Record<string, unknown>,
+    signal: AbortSignal,
+  ): readonly unknown[] | typeof EXHAUSTED | Promise<readonly unknown[] | typeof EXHAUSTED> {
+    const node = this.plan.nodes[call.node]!;
+    if (node.kind === 'return') {
+      this.#collector.collect(call.state);
+      return NO_OUTPUTS;
+    }
+    try {
+      const collected = this.#collectInputs(call.state, node, processInputs);
+      if (isPromise(collected)) {
+        return collected
+          .then((nodeInputs) => this.#execute(node, call, nodeInputs, signal))
+          .catch((error: unknown) => this.#fail(node, call, error));
+      }
+      const outputs = this.#execute(node, call, collected, signal);
+      return isPromise(outputs)
+        ? outputs.catch((error: unknown) => this.#fail(node, call, error))
+        : outputs;
+    } catch (error) {
+      return this.#fail(node, call, error);
+    }
+  }
+
+  #execute(
+    node: PlanNode,
+    call: ReadyCall,
+    nodeInputs: Record<string, unknown>,
+    signal: AbortSignal,
+  ): readonly unknown[] | typeof EXHAUSTED | Promise<readonly unknown[] | typeof EXHAUSTED> {
+    const context: NodeContext = { nodeId: node.id, epoch: call.state.epoch, signal };
+    if (this.#executor?.handles(node)) return this.#executor.execute(node, nodeInputs, context);
+    const raw = this.#host.call(node, nodeInputs, context);
+    if (isPromise(raw)) return raw.then((value) => this.#host.toOutputs(node, value));
+    return this.#host.toOutputs(node, raw);
+  }
+
+  /** Input and cancellation errors pass as they are; anything else names the node and epoch. */
+  #fail(node: PlanNode, call: ReadyCall, error: unknown): never {
+    if (error instanceof InputError || error instanceof RunCancelledError) throw error;
+    throw new NodeRunError(node.id, String(call.state.epoch), error);
+  }
+
+  async *iter(n?: number, options: RunOptions = {}): AsyncGenerator<unknown> {
+    this.#checkProcessInputs({}, 'iter');
+    await this.init();
+    try {
+      const hasReturn = this.plan.returnNode >= 0;
+      for (let produced = 0; n === undefined || produced < n; produced++) {
+        let result: unknown = null;
+        for (let attempt = 0; ; attempt++) {
+          if (this.#scheduler.exhausted) return;
+          result = await this.process({}, options);
+          if (!hasReturn || result !== null) break;
+          if (attempt >= MAX_EPOCHS_PER_RESULT) {
+            throw new TubeExhaustedError(
+              `tube ${this.tube.id} returned nothing for ${MAX_EPOCHS_PER_RESULT} epochs in a row`,
+            );
+          }
+        }
+        yield result;
+      }
+    } finally {
+      await this.deinit();
+    }
+  }
+
+  async run(n: number, options: RunOptions = {}): Promise<unknown[]> {
+    this.#checkProcessInputs({}, 'run');
+    await this.init();
+    const results: unknown[] = [];
+    for (let i = 0; i < n; i++) {
+      if (this.#scheduler.exhausted) break;
+      const result = await this.process({}, options);
+      if (result !== null) results.push(result);
+      if (this.#listeners.has('progress'))
+        this.#listeners.emit('progress', { completed: i + 1, total: n });
+    }
+    return results;
+  }
+
+  /** Inputs for one call: defaults and params, then every bound slot that has a value. */
+  #collectInputs(
+    state: EpochState,
+    node: PlanNode,
+    processInputs: Record<string, unknown>,
+  ): Record<string, unknown> | Promise<Record<string, unknown>> {
+    const base = this.#baseInputs[node.index];
+    const inputs: Record<string, unknown> = base ? { ...base } : {};
+    const bindings = node.node.bindings;
+    let pendingAssets: Array<Promise<void>> | undefined;
+    for (let i = 0; i < bindings.length; i++) {
+      const binding = bindings[i]!;
+      const signal = node.bindingSignals[i]!;
+      if (signal >= 0) {
+        const depth = this.plan.signals[signal]!.depth;
+        if (state.fired(signal, depth)) inputs[binding.slot] = state.value(signal, depth);
+        continue;
+      }
+      const source = binding.source;
+      if (source.kind === 'input') {
+        const found = lookupInput(source.name, this.tube.inputs, processInputs, this.tube.input);
+        if (!found.found)
+          throw new InputError(`node ${node.id} needs input ${source.name}, which was not given`);
+        inputs[binding.slot] = found.value;
+      } else if (source.kind === 'asset') {
+        const asset = this.#assets.get(source.name);
+        if (isPromise(asset)) {
+          pendingAssets ??= [];
+          pendingAssets.push(
+            asset.then((value) => {
+              inputs[binding.slot] = value;
+            }),
+          );
+        } else {
+          inputs[binding.slot] = asset;
+        }
+      }
+    }
+    return pendingAssets ? Promise.all(pendingAssets).then(() => inputs) : inputs;
+  }
+
+  #checkProcessInputs(inputs: Record<string, unknown>, method?: 'run' | 'iter'): void {
+    for (const [name, value] of Object.entries(inputs)) {
+      const input = this.tube.inputs[name];
+      if (!input) {
+        throw new InputError(
+          `input ${name} is not declared by tube ${this.tube.id} (its inputs: ${Object.keys(this.tube.inputs).join(', ') || 'none'})`,
+        );
+      }
+      const problem = inputTypeProblem(value, input.type);
+      if (problem) throw new InputError(`input ${name} (${input.type}): ${problem}`);
+    }
+    for (const input of Object.values(this.tube.inputs)) {
+      if (input.scope !== 'process') continue;
+      if (lookupInput(input.id, this.tube.inputs, inputs, this.tube.input).found) continue;
+      const how = method
+        ? `${method}() cannot pass per-epoch inputs: give ${input.id} when loading the tube, or call process({ ${input.id}: … })`
+        : `pass it to process({ ${input.id}: … })`;
+      throw new InputError(
+        `missing required input ${input.id} (${input.type}, scope process): ${how}`,
+      );
+    }
+  }
+
+  /** Runner assets with `depends` take the value their node emitted this epoch. */
+  #updateAssets(root: EpochState): void {
+    for (const asset of Object.values(this.tube.assets)) {
+      if (!asset.depends) continue;
+      const node = this.plan.nodes.find((n) => n.id === asset.depends!.nodeId);
+      const signal = node?.outputSignals[node.node.signals.indexOf(asset.depends.signal)];
+      if (signal !== undefined && root.fired(signal, this.plan.signals[signal]!.depth)) {
+        this.#assets.replace(asset.id, root.value(signal, this.plan.signals[signal]!.depth));
+      }
+    }
+  }
+}
+
+/** Slot defaults, then params (function nodes take params as inputs too). */
+function baseInputs(node: PlanNode): Record<string, unknown> | undefined {
+  if (node.kind === 'generator' || node.kind === 'return') return undefined;
+  const base: Record<string, unknown> = {};
+  for (const [name, slot] of Object.entries(node.node.definition.slots)) {
+    if ('default' in slot) base[name] = slot.default;
+  }
+  if (node.kind === 'function') Object.assign(base, node.node.params);
+  return Object.keys(base).length > 0 ? base : undefined;
+}
