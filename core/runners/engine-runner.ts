@@ -1,3 +1,4 @@
+import { Epoch } from '../epoch.ts';
 import type { Event } from '../events.ts';
 import { isNoEvent } from '../events.ts';
 import type { NodeContext } from '../node/define.ts';
@@ -183,42 +184,70 @@ export class EngineRunner implements Runner {
     }
   }
 
-  /** Up to `maxInFlight` calls at once; each completion may make more calls ready. */
+  /**
+   * Up to `maxInFlight` calls at once; each completion may make more calls ready. A
+   * stateful node has at most one call in flight, and its waiting calls go in epoch order.
+   */
   async #runConcurrently(
     root: EpochState,
     inputs: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<void> {
     const inFlight = new Set<Promise<void>>();
+    const busy = new Set<number>();
+    const waiting: ReadyCall[] = [];
     let failure: { error: unknown } | undefined;
+
+    const next = (): ReadyCall | undefined => {
+      for (
+        let call = this.#scheduler.takeReady();
+        call !== undefined;
+        call = this.#scheduler.takeReady()
+      ) {
+        if (this.plan.nodes[call.node]!.node.stateful) waiting.push(call);
+        else return call;
+      }
+      let best = -1;
+      for (let i = 0; i < waiting.length; i++) {
+        const call = waiting[i]!;
+        if (busy.has(call.node)) continue;
+        if (best < 0 || Epoch.compare(call.state.epoch, waiting[best]!.state.epoch) < 0) best = i;
+      }
+      return best < 0 ? undefined : waiting.splice(best, 1)[0];
+    };
+
     for (;;) {
-      for (let call = failure ? undefined : this.#scheduler.takeReady(); call !== undefined; ) {
+      while (!failure && inFlight.size < this.#maxInFlight) {
+        const call = next();
+        if (!call) break;
         if (signal.aborted) {
-          failure ??= {
+          failure = {
             error: new RunCancelledError(
               `run of tube ${this.tube.id} was cancelled in epoch ${root.epoch}`,
             ),
           };
           break;
         }
-        const ready = call;
-        const outputs = this.#runCall(ready, inputs, signal);
-        if (!isPromise(outputs)) this.#scheduler.complete(ready, outputs, isNoEvent);
-        else {
-          const pending: Promise<void> = outputs.then(
-            (settled) => {
-              inFlight.delete(pending);
-              if (!failure) this.#scheduler.complete(ready, settled, isNoEvent);
-            },
-            (error: unknown) => {
-              inFlight.delete(pending);
-              failure ??= { error };
-            },
-          );
-          inFlight.add(pending);
+        const outputs = this.#runCall(call, inputs, signal);
+        if (!isPromise(outputs)) {
+          this.#scheduler.complete(call, outputs, isNoEvent);
+          continue;
         }
-        call =
-          failure || inFlight.size >= this.#maxInFlight ? undefined : this.#scheduler.takeReady();
+        const stateful = this.plan.nodes[call.node]!.node.stateful;
+        if (stateful) busy.add(call.node);
+        const pending: Promise<void> = outputs.then(
+          (settled) => {
+            inFlight.delete(pending);
+            if (stateful) busy.delete(call.node);
+            if (!failure) this.#scheduler.complete(call, settled, isNoEvent);
+          },
+          (error: unknown) => {
+            inFlight.delete(pending);
+            if (stateful) busy.delete(call.node);
+            failure ??= { error };
+          },
+        );
+        inFlight.add(pending);
       }
       if (inFlight.size === 0) break;
       await Promise.race(inFlight);

@@ -1,4 +1,4 @@
-import type { Epoch } from '../epoch.ts';
+import { Epoch } from '../epoch.ts';
 import { Exhausted, NoEvent } from '../events.ts';
 import type { NodeContext, NodeInstance } from '../node/define.ts';
 import { bindTubeInputs } from '../tube/bind.ts';
@@ -188,7 +188,10 @@ class GatherBuffer {
     this.#items.push({ epoch, value: inputs.value });
     const flush = this.#n !== null ? this.#items.length >= this.#n : trigger !== null;
     if (!flush) return NoEvent;
-    const values = this.#items.map((item) => item.value);
+    // In epoch order, whatever order the calls finished in (concurrent runners).
+    const values = this.#items
+      .sort((a, b) => Epoch.compare(a.epoch, b.epoch))
+      .map((item) => item.value);
     this.#items = [];
     if (!this.#flatten) return values;
     return values.flatMap((value) => {

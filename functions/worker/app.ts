@@ -36,6 +36,13 @@ export function createWorkerApp(options: WorkerAppOptions = {}) {
 
   app.get('/healthz', (c) => c.json({ ok: true, tags: options.tags ?? [] }));
   app.get('/v1/load', (c) => c.json(load.snapshot()));
+  // A runner that finished drops its stateful node instances (their deinit hooks run).
+  app.delete('/v1/instances', async (c) => {
+    const prefix = c.req.query('prefix');
+    if (!prefix)
+      return errorResponse(c, 400, 'invalid_request', 'query parameter prefix is required');
+    return c.json({ dropped: await executor.drop(prefix) });
+  });
 
   app.post(
     '/v1/tasks',

@@ -108,13 +108,22 @@ export class TaskExecutor {
     return this.#instances.size;
   }
 
-  /** Calls `deinit` on class instances and closes generators. */
-  async close(): Promise<void> {
-    for (const live of this.#instances.values()) {
+  /** Drops the instances whose key starts with `prefix` (all when empty); returns how many. */
+  async drop(prefix = ''): Promise<number> {
+    let dropped = 0;
+    for (const [key, live] of this.#instances) {
+      if (!key.startsWith(prefix)) continue;
+      this.#instances.delete(key);
+      dropped++;
       if ('process' in live) await (live as NodeInstance).deinit?.();
       else await (live as Iterator<unknown>).return?.();
     }
-    this.#instances.clear();
+    return dropped;
+  }
+
+  /** Calls `deinit` on class instances and closes generators. */
+  async close(): Promise<void> {
+    await this.drop();
   }
 }
 

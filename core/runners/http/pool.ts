@@ -77,6 +77,18 @@ export class HttpWorkerPool {
     }));
   }
 
+  /** Asks every worker to drop the node instances whose key starts with `prefix` (best effort). */
+  async dropInstances(prefix: string): Promise<void> {
+    await Promise.allSettled(
+      this.#workers.map((worker) =>
+        fetch(`${worker.url}/v1/instances?prefix=${encodeURIComponent(prefix)}`, {
+          method: 'DELETE',
+          signal: AbortSignal.timeout(5_000),
+        }),
+      ),
+    );
+  }
+
   /** Runs one task on some worker. */
   async call(task: TaskRequest, options: PoolCallOptions = {}): Promise<TaskResult> {
     const tried = new Set<WorkerEntry>();
