@@ -77,6 +77,11 @@ export class HttpWorkerPool {
     }));
   }
 
+  /** URLs of the workers holding stateful nodes (sticky calls). */
+  pinnedWorkers(): string[] {
+    return [...new Set([...this.#sticky.values()].map((worker) => worker.url))];
+  }
+
   /** Asks every worker to drop the node instances whose key starts with `prefix` (best effort). */
   async dropInstances(prefix: string): Promise<void> {
     await Promise.allSettled(
