@@ -1,7 +1,7 @@
-import { SyncRunner } from '../runners/sync.ts';
 import { loadTube } from '../tube/load.ts';
 import { tubeJsonSchema } from '../tube/spec.ts';
 import { ProgressBar, toJson } from './output.ts';
+import { createRunner, RUNNER_NAMES, type RunnerChoice } from './runner-choice.ts';
 import { UsageError } from './usage.ts';
 
 /** Where a command writes. */
@@ -17,22 +17,19 @@ export interface TubeArguments {
   searchPaths: string[];
 }
 
-/** Runners `noob run --runner` knows. */
-const RUNNERS = ['sync'] as const;
-
 /** `noob run`: processes N epochs and prints the non-null results. */
 export async function runCommand(
-  args: TubeArguments & { epochs: number; runner: string; json: boolean },
+  args: TubeArguments & RunnerChoice & { epochs: number; json: boolean },
   io: CommandIO,
 ): Promise<number> {
-  if (!(RUNNERS as readonly string[]).includes(args.runner)) {
-    throw new UsageError(`unknown runner "${args.runner}" (available: ${RUNNERS.join(', ')})`);
+  if (!(RUNNER_NAMES as readonly string[]).includes(args.runner)) {
+    throw new UsageError(`unknown runner "${args.runner}" (available: ${RUNNER_NAMES.join(', ')})`);
   }
   const tube = await loadTube(args.tube, {
     inputText: args.inputText,
     searchPaths: args.searchPaths,
   });
-  const runner = new SyncRunner(tube);
+  const runner = createRunner(tube, args);
   if (io.stderr.isTTY && args.epochs >= 100) {
     const bar = new ProgressBar(io.stderr);
     runner.on('progress', ({ completed, total }) => bar.update(completed, total));

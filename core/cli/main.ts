@@ -31,13 +31,22 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
       const { values, tube } = parseTubeArguments(rest, {
         epochs: { type: 'string', short: 'n', default: '1' },
         runner: { type: 'string', default: 'sync' },
+        workers: { type: 'string' },
+        balance: { type: 'string' },
         json: { type: 'boolean', default: false },
       });
       const epochs = Number(values.epochs);
       if (!Number.isInteger(epochs) || epochs < 0)
         throw new UsageError(`-n takes a whole number of epochs, got "${values.epochs}"`);
       return runCommand(
-        { ...tube, epochs, runner: String(values.runner), json: Boolean(values.json) },
+        {
+          ...tube,
+          epochs,
+          runner: String(values.runner),
+          workers: values.workers as string | undefined,
+          balance: values.balance as string | undefined,
+          json: Boolean(values.json),
+        },
         io,
       );
     }

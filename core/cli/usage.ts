@@ -9,7 +9,8 @@ export class UsageError extends NoobError {
 export const USAGE = `noob — run dataflow graphs (tubes)
 
 Usage:
-  noob run TUBE.yaml [-n N] [--input key=value …] [--runner sync] [--json]
+  noob run TUBE.yaml [-n N] [--input key=value …] [--runner sync|http] [--json]
+  noob worker --http [--port P] [--tags a,b] [--concurrency N]
   noob validate TUBE.yaml [--input key=value …]
   noob schema
   noob help
@@ -17,7 +18,11 @@ Usage:
 Options for run and validate:
   -n, --epochs N          epochs to process (run; default 1)
   -i, --input key=value   a tube input, read by its declared type (repeatable)
-  --runner NAME           where node calls run (available: sync)
+  --runner NAME           where node calls run: sync (this process, default) or
+                          http (noob worker --http processes given by --workers)
+  --workers URL,URL…      for --runner http: the workers' base URLs
+  --balance STRATEGY      for --runner http: round-robin (default), least-loaded,
+                          fastest-response or random
   --search-path DIR       another folder to find tubes by noob_id (repeatable;
                           also NOOB_TUBE_PATH, separated by ':')
   --json                  print the results as one JSON array on stdout, nothing else

@@ -1,7 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UPSTREAM } from '../conformance/suite.ts';
+import { startWorkerProcess } from '../conformance/workers.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -52,6 +54,58 @@ describe('noob worker --http', () => {
       expect(code).toBe(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('default: noob run --runner http sends the node calls to worker processes', async () => {
+    const workers = await Promise.all([startWorkerProcess(), startWorkerProcess()]);
+    try {
+      const run = spawnSync(
+        process.execPath,
+        [
+          join(ROOT, 'bin', 'noob.js'),
+          'run',
+          join(UPSTREAM, 'basic', 'basic.yaml'),
+          '-n',
+          '5',
+          '--json',
+          '--runner',
+          'http',
+          '--workers',
+          workers.map((w) => w.url).join(','),
+          '--balance',
+          'least-loaded',
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe('[0,2,4,6,8]\n');
+      const loads = await Promise.all(
+        workers.map(
+          async (w) => ((await (await fetch(`${w.url}/v1/load`)).json()) as any).completed,
+        ),
+      );
+      expect(loads.reduce((a: number, b: number) => a + b, 0)).toBe(10);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+    }
+  });
+
+  it('error: --runner http without workers, or with a bad strategy, exits 2', () => {
+    const basic = join(UPSTREAM, 'basic', 'basic.yaml');
+    for (const args of [
+      ['--runner', 'http'],
+      ['--runner', 'http', '--workers', 'ftp://x'],
+      ['--runner', 'http', '--workers', 'http://127.0.0.1:1', '--balance', 'fair'],
+    ]) {
+      const run = spawnSync(
+        process.execPath,
+        [join(ROOT, 'bin', 'noob.js'), 'run', basic, ...args],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/noob: /);
     }
   });
 
