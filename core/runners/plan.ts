@@ -14,6 +14,8 @@ export interface ExecutionPlan {
   readonly sources: readonly number[];
   /** The return node's index, or -1. */
   readonly returnNode: number;
+  /** Node index by id. */
+  readonly indexOf: ReadonlyMap<string, number>;
 }
 
 /** One node, as the scheduler sees it. */
@@ -117,5 +119,6 @@ export function createPlan(tube: Tube): ExecutionPlan {
     signals: signals as PlanSignal[],
     sources: nodes.filter((n) => n.inputSignals.length === 0 && n.node.enabled).map((n) => n.index),
     returnNode: nodes.findIndex((n) => n.kind === 'return'),
+    indexOf: indexById,
   };
 }

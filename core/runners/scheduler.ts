@@ -288,7 +288,7 @@ export class EpochScheduler {
   #gatherFinished(state: EpochState, gather: number): void {
     const parent = state.parent!;
     const mapId = state.epoch.segments.at(-1)!.nodeId;
-    const map = parent.maps.get(this.plan.nodes.findIndex((n) => n.id === mapId))!;
+    const map = parent.maps.get(this.plan.indexOf.get(mapId)!)!;
     const finished = (map.gathersFinished.get(gather) ?? 0) + 1;
     map.gathersFinished.set(gather, finished);
     const signal = this.plan.nodes[gather]!.outputSignals[0]!;

@@ -3,7 +3,7 @@ import { slotIsRequired, slotNeedsValue } from '../node/define.ts';
 import { bindTubeInputs } from './bind.ts';
 import type { TubeProblem } from './errors.ts';
 import { inputReference, parseInputText } from './inputs.ts';
-import { computeLevels, topologicalOrder } from './levels.ts';
+import { computeLevels, orderByDependencies, topologicalOrder } from './levels.ts';
 import { type LoadContext, loadTubeById } from './load.ts';
 import type { TubeSource } from './source.ts';
 import type { DependsEntry } from './spec.ts';
@@ -441,39 +441,20 @@ function checkGraph(
  * checked so that it is named even when the nodes in it have other problems too.
  */
 function findDependencyCycle(entries: ReadonlyArray<[string, Spec]>): string[] | undefined {
-  const dependencies = new Map<string, string[]>();
-  for (const [id, node] of entries) {
-    const written: DependsEntry[] =
-      node.depends == null ? [] : typeof node.depends === 'string' ? [node.depends] : node.depends;
-    const ids = written.map(
-      (entry) => (typeof entry === 'string' ? entry : Object.values(entry)[0]!).split('.')[0]!,
-    );
-    dependencies.set(
-      id,
-      ids.filter(
-        (dependency) =>
-          dependencies.has(dependency) || entries.some(([other]) => other === dependency),
-      ),
-    );
-  }
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | undefined => {
-    if (state.get(id) === 'done') return undefined;
-    if (state.get(id) === 'visiting') return [...stack.slice(stack.indexOf(id)), id];
-    state.set(id, 'visiting');
-    stack.push(id);
-    for (const dependency of dependencies.get(id) ?? []) {
-      const cycle = visit(dependency);
-      if (cycle) return cycle;
-    }
-    stack.pop();
-    state.set(id, 'done');
-    return undefined;
-  };
-  for (const [id] of entries) {
-    const cycle = visit(id);
-    if (cycle) return cycle;
-  }
-  return undefined;
+  const sorted = orderByDependencies(
+    entries,
+    ([id]) => id,
+    ([, node]) => {
+      const written: DependsEntry[] =
+        node.depends == null
+          ? []
+          : typeof node.depends === 'string'
+            ? [node.depends]
+            : node.depends;
+      return written.map(
+        (entry) => (typeof entry === 'string' ? entry : Object.values(entry)[0]!).split('.')[0]!,
+      );
+    },
+  );
+  return sorted.ok ? undefined : sorted.cycle;
 }

@@ -60,37 +60,50 @@ export function computeLevels(order: readonly TubeNode[]): LevelAnalysis {
 }
 
 /**
- * A topological order of the nodes (dependencies first, declaration order among equals),
- * or the nodes of one cycle when there is none.
+ * Orders items so that each comes after the items it depends on (declaration order among
+ * equals), or finds one cycle: its ids, in dependency order, first id repeated at the end.
+ * Dependencies on ids that are not items are ignored (they are reported elsewhere).
  */
-export function topologicalOrder(
-  nodes: readonly TubeNode[],
-): { ok: true; order: TubeNode[] } | { ok: false; cycle: string[] } {
-  const byId = new Map(nodes.map((node) => [node.id, node]));
+export function orderByDependencies<T>(
+  items: readonly T[],
+  idOf: (item: T) => string,
+  dependenciesOf: (item: T) => readonly string[],
+): { ok: true; order: T[] } | { ok: false; cycle: string[] } {
+  const byId = new Map(items.map((item) => [idOf(item), item]));
   const state = new Map<string, 'visiting' | 'done'>();
-  const order: TubeNode[] = [];
+  const order: T[] = [];
   const stack: string[] = [];
   let cycle: string[] | undefined;
 
-  const visit = (node: TubeNode): void => {
-    if (cycle) return;
-    const seen = state.get(node.id);
-    if (seen === 'done') return;
-    if (seen === 'visiting') {
-      cycle = [...stack.slice(stack.indexOf(node.id)), node.id];
+  const visit = (item: T): void => {
+    const id = idOf(item);
+    if (cycle || state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') {
+      cycle = [...stack.slice(stack.indexOf(id)), id];
       return;
     }
-    state.set(node.id, 'visiting');
-    stack.push(node.id);
-    for (const binding of node.bindings) {
-      if (binding.source.kind !== 'node') continue;
-      const dependency = byId.get(binding.source.nodeId);
-      if (dependency) visit(dependency);
+    state.set(id, 'visiting');
+    stack.push(id);
+    for (const dependency of dependenciesOf(item)) {
+      const found = byId.get(dependency);
+      if (found) visit(found);
     }
     stack.pop();
-    state.set(node.id, 'done');
-    order.push(node);
+    state.set(id, 'done');
+    order.push(item);
   };
-  for (const node of nodes) visit(node);
+  for (const item of items) visit(item);
   return cycle ? { ok: false, cycle } : { ok: true, order };
+}
+
+/** A topological order of a tube's nodes (dependencies first), or one cycle. */
+export function topologicalOrder(nodes: readonly TubeNode[]) {
+  return orderByDependencies(
+    nodes,
+    (node) => node.id,
+    (node) =>
+      node.bindings.flatMap((binding) =>
+        binding.source.kind === 'node' ? [binding.source.nodeId] : [],
+      ),
+  );
 }
