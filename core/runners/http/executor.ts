@@ -44,6 +44,7 @@ export class HttpExecutor implements RemoteExecutor {
   /** Tells the workers to drop this run's instances (calling their deinit hooks). */
   async close(): Promise<void> {
     await this.#pool.dropInstances(`${this.#runId}/`);
+    this.#pool.close();
   }
 
   async execute(node: PlanNode, inputs: Record<string, unknown>, context: NodeContext) {

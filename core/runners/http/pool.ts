@@ -2,6 +2,7 @@ import type { TaskRequest, TaskResult } from '../../../functions/worker/task.ts'
 import { type BalancingStrategy, createPicker, type Picker, type WorkerStats } from './balancer.ts';
 import { type BreakerOptions, type BreakerState, CircuitBreaker } from './breaker.ts';
 import { NoWorkerAvailableError, RemoteNodeError, TaskRejectedError } from './errors.ts';
+import { JsonTransport } from './transport.ts';
 
 /** How the pool talks to its workers. */
 export interface HttpWorkerPoolOptions {
@@ -50,6 +51,7 @@ export class HttpWorkerPool {
   readonly #timeoutMs: number;
   readonly #retries: number;
   readonly #sticky = new Map<string, WorkerEntry>();
+  readonly #transport = new JsonTransport();
 
   constructor(options: HttpWorkerPoolOptions) {
     if (options.workers.length === 0)
@@ -86,12 +88,19 @@ export class HttpWorkerPool {
   async dropInstances(prefix: string): Promise<void> {
     await Promise.allSettled(
       this.#workers.map((worker) =>
-        fetch(`${worker.url}/v1/instances?prefix=${encodeURIComponent(prefix)}`, {
-          method: 'DELETE',
-          signal: AbortSignal.timeout(5_000),
-        }),
+        this.#transport.request(
+          'DELETE',
+          `${worker.url}/v1/instances?prefix=${encodeURIComponent(prefix)}`,
+          undefined,
+          { timeoutMs: 5_000 },
+        ),
       ),
     );
+  }
+
+  /** Closes the pool's idle connections. */
+  close(): void {
+    this.#transport.close();
   }
 
   /** Runs one task on some worker. */
@@ -139,16 +148,14 @@ export class HttpWorkerPool {
     worker.inFlight++;
     worker.calls++;
     const started = performance.now();
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
     try {
-      const response = await fetch(`${worker.url}/v1/tasks`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(task),
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      const response = await this.#transport.request('POST', `${worker.url}/v1/tasks`, task, {
+        signal,
+        timeoutMs: this.#timeoutMs,
       });
-      const body = (await response.json().catch(() => null)) as any;
-      if (response.ok) {
+      const body = response.body;
+      const ok = response.status >= 200 && response.status < 300;
+      if (ok) {
         worker.breaker.success();
         const elapsed = performance.now() - started;
         worker.averageMs =
@@ -172,16 +179,13 @@ export class HttpWorkerPool {
           code,
         );
       }
-      worker.breaker.failure();
       throw new Error(`${worker.url} answered ${response.status}: ${message}`);
     } catch (error) {
-      if (
-        !(error instanceof RemoteNodeError || error instanceof TaskRejectedError) &&
-        !signal?.aborted
-      ) {
-        if (!(error instanceof Error && error.message.includes(' answered ')))
-          worker.breaker.failure();
-      }
+      // A worker fault (5xx, connection lost, timeout) counts against its breaker; the
+      // node's own failure, a rejected task or our own cancellation does not.
+      const notTheWorker =
+        error instanceof RemoteNodeError || error instanceof TaskRejectedError || signal?.aborted;
+      if (!notTheWorker) worker.breaker.failure();
       throw error;
     } finally {
       worker.inFlight--;
