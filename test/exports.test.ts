@@ -46,10 +46,13 @@ it('default: noob/runners', async () => {
     [
       "EngineRunner",
       "NodeRunError",
+      "ParallelRunner",
       "RunCancelledError",
       "RunnerStateError",
+      "StatefulNodeLostError",
       "SyncRunner",
       "TubeExhaustedError",
+      "WorkerThreadExitedError",
     ]
   `);
 });

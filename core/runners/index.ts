@@ -5,5 +5,10 @@
 
 export { EngineRunner, type EngineRunnerOptions, type RemoteExecutor } from './engine-runner.ts';
 export { NodeRunError, RunCancelledError, RunnerStateError, TubeExhaustedError } from './errors.ts';
+export {
+  StatefulNodeLostError,
+  WorkerThreadExitedError,
+} from './parallel/errors.ts';
+export { ParallelRunner, type ParallelRunnerOptions } from './parallel/runner.ts';
 export type { Runner, RunnerEvents, RunOptions } from './runner.ts';
 export { SyncRunner } from './sync.ts';
