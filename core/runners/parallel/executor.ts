@@ -39,6 +39,7 @@ export interface ThreadExecutorOptions {
 export class ThreadExecutor implements RemoteExecutor {
   readonly #options: ThreadExecutorOptions;
   #pool: ThreadPool | undefined;
+  #closedPool: ThreadPool | undefined;
   #slots: Int32Array = new Int32Array();
   #lost = new Set<number>();
   #plan: ExecutionPlan | undefined;
@@ -54,9 +55,9 @@ export class ThreadExecutor implements RemoteExecutor {
     );
   }
 
-  /** The running pool (undefined before `init` and after `close`). */
+  /** The running pool, else the last one (closed, so its threads have exited). */
   get pool(): ThreadPool | undefined {
-    return this.#pool;
+    return this.#pool ?? this.#closedPool;
   }
 
   async init(plan: ExecutionPlan): Promise<void> {
@@ -98,6 +99,7 @@ export class ThreadExecutor implements RemoteExecutor {
   async close(): Promise<void> {
     const pool = this.#pool;
     this.#pool = undefined;
+    this.#closedPool = pool;
     await pool?.close();
   }
 

@@ -53,7 +53,10 @@ export class ParallelRunner extends EngineRunner {
     this.#executor = executor;
   }
 
-  /** Ids of the worker threads running now (empty before `init` and after `deinit`). */
+  /**
+   * Ids of the worker threads running now: empty before `init`, and after `deinit` once
+   * every thread has exited.
+   */
   get threadIds(): number[] {
     return this.#executor.pool?.threadIds ?? [];
   }
