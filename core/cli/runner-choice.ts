@@ -1,5 +1,6 @@
 import { isBalancingStrategy } from '../runners/http/balancer.ts';
 import { HttpRunner } from '../runners/http/runner.ts';
+import { ParallelRunner } from '../runners/parallel/runner.ts';
 import type { Runner } from '../runners/runner.ts';
 import { SyncRunner } from '../runners/sync.ts';
 import type { Tube } from '../tube/tube.ts';
@@ -7,22 +8,35 @@ import { UsageError } from './usage.ts';
 
 /** What `noob run` says about where node calls run. */
 export interface RunnerChoice {
-  /** `sync` or `http`. */
+  /** `sync`, `parallel` or `http`. */
   runner: string;
-  /** For `http`: worker URLs, comma-separated. */
+  /** For `http`: worker URLs, comma-separated; for `parallel`: the number of threads. */
   workers?: string | undefined;
   /** For `http`: round-robin, least-loaded, fastest-response or random. */
   balance?: string | undefined;
 }
 
 /** Runner names `--runner` accepts. */
-export const RUNNER_NAMES = ['sync', 'http'] as const;
+export const RUNNER_NAMES = ['sync', 'parallel', 'http'] as const;
 
 /** Makes the runner `noob run` asked for, or a usage error saying what is wrong. */
 export function createRunner(tube: Tube, choice: RunnerChoice): Runner {
   switch (choice.runner) {
     case 'sync':
       return new SyncRunner(tube);
+    case 'parallel': {
+      if (choice.balance !== undefined)
+        throw new UsageError(
+          '--balance is for --runner http (parallel uses the least busy thread)',
+        );
+      if (choice.workers === undefined) return new ParallelRunner(tube);
+      const workers = Number(choice.workers);
+      if (!/^\d+$/.test(choice.workers.trim()) || workers < 1)
+        throw new UsageError(
+          `--workers: for --runner parallel, a number of threads of at least 1 (got "${choice.workers}")`,
+        );
+      return new ParallelRunner(tube, { workers });
+    }
     case 'http': {
       const workers = (choice.workers ?? '')
         .split(',')

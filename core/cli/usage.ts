@@ -9,7 +9,7 @@ export class UsageError extends NoobError {
 export const USAGE = `noob — run dataflow graphs (tubes)
 
 Usage:
-  noob run TUBE.yaml [-n N] [--input key=value …] [--runner sync|http] [--json]
+  noob run TUBE.yaml [-n N] [--input key=value …] [--runner sync|parallel|http] [--json]
   noob worker --http [--port P] [--tags a,b] [--concurrency N]
   noob validate TUBE.yaml [--input key=value …]
   noob schema
@@ -18,8 +18,10 @@ Usage:
 Options for run and validate:
   -n, --epochs N          epochs to process (run; default 1)
   -i, --input key=value   a tube input, read by its declared type (repeatable)
-  --runner NAME           where node calls run: sync (this process, default) or
+  --runner NAME           where node calls run: sync (this thread, default),
+                          parallel (worker threads on this machine's cores) or
                           http (noob worker --http processes given by --workers)
+  --workers N             for --runner parallel: threads (default: the cores)
   --workers URL,URL…      for --runner http: the workers' base URLs
   --balance STRATEGY      for --runner http: round-robin (default), least-loaded,
                           fastest-response or random
