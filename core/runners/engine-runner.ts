@@ -15,6 +15,8 @@ import { RunnerListeners } from './runner.ts';
 import { EpochScheduler, type EpochState, type EXHAUSTED, type ReadyCall } from './scheduler.ts';
 
 const NO_OUTPUTS: readonly unknown[] = [];
+/** Root epochs a concurrent `run(n)` keeps in flight at most. */
+const MAX_EPOCHS_IN_FLIGHT = 4;
 /** How many empty epochs `iter` tolerates before giving up on a result (as upstream). */
 const MAX_EPOCHS_PER_RESULT = 100;
 
@@ -70,6 +72,8 @@ export class EngineRunner implements Runner {
 
   readonly #executor: RemoteExecutor | undefined;
   readonly #maxInFlight: number;
+  /** Whether `run(n)` keeps several root epochs in flight (see the constructor). */
+  readonly #pipelined: boolean;
 
   constructor(tube: Tube, options: EngineRunnerOptions = {}) {
     this.tube = tube;
@@ -82,6 +86,13 @@ export class EngineRunner implements Runner {
     this.#scheduler = this.#createScheduler();
     this.#baseInputs = this.plan.nodes.map(baseInputs);
     this.#hasProcessAssets = Object.values(tube.assets).some((asset) => asset.scope === 'process');
+    // Several epochs in flight only where it cannot change results: calls run elsewhere
+    // concurrently, and no asset is shared across the nodes of an epoch (runner and
+    // process assets are live objects whose mutations would interleave).
+    this.#pipelined =
+      this.#executor !== undefined &&
+      this.#maxInFlight > 1 &&
+      Object.values(tube.assets).every((asset) => asset.scope === 'node' && !asset.depends);
   }
 
   #createScheduler(): EpochScheduler {
@@ -151,6 +162,7 @@ export class EngineRunner implements Runner {
         throw new Error(`internal: epoch ${root.epoch} stalled with nodes waiting`);
     } catch (error) {
       this.#scheduler.clearReady();
+      this.#scheduler.abandon(root);
       this.#collector.take();
       throw error;
     } finally {
@@ -184,14 +196,25 @@ export class EngineRunner implements Runner {
     }
   }
 
-  /**
-   * Up to `maxInFlight` calls at once; each completion may make more calls ready. A
-   * stateful node has at most one call in flight, and its waiting calls go in epoch order.
-   */
+  /** One epoch with up to `maxInFlight` calls at once. */
   async #runConcurrently(
     root: EpochState,
     inputs: Record<string, unknown>,
     signal: AbortSignal,
+  ): Promise<void> {
+    await this.#drive(inputs, signal, () => false);
+    if (!root.finished) throw new Error(`internal: epoch ${root.epoch} stalled with nodes waiting`);
+  }
+
+  /**
+   * Runs ready calls of every open epoch, up to `maxInFlight` at once, until none is left
+   * and `refill` (called whenever the flow pauses) opens no new work. A stateful node has
+   * at most one call in flight, and its calls go in epoch order, across root epochs too.
+   */
+  async #drive(
+    inputs: Record<string, unknown>,
+    signal: AbortSignal,
+    refill: () => boolean,
   ): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     const busy = new Set<number>();
@@ -208,9 +231,14 @@ export class EngineRunner implements Runner {
         else return call;
       }
       let best = -1;
+      for (let i = waiting.length - 1; i >= 0; i--) {
+        const call = waiting[i]!;
+        // Expired meanwhile (its source ran dry in an earlier epoch): nothing to run.
+        if (this.#scheduler.isSettled(call)) waiting.splice(i, 1);
+      }
       for (let i = 0; i < waiting.length; i++) {
         const call = waiting[i]!;
-        if (busy.has(call.node)) continue;
+        if (busy.has(call.node) || !this.#scheduler.settledInEarlierEpochs(call)) continue;
         if (best < 0 || Epoch.compare(call.state.epoch, waiting[best]!.state.epoch) < 0) best = i;
       }
       return best < 0 ? undefined : waiting.splice(best, 1)[0];
@@ -223,7 +251,7 @@ export class EngineRunner implements Runner {
         if (signal.aborted) {
           failure = {
             error: new RunCancelledError(
-              `run of tube ${this.tube.id} was cancelled in epoch ${root.epoch}`,
+              `run of tube ${this.tube.id} was cancelled in epoch ${call.state.epoch}`,
             ),
           };
           break;
@@ -249,10 +277,57 @@ export class EngineRunner implements Runner {
         );
         inFlight.add(pending);
       }
+      if (!failure && refill()) continue;
       if (inFlight.size === 0) break;
       await Promise.race(inFlight);
     }
     if (failure) throw failure.error;
+  }
+
+  /**
+   * `run(n)` with several root epochs in flight (concurrent runners whose tube allows it):
+   * epoch e+1 starts while e is still running, results come back in epoch order.
+   */
+  async #runPipelined(n: number, signal: AbortSignal): Promise<unknown[]> {
+    const results: unknown[] = [];
+    const roots: EpochState[] = [];
+    const window = Math.min(MAX_EPOCHS_IN_FLIGHT, this.#maxInFlight);
+    let opened = 0;
+    let completed = 0;
+    const refill = (): boolean => {
+      while (roots.length > 0 && roots[0]!.finished) {
+        const root = roots.shift()!;
+        const result = this.#collector.take(root.epoch.root);
+        if (result !== null) results.push(result);
+        completed++;
+        if (this.#listeners.has('epoch'))
+          this.#listeners.emit('epoch', { epoch: root.epoch.root, result });
+        if (this.#listeners.has('progress'))
+          this.#listeners.emit('progress', { completed, total: n });
+      }
+      let openedNow = false;
+      while (opened < n && roots.length < window && !this.#scheduler.exhausted) {
+        roots.push(this.#scheduler.startEpoch());
+        opened++;
+        openedNow = true;
+      }
+      return openedNow;
+    };
+    try {
+      refill();
+      await this.#drive({}, signal, refill);
+      refill();
+      if (roots.length > 0)
+        throw new Error(`internal: epoch ${roots[0]!.epoch} stalled with nodes waiting`);
+    } catch (error) {
+      this.#scheduler.clearReady();
+      for (const root of roots) {
+        this.#scheduler.abandon(root);
+        this.#collector.take(root.epoch.root);
+      }
+      throw error;
+    }
+    return results;
   }
 
   /** Runs one call (here or through the executor) and gives its outputs per signal. */
@@ -328,6 +403,12 @@ export class EngineRunner implements Runner {
   async run(n: number, options: RunOptions = {}): Promise<unknown[]> {
     this.#checkProcessInputs({}, 'run');
     await this.init();
+    if (this.#pipelined) {
+      if (this.#scheduler.exhausted) return [];
+      const signal = options.signal ?? this.#abort.signal;
+      if (signal.aborted) throw new RunCancelledError(`run of tube ${this.tube.id} was cancelled`);
+      return this.#runPipelined(n, signal);
+    }
     const results: unknown[] = [];
     for (let i = 0; i < n; i++) {
       if (this.#scheduler.exhausted) break;

@@ -38,12 +38,26 @@ export class ReturnCollector {
     });
   }
 
-  /** The shaped result (null when nothing arrived), then forgets everything. */
-  take(): unknown {
+  /**
+   * The shaped result (null when nothing arrived) for root epoch `root` (default: all
+   * collected), then forgets it. Several root epochs can be collected at once when a
+   * runner keeps several in flight.
+   */
+  take(root?: number): unknown {
     const node = this.#node;
-    const values = this.#values;
-    this.#values = new Map();
-    this.#seen = new Set();
+    const values = new Map<string, Array<{ epoch: Epoch; value: unknown }>>();
+    for (const [slot, entries] of this.#values) {
+      const taken =
+        root === undefined ? entries : entries.filter((entry) => entry.epoch.root === root);
+      if (taken.length > 0) values.set(slot, taken);
+      const kept = root === undefined ? [] : entries.filter((entry) => entry.epoch.root !== root);
+      if (kept.length > 0) this.#values.set(slot, kept);
+      else this.#values.delete(slot);
+    }
+    if (root === undefined) this.#seen = new Set();
+    else
+      for (const key of this.#seen)
+        if (key.startsWith(`${root}/`) || key.startsWith(`${root}|`)) this.#seen.delete(key);
     if (!node || values.size === 0) return null;
     const shaped = (slot: string) => {
       const list = values.get(slot)!.sort((a, b) => Epoch.compare(a.epoch, b.epoch));

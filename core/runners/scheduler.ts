@@ -111,6 +111,8 @@ export class EpochScheduler {
   /** Nodes that finished for good, with everything downstream: they skip new epochs. */
   readonly #dead: Uint8Array;
   #nextRoot = 0;
+  /** Root epochs started and not yet finished, oldest first. */
+  readonly #openRoots: EpochState[] = [];
 
   constructor(plan: ExecutionPlan, listener: SchedulerListener = {}) {
     this.plan = plan;
@@ -137,22 +139,57 @@ export class EpochScheduler {
       this.plan.nodes.length,
       this.plan.signals.length,
     );
+    this.#openRoots.push(state);
     this.#open(state, '', -1, undefined);
     return state;
   }
 
+  /** Whether the call's node finished (ran or expired) in its epoch: nothing left to do. */
+  isSettled(call: ReadyCall): boolean {
+    const status = call.state.status[call.node];
+    return status === DONE || status === EXPIRED;
+  }
+
+  /**
+   * Whether the call's node has settled in every earlier root epoch still open: a
+   * stateful node must not run ahead of itself when several epochs are in flight. (For a
+   * node that runs in sub-epochs, an earlier epoch counts only once it has finished.)
+   */
+  settledInEarlierEpochs(call: ReadyCall): boolean {
+    const root = call.state.epoch.root;
+    const atRootLevel = this.plan.nodes[call.node]!.level.length === 0;
+    for (const open of this.#openRoots) {
+      if (open.epoch.root >= root) break;
+      if (!atRootLevel) return false;
+      const status = open.status[call.node];
+      if (status !== DONE && status !== EXPIRED && status !== NOT_HERE) return false;
+    }
+    return true;
+  }
+
   /** The next node call that may run, or `undefined` when none is ready now. */
   takeReady(): ReadyCall | undefined {
-    if (this.#readyHead >= this.#ready.length) {
-      if (this.#readyHead > 0) {
-        this.#ready.length = 0;
-        this.#readyHead = 0;
-      }
-      return undefined;
+    while (this.#readyHead < this.#ready.length) {
+      const call = this.#ready[this.#readyHead++]!;
+      // A queued call whose node was expired meanwhile (its source ran dry) is skipped.
+      if (call.state.status[call.node] !== READY) continue;
+      call.state.status[call.node] = RUNNING;
+      return call;
     }
-    const call = this.#ready[this.#readyHead++]!;
-    call.state.status[call.node] = RUNNING;
-    return call;
+    if (this.#readyHead > 0) {
+      this.#ready.length = 0;
+      this.#readyHead = 0;
+    }
+    return undefined;
+  }
+
+  /**
+   * Gives up on a root epoch after a failure: it no longer holds back later epochs'
+   * stateful calls. Its queued calls are dropped with {@link clearReady}.
+   */
+  abandon(root: EpochState): void {
+    const at = this.#openRoots.indexOf(root);
+    if (at >= 0) this.#openRoots.splice(at, 1);
   }
 
   /** Forgets every queued call (after a failed epoch). */
@@ -175,7 +212,7 @@ export class EpochScheduler {
     const planNode = this.plan.nodes[node]!;
     state.status[node] = DONE;
     if (outputs === EXHAUSTED) {
-      this.#exhaust(node);
+      this.#exhaust(node, state.epoch.root);
       this.#silenceOutputs(state, node);
     } else if (planNode.kind === 'map') {
       this.#completeMap(state, node, outputs[0]);
@@ -340,19 +377,38 @@ export class EpochScheduler {
 
   #finish(state: EpochState): void {
     state.finished = true;
-    if (state.parent) this.#nodeFinished(state.parent);
-    else this.#listener.epochFinished?.(state);
+    if (state.parent) {
+      this.#nodeFinished(state.parent);
+      return;
+    }
+    const at = this.#openRoots.indexOf(state);
+    if (at >= 0) this.#openRoots.splice(at, 1);
+    this.#listener.epochFinished?.(state);
   }
 
-  /** A source finished for good: it and everything downstream skip later epochs. */
-  #exhaust(node: number): void {
+  /**
+   * A source finished for good: it and everything downstream skip later epochs, as if
+   * dead when those epochs opened, including later root epochs already open (a runner
+   * with several epochs in flight). Their calls cannot have started: a stateful source
+   * runs in epoch order, and its dependents wait for it.
+   */
+  #exhaust(node: number, root: number): void {
     const queue = [node];
+    const newlyDead: number[] = [];
     while (queue.length > 0) {
       const current = queue.pop()!;
       if (this.#dead[current]) continue;
       this.#dead[current] = 1;
+      newlyDead.push(current);
       for (const signal of this.plan.nodes[current]!.outputSignals) {
         for (const consumer of this.plan.signals[signal]!.consumers) queue.push(consumer);
+      }
+    }
+    for (const open of [...this.#openRoots]) {
+      if (open.epoch.root <= root) continue;
+      for (const dead of newlyDead) {
+        const status = open.status[dead];
+        if (status === WAITING || status === READY || status === RUNNING) this.#expire(open, dead);
       }
     }
   }

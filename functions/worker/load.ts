@@ -5,6 +5,8 @@
 export class LoadTracker {
   readonly capacity: number;
   inFlight = 0;
+  /** Most calls ever in flight at once. */
+  peakInFlight = 0;
   completed = 0;
   failed = 0;
   #averageMs: number | undefined;
@@ -16,6 +18,7 @@ export class LoadTracker {
   /** Marks a call started; the returned function marks it finished. */
   start(): (ok: boolean) => void {
     this.inFlight++;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
     const started = performance.now();
     return (ok) => {
       this.inFlight--;
@@ -32,6 +35,7 @@ export class LoadTracker {
   snapshot() {
     return {
       inFlight: this.inFlight,
+      peakInFlight: this.peakInFlight,
       capacity: this.capacity,
       completed: this.completed,
       failed: this.failed,

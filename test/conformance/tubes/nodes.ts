@@ -82,7 +82,7 @@ export const tallyCounts = () => ({ inits: Tally.inits, deinits: Tally.deinits }
 
 /** Sleeps `ms` per call, honouring cancellation. */
 export const sleepy = defineNode({
-  slots: { value: {}, ms: { default: 20 } },
+  slots: { value: {}, ms: { default: 40 } },
   process: ({ value, ms }, { signal }) =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => resolve(value), ms);
