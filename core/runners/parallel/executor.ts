@@ -110,7 +110,9 @@ export class ThreadExecutor implements RemoteExecutor {
   ): Promise<readonly unknown[] | typeof EXHAUSTED> {
     const pool = this.#pool;
     if (!pool || this.#plan === undefined)
-      throw new Error('internal: the parallel executor was used before init');
+      throw new Error(
+        'the parallel runner has no running threads (its init failed or it was deinit): call deinit() and init() again',
+      );
     const epoch = String(context.epoch);
     const slot = this.#slots[node.index]!;
     if (isPinned(node) && slot >= 0) {

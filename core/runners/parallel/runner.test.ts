@@ -194,3 +194,34 @@ nodes:
     expect(runner.threadIds).toEqual([]);
   });
 });
+
+describe('ParallelRunner with registered types', () => {
+  const text =
+    'noob_id: registered\nnodes:\n  a:\n    type: noob.testing.count_source\n  b:\n    type: acme.square\n    depends:\n      - x: a.index\n  r:\n    type: return\n    depends: b.value\n';
+  const registryModule = join(FIXTURES, 'registry.ts');
+
+  it('default: threads load the tube with the registry of registryModule', async () => {
+    const { registry } = await import('./fixtures/registry.ts');
+    const loaded = await loadTubeFromText(text, { registry });
+    const runner = new ParallelRunner(loaded, { workers: 2, registryModule });
+    try {
+      expect(await runner.run(4)).toEqual([0, 1, 4, 9]);
+    } finally {
+      await runner.deinit();
+    }
+  });
+
+  it('error: without registryModule, init fails naming the unknown type', async () => {
+    const { registry } = await import('./fixtures/registry.ts');
+    const runner = new ParallelRunner(await loadTubeFromText(text, { registry }), { workers: 1 });
+    try {
+      const error: any = await runner.init().catch((e: unknown) => e);
+      expect(error.name).toBe('TubeLoadError');
+      expect(error.message).toMatch(/acme\.square/);
+      expect(error.message).toMatch(/registryModule/);
+    } finally {
+      await runner.deinit();
+    }
+    expect(runner.threadIds).toEqual([]);
+  });
+});

@@ -123,5 +123,12 @@ port.on('message', (message: ToWorker) => {
 
 start().then(
   () => post({ type: 'ready' }),
-  (error: unknown) => post({ type: 'failed', error: serializeError(error) }),
+  (error: unknown) => {
+    const failed = serializeError(error);
+    if (failed.name === 'TubeLoadError' && !setup.registryModule) {
+      failed.message +=
+        '\n  (worker threads load the tube again and see built-ins, the standard library and user modules only; for types registered with createRegistry().register, pass the ParallelRunner a registryModule that exports the registry)';
+    }
+    post({ type: 'failed', error: failed });
+  },
 );
