@@ -1,8 +1,9 @@
 /**
  * `npm run bench -- runner-http`: the distributed runner on 2 local `noob worker --http`
- * processes against the synchronous runner, in the same run, on a CPU-bound tube (12
- * independent SHA-256 grinders per epoch). Also measures the per-call overhead of going
- * over HTTP, on the 3-node `basic` tube where nodes do almost nothing.
+ * processes against the synchronous runner, in the same run, on the CPU-bound tube of
+ * the `runner-parallel` benchmark (12 independent arithmetic nodes per epoch). Also
+ * measures the per-call overhead of going over HTTP, on the 3-node `basic` tube where
+ * nodes do almost nothing.
  * Prints a table, then the JSON line; `value` is epochs/s on 2 HTTP workers.
  */
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { printResult } from './report.ts';
 
 const here = import.meta.dirname;
 const REPEATS = 3;
-const CPU_EPOCHS = 12;
+const CPU_EPOCHS = 30;
 const OVERHEAD_EPOCHS = 300;
 
 /** Median seconds of `repeats` timed runs of `epochs` epochs on fresh runners (warm-up untimed). */
@@ -34,7 +35,7 @@ async function measure(make: () => Runner, epochs: number): Promise<number> {
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }
 
-const cpuTube = await loadTube(join(here, 'tubes', 'hash-wide.yaml'));
+const cpuTube = await loadTube(join(here, 'tubes', 'cpu-wide.yaml'));
 const basicTube = await loadTube(join(here, 'tubes', 'basic.yaml'));
 const workers = await Promise.all([startWorkerProcess(), startWorkerProcess()]);
 try {
@@ -56,7 +57,7 @@ try {
   const httpRate = CPU_EPOCHS / httpSeconds;
   process.stdout.write(
     [
-      'runner            epochs/s (hash-wide, 12 CPU nodes/epoch)',
+      'runner            epochs/s (cpu-wide, 12 CPU nodes/epoch)',
       `sync              ${syncRate.toFixed(2)}`,
       `http, 2 workers   ${httpRate.toFixed(2)}   (${(httpRate / syncRate).toFixed(2)}x)`,
       `HTTP per-call overhead on basic: ${overheadUs.toFixed(0)} µs`,
@@ -65,7 +66,7 @@ try {
   );
   printResult({
     bench: 'runner-http',
-    metric: 'epochs/s, 12 SHA-256 nodes per epoch, 2 local HTTP workers',
+    metric: 'epochs/s, cpu-wide tube (12 CPU-bound nodes per epoch), 2 local HTTP workers',
     value: Number(httpRate.toFixed(3)),
     baseline: Number(syncRate.toFixed(3)),
     baselineName: 'SyncRunner (same tube, same run)',
