@@ -185,7 +185,13 @@ export class ThreadPool {
       thread.pending.set(id, { resolve, reject, release });
       signal.addEventListener('abort', onAbort, { once: true });
       thread.calls++;
-      thread.post({ type: 'call', id, node, epoch, inputs });
+      try {
+        thread.post({ type: 'call', id, node, epoch, inputs });
+      } catch (error) {
+        // An input that cannot be cloned (a function, a live handle): the node's failure.
+        release();
+        reject(error);
+      }
     });
   }
 

@@ -21,7 +21,9 @@ export interface ParallelRunnerOptions {
 /**
  * The parallel runner: the scheduler stays in this thread and sends ready node calls to a
  * pool of `worker_threads`, where the node modules load. Values cross by structured
- * clone; buffers returned by stateless nodes are transferred. Stateful nodes are pinned
+ * clone (plain data, typed arrays, Maps, Dates…; class instances arrive as plain objects,
+ * functions not at all). The ArrayBuffers that a stateless node returns are transferred,
+ * not copied, so such a node must not keep a buffer it returns. Stateful nodes are pinned
  * to one thread each (their state and epoch order hold there); stateless ones run on the
  * least busy thread. One root epoch is in flight at a time; the parallelism is within an
  * epoch, including across a map's sub-epochs.
