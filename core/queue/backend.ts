@@ -1,0 +1,55 @@
+/**
+ * The contract between the queue and a SQL database: what both drivers (embedded
+ * `libsql`, remote `@libsql/client`) implement and the shared queue suite checks.
+ * Statements carry named parameters (`:job_id` in SQL, `{ job_id }` here). The queue
+ * does almost everything through `batch`, so each operation is one transaction and, on a
+ * remote database, one round trip.
+ */
+
+/** A value a statement can bind (booleans are written as 0/1 by the caller). */
+export type SqlValue = string | number | bigint | null | Uint8Array;
+
+/** Named parameters, keyed without the leading colon. */
+export type SqlParams = Record<string, SqlValue>;
+
+/** A row by column name. */
+export type SqlRow = Record<string, SqlValue>;
+
+/** One statement with its parameters. */
+export interface SqlStatement {
+  sql: string;
+  params: SqlParams;
+}
+
+/** The outcome of one statement: its rows (for SELECT and RETURNING) and rows changed. */
+export interface SqlResult {
+  rows: SqlRow[];
+  changes: number;
+}
+
+/** `write` takes the write lock up front (BEGIN IMMEDIATE); `read` only reads. */
+export type BatchMode = 'write' | 'read';
+
+/** What an interactive transaction can do between statements. */
+export interface SqlTransaction {
+  /** Run one statement inside the transaction. */
+  execute(statement: SqlStatement): Promise<SqlResult>;
+}
+
+/** A connection to the queue's database. */
+export interface QueueDriver {
+  /** `embedded` or `remote`, for messages and driver-specific checks. */
+  readonly kind: 'embedded' | 'remote';
+  /** Run one statement in its own transaction. */
+  execute(statement: SqlStatement): Promise<SqlResult>;
+  /** Run statements atomically, in order, in one transaction (one round trip remotely). */
+  batch(statements: SqlStatement[], mode?: BatchMode): Promise<SqlResult[]>;
+  /**
+   * Run `body` in a write transaction, committed if it resolves and rolled back if it
+   * throws. Interactive, so a round trip per statement remotely: for migrations, not
+   * the hot path.
+   */
+  transaction<T>(body: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /** Close the connection; the driver is unusable afterwards. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,101 @@
+import Database from 'libsql';
+import type {
+  BatchMode,
+  QueueDriver,
+  SqlResult,
+  SqlRow,
+  SqlStatement,
+  SqlTransaction,
+} from '../backend.ts';
+
+/**
+ * The embedded driver: a libSQL file opened in this process with the `libsql` package.
+ * Power-loss durability is the target, so the journal is WAL with `synchronous=FULL`
+ * (each commit is fsynced before it is acknowledged); the queue keeps commits few by
+ * batching. Several processes may open the same file: writes serialize on SQLite's lock,
+ * and `busy_timeout` makes a writer wait instead of failing.
+ */
+
+/** Options of {@link openEmbeddedDriver}. */
+export interface EmbeddedDriverOptions {
+  /** How long a writer waits for the lock held by another connection (ms). */
+  busyTimeoutMs?: number;
+}
+
+type Db = InstanceType<typeof Database>;
+type Stmt = ReturnType<Db['prepare']>;
+
+/** Open (creating if needed) the database file at `path`. */
+export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions = {}): QueueDriver {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
+  const db = new Database(path, { timeout: busyTimeoutMs });
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  return new EmbeddedDriver(db);
+}
+
+class EmbeddedDriver implements QueueDriver {
+  readonly kind = 'embedded' as const;
+  readonly #db: Db;
+  // Prepared once per SQL text: the queue's statements are a small fixed set.
+  readonly #prepared = new Map<string, Stmt>();
+  // While an interactive transaction awaits between statements, other calls on this
+  // connection would land inside it: they wait for it instead.
+  #open: Promise<unknown> = Promise.resolve();
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  #run(statement: SqlStatement): SqlResult {
+    let stmt = this.#prepared.get(statement.sql);
+    if (!stmt) {
+      stmt = this.#db.prepare(statement.sql);
+      this.#prepared.set(statement.sql, stmt);
+    }
+    if (stmt.reader) {
+      const rows = stmt.all(statement.params) as SqlRow[];
+      return { rows, changes: rows.length };
+    }
+    return { rows: [], changes: stmt.run(statement.params).changes };
+  }
+
+  async execute(statement: SqlStatement): Promise<SqlResult> {
+    await this.#open;
+    return this.#run(statement);
+  }
+
+  async batch(statements: SqlStatement[], mode: BatchMode = 'write'): Promise<SqlResult[]> {
+    await this.#open;
+    const body = this.#db.transaction(() => statements.map((s) => this.#run(s)));
+    // IMMEDIATE takes the write lock first: a deferred transaction that reads and then
+    // writes can fail with SQLITE_BUSY when another process committed in between.
+    return mode === 'write' ? body.immediate() : body.deferred();
+  }
+
+  async transaction<T>(body: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    await this.#open;
+    const tx: SqlTransaction = { execute: async (s) => this.#run(s) };
+    const run = async (): Promise<T> => {
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        const value = await body(tx);
+        this.#db.exec('COMMIT');
+        return value;
+      } catch (error) {
+        if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    const done = run();
+    this.#open = done.catch(() => undefined);
+    return done;
+  }
+
+  async close(): Promise<void> {
+    await this.#open;
+    this.#db.close();
+  }
+}

@@ -1,0 +1,82 @@
+import { type Client, createClient, type InStatement, type ResultSet } from '@libsql/client';
+import type {
+  BatchMode,
+  QueueDriver,
+  SqlResult,
+  SqlRow,
+  SqlStatement,
+  SqlTransaction,
+} from '../backend.ts';
+
+/**
+ * The remote driver: a libSQL server (Turso, or `sqld`) through `@libsql/client`, for
+ * deployments where workers do not share a disk (Lambda). A `batch` is one HTTP round
+ * trip that the server runs as one write transaction, which is why the queue expresses
+ * each operation as a batch.
+ */
+
+/** Options of {@link openRemoteDriver}. */
+export interface RemoteDriverOptions {
+  /** Turso's auth token (or a JWT for sqld started with a key). */
+  authToken?: string;
+}
+
+/** Connect to the libSQL server at `url` (`libsql://`, `http(s)://`, `ws(s)://`). */
+export function openRemoteDriver(url: string, options: RemoteDriverOptions = {}): QueueDriver {
+  const client = createClient({
+    url,
+    ...(options.authToken ? { authToken: options.authToken } : {}),
+  });
+  return new RemoteDriver(client);
+}
+
+function toStatement(statement: SqlStatement): InStatement {
+  return { sql: statement.sql, args: statement.params };
+}
+
+// @libsql/client rows are array-likes with column getters; the queue wants plain objects.
+function toResult(result: ResultSet): SqlResult {
+  const rows = result.rows.map((row) => {
+    const plain: SqlRow = {};
+    result.columns.forEach((column, i) => {
+      plain[column] = row[i] as SqlRow[string];
+    });
+    return plain;
+  });
+  return { rows, changes: result.rowsAffected };
+}
+
+class RemoteDriver implements QueueDriver {
+  readonly kind = 'remote' as const;
+  readonly #client: Client;
+
+  constructor(client: Client) {
+    this.#client = client;
+  }
+
+  async execute(statement: SqlStatement): Promise<SqlResult> {
+    return toResult(await this.#client.execute(toStatement(statement)));
+  }
+
+  async batch(statements: SqlStatement[], mode: BatchMode = 'write'): Promise<SqlResult[]> {
+    const results = await this.#client.batch(statements.map(toStatement), mode);
+    return results.map(toResult);
+  }
+
+  async transaction<T>(body: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    const tx = await this.#client.transaction('write');
+    try {
+      const value = await body({
+        execute: async (s) => toResult(await tx.execute(toStatement(s))),
+      });
+      await tx.commit();
+      return value;
+    } finally {
+      tx.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#client.close();
+  }
+}

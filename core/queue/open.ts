@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { QueueDriver } from './backend.ts';
+import type { QueueOptions } from './context.ts';
+import { openEmbeddedDriver } from './drivers/embedded.ts';
+import { openRemoteDriver } from './drivers/remote.ts';
+import { UnsupportedQueueUrlError } from './errors.ts';
+import { migrate } from './migrate.ts';
+import { Queue } from './queue.ts';
+
+/** Where the embedded queue lives when no URL is given. */
+export const DEFAULT_QUEUE_PATH = '.noob/noob.db';
+
+const REMOTE = /^(libsql|https?|wss?):\/\//i;
+
+/** Options of {@link openQueue}. */
+export interface OpenQueueOptions extends QueueOptions {
+  /** Auth token for a remote server (Turso). */
+  authToken?: string;
+}
+
+/**
+ * Open the database behind `url` with the driver it names: a plain path or `file:` URL is
+ * an embedded libSQL file (its folder created), `libsql://`, `http(s)://` and `ws(s)://`
+ * are a remote libSQL server. Migrations are applied before it is returned.
+ */
+export async function openDriver(
+  url: string = DEFAULT_QUEUE_PATH,
+  options: { authToken?: string } = {},
+): Promise<QueueDriver> {
+  let driver: QueueDriver;
+  if (REMOTE.test(url)) {
+    driver = openRemoteDriver(url, options);
+  } else if (/^[a-z][a-z0-9+.-]+:/i.test(url) && !url.startsWith('file:')) {
+    throw new UnsupportedQueueUrlError(url);
+  } else {
+    const path = resolve(url.startsWith('file:') ? filePath(url) : url);
+    mkdirSync(dirname(path), { recursive: true });
+    driver = openEmbeddedDriver(path);
+  }
+  try {
+    await migrate(driver);
+  } catch (error) {
+    await driver.close();
+    throw error;
+  }
+  return driver;
+}
+
+// `file:///abs/path` and the relative `file:rel/path` both occur in libSQL URLs.
+function filePath(url: string): string {
+  return url.startsWith('file://') ? fileURLToPath(url) : url.slice('file:'.length);
+}
+
+/**
+ * Open a queue at `url` (default `.noob/noob.db`).
+ *
+ * @example
+ * const queue = await openQueue('libsql://my-db.turso.io', { authToken });
+ */
+export async function openQueue(
+  url: string = DEFAULT_QUEUE_PATH,
+  options: OpenQueueOptions = {},
+): Promise<Queue> {
+  const { authToken, ...queueOptions } = options;
+  return new Queue(await openDriver(url, authToken ? { authToken } : {}), queueOptions);
+}

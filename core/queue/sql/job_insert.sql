@@ -1,0 +1,17 @@
+-- Store a new job. With an idempotency key already used by the tenant, nothing is
+-- inserted (the unique index resolves concurrent double submissions) and job_get_submitted
+-- returns the existing job instead.
+-- :job_id           a fresh job id
+-- :tenant           owner of the job
+-- :kind             'tube' | 'tasks'
+-- :payload          JSON of the job's payload
+-- :payload_hash     hash of the canonical submission, to detect key reuse with other content
+-- :priority         0 (CRITICAL) … 3 (LOW)
+-- :idempotency_key  the submitter's key, or null
+-- :sealed           1 when no task will be added later
+-- :now              ms since the epoch
+INSERT INTO jobs (id, tenant, kind, payload, payload_hash, priority, idempotency_key, sealed,
+  created_at, updated_at)
+VALUES (:job_id, :tenant, :kind, :payload, :payload_hash, :priority, :idempotency_key, :sealed,
+  :now, :now)
+ON CONFLICT DO NOTHING

@@ -1,0 +1,9 @@
+-- Register a worker or refresh its last-seen time (and tags, when given).
+-- :worker_id  the worker
+-- :tags       JSON array of its tags, or null to keep the stored ones
+-- :now        ms since the epoch
+INSERT INTO workers (id, tags, started_at, last_seen_at)
+VALUES (:worker_id, coalesce(:tags, '[]'), :now, :now)
+ON CONFLICT (id) DO UPDATE SET
+  tags = coalesce(:tags, workers.tags),
+  last_seen_at = :now
