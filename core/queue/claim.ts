@@ -1,0 +1,41 @@
+import type { QueueContext } from './context.ts';
+import { toClaimedTask } from './rows.ts';
+import { sql } from './sql.ts';
+import type { ClaimedTask, ClaimRequest } from './types.ts';
+import { normalizeTags, requireId, requireInt } from './validate.ts';
+
+/** Most tasks one claim may take (one transaction must stay short: it holds the write lock). */
+export const MAX_CLAIM = 1_000;
+
+/**
+ * Lease up to `max` ready tasks to a worker in one transaction: expired leases are
+ * reaped first (so a crashed worker's tasks come back without a separate sweeper), the
+ * worker's last-seen time is refreshed, then tasks are taken in priority-with-aging order
+ * among those whose tags the worker has. Returns them in that order.
+ */
+export async function claimTasks(ctx: QueueContext, request: ClaimRequest): Promise<ClaimedTask[]> {
+  const workerId = requireId(request.workerId, 'workerId');
+  const tags = normalizeTags(request.tags, `worker ${workerId}`);
+  const values = {
+    worker_id: workerId,
+    tags: JSON.stringify(tags),
+    max: requireInt(request.max ?? 1, 'max', 1, MAX_CLAIM),
+    lease_ms: requireInt(request.leaseMs ?? ctx.leaseMs, 'leaseMs', 1, 24 * 3_600_000),
+    now: ctx.clock.now(),
+  };
+  const results = await ctx.driver.batch([
+    sql('leases_reap', values),
+    sql('worker_seen', values),
+    sql('tasks_claim', values),
+  ]);
+  // RETURNING order is unspecified: restore the claim order.
+  return results[2]!.rows
+    .sort((a, b) => Number(a.rank) - Number(b.rank) || Number(a.id) - Number(b.id))
+    .map(toClaimedTask);
+}
+
+/** Return tasks whose lease expired to the queue (claims do this too); returns how many. */
+export async function reapExpiredLeases(ctx: QueueContext): Promise<number> {
+  const [reaped] = await ctx.driver.batch([sql('leases_reap', { now: ctx.clock.now() })]);
+  return reaped!.changes;
+}

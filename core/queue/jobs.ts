@@ -1,0 +1,44 @@
+import type { QueueContext } from './context.ts';
+import { JobNotFoundError } from './errors.ts';
+import { priorityOf } from './priority.ts';
+import { num, parseJson, strOrNull, toFailure } from './rows.ts';
+import { sql } from './sql.ts';
+import type { JobKind, JobState, JobView, TaskFailure } from './types.ts';
+
+/** A tenant's job: state, progress, results of succeeded tasks, failures of dead ones. */
+export async function getJob(ctx: QueueContext, tenant: string, jobId: string): Promise<JobView> {
+  const values = { tenant, job_id: jobId };
+  const [jobRows, taskRows] = await ctx.driver.batch(
+    [sql('job_get', values), sql('job_tasks', values)],
+    'read',
+  );
+  const job = jobRows!.rows[0];
+  if (!job) throw new JobNotFoundError(jobId);
+  const results: Record<string, unknown> = {};
+  const failures: Record<string, TaskFailure> = {};
+  for (const task of taskRows!.rows) {
+    if (task.state === 'succeeded') results[String(task.cid)] = parseJson(task.result);
+    else failures[String(task.cid)] = toFailure(task.error);
+  }
+  return {
+    id: String(job.id),
+    tenant: String(job.tenant),
+    kind: String(job.kind) as JobKind,
+    payload: parseJson(job.payload),
+    priority: priorityOf(num(job.priority)),
+    idempotencyKey: strOrNull(job.idempotency_key),
+    state: String(job.state) as JobState,
+    sealed: num(job.sealed) === 1,
+    progress: {
+      total: num(job.total),
+      done: num(job.done),
+      failed: num(job.failed),
+      cancelled: num(job.cancelled),
+    },
+    results,
+    failures,
+    createdAt: num(job.created_at),
+    updatedAt: num(job.updated_at),
+    finishedAt: job.finished_at === null ? null : num(job.finished_at),
+  };
+}

@@ -1,0 +1,490 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { QueueDriver } from './backend.ts';
+import { ManualClock } from './clock.ts';
+import { RetryableTaskError, UnrecoverableTaskError } from './errors.ts';
+import { migrate } from './migrate.ts';
+import { Queue } from './queue.ts';
+import type { TaskSpec } from './types.ts';
+
+/**
+ * The one queue suite every driver runs (embedded libSQL file, remote sqld): the same
+ * semantics whatever the database. `openDriver` must return a migrated driver on an
+ * empty database for each test. Time is a ManualClock: leases, delays, backoff and
+ * aging are tested by moving it, never by sleeping.
+ */
+
+const AGING_MS = 60_000;
+const LEASE_MS = 30_000;
+
+/** Tasks `prefix0…prefixN-1` with inputs 0…N-1. */
+function tasks(n: number, prefix = 'cid-', extra: Partial<TaskSpec> = {}): TaskSpec[] {
+  return Array.from({ length: n }, (_, i) => ({ cid: `${prefix}${i}`, input: i, ...extra }));
+}
+
+/** Register the queue suite for one driver. */
+export function describeQueueSuite(name: string, openDriver: () => Promise<QueueDriver>): void {
+  describe(`queue suite: ${name}`, () => {
+    let queue: Queue;
+    let clock: ManualClock;
+    let jitter = 0;
+
+    beforeEach(async () => {
+      clock = new ManualClock(1_700_000_000_000);
+      jitter = 0;
+      queue = new Queue(await openDriver(), {
+        clock,
+        agingMs: AGING_MS,
+        leaseMs: LEASE_MS,
+        backoffBaseMs: 1_000,
+        backoffMaxMs: 60_000,
+        maxAttempts: 3,
+        random: () => jitter,
+      });
+    });
+    afterEach(async () => {
+      await queue.close();
+    });
+
+    it('default', async () => {
+      const { jobId, created } = await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: tasks(2),
+      });
+      expect(created).toBe(true);
+      expect((await queue.getJob('acme', jobId)).state).toBe('queued');
+      const claimed = await queue.claim({ workerId: 'w1', max: 10 });
+      expect(claimed.map((t) => [t.cid, t.input, t.attempt, t.jobId])).toEqual([
+        ['cid-0', 0, 1, jobId],
+        ['cid-1', 1, 1, jobId],
+      ]);
+      expect((await queue.getJob('acme', jobId)).state).toBe('running');
+      for (const task of claimed) {
+        expect(await queue.complete('w1', task.id, { out: Number(task.input) * 10 })).toBe(true);
+      }
+      const job = await queue.getJob('acme', jobId);
+      expect(job.state).toBe('succeeded');
+      expect(job.progress).toEqual({ total: 2, done: 2, failed: 0, cancelled: 0 });
+      expect(job.results).toEqual({ 'cid-0': { out: 0 }, 'cid-1': { out: 10 } });
+      expect(job.finishedAt).toBe(clock.now());
+    });
+
+    it('behavior: migrations are recorded and applying them again does nothing', async () => {
+      expect(await migrate(queue.driver)).toEqual([]);
+    });
+
+    it('behavior: the same CID within a job is stored once', async () => {
+      const { jobId } = await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [...tasks(3), ...tasks(3)],
+      });
+      expect((await queue.getJob('acme', jobId)).progress.total).toBe(3);
+      expect(await queue.claim({ workerId: 'w1', max: 10 })).toHaveLength(3);
+    });
+
+    it('behavior: claims follow priority CRITICAL > HIGH > NORMAL > LOW', async () => {
+      await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [
+          { cid: 'low', priority: 'LOW' },
+          { cid: 'normal' },
+          { cid: 'critical', priority: 'CRITICAL' },
+          { cid: 'high', priority: 'HIGH' },
+        ],
+      });
+      await queue.submitJob({ tenant: 'acme', kind: 'tasks', priority: 'HIGH', tasks: tasks(1) });
+      const order = [];
+      for (let i = 0; i < 5; i++) order.push(...(await queue.claim({ workerId: 'w' })));
+      expect(order.map((t) => t.cid)).toEqual(['critical', 'high', 'cid-0', 'normal', 'low']);
+      expect(order.map((t) => t.priority)).toEqual(['CRITICAL', 'HIGH', 'HIGH', 'NORMAL', 'LOW']);
+    });
+
+    it('behavior: aging: a LOW task that waited long enough goes before fresh CRITICAL work', async () => {
+      await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [{ cid: 'old-low', priority: 'LOW' }],
+      });
+      clock.advance(3 * AGING_MS + 1);
+      await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        priority: 'CRITICAL',
+        tasks: tasks(3, 'fresh-'),
+      });
+      const [first] = await queue.claim({ workerId: 'w' });
+      expect(first!.cid).toBe('old-low');
+    });
+
+    it('behavior: aging: a LOW task that waited less still yields to CRITICAL work', async () => {
+      await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [{ cid: 'low', priority: 'LOW' }],
+      });
+      clock.advance(2 * AGING_MS);
+      await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [{ cid: 'c', priority: 'CRITICAL' }],
+      });
+      expect((await queue.claim({ workerId: 'w', max: 2 })).map((t) => t.cid)).toEqual([
+        'c',
+        'low',
+      ]);
+    });
+
+    it('behavior: affinity: a task goes only to a worker with all its tags', async () => {
+      await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [
+          { cid: 'gpu-eu', tags: ['gpu', 'region:eu'] },
+          { cid: 'gpu', tags: ['gpu'] },
+          { cid: 'any' },
+        ],
+      });
+      expect(
+        (await queue.claim({ workerId: 'gpu-us', tags: ['gpu', 'region:us'], max: 10 })).map(
+          (t) => t.cid,
+        ),
+      ).toEqual(['gpu', 'any']);
+      expect(await queue.claim({ workerId: 'cpu', tags: ['cpu', 'region:eu'], max: 10 })).toEqual(
+        [],
+      );
+      expect(
+        (await queue.claim({ workerId: 'gpu-eu', tags: ['region:eu', 'gpu', 'cpu'] })).map(
+          (t) => t.cid,
+        ),
+      ).toEqual(['gpu-eu']);
+    });
+
+    it('behavior: a delayed task is not claimable before its delay', async () => {
+      await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [{ cid: 'later', delayMs: 5_000 }, { cid: 'now' }],
+      });
+      expect((await queue.claim({ workerId: 'w', max: 10 })).map((t) => t.cid)).toEqual(['now']);
+      clock.advance(4_999);
+      expect(await queue.claim({ workerId: 'w', max: 10 })).toEqual([]);
+      clock.advance(1);
+      expect((await queue.claim({ workerId: 'w', max: 10 })).map((t) => t.cid)).toEqual(['later']);
+    });
+
+    it('behavior: batched claims take up to max tasks, and concurrent claims never share one', async () => {
+      await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(100) });
+      const batches = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => queue.claim({ workerId: `w${i}`, max: 15 })),
+      );
+      const sizes = batches.map((b) => b.length).sort((a, b) => a - b);
+      expect(sizes).toEqual([0, 10, 15, 15, 15, 15, 15, 15]);
+      const ids = batches.flat().map((t) => t.id);
+      expect(new Set(ids).size).toBe(100);
+    });
+
+    it('behavior: an expired lease returns the task; only the new holder completes it, once', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(1) });
+      const [first] = await queue.claim({ workerId: 'crashed', leaseMs: 1_000 });
+      expect(await queue.claim({ workerId: 'w2' })).toEqual([]);
+      clock.advance(1_000);
+      const [again] = await queue.claim({ workerId: 'w2' });
+      expect(again!.id).toBe(first!.id);
+      expect(again!.attempt).toBe(2);
+      expect(await queue.complete('crashed', first!.id, 'stale')).toBe(false);
+      expect(await queue.complete('w2', again!.id, 'fresh')).toBe(true);
+      expect(await queue.complete('w2', again!.id, 'twice')).toBe(false);
+      const job = await queue.getJob('acme', jobId);
+      expect(job.results).toEqual({ 'cid-0': 'fresh' });
+      const events = await queue.events('acme', jobId);
+      expect(events.filter((e) => e.type === 'task.succeeded')).toHaveLength(1);
+      expect(events.find((e) => e.type === 'task.queued')!.data.error).toMatchObject({
+        name: 'LeaseExpiredError',
+      });
+    });
+
+    it('behavior: reapExpiredLeases returns expired tasks without a claim', async () => {
+      await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(2) });
+      await queue.claim({ workerId: 'w', max: 2, leaseMs: 1_000 });
+      expect(await queue.reapExpiredLeases()).toBe(0);
+      clock.advance(1_000);
+      expect(await queue.reapExpiredLeases()).toBe(2);
+      expect((await queue.stats()).tasks.queued.NORMAL).toBe(2);
+    });
+
+    it('behavior: heartbeats extend leases; a lost lease is reported', async () => {
+      await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(2) });
+      const [a, b] = await queue.claim({ workerId: 'w', max: 2, leaseMs: 1_000 });
+      clock.advance(800);
+      expect(await queue.heartbeat('w', [a!.id])).toEqual({ cancelled: [], lost: [] });
+      clock.advance(800);
+      // b expired and another worker took it; a was extended.
+      expect((await queue.claim({ workerId: 'other', max: 2 })).map((t) => t.id)).toEqual([b!.id]);
+      expect(await queue.heartbeat('w', [a!.id, b!.id])).toEqual({ cancelled: [], lost: [b!.id] });
+      expect(await queue.complete('w', a!.id, 1)).toBe(true);
+    });
+
+    it('behavior: a failing task is retried with exponential backoff, then dead-lettered with its failure', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(1) });
+      const delays: number[] = [];
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const [task] = await queue.claim({ workerId: 'w' });
+        expect(task!.attempt).toBe(attempt);
+        const failed = await queue.fail('w', task!.id, new Error(`boom ${attempt}`));
+        if (attempt < 3) {
+          expect(failed.state).toBe('queued');
+          delays.push(failed.retryAt! - clock.now());
+          expect(await queue.claim({ workerId: 'w' })).toEqual([]);
+          clock.advance(failed.retryAt! - clock.now());
+        } else {
+          expect(failed).toEqual({ accepted: true, state: 'dead', retryAt: null });
+        }
+      }
+      expect(delays).toEqual([1_000, 2_000]);
+      const job = await queue.getJob('acme', jobId);
+      expect(job.state).toBe('failed');
+      expect(job.progress).toEqual({ total: 1, done: 0, failed: 1, cancelled: 0 });
+      expect(job.failures).toEqual({ 'cid-0': { name: 'Error', message: 'boom 3' } });
+      expect(await queue.claim({ workerId: 'w' })).toEqual([]);
+    });
+
+    it('behavior: backoff jitter shortens the delay by up to half, and it is capped', async () => {
+      await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [{ cid: 'x', maxAttempts: 20 }],
+      });
+      jitter = 0.5;
+      let [task] = await queue.claim({ workerId: 'w' });
+      let failed = await queue.fail('w', task!.id, new RetryableTaskError('flaky'));
+      expect(failed.retryAt! - clock.now()).toBe(750);
+      jitter = 0;
+      for (let i = 0; i < 10; i++) {
+        clock.advance(failed.retryAt! - clock.now());
+        [task] = await queue.claim({ workerId: 'w' });
+        failed = await queue.fail('w', task!.id, new RetryableTaskError('flaky'));
+      }
+      expect(failed.retryAt! - clock.now()).toBe(60_000);
+    });
+
+    it('behavior: an UnrecoverableTaskError dead-letters at once, keeping name and details', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(1) });
+      const [task] = await queue.claim({ workerId: 'w' });
+      const failed = await queue.fail(
+        'w',
+        task!.id,
+        new UnrecoverableTaskError('bad input', { details: 'field x is missing' }),
+      );
+      expect(failed.state).toBe('dead');
+      expect((await queue.getJob('acme', jobId)).failures['cid-0']).toEqual({
+        name: 'UnrecoverableTaskError',
+        message: 'bad input',
+        details: 'field x is missing',
+      });
+    });
+
+    it('behavior: a lease that expires on the last attempt dead-letters the task', async () => {
+      const { jobId } = await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [{ cid: 'x', maxAttempts: 1 }],
+      });
+      await queue.claim({ workerId: 'w', leaseMs: 1_000 });
+      clock.advance(1_000);
+      expect(await queue.claim({ workerId: 'w' })).toEqual([]);
+      const job = await queue.getJob('acme', jobId);
+      expect(job.state).toBe('failed');
+      expect(job.failures.x!.name).toBe('LeaseExpiredError');
+    });
+
+    it('behavior: cancelling a job cancels its queued tasks at once', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(5) });
+      expect(await queue.cancelJob('acme', jobId)).toEqual({ queued: 5, running: 0 });
+      expect(await queue.claim({ workerId: 'w', max: 10 })).toEqual([]);
+      const job = await queue.getJob('acme', jobId);
+      expect(job.state).toBe('cancelled');
+      expect(job.progress.cancelled).toBe(5);
+      expect(await queue.cancelJob('acme', jobId)).toEqual({ queued: 0, running: 0 });
+    });
+
+    it('behavior: a running task of a cancelled job: its holder learns it at the next heartbeat', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(3) });
+      const [a, b] = await queue.claim({ workerId: 'w', max: 2 });
+      expect(await queue.cancelJob('acme', jobId)).toEqual({ queued: 1, running: 2 });
+      expect(await queue.heartbeat('w', [a!.id])).toEqual({ cancelled: [a!.id], lost: [] });
+      // b's holder finishes without a heartbeat: the result is not accepted.
+      expect(await queue.complete('w', b!.id, 'late')).toBe(false);
+      const job = await queue.getJob('acme', jobId);
+      expect(job.state).toBe('cancelled');
+      expect(job.progress).toEqual({ total: 3, done: 0, failed: 0, cancelled: 3 });
+      expect(job.results).toEqual({});
+    });
+
+    it('behavior: a cancelled running task whose holder died ends cancelled, not requeued', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(1) });
+      await queue.claim({ workerId: 'w', leaseMs: 1_000 });
+      await queue.cancelJob('acme', jobId);
+      clock.advance(1_000);
+      expect(await queue.claim({ workerId: 'w2' })).toEqual([]);
+      expect((await queue.getJob('acme', jobId)).progress.cancelled).toBe(1);
+    });
+
+    it('behavior: the same idempotency key returns the same job', async () => {
+      const spec = {
+        tenant: 'acme',
+        kind: 'tasks' as const,
+        payload: { a: 1, b: [1, 2] },
+        tasks: tasks(2),
+        idempotencyKey: 'order-42',
+      };
+      const first = await queue.submitJob(spec);
+      const again = await queue.submitJob({ ...spec, payload: { b: [1, 2], a: 1 } });
+      expect(again).toEqual({ jobId: first.jobId, created: false });
+      expect((await queue.getJob('acme', first.jobId)).progress.total).toBe(2);
+      // Keys are per tenant.
+      expect((await queue.submitJob({ ...spec, tenant: 'other' })).created).toBe(true);
+    });
+
+    it('error: the same idempotency key with another payload is a conflict', async () => {
+      const spec = { tenant: 'acme', kind: 'tasks' as const, tasks: tasks(2), idempotencyKey: 'k' };
+      const { jobId } = await queue.submitJob(spec);
+      const error = await queue.submitJob({ ...spec, tasks: tasks(3) }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'IdempotencyConflictError', jobId });
+      expect((await queue.getJob('acme', jobId)).progress.total).toBe(2);
+    });
+
+    it('behavior: events are ordered, per job, and resume after an id', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(2) });
+      const other = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(1, 'x') });
+      for (const t of await queue.claim({ workerId: 'w', max: 3 }))
+        await queue.complete('w', t.id, 1);
+      const events = await queue.events('acme', jobId);
+      expect(events.map((e) => e.type)).toEqual([
+        'job.queued',
+        'job.running',
+        'task.leased',
+        'task.leased',
+        'task.succeeded',
+        'task.succeeded',
+        'job.succeeded',
+      ]);
+      expect(events.every((e) => e.jobId === jobId)).toBe(true);
+      const ids = events.map((e) => e.id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(await queue.events('acme', jobId, { afterId: ids[3]! })).toEqual(events.slice(4));
+      expect(await queue.events('acme', jobId, { afterId: ids[3]!, limit: 1 })).toEqual(
+        events.slice(4, 5),
+      );
+      expect((await queue.events('acme', other.jobId)).at(-1)!.type).toBe('job.succeeded');
+      expect(await queue.events('someone-else', jobId)).toEqual([]);
+    });
+
+    it('behavior: an open job takes more tasks and finishes only once sealed', async () => {
+      const { jobId } = await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tube',
+        payload: { tube: 'bafy…', inputs: {}, epochs: 2 },
+        tasks: tasks(1, 'e0-'),
+        open: true,
+      });
+      for (const t of await queue.claim({ workerId: 'w' })) await queue.complete('w', t.id, 0);
+      expect((await queue.getJob('acme', jobId)).state).toBe('running');
+      expect(await queue.addTasks('acme', jobId, [...tasks(2, 'e1-'), ...tasks(1, 'e0-')])).toBe(2);
+      for (const t of await queue.claim({ workerId: 'w', max: 5 }))
+        await queue.complete('w', t.id, 1);
+      expect((await queue.getJob('acme', jobId)).state).toBe('running');
+      await queue.sealJob('acme', jobId);
+      const job = await queue.getJob('acme', jobId);
+      expect(job.state).toBe('succeeded');
+      expect(job.payload).toEqual({ tube: 'bafy…', inputs: {}, epochs: 2 });
+      expect(Object.keys(job.results).sort()).toEqual(['e0-0', 'e1-0', 'e1-1']);
+      const error = await queue.addTasks('acme', jobId, tasks(1, 'e2-')).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'JobFinishedError', state: 'succeeded' });
+    });
+
+    it('behavior: a job with no tasks succeeds at once', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks' });
+      expect((await queue.getJob('acme', jobId)).state).toBe('succeeded');
+    });
+
+    it('behavior: stats count tasks by state and priority; workers are listed with their leases', async () => {
+      await queue.registerWorker('idle', ['cpu']);
+      await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [...tasks(3), { cid: 'h', priority: 'HIGH' }],
+      });
+      clock.advance(10);
+      await queue.claim({ workerId: 'busy', tags: ['gpu'], max: 2 });
+      const stats = await queue.stats();
+      expect(stats.tasks.leased).toEqual({ CRITICAL: 0, HIGH: 1, NORMAL: 1, LOW: 0 });
+      expect(stats.tasks.queued.NORMAL).toBe(2);
+      expect(stats.jobs.running).toBe(1);
+      const workers = await queue.listWorkers();
+      expect(workers.map((w) => [w.id, w.tags, w.leased])).toEqual([
+        ['busy', ['gpu'], 2],
+        ['idle', ['cpu'], 0],
+      ]);
+      expect(workers[0]!.lastSeenAt).toBe(clock.now());
+    });
+
+    it('error: a job of another tenant, or an unknown one, is not found', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(1) });
+      for (const call of [
+        () => queue.getJob('evil', jobId),
+        () => queue.getJob('acme', 'nope'),
+        () => queue.cancelJob('evil', jobId),
+        () => queue.sealJob('acme', 'nope'),
+      ]) {
+        expect(await call().catch((e: unknown) => e)).toMatchObject({ name: 'JobNotFoundError' });
+      }
+      expect((await queue.getJob('acme', jobId)).state).toBe('queued');
+    });
+
+    it('error: a finished job cannot be cancelled', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(1) });
+      const [t] = await queue.claim({ workerId: 'w' });
+      await queue.complete('w', t!.id, 1);
+      const error = await queue.cancelJob('acme', jobId).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'JobFinishedError', state: 'succeeded' });
+    });
+
+    it('error: reports from a worker that does not hold the lease are not recorded', async () => {
+      await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(1) });
+      const [t] = await queue.claim({ workerId: 'w' });
+      expect(await queue.complete('intruder', t!.id, 'x')).toBe(false);
+      expect(await queue.fail('intruder', t!.id, new Error('x'))).toEqual({
+        accepted: false,
+        state: null,
+        retryAt: null,
+      });
+      expect(await queue.heartbeat('intruder', [t!.id])).toEqual({ cancelled: [], lost: [t!.id] });
+      expect(await queue.complete('w', t!.id, 'ok')).toBe(true);
+    });
+
+    it('error: invalid submissions and claims are rejected with a named error', async () => {
+      const bad = [
+        () => queue.submitJob({ tenant: '', kind: 'tasks' }),
+        () => queue.submitJob({ tenant: 'a', kind: 'nope' as 'tasks' }),
+        () => queue.submitJob({ tenant: 'a', kind: 'tasks', tasks: [{ cid: '' }] }),
+        () => queue.submitJob({ tenant: 'a', kind: 'tasks', priority: 'URGENT' as 'HIGH' }),
+        () => queue.submitJob({ tenant: 'a', kind: 'tasks', tasks: [{ cid: 'x', delayMs: -1 }] }),
+        () => queue.claim({ workerId: 'w', max: 0 }),
+      ];
+      for (const call of bad) {
+        expect(await call().catch((e: unknown) => e)).toMatchObject({
+          name: 'InvalidSubmissionError',
+        });
+      }
+      expect((await queue.stats()).jobs).toEqual({
+        queued: 0,
+        running: 0,
+        succeeded: 0,
+        failed: 0,
+        cancelled: 0,
+      });
+    });
+  });
+}

@@ -1,0 +1,139 @@
+import type { QueueDriver } from './backend.ts';
+import { type CancelResult, cancelJob } from './cancel.ts';
+import { claimTasks, reapExpiredLeases } from './claim.ts';
+import { systemClock } from './clock.ts';
+import { type Completion, completeTasks } from './complete.ts';
+import { type QueueContext, type QueueOptions, resolveOptions } from './context.ts';
+import { type EventsOptions, listEvents } from './events.ts';
+import { type FailOptions, failTask } from './fail.ts';
+import { heartbeat } from './heartbeat.ts';
+import { getJob } from './jobs.ts';
+import { queueStats } from './stats.ts';
+import { addTasks, sealJob, submitJob } from './submit.ts';
+import type {
+  ClaimedTask,
+  ClaimRequest,
+  FailResult,
+  HeartbeatResult,
+  JobSpec,
+  JobView,
+  QueueEvent,
+  QueueStats,
+  SubmitResult,
+  TaskSpec,
+  WorkerInfo,
+} from './types.ts';
+import { listWorkers, registerWorker } from './workers.ts';
+
+/**
+ * The durable queue: jobs of tasks with priorities and aging, affinity tags, delays,
+ * leases with heartbeats, retries with backoff into a dead-letter state, cancellation,
+ * idempotent submission and an events log. Every method is one transaction on the
+ * driver (one round trip on a remote database). The queue holds no state of its own, so
+ * any number of processes can share one database.
+ *
+ * @example
+ * const queue = await openQueue('.noob/noob.db');
+ * const { jobId } = await queue.submitJob({ tenant: 't', kind: 'tasks', tasks: [{ cid, input }] });
+ * const [task] = await queue.claim({ workerId: 'w1', max: 10 });
+ * await queue.complete('w1', task.id, output);
+ * (await queue.getJob('t', jobId)).state; // 'succeeded'
+ */
+export class Queue {
+  readonly #ctx: QueueContext;
+
+  constructor(driver: QueueDriver, options: QueueOptions = {}) {
+    this.#ctx = resolveOptions(driver, options, systemClock);
+  }
+
+  /** The driver underneath (for driver-specific checks and closing). */
+  get driver(): QueueDriver {
+    return this.#ctx.driver;
+  }
+
+  /** Submit a job and its tasks (idempotent with `idempotencyKey`). */
+  submitJob(spec: JobSpec): Promise<SubmitResult> {
+    return submitJob(this.#ctx, spec);
+  }
+
+  /** Add tasks to an open job; returns how many were new (a known CID is skipped). */
+  addTasks(tenant: string, jobId: string, tasks: readonly TaskSpec[]): Promise<number> {
+    return addTasks(this.#ctx, tenant, jobId, tasks);
+  }
+
+  /** No more tasks for this open job: it finishes when its tasks do. */
+  sealJob(tenant: string, jobId: string): Promise<void> {
+    return sealJob(this.#ctx, tenant, jobId);
+  }
+
+  /** Lease up to `max` ready tasks (priority with aging, affinity), reaping expired leases first. */
+  claim(request: ClaimRequest): Promise<ClaimedTask[]> {
+    return claimTasks(this.#ctx, request);
+  }
+
+  /** Extend a worker's leases; says which tasks were cancelled or lost meanwhile. */
+  heartbeat(workerId: string, taskIds: readonly number[]): Promise<HeartbeatResult> {
+    return heartbeat(this.#ctx, workerId, taskIds);
+  }
+
+  /** Record a result: accepted once, from the lease holder only. Returns whether accepted. */
+  async complete(workerId: string, taskId: number, result: unknown): Promise<boolean> {
+    const [accepted] = await completeTasks(this.#ctx, workerId, [{ taskId, result }]);
+    return accepted!;
+  }
+
+  /** {@link complete} for many tasks in one transaction; whether each was accepted. */
+  completeMany(workerId: string, completions: readonly Completion[]): Promise<boolean[]> {
+    return completeTasks(this.#ctx, workerId, completions);
+  }
+
+  /** Record a failed attempt: retry with backoff, or dead-letter (see {@link FailOptions}). */
+  fail(
+    workerId: string,
+    taskId: number,
+    error: unknown,
+    options: FailOptions = {},
+  ): Promise<FailResult> {
+    return failTask(this.#ctx, workerId, taskId, error, options);
+  }
+
+  /** Cancel a job's queued tasks and flag its running ones. */
+  cancelJob(tenant: string, jobId: string): Promise<CancelResult> {
+    return cancelJob(this.#ctx, tenant, jobId);
+  }
+
+  /** A job's state, progress, results and failures. */
+  getJob(tenant: string, jobId: string): Promise<JobView> {
+    return getJob(this.#ctx, tenant, jobId);
+  }
+
+  /** A job's events after an id (for streaming with resume). */
+  events(tenant: string, jobId: string, options: EventsOptions = {}): Promise<QueueEvent[]> {
+    return listEvents(this.#ctx, tenant, jobId, options);
+  }
+
+  /** Return expired leases to the queue now (claims also do it); returns how many. */
+  reapExpiredLeases(): Promise<number> {
+    return reapExpiredLeases(this.#ctx);
+  }
+
+  /** Depth by state and priority, jobs by state. */
+  stats(): Promise<QueueStats> {
+    return queueStats(this.#ctx);
+  }
+
+  /** Register (or refresh) a worker and its tags. */
+  registerWorker(workerId: string, tags: readonly string[] = []): Promise<void> {
+    return registerWorker(this.#ctx, workerId, tags);
+  }
+
+  /** Known workers with their last-seen times. */
+  listWorkers(): Promise<WorkerInfo[]> {
+    return listWorkers(this.#ctx);
+  }
+
+  /** Close the database connection. */
+  close(): Promise<void> {
+    return this.#ctx.driver.close();
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The queue's vocabulary: what is submitted, what a worker claims, what a job looks like
+ * from outside. Plain data, shared by the queue, its drivers' suite and its callers.
+ */
+
+/** Scheduling priority, highest first. */
+export type Priority = 'CRITICAL' | 'HIGH' | 'NORMAL' | 'LOW';
+
+/** A tube run (expanded into tasks by its coordinator) or a plain set of tasks. */
+export type JobKind = 'tube' | 'tasks';
+
+/** Where a job is in its life. */
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** Where a task is: waiting, held by a worker, or final. `dead` keeps the failure. */
+export type TaskState = 'queued' | 'leased' | 'succeeded' | 'dead' | 'cancelled';
+
+/** One node call in one epoch, as submitted. */
+export interface TaskSpec {
+  /** The task's CID: the key of the task (and of its result) within the job. */
+  cid: string;
+  nodeId?: string;
+  epoch?: string;
+  /** The call's inputs (JSON-serializable). */
+  input?: unknown;
+  /** Defaults to the job's priority. */
+  priority?: Priority;
+  /** Tags a worker must all have to run it (`gpu`, `cpu`, `region:eu-west-1`). */
+  tags?: string[];
+  /** Not claimable before this many ms from submission. */
+  delayMs?: number;
+  /** Attempts before the task is dead-lettered (default from the queue's options). */
+  maxAttempts?: number;
+}
+
+/** A job submission. */
+export interface JobSpec {
+  tenant: string;
+  kind: JobKind;
+  /** What the job is (for a tube run: `{tube, inputs, epochs}`); stored as JSON. */
+  payload?: unknown;
+  tasks?: TaskSpec[];
+  priority?: Priority;
+  /** Same key (per tenant) → same job; same key with other content → a conflict error. */
+  idempotencyKey?: string;
+  /**
+   * Leave the job open for {@link Queue.addTasks} (a tube run adds tasks epoch by epoch)
+   * until {@link Queue.sealJob}. Default false: the job finishes when its tasks do.
+   */
+  open?: boolean;
+}
+
+/** The outcome of a submission. */
+export interface SubmitResult {
+  jobId: string;
+  /** False when an idempotency key returned an existing job. */
+  created: boolean;
+}
+
+/** A claim request from a worker. */
+export interface ClaimRequest {
+  workerId: string;
+  /** The worker's tags; a task is claimable when all its tags are among them. */
+  tags?: string[];
+  /** Claim up to this many tasks in one transaction (default 1). */
+  max?: number;
+  /** Lease length (default from the queue's options); heartbeats extend it. */
+  leaseMs?: number;
+}
+
+/** A task leased to a worker. */
+export interface ClaimedTask {
+  /** The task's id in the queue (what complete/fail/heartbeat take). */
+  id: number;
+  jobId: string;
+  cid: string;
+  nodeId: string | null;
+  epoch: string | null;
+  input: unknown;
+  priority: Priority;
+  /** 1 for the first attempt. */
+  attempt: number;
+  maxAttempts: number;
+  leaseExpiresAt: number;
+}
+
+/** A failure as stored: what a dead-lettered task keeps. */
+export interface TaskFailure {
+  name: string;
+  message: string;
+  details?: string;
+}
+
+/** Counts of a job's tasks. */
+export interface JobProgress {
+  total: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+}
+
+/** A job as its submitter sees it. */
+export interface JobView {
+  id: string;
+  tenant: string;
+  kind: JobKind;
+  payload: unknown;
+  priority: Priority;
+  idempotencyKey: string | null;
+  state: JobState;
+  sealed: boolean;
+  progress: JobProgress;
+  /** Results of succeeded tasks by CID. */
+  results: Record<string, unknown>;
+  /** Failures of dead-lettered tasks by CID. */
+  failures: Record<string, TaskFailure>;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+}
+
+/** One entry of a job's events log. */
+export interface QueueEvent {
+  /** Grows monotonically: resume a stream with `afterId` = the last id seen. */
+  id: number;
+  jobId: string;
+  /** `job.<state>` or `task.<state>`. */
+  type: string;
+  taskId: number | null;
+  cid: string | null;
+  data: Record<string, unknown>;
+  at: number;
+}
+
+/** The result of a heartbeat. */
+export interface HeartbeatResult {
+  /** Tasks whose job was cancelled: stop them (they are now cancelled). */
+  cancelled: number[];
+  /** Tasks no longer held by this worker (lease expired and reclaimed, or final): stop them. */
+  lost: number[];
+}
+
+/** The result of a failure report. */
+export interface FailResult {
+  /** False when the worker no longer held the lease (nothing recorded). */
+  accepted: boolean;
+  /** `queued` (will be retried at `retryAt`), `dead`, or `cancelled`. */
+  state: TaskState | null;
+  retryAt: number | null;
+}
+
+/** A worker as the queue knows it. */
+export interface WorkerInfo {
+  id: string;
+  tags: string[];
+  startedAt: number;
+  lastSeenAt: number;
+  /** Tasks it holds right now. */
+  leased: number;
+}
+
+/** Queue depth, for /metrics. */
+export interface QueueStats {
+  /** Task counts by state, then priority. */
+  tasks: Record<TaskState, Record<Priority, number>>;
+  /** Job counts by state. */
+  jobs: Record<JobState, number>;
+}

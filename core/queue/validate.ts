@@ -1,0 +1,41 @@
+import { InvalidSubmissionError } from './errors.ts';
+import type { TaskSpec } from './types.ts';
+
+/** Checks at the queue's edge, so bad input fails with a message instead of a SQL error. */
+
+/** A non-empty string (tenant, worker id, CID). */
+export function requireId(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidSubmissionError(`${what} must be a non-empty string`, {
+      details: `Got ${JSON.stringify(value)}.`,
+    });
+  }
+  return value;
+}
+
+/** An integer within [min, max]. */
+export function requireInt(value: number, what: string, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidSubmissionError(`${what} must be an integer from ${min} to ${max}`, {
+      details: `Got ${value}.`,
+    });
+  }
+  return value;
+}
+
+/** Tags as a sorted, de-duplicated list of non-empty strings. */
+export function normalizeTags(tags: readonly string[] | undefined, what: string): string[] {
+  for (const tag of tags ?? []) requireId(tag, `each tag of ${what}`);
+  return [...new Set(tags ?? [])].sort();
+}
+
+/** A task spec's own fields. */
+export function validateTask(task: TaskSpec, index: number): void {
+  requireId(task.cid, `tasks[${index}].cid`);
+  if (task.delayMs !== undefined) {
+    requireInt(task.delayMs, `tasks[${index}].delayMs`, 0, Number.MAX_SAFE_INTEGER);
+  }
+  if (task.maxAttempts !== undefined) {
+    requireInt(task.maxAttempts, `tasks[${index}].maxAttempts`, 1, 1_000);
+  }
+}
