@@ -125,13 +125,24 @@ export class EngineRunner implements Runner {
     if (this.#host.initialized) return;
     this.#abort = new AbortController();
     this.#scheduler = this.#createScheduler();
-    await this.#assets.startRunner();
     const executor = this.#executor;
-    await this.#host.init(
-      this.#abort.signal,
-      executor ? (node) => executor.handles(node) : undefined,
-    );
-    await executor?.init?.(this.plan, this.#abort.signal);
+    try {
+      await this.#assets.startRunner();
+      await this.#host.init(
+        this.#abort.signal,
+        executor ? (node) => executor.handles(node) : undefined,
+      );
+      await executor?.init?.(this.plan, this.#abort.signal);
+    } catch (error) {
+      // Undo what did start, so that a later init() starts clean.
+      this.#abort.abort();
+      await Promise.allSettled([
+        this.#host.deinit(),
+        executor?.close?.(),
+        this.#assets.endRunner(),
+      ]);
+      throw error;
+    }
   }
 
   async deinit(): Promise<void> {
