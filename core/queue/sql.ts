@@ -22,8 +22,9 @@ export function stripComments(text: string): string {
 
 /** Parameter names used in a statement body, in first-use order. */
 export function paramsOf(body: string): string[] {
-  const body_ = body.replace(/'[^']*'/g, "''");
-  return [...new Set([...body_.matchAll(/(?<![:\w]):([a-z_][a-z0-9_]*)/gi)].map((m) => m[1]!))];
+  // String literals ('$.id', '[]') may contain colons that are not parameters.
+  const code = body.replace(/'[^']*'/g, "''");
+  return [...new Set([...code.matchAll(/(?<![:\w]):([a-z_][a-z0-9_]*)/gi)].map((m) => m[1]!))];
 }
 
 /** Read and check every `.sql` file of a folder, by file name without extension. */
