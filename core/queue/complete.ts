@@ -13,7 +13,9 @@ export interface Completion {
  * and only once: a late or duplicate report (the lease expired and someone else took
  * the task, or it was already completed) changes nothing. All in one transaction, so a
  * worker can report a batch in one commit. Returns, per completion, whether it was
- * accepted (false too when the job was cancelled while the task ran).
+ * accepted (false too when the job was cancelled while the task ran). A lease that expired
+ * but was not yet reaped or reclaimed still counts as held: nobody else has the task, so
+ * taking the result is still exactly once and saves a rerun.
  */
 export async function completeTasks(
   ctx: QueueContext,
