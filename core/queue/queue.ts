@@ -8,6 +8,7 @@ import { type EventsOptions, listEvents } from './events.ts';
 import { type FailOptions, failTask } from './fail.ts';
 import { heartbeat } from './heartbeat.ts';
 import { getJob } from './jobs.ts';
+import { type TaskOutcome, taskOutcome } from './outcome.ts';
 import { queueStats } from './stats.ts';
 import { addTasks, sealJob, submitJob } from './submit.ts';
 import type {
@@ -100,6 +101,11 @@ export class Queue {
   /** Cancel a job's queued tasks and flag its running ones. */
   cancelJob(tenant: string, jobId: string): Promise<CancelResult> {
     return cancelJob(this.#ctx, tenant, jobId);
+  }
+
+  /** One task of a job by CID: its state, and its result or failure once final. */
+  taskOutcome(tenant: string, jobId: string, cid: string): Promise<TaskOutcome | undefined> {
+    return taskOutcome(this.#ctx, tenant, jobId, cid);
   }
 
   /** A job's state, progress, results and failures. */

@@ -1,0 +1,32 @@
+import type { QueueContext } from './context.ts';
+import { parseJson, toFailure } from './rows.ts';
+import { sql } from './sql.ts';
+import type { TaskFailure, TaskState } from './types.ts';
+
+/** Where one task stands, as the coordinator waiting for it sees it. */
+export interface TaskOutcome {
+  state: TaskState;
+  /** The result, once `succeeded`. */
+  result?: unknown;
+  /** The failure, once `dead`. */
+  failure?: TaskFailure;
+}
+
+/** One task of a tenant's job by CID, or undefined when there is none. */
+export async function taskOutcome(
+  ctx: QueueContext,
+  tenant: string,
+  jobId: string,
+  cid: string,
+): Promise<TaskOutcome | undefined> {
+  const [rows] = await ctx.driver.batch(
+    [sql('task_outcome', { tenant, job_id: jobId, cid })],
+    'read',
+  );
+  const row = rows!.rows[0];
+  if (!row) return undefined;
+  const state = String(row.state) as TaskState;
+  if (state === 'succeeded') return { state, result: parseJson(row.result) };
+  if (state === 'dead') return { state, failure: toFailure(row.error) };
+  return { state };
+}
