@@ -1,0 +1,132 @@
+import { isAbsolute, resolve } from 'node:path';
+import { taskCid, tubeCid } from '../../cid.ts';
+import { NoEvent } from '../../events.ts';
+import type { NodeContext } from '../../node/define.ts';
+import type { Queue } from '../../queue/queue.ts';
+import type { RemoteExecutor } from '../engine-runner.ts';
+import { RunCancelledError } from '../errors.ts';
+import { RemoteNodeError } from '../http/errors.ts';
+import type { ExecutionPlan, PlanNode } from '../plan.ts';
+import { EXHAUSTED } from '../scheduler.ts';
+
+/** How node calls go through the queue. */
+export interface QueueExecutorOptions {
+  queue: Queue;
+  /** Whose job this is (default `local`). */
+  tenant?: string;
+  /** Run under this existing open job (a coordinator resuming a submitted job); default: a new job. */
+  jobId?: string;
+  /** Tags every task requires of its worker. */
+  tags?: readonly string[];
+  /** Attempts per node call before the run fails (default 1: a node error fails the run, as in sync). */
+  maxAttempts?: number;
+  /** Longest wait between two looks at a pending task's outcome (default 20 ms). */
+  maxPollMs?: number;
+}
+
+/**
+ * Sends stateless node calls through the durable queue as tasks (one per call, named by
+ * its CID) and waits for their outcomes; any worker that pulls from the queue runs them.
+ * Stateful nodes (sources, classes, `stateful: true`) stay with the runner: their state
+ * must live in one place, and queue workers are interchangeable. Because a task is named
+ * by its CID, a call already made (by an earlier run of the same job that crashed) is not
+ * made again: its stored result is used.
+ */
+export class QueueExecutor implements RemoteExecutor {
+  readonly #options: QueueExecutorOptions;
+  readonly #tenant: string;
+  #jobId: string | undefined;
+  #tube = '';
+  #directory = '';
+
+  constructor(options: QueueExecutorOptions) {
+    this.#options = options;
+    this.#tenant = options.tenant ?? 'local';
+    this.#jobId = options.jobId;
+  }
+
+  /** The job the calls are tasks of (set by `init`). */
+  get jobId(): string | undefined {
+    return this.#jobId;
+  }
+
+  handles(node: PlanNode): boolean {
+    return (
+      node.kind === 'function' &&
+      !node.node.stateful &&
+      !node.node.bindings.some((b) => b.source.kind === 'asset')
+    );
+  }
+
+  async init(plan: ExecutionPlan): Promise<void> {
+    this.#tube = tubeCid(plan.tube);
+    this.#directory = plan.tube.directory;
+    if (this.#jobId) return;
+    const { jobId } = await this.#options.queue.submitJob({
+      tenant: this.#tenant,
+      kind: 'tube',
+      payload: { tube: plan.tube.id, tubeCid: this.#tube },
+      open: true,
+    });
+    this.#jobId = jobId;
+  }
+
+  async execute(node: PlanNode, inputs: Record<string, unknown>, context: NodeContext) {
+    const queue = this.#options.queue;
+    const jobId = this.#jobId!;
+    const epoch = String(context.epoch);
+    const cid = taskCid({ tube: this.#tube, nodeId: node.id, epoch, inputs });
+    await queue.addTasks(this.#tenant, jobId, [
+      {
+        cid,
+        nodeId: node.id,
+        epoch,
+        input: {
+          cid,
+          type: this.#workerType(node.node.type),
+          params: { ...node.node.params },
+          inputs,
+          nodeId: node.id,
+          epoch,
+        },
+        ...(this.#options.tags ? { tags: [...this.#options.tags] } : {}),
+        maxAttempts: this.#options.maxAttempts ?? 1,
+      },
+    ]);
+    for (let wait = 1; ; wait = Math.min(wait * 2, this.#options.maxPollMs ?? 20)) {
+      const outcome = await queue.taskOutcome(this.#tenant, jobId, cid);
+      if (outcome?.state === 'succeeded') {
+        const result = outcome.result as { outputs: Record<string, unknown>; exhausted: boolean };
+        if (result.exhausted) return EXHAUSTED;
+        return node.node.signals.map((signal) =>
+          signal in result.outputs ? result.outputs[signal] : NoEvent,
+        );
+      }
+      if (outcome?.state === 'dead')
+        throw new RemoteNodeError(
+          outcome.failure?.message ?? 'task failed',
+          outcome.failure?.name ?? 'Error',
+        );
+      if (outcome?.state === 'cancelled') throw new RunCancelledError(`job ${jobId} was cancelled`);
+      if (context.signal.aborted)
+        throw new RunCancelledError(`run cancelled while node ${node.id} waited in the queue`);
+      await new Promise((done) => setTimeout(done, wait));
+    }
+  }
+
+  /** No more calls: the job finishes when its tasks have. */
+  async close(): Promise<void> {
+    if (!this.#jobId || this.#options.jobId) return;
+    const jobId = this.#jobId;
+    this.#jobId = undefined;
+    await this.#options.queue.sealJob(this.#tenant, jobId).catch(() => {});
+  }
+
+  /** A module type relative to the tube's folder becomes absolute, so any worker can import it. */
+  #workerType(type: string): string {
+    const hash = type.lastIndexOf('#');
+    if (hash < 0 || !type.startsWith('.')) return type;
+    const path = type.slice(0, hash);
+    return `${isAbsolute(path) ? path : resolve(this.#directory, path)}${type.slice(hash)}`;
+  }
+}
