@@ -29,7 +29,7 @@ export async function runCommand(
     inputText: args.inputText,
     searchPaths: args.searchPaths,
   });
-  const runner = createRunner(tube, args);
+  const { runner, close } = await createRunner(tube, args);
   if (io.stderr.isTTY && args.epochs >= 100) {
     const bar = new ProgressBar(io.stderr);
     runner.on('progress', ({ completed, total }) => bar.update(completed, total));
@@ -40,6 +40,7 @@ export async function runCommand(
     else for (const result of results) io.stdout.write(`${toJson(result)}\n`);
   } finally {
     await runner.deinit();
+    await close();
   }
   return 0;
 }

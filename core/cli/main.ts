@@ -33,6 +33,7 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
         runner: { type: 'string', default: 'sync' },
         workers: { type: 'string' },
         balance: { type: 'string' },
+        db: { type: 'string' },
         json: { type: 'boolean', default: false },
       });
       const epochs = Number(values.epochs);
@@ -45,6 +46,7 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
           runner: String(values.runner),
           workers: values.workers as string | undefined,
           balance: values.balance as string | undefined,
+          db: values.db as string | undefined,
           json: Boolean(values.json),
         },
         io,
@@ -57,16 +59,24 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
           args: [...rest],
           options: {
             http: { type: 'boolean', default: false },
+            db: { type: 'string' },
             port: { type: 'string', default: '9001' },
             host: { type: 'string', default: '127.0.0.1' },
             tags: { type: 'string', default: '' },
             concurrency: { type: 'string', default: '8' },
+            'lease-ms': { type: 'string', default: '30000' },
           },
         });
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
-      return workerCommand(parsed.values as unknown as WorkerArguments, io);
+      return workerCommand(
+        {
+          ...(parsed.values as unknown as WorkerArguments),
+          leaseMs: String(parsed.values['lease-ms']),
+        },
+        io,
+      );
     }
     case 'validate':
       return validateCommand(parseTubeArguments(rest, {}).tube, io);

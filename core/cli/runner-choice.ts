@@ -1,6 +1,8 @@
+import { openQueue } from '../queue/open.ts';
 import { isBalancingStrategy } from '../runners/http/balancer.ts';
 import { HttpRunner } from '../runners/http/runner.ts';
 import { ParallelRunner } from '../runners/parallel/runner.ts';
+import { QueuedRunner } from '../runners/queued/runner.ts';
 import type { Runner } from '../runners/runner.ts';
 import { SyncRunner } from '../runners/sync.ts';
 import type { Tube } from '../tube/tube.ts';
@@ -14,13 +16,35 @@ export interface RunnerChoice {
   workers?: string | undefined;
   /** For `http`: round-robin, least-loaded, fastest-response or random. */
   balance?: string | undefined;
+  /** For `queued`: the queue database (default `.noob/noob.db`). */
+  db?: string | undefined;
 }
 
 /** Runner names `--runner` accepts. */
-export const RUNNER_NAMES = ['sync', 'parallel', 'http'] as const;
+export const RUNNER_NAMES = ['sync', 'parallel', 'http', 'queued'] as const;
 
-/** Makes the runner `noob run` asked for, or a usage error saying what is wrong. */
-export function createRunner(tube: Tube, choice: RunnerChoice): Runner {
+/**
+ * Makes the runner `noob run` asked for (and what to close after it), or a usage error
+ * saying what is wrong.
+ */
+export async function createRunner(
+  tube: Tube,
+  choice: RunnerChoice,
+): Promise<{ runner: Runner; close(): Promise<void> }> {
+  if (choice.runner === 'queued') {
+    if (choice.workers !== undefined || choice.balance !== undefined) {
+      throw new UsageError(
+        '--workers and --balance are not for --runner queued (start workers with noob worker --db)',
+      );
+    }
+    const queue = await openQueue(choice.db);
+    return { runner: new QueuedRunner(tube, { queue }), close: () => queue.close() };
+  }
+  if (choice.db !== undefined) throw new UsageError('--db is for --runner queued');
+  return { runner: createLocalRunner(tube, choice), close: async () => {} };
+}
+
+function createLocalRunner(tube: Tube, choice: RunnerChoice): Runner {
   switch (choice.runner) {
     case 'sync':
       return new SyncRunner(tube);

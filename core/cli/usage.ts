@@ -9,8 +9,9 @@ export class UsageError extends NoobError {
 export const USAGE = `noob — run dataflow graphs (tubes)
 
 Usage:
-  noob run TUBE.yaml [-n N] [--input key=value …] [--runner sync|parallel|http] [--json]
-  noob worker --http [--port P] [--tags a,b] [--concurrency N]
+  noob run TUBE.yaml [-n N] [--input key=value …] [--runner NAME] [--json]
+  noob worker [--db URL] [--tags a,b] [--concurrency N] [--lease-ms MS]  pull calls from the queue
+  noob worker --http [--port P] [--tags a,b] [--concurrency N]  serve calls over HTTP
   noob validate TUBE.yaml [--input key=value …]
   noob schema
   noob help
@@ -20,11 +21,14 @@ Options for run and validate:
   -i, --input key=value   a tube input, read by its declared type (repeatable)
   --runner NAME           where node calls run: sync (this thread, default),
                           parallel (worker threads on this machine's cores) or
-                          http (noob worker --http processes given by --workers)
+                          http (noob worker --http processes given by --workers) or
+                          queued (the durable queue --db, drained by noob worker)
   --workers N             for --runner parallel: threads (default: the cores)
   --workers URL,URL…      for --runner http: the workers' base URLs
   --balance STRATEGY      for --runner http: round-robin (default), least-loaded,
                           fastest-response or random
+  --db URL                for --runner queued and noob worker: the queue database,
+                          a libSQL file (default .noob/noob.db) or libsql:// / http://
   --search-path DIR       another folder to find tubes by noob_id (repeatable;
                           also NOOB_TUBE_PATH, separated by ':')
   --json                  print the results as one JSON array on stdout, nothing else

@@ -92,3 +92,19 @@ export const sleepy = defineNode({
       });
     }),
 });
+
+/**
+ * Doubles `value`; on `value === slowAt` it first writes its process id to `marker` and
+ * sleeps `ms`, so a test can kill the process running it mid-call.
+ */
+export const slowOnce = defineNode({
+  slots: { value: {}, slowAt: { default: -1 }, marker: { default: '' }, ms: { default: 3000 } },
+  process: async ({ value, slowAt, marker, ms }) => {
+    if (value === slowAt) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(marker, String(process.pid));
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    }
+    return value * 2;
+  },
+});
