@@ -1,0 +1,117 @@
+import { openTubeJobs } from '../../core/queue/coordination.ts';
+import type { Queue } from '../../core/queue/queue.ts';
+import { QueuedRunner } from '../../core/runners/queued/runner.ts';
+import { loadTubeFromText } from '../../core/tube/load.ts';
+
+/** What a tube run ended with. */
+export type TubeRunOutcome =
+  | { results: unknown[] }
+  | { error: { code: string; message: string; details?: unknown } };
+
+/** How a coordinator runs. */
+export interface CoordinatorOptions {
+  queue: Queue;
+  /** Records a run's outcome (the job API shows it). */
+  recordOutcome: (tenant: string, jobId: string, outcome: TubeRunOutcome) => Promise<void>;
+  /** Folder for `./module.ts#export` types and tubes by noob_id (default: cwd). */
+  directory?: string;
+  /** Tube runs at once (default 4). */
+  concurrency?: number;
+  /** Wait between looks for new jobs (default 50 ms). */
+  pollMs?: number;
+}
+
+/** What a submitted tube job carries (see the job API). */
+interface TubeJobPayload {
+  tube: string;
+  inputs?: Record<string, unknown>;
+  epochs?: number;
+  tags?: string[];
+}
+
+/**
+ * Runs submitted tube jobs: for each open tube job it loads the tube and runs it with the
+ * queued runner under that job (node calls become the job's tasks, run by workers), then
+ * records the results and seals the job. After a crash, a restarted coordinator picks up
+ * every job still open and runs it again from the start: tasks are named by CID, so the
+ * calls already made are not made again and their results are reused.
+ */
+export class Coordinator {
+  readonly #options: CoordinatorOptions;
+  readonly #active = new Map<string, Promise<void>>();
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+  #abort = new AbortController();
+
+  constructor(options: CoordinatorOptions) {
+    this.#options = options;
+  }
+
+  /** Starts looking for jobs. */
+  start(): void {
+    this.#loop = this.#run();
+  }
+
+  /** Stops taking jobs and cancels the runs in progress (they resume on the next start). */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#abort.abort();
+    await this.#loop;
+    await Promise.allSettled(this.#active.values());
+  }
+
+  async #run(): Promise<void> {
+    const concurrency = this.#options.concurrency ?? 4;
+    while (!this.#stopping) {
+      if (this.#active.size < concurrency) {
+        const jobs = await openTubeJobs(this.#options.queue.driver, concurrency * 4);
+        for (const job of jobs) {
+          if (this.#active.size >= concurrency) break;
+          if (this.#active.has(job.id)) continue;
+          const run = this.#runJob(job.tenant, job.id, job.payload as TubeJobPayload).finally(() =>
+            this.#active.delete(job.id),
+          );
+          this.#active.set(job.id, run);
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.#options.pollMs ?? 50));
+    }
+  }
+
+  async #runJob(tenant: string, jobId: string, payload: TubeJobPayload): Promise<void> {
+    const { queue, recordOutcome } = this.#options;
+    let outcome: TubeRunOutcome;
+    try {
+      const tube = await loadTubeFromText(payload.tube, {
+        input: payload.inputs ?? {},
+        directory: this.#options.directory ?? process.cwd(),
+        file: `job ${jobId}`,
+      });
+      const runner = new QueuedRunner(tube, {
+        queue,
+        tenant,
+        jobId,
+        ...(payload.tags ? { tags: payload.tags } : {}),
+      });
+      try {
+        outcome = {
+          results: await runner.run(payload.epochs ?? 1, { signal: this.#abort.signal }),
+        };
+      } finally {
+        await runner.deinit();
+      }
+    } catch (error) {
+      if (this.#stopping) return; // cancelled by stop(): the job stays open and resumes later
+      const named = error as { name?: string; message?: string; problems?: unknown };
+      outcome = {
+        error: {
+          code: named.name ?? 'Error',
+          message: named.message ?? String(error),
+          ...(named.problems ? { details: named.problems } : {}),
+        },
+      };
+    }
+    await recordOutcome(tenant, jobId, outcome);
+    await queue.sealJob(tenant, jobId).catch(() => {});
+  }
+}
