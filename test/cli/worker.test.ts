@@ -109,8 +109,12 @@ describe('noob worker --http', () => {
     }
   });
 
-  it('error: without --http, or with a bad port, exits 2', async () => {
-    for (const args of [['worker'], ['worker', '--http', '--port', 'abc']]) {
+  it('error: a bad port, concurrency or lease exits 2', async () => {
+    for (const args of [
+      ['worker', '--http', '--port', 'abc'],
+      ['worker', '--http', '--concurrency', '0'],
+      ['worker', '--lease-ms', '5'],
+    ]) {
       const child = spawn(process.execPath, [join(ROOT, 'bin', 'noob.js'), ...args], {
         cwd: ROOT,
         stdio: 'ignore',
