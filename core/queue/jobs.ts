@@ -3,9 +3,12 @@ import { JobNotFoundError } from './errors.ts';
 import { priorityOf } from './priority.ts';
 import { num, parseJson, strOrNull, toFailure } from './rows.ts';
 import { sql } from './sql.ts';
-import type { JobKind, JobState, JobView, TaskFailure } from './types.ts';
+import type { JobKind, JobOutcome, JobState, JobView, TaskFailure } from './types.ts';
 
-/** A tenant's job: state, progress, results of succeeded tasks, failures of dead ones. */
+/**
+ * A tenant's job: state, progress, results of succeeded tasks, failures of dead ones, and
+ * the outcome its coordinator recorded.
+ */
 export async function getJob(ctx: QueueContext, tenant: string, jobId: string): Promise<JobView> {
   const values = { tenant, job_id: jobId };
   const [jobRows, taskRows] = await ctx.driver.batch(
@@ -37,6 +40,7 @@ export async function getJob(ctx: QueueContext, tenant: string, jobId: string): 
     },
     results,
     failures,
+    outcome: parseJson(job.outcome) as JobOutcome | null,
     createdAt: num(job.created_at),
     updatedAt: num(job.updated_at),
     finishedAt: job.finished_at === null ? null : num(job.finished_at),

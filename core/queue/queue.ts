@@ -7,6 +7,7 @@ import { type QueueContext, type QueueOptions, resolveOptions } from './context.
 import { type EventsOptions, listEvents } from './events.ts';
 import { type FailOptions, failTask } from './fail.ts';
 import { heartbeat } from './heartbeat.ts';
+import { type JobOutcomeInput, setJobOutcome } from './job-outcome.ts';
 import { getJob } from './jobs.ts';
 import { type TaskOutcome, taskOutcome } from './outcome.ts';
 import { queueStats } from './stats.ts';
@@ -111,6 +112,14 @@ export class Queue {
   /** A job's state, progress, results and failures. */
   getJob(tenant: string, jobId: string): Promise<JobView> {
     return getJob(this.#ctx, tenant, jobId);
+  }
+
+  /**
+   * Record a job's outcome once (a tube run's results, or the error that ended it) and
+   * seal it; returns false when the job was cancelled or already has one.
+   */
+  setJobOutcome(tenant: string, jobId: string, outcome: JobOutcomeInput): Promise<boolean> {
+    return setJobOutcome(this.#ctx, tenant, jobId, outcome);
   }
 
   /** A job's events after an id (for streaming with resume). */

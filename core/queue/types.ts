@@ -99,6 +99,20 @@ export interface JobProgress {
   cancelled: number;
 }
 
+/** The error that ended a job: the job API's error shape (`code` is the error's name). */
+export interface JobError {
+  code: string;
+  message: string;
+  /** What and where (a tube's problems, a node's cause), when known. */
+  details?: unknown;
+}
+
+/**
+ * What a job came to as a whole, recorded once by its coordinator: a tube run's results
+ * (the list `run(epochs)` gives) or the error that ended it.
+ */
+export type JobOutcome = { results: unknown[] } | { error: JobError };
+
 /** A job as its submitter sees it. */
 export interface JobView {
   id: string;
@@ -114,6 +128,8 @@ export interface JobView {
   results: Record<string, unknown>;
   /** Failures of dead-lettered tasks by CID. */
   failures: Record<string, TaskFailure>;
+  /** The job's outcome once its coordinator recorded it (see `Queue.setJobOutcome`). */
+  outcome: JobOutcome | null;
   createdAt: number;
   updatedAt: number;
   finishedAt: number | null;

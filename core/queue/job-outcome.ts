@@ -1,0 +1,73 @@
+import { NoobError } from '../errors.ts';
+import type { QueueContext } from './context.ts';
+import { InvalidSubmissionError, JobNotFoundError } from './errors.ts';
+import { sql } from './sql.ts';
+import type { JobError, JobOutcome } from './types.ts';
+
+/**
+ * What a coordinator records: results, or an error: a {@link JobError}, or any thrown
+ * value (stored by name, message and details, never its stack).
+ */
+export type JobOutcomeInput = { results: unknown[] } | { error: unknown };
+
+/**
+ * Record what a job came to, once, and seal it. With results the job finishes when its
+ * tasks have (at once if they already have), so recording the results is the
+ * coordinator's last step; a reader never sees a succeeded tube run without them. With an
+ * error the job fails now: its queued tasks are cancelled and its running ones stop at
+ * their next heartbeat. Returns false, recording nothing, when the job was cancelled or
+ * already has an outcome; throws {@link JobNotFoundError} for another tenant's job.
+ */
+export async function setJobOutcome(
+  ctx: QueueContext,
+  tenant: string,
+  jobId: string,
+  input: JobOutcomeInput,
+): Promise<boolean> {
+  const outcome = toOutcome(input);
+  const values = {
+    tenant,
+    job_id: jobId,
+    outcome: JSON.stringify(outcome),
+    failed: 'error' in outcome ? 1 : 0,
+    now: ctx.clock.now(),
+  };
+  const [recorded, , , exists] = await ctx.driver.batch([
+    sql('job_set_outcome', values),
+    sql('tasks_cancel_queued_failed', values),
+    sql('tasks_cancel_running_failed', values),
+    sql('job_exists', values),
+  ]);
+  if (exists!.rows.length === 0) throw new JobNotFoundError(jobId);
+  return recorded!.rows.length > 0;
+}
+
+function toOutcome(input: JobOutcomeInput): JobOutcome {
+  if (input && 'results' in input && Array.isArray(input.results)) {
+    return { results: input.results };
+  }
+  if (input && 'error' in input) return { error: describeJobError(input.error) };
+  throw new InvalidSubmissionError('a job outcome is {results: [...]} or {error}', {
+    details: `Got ${JSON.stringify(input)?.slice(0, 200)}.`,
+  });
+}
+
+/** A thrown value as a {@link JobError}: a tube's `problems` become its details. */
+export function describeJobError(error: unknown): JobError {
+  const details = (value: unknown) => (value === undefined ? {} : { details: value });
+  if (error instanceof Error) {
+    const problems = (error as { problems?: unknown }).problems;
+    const message = error instanceof NoobError ? error.shortMessage : error.message;
+    const extra = problems ?? (error instanceof NoobError ? error.details : undefined);
+    return { code: error.name, message, ...details(extra) };
+  }
+  if (error && typeof error === 'object' && 'message' in error) {
+    const e = error as { code?: unknown; name?: unknown; message: unknown; details?: unknown };
+    return {
+      code: String(e.code ?? e.name ?? 'Error'),
+      message: String(e.message),
+      ...details(e.details),
+    };
+  }
+  return { code: 'Error', message: String(error) };
+}

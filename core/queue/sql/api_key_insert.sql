@@ -1,0 +1,6 @@
+-- Store a new API key (its hash only).
+-- :key_id  the key's public id
+-- :tenant  the tenant it acts for
+-- :hash    SHA-256 of the whole key, hex
+-- :now     ms since the epoch
+INSERT INTO api_keys (id, tenant, hash, created_at) VALUES (:key_id, :tenant, :hash, :now)

@@ -1,0 +1,77 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { QueueDriver } from '../../core/queue/backend.ts';
+import { InvalidSubmissionError } from '../../core/queue/errors.ts';
+import { sql } from '../../core/queue/sql.ts';
+
+/**
+ * API keys per tenant, on the queue's own database (table `api_keys`). A key reads
+ * `noob_<id>_<secret>`: the id (8 random bytes, hex) finds the row, the secret (32 random
+ * bytes, base64url) is never stored: only the SHA-256 of the whole key is, and it is
+ * compared in constant time. A key is shown once, when it is created.
+ */
+
+/** A tenant name: letters, digits, `.`, `_`, `-`, `:`, `@`, 1 to 128 characters. */
+const TENANT = /^[A-Za-z0-9._:@-]{1,128}$/;
+const KEY = /^noob_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+/** A key just created: `key` is the only time the secret is visible. */
+export interface CreatedKey {
+  /** The whole key, for `Authorization: Bearer …`. */
+  key: string;
+  /** Its public id (what {@link KeyStore.revoke} takes). */
+  id: string;
+  tenant: string;
+}
+
+/** Creates, checks and revokes API keys. Holds no state besides the driver. */
+export class KeyStore {
+  readonly #driver: QueueDriver;
+  readonly #now: () => number;
+
+  /** `driver` is the queue's (`queue.driver`): keys live beside the jobs they guard. */
+  constructor(driver: QueueDriver, options: { now?: () => number } = {}) {
+    this.#driver = driver;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** A new key for `tenant`. */
+  async create(tenant: string): Promise<CreatedKey> {
+    if (typeof tenant !== 'string' || !TENANT.test(tenant)) {
+      throw new InvalidSubmissionError(`invalid tenant name ${JSON.stringify(tenant)}`, {
+        details: 'Use 1 to 128 letters, digits or . _ : @ -',
+      });
+    }
+    const id = randomBytes(8).toString('hex');
+    const key = `noob_${id}_${randomBytes(32).toString('base64url')}`;
+    await this.#driver.execute(
+      sql('api_key_insert', { key_id: id, tenant, hash: hashKey(key), now: this.#now() }),
+    );
+    return { key, id, tenant };
+  }
+
+  /** The tenant a key acts for, or undefined when it is malformed, unknown or revoked. */
+  async verify(key: string): Promise<string | undefined> {
+    const match = KEY.exec(key);
+    if (!match) return undefined;
+    const { rows } = await this.#driver.execute(sql('api_key_get', { key_id: match[1]! }));
+    const row = rows[0];
+    if (!row) return undefined;
+    const expected = Buffer.from(String(row.hash), 'hex');
+    const actual = Buffer.from(hashKey(key), 'hex');
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
+    return String(row.tenant);
+  }
+
+  /** Stop accepting a key, given the key or its id; returns whether one was revoked. */
+  async revoke(keyOrId: string): Promise<boolean> {
+    const id = KEY.exec(keyOrId)?.[1] ?? keyOrId;
+    const { changes } = await this.#driver.execute(
+      sql('api_key_revoke', { key_id: id, now: this.#now() }),
+    );
+    return changes > 0;
+  }
+}
+
+function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
