@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { isAbsolute, resolve } from 'node:path';
 import { taskCid, tubeCid } from '../../cid.ts';
 import { NoEvent } from '../../events.ts';
 import type { NodeContext } from '../../node/define.ts';
 import type { RemoteExecutor } from '../engine-runner.ts';
+import { typeForWorkers } from '../module-type.ts';
 import type { ExecutionPlan, PlanNode } from '../plan.ts';
 import { EXHAUSTED } from '../scheduler.ts';
 import type { HttpWorkerPool } from './pool.ts';
@@ -54,7 +54,7 @@ export class HttpExecutor implements RemoteExecutor {
     const result = await this.#pool.call(
       {
         cid: taskCid({ tube: this.#tube, nodeId: node.id, epoch, inputs }),
-        type: this.#workerType(node.node.type),
+        type: typeForWorkers(node.node.type, this.#directory),
         params: { ...node.node.params },
         inputs,
         nodeId: node.id,
@@ -67,13 +67,5 @@ export class HttpExecutor implements RemoteExecutor {
     return node.node.signals.map((signal) =>
       signal in result.outputs ? result.outputs[signal] : NoEvent,
     );
-  }
-
-  /** A module type relative to the tube's folder becomes absolute, so a worker can import it. */
-  #workerType(type: string): string {
-    const hash = type.lastIndexOf('#');
-    if (hash < 0 || !type.startsWith('.')) return type;
-    const path = type.slice(0, hash);
-    return `${isAbsolute(path) ? path : resolve(this.#directory, path)}${type.slice(hash)}`;
   }
 }

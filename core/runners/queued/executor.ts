@@ -1,4 +1,3 @@
-import { isAbsolute, resolve } from 'node:path';
 import { taskCid, tubeCid } from '../../cid.ts';
 import { NoEvent } from '../../events.ts';
 import type { NodeContext } from '../../node/define.ts';
@@ -6,6 +5,7 @@ import type { Queue } from '../../queue/queue.ts';
 import type { RemoteExecutor } from '../engine-runner.ts';
 import { RunCancelledError } from '../errors.ts';
 import { RemoteNodeError } from '../http/errors.ts';
+import { typeForWorkers } from '../module-type.ts';
 import type { ExecutionPlan, PlanNode } from '../plan.ts';
 import { EXHAUSTED } from '../scheduler.ts';
 
@@ -83,7 +83,7 @@ export class QueueExecutor implements RemoteExecutor {
         epoch,
         input: {
           cid,
-          type: this.#workerType(node.node.type),
+          type: typeForWorkers(node.node.type, this.#directory),
           params: { ...node.node.params },
           inputs,
           nodeId: node.id,
@@ -120,13 +120,5 @@ export class QueueExecutor implements RemoteExecutor {
     const jobId = this.#jobId;
     this.#jobId = undefined;
     await this.#options.queue.sealJob(this.#tenant, jobId).catch(() => {});
-  }
-
-  /** A module type relative to the tube's folder becomes absolute, so any worker can import it. */
-  #workerType(type: string): string {
-    const hash = type.lastIndexOf('#');
-    if (hash < 0 || !type.startsWith('.')) return type;
-    const path = type.slice(0, hash);
-    return `${isAbsolute(path) ? path : resolve(this.#directory, path)}${type.slice(hash)}`;
   }
 }
