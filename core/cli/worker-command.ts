@@ -64,10 +64,14 @@ async function queueWorker(
   return 0;
 }
 
-/** Resolves on the first SIGTERM or SIGINT. */
+/**
+ * Resolves on the first SIGTERM or SIGINT, or, for a worker started by `noob serve`, when
+ * its parent goes away (even killed with SIGKILL): no worker outlives its server.
+ */
 function untilSignalled(): Promise<void> {
   return new Promise((resolve) => {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
+    if (process.connected) process.once('disconnect', () => resolve());
   });
 }

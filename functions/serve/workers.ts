@@ -24,7 +24,8 @@ export async function startWorkerPool(
   const children: ChildProcess[] = [];
   const started = Array.from({ length: count }, () => {
     const args = [BIN, 'worker', '--db', db, ...(tags.length ? ['--tags', tags.join(',')] : [])];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The IPC channel tells a worker when this process is gone (see `noob worker`).
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     children.push(child);
     return new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => {
