@@ -1,0 +1,181 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Queue } from '../../core/queue/queue.ts';
+import { sql } from '../../core/queue/sql.ts';
+import type { TubeLoadError } from '../../core/tube/errors.ts';
+import { errorResponse } from '../http/errors.ts';
+import { type AuthVariables, requireApiKey } from './auth.ts';
+import { errorFor, fieldProblems, invalidRequest } from './errors.ts';
+import { streamJobEvents } from './events.ts';
+import { toJobStatus, toWorker } from './job-view.ts';
+import { KeyStore } from './keys.ts';
+import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
+import { openApiDocument } from './openapi.ts';
+import { jobRequest } from './schemas.ts';
+import { checkTube, problemDetails, type TubeSourceOptions } from './tube-source.ts';
+
+/** How a job API app is built. */
+export interface ApiAppOptions extends TubeSourceOptions {
+  /** The queue jobs go to (its database also holds the API keys). */
+  queue: Queue;
+  /** API keys (default: a {@link KeyStore} on the queue's database). */
+  keys?: KeyStore;
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** Wait between two looks at a job's events log while streaming (ms, default 50). */
+  eventPollMs?: number;
+  /** Aborting it ends every open event stream (the server is stopping). */
+  signal?: AbortSignal;
+  /** Where unexpected errors are logged (default console.error). */
+  log?: (message: string, error: unknown) => void;
+}
+
+/**
+ * The job API: a runtime-agnostic Hono app over the durable queue.
+ * - `POST /v1/jobs` queues a tube run (the tube is loaded and checked first) → 202 `{id}`
+ * - `GET /v1/jobs/:id`, `DELETE /v1/jobs/:id` (cancel), `GET /v1/jobs/:id/events` (SSE)
+ * - `GET /v1/workers`; public: `GET /openapi.json`, `GET /healthz`, `GET /metrics`
+ *
+ * Routes under `/v1` need `Authorization: Bearer KEY`; a key acts for one tenant, which
+ * sees only its own jobs. Errors are `{"error": {"code", "message", "details"}}`.
+ *
+ * @example
+ * ```ts
+ * const queue = await openQueue('.noob/noob.db');
+ * const app = createApiApp({ queue, tubePaths: ['tubes'] });
+ * const { key } = await new KeyStore(queue.driver).create('acme');
+ * const response = await app.request('/v1/jobs', {
+ *   method: 'POST',
+ *   headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+ *   body: JSON.stringify({ tube: 'testing-basic', epochs: 5 }),
+ * });
+ * ```
+ */
+export function createApiApp(options: ApiAppOptions) {
+  const { queue } = options;
+  const keys = options.keys ?? new KeyStore(queue.driver);
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const log = options.log ?? ((message, error) => console.error(message, error));
+  const openApi = openApiDocument();
+  const app = new Hono<{ Variables: AuthVariables }>();
+
+  app.onError((error, c) => errorFor(c, error, log));
+  app.notFound((c) =>
+    errorResponse(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`, {
+      routes: '/openapi.json lists them',
+    }),
+  );
+
+  app.get('/openapi.json', (c) => c.json(openApi));
+  app.get('/healthz', async (c) => {
+    try {
+      await queue.driver.execute(sql('ping', {}));
+    } catch (error) {
+      log('noob api: health check failed', error);
+      return errorResponse(c, 503, 'database_unavailable', 'the database does not answer');
+    }
+    return c.json({ ok: true, database: queue.driver.kind });
+  });
+  app.get('/metrics', async (c) => {
+    const [stats, workers] = await Promise.all([queue.stats(), queue.listWorkers()]);
+    return c.body(renderMetrics(stats, workers, Date.now()), 200, {
+      'content-type': PROMETHEUS_CONTENT_TYPE,
+    });
+  });
+
+  app.use('/v1/*', requireApiKey(keys));
+
+  app.post(
+    '/v1/jobs',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) =>
+        errorResponse(
+          c,
+          413,
+          'payload_too_large',
+          `the request body is over ${maxBodyBytes} bytes`,
+          {
+            maxBytes: maxBodyBytes,
+          },
+        ),
+    }),
+    async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return errorResponse(c, 400, 'invalid_json', 'the request body is not valid JSON');
+      }
+      const parsed = jobRequest.safeParse(body);
+      if (!parsed.success) return invalidRequest(c, 'job', fieldProblems(parsed.error));
+      const request = parsed.data;
+      const idempotencyKey = request.idempotencyKey ?? c.req.header('idempotency-key');
+      let tube: string;
+      try {
+        tube = (await checkTube(request.tube, request.inputs, options)).text;
+      } catch (error) {
+        if ((error as Error)?.name !== 'TubeLoadError') throw error;
+        const problems = problemDetails((error as TubeLoadError).problems);
+        return errorResponse(
+          c,
+          400,
+          'invalid_tube',
+          `invalid tube: ${problems.map((p) => p.message).join('; ')}`,
+          problems,
+        );
+      }
+      const { jobId } = await queue.submitJob({
+        tenant: c.get('tenant'),
+        kind: 'tube',
+        payload: {
+          tube,
+          inputs: request.inputs,
+          epochs: request.epochs,
+          tags: request.tags,
+        },
+        priority: request.priority,
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+        open: true,
+      });
+      c.header('Location', `/v1/jobs/${jobId}`);
+      return c.json({ id: jobId }, 202);
+    },
+  );
+
+  app.get('/v1/jobs/:id', async (c) =>
+    c.json(toJobStatus(await queue.getJob(c.get('tenant'), c.req.param('id')))),
+  );
+
+  app.delete('/v1/jobs/:id', async (c) => {
+    const tenant = c.get('tenant');
+    await queue.cancelJob(tenant, c.req.param('id'));
+    return c.json(toJobStatus(await queue.getJob(tenant, c.req.param('id'))));
+  });
+
+  app.get('/v1/jobs/:id/events', async (c) => {
+    const tenant = c.get('tenant');
+    const jobId = c.req.param('id');
+    const resumeFrom = c.req.header('last-event-id') ?? c.req.query('after') ?? '0';
+    const afterId = Number(resumeFrom);
+    if (!Number.isSafeInteger(afterId) || afterId < 0) {
+      return invalidRequest(c, 'event stream request', [
+        {
+          field: 'Last-Event-ID',
+          message: `expected an event id, got ${JSON.stringify(resumeFrom)}`,
+        },
+      ]);
+    }
+    await queue.getJob(tenant, jobId); // 404 before the stream starts
+    return streamJobEvents(c, queue, tenant, jobId, afterId, {
+      ...(options.eventPollMs ? { pollMs: options.eventPollMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  });
+
+  app.get('/v1/workers', async (c) =>
+    c.json({ workers: (await queue.listWorkers()).map(toWorker) }),
+  );
+
+  return Object.assign(app, { keys });
+}

@@ -1,0 +1,51 @@
+import type { JobView, WorkerInfo } from '../../core/queue/types.ts';
+import type { JobStatus, Worker } from './schemas.ts';
+
+/**
+ * A queued job as the API shows it. A tube run counts as succeeded only once its
+ * coordinator has recorded the results: until then a job whose tasks are all done is
+ * still `running`, so `succeeded` always comes with `results`.
+ */
+export function toJobStatus(job: JobView): JobStatus {
+  const outcome = job.outcome;
+  const error = outcome && 'error' in outcome ? outcome.error : null;
+  let state = job.state;
+  if (error && state !== 'cancelled') state = 'failed';
+  else if (state === 'succeeded' && job.kind === 'tube' && !outcome) state = 'running';
+  return {
+    id: job.id,
+    state,
+    priority: job.priority,
+    progress: job.progress,
+    results: state === 'succeeded' && outcome && 'results' in outcome ? outcome.results : null,
+    error: state === 'failed' ? (error ?? taskFailure(job)) : null,
+    createdAt: new Date(job.createdAt).toISOString(),
+    finishedAt:
+      state === 'running' || job.finishedAt === null
+        ? null
+        : new Date(job.finishedAt).toISOString(),
+  };
+}
+
+/** Whether a job will not change any more. */
+export function isFinal(state: JobStatus['state']): boolean {
+  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
+}
+
+// A job failed by a dead-lettered task before its coordinator recorded why: say which.
+function taskFailure(job: JobView): JobStatus['error'] {
+  const [cid, failure] = Object.entries(job.failures)[0] ?? [];
+  if (!failure) return { code: 'JobFailed', message: `job ${job.id} failed` };
+  return { code: failure.name, message: failure.message, details: { cid, ...failure } };
+}
+
+/** A worker as the API shows it. */
+export function toWorker(worker: WorkerInfo): Worker {
+  return {
+    id: worker.id,
+    tags: worker.tags,
+    startedAt: new Date(worker.startedAt).toISOString(),
+    lastSeenAt: new Date(worker.lastSeenAt).toISOString(),
+    leased: worker.leased,
+  };
+}

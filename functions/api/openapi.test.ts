@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ApiTestEnv, apiTestEnv } from './test-env.ts';
+
+let env: ApiTestEnv;
+afterEach(async () => {
+  await env?.close();
+});
+
+/** Every `$ref` in a document. */
+function refs(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) refs(item, found);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === '$ref' && typeof item === 'string') found.push(item);
+      else refs(item, found);
+    }
+  }
+  return found;
+}
+
+describe('GET /openapi.json', () => {
+  it('default: an OpenAPI 3.1 document listing every route, served without a key', async () => {
+    env = await apiTestEnv();
+    const response = await env.app.request('/openapi.json');
+    expect(response.status).toBe(200);
+    const doc = (await response.json()) as any;
+    expect(doc.openapi).toBe('3.1.0');
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods as object).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual(
+      [
+        'POST /v1/jobs',
+        'GET /v1/jobs/{id}',
+        'DELETE /v1/jobs/{id}',
+        'GET /v1/jobs/{id}/events',
+        'GET /v1/workers',
+        'GET /openapi.json',
+        'GET /healthz',
+        'GET /metrics',
+      ].sort(),
+    );
+  });
+
+  it('behavior: the schemas are the validating ones, and every $ref resolves', async () => {
+    env = await apiTestEnv();
+    const doc = (await (await env.app.request('/openapi.json')).json()) as any;
+    const schemas = doc.components.schemas;
+    expect(Object.keys(schemas)).toEqual(
+      expect.arrayContaining([
+        'JobRequest',
+        'JobCreated',
+        'JobStatus',
+        'JobEvent',
+        'WorkerList',
+        'Error',
+      ]),
+    );
+    // The request as a client writes it: only tube is required, unknown fields refused.
+    expect(schemas.JobRequest.required).toEqual(['tube']);
+    expect(schemas.JobRequest.additionalProperties).toBe(false);
+    expect(schemas.JobRequest.properties.epochs).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(schemas.JobRequest.properties.priority.enum).toEqual([
+      'CRITICAL',
+      'HIGH',
+      'NORMAL',
+      'LOW',
+    ]);
+    expect(schemas.JobStatus.properties.state.enum).toEqual([
+      'queued',
+      'running',
+      'succeeded',
+      'failed',
+      'cancelled',
+    ]);
+    for (const ref of refs(doc)) {
+      const name = ref.replace('#/components/schemas/', '');
+      expect(schemas[name], ref).toBeDefined();
+    }
+    const post = doc.paths['/v1/jobs'].post;
+    expect(post.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/JobRequest',
+    );
+    expect(Object.keys(post.responses).sort()).toEqual(['202', '400', '401', '409', '413']);
+    expect(Object.keys(doc.paths['/v1/jobs/{id}'].get.responses)).toContain('404');
+  });
+});

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { apiSchemas, jobRequest } from './schemas.ts';
+
+/**
+ * The OpenAPI 3.1 document of the job API, generated from the zod schemas that validate
+ * its requests (JSON Schema 2020-12 is OpenAPI 3.1's own dialect, so they go in as they
+ * are). Built once per app.
+ */
+export function openApiDocument(options: { version?: string } = {}): Record<string, unknown> {
+  const uri = (id: string) => `#/components/schemas/${id}`;
+  // Requests are described as a client writes them (defaults optional), answers as the
+  // server sends them.
+  const outputs = z.toJSONSchema(apiSchemas, { io: 'output', uri }).schemas;
+  const inputs = z.toJSONSchema(apiSchemas, { io: 'input', uri }).schemas;
+  const schemas: Record<string, unknown> = {};
+  for (const [id, schema] of Object.entries(outputs)) {
+    const {
+      $schema: _,
+      $id: __,
+      ...rest
+    } = (id === idOf(jobRequest) ? inputs[id] : schema) as Record<string, unknown>;
+    schemas[id] = rest;
+  }
+
+  const ref = (id: string) => ({ $ref: uri(id) });
+  const json = (id: string, description: string) => ({
+    description,
+    content: { 'application/json': { schema: ref(id) } },
+  });
+  const error = (description: string) => json('Error', description);
+  const jobId = {
+    name: 'id',
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+    description: 'The job id (from POST /v1/jobs).',
+  };
+  const authErrors = { '401': error('No valid API key (Authorization: Bearer KEY).') };
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'noob job API',
+      version: options.version ?? '0.1.0',
+      description:
+        'Submit tube runs, follow them, read their results. Errors are {"error": {"code", "message", "details"}}.',
+    },
+    components: {
+      schemas,
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key' },
+      },
+    },
+    security: [{ apiKey: [] }],
+    paths: {
+      '/v1/jobs': {
+        post: {
+          operationId: 'submitJob',
+          summary: 'Queue a tube run',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('JobRequest') } },
+          },
+          responses: {
+            '202': json('JobCreated', 'The job is stored durably and will run.'),
+            '400': error(
+              'A bad field, malformed JSON, or an invalid tube (details list its problems).',
+            ),
+            ...authErrors,
+            '409': error('The idempotency key was used for a different request.'),
+            '413': error('The body is over the size limit.'),
+          },
+        },
+      },
+      '/v1/jobs/{id}': {
+        get: {
+          operationId: 'getJob',
+          summary: "A job's state, progress, results and error",
+          parameters: [jobId],
+          responses: {
+            '200': json('JobStatus', 'The job.'),
+            ...authErrors,
+            '404': error("No such job for this tenant (another tenant's job is not found either)."),
+          },
+        },
+        delete: {
+          operationId: 'cancelJob',
+          summary: 'Cancel a job: queued tasks at once, running ones at their next heartbeat',
+          parameters: [jobId],
+          responses: {
+            '200': json('JobStatus', 'The job after cancelling.'),
+            ...authErrors,
+            '404': error('No such job for this tenant.'),
+            '409': error('The job already succeeded or failed.'),
+          },
+        },
+      },
+      '/v1/jobs/{id}/events': {
+        get: {
+          operationId: 'jobEvents',
+          summary: "A job's events as Server-Sent Events, ending with a done message",
+          description:
+            'Each message has event = the event type, id = the event id and data = a JobEvent. Reconnect with Last-Event-ID to resume. When the job is final a last message with event "done" carries its JobStatus.',
+          parameters: [
+            jobId,
+            { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': {
+              description: 'The event stream.',
+              content: { 'text/event-stream': { schema: ref('JobEvent') } },
+            },
+            ...authErrors,
+            '404': error('No such job for this tenant.'),
+          },
+        },
+      },
+      '/v1/workers': {
+        get: {
+          operationId: 'listWorkers',
+          summary: 'Workers the queue knows, most recently seen first',
+          responses: { '200': json('WorkerList', 'The workers.'), ...authErrors },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          operationId: 'openApi',
+          summary: 'This document',
+          security: [],
+          responses: { '200': { description: 'The OpenAPI 3.1 document.' } },
+        },
+      },
+      '/healthz': {
+        get: {
+          operationId: 'health',
+          summary: 'Whether the API and its database answer',
+          security: [],
+          responses: {
+            '200': json('Health', 'Healthy.'),
+            '503': error('The database does not answer.'),
+          },
+        },
+      },
+      '/metrics': {
+        get: {
+          operationId: 'metrics',
+          summary: 'Queue depth, jobs and workers in the Prometheus text format',
+          security: [],
+          responses: {
+            '200': {
+              description: 'Prometheus text exposition format 0.0.4.',
+              content: { 'text/plain': { schema: { type: 'string' } } },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+function idOf(schema: z.ZodType): string | undefined {
+  return apiSchemas.get(schema)?.id;
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+/**
+ * The job API's request and response shapes. They validate requests, type the client and
+ * are the source of `/openapi.json`, so the three cannot drift apart.
+ */
+
+/** The schemas that `/openapi.json` lists as components, by id. */
+export const apiSchemas = z.registry<{ id: string }>();
+
+/** Scheduling priority, highest first. */
+export const priority = z
+  .enum(['CRITICAL', 'HIGH', 'NORMAL', 'LOW'])
+  .describe('Scheduling priority; LOW work ages and is never starved.');
+
+/** Where a job is: `queued`, `running`, or final (`succeeded`, `failed`, `cancelled`). */
+export const jobState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+
+/** `POST /v1/jobs`: a tube run to queue. Unknown fields are refused (a typo is a 400). */
+export const jobRequest = z
+  .strictObject({
+    tube: z
+      .string()
+      .min(1)
+      .describe(
+        'The tube: its YAML text, or the noob_id of a tube registered on the server (a single word without spaces or colons).',
+      ),
+    inputs: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe("Values for the tube's tube-scoped inputs, checked against their declared types."),
+    epochs: z.int().min(1).max(1_000_000).default(1).describe('Epochs to run: run(epochs).'),
+    priority: priority.default('NORMAL'),
+    tags: z
+      .array(z.string().min(1).max(200))
+      .max(64)
+      .default([])
+      .describe('Tags a worker must all have to run the tasks (gpu, cpu, region:…).'),
+    idempotencyKey: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        'Same key (per tenant) and same request → the same job; same key with another request → 409.',
+      ),
+  })
+  .register(apiSchemas, { id: 'JobRequest' });
+
+/** A job request as the client writes it (defaults optional). */
+export type JobRequest = z.input<typeof jobRequest>;
+
+/** `202` answer to a submission. */
+export const jobCreated = z
+  .object({ id: z.string().describe('The job id.') })
+  .register(apiSchemas, { id: 'JobCreated' });
+
+/** What a job ended with when it failed (the API's error shape). */
+export const jobError = z
+  .object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
+  .register(apiSchemas, { id: 'JobError' });
+
+/** A job as its submitter sees it. */
+export const jobStatus = z
+  .object({
+    id: z.string(),
+    state: jobState,
+    priority,
+    progress: z
+      .object({
+        total: z.int().describe('Tasks (node calls) so far.'),
+        done: z.int(),
+        failed: z.int(),
+        cancelled: z.int(),
+      })
+      .describe('Counts of the tasks the run has made so far; total grows epoch by epoch.'),
+    results: z
+      .array(z.unknown())
+      .nullable()
+      .describe('The list run(epochs) gives, once succeeded; null before.'),
+    error: jobError.nullable().describe('Why the job failed; null otherwise.'),
+    createdAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().nullable(),
+  })
+  .register(apiSchemas, { id: 'JobStatus' });
+
+/** A job's status as the client reads it. */
+export type JobStatus = z.output<typeof jobStatus>;
+
+/** One entry of a job's events log (the data of an SSE message; its `id` is the SSE id). */
+export const jobEvent = z
+  .object({
+    id: z.int().describe('Grows monotonically: resume with Last-Event-ID.'),
+    jobId: z.string(),
+    type: z
+      .string()
+      .describe('job.<state>, job.outcome (results or error) or task.<state> (progress).'),
+    taskId: z.int().nullable(),
+    cid: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()),
+    at: z.int().describe('ms since the Unix epoch'),
+  })
+  .register(apiSchemas, { id: 'JobEvent' });
+
+/** An event of a job's stream as the client reads it. */
+export type JobEvent = z.output<typeof jobEvent>;
+
+/** A worker as the queue knows it. */
+export const worker = z
+  .object({
+    id: z.string(),
+    tags: z.array(z.string()),
+    startedAt: z.iso.datetime(),
+    lastSeenAt: z.iso.datetime(),
+    leased: z.int().describe('Tasks it holds right now.'),
+  })
+  .register(apiSchemas, { id: 'Worker' });
+
+/** `GET /v1/workers`. */
+export const workerList = z
+  .object({ workers: z.array(worker) })
+  .register(apiSchemas, { id: 'WorkerList' });
+
+/** A worker as the client reads it. */
+export type Worker = z.output<typeof worker>;
+
+/** `GET /healthz`. */
+export const health = z
+  .object({ ok: z.boolean(), database: z.enum(['embedded', 'remote']) })
+  .register(apiSchemas, { id: 'Health' });
+
+/** Every error answer: `{"error": {"code", "message", "details"}}`. */
+export const errorBody = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable, for programs: invalid_request, invalid_tube, …'),
+      message: z.string().describe('For people: what was wrong and what to do.'),
+      details: z
+        .unknown()
+        .optional()
+        .describe('The bad fields, or the tube problems ({path, line, nodeId, message}).'),
+    }),
+  })
+  .register(apiSchemas, { id: 'Error' });

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openQueue } from '../../core/queue/open.ts';
+import type { Queue } from '../../core/queue/queue.ts';
+import { UPSTREAM } from '../../test/conformance/suite.ts';
+import { type ApiAppOptions, createApiApp } from './app.ts';
+import { KeyStore } from './keys.ts';
+
+/**
+ * For this folder's tests: a fresh queue on a libSQL file in its own temp folder, an app
+ * over it with upstream's conformance tubes registered, and keys for two tenants.
+ */
+export interface ApiTestEnv {
+  queue: Queue;
+  keys: KeyStore;
+  app: ReturnType<typeof createApiApp>;
+  /** Keys of tenants `acme` and `globex`. */
+  acme: string;
+  globex: string;
+  close(): Promise<void>;
+}
+
+/** Build an {@link ApiTestEnv}; `options` override the app's. */
+export async function apiTestEnv(options: Partial<ApiAppOptions> = {}): Promise<ApiTestEnv> {
+  const dir = mkdtempSync(join(tmpdir(), 'noob-api-'));
+  const queue = await openQueue(join(dir, 'noob.db'));
+  const keys = new KeyStore(queue.driver);
+  const app = createApiApp({ queue, keys, tubePaths: [UPSTREAM], eventPollMs: 5, ...options });
+  return {
+    queue,
+    keys,
+    app,
+    acme: (await keys.create('acme')).key,
+    globex: (await keys.create('globex')).key,
+    async close() {
+      await queue.close().catch(() => undefined); // a test may have closed it already
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A JSON request with a bearer key. */
+export function authed(key: string, method = 'GET', body?: unknown): RequestInit {
+  return {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  };
+}
+
+export { UPSTREAM };
