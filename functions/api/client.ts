@@ -1,0 +1,214 @@
+import { ApiError, JobWaitTimeoutError } from './client-errors.ts';
+import type { JobEvent, JobRequest, JobStatus, Worker } from './schemas.ts';
+import { readSse } from './sse.ts';
+
+// The client is an entry point for users: its errors and types come with it.
+export { ApiError, JobWaitTimeoutError } from './client-errors.ts';
+export type { JobEvent, JobRequest, JobStatus, Worker } from './schemas.ts';
+
+/**
+ * A typed client of the noob job API, for Node 22+, browsers, Deno and Bun (it only
+ * needs `fetch`). Every error answer is thrown as an {@link ApiError}.
+ *
+ * @example
+ * ```ts
+ * const noob = createNoobClient({ baseUrl: 'http://127.0.0.1:8787', apiKey: process.env.NOOB_KEY! });
+ * const { id } = await noob.submitJob({ tube: 'testing-basic', epochs: 5 });
+ * for await (const message of noob.events(id)) {
+ *   if (message.type === 'event') console.log(message.event.type);
+ * }
+ * console.log((await noob.getJob(id)).results); // [0, 2, 4, 6, 8]
+ * ```
+ */
+export interface NoobClient {
+  /** Queue a tube run; resolves once the job is stored (202). */
+  submitJob(request: JobRequest, options?: CallOptions): Promise<{ id: string }>;
+  /** A job's state, progress, results and error. */
+  getJob(id: string, options?: CallOptions): Promise<JobStatus>;
+  /** Poll until the job is succeeded, failed or cancelled, and return it. */
+  waitForJob(id: string, options?: WaitOptions): Promise<JobStatus>;
+  /** Cancel a job (queued work at once, running work at its next heartbeat). */
+  cancelJob(id: string, options?: CallOptions): Promise<JobStatus>;
+  /**
+   * The job's events as they happen, then one `done` message with its final status. A
+   * dropped connection is resumed from the last event id.
+   */
+  events(id: string, options?: EventsOptions): AsyncGenerator<JobStreamMessage>;
+  /** Workers the queue knows. */
+  listWorkers(options?: CallOptions): Promise<Worker[]>;
+}
+
+/** Where the API is and who is calling. */
+export interface NoobClientOptions {
+  /** `http://127.0.0.1:8787` (a path prefix is kept). */
+  baseUrl: string;
+  /** A tenant's API key (`noob keys create --tenant NAME`). */
+  apiKey: string;
+  /** Another fetch (default: the global one). */
+  fetch?: typeof fetch;
+}
+
+/** Options of every call. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** Options of {@link NoobClient.waitForJob}. */
+export interface WaitOptions extends CallOptions {
+  /** Between two polls (ms, default 500). */
+  intervalMs?: number;
+  /** Give up with {@link JobWaitTimeoutError} after this long (ms, default: never). */
+  timeoutMs?: number;
+}
+
+/** Options of {@link NoobClient.events}. */
+export interface EventsOptions extends CallOptions {
+  /** Start after this event id (default: from the job's first event). */
+  lastEventId?: string | number;
+  /** Reconnections in a row without a new message before giving up (default 5). */
+  maxReconnects?: number;
+  /** Wait before reconnecting (ms, default 500). */
+  reconnectMs?: number;
+}
+
+/** A message of a job's event stream. */
+export type JobStreamMessage =
+  | { type: 'event'; event: JobEvent }
+  | { type: 'done'; job: JobStatus };
+
+/** Make a client. */
+export function createNoobClient(options: NoobClientOptions): NoobClient {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? globalThis.fetch;
+
+  async function call<T>(
+    method: string,
+    path: string,
+    init: { body?: unknown; signal?: AbortSignal | undefined; headers?: Record<string, string> },
+  ): Promise<T> {
+    const response = await doFetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${options.apiKey}`,
+        accept: 'application/json',
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...init.headers,
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
+    if (!response.ok) throw await toApiError(response);
+    return (await response.json()) as T;
+  }
+
+  const jobPath = (id: string) => `/v1/jobs/${encodeURIComponent(id)}`;
+
+  const client: NoobClient = {
+    submitJob: (request, opts = {}) =>
+      call('POST', '/v1/jobs', { body: request, signal: opts.signal }),
+    getJob: (id, opts = {}) => call('GET', jobPath(id), { signal: opts.signal }),
+    cancelJob: (id, opts = {}) => call('DELETE', jobPath(id), { signal: opts.signal }),
+    listWorkers: async (opts = {}) =>
+      (await call<{ workers: Worker[] }>('GET', '/v1/workers', { signal: opts.signal })).workers,
+
+    async waitForJob(id, opts = {}) {
+      const started = Date.now();
+      for (;;) {
+        const job = await client.getJob(id, opts);
+        if (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled')
+          return job;
+        if (opts.timeoutMs !== undefined && Date.now() - started >= opts.timeoutMs)
+          throw new JobWaitTimeoutError(id, opts.timeoutMs, job.state);
+        await delay(opts.intervalMs ?? 500, opts.signal);
+      }
+    },
+
+    async *events(id, opts = {}) {
+      let lastEventId = opts.lastEventId === undefined ? undefined : String(opts.lastEventId);
+      let failures = 0;
+      for (;;) {
+        let response: Response;
+        try {
+          response = await doFetch(`${base}${jobPath(id)}/events`, {
+            headers: {
+              authorization: `Bearer ${options.apiKey}`,
+              accept: 'text/event-stream',
+              ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
+            },
+            ...(opts.signal ? { signal: opts.signal } : {}),
+          });
+        } catch (error) {
+          if (opts.signal?.aborted || ++failures > (opts.maxReconnects ?? 5)) throw error;
+          await delay(opts.reconnectMs ?? 500, opts.signal);
+          continue;
+        }
+        if (!response.ok) throw await toApiError(response);
+        let streamError: ApiError | undefined;
+        try {
+          for await (const message of readSse(response.body!)) {
+            failures = 0;
+            if (message.event === 'done') {
+              yield { type: 'done', job: JSON.parse(message.data) as JobStatus };
+              return;
+            }
+            if (message.event === 'error') {
+              const { code, message: text } = JSON.parse(message.data) as Record<string, string>;
+              streamError = new ApiError(response.status, code ?? 'stream_failed', text ?? '');
+              continue;
+            }
+            lastEventId = message.id;
+            yield { type: 'event', event: JSON.parse(message.data) as JobEvent };
+          }
+        } catch (error) {
+          if (opts.signal?.aborted) throw error;
+          // The connection dropped mid-stream: resume below.
+        }
+        if (++failures > (opts.maxReconnects ?? 5)) {
+          throw (
+            streamError ??
+            new ApiError(
+              0,
+              'stream_ended',
+              `the event stream of job ${id} ended before it was done`,
+            )
+          );
+        }
+        await delay(opts.reconnectMs ?? 500, opts.signal);
+      }
+    },
+  };
+  return client;
+}
+
+/** An error answer as an ApiError (a body that is not the API's shape still gives one). */
+async function toApiError(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => '');
+  try {
+    const { error } = JSON.parse(text) as {
+      error: { code: string; message: string; details?: unknown };
+    };
+    if (error && typeof error.code === 'string') {
+      return new ApiError(response.status, error.code, error.message, error.details);
+    }
+  } catch {}
+  return new ApiError(
+    response.status,
+    'http_error',
+    `HTTP ${response.status} ${response.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`,
+  );
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
