@@ -8,6 +8,8 @@ import {
   type TubeArguments,
   validateCommand,
 } from './commands.ts';
+import { keysCommand } from './keys-command.ts';
+import { type ServeArguments, serveCommand } from './serve-command.ts';
 import { USAGE, UsageError } from './usage.ts';
 import { type WorkerArguments, workerCommand } from './worker-command.ts';
 
@@ -78,6 +80,25 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
         io,
       );
     }
+    case 'serve': {
+      let parsed: ReturnType<typeof parseArgs>;
+      try {
+        parsed = parseArgs({
+          args: [...rest],
+          options: {
+            port: { type: 'string', default: '8787' },
+            host: { type: 'string', default: '127.0.0.1' },
+            db: { type: 'string' },
+            workers: { type: 'string' },
+          },
+        });
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      return serveCommand(parsed.values as unknown as ServeArguments, io);
+    }
+    case 'keys':
+      return keysCommand(rest, io);
     case 'validate':
       return validateCommand(parseTubeArguments(rest, {}).tube, io);
     case 'schema':
