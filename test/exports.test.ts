@@ -10,7 +10,7 @@ const ROOT = join(import.meta.dirname, '..');
 
 it('default: package.json exports one entry per area', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  expect(Object.keys(pkg.exports)).toEqual(['.', './runners', './contracts', './package.json']);
+  expect(Object.keys(pkg.exports)).toEqual(['.', './runners', './client', './contracts', './package.json']);
 });
 
 it('default: noob', async () => {
@@ -37,6 +37,16 @@ it('default: noob', async () => {
       "taskCid",
       "tubeCid",
       "tubeJsonSchema",
+    ]
+  `);
+});
+
+it('default: noob/client', async () => {
+  expect(Object.keys(await import('noob/client')).sort()).toMatchInlineSnapshot(`
+    [
+      "ApiError",
+      "JobWaitTimeoutError",
+      "createNoobClient",
     ]
   `);
 });
