@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Sqld, startSqld } from '../../test/queue/sqld.ts';
+import type { QueueDriver } from './backend.ts';
 import { ManualClock } from './clock.ts';
 import { openDriver } from './open.ts';
 import { Queue } from './queue.ts';
@@ -9,14 +11,31 @@ import { Queue } from './queue.ts';
 const root = mkdtempSync(join(tmpdir(), 'noob-outcome-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
+let servers: Sqld[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((server) => server.stop()));
+  servers = [];
+});
 
-describe('job outcome', () => {
+const drivers: Array<[string, () => Promise<QueueDriver>]> = [
+  ['embedded libSQL file', () => openDriver(join(root, `q${n++}.db`))],
+  [
+    'remote sqld',
+    async () => {
+      const server = await startSqld();
+      servers.push(server);
+      return openDriver(server.url);
+    },
+  ],
+];
+
+describe.each(drivers)('job outcome: %s', (_name, open) => {
   let queue: Queue;
   let clock: ManualClock;
 
   beforeEach(async () => {
     clock = new ManualClock(1_700_000_000_000);
-    queue = new Queue(await openDriver(join(root, `q${n++}.db`)), { clock });
+    queue = new Queue(await open(), { clock });
   });
   afterEach(async () => {
     await queue.close();

@@ -18,7 +18,14 @@ afterEach(async () => {
 
 /** A server on a free loopback port over the env's queue. */
 async function serve(): Promise<string> {
-  server = await startApiServer({ queue: env.queue, keys: env.keys, port: 0, eventPollMs: 5 });
+  server = await startApiServer({
+    queue: env.queue,
+    keys: env.keys,
+    port: 0,
+    eventPollMs: 5,
+    // A client that aborted may leave its socket open for a while: do not wait for it.
+    closeGraceMs: 200,
+  });
   return server.url;
 }
 
@@ -119,6 +126,37 @@ describe('GET /v1/jobs/:id/events (SSE over real HTTP)', () => {
     server = undefined;
     const messages = await reading;
     expect(messages.map((m) => m.event)).not.toContain('done');
+  });
+
+  it('behavior: a client that goes away stops the polling of its stream', async () => {
+    env = await apiTestEnv();
+    let polls = 0;
+    const events = env.queue.events.bind(env.queue);
+    env.queue.events = (...args) => {
+      polls++;
+      return events(...args);
+    };
+    const url = await serve();
+    const id = await submit(url, env.acme);
+    const client = new AbortController();
+    const response = await fetch(`${url}/v1/jobs/${id}/events`, {
+      headers: { authorization: `Bearer ${env.acme}` },
+      signal: client.signal,
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    const before = polls;
+    for (let i = 0; i < 200 && polls < before + 3; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(polls).toBeGreaterThanOrEqual(before + 3);
+    client.abort();
+    // Polls stop: the count settles (bounded wait; no timing is asserted).
+    let settled = false;
+    for (let i = 0; i < 100 && !settled; i++) {
+      const seen = polls;
+      await new Promise((r) => setTimeout(r, 30));
+      settled = polls === seen;
+    }
+    expect(settled).toBe(true);
   });
 
   it("error: another tenant's job is a 404 before any stream starts", async () => {

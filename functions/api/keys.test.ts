@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDriver } from '../../core/queue/open.ts';
+import { startSqld } from '../../test/queue/sqld.ts';
 import { KeyStore } from './keys.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'noob-keys-'));
@@ -48,6 +49,21 @@ describe('KeyStore', () => {
     expect(await keys.verify(key)).toBeUndefined();
     expect(await keys.revoke(key)).toBe(false);
     await driver.close();
+  });
+
+  it('behavior: the same on a remote sqld database', async () => {
+    const server = await startSqld();
+    try {
+      const driver = await openDriver(server.url);
+      const keys = new KeyStore(driver);
+      const { key } = await keys.create('acme');
+      expect(await keys.verify(key)).toBe('acme');
+      expect(await keys.revoke(key)).toBe(true);
+      expect(await keys.verify(key)).toBeUndefined();
+      await driver.close();
+    } finally {
+      await server.stop();
+    }
   });
 
   it('error: a wrong secret, a malformed key or an unknown id is refused', async () => {
