@@ -29,16 +29,28 @@ export async function openDriver(
   url: string = DEFAULT_QUEUE_PATH,
   options: { authToken?: string } = {},
 ): Promise<QueueDriver> {
-  let driver: QueueDriver;
-  if (REMOTE.test(url)) {
-    driver = openRemoteDriver(url, options);
-  } else if (/^[a-z][a-z0-9+.-]+:/i.test(url) && !url.startsWith('file:')) {
+  if (REMOTE.test(url)) return migrated(openRemoteDriver(url, options));
+  if (/^[a-z][a-z0-9+.-]+:/i.test(url) && !url.startsWith('file:')) {
     throw new UnsupportedQueueUrlError(url);
-  } else {
-    const path = resolve(url.startsWith('file:') ? filePath(url) : url);
-    mkdirSync(dirname(path), { recursive: true });
-    driver = openEmbeddedDriver(path);
   }
+  const path = resolve(url.startsWith('file:') ? filePath(url) : url);
+  mkdirSync(dirname(path), { recursive: true });
+  // Several processes opening a new file at once (a server starting its workers) can
+  // find it locked while another switches it to WAL or migrates it, before any busy
+  // timeout applies: try again, briefly, for that case only.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrated(openEmbeddedDriver(path));
+    } catch (error) {
+      const locked = /database is locked|SQLITE_BUSY/i.test(String((error as Error)?.message));
+      if (!locked || attempt >= 40) throw error;
+      await new Promise((done) => setTimeout(done, 25 + Math.random() * 50));
+    }
+  }
+}
+
+/** Applies the migrations, closing the driver if that fails. */
+async function migrated(driver: QueueDriver): Promise<QueueDriver> {
   try {
     await migrate(driver);
   } catch (error) {
