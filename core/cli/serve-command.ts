@@ -40,6 +40,7 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
   const platform = await startPlatform({
     ...(args.db ? { db: args.db } : {}),
     ...(workers ? { workers } : {}),
+    tubePaths,
     startApi: async ({ queue, keys }) => {
       const app = createApiApp({
         queue,

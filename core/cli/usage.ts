@@ -13,6 +13,7 @@ Usage:
   noob worker [--db URL] [--tags a,b] [--concurrency N] [--lease-ms MS]  pull calls from the queue
   noob worker --http [--port P] [--tags a,b] [--concurrency N]  serve calls over HTTP
   noob serve [--port 8787] [--db URL] [--workers N]   job API + workers + coordinator
+  noob keys create --tenant NAME [--db URL]           a new API key, printed once
   noob validate TUBE.yaml [--input key=value …]
   noob schema
   noob help

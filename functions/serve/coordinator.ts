@@ -15,6 +15,8 @@ export interface CoordinatorOptions {
   recordOutcome: (tenant: string, jobId: string, outcome: TubeRunOutcome) => Promise<void>;
   /** Folder for `./module.ts#export` types and tubes by noob_id (default: cwd). */
   directory?: string;
+  /** Folders of registered tubes (what `extends` and nested tubes search), as the API's. */
+  searchPaths?: readonly string[];
   /** Tube runs at once (default 4). */
   concurrency?: number;
   /** Wait between looks for new jobs (default 50 ms). */
@@ -85,6 +87,7 @@ export class Coordinator {
       const tube = await loadTubeFromText(payload.tube, {
         input: payload.inputs ?? {},
         directory: this.#options.directory ?? process.cwd(),
+        searchPaths: this.#options.searchPaths ?? [],
         file: `job ${jobId}`,
       });
       const runner = new QueuedRunner(tube, {

@@ -17,6 +17,8 @@ export interface PlatformOptions {
   db?: string;
   /** Worker processes (default: the cores). */
   workers?: number;
+  /** Folders of registered tubes, for the coordinator (the API gets its own). */
+  tubePaths?: readonly string[];
   /** Starts the job API on the queue and key store. */
   startApi: (deps: { queue: Queue; keys: KeyStore }) => Promise<ApiHandle>;
 }
@@ -43,6 +45,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const workers = await startWorkerPool(db, options.workers ?? availableParallelism());
   const coordinator = new Coordinator({
     queue,
+    searchPaths: options.tubePaths ?? [],
     recordOutcome: async (tenant, jobId, outcome) => {
       await queue.setJobOutcome(tenant, jobId, outcome);
     },
