@@ -27,8 +27,13 @@ export interface SqlResult {
   changes: number;
 }
 
-/** `write` takes the write lock up front (BEGIN IMMEDIATE); `read` only reads. */
-export type BatchMode = 'write' | 'read';
+/**
+ * `write` takes the write lock up front (BEGIN IMMEDIATE) and is durable once it
+ * returns. `write-relaxed` is the same, except that a power loss may undo it unless a
+ * later durable commit followed (for a claim: losing it leaves the tasks queued, as an
+ * expired lease would). `read` only reads.
+ */
+export type BatchMode = 'write' | 'write-relaxed' | 'read';
 
 /** What an interactive transaction can do between statements. */
 export interface SqlTransaction {

@@ -1,4 +1,6 @@
+import type { SqlResult, SqlStatement } from './backend.ts';
 import type { QueueContext } from './context.ts';
+import { operationMark } from './mark.ts';
 import { toClaimedTask } from './rows.ts';
 import { sql } from './sql.ts';
 import type { ClaimedTask, ClaimRequest } from './types.ts';
@@ -8,12 +10,13 @@ import { normalizeTags, requireId, requireInt } from './validate.ts';
 export const MAX_CLAIM = 1_000;
 
 /**
- * Lease up to `max` ready tasks to a worker in one transaction: expired leases are
- * reaped first (so a crashed worker's tasks come back without a separate sweeper), the
- * worker's last-seen time is refreshed, then tasks are taken in priority-with-aging order
- * among those whose tags the worker has. Returns them in that order.
+ * The statements of a claim, to run in one transaction: expired leases are reaped first
+ * (so a crashed worker's tasks come back without a separate sweeper), the worker's
+ * last-seen time is refreshed, then up to `max` tasks are leased in priority-with-aging
+ * order among those whose tags the worker has; their jobs start running and get one
+ * `tasks.leased` event each. {@link claimedTasks} reads the tasks from the results.
  */
-export async function claimTasks(ctx: QueueContext, request: ClaimRequest): Promise<ClaimedTask[]> {
+export function claimStatements(ctx: QueueContext, request: ClaimRequest): SqlStatement[] {
   const workerId = requireId(request.workerId, 'workerId');
   const tags = normalizeTags(request.tags, `worker ${workerId}`);
   const values = {
@@ -21,17 +24,32 @@ export async function claimTasks(ctx: QueueContext, request: ClaimRequest): Prom
     tags: JSON.stringify(tags),
     max: requireInt(request.max ?? 1, 'max', 1, MAX_CLAIM),
     lease_ms: requireInt(request.leaseMs ?? ctx.leaseMs, 'leaseMs', 1, 24 * 3_600_000),
+    mark: operationMark(),
     now: ctx.clock.now(),
   };
-  const results = await ctx.driver.batch([
+  return [
     sql('leases_reap', values),
     sql('worker_seen', values),
     sql('tasks_claim', values),
-  ]);
+    sql('claimed_jobs_running', values),
+    sql('claimed_events', values),
+  ];
+}
+
+/** The tasks a claim took, in claim order, from the results of {@link claimStatements}. */
+export function claimedTasks(results: readonly SqlResult[]): ClaimedTask[] {
   // RETURNING order is unspecified: restore the claim order.
   return results[2]!.rows
     .sort((a, b) => Number(a.rank) - Number(b.rank) || Number(a.id) - Number(b.id))
     .map(toClaimedTask);
+}
+
+/** Lease up to `max` ready tasks to a worker in one transaction (see {@link claimStatements}). */
+export async function claimTasks(ctx: QueueContext, request: ClaimRequest): Promise<ClaimedTask[]> {
+  // A claim need not survive a crash: losing it leaves the tasks queued, as an expired
+  // lease would, so the embedded driver skips its fsync (the next durable commit covers it).
+  const results = await ctx.driver.batch(claimStatements(ctx, request), 'write-relaxed');
+  return claimedTasks(results);
 }
 
 /** Return tasks whose lease expired to the queue (claims do this too); returns how many. */

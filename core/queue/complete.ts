@@ -1,5 +1,9 @@
+import type { SqlResult, SqlStatement } from './backend.ts';
+import { claimedTasks, claimStatements } from './claim.ts';
 import type { QueueContext } from './context.ts';
+import { operationMark } from './mark.ts';
 import { sql } from './sql.ts';
+import type { ClaimedTask, ClaimRequest } from './types.ts';
 import { requireId } from './validate.ts';
 
 /** One finished task and its result (JSON-serializable). */
@@ -9,14 +13,61 @@ export interface Completion {
 }
 
 /**
- * Record results, each accepted only from the worker currently holding the task's lease
- * and only once: a late or duplicate report (the lease expired and someone else took
- * the task, or it was already completed) changes nothing. All in one transaction, so a
- * worker can report a batch in one commit. Returns, per completion, whether it was
- * accepted (false too when the job was cancelled while the task ran). A lease that expired
- * but was not yet reaped or reclaimed still counts as held: nobody else has the task, so
- * taking the result is still exactly once and saves a rerun.
+ * The statements recording results, to run in one transaction. Each result is accepted
+ * only from the worker currently holding the task's lease and only once: a late or
+ * duplicate report (the lease expired and someone else took the task, or it was already
+ * completed) changes nothing. A task whose job was cancelled while it ran becomes
+ * cancelled and its result is dropped. Each job gets one `tasks.succeeded` event and one
+ * counter update, and finishes when its last task does. A lease that expired but was not
+ * yet reaped or reclaimed still counts as held: nobody else has the task, so taking the
+ * result is still exactly once and saves a rerun.
  */
+export function completionStatements(
+  ctx: QueueContext,
+  workerId: string,
+  completions: readonly Completion[],
+): SqlStatement[] {
+  requireId(workerId, 'workerId');
+  const values = {
+    worker_id: workerId,
+    tags: null,
+    completions: JSON.stringify(
+      firstPerTask(completions).map((c) => ({
+        id: c.taskId,
+        result: JSON.stringify(c.result ?? null),
+      })),
+    ),
+    mark: operationMark(),
+    now: ctx.clock.now(),
+  };
+  return [
+    sql('worker_seen', values),
+    sql('tasks_complete', values),
+    // Events first: a job finished by this completion logs `job.succeeded` after them.
+    sql('completed_events', values),
+    sql('completed_jobs', values),
+  ];
+}
+
+/** Whether each completion was accepted, from the results of {@link completionStatements}. */
+export function acceptedCompletions(
+  completions: readonly Completion[],
+  results: readonly SqlResult[],
+): boolean[] {
+  const accepted = new Set(
+    results[1]!.rows.filter((row) => row.state === 'succeeded').map((row) => Number(row.id)),
+  );
+  // A task reported twice in one batch is accepted once: the first report counts.
+  return completions.map((c) => accepted.delete(c.taskId));
+}
+
+/** The first completion of each task: a repeat in the same batch is a duplicate report. */
+function firstPerTask(completions: readonly Completion[]): Completion[] {
+  const seen = new Set<number>();
+  return completions.filter((c) => !seen.has(c.taskId) && seen.add(c.taskId));
+}
+
+/** Record results in one durable transaction (see {@link completionStatements}). */
 export async function completeTasks(
   ctx: QueueContext,
   workerId: string,
@@ -24,20 +75,35 @@ export async function completeTasks(
 ): Promise<boolean[]> {
   requireId(workerId, 'workerId');
   if (completions.length === 0) return [];
-  const values = {
-    worker_id: workerId,
-    tags: null,
-    completions: JSON.stringify(
-      completions.map((c) => ({ id: c.taskId, result: JSON.stringify(c.result ?? null) })),
-    ),
-    now: ctx.clock.now(),
+  const results = await ctx.driver.batch(completionStatements(ctx, workerId, completions));
+  return acceptedCompletions(completions, results);
+}
+
+/** What {@link completeAndClaim} did. */
+export interface CompleteAndClaimResult {
+  /** Per completion, whether it was accepted. */
+  accepted: boolean[];
+  /** The tasks newly leased, in claim order. */
+  claimed: ClaimedTask[];
+}
+
+/**
+ * Record results and claim more work in one durable transaction: a busy worker's steady
+ * state costs one commit per round instead of two.
+ */
+export async function completeAndClaim(
+  ctx: QueueContext,
+  completions: readonly Completion[],
+  request: ClaimRequest,
+): Promise<CompleteAndClaimResult> {
+  if (completions.length === 0) {
+    const results = await ctx.driver.batch(claimStatements(ctx, request), 'write-relaxed');
+    return { accepted: [], claimed: claimedTasks(results) };
+  }
+  const completing = completionStatements(ctx, request.workerId, completions);
+  const results = await ctx.driver.batch([...completing, ...claimStatements(ctx, request)]);
+  return {
+    accepted: acceptedCompletions(completions, results),
+    claimed: claimedTasks(results.slice(completing.length)),
   };
-  const [, done] = await ctx.driver.batch([
-    sql('worker_seen', values),
-    sql('tasks_complete', values),
-  ]);
-  const accepted = new Set(
-    done!.rows.filter((row) => row.state === 'succeeded').map((row) => Number(row.id)),
-  );
-  return completions.map((c) => accepted.has(c.taskId));
 }

@@ -185,6 +185,36 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       expect(new Set(ids).size).toBe(100);
     });
 
+    it('behavior: completeAndClaim reports results and takes the next tasks in one step', async () => {
+      const a = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(3) });
+      const b = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(1, 'b-') });
+      const first = await queue.completeAndClaim([], { workerId: 'w', max: 2 });
+      expect(first).toMatchObject({ accepted: [] });
+      expect(first.claimed.map((t) => t.cid)).toEqual(['cid-0', 'cid-1']);
+      const stale = { taskId: first.claimed[0]!.id, result: 'again' };
+      const second = await queue.completeAndClaim(
+        [...first.claimed.map((t) => ({ taskId: t.id, result: t.cid })), stale],
+        { workerId: 'w', max: 5 },
+      );
+      // The repeated report of the first task is not accepted a second time.
+      expect(second.accepted).toEqual([true, true, false]);
+      expect(second.claimed.map((t) => t.cid)).toEqual(['cid-2', 'b-0']);
+      const third = await queue.completeAndClaim(
+        second.claimed.map((t) => ({ taskId: t.id, result: t.cid })),
+        { workerId: 'w', max: 5 },
+      );
+      expect(third).toEqual({ accepted: [true, true], claimed: [] });
+      const jobA = await queue.getJob('acme', a.jobId);
+      expect(jobA.state).toBe('succeeded');
+      expect(jobA.progress).toEqual({ total: 3, done: 3, failed: 0, cancelled: 0 });
+      expect(jobA.results).toEqual({ 'cid-0': 'cid-0', 'cid-1': 'cid-1', 'cid-2': 'cid-2' });
+      expect((await queue.getJob('acme', b.jobId)).results).toEqual({ 'b-0': 'b-0' });
+      const counted = (await queue.events('acme', a.jobId))
+        .filter((e) => e.type === 'tasks.succeeded')
+        .map((e) => e.data.count);
+      expect(counted).toEqual([2, 1]);
+    });
+
     it('behavior: an expired lease returns the task; only the new holder completes it, once', async () => {
       const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(1) });
       const [first] = await queue.claim({ workerId: 'crashed', leaseMs: 1_000 });
@@ -199,7 +229,10 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       const job = await queue.getJob('acme', jobId);
       expect(job.results).toEqual({ 'cid-0': 'fresh' });
       const events = await queue.events('acme', jobId);
-      expect(events.filter((e) => e.type === 'task.succeeded')).toHaveLength(1);
+      const succeeded = events.filter((e) => e.type === 'tasks.succeeded');
+      expect(succeeded.map((e) => e.data)).toEqual([
+        { worker: 'w2', count: 1, tasks: [{ id: again!.id, cid: 'cid-0', attempt: 2 }] },
+      ]);
       expect(events.find((e) => e.type === 'task.queued')!.data.error).toMatchObject({
         name: 'LeaseExpiredError',
       });
@@ -364,18 +397,23 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       expect(events.map((e) => e.type)).toEqual([
         'job.queued',
         'job.running',
-        'task.leased',
-        'task.leased',
-        'task.succeeded',
-        'task.succeeded',
+        'tasks.leased',
+        'tasks.succeeded',
+        'tasks.succeeded',
         'job.succeeded',
+      ]);
+      // One claim of this job's two tasks: one event listing both.
+      expect(events[2]!.data).toMatchObject({ worker: 'w', count: 2 });
+      expect((events[2]!.data.tasks as { cid: string }[]).map((t) => t.cid).sort()).toEqual([
+        'cid-0',
+        'cid-1',
       ]);
       expect(events.every((e) => e.jobId === jobId)).toBe(true);
       const ids = events.map((e) => e.id);
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
-      expect(await queue.events('acme', jobId, { afterId: ids[3]! })).toEqual(events.slice(4));
-      expect(await queue.events('acme', jobId, { afterId: ids[3]!, limit: 1 })).toEqual(
-        events.slice(4, 5),
+      expect(await queue.events('acme', jobId, { afterId: ids[2]! })).toEqual(events.slice(3));
+      expect(await queue.events('acme', jobId, { afterId: ids[2]!, limit: 1 })).toEqual(
+        events.slice(3, 4),
       );
       expect((await queue.events('acme', other.jobId)).at(-1)!.type).toBe('job.succeeded');
       expect(await queue.events('someone-else', jobId)).toEqual([]);

@@ -2,7 +2,12 @@ import type { QueueDriver } from './backend.ts';
 import { type CancelResult, cancelJob } from './cancel.ts';
 import { claimTasks, reapExpiredLeases } from './claim.ts';
 import { systemClock } from './clock.ts';
-import { type Completion, completeTasks } from './complete.ts';
+import {
+  type CompleteAndClaimResult,
+  type Completion,
+  completeAndClaim,
+  completeTasks,
+} from './complete.ts';
 import { type QueueContext, type QueueOptions, resolveOptions } from './context.ts';
 import { type EventsOptions, listEvents } from './events.ts';
 import { type FailOptions, failTask } from './fail.ts';
@@ -87,6 +92,17 @@ export class Queue {
   /** {@link complete} for many tasks in one transaction; whether each was accepted. */
   completeMany(workerId: string, completions: readonly Completion[]): Promise<boolean[]> {
     return completeTasks(this.#ctx, workerId, completions);
+  }
+
+  /**
+   * {@link completeMany} and {@link claim} in one transaction (one commit per round for a
+   * busy worker); with no completions it is a plain claim.
+   */
+  completeAndClaim(
+    completions: readonly Completion[],
+    request: ClaimRequest,
+  ): Promise<CompleteAndClaimResult> {
+    return completeAndClaim(this.#ctx, completions, request);
   }
 
   /** Record a failed attempt: retry with backoff, or dead-letter (see {@link FailOptions}). */

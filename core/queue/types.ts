@@ -140,7 +140,11 @@ export interface QueueEvent {
   /** Grows monotonically: resume a stream with `afterId` = the last id seen. */
   id: number;
   jobId: string;
-  /** `job.<state>` or `task.<state>`. */
+  /**
+   * `job.<state>`; `tasks.leased` and `tasks.succeeded` (one per job per claim or
+   * completion, `data.tasks` listing `{id, cid, attempt}` and `data.worker`); or
+   * `task.<state>` for one task's retry, dead letter or cancellation (`data.error`).
+   */
   type: string;
   taskId: number | null;
   cid: string | null;

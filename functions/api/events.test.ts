@@ -76,7 +76,9 @@ describe('GET /v1/jobs/:id/events (SSE over real HTTP)', () => {
     const messages = await reading;
     const types = messages.map((m) => m.event);
     expect(types[0]).toBe('job.queued');
-    expect(types).toEqual(expect.arrayContaining(['job.running', 'task.leased', 'task.succeeded']));
+    expect(types).toEqual(
+      expect.arrayContaining(['job.running', 'tasks.leased', 'tasks.succeeded']),
+    );
     expect(types.slice(-3, -1)).toEqual(expect.arrayContaining(['job.outcome', 'job.succeeded']));
     expect(types.at(-1)).toBe('done');
     const done = JSON.parse(messages.at(-1)!.data);

@@ -75,10 +75,18 @@ describe.each(DATABASES)(
       expect(job.state).toBe('succeeded');
       expect(job.results).toEqual(Object.fromEntries(cids.map((cid, i) => [cid, i * 2])));
       const events = await queue.events('t', jobId);
-      const succeeded = events.filter((e) => e.type === 'task.succeeded');
-      expect(succeeded.map((e) => e.cid).sort()).toEqual(cids);
-      const retried = events.filter((e) => e.taskId === taskId && e.type === 'task.leased');
-      expect(retried.map((e) => [e.data.worker, e.data.attempt])).toEqual([
+      type Listed = { id: number; cid: string; attempt: number };
+      const listed = (type: string) =>
+        events
+          .filter((e) => e.type === type)
+          .flatMap((e) => (e.data.tasks as Listed[]).map((t) => ({ ...t, worker: e.data.worker })));
+      expect(
+        listed('tasks.succeeded')
+          .map((t) => t.cid)
+          .sort(),
+      ).toEqual(cids);
+      const retried = listed('tasks.leased').filter((t) => t.id === taskId);
+      expect(retried.map((t) => [t.worker, t.attempt])).toEqual([
         ['doomed', 1],
         ['survivor', 2],
       ]);

@@ -45,8 +45,13 @@ class EmbeddedDriver implements QueueDriver {
   // connection would land inside it: they wait for it instead.
   #open: Promise<unknown> = Promise.resolve();
 
+  readonly #relaxed: Stmt;
+  readonly #durable: Stmt;
+
   constructor(db: Db) {
     this.#db = db;
+    this.#relaxed = db.prepare('PRAGMA synchronous = NORMAL');
+    this.#durable = db.prepare('PRAGMA synchronous = FULL');
   }
 
   #run(statement: SqlStatement): SqlResult {
@@ -70,9 +75,18 @@ class EmbeddedDriver implements QueueDriver {
   async batch(statements: SqlStatement[], mode: BatchMode = 'write'): Promise<SqlResult[]> {
     await this.#open;
     const body = this.#db.transaction(() => statements.map((s) => this.#run(s)));
+    if (mode === 'read') return body.deferred();
     // IMMEDIATE takes the write lock first: a deferred transaction that reads and then
     // writes can fail with SQLITE_BUSY when another process committed in between.
-    return mode === 'write' ? body.immediate() : body.deferred();
+    if (mode === 'write') return body.immediate();
+    // In WAL mode, synchronous=NORMAL commits without an fsync; the WAL is appended in
+    // order, so the next fsynced commit (any connection's) makes this one durable too.
+    this.#relaxed.run([]);
+    try {
+      return body.immediate();
+    } finally {
+      this.#durable.run([]);
+    }
   }
 
   async transaction<T>(body: (tx: SqlTransaction) => Promise<T>): Promise<T> {

@@ -59,7 +59,11 @@ class RemoteDriver implements QueueDriver {
   }
 
   async batch(statements: SqlStatement[], mode: BatchMode = 'write'): Promise<SqlResult[]> {
-    const results = await this.#client.batch(statements.map(toStatement), mode);
+    // The server decides durability: a relaxed write is an ordinary write there.
+    const results = await this.#client.batch(
+      statements.map(toStatement),
+      mode === 'read' ? 'read' : 'write',
+    );
     return results.map(toResult);
   }
 

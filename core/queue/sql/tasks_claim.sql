@@ -6,6 +6,7 @@
 -- :tags       JSON array of the worker's tags
 -- :max        how many tasks at most
 -- :lease_ms   lease length; heartbeats extend it by as much
+-- :mark       this claim's random mark (the statements after it find its tasks by it)
 -- :now        ms since the epoch
 UPDATE tasks SET
   state = 'leased',
@@ -13,6 +14,8 @@ UPDATE tasks SET
   lease_ms = :lease_ms,
   lease_expires_at = :now + :lease_ms,
   attempts = attempts + 1,
+  mark = :mark,
+  started_at = :now,
   updated_at = :now
 WHERE id IN (
   SELECT t.id FROM tasks AS t

@@ -3,6 +3,7 @@
 -- ran becomes cancelled and its result is dropped. Returns the tasks touched.
 -- :worker_id    the worker reporting
 -- :completions  JSON array of {id, result (JSON text)}
+-- :mark         this completion's random mark (the statements after it find its tasks by it)
 -- :now          ms since the epoch
 UPDATE tasks SET
   state = CASE WHEN tasks.cancel_requested = 1 THEN 'cancelled' ELSE 'succeeded' END,
@@ -10,6 +11,7 @@ UPDATE tasks SET
   error = NULL,
   lease_expires_at = NULL,
   finished_at = :now,
+  mark = :mark,
   updated_at = :now
 FROM (
   SELECT j.value ->> '$.id' AS id, j.value ->> '$.result' AS result

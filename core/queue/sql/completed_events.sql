@@ -1,0 +1,15 @@
+-- After tasks_complete, in the same transaction: one `tasks.succeeded` event per job for
+-- the results this completion accepted.
+-- :worker_id    the reporting worker
+-- :completions  the completion's JSON array of {id, result}
+-- :mark         the completion's mark
+-- :now          the completion's time
+INSERT INTO events (job_id, type, data, at)
+SELECT t.job_id, 'tasks.succeeded',
+  json_object('worker', :worker_id, 'count', count(*),
+    'tasks', json_group_array(json_object('id', t.id, 'cid', t.cid, 'attempt', t.attempts))),
+  :now
+FROM tasks AS t
+WHERE t.id IN (SELECT j.value ->> '$.id' FROM json_each(:completions) AS j)
+  AND t.mark = :mark AND t.state = 'succeeded'
+GROUP BY t.job_id
