@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/** One bounded load run: what {@link measureLoad} sends and how. */
+export interface LoadOptions {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Concurrent connections (pipelining is always 1: one request in flight per connection). */
+  connections: number;
+  /** Load sent first and discarded (JIT, connection set-up, caches). */
+  warmupSeconds: number;
+  durationSeconds: number;
+}
+
+/** The figures of the measured part of a run. */
+export interface LoadSummary {
+  /** Measured wall time, as autocannon reports it (s). */
+  seconds: number;
+  /** 2xx responses. */
+  ok: number;
+  /** Responses with any other status. */
+  non2xx: number;
+  /** Connection errors (resets, refused), and requests that timed out. */
+  errors: number;
+  timeouts: number;
+  /** Responses per status code. */
+  statusCodes: Record<string, number>;
+  latencyMs: { mean: number; p50: number; p99: number };
+}
+
+const program = join(import.meta.dirname, 'autocannon.ts');
+
+/**
+ * Runs autocannon against `options.url` in a child process (on a 2-core machine the
+ * server keeps one core to itself instead of sharing its event loop with the load
+ * generator). Aborting `signal` kills the child and rejects.
+ */
+export function measureLoad(options: LoadOptions, signal?: AbortSignal): Promise<LoadSummary> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [program, JSON.stringify(options)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      ...(signal ? { signal } : {}),
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const line = stdout.trim().split('\n').at(-1);
+      if (code !== 0 || !line) {
+        reject(new Error(`autocannon against ${options.url} exited with ${code}`));
+        return;
+      }
+      resolve(JSON.parse(line) as LoadSummary);
+    });
+  });
+}
