@@ -36,8 +36,10 @@ export {
   type NodeInstance,
   type SlotSpec,
 } from './node/define.ts';
+export type { ModulePolicy, ModulePolicyHint } from './node/module-policy.ts';
 export {
   createRegistry,
+  type ModuleRules,
   type MutableNodeRegistry,
   type NodeRegistry,
   type TypeResolution,

@@ -5,6 +5,7 @@ import { standardAssets, standardNodes } from '../stdlib/index.ts';
 import { type AssetDefinition, isAssetDefinition } from './asset.ts';
 import { builtinAssets, builtinNodes } from './builtins/index.ts';
 import { defineNode, isNodeDefinition, type NodeDefinition } from './define.ts';
+import { type ModulePolicy, type ModulePolicyHint, moduleTypeRefusal } from './module-policy.ts';
 
 /**
  * Where node `type`s come from:
@@ -12,13 +13,34 @@ import { defineNode, isNodeDefinition, type NodeDefinition } from './define.ts';
  * - the standard library by full name (`noob.testing.count_source`, …);
  * - types registered by the program using noob (`registry.register`);
  * - user modules: `./nodes.ts#resize` (relative to the tube's folder) or
- *   `some-package#resize` (resolved from the tube's folder like an import).
+ *   `some-package#resize` (resolved from the tube's folder like an import), when the
+ *   {@link ModulePolicy} in force allows it: it is checked before anything is resolved or
+ *   imported.
  */
 export interface NodeRegistry {
   /** The node definition for `type`, or a {@link TypeResolution} saying why there is none. */
-  resolveNode(type: string, fromDirectory: string): Promise<TypeResolution<NodeDefinition>>;
+  resolveNode(
+    type: string,
+    fromDirectory: string,
+    rules?: ModuleRules,
+  ): Promise<TypeResolution<NodeDefinition>>;
   /** The asset definition for `type`, likewise. */
-  resolveAsset(type: string, fromDirectory: string): Promise<TypeResolution<AssetDefinition>>;
+  resolveAsset(
+    type: string,
+    fromDirectory: string,
+    rules?: ModuleRules,
+  ): Promise<TypeResolution<AssetDefinition>>;
+}
+
+/**
+ * Which module types may load: given to {@link createRegistry} as its default, and to one
+ * resolution to override it (the tube loader does, per tube file).
+ */
+export interface ModuleRules {
+  /** Default `'allow'`. */
+  modules?: ModulePolicy;
+  /** Whose policy it is and how to change it, for the message when a type is refused. */
+  modulesHint?: ModulePolicyHint;
 }
 
 /** Either the definition or the reason there is none (for the error message). */
@@ -30,8 +52,18 @@ export interface MutableNodeRegistry extends NodeRegistry {
   register(type: string, definition: NodeDefinition | AssetDefinition): void;
 }
 
-/** The default registry: built-ins, the standard library, user modules, and `register`ed types. */
-export function createRegistry(): MutableNodeRegistry {
+/**
+ * The default registry: built-ins, the standard library, user modules (as `defaults`
+ * allows: all unless told otherwise), and `register`ed types.
+ *
+ * @example
+ * ```ts
+ * // For tubes that arrive over the network: no code named by the tube is loaded.
+ * const registry = createRegistry({ modules: 'deny' });
+ * registry.register('acme.resize', resize); // registered types stay available
+ * ```
+ */
+export function createRegistry(defaults: ModuleRules = {}): MutableNodeRegistry {
   const nodes = new Map<string, NodeDefinition>(
     Object.entries({ ...builtinNodes, ...standardNodes }),
   );
@@ -39,16 +71,24 @@ export function createRegistry(): MutableNodeRegistry {
     Object.entries({ ...builtinAssets, ...standardAssets }),
   );
 
+  // A resolution's own rules replace the registry's (policy and hint together).
+  const refuse = (type: string, fromDirectory: string, rules: ModuleRules = {}) => {
+    const { modules = 'allow', modulesHint } = rules.modules ? rules : defaults;
+    return moduleTypeRefusal(type, fromDirectory, modules, modulesHint);
+  };
+
   return {
     register(type, definition) {
       if (isAssetDefinition(definition)) assets.set(type, definition);
       else if (isNodeDefinition(definition)) nodes.set(type, definition);
       else throw new TypeError(`register("${type}"): not a node or asset definition`);
     },
-    async resolveNode(type, fromDirectory) {
+    async resolveNode(type, fromDirectory, rules) {
       const known = nodes.get(type);
       if (known) return { ok: true, definition: known };
       if (!type.includes('#')) return { ok: false, reason: unknownTypeReason(type, nodes.keys()) };
+      const refusal = refuse(type, fromDirectory, rules);
+      if (refusal) return { ok: false, reason: refusal };
       const loaded = await importExport(type, fromDirectory);
       if (!loaded.ok) return loaded;
       if (isNodeDefinition(loaded.value)) return { ok: true, definition: loaded.value };
@@ -62,11 +102,13 @@ export function createRegistry(): MutableNodeRegistry {
       }
       return { ok: false, reason: `export of "${type}" is not a node (make it with defineNode)` };
     },
-    async resolveAsset(type, fromDirectory) {
+    async resolveAsset(type, fromDirectory, rules) {
       const known = assets.get(type);
       if (known) return { ok: true, definition: known };
       if (!type.includes('#'))
         return { ok: false, reason: unknownTypeReason(type, assets.keys(), 'asset') };
+      const refusal = refuse(type, fromDirectory, rules);
+      if (refusal) return { ok: false, reason: refusal };
       const loaded = await importExport(type, fromDirectory);
       if (!loaded.ok) return loaded;
       if (isAssetDefinition(loaded.value)) return { ok: true, definition: loaded.value };

@@ -4,9 +4,10 @@ import { bindTubeInputs } from './bind.ts';
 import type { TubeProblem } from './errors.ts';
 import { inputReference, parseInputText } from './inputs.ts';
 import { computeLevels, orderByDependencies, topologicalOrder } from './levels.ts';
-import { type LoadContext, loadTubeById } from './load.ts';
+import { type LoadContext, loadTubeById, moduleRulesFor } from './load.ts';
 import type { TubeSource } from './source.ts';
 import type { DependsEntry } from './spec.ts';
+import type { TrustedTypes } from './trust.ts';
 import type { BindingSource, SlotBinding, Tube, TubeAsset, TubeInput, TubeNode } from './tube.ts';
 
 /** What {@link buildTube} works from. */
@@ -14,6 +15,8 @@ export interface BuildOptions {
   source: TubeSource;
   directory: string;
   context: LoadContext;
+  /** The node and asset types trusted files wrote (they may load any module). */
+  trustedTypes: TrustedTypes;
   input: Record<string, unknown> | undefined;
   /** Input values as text, read by their declared types. */
   inputText: Record<string, string> | undefined;
@@ -142,7 +145,11 @@ async function resolveAssets(
       report(['assets', id], `asset ${id} has no type`);
       continue;
     }
-    const resolution = await options.context.registry.resolveAsset(spec.type, options.directory);
+    const resolution = await options.context.registry.resolveAsset(
+      spec.type,
+      options.directory,
+      moduleRulesFor(options.trustedTypes.has(`assets.${id}`), options.context),
+    );
     if (!resolution.ok) {
       report(['assets', id, 'type'], `asset ${id}: ${resolution.reason}`);
       continue;
@@ -182,7 +189,11 @@ async function resolveNodeType(
     );
     return undefined;
   }
-  const resolution = await options.context.registry.resolveNode(node.type, options.directory);
+  const resolution = await options.context.registry.resolveNode(
+    node.type,
+    options.directory,
+    moduleRulesFor(options.trustedTypes.has(`nodes.${id}`), options.context),
+  );
   if (!resolution.ok) {
     report(['nodes', id, 'type'], `node ${id}: ${resolution.reason}`);
     return undefined;

@@ -1,12 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { createRegistry, type NodeRegistry } from '../node/registry.ts';
+import type { ModulePolicy, ModulePolicyHint } from '../node/module-policy.ts';
+import { createRegistry, type ModuleRules, type NodeRegistry } from '../node/registry.ts';
 import { buildTube } from './build.ts';
 import { TubeLoadError, type TubeProblem } from './errors.ts';
 import { mergeTubeSpecs } from './extends.ts';
 import { TubeIndex } from './search.ts';
 import { parseTubeSource, type TubeSource } from './source.ts';
 import { tubeSpecification } from './spec.ts';
+import {
+  anchorModuleTypes,
+  isInsideFolders,
+  mergeTrust,
+  ownTrust,
+  type TrustedTypes,
+} from './trust.ts';
 import type { Tube } from './tube.ts';
 
 /** How to load a tube. */
@@ -22,6 +30,22 @@ export interface LoadTubeOptions {
   searchPaths?: readonly string[];
   /** Where node types come from (default: built-ins, standard library, user modules). */
   registry?: NodeRegistry;
+  /**
+   * Which module types (`./nodes.ts#f`, `package#f`) the tube may use; default: what the
+   * registry allows (`createRegistry()` allows all). With {@link trustSearchPaths} it
+   * binds only tube text and files outside the search paths.
+   */
+  modules?: ModulePolicy;
+  /** Who {@link modules} is for and how to change it, for the message when it refuses. */
+  modulesHint?: ModulePolicyHint;
+  /**
+   * Tube files found in the search paths (`searchPaths`, NOOB_TUBE_PATH) are the
+   * operator's own: they may use any module type, relative to their own file, whatever
+   * {@link modules} says. A tube that `extends` one keeps that for the types it inherits,
+   * not for types it writes itself; a nested (`type: tube`) one is loaded as its file
+   * reads. Default false.
+   */
+  trustSearchPaths?: boolean;
 }
 
 /** Everything a load shares across the tubes it reads (extends, nested tubes). */
@@ -31,6 +55,15 @@ export interface LoadContext {
   readonly index: TubeIndex;
   /** Tubes being loaded, innermost last: a tube nested in itself is an error, not a hang. */
   readonly loading: readonly string[];
+  /** The module rules for untrusted tubes (undefined: the registry's own). */
+  readonly moduleRules: ModuleRules | undefined;
+  /** Folders whose tube files are trusted (see {@link LoadTubeOptions.trustSearchPaths}). */
+  readonly trustedFolders: readonly string[];
+}
+
+/** The module rules for types written by a trusted file, or by any other. */
+export function moduleRulesFor(trusted: boolean, context: LoadContext): ModuleRules | undefined {
+  return trusted ? { modules: 'allow' } : context.moduleRules;
 }
 
 /**
@@ -48,7 +81,8 @@ export async function loadTube(path: string, options: LoadTubeOptions = {}): Pro
   const file = resolve(path);
   const context = createLoadContext(options);
   const source = await readTubeSource(file);
-  return loadFromSource(source, dirname(file), context, options, true);
+  const trusted = isInsideFolders(file, context.trustedFolders);
+  return loadFromSource(source, dirname(file), context, options, true, trusted);
 }
 
 /**
@@ -62,15 +96,16 @@ export async function resolveTubeSpecification(
   const file = resolve(path);
   const source = await readTubeSource(file);
   const problems: TubeProblem[] = [];
-  const spec = await resolveSpecification(
+  const resolved = await resolveSpecification(
     source,
     dirname(file),
     createLoadContext(options),
     problems,
     [],
+    false,
   );
-  if (problems.length > 0 || !spec) throw loadError(file, problems);
-  return spec;
+  if (problems.length > 0 || !resolved) throw loadError(file, problems);
+  return resolved.spec;
 }
 
 /** Like {@link loadTube}, for tube YAML given as text (`file` names it in messages). */
@@ -81,15 +116,24 @@ export async function loadTubeFromText(
   const file = options.file ?? '<tube>';
   const context = createLoadContext(options);
   const source = parseTubeSource(text, file);
-  return loadFromSource(source, options.directory ?? process.cwd(), context, options, true);
+  // Text given directly is never trusted: only files found in the search paths are.
+  return loadFromSource(source, options.directory ?? process.cwd(), context, options, true, false);
 }
 
 function createLoadContext(options: LoadTubeOptions): LoadContext {
+  const searchPaths = [...(options.searchPaths ?? []), ...searchPathsFromEnvironment()];
   return {
     registry: options.registry ?? createRegistry(),
-    searchPaths: [...(options.searchPaths ?? []), ...searchPathsFromEnvironment()],
+    searchPaths,
     index: new TubeIndex(),
     loading: [],
+    moduleRules: options.modules
+      ? {
+          modules: options.modules,
+          ...(options.modulesHint ? { modulesHint: options.modulesHint } : {}),
+        }
+      : undefined,
+    trustedFolders: options.trustSearchPaths ? searchPaths : [],
   };
 }
 
@@ -136,6 +180,7 @@ export async function loadTubeById(
     { ...context, loading: [...context.loading, file] },
     {},
     false,
+    isInsideFolders(file, context.trustedFolders),
   );
 }
 
@@ -145,14 +190,16 @@ async function loadFromSource(
   context: LoadContext,
   options: Pick<LoadTubeOptions, 'input' | 'inputText'>,
   bindInputs: boolean,
+  trusted: boolean,
 ): Promise<Tube> {
   const problems: TubeProblem[] = [];
-  const spec = await resolveSpecification(source, directory, context, problems, []);
-  if (problems.length > 0 || !spec) throw loadError(source.file, problems);
-  const tube = await buildTube(spec, {
+  const resolved = await resolveSpecification(source, directory, context, problems, [], trusted);
+  if (problems.length > 0 || !resolved) throw loadError(source.file, problems);
+  const tube = await buildTube(resolved.spec, {
     source,
     directory,
     context,
+    trustedTypes: resolved.trusted,
     input: options.input,
     inputText: options.inputText,
     bindInputs,
@@ -169,7 +216,8 @@ function loadError(file: string, problems: TubeProblem[]): TubeLoadError {
 
 /**
  * Checks a file against the schema and merges the tubes it extends. Returns the merged
- * specification as plain data, or `undefined` after recording problems.
+ * specification as plain data, with which of its types trusted files wrote (`trusted`:
+ * whether this file is one), or `undefined` after recording problems.
  */
 async function resolveSpecification(
   source: TubeSource,
@@ -177,7 +225,8 @@ async function resolveSpecification(
   context: LoadContext,
   problems: TubeProblem[],
   chain: readonly string[],
-): Promise<Record<string, any> | undefined> {
+  trusted: boolean,
+): Promise<{ spec: Record<string, any>; trusted: TrustedTypes } | undefined> {
   const data = source.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     problems.push({ path: [], message: 'a tube file must be a mapping with noob_id and nodes' });
@@ -193,10 +242,11 @@ async function resolveSpecification(
     return undefined;
   }
   const spec = data as Record<string, any>;
+  const own = { spec, trusted: ownTrust(spec, trusted) };
   const extendsIds = (spec.extends ?? []) as string[];
-  if (extendsIds.length === 0) return spec;
+  if (extendsIds.length === 0) return own;
 
-  const bases: Record<string, any>[] = [];
+  const bases: Array<{ spec: Record<string, any>; trusted: TrustedTypes }> = [];
   for (const [position, id] of extendsIds.entries()) {
     const path = ['extends', position];
     const file = context.index.find(id, [directory, ...context.searchPaths]);
@@ -218,18 +268,24 @@ async function resolveSpecification(
     }
     const baseSource = await readTubeSource(file);
     const baseProblems: TubeProblem[] = [];
-    const base = await resolveSpecification(baseSource, dirname(file), context, baseProblems, [
-      ...chain,
-      source.file,
-    ]);
+    const base = await resolveSpecification(
+      baseSource,
+      dirname(file),
+      context,
+      baseProblems,
+      [...chain, source.file],
+      isInsideFolders(file, context.trustedFolders),
+    );
     for (const problem of baseProblems) {
       problems.push({ ...problem, message: `in extended tube ${file}: ${problem.message}` });
     }
-    if (base) bases.push(base);
+    // A base's `./module.ts#f` types name files beside the base, wherever it is merged.
+    if (base) bases.push({ ...base, spec: anchorModuleTypes(base.spec, dirname(file), directory) });
   }
   if (bases.length !== extendsIds.length) return undefined;
-  let merged = bases[0]!;
-  for (const next of [...bases.slice(1), spec]) merged = mergeTubeSpecs(merged, next);
+  const layers = [...bases, own];
+  let merged = bases[0]!.spec;
+  for (const next of layers.slice(1)) merged = mergeTubeSpecs(merged, next.spec);
   const { extends: _resolved, ...rest } = merged;
-  return rest;
+  return { spec: rest, trusted: mergeTrust(layers) };
 }

@@ -60,6 +60,11 @@ export function peekNoobId(path: string): string | undefined {
   } catch {
     return undefined;
   }
+  return noobIdOf(text);
+}
+
+/** The top-level `noob_id:` of tube YAML text, read from its line alone. */
+export function noobIdOf(text: string): string | undefined {
   const match = /^noob_id:\s*['"]?([^'"\s#]+)['"]?\s*(#.*)?$/m.exec(text);
   return match?.[1];
 }

@@ -1,0 +1,151 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SyncRunner } from '../runners/sync.ts';
+import { type LoadTubeOptions, loadTube, loadTubeFromText } from './load.ts';
+
+// trusted/: the operator's tube folder (a search path), with a module beside its tubes.
+// submitted/: where tube text is resolved (the server's working folder), with a module
+// that leaves a marker when imported.
+const root = mkdtempSync(join(tmpdir(), 'noob-trust-'));
+const trusted = join(root, 'trusted');
+const submitted = join(root, 'submitted');
+const marker = join(submitted, 'evil.imported');
+mkdirSync(trusted);
+mkdirSync(submitted);
+writeFileSync(
+  join(trusted, 'nodes.ts'),
+  'export function double({ value }) { return value * 2; }\n',
+);
+writeFileSync(
+  join(submitted, 'evil.ts'),
+  `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'imported');\nexport function x({ value }) { return value; }\n`,
+);
+const BASE = `noob_id: trusted-base
+nodes:
+  a:
+    type: noob.testing.count_source
+  b:
+    type: ./nodes.ts#double
+    depends:
+      - value: a.index
+  r:
+    type: return
+    depends: b.value
+`;
+writeFileSync(join(trusted, 'base.yaml'), BASE);
+writeFileSync(
+  join(trusted, 'child.yaml'),
+  `noob_id: trusted-child
+input:
+  x:
+    scope: process
+    type: int
+nodes:
+  b:
+    type: ./nodes.ts#double
+    depends:
+      - value: input.x
+  r:
+    type: return
+    depends: b.value
+`,
+);
+writeFileSync(
+  join(submitted, 'untrusted-child.yaml'),
+  readFileSync(join(trusted, 'child.yaml'), 'utf8')
+    .replace('trusted-child', 'untrusted-child')
+    .replace('./nodes.ts#double', './evil.ts#x'),
+);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const policy: LoadTubeOptions = {
+  searchPaths: [trusted],
+  modules: 'deny',
+  trustSearchPaths: true,
+};
+const fromText = (text: string) =>
+  loadTubeFromText(text, { ...policy, directory: submitted, file: 'submitted.yaml' });
+const run = async (loading: ReturnType<typeof fromText>, epochs: number) => {
+  const runner = new SyncRunner(await loading);
+  try {
+    return await runner.run(epochs);
+  } finally {
+    await runner.deinit();
+  }
+};
+const refusal = (loading: Promise<unknown>) =>
+  loading.then(
+    () => 'loaded',
+    (error: Error) => error.message,
+  );
+
+const extending = (nodes: string) => `noob_id: mine\nextends:\n  - trusted-base\nnodes:\n${nodes}`;
+
+describe('trusted tube files', () => {
+  it('default: a file in a trusted search path loads its own modules, the same text does not', async () => {
+    expect(await run(loadTube(join(trusted, 'base.yaml'), policy), 3)).toEqual([0, 2, 4]);
+    expect(await refusal(fromText(BASE.replace('./nodes.ts', join(trusted, 'nodes.ts'))))).toMatch(
+      /node b: module type ".*nodes\.ts#double" is not allowed: module types are disabled/,
+    );
+  });
+
+  it('behavior: trust is opt-in: without trustSearchPaths the policy binds every file', async () => {
+    const { trustSearchPaths: _off, ...untrusting } = policy;
+    expect(await refusal(loadTube(join(trusted, 'base.yaml'), untrusting))).toMatch(
+      /node b: module type "\.\/nodes\.ts#double" is not allowed/,
+    );
+  });
+
+  it('behavior: text that extends a trusted tube keeps its module types, resolved beside the base', async () => {
+    expect(await run(fromText(extending('  b:\n    params:\n      unused: 1\n')), 3)).toEqual([
+      0, 2, 4,
+    ]);
+    // A node of its own with built-in and stdlib types is fine too.
+    const more =
+      '  c:\n    type: noob.testing.multiply\n    depends:\n      - left: b.value\n      - right: a.index\n';
+    expect(await run(fromText(extending(more)), 3)).toEqual([0, 2, 4]);
+  });
+
+  it('error: text that extends a trusted tube cannot add or retype module nodes', async () => {
+    const added = '  c:\n    type: ./evil.ts#x\n    depends:\n      - value: a.index\n';
+    expect(await refusal(fromText(extending(added)))).toMatch(
+      /node c: module type "\.\/evil\.ts#x" is not allowed: module types are disabled/,
+    );
+    // Retyping the trusted node, even with the very string the base wrote, is the
+    // submitter's own type.
+    for (const type of [
+      './evil.ts#x',
+      './nodes.ts#double',
+      `${join(trusted, 'nodes.ts')}#double`,
+    ]) {
+      expect(await refusal(fromText(extending(`  b:\n    type: ${type}\n`))), type).toMatch(
+        /node b: module type .* is not allowed/,
+      );
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('behavior: text may nest a trusted tube; a nested untrusted one is under the policy', async () => {
+    const nesting = (child: string) => `noob_id: mine
+nodes:
+  a:
+    type: noob.testing.count_source
+  n:
+    type: tube
+    params:
+      tube: ${child}
+    depends:
+      - x: a.index
+  r:
+    type: return
+    depends: n.value
+`;
+    expect(await run(fromText(nesting('trusted-child')), 3)).toEqual([0, 2, 4]);
+    expect(await refusal(fromText(nesting('untrusted-child')))).toMatch(
+      /nested tube "untrusted-child" is invalid:[\s\S]*node b: module type "\.\/evil\.ts#x" is not allowed/,
+    );
+    expect(existsSync(marker)).toBe(false);
+  });
+});
