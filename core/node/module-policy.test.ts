@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeMarkerModule } from '../../test/fixtures/module-tubes.ts';
 import { defineNode } from './define.ts';
 import { moduleTypeRefusal } from './module-policy.ts';
 import { createRegistry } from './registry.ts';
@@ -9,14 +10,11 @@ import { createRegistry } from './registry.ts';
 const root = mkdtempSync(join(tmpdir(), 'noob-module-policy-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** A module that leaves `marker` behind when it is imported, and the marker's path. */
+/** A module that leaves a marker behind when it is imported, and the marker's path. */
 function markerModule(name: string): { file: string; marker: string } {
   const file = join(root, `${name}.ts`);
   const marker = join(root, `${name}.imported`);
-  writeFileSync(
-    file,
-    `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'imported');\nexport function x({ value }: { value: number }) { return value; }\n`,
-  );
+  writeMarkerModule(file, marker);
   return { file, marker };
 }
 

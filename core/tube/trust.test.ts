@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeDoublingTube, writeMarkerModule } from '../../test/fixtures/module-tubes.ts';
 import { SyncRunner } from '../runners/sync.ts';
 import { type LoadTubeOptions, loadTube, loadTubeFromText } from './load.ts';
 
@@ -14,27 +15,8 @@ const submitted = join(root, 'submitted');
 const marker = join(submitted, 'evil.imported');
 mkdirSync(trusted);
 mkdirSync(submitted);
-writeFileSync(
-  join(trusted, 'nodes.ts'),
-  'export function double({ value }) { return value * 2; }\n',
-);
-writeFileSync(
-  join(submitted, 'evil.ts'),
-  `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'imported');\nexport function x({ value }) { return value; }\n`,
-);
-const BASE = `noob_id: trusted-base
-nodes:
-  a:
-    type: noob.testing.count_source
-  b:
-    type: ./nodes.ts#double
-    depends:
-      - value: a.index
-  r:
-    type: return
-    depends: b.value
-`;
-writeFileSync(join(trusted, 'base.yaml'), BASE);
+writeMarkerModule(join(submitted, 'evil.ts'), marker);
+const BASE = writeDoublingTube(trusted, 'trusted-base', 'base.yaml');
 writeFileSync(
   join(trusted, 'child.yaml'),
   `noob_id: trusted-child

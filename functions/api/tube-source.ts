@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import type { ModulePolicy, ModulePolicyHint } from '../../core/node/module-policy.ts';
 import type { NodeRegistry } from '../../core/node/registry.ts';
 import { TubeLoadError, type TubeProblem } from '../../core/tube/errors.ts';
-import { loadTubeFromText } from '../../core/tube/load.ts';
-import { TubeIndex } from '../../core/tube/search.ts';
+import { type LoadTubeOptions, loadTube, loadTubeFromText } from '../../core/tube/load.ts';
+import { noobIdOf, TubeIndex } from '../../core/tube/search.ts';
+import type { Tube } from '../../core/tube/tube.ts';
 
 /** Where submitted tubes are looked up and resolved. */
 export interface TubeSourceOptions {
@@ -13,12 +14,31 @@ export interface TubeSourceOptions {
   directory?: string;
   /** Node types the tube may use (default: built-ins, standard library, user modules). */
   registry?: NodeRegistry;
+  /**
+   * Which module types (`./nodes.ts#f`, `/abs/nodes.ts#f`, `package#f`) a submitted tube
+   * may use; default `'deny'`: none, so a request cannot make the server load code.
+   * Built-ins, the standard library and registered types are always there. Registered
+   * tubes (files in `tubePaths` or NOOB_TUBE_PATH) are the operator's and may use any
+   * module, relative to their own file; a submitted tube that extends or nests one may
+   * still not add module types of its own.
+   */
+  modules?: ModulePolicy;
+  /** What tube text is called in messages (default `<tube>`). */
+  name?: string;
 }
 
-/** A tube checked for submission: the YAML text the job stores, and its noob_id. */
+/** How a refused module type in a submitted tube is explained. */
+export const SUBMITTED_TUBES_HINT: ModulePolicyHint = {
+  subject: 'submitted tubes',
+  remedy:
+    "an operator enables them with `noob serve --allow-modules` (all) or `noob serve --allow-modules PKG,./FOLDER,...` (only those), or the job API's `modules` option",
+};
+
+/** A tube checked for submission: the YAML text the job stores, its noob_id, the tube. */
 export interface CheckedTube {
   text: string;
   id: string;
+  tube: Tube;
 }
 
 /** `tube` is one word without spaces or colons: a noob_id, not YAML text. */
@@ -26,8 +46,12 @@ const NOOB_ID = /^[A-Za-z0-9_.@/-]+$/;
 
 /**
  * Resolve a submitted tube (YAML text, or the noob_id of a registered tube) and load it
- * with its inputs, exactly as the coordinator will, so a job that is accepted can start.
- * Throws {@link TubeLoadError} listing every problem (an unknown noob_id is one too).
+ * with its inputs under the module policy for submitted tubes. The job API checks a
+ * submission with it and the coordinator loads the job's stored text with it, so both
+ * decide alike: a job that is accepted can start, and one that is refused cannot run
+ * even if it reached the queue another way. Text that is a registered tube's file
+ * verbatim is that tube (trusted, resolved beside its file). Throws
+ * {@link TubeLoadError} listing every problem (an unknown noob_id, a refused module type).
  */
 export async function checkTube(
   tube: string,
@@ -35,14 +59,40 @@ export async function checkTube(
   options: TubeSourceOptions,
 ): Promise<CheckedTube> {
   const tubePaths = options.tubePaths ?? [];
-  let text = tube;
-  let file = '<tube>';
-  let directory = options.directory ?? process.cwd();
+  const load: LoadTubeOptions = {
+    input: inputs,
+    searchPaths: tubePaths,
+    modules: options.modules ?? 'deny',
+    modulesHint: SUBMITTED_TUBES_HINT,
+    trustSearchPaths: true,
+    ...(options.registry ? { registry: options.registry } : {}),
+  };
+  const registered = await findRegistered(tube, tubePaths);
+  if (registered) {
+    const loaded = await loadTube(registered.file, load);
+    return { text: registered.text, id: loaded.id, tube: loaded };
+  }
+  const loaded = await loadTubeFromText(tube, {
+    ...load,
+    file: options.name ?? '<tube>',
+    directory: options.directory ?? process.cwd(),
+  });
+  return { text: tube, id: loaded.id, tube: loaded };
+}
+
+/**
+ * The registered tube file `tube` names (a noob_id) or is (its text verbatim), with its
+ * text; `undefined` for other tube text. A fresh index each time: a tube file added
+ * while the server runs is found.
+ */
+async function findRegistered(
+  tube: string,
+  tubePaths: readonly string[],
+): Promise<{ file: string; text: string } | undefined> {
   if (NOOB_ID.test(tube.trim())) {
     const id = tube.trim();
-    // A fresh index per submission: a tube file added while the server runs is found.
-    const found = new TubeIndex().find(id, tubePaths);
-    if (!found) {
+    const file = new TubeIndex().find(id, tubePaths);
+    if (!file) {
       throw new TubeLoadError(`no registered tube with noob_id "${id}"`, id, [
         {
           path: [],
@@ -50,18 +100,13 @@ export async function checkTube(
         },
       ]);
     }
-    text = await readFile(found, 'utf8');
-    file = id;
-    directory = dirname(found);
+    return { file, text: await readFile(file, 'utf8') };
   }
-  const loaded = await loadTubeFromText(text, {
-    file,
-    directory,
-    input: inputs,
-    searchPaths: tubePaths,
-    ...(options.registry ? { registry: options.registry } : {}),
-  });
-  return { text, id: loaded.id };
+  const id = noobIdOf(tube);
+  const file = id === undefined ? undefined : new TubeIndex().find(id, tubePaths);
+  if (!file) return undefined;
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text === tube ? { file, text } : undefined;
 }
 
 /** A tube problem as the API reports it: where (path, line, node) and what. */

@@ -1,19 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { UPSTREAM } from '../../test/conformance/suite.ts';
+import { writeDoublingTube, writeMarkerModule } from '../../test/fixtures/module-tubes.ts';
 import { QueueWorker } from '../worker/queue-worker.ts';
-import { Coordinator, type TubeRunOutcome } from './coordinator.ts';
+import { Coordinator, type CoordinatorOptions, type TubeRunOutcome } from './coordinator.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setUp() {
+async function setUp(options: Partial<CoordinatorOptions> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'noob-coordinator-'));
   const queue = await openQueue(join(dir, 'noob.db'));
   const worker = new QueueWorker({ queue, idleMs: 2 });
@@ -22,16 +23,18 @@ async function setUp() {
   const coordinator = new Coordinator({
     queue,
     pollMs: 5,
-    recordOutcome: async (_tenant, jobId, outcome) => {
+    recordOutcome: async (tenant, jobId, outcome) => {
+      await queue.setJobOutcome(tenant, jobId, outcome);
       outcomes.set(jobId, outcome);
     },
+    ...options,
   });
   coordinator.start();
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   cleanups.push(() => queue.close());
   cleanups.push(() => worker.stop());
   cleanups.push(() => coordinator.stop());
-  return { queue, outcomes };
+  return { queue, outcomes, dir };
 }
 
 async function waitFor(
@@ -92,5 +95,49 @@ describe('Coordinator', () => {
     expect(outcome.error.message).toMatch(
       /node b failed in epoch 0: .*This node just emits errors/,
     );
+  });
+
+  it('error: a tube with a module type put straight into the queue fails with the policy’s reason, importing nothing', async () => {
+    const moduleDir = mkdtempSync(join(tmpdir(), 'noob-coordinator-modules-'));
+    cleanups.push(() => rmSync(moduleDir, { recursive: true, force: true }));
+    const marker = join(moduleDir, 'evil.imported');
+    writeMarkerModule(join(moduleDir, 'evil.ts'), marker);
+    const { queue, outcomes } = await setUp({ directory: moduleDir });
+    const { jobId } = await submit(
+      queue,
+      'noob_id: sneaky\nnodes:\n  evil:\n    type: ./evil.ts#x\n    params:\n      value: 1\n',
+      1,
+    );
+    const outcome = (await waitFor(outcomes, jobId)) as { error: { message: string } };
+    expect(outcome.error.message).toMatch(
+      /node evil: module type "\.\/evil\.ts#x" is not allowed: module types are disabled for submitted tubes; an operator enables them with `noob serve --allow-modules`/,
+    );
+    const job = await queue.getJob('t1', jobId);
+    expect(job.state).toBe('failed');
+    expect(job.outcome).toMatchObject({ error: { code: 'TubeLoadError' } });
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('behavior: a registered tube’s text runs with the module beside its file', async () => {
+    const tubes = mkdtempSync(join(tmpdir(), 'noob-coordinator-tubes-'));
+    cleanups.push(() => rmSync(tubes, { recursive: true, force: true }));
+    const text = writeDoublingTube(tubes, 'doubles');
+    const { queue, outcomes } = await setUp({ searchPaths: [tubes] });
+    const { jobId } = await submit(queue, text, 3);
+    expect(await waitFor(outcomes, jobId)).toEqual({ results: [0, 2, 4] });
+  });
+
+  it("behavior: with modules: 'allow' a submitted tube's module runs", async () => {
+    const moduleDir = mkdtempSync(join(tmpdir(), 'noob-coordinator-modules-'));
+    cleanups.push(() => rmSync(moduleDir, { recursive: true, force: true }));
+    writeMarkerModule(join(moduleDir, 'pass.ts'), join(moduleDir, 'pass.imported'));
+    const { queue, outcomes } = await setUp({ directory: moduleDir, modules: 'allow' });
+    const { jobId } = await submit(
+      queue,
+      'noob_id: passing\nnodes:\n  a:\n    type: noob.testing.count_source\n  b:\n    type: ./pass.ts#x\n    depends:\n      - value: a.index\n  r:\n    type: return\n    depends: b.value\n',
+      2,
+    );
+    expect(await waitFor(outcomes, jobId)).toEqual({ results: [0, 1] });
+    expect(existsSync(join(moduleDir, 'pass.imported'))).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
+import type { ModulePolicy } from '../../core/node/module-policy.ts';
 import { openTubeJobs } from '../../core/queue/coordination.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { QueuedRunner } from '../../core/runners/queued/runner.ts';
-import { loadTubeFromText } from '../../core/tube/load.ts';
+import { checkTube } from '../api/tube-source.ts';
 
 /** What a tube run ended with. */
 export type TubeRunOutcome =
@@ -17,6 +18,11 @@ export interface CoordinatorOptions {
   directory?: string;
   /** Folders of registered tubes (what `extends` and nested tubes search), as the API's. */
   searchPaths?: readonly string[];
+  /**
+   * Module types submitted tubes may use, as the API's (default `'deny'`): a job whose
+   * tube the API would refuse fails here too, however it reached the queue.
+   */
+  modules?: ModulePolicy;
   /** Tube runs at once (default 4). */
   concurrency?: number;
   /** Wait between looks for new jobs (default 50 ms). */
@@ -84,11 +90,14 @@ export class Coordinator {
     const { queue, recordOutcome } = this.#options;
     let outcome: TubeRunOutcome;
     try {
-      const tube = await loadTubeFromText(payload.tube, {
-        input: payload.inputs ?? {},
+      // Loaded exactly as the job API checked it (the same module policy and trust).
+      if (typeof payload.tube !== 'string')
+        throw new TypeError(`job ${jobId} carries no tube (its payload needs "tube": YAML text)`);
+      const { tube } = await checkTube(payload.tube, payload.inputs ?? {}, {
+        name: `job ${jobId}`,
         directory: this.#options.directory ?? process.cwd(),
-        searchPaths: this.#options.searchPaths ?? [],
-        file: `job ${jobId}`,
+        tubePaths: this.#options.searchPaths ?? [],
+        ...(this.#options.modules ? { modules: this.#options.modules } : {}),
       });
       const runner = new QueuedRunner(tube, {
         queue,
