@@ -7,6 +7,7 @@ import { errorResponse } from '../http/errors.ts';
 import { type AuthVariables, requireApiKey } from './auth.ts';
 import { errorFor, fieldProblems, invalidRequest } from './errors.ts';
 import { streamJobEvents } from './events.ts';
+import { jobListRoute } from './job-list.ts';
 import { toJobStatus, toWorker } from './job-view.ts';
 import { KeyStore } from './keys.ts';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
@@ -34,6 +35,7 @@ export interface ApiAppOptions extends TubeSourceOptions {
  * The job API: a runtime-agnostic Hono app over the durable queue.
  * - `POST /v1/jobs` queues a tube run (the tube is loaded and checked first) → 202 `{id}`
  * - `GET /v1/jobs/:id`, `DELETE /v1/jobs/:id` (cancel), `GET /v1/jobs/:id/events` (SSE)
+ * - `GET /v1/jobs` lists the tenant's jobs, newest first (`?state=`, `?limit=`, `?after=`)
  * - `GET /v1/workers`; public: `GET /openapi.json`, `GET /healthz`, `GET /metrics`
  *
  * Routes under `/v1` need `Authorization: Bearer KEY`; a key acts for one tenant, which
@@ -176,6 +178,8 @@ export function createApiApp(options: ApiAppOptions) {
   app.get('/v1/workers', async (c) =>
     c.json({ workers: (await queue.listWorkers()).map(toWorker) }),
   );
+
+  app.get('/v1/jobs', jobListRoute(queue.driver));
 
   return Object.assign(app, { keys });
 }

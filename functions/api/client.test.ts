@@ -6,7 +6,7 @@ import { QueueWorker } from '../worker/queue-worker.ts';
 import { createNoobClient, type JobStreamMessage, type NoobClient } from './client.ts';
 import { ApiError, JobWaitTimeoutError } from './client-errors.ts';
 import { type ApiServer, startApiServer } from './serve.ts';
-import { type ApiTestEnv, apiTestEnv, UPSTREAM } from './test-env.ts';
+import { type ApiTestEnv, servedApiTestEnv, UPSTREAM } from './test-env.ts';
 
 const BASIC = readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8');
 
@@ -22,21 +22,13 @@ async function setUp(): Promise<{
   acme: NoobClient;
   globex: NoobClient;
 }> {
-  const env = await apiTestEnv();
+  const env = await servedApiTestEnv();
   cleanups.push(() => env.close());
-  const server = await startApiServer({
-    queue: env.queue,
-    keys: env.keys,
-    tubePaths: [UPSTREAM],
-    port: 0,
-    eventPollMs: 5,
-  });
-  cleanups.push(() => server.close());
   return {
     env,
-    server,
-    acme: createNoobClient({ baseUrl: server.url, apiKey: env.acme }),
-    globex: createNoobClient({ baseUrl: `${server.url}/`, apiKey: env.globex }),
+    server: env.server,
+    acme: createNoobClient({ baseUrl: env.url, apiKey: env.acme }),
+    globex: createNoobClient({ baseUrl: `${env.url}/`, apiKey: env.globex }),
   };
 }
 

@@ -1,10 +1,17 @@
 import { ApiError, JobWaitTimeoutError } from './client-errors.ts';
-import type { JobEvent, JobRequest, JobStatus, Worker } from './schemas.ts';
+import type { JobEvent, JobList, JobRequest, JobStatus, Worker } from './schemas.ts';
 import { readSse } from './sse.ts';
 
 // The client is an entry point for users: its errors and types come with it.
 export { ApiError, JobWaitTimeoutError } from './client-errors.ts';
-export type { JobEvent, JobRequest, JobStatus, Worker } from './schemas.ts';
+export type {
+  JobEvent,
+  JobList,
+  JobRequest,
+  JobStatus,
+  JobSummary,
+  Worker,
+} from './schemas.ts';
 
 /**
  * A typed client of the noob job API, for Node 22+, browsers, Deno and Bun (it only
@@ -23,6 +30,11 @@ export type { JobEvent, JobRequest, JobStatus, Worker } from './schemas.ts';
 export interface NoobClient {
   /** Queue a tube run; resolves once the job is stored (202). */
   submitJob(request: JobRequest, options?: CallOptions): Promise<{ id: string }>;
+  /**
+   * A page of the tenant's jobs, newest first, without results; pass `next` back as
+   * `after` for the following page (null on the last).
+   */
+  listJobs(options?: ListJobsOptions): Promise<JobList>;
   /** A job's state, progress, results and error. */
   getJob(id: string, options?: CallOptions): Promise<JobStatus>;
   /** Poll until the job is succeeded, failed or cancelled, and return it. */
@@ -51,6 +63,16 @@ export interface NoobClientOptions {
 /** Options of every call. */
 export interface CallOptions {
   signal?: AbortSignal;
+}
+
+/** Options of {@link NoobClient.listJobs}. */
+export interface ListJobsOptions extends CallOptions {
+  /** Only jobs in this state. */
+  state?: JobStatus['state'];
+  /** Jobs per page, 1 to 200 (default 50). */
+  limit?: number;
+  /** The `next` of the previous page. */
+  after?: string;
 }
 
 /** Options of {@link NoobClient.waitForJob}. */
@@ -106,6 +128,14 @@ export function createNoobClient(options: NoobClientOptions): NoobClient {
   const client: NoobClient = {
     submitJob: (request, opts = {}) =>
       call('POST', '/v1/jobs', { body: request, signal: opts.signal }),
+    listJobs: ({ signal, ...query } = {}) => {
+      const params = new URLSearchParams();
+      for (const [name, value] of Object.entries(query)) {
+        if (value !== undefined) params.set(name, String(value));
+      }
+      const search = params.size > 0 ? `?${params}` : '';
+      return call('GET', `/v1/jobs${search}`, { signal });
+    },
     getJob: (id, opts = {}) => call('GET', jobPath(id), { signal: opts.signal }),
     cancelJob: (id, opts = {}) => call('DELETE', jobPath(id), { signal: opts.signal }),
     listWorkers: async (opts = {}) =>

@@ -1,12 +1,26 @@
 import type { JobView, WorkerInfo } from '../../core/queue/types.ts';
 import type { JobStatus, Worker } from './schemas.ts';
 
+/** What a job's API status is made from (a job list reads no more than this). */
+export type JobStatusSource = Pick<
+  JobView,
+  | 'id'
+  | 'kind'
+  | 'state'
+  | 'priority'
+  | 'progress'
+  | 'outcome'
+  | 'failures'
+  | 'createdAt'
+  | 'finishedAt'
+>;
+
 /**
  * A queued job as the API shows it. A tube run counts as succeeded only once its
  * coordinator has recorded the results: until then a job whose tasks are all done is
  * still `running`, so `succeeded` always comes with `results`.
  */
-export function toJobStatus(job: JobView): JobStatus {
+export function toJobStatus(job: JobStatusSource): JobStatus {
   const outcome = job.outcome;
   const error = outcome && 'error' in outcome ? outcome.error : null;
   let state = job.state;
@@ -33,7 +47,7 @@ export function isFinal(state: JobStatus['state']): boolean {
 }
 
 // A job failed by a dead-lettered task before its coordinator recorded why: say which.
-function taskFailure(job: JobView): JobStatus['error'] {
+function taskFailure(job: JobStatusSource): JobStatus['error'] {
   const [cid, failure] = Object.entries(job.failures)[0] ?? [];
   if (!failure) return { code: 'JobFailed', message: `job ${job.id} failed` };
   return { code: failure.name, message: failure.message, details: { cid, ...failure } };

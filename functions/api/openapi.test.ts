@@ -30,6 +30,7 @@ describe('GET /openapi.json', () => {
     );
     expect(operations.sort()).toEqual(
       [
+        'GET /v1/jobs',
         'POST /v1/jobs',
         'GET /v1/jobs/{id}',
         'DELETE /v1/jobs/{id}',
@@ -40,6 +41,18 @@ describe('GET /openapi.json', () => {
         'GET /metrics',
       ].sort(),
     );
+  });
+
+  it('behavior: the document lists exactly the routes the app serves', async () => {
+    env = await apiTestEnv();
+    const doc = (await (await env.app.request('/openapi.json')).json()) as any;
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods as object).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const served = env.app.routes
+      .filter((route) => route.method !== 'ALL') // middleware
+      .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`);
+    expect([...new Set(served)].sort()).toEqual(documented.sort());
   });
 
   it('behavior: the schemas are the validating ones, and every $ref resolves', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiSchemas, jobRequest } from './schemas.ts';
+import { apiSchemas, jobRequest, jobState, MAX_JOB_PAGE } from './schemas.ts';
 
 /**
  * The OpenAPI 3.1 document of the job API, generated from the zod schemas that validate
@@ -54,6 +54,40 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
     security: [{ apiKey: [] }],
     paths: {
       '/v1/jobs': {
+        get: {
+          operationId: 'listJobs',
+          summary: "The tenant's jobs, newest first, a page at a time",
+          description:
+            "Each job as GET /v1/jobs/{id} shows it, without results. Walk the pages by passing each page's next as ?after= until next is null; every job is met once, however many are submitted meanwhile.",
+          parameters: [
+            {
+              name: 'state',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', enum: jobState.options },
+              description: 'Only jobs in this state.',
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: MAX_JOB_PAGE, default: 50 },
+              description: 'Jobs per page.',
+            },
+            {
+              name: 'after',
+              in: 'query',
+              required: false,
+              schema: { type: 'string' },
+              description: 'The next cursor of the previous page.',
+            },
+          ],
+          responses: {
+            '200': json('JobList', 'A page of jobs.'),
+            '400': error('A bad or unknown query parameter (details name it).'),
+            ...authErrors,
+          },
+        },
         post: {
           operationId: 'submitJob',
           summary: 'Queue a tube run',

@@ -87,6 +87,47 @@ export const jobStatus = z
 /** A job's status as the client reads it. */
 export type JobStatus = z.output<typeof jobStatus>;
 
+/** A job in a list: its status without the results (read one job for those). */
+export const jobSummary = jobStatus
+  .omit({ results: true })
+  .register(apiSchemas, { id: 'JobSummary' });
+
+/** A job of a list as the client reads it. */
+export type JobSummary = z.output<typeof jobSummary>;
+
+/** Most jobs one page of `GET /v1/jobs` holds. */
+export const MAX_JOB_PAGE = 200;
+
+/**
+ * `GET /v1/jobs` query: a state filter and a page (`after` is the `next` of the previous
+ * page). Unknown parameters are refused, as unknown body fields are.
+ */
+export const jobListQuery = z.strictObject({
+  state: jobState.optional().describe('Only jobs in this state.'),
+  limit: z
+    .string()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.int().min(1).max(MAX_JOB_PAGE))
+    .optional()
+    .describe(`Jobs per page, 1 to ${MAX_JOB_PAGE} (default 50).`),
+  after: z.string().min(1).max(1000).optional().describe('The next cursor of the previous page.'),
+});
+
+/** `GET /v1/jobs`: a page of the tenant's jobs, newest first. */
+export const jobList = z
+  .object({
+    jobs: z.array(jobSummary),
+    next: z
+      .string()
+      .nullable()
+      .describe('Pass as ?after= for the next page; null on the last page.'),
+  })
+  .register(apiSchemas, { id: 'JobList' });
+
+/** A page of jobs as the client reads it. */
+export type JobList = z.output<typeof jobList>;
+
 /** One entry of a job's events log (the data of an SSE message; its `id` is the SSE id). */
 export const jobEvent = z
   .object({

@@ -6,6 +6,7 @@ import type { Queue } from '../../core/queue/queue.ts';
 import { UPSTREAM } from '../../test/conformance/suite.ts';
 import { type ApiAppOptions, createApiApp } from './app.ts';
 import { KeyStore } from './keys.ts';
+import { type ApiServer, type ApiServerOptions, startApiServer } from './serve.ts';
 
 /**
  * For this folder's tests: a fresh queue on a libSQL file in its own temp folder, an app
@@ -36,6 +37,38 @@ export async function apiTestEnv(options: Partial<ApiAppOptions> = {}): Promise<
     async close() {
       await queue.close().catch(() => undefined); // a test may have closed it already
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An {@link ApiTestEnv} also served over real HTTP. */
+export interface ServedApiTestEnv extends ApiTestEnv {
+  /** A server over the env's queue and keys (a test may close it early). */
+  server: ApiServer;
+  /** Its `http://127.0.0.1:PORT`. */
+  url: string;
+}
+
+/** Build a {@link ServedApiTestEnv} on a free loopback port; `close()` stops both. */
+export async function servedApiTestEnv(
+  options: Partial<ApiServerOptions> = {},
+): Promise<ServedApiTestEnv> {
+  const env = await apiTestEnv();
+  const server = await startApiServer({
+    queue: env.queue,
+    keys: env.keys,
+    tubePaths: [UPSTREAM],
+    port: 0,
+    eventPollMs: 5,
+    ...options,
+  });
+  return {
+    ...env,
+    server,
+    url: server.url,
+    async close() {
+      await server.close();
+      await env.close();
     },
   };
 }

@@ -1,0 +1,127 @@
+import type { Context } from 'hono';
+import type { QueueDriver, SqlRow } from '../../core/queue/backend.ts';
+import { priorityOf } from '../../core/queue/priority.ts';
+import { num, parseJson } from '../../core/queue/rows.ts';
+import { sql } from '../../core/queue/sql.ts';
+import type { JobKind, JobOutcome, JobState, TaskFailure } from '../../core/queue/types.ts';
+import type { AuthVariables } from './auth.ts';
+import { type FieldProblem, fieldProblems, invalidRequest } from './errors.ts';
+import { toJobStatus } from './job-view.ts';
+import { type JobList, type JobSummary, jobListQuery } from './schemas.ts';
+
+/**
+ * `GET /v1/jobs`: a tenant's jobs, newest first, a page at a time. The cursor is opaque to
+ * clients; inside it is the (created_at, id) of a page's last job, and the next page is
+ * the jobs before it in that order (`core/queue/sql/jobs_list.sql`), so a walk through
+ * the pages meets every job once even while new ones are submitted.
+ */
+
+/** Jobs per page when the request does not say. */
+export const DEFAULT_JOB_PAGE = 50;
+
+/** Where a page starts: after this job, in newest-first order. */
+export interface JobCursor {
+  createdAt: number;
+  id: string;
+}
+
+/** Which page of a tenant's jobs to read. */
+export interface JobPageRequest {
+  state?: JobState | undefined;
+  /** Default {@link DEFAULT_JOB_PAGE}. */
+  limit?: number | undefined;
+  after?: JobCursor | undefined;
+}
+
+/** A cursor as the `next` string of a page. */
+export function encodeJobCursor(cursor: JobCursor): string {
+  return Buffer.from(`${cursor.createdAt}:${cursor.id}`).toString('base64url');
+}
+
+/** The cursor inside a `next` string, or undefined when it is not one. */
+export function decodeJobCursor(text: string): JobCursor | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
+  const match = /^(\d{1,16}):(.+)$/s.exec(Buffer.from(text, 'base64url').toString('utf8'));
+  const createdAt = Number(match?.[1]);
+  if (!match || !Number.isSafeInteger(createdAt)) return undefined;
+  return { createdAt, id: match[2]! };
+}
+
+/** One page of a tenant's jobs, in one read. */
+export async function listJobs(
+  driver: QueueDriver,
+  tenant: string,
+  request: JobPageRequest = {},
+): Promise<JobList> {
+  const limit = request.limit ?? DEFAULT_JOB_PAGE;
+  const [page] = await driver.batch(
+    [
+      sql('jobs_list', {
+        tenant,
+        state: request.state ?? null,
+        before_at: request.after?.createdAt ?? Number.MAX_SAFE_INTEGER,
+        before_id: request.after?.id ?? '',
+        // One more than asked tells whether there is a next page.
+        limit: limit + 1,
+      }),
+    ],
+    'read',
+  );
+  const rows = page!.rows.slice(0, limit);
+  const last = rows.at(-1);
+  return {
+    jobs: rows.map(toJobSummary),
+    next:
+      page!.rows.length > limit && last
+        ? encodeJobCursor({ createdAt: num(last.created_at), id: String(last.id) })
+        : null,
+  };
+}
+
+/** The route: query checked (a bad or unknown parameter is a 400 naming it), then a page. */
+export function jobListRoute(driver: QueueDriver) {
+  return async (c: Context<{ Variables: AuthVariables }>): Promise<Response> => {
+    const problems: FieldProblem[] = [];
+    const query: Record<string, string> = {};
+    for (const [name, values] of Object.entries(c.req.queries())) {
+      if (values.length > 1) problems.push({ field: name, message: 'given more than once' });
+      query[name] = values[0] ?? '';
+    }
+    const parsed = jobListQuery.safeParse(query);
+    if (!parsed.success) problems.push(...fieldProblems(parsed.error));
+    const after = parsed.data?.after === undefined ? undefined : decodeJobCursor(parsed.data.after);
+    if (parsed.data?.after !== undefined && !after) {
+      problems.push({
+        field: 'after',
+        message: 'not a cursor: pass the next value of the previous page as it is',
+      });
+    }
+    if (problems.length > 0 || !parsed.data) return invalidRequest(c, 'job list query', problems);
+    const { state, limit } = parsed.data;
+    return c.json(await listJobs(driver, c.get('tenant'), { state, limit, after }));
+  };
+}
+
+// A row of jobs_list as the API shows it: the same status GET /v1/jobs/:id gives, from
+// the same function, without the results.
+function toJobSummary(row: SqlRow): JobSummary {
+  const failure = parseJson(row.failure) as { cid: string; error: TaskFailure | null } | null;
+  const { results: _, ...summary } = toJobStatus({
+    id: String(row.id),
+    kind: String(row.kind) as JobKind,
+    state: String(row.state) as JobState,
+    priority: priorityOf(num(row.priority)),
+    progress: {
+      total: num(row.total),
+      done: num(row.done),
+      failed: num(row.failed),
+      cancelled: num(row.cancelled),
+    },
+    // Without its results (see jobs_list.sql): enough to tell recorded from not, and the error.
+    outcome: parseJson(row.outcome) as JobOutcome | null,
+    failures: failure?.error ? { [failure.cid]: failure.error } : {},
+    createdAt: num(row.created_at),
+    finishedAt: row.finished_at === null ? null : num(row.finished_at),
+  });
+  return summary;
+}
