@@ -5,6 +5,7 @@ import { sql } from '../../core/queue/sql.ts';
 import type { TubeLoadError } from '../../core/tube/errors.ts';
 import { errorResponse } from '../http/errors.ts';
 import { type AuthVariables, requireApiKey } from './auth.ts';
+import { dashboardRoute } from './dashboard/dashboard.ts';
 import { errorFor, fieldProblems, invalidRequest } from './errors.ts';
 import { streamJobEvents } from './events.ts';
 import { jobListRoute } from './job-list.ts';
@@ -36,7 +37,8 @@ export interface ApiAppOptions extends TubeSourceOptions {
  * - `POST /v1/jobs` queues a tube run (the tube is loaded and checked first) → 202 `{id}`
  * - `GET /v1/jobs/:id`, `DELETE /v1/jobs/:id` (cancel), `GET /v1/jobs/:id/events` (SSE)
  * - `GET /v1/jobs` lists the tenant's jobs, newest first (`?state=`, `?limit=`, `?after=`)
- * - `GET /v1/workers`; public: `GET /openapi.json`, `GET /healthz`, `GET /metrics`
+ * - `GET /v1/workers`; public: `GET /openapi.json`, `GET /healthz`, `GET /metrics`, and the
+ *   dashboard at `GET /` (an HTML page whose own requests carry the user's key)
  *
  * Routes under `/v1` need `Authorization: Bearer KEY`; a key acts for one tenant, which
  * sees only its own jobs. Errors are `{"error": {"code", "message", "details"}}`.
@@ -68,6 +70,7 @@ export function createApiApp(options: ApiAppOptions) {
     }),
   );
 
+  app.get('/', dashboardRoute());
   app.get('/openapi.json', (c) => c.json(openApi));
   app.get('/healthz', async (c) => {
     try {

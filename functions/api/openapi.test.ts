@@ -30,6 +30,7 @@ describe('GET /openapi.json', () => {
     );
     expect(operations.sort()).toEqual(
       [
+        'GET /',
         'GET /v1/jobs',
         'POST /v1/jobs',
         'GET /v1/jobs/{id}',

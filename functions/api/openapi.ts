@@ -156,6 +156,19 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
           responses: { '200': json('WorkerList', 'The workers.'), ...authErrors },
         },
       },
+      '/': {
+        get: {
+          operationId: 'dashboard',
+          summary: 'The dashboard: an HTML page that asks for an API key and uses this API',
+          security: [],
+          responses: {
+            '200': {
+              description: 'The page (its script and style inline, allowed by hash in its CSP).',
+              content: { 'text/html': { schema: { type: 'string' } } },
+            },
+          },
+        },
+      },
       '/openapi.json': {
         get: {
           operationId: 'openApi',
