@@ -55,6 +55,12 @@ export interface QueueDriver {
    * the hot path.
    */
   transaction<T>(body: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Call `listener` after each write committed to the database, by this connection or
+   * any other (a hint to look again, possibly coalesced); returns the unsubscribe
+   * function. Absent when the driver cannot tell (a remote server): callers poll.
+   */
+  onCommit?(listener: () => void): () => void;
   /** Close the connection; the driver is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -32,3 +32,19 @@ export async function heartbeat(
     lost: taskIds.filter((id) => !held.has(id)),
   };
 }
+
+/**
+ * Give back tasks a worker claimed but will not start (it is stopping): they are queued
+ * again at once, and the claim does not count as an attempt. Returns the ids released.
+ */
+export async function releaseTasks(
+  ctx: QueueContext,
+  workerId: string,
+  taskIds: readonly number[],
+): Promise<number[]> {
+  requireId(workerId, 'workerId');
+  if (taskIds.length === 0) return [];
+  const values = { worker_id: workerId, task_ids: JSON.stringify(taskIds), now: ctx.clock.now() };
+  const [released] = await ctx.driver.batch([sql('tasks_release', values)]);
+  return released!.rows.map((row) => Number(row.id));
+}

@@ -1,5 +1,6 @@
 import type { QueueDriver } from './backend.ts';
 import { type CancelResult, cancelJob } from './cancel.ts';
+import { QueueChanges } from './changes.ts';
 import { claimTasks, reapExpiredLeases } from './claim.ts';
 import { systemClock } from './clock.ts';
 import {
@@ -11,10 +12,11 @@ import {
 import { type QueueContext, type QueueOptions, resolveOptions } from './context.ts';
 import { type EventsOptions, listEvents } from './events.ts';
 import { type FailOptions, failTask } from './fail.ts';
-import { heartbeat } from './heartbeat.ts';
+import { heartbeat, releaseTasks } from './heartbeat.ts';
 import { type JobOutcomeInput, setJobOutcome } from './job-outcome.ts';
 import { getJob } from './jobs.ts';
 import { type TaskOutcome, taskOutcome } from './outcome.ts';
+import { nextReady, type ReadyState } from './ready.ts';
 import { queueStats } from './stats.ts';
 import { addTasks, sealJob, submitJob } from './submit.ts';
 import type {
@@ -48,6 +50,7 @@ import { listWorkers, registerWorker } from './workers.ts';
  */
 export class Queue {
   readonly #ctx: QueueContext;
+  #changes: QueueChanges | undefined;
 
   constructor(driver: QueueDriver, options: QueueOptions = {}) {
     this.#ctx = resolveOptions(driver, options, systemClock);
@@ -56,6 +59,15 @@ export class Queue {
   /** The driver underneath (for driver-specific checks and closing). */
   get driver(): QueueDriver {
     return this.#ctx.driver;
+  }
+
+  /**
+   * Commit announcements on this queue's database, shared by everything using this
+   * queue object: wait on them instead of polling (see {@link QueueChanges}).
+   */
+  get changes(): QueueChanges {
+    this.#changes ??= new QueueChanges(this.#ctx.driver);
+    return this.#changes;
   }
 
   /** Submit a job and its tasks (idempotent with `idempotencyKey`). */
@@ -81,6 +93,16 @@ export class Queue {
   /** Extend a worker's leases; says which tasks were cancelled or lost meanwhile. */
   heartbeat(workerId: string, taskIds: readonly number[]): Promise<HeartbeatResult> {
     return heartbeat(this.#ctx, workerId, taskIds);
+  }
+
+  /** Give back claimed tasks that will not be started: queued again, no attempt counted. */
+  release(workerId: string, taskIds: readonly number[]): Promise<number[]> {
+    return releaseTasks(this.#ctx, workerId, taskIds);
+  }
+
+  /** Whether a worker with these tags has work now, and when it might next (a read). */
+  nextReady(tags: readonly string[] = []): Promise<ReadyState> {
+    return nextReady(this.#ctx, tags);
   }
 
   /** Record a result: accepted once, from the lease holder only. Returns whether accepted. */
@@ -165,6 +187,7 @@ export class Queue {
 
   /** Close the database connection. */
   close(): Promise<void> {
+    this.#changes?.close();
     return this.#ctx.driver.close();
   }
 }

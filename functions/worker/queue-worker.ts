@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Completion } from '../../core/queue/complete.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import type { ClaimedTask } from '../../core/queue/types.ts';
+import { ClaimSizer } from './claim-sizer.ts';
 import { TaskExecutor, UnknownNodeTypeError } from './executor.ts';
 import { taskRequest } from './task.ts';
 
@@ -18,18 +20,45 @@ export interface QueueWorkerOptions {
   leaseMs?: number;
   /** Heartbeat period (default a third of the lease). */
   heartbeatMs?: number;
-  /** Wait between claims when the queue is empty (default 10 ms). */
+  /**
+   * Wait between looks at an idle queue whose database cannot announce commits (a remote
+   * server; default 10 ms). On an embedded database the worker sleeps until a commit, the
+   * next delayed task or the next lease expiry instead.
+   */
   idleMs?: number;
+  /**
+   * Claim ahead: hold at most about this much expected run time of claimed tasks beyond
+   * the running ones (ms, default 2). Fast tasks then come many per claim; slow ones
+   * one per free slot. 0 claims only for free slots.
+   */
+  prefetchMs?: number;
+  /** Report a finished call at most this long after it finished (ms, default 2). */
+  reportDelayMs?: number;
   /** Runs the node calls (default: built-ins, standard library, modules by path). */
   executor?: TaskExecutor;
 }
 
+/** Results reported in one transaction at most (a larger batch waits for the next). */
+const MAX_REPORT = 512;
+/** With commit announcements, still look at the queue this often (a missed announcement). */
+const SAFETY_LOOK_MS = 1_000;
+
 /**
- * A worker that pulls node calls from the durable queue: claims tasks in batches up to
- * its free capacity, runs them with the same {@link TaskExecutor} as the HTTP worker,
- * and reports each result or failure. Heartbeats keep its leases; a task whose job was
- * cancelled (or whose lease was lost) has its `AbortSignal` fired at the next heartbeat.
- * `stop()` stops claiming, lets running calls finish and reports them.
+ * A worker that pulls node calls from the durable queue and runs them with the same
+ * {@link TaskExecutor} as the HTTP worker.
+ *
+ * - One round trip per round: finished results are reported and more tasks claimed in one
+ *   transaction ({@link Queue.completeAndClaim}), so a busy worker pays one commit per
+ *   batch, not two per task.
+ * - Claims ahead of its free slots by the expected run time of tasks ({@link ClaimSizer}):
+ *   no-op tasks arrive hundreds per claim, slow ones one per slot.
+ * - No polling on an embedded database: an idle worker reads (never writes) whether work
+ *   is ready and then sleeps until a commit is announced (by any process), the next
+ *   delayed task is due or a lease expires.
+ * - Heartbeats keep its leases, claimed-but-waiting tasks included; a task whose job was
+ *   cancelled (or whose lease was lost) has its `AbortSignal` fired at the next heartbeat.
+ * - `stop()` stops claiming, gives back the tasks it had not started, lets running calls
+ *   finish and reports them.
  */
 export class QueueWorker {
   readonly workerId: string;
@@ -39,11 +68,21 @@ export class QueueWorker {
   readonly #leaseMs: number;
   readonly #heartbeatMs: number;
   readonly #idleMs: number;
+  readonly #reportDelayMs: number;
   readonly #executor: TaskExecutor;
+  readonly #sizer: ClaimSizer;
+  /** Claimed, not started, in claim order. */
+  readonly #waiting: ClaimedTask[] = [];
   readonly #running = new Map<number, AbortController>();
+  /** Finished successfully, not yet reported. */
+  readonly #finished: Completion[] = [];
+  #oldestFinishedAt = 0;
+  #inFlight = new Set<Promise<void>>();
   #stopping = false;
   #loop: Promise<void> | undefined;
   #completed = 0;
+  #reported = 0;
+  #kick: (() => void) | undefined;
 
   constructor(options: QueueWorkerOptions) {
     this.#queue = options.queue;
@@ -53,12 +92,19 @@ export class QueueWorker {
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(this.#leaseMs / 3));
     this.#idleMs = options.idleMs ?? 10;
+    this.#reportDelayMs = options.reportDelayMs ?? 2;
     this.#executor = options.executor ?? new TaskExecutor();
+    this.#sizer = new ClaimSizer(this.#concurrency, options.prefetchMs ?? 2);
   }
 
   /** Tasks this worker finished (succeeded or failed). */
   get completed(): number {
     return this.#completed;
+  }
+
+  /** Results this worker reported that the queue accepted. */
+  get reported(): number {
+    return this.#reported;
   }
 
   /** Registers the worker and starts claiming. */
@@ -67,58 +113,176 @@ export class QueueWorker {
     this.#loop = this.#run();
   }
 
-  /** Stops claiming, waits for running calls to be reported, closes node instances. */
+  /** Stops claiming, gives back unstarted tasks, reports running calls, closes node instances. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.#wake();
     await this.#loop;
     await this.#executor.close();
   }
 
+  #wake(): void {
+    this.#kick?.();
+  }
+
   async #run(): Promise<void> {
-    const inFlight = new Set<Promise<void>>();
+    const changes = this.#queue.changes;
     let lastBeat = Date.now();
+    // Whether a claim may find work; false after one came back short, until the queue changes.
+    let mayHaveWork = true;
+    // The change version at the last look that found nothing, and when that was: a later
+    // commit (or, as a safety net, enough time) means look again.
+    let lookedAt = -1;
+    let lookedAtMs = 0;
+    let wakeAt = Number.POSITIVE_INFINITY;
     while (!this.#stopping) {
       if (Date.now() - lastBeat >= this.#heartbeatMs) {
         lastBeat = Date.now();
         await this.#heartbeat();
       }
-      const free = this.#concurrency - inFlight.size;
-      const claimed =
-        free > 0
-          ? await this.#queue.claim({
-              workerId: this.workerId,
-              tags: this.#tags,
-              max: free,
-              leaseMs: this.#leaseMs,
-            })
-          : [];
-      for (const task of claimed) {
-        const pending: Promise<void> = this.#execute(task).finally(() => inFlight.delete(pending));
-        inFlight.add(pending);
+      this.#startWaiting();
+      const room = this.#sizer.room(this.#running.size, this.#waiting.length);
+      const claiming = room > 0 && mayHaveWork;
+      if (claiming || this.#reportDue()) {
+        const version = changes.version;
+        const claimed = await this.#round(claiming ? room : 0);
+        if (claiming && claimed < room) {
+          mayHaveWork = false;
+          lookedAt = version;
+          lookedAtMs = Date.now();
+          wakeAt = Number.POSITIVE_INFINITY;
+        }
+        continue;
       }
-      if (claimed.length === 0) {
-        // Nothing to claim (or no room): wait for a call to finish or a short while.
-        await Promise.race([
-          new Promise((resolve) => setTimeout(resolve, this.#idleMs)),
-          ...inFlight,
-        ]);
+      const stale = Date.now() - lookedAtMs >= SAFETY_LOOK_MS;
+      if (room > 0 && changes.live && (changes.version !== lookedAt || stale)) {
+        // Something committed since the last look: is there work for this worker now?
+        const version = changes.version;
+        const next = await this.#queue.nextReady(this.#tags);
+        lookedAt = version;
+        lookedAtMs = Date.now();
+        if (next.ready) {
+          mayHaveWork = true;
+          continue;
+        }
+        wakeAt = Math.min(next.nextRunAt ?? Infinity, next.nextLeaseExpiry ?? Infinity);
       }
+      // With no room, commits are no reason to wake: only a finished call or a timer is.
+      const since = room > 0 ? (changes.live ? lookedAt : changes.version) : Infinity;
+      await this.#sleep(since, wakeAt, lastBeat);
+      if (!changes.live || Date.now() >= wakeAt) mayHaveWork = true;
     }
-    await Promise.allSettled(inFlight);
+    await this.#drain();
+  }
+
+  /** Sleep until a call finishes, the queue changes, a timer is due, or stop(). */
+  async #sleep(since: number, wakeAt: number, lastBeat: number): Promise<void> {
+    const changes = this.#queue.changes;
+    const now = Date.now();
+    let ms = changes.live ? SAFETY_LOOK_MS : this.#idleMs;
+    ms = Math.min(ms, wakeAt - now, lastBeat + this.#heartbeatMs - now);
+    if (this.#finished.length > 0) {
+      ms = Math.min(ms, this.#oldestFinishedAt + this.#reportDelayMs - now);
+    }
+    const stop = new AbortController();
+    const kicked = new Promise<void>((resolve) => {
+      this.#kick = resolve;
+    });
+    await Promise.race([kicked, changes.wait(since, Math.max(0, ms), stop.signal)]);
+    stop.abort();
+    this.#kick = undefined;
+  }
+
+  /** Start claimed tasks while there are free slots. */
+  #startWaiting(): void {
+    while (this.#running.size < this.#concurrency && this.#waiting.length > 0) {
+      const task = this.#waiting.shift()!;
+      const pending: Promise<void> = this.#execute(task).finally(() => {
+        this.#inFlight.delete(pending);
+        this.#afterCall();
+      });
+      this.#inFlight.add(pending);
+    }
+  }
+
+  /**
+   * A call ended: start the next waiting task at once, and wake the loop only when it has
+   * something to do (claim, or report a full batch); the report delay has its own timer.
+   */
+  #afterCall(): void {
+    if (this.#stopping) {
+      this.#wake();
+      return;
+    }
+    this.#startWaiting();
+    const low = this.#sizer.room(this.#running.size, this.#waiting.length) > 0;
+    if (low || this.#waiting.length === 0 || this.#finished.length >= MAX_REPORT) this.#wake();
+  }
+
+  /** Whether finished results should be reported now rather than with a later round. */
+  #reportDue(): boolean {
+    if (this.#finished.length === 0) return false;
+    // Nothing left to start: report now. Otherwise batch, within the report delay.
+    return (
+      this.#waiting.length === 0 ||
+      this.#finished.length >= MAX_REPORT ||
+      Date.now() - this.#oldestFinishedAt >= this.#reportDelayMs
+    );
+  }
+
+  /** Report finished results and claim up to `max` more in one transaction; returns how many were claimed. */
+  async #round(max: number): Promise<number> {
+    const report = this.#finished.splice(0, MAX_REPORT);
+    if (this.#finished.length > 0) this.#oldestFinishedAt = Date.now();
+    if (max === 0) {
+      this.#count(await this.#queue.completeMany(this.workerId, report));
+      return 0;
+    }
+    const { accepted, claimed } = await this.#queue.completeAndClaim(report, {
+      workerId: this.workerId,
+      tags: this.#tags,
+      max,
+      leaseMs: this.#leaseMs,
+    });
+    this.#count(accepted);
+    this.#waiting.push(...claimed);
+    return claimed.length;
+  }
+
+  #count(accepted: readonly boolean[]): void {
+    for (const ok of accepted) if (ok) this.#reported++;
+  }
+
+  /** Stopping: give back unstarted tasks, let running calls finish, report them. */
+  async #drain(): Promise<void> {
+    const unstarted = this.#waiting.splice(0).map((task) => task.id);
+    if (unstarted.length > 0) await this.#queue.release(this.workerId, unstarted);
+    while (this.#inFlight.size > 0) {
+      await Promise.allSettled([...this.#inFlight]);
+    }
+    while (this.#finished.length > 0) {
+      const report = this.#finished.splice(0, MAX_REPORT);
+      this.#count(await this.#queue.completeMany(this.workerId, report));
+    }
   }
 
   async #heartbeat(): Promise<void> {
-    if (this.#running.size === 0) return;
-    const { cancelled, lost } = await this.#queue.heartbeat(this.workerId, [
-      ...this.#running.keys(),
-    ]);
-    for (const id of [...cancelled, ...lost])
+    const held = [...this.#running.keys(), ...this.#waiting.map((task) => task.id)];
+    if (held.length === 0) return;
+    const { cancelled, lost } = await this.#queue.heartbeat(this.workerId, held);
+    const gone = new Set([...cancelled, ...lost]);
+    for (const id of gone) {
       this.#running.get(id)?.abort(new Error(`task ${id} was cancelled or its lease lost`));
+    }
+    // A waiting task that is gone is simply not started.
+    const keep = this.#waiting.filter((task) => !gone.has(task.id));
+    this.#waiting.splice(0, this.#waiting.length, ...keep);
   }
 
   async #execute(task: ClaimedTask): Promise<void> {
     const controller = new AbortController();
     this.#running.set(task.id, controller);
+    const started = performance.now();
     try {
       const parsed = taskRequest.safeParse(task.input);
       if (!parsed.success) {
@@ -135,7 +299,9 @@ export class QueueWorker {
       }
       try {
         const result = await this.#executor.execute(parsed.data, controller.signal);
-        await this.#queue.complete(this.workerId, task.id, result);
+        this.#sizer.observe(performance.now() - started);
+        if (this.#finished.length === 0) this.#oldestFinishedAt = Date.now();
+        this.#finished.push({ taskId: task.id, result });
       } catch (error) {
         // An unknown type will not become known by retrying; a node's own error might pass.
         await this.#queue.fail(this.workerId, task.id, error, {

@@ -1,3 +1,5 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Database from 'libsql';
 import type {
   BatchMode,
@@ -7,6 +9,10 @@ import type {
   SqlStatement,
   SqlTransaction,
 } from '../backend.ts';
+import { announceCommit, signalFilePath, watchCommits } from '../commits.ts';
+
+/** What the signal file holds: one byte, rewritten after each commit. */
+const COMMITTED = new Uint8Array([1]);
 
 /**
  * The embedded driver: a libSQL file opened in this process with the `libsql` package.
@@ -33,7 +39,7 @@ export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions 
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  return new EmbeddedDriver(db);
+  return new EmbeddedDriver(db, resolve(path));
 }
 
 class EmbeddedDriver implements QueueDriver {
@@ -48,8 +54,13 @@ class EmbeddedDriver implements QueueDriver {
   readonly #relaxed: Stmt;
   readonly #durable: Stmt;
 
-  constructor(db: Db) {
+  readonly #path: string;
+  readonly #signalFd: number;
+
+  constructor(db: Db, path: string) {
     this.#db = db;
+    this.#path = path;
+    this.#signalFd = openSync(signalFilePath(path), 'w');
     this.#relaxed = db.prepare('PRAGMA synchronous = NORMAL');
     this.#durable = db.prepare('PRAGMA synchronous = FULL');
   }
@@ -78,15 +89,35 @@ class EmbeddedDriver implements QueueDriver {
     if (mode === 'read') return body.deferred();
     // IMMEDIATE takes the write lock first: a deferred transaction that reads and then
     // writes can fail with SQLITE_BUSY when another process committed in between.
-    if (mode === 'write') return body.immediate();
-    // In WAL mode, synchronous=NORMAL commits without an fsync; the WAL is appended in
-    // order, so the next fsynced commit (any connection's) makes this one durable too.
+    const results =
+      mode === 'write' ? body.immediate() : this.#withoutFsync(() => body.immediate());
+    this.#announce();
+    return results;
+  }
+
+  // In WAL mode, synchronous=NORMAL commits without an fsync; the WAL is appended in
+  // order, so the next fsynced commit (any connection's) makes this one durable too.
+  #withoutFsync<T>(commit: () => T): T {
     this.#relaxed.run([]);
     try {
-      return body.immediate();
+      return commit();
     } finally {
       this.#durable.run([]);
     }
+  }
+
+  /** Tell listeners in this process, and touch the signal file for other processes. */
+  #announce(): void {
+    announceCommit(this.#path);
+    try {
+      writeSync(this.#signalFd, COMMITTED, 0, 1, 0);
+    } catch {
+      // Other processes then notice at their next look; nothing is lost.
+    }
+  }
+
+  onCommit(listener: () => void): () => void {
+    return watchCommits(this.#path, listener);
   }
 
   async transaction<T>(body: (tx: SqlTransaction) => Promise<T>): Promise<T> {
@@ -97,6 +128,7 @@ class EmbeddedDriver implements QueueDriver {
       try {
         const value = await body(tx);
         this.#db.exec('COMMIT');
+        this.#announce();
         return value;
       } catch (error) {
         if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
@@ -111,5 +143,6 @@ class EmbeddedDriver implements QueueDriver {
   async close(): Promise<void> {
     await this.#open;
     this.#db.close();
+    closeSync(this.#signalFd);
   }
 }
