@@ -215,6 +215,55 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       expect(counted).toEqual([2, 1]);
     });
 
+    it('behavior: released tasks are queued again at once, without counting an attempt', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(3) });
+      const claimed = await queue.claim({ workerId: 'stopping', max: 3 });
+      const [kept, ...unstarted] = claimed;
+      const ids = unstarted.map((t) => t.id);
+      // Only the holder can release, and only what it holds.
+      expect(await queue.release('someone-else', ids)).toEqual([]);
+      expect((await queue.release('stopping', [...ids, 999_999])).sort()).toEqual(ids.sort());
+      const again = await queue.claim({ workerId: 'next', max: 3 });
+      expect(again.map((t) => [t.cid, t.attempt])).toEqual([
+        ['cid-1', 1],
+        ['cid-2', 1],
+      ]);
+      expect(await queue.complete('stopping', kept!.id, 'done')).toBe(true);
+      await queue.cancelJob('acme', jobId);
+      // A task of a cancelled job is not queued again: it ends cancelled.
+      const both = again.map((t) => t.id);
+      expect((await queue.release('next', both)).sort()).toEqual(both.sort());
+      const job = await queue.getJob('acme', jobId);
+      expect(job.progress).toMatchObject({ done: 1, cancelled: 2 });
+    });
+
+    it('behavior: nextReady tells an idle worker whether work is ready and when it will be', async () => {
+      expect(await queue.nextReady()).toEqual({
+        ready: false,
+        nextRunAt: null,
+        nextLeaseExpiry: null,
+      });
+      await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [
+          { cid: 'later', input: 0, delayMs: 5_000 },
+          { cid: 'gpu', input: 0, tags: ['gpu'] },
+        ],
+      });
+      expect(await queue.nextReady()).toEqual({
+        ready: false,
+        nextRunAt: clock.now() + 5_000,
+        nextLeaseExpiry: null,
+      });
+      expect((await queue.nextReady(['gpu', 'cpu'])).ready).toBe(true);
+      const [gpu] = await queue.claim({ workerId: 'w', tags: ['gpu'], leaseMs: 2_000 });
+      expect(gpu!.cid).toBe('gpu');
+      expect((await queue.nextReady()).nextLeaseExpiry).toBe(clock.now() + 2_000);
+      clock.advance(5_000);
+      expect((await queue.nextReady()).ready).toBe(true);
+    });
+
     it('behavior: an expired lease returns the task; only the new holder completes it, once', async () => {
       const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(1) });
       const [first] = await queue.claim({ workerId: 'crashed', leaseMs: 1_000 });

@@ -32,6 +32,11 @@ export interface QueueWorkerOptions {
    * one per free slot. 0 claims only for free slots.
    */
   prefetchMs?: number;
+  /**
+   * On a database that announces commits, look at the queue at least this often anyway
+   * (ms, default 1000): a safety net should an announcement be missed.
+   */
+  rescanMs?: number;
   /** Report a finished call at most this long after it finished (ms, default 2). */
   reportDelayMs?: number;
   /** Runs the node calls (default: built-ins, standard library, modules by path). */
@@ -40,8 +45,6 @@ export interface QueueWorkerOptions {
 
 /** Results reported in one transaction at most (a larger batch waits for the next). */
 const MAX_REPORT = 512;
-/** With commit announcements, still look at the queue this often (a missed announcement). */
-const SAFETY_LOOK_MS = 1_000;
 
 /**
  * A worker that pulls node calls from the durable queue and runs them with the same
@@ -69,6 +72,7 @@ export class QueueWorker {
   readonly #heartbeatMs: number;
   readonly #idleMs: number;
   readonly #reportDelayMs: number;
+  readonly #rescanMs: number;
   readonly #executor: TaskExecutor;
   readonly #sizer: ClaimSizer;
   /** Claimed, not started, in claim order. */
@@ -93,6 +97,7 @@ export class QueueWorker {
     this.#heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(this.#leaseMs / 3));
     this.#idleMs = options.idleMs ?? 10;
     this.#reportDelayMs = options.reportDelayMs ?? 2;
+    this.#rescanMs = options.rescanMs ?? 1_000;
     this.#executor = options.executor ?? new TaskExecutor();
     this.#sizer = new ClaimSizer(this.#concurrency, options.prefetchMs ?? 2);
   }
@@ -154,7 +159,7 @@ export class QueueWorker {
         }
         continue;
       }
-      const stale = Date.now() - lookedAtMs >= SAFETY_LOOK_MS;
+      const stale = Date.now() - lookedAtMs >= this.#rescanMs;
       if (room > 0 && changes.live && (changes.version !== lookedAt || stale)) {
         // Something committed since the last look: is there work for this worker now?
         const version = changes.version;
@@ -179,7 +184,7 @@ export class QueueWorker {
   async #sleep(since: number, wakeAt: number, lastBeat: number): Promise<void> {
     const changes = this.#queue.changes;
     const now = Date.now();
-    let ms = changes.live ? SAFETY_LOOK_MS : this.#idleMs;
+    let ms = changes.live ? this.#rescanMs : this.#idleMs;
     ms = Math.min(ms, wakeAt - now, lastBeat + this.#heartbeatMs - now);
     if (this.#finished.length > 0) {
       ms = Math.min(ms, this.#oldestFinishedAt + this.#reportDelayMs - now);
