@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ServedApiTestEnv, servedApiTestEnv } from '../test-env.ts';
+import { inlineBlocks } from './fake-dom.ts';
 
 let env: ServedApiTestEnv;
 afterEach(async () => {
@@ -16,13 +17,6 @@ async function fetchPage(): Promise<{ response: Response; html: string }> {
   env = await servedApiTestEnv();
   const response = await fetch(`${env.url}/`);
   return { response, html: await response.text() };
-}
-
-/** The text of every inline `<tag>` block of a page. */
-function blocks(html: string, tag: 'script' | 'style'): string[] {
-  return [...html.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map(
-    (m) => m[1]!,
-  );
 }
 
 const sha256 = (text: string) =>
@@ -48,8 +42,8 @@ describe('GET / (the dashboard)', () => {
     expect(policy['form-action']).toEqual(["'none'"]);
     expect(policy['frame-ancestors']).toEqual(["'none'"]);
     // Exactly the page's own blocks may run: one script, one style, by hash.
-    const [script, ...moreScripts] = blocks(html, 'script');
-    const [style, ...moreStyles] = blocks(html, 'style');
+    const [script, ...moreScripts] = inlineBlocks(html, 'script');
+    const [style, ...moreStyles] = inlineBlocks(html, 'style');
     expect(moreScripts).toEqual([]);
     expect(moreStyles).toEqual([]);
     expect(policy['script-src']).toEqual([sha256(script!)]);
@@ -59,7 +53,7 @@ describe('GET / (the dashboard)', () => {
 
   it('behavior: the page has every element its script looks up, and nothing the policy blocks', async () => {
     const { html } = await fetchPage();
-    const [script] = blocks(html, 'script');
+    const [script] = inlineBlocks(html, 'script');
     const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
     const used = [...script!.matchAll(/\$\('([^']+)'\)/g)].map((m) => m[1]!);
     expect(used.length).toBeGreaterThan(20);
@@ -73,7 +67,7 @@ describe('GET / (the dashboard)', () => {
 
   it('behavior: the script is a valid JavaScript module', async () => {
     const { html } = await fetchPage();
-    const [script] = blocks(html, 'script');
+    const [script] = inlineBlocks(html, 'script');
     const dir = mkdtempSync(join(tmpdir(), 'noob-dashboard-'));
     try {
       const file = join(dir, 'page.mjs');
