@@ -25,9 +25,14 @@ export interface CoordinatorOptions {
   modules?: ModulePolicy;
   /** Tube runs at once (default 4). */
   concurrency?: number;
-  /** Wait between looks for new jobs (default 50 ms). */
+  /** Wait between looks for new jobs when the database cannot announce commits (default 50 ms). */
   pollMs?: number;
 }
+
+/** With commit announcements, look for jobs at least this often anyway (ms). */
+const RESCAN_MS = 1_000;
+/** After a wake-up, wait this long for more commits before scanning (ms). */
+const SETTLE_MS = 1;
 
 /** What a submitted tube job carries (see the job API). */
 interface TubeJobPayload {
@@ -70,7 +75,11 @@ export class Coordinator {
 
   async #run(): Promise<void> {
     const concurrency = this.#options.concurrency ?? 4;
+    const changes = this.#options.queue.changes;
+    const pollMs = this.#options.pollMs ?? 50;
     while (!this.#stopping) {
+      // Read before the scan: a job submitted during it still wakes the wait below.
+      const version = changes.version;
       if (this.#active.size < concurrency) {
         const jobs = await openTubeJobs(this.#options.queue.driver, concurrency * 4);
         for (const job of jobs) {
@@ -82,7 +91,11 @@ export class Coordinator {
           this.#active.set(job.id, run);
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, this.#options.pollMs ?? 50));
+      // Wait for a commit (a submission, a finished run) where the database announces
+      // them, the poll interval where it cannot; then let a burst of commits settle, so a
+      // busy queue is not scanned once per commit.
+      await changes.wait(version, changes.live ? RESCAN_MS : pollMs, this.#abort.signal);
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     }
   }
 

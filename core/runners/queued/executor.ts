@@ -9,6 +9,9 @@ import { typeForWorkers } from '../module-type.ts';
 import type { ExecutionPlan, PlanNode } from '../plan.ts';
 import { EXHAUSTED } from '../scheduler.ts';
 
+/** With commit announcements, look at a pending outcome at least this often anyway. */
+const RESCAN_MS = 1_000;
+
 /** How node calls go through the queue. */
 export interface QueueExecutorOptions {
   queue: Queue;
@@ -20,7 +23,11 @@ export interface QueueExecutorOptions {
   tags?: readonly string[];
   /** Attempts per node call before the run fails (default 1: a node error fails the run, as in sync). */
   maxAttempts?: number;
-  /** Longest wait between two looks at a pending task's outcome (default 20 ms). */
+  /**
+   * Longest wait between two looks at a pending task's outcome when the database cannot
+   * announce commits (a remote server; default 20 ms). On an embedded database a call
+   * waits for a commit instead.
+   */
   maxPollMs?: number;
 }
 
@@ -93,7 +100,9 @@ export class QueueExecutor implements RemoteExecutor {
         maxAttempts: this.#options.maxAttempts ?? 1,
       },
     ]);
+    const changes = queue.changes;
     for (let wait = 1; ; wait = Math.min(wait * 2, this.#options.maxPollMs ?? 20)) {
+      const version = changes.version;
       const outcome = await queue.taskOutcome(this.#tenant, jobId, cid);
       if (outcome?.state === 'succeeded') {
         const result = outcome.result as { outputs: Record<string, unknown>; exhausted: boolean };
@@ -110,7 +119,8 @@ export class QueueExecutor implements RemoteExecutor {
       if (outcome?.state === 'cancelled') throw new RunCancelledError(`job ${jobId} was cancelled`);
       if (context.signal.aborted)
         throw new RunCancelledError(`run cancelled while node ${node.id} waited in the queue`);
-      await new Promise((done) => setTimeout(done, wait));
+      // Announced commits wake the wait; the timer is then only a safety net.
+      await changes.wait(version, changes.live ? RESCAN_MS : wait, context.signal);
     }
   }
 
