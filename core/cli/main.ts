@@ -9,7 +9,7 @@ import {
   validateCommand,
 } from './commands.ts';
 import { keysCommand } from './keys-command.ts';
-import { type ServeArguments, serveCommand } from './serve-command.ts';
+import { ALL_MODULES, type ServeArguments, serveCommand } from './serve-command.ts';
 import { USAGE, UsageError } from './usage.ts';
 import { type WorkerArguments, workerCommand } from './worker-command.ts';
 
@@ -84,12 +84,13 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
       let parsed: ReturnType<typeof parseArgs>;
       try {
         parsed = parseArgs({
-          args: [...rest],
+          args: withBareAllowModules(rest),
           options: {
             port: { type: 'string', default: '8787' },
             host: { type: 'string', default: '127.0.0.1' },
             db: { type: 'string' },
             workers: { type: 'string' },
+            'allow-modules': { type: 'string' },
           },
         });
       } catch (error) {
@@ -115,6 +116,18 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+/**
+ * `--allow-modules` may stand alone (all modules) or take a list; parseArgs wants a value
+ * for a string option, so a bare one (last, or before another option) becomes `=*`.
+ */
+function withBareAllowModules(args: readonly string[]): string[] {
+  return args.map((arg, i) =>
+    arg === '--allow-modules' && (i + 1 === args.length || args[i + 1]!.startsWith('-'))
+      ? `--allow-modules=${ALL_MODULES}`
+      : arg,
+  );
 }
 
 type OptionSpec = Record<

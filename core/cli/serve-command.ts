@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import { createApiApp } from '../../functions/api/app.ts';
+import { isAbsolute, join, resolve } from 'node:path';
+import { startApiServer } from '../../functions/api/serve.ts';
 import { startPlatform } from '../../functions/serve/platform.ts';
+import type { ModulePolicy } from '../node/module-policy.ts';
 import type { CommandIO } from './commands.ts';
 import { UsageError } from './usage.ts';
 
@@ -13,6 +12,32 @@ export interface ServeArguments {
   host: string;
   db: string | undefined;
   workers: string | undefined;
+  /** `--allow-modules`: {@link ALL_MODULES} for all, or a comma-separated allow-list. */
+  'allow-modules': string | undefined;
+}
+
+/** What `--allow-modules` given without a list stands for (see main.ts). */
+export const ALL_MODULES = '*';
+
+/**
+ * The module policy for submitted tubes from `--allow-modules`: none when absent, all for
+ * {@link ALL_MODULES}, else the listed packages and folders (folders written `./dir` or
+ * `/dir`, made absolute here so that messages name them plainly).
+ */
+export function modulePolicyArgument(value: string | undefined): ModulePolicy {
+  if (value === undefined) return 'deny';
+  if (value === ALL_MODULES) return 'allow';
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.some((entry) => entry === '')) {
+    throw new UsageError(
+      `--allow-modules takes nothing (all modules) or packages and folders separated by commas, got "${value}"`,
+    );
+  }
+  return {
+    allow: entries.map((entry) =>
+      entry.startsWith('.') || isAbsolute(entry) ? resolve(entry) : entry,
+    ),
+  };
 }
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -36,39 +61,27 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
     join(ROOT, 'examples'),
     join(ROOT, '..', 'shared', 'conformance', 'upstream'),
   ].filter((path) => existsSync(path));
-  const abort = new AbortController();
+  const modules = modulePolicyArgument(args['allow-modules']);
   const platform = await startPlatform({
     ...(args.db ? { db: args.db } : {}),
     ...(workers ? { workers } : {}),
     tubePaths,
-    startApi: async ({ queue, keys }) => {
-      const app = createApiApp({
-        queue,
-        keys,
-        tubePaths,
-        directory: process.cwd(),
-        signal: abort.signal,
-      });
-      return new Promise((resolve) => {
-        const server = serve(
-          { fetch: app.fetch, port, hostname: args.host },
-          (info: AddressInfo) => {
-            resolve({
-              url: `http://${args.host}:${info.port}`,
-              close: () => {
-                abort.abort();
-                return new Promise<void>((done) => server.close(() => done()));
-              },
-            });
-          },
-        );
-      });
-    },
+    modules,
+    // startApiServer ends open event streams when it closes, so a stop does not wait on
+    // clients that keep watching a job.
+    startApi: (deps) =>
+      startApiServer({ ...deps, directory: process.cwd(), port, hostname: args.host }),
   });
   const { key } = await platform.keys.create('local');
+  // Listening before the banner: a signal sent once it is read must stop, not kill, serve.
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
   io.stdout.write(
     [
       `noob is serving on ${platform.url} (database ${args.db ?? '.noob/noob.db'}, ${platform.workers.pids.length} workers)`,
+      describeModulePolicy(modules),
       `API key for tenant "local": ${key}`,
       '',
       'Run the basic tube for 5 epochs, then read its results:',
@@ -77,10 +90,14 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
       '',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-  });
+  await signalled;
   await platform.stop();
   return 0;
+}
+
+function describeModulePolicy(modules: ModulePolicy): string {
+  if (modules === 'allow') return 'Submitted tubes may load any module type (--allow-modules).';
+  if (modules === 'deny')
+    return 'Submitted tubes may not load module types (./x.ts#f, pkg#f); --allow-modules [PKG,./DIR,…] enables them.';
+  return `Submitted tubes may load module types from: ${modules.allow.join(', ')}.`;
 }

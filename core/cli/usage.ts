@@ -12,7 +12,8 @@ Usage:
   noob run TUBE.yaml [-n N] [--input key=value …] [--runner NAME] [--json]
   noob worker [--db URL] [--tags a,b] [--concurrency N] [--lease-ms MS]  pull calls from the queue
   noob worker --http [--port P] [--tags a,b] [--concurrency N]  serve calls over HTTP
-  noob serve [--port 8787] [--db URL] [--workers N]   job API + workers + coordinator
+  noob serve [--port 8787] [--db URL] [--workers N] [--allow-modules [PKG,./DIR,…]]
+                                                      job API + workers + coordinator
   noob keys create --tenant NAME [--db URL]           a new API key, printed once
   noob validate TUBE.yaml [--input key=value …]
   noob schema
@@ -34,5 +35,11 @@ Options for run and validate:
   --search-path DIR       another folder to find tubes by noob_id (repeatable;
                           also NOOB_TUBE_PATH, separated by ':')
   --json                  print the results as one JSON array on stdout, nothing else
+
+Options for serve:
+  --allow-modules         let submitted tubes use module types (./x.ts#f, pkg#f): all,
+                          or with a list only those packages and folders; without it a
+                          submitted tube may use built-ins and noob.* only (tubes in
+                          the server's own tube folders may always use their modules)
 
 Exit codes: 0 success, 1 a node failed at run time, 2 an invalid tube or usage.`;

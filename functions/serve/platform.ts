@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { ModulePolicy } from '../../core/node/module-policy.ts';
 import { DEFAULT_QUEUE_PATH, openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { KeyStore } from '../api/keys.ts';
@@ -17,10 +18,23 @@ export interface PlatformOptions {
   db?: string;
   /** Worker processes (default: the cores). */
   workers?: number;
-  /** Folders of registered tubes, for the coordinator (the API gets its own). */
+  /** Folders of registered tubes (they may use module types; see `modules`). */
   tubePaths?: readonly string[];
-  /** Starts the job API on the queue and key store. */
-  startApi: (deps: { queue: Queue; keys: KeyStore }) => Promise<ApiHandle>;
+  /**
+   * Module types submitted tubes may use (default `'deny'`): the coordinator applies it,
+   * and `startApi` gets it to give the API, so both judge a tube alike.
+   */
+  modules?: ModulePolicy;
+  /** Starts the job API on the queue and key store, with the tube folders and policy. */
+  startApi: (deps: ApiDeps) => Promise<ApiHandle>;
+}
+
+/** What the job API is started with: the platform's queue, keys and tube rules. */
+export interface ApiDeps {
+  queue: Queue;
+  keys: KeyStore;
+  tubePaths: readonly string[];
+  modules: ModulePolicy;
 }
 
 /** The running platform. */
@@ -43,15 +57,27 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const queue = await openQueue(db);
   const keys = new KeyStore(queue.driver);
   const workers = await startWorkerPool(db, options.workers ?? availableParallelism());
+  const tubePaths = options.tubePaths ?? [];
+  const modules = options.modules ?? 'deny';
   const coordinator = new Coordinator({
     queue,
-    searchPaths: options.tubePaths ?? [],
+    searchPaths: tubePaths,
+    modules,
     recordOutcome: async (tenant, jobId, outcome) => {
       await queue.setJobOutcome(tenant, jobId, outcome);
     },
   });
   coordinator.start();
-  const api = await options.startApi({ queue, keys });
+  let api: ApiHandle;
+  try {
+    api = await options.startApi({ queue, keys, tubePaths, modules });
+  } catch (error) {
+    // E.g. the port is taken: stop what started, or its workers would keep the process up.
+    await coordinator.stop();
+    await workers.stop();
+    await queue.close();
+    throw error;
+  }
   return {
     url: api.url,
     queue,

@@ -1,73 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { api, cleanUpServes, startServe as serve, tempDb, waitForJob } from './serve-process.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const started: ChildProcess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const child of started.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  }
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** Starts `noob serve` and reads its URL, API key and printed curl example. */
-async function serve(db: string) {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'bin', 'noob.js'), 'serve', '--port', '0', '--db', db, '--workers', '2'],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  started.push(child);
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('JOB_ID')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`noob serve exited with ${code}`)));
-  });
-  const url = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
-  const key = /API key for tenant "local": (\S+)/.exec(output)![1]!;
-  return { child, url, key, output };
-}
-
-async function api(url: string, key: string, path: string, init: RequestInit = {}) {
-  const response = await fetch(`${url}${path}`, {
-    ...init,
-    headers: {
-      authorization: `Bearer ${key}`,
-      'content-type': 'application/json',
-      ...init.headers,
-    },
-  });
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-async function waitForJob(url: string, key: string, id: string) {
-  for (let i = 0; i < 1500; i++) {
-    const { body } = await api(url, key, `/v1/jobs/${id}`);
-    if (['succeeded', 'failed', 'cancelled'].includes(body.state)) return body;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`job ${id} did not finish`);
-}
-
-function tempDb(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'noob-serve-'));
-  dirs.push(dir);
-  return join(dir, 'noob.db');
-}
+afterEach(cleanUpServes);
 
 describe('noob serve', () => {
   it('default: the printed curl example runs basic for 5 epochs and returns [0,2,4,6,8]; SIGTERM exits 0', async () => {

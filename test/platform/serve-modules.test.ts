@@ -1,0 +1,72 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { writeMarkerModule } from '../fixtures/module-tubes.ts';
+import { api, cleanUpServes, startServe, tempDb, waitForJob } from './serve-process.ts';
+
+afterEach(cleanUpServes);
+
+// A module outside the server's tube folders that leaves a marker when imported.
+const dir = mkdtempSync(join(tmpdir(), 'noob-serve-modules-'));
+const marker = join(dir, 'evil.imported');
+const evil = `${join(dir, 'evil.ts')}#x`;
+writeMarkerModule(join(dir, 'evil.ts'), marker);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => rmSync(marker, { force: true }));
+
+const TUBE = `noob_id: sneaky
+nodes:
+  a:
+    type: noob.testing.count_source
+  evil:
+    type: "${evil}"
+    depends:
+      - value: a.index
+  r:
+    type: return
+    depends: evil.value
+`;
+const submit = (url: string, key: string, body: unknown) =>
+  api(url, key, '/v1/jobs', { method: 'POST', body: JSON.stringify(body) });
+
+describe('noob serve --allow-modules', () => {
+  it('default: a submitted module type is a 400 that names the flag; registered example-shout still runs its module', async () => {
+    const { url, key, output } = await startServe(tempDb());
+    expect(output).toMatch(/Submitted tubes may not load module types .*--allow-modules/);
+    const refused = await submit(url, key, { tube: TUBE, epochs: 2 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('invalid_tube');
+    expect(refused.body.error.message).toContain(
+      `node evil: module type "${evil}" is not allowed: module types are disabled for submitted tubes; an operator enables them with \`noob serve --allow-modules\``,
+    );
+    expect(existsSync(marker)).toBe(false);
+
+    const shout = await submit(url, key, { tube: 'example-shout', epochs: 2 });
+    expect(shout.status).toBe(202);
+    const job = await waitForJob(url, key, shout.body.id);
+    expect(job.state).toBe('succeeded');
+    expect(job.results).toHaveLength(2);
+  });
+
+  it('behavior: bare --allow-modules (before another option) lets a submitted module run on the workers', async () => {
+    const { url, key } = await startServe(tempDb(), ['--allow-modules', '--workers', '1']);
+    const accepted = await submit(url, key, { tube: TUBE, epochs: 3 });
+    expect(accepted.status).toBe(202);
+    const job = await waitForJob(url, key, accepted.body.id);
+    expect(job).toMatchObject({ state: 'succeeded', results: [0, 1, 2] });
+    expect(existsSync(marker)).toBe(true);
+  });
+
+  it('behavior: --allow-modules PKG,DIR allows only those', async () => {
+    const { url, key, output } = await startServe(tempDb(), ['--allow-modules', `lodash,${dir}`]);
+    expect(output).toContain(`Submitted tubes may load module types from: lodash, ${dir}.`);
+    expect((await submit(url, key, { tube: TUBE })).status).toBe(202);
+    const other = TUBE.replace(evil, 'left-pad#x');
+    const refused = await submit(url, key, { tube: other });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(
+      /node evil: module type "left-pad#x" is not allowed: package "left-pad" is not one allowed for submitted tubes \(allowed: lodash, /,
+    );
+  });
+});
