@@ -43,8 +43,9 @@ export async function workerCommand(args: WorkerArguments, io: CommandIO): Promi
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port takes a port number, got "${args.port}"`);
   const server = await startWorkerServer({ port, hostname: args.host, capacity, tags });
+  const signalled = untilSignalled(); // before the line that tells a parent it may signal
   io.stdout.write(`noob worker listening on ${server.url}\n`);
-  await untilSignalled();
+  await signalled;
   await server.close();
   return 0;
 }
@@ -57,16 +58,20 @@ async function queueWorker(
   const queue = await openQueue(db);
   const worker = new QueueWorker({ queue, ...options });
   await worker.start();
+  const signalled = untilSignalled(); // before the line that tells a parent it may signal
   io.stdout.write(`noob worker ${worker.workerId} pulling from ${db ?? '.noob/noob.db'}\n`);
-  await untilSignalled();
+  await signalled;
   await worker.stop();
   await queue.close();
+  // The IPC channel from `noob serve` would keep this process alive after its work is done.
+  if (process.connected) process.disconnect();
   return 0;
 }
 
 /**
  * Resolves on the first SIGTERM or SIGINT, or, for a worker started by `noob serve`, when
- * its parent goes away (even killed with SIGKILL): no worker outlives its server.
+ * its parent goes away (even killed with SIGKILL): no worker outlives its server. Call it
+ * before announcing readiness: until a listener is on, a signal ends the process at once.
  */
 function untilSignalled(): Promise<void> {
   return new Promise((resolve) => {

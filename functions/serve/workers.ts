@@ -4,12 +4,24 @@ import { join } from 'node:path';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'noob.js');
 
+/** How one worker process ended. */
+export interface WorkerExit {
+  pid: number;
+  /** Its exit code (0 after a clean stop), or null when a signal ended it. */
+  code: number | null;
+  /** The signal that ended it (`SIGKILL` when it did not stop within the grace period). */
+  signal: NodeJS.Signals | null;
+}
+
 /** A pool of `noob worker --db` processes pulling from one queue. */
 export interface WorkerPool {
   /** Process ids of the workers. */
   readonly pids: number[];
-  /** SIGTERM to every worker (they finish their calls), SIGKILL after `graceMs`. */
-  stop(graceMs?: number): Promise<void>;
+  /**
+   * SIGTERM to every worker (they finish their calls and exit), SIGKILL to any still
+   * running after `graceMs` (default 10 s; said on stderr). How each one ended.
+   */
+  stop(graceMs?: number): Promise<WorkerExit[]>;
 }
 
 /**
@@ -45,14 +57,21 @@ export async function startWorkerPool(
   return {
     pids: children.map((child) => child.pid!),
     async stop(graceMs = 10_000) {
-      await Promise.all(
-        children.map(async (child) => {
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          const exited = once(child, 'exit');
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-          await exited;
-          clearTimeout(timer);
+      return Promise.all(
+        children.map(async (child): Promise<WorkerExit> => {
+          if (child.exitCode === null && child.signalCode === null) {
+            const exited = once(child, 'exit');
+            child.kill('SIGTERM');
+            const timer = setTimeout(() => {
+              process.stderr.write(
+                `noob serve: worker ${child.pid} did not stop within ${graceMs} ms of SIGTERM; killing it\n`,
+              );
+              child.kill('SIGKILL');
+            }, graceMs);
+            await exited;
+            clearTimeout(timer);
+          }
+          return { pid: child.pid!, code: child.exitCode, signal: child.signalCode };
         }),
       );
     },

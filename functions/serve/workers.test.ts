@@ -1,0 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startWorkerPool } from './workers.ts';
+
+describe('worker pool', () => {
+  it('behavior: stop() lets every worker exit 0 by itself on SIGTERM (no SIGKILL)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'noob-workers-'));
+    try {
+      const pool = await startWorkerPool(join(dir, 'noob.db'), 3);
+      // A grace period past the test's timeout: a worker that hangs fails the test
+      // instead of being killed.
+      const exits = await pool.stop(120_000);
+      expect(exits).toEqual(pool.pids.map((pid) => ({ pid, code: 0, signal: null })));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
