@@ -53,6 +53,9 @@ describe('module policy', () => {
     expect(refusal('./nodes-evil/a.ts#f')).toMatch(/is in none of the folders allowed/);
     expect(refusal('@acme/other#f')).toMatch(/package "@acme\/other" is not one allowed/);
     expect(refusal('lodash-evil#f')).toMatch(/package "lodash-evil" is not one allowed/);
+    // require() joins a package subpath as a path: `..` would leave the package.
+    for (const type of ['lodash/../../evil#f', 'lodash/./x/../../../evil#f', '@acme/nodes/..#f'])
+      expect(refusal(type), type).toMatch(/may not step out of its package/);
     // A package name in the list never admits a path, nor a folder a package.
     expect(moduleTypeRefusal('./lodash#f', root, { allow: ['lodash'] })).toMatch(/folders/);
   });

@@ -51,6 +51,9 @@ export function moduleTypeRefusal(
     return `${refused}: ${path} is in none of the folders allowed for ${hint.subject} (allowed: ${listed}); ${hint.remedy}`;
   }
   const name = packageName(specifier);
+  // `lodash/../../evil` resolves outside the package (require joins it as a path).
+  if (specifier.split(/[/\\]/).some((segment) => segment === '..' || segment === '.'))
+    return `${refused}: a package type may not step out of its package with "." or ".." segments`;
   if (policy.allow.some((entry) => !isPathSpecifier(entry) && entry === name)) return;
   return `${refused}: package "${name}" is not one allowed for ${hint.subject} (allowed: ${listed}); ${hint.remedy}`;
 }

@@ -66,6 +66,15 @@ describe('module types in submitted tubes', () => {
       ]);
       expect(existsSync(markerOf(marker)), type).toBe(false);
     }
+    // Assets are types too.
+    const asset = await submit(
+      `${BASIC}assets:\n  store:\n    type: ./evil.ts#x\n    scope: runner\n`,
+    );
+    expect(asset.status).toBe(400);
+    expect(asset.body.error.message).toMatch(
+      /asset store: module type "\.\/evil\.ts#x" is not allowed: module types are disabled for submitted tubes/,
+    );
+    expect(existsSync(markerOf('file'))).toBe(false);
     expect(await jobCount()).toBe(0);
   });
 
