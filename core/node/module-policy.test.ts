@@ -1,13 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeMarkerModule } from '../../test/fixtures/module-tubes.ts';
 import { defineNode } from './define.ts';
 import { moduleTypeRefusal } from './module-policy.ts';
 import { createRegistry } from './registry.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'noob-module-policy-'));
+// Made before the tests and removed after (not at import: a run that filters every test
+// out of this file runs no hooks).
+const root = join(tmpdir(), `noob-module-policy-${randomUUID()}`);
+beforeAll(() => mkdirSync(root));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A module that leaves a marker behind when it is imported, and the marker's path. */

@@ -1,25 +1,28 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDoublingTube, writeMarkerModule } from '../../test/fixtures/module-tubes.ts';
 import { SyncRunner } from '../runners/sync.ts';
 import { type LoadTubeOptions, loadTube, loadTubeFromText } from './load.ts';
 
 // trusted/: the operator's tube folder (a search path), with a module beside its tubes.
 // submitted/: where tube text is resolved (the server's working folder), with a module
-// that leaves a marker when imported.
-const root = mkdtempSync(join(tmpdir(), 'noob-trust-'));
+// that leaves a marker when imported. Made before the tests, not at import.
+const root = join(tmpdir(), `noob-trust-${randomUUID()}`);
 const trusted = join(root, 'trusted');
 const submitted = join(root, 'submitted');
 const marker = join(submitted, 'evil.imported');
-mkdirSync(trusted);
-mkdirSync(submitted);
-writeMarkerModule(join(submitted, 'evil.ts'), marker);
-const BASE = writeDoublingTube(trusted, 'trusted-base', 'base.yaml');
-writeFileSync(
-  join(trusted, 'child.yaml'),
-  `noob_id: trusted-child
+let BASE: string;
+beforeAll(() => {
+  mkdirSync(trusted, { recursive: true });
+  mkdirSync(submitted);
+  writeMarkerModule(join(submitted, 'evil.ts'), marker);
+  BASE = writeDoublingTube(trusted, 'trusted-base', 'base.yaml');
+  writeFileSync(
+    join(trusted, 'child.yaml'),
+    `noob_id: trusted-child
 input:
   x:
     scope: process
@@ -33,13 +36,14 @@ nodes:
     type: return
     depends: b.value
 `,
-);
-writeFileSync(
-  join(submitted, 'untrusted-child.yaml'),
-  readFileSync(join(trusted, 'child.yaml'), 'utf8')
-    .replace('trusted-child', 'untrusted-child')
-    .replace('./nodes.ts#double', './evil.ts#x'),
-);
+  );
+  writeFileSync(
+    join(submitted, 'untrusted-child.yaml'),
+    readFileSync(join(trusted, 'child.yaml'), 'utf8')
+      .replace('trusted-child', 'untrusted-child')
+      .replace('./nodes.ts#double', './evil.ts#x'),
+  );
+});
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const policy: LoadTubeOptions = {

@@ -1,30 +1,34 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeDoublingTube, writeMarkerModule } from '../../test/fixtures/module-tubes.ts';
 import type { ApiAppOptions } from './app.ts';
 import { type ApiTestEnv, apiTestEnv, authed, UPSTREAM } from './test-env.ts';
 
 // registered/: a tube folder of the server's, with a tube that uses a module beside it.
 // cwd/: the folder submitted text resolves against, holding modules (a file and a
-// package) that leave a marker file when imported.
-const root = mkdtempSync(join(tmpdir(), 'noob-tube-policy-'));
+// package) that leave a marker file when imported. Made before the tests, not at import.
+const root = join(tmpdir(), `noob-tube-policy-${randomUUID()}`);
 const registered = join(root, 'registered');
 const cwd = join(root, 'cwd');
 const evilPackage = join(cwd, 'node_modules', 'evil-nodes');
-mkdirSync(registered);
-mkdirSync(evilPackage, { recursive: true });
 const markerOf = (name: string) => join(root, `${name}.imported`);
-writeMarkerModule(join(cwd, 'evil.ts'), markerOf('file'));
-writeMarkerModule(join(root, 'absolute.ts'), markerOf('absolute'));
-writeFileSync(
-  join(evilPackage, 'package.json'),
-  '{"name":"evil-nodes","type":"module","main":"index.js"}',
-);
-writeMarkerModule(join(evilPackage, 'index.js'), markerOf('package'));
-const REGISTERED = writeDoublingTube(registered, 'policy-doubles');
 const BASIC = readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8');
+let REGISTERED: string;
+beforeAll(() => {
+  mkdirSync(registered, { recursive: true });
+  mkdirSync(evilPackage, { recursive: true });
+  writeMarkerModule(join(cwd, 'evil.ts'), markerOf('file'));
+  writeMarkerModule(join(root, 'absolute.ts'), markerOf('absolute'));
+  writeFileSync(
+    join(evilPackage, 'package.json'),
+    '{"name":"evil-nodes","type":"module","main":"index.js"}',
+  );
+  writeMarkerModule(join(evilPackage, 'index.js'), markerOf('package'));
+  REGISTERED = writeDoublingTube(registered, 'policy-doubles');
+});
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 let env: ApiTestEnv;

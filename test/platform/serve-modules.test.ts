@@ -1,17 +1,21 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeMarkerModule } from '../fixtures/module-tubes.ts';
 import { api, cleanUpServes, startServe, tempDb, waitForJob } from './serve-process.ts';
 
 afterEach(cleanUpServes);
 
 // A module outside the server's tube folders that leaves a marker when imported.
-const dir = mkdtempSync(join(tmpdir(), 'noob-serve-modules-'));
+const dir = join(tmpdir(), `noob-serve-modules-${randomUUID()}`);
 const marker = join(dir, 'evil.imported');
 const evil = `${join(dir, 'evil.ts')}#x`;
-writeMarkerModule(join(dir, 'evil.ts'), marker);
+beforeAll(() => {
+  mkdirSync(dir);
+  writeMarkerModule(join(dir, 'evil.ts'), marker);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => rmSync(marker, { force: true }));
 
