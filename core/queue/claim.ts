@@ -14,7 +14,7 @@ export const MAX_CLAIM = 1_000;
  * (so a crashed worker's tasks come back without a separate sweeper), the worker's
  * last-seen time is refreshed, then up to `max` tasks are leased in priority-with-aging
  * order among those whose tags the worker has; their jobs start running and get one
- * `tasks.leased` event each. {@link claimedTasks} reads the tasks from the results.
+ * `tasks.leased` event each, and their waits go into the latency histogram. {@link claimedTasks} reads the tasks from the results.
  */
 export function claimStatements(ctx: QueueContext, request: ClaimRequest): SqlStatement[] {
   const workerId = requireId(request.workerId, 'workerId');
@@ -33,6 +33,7 @@ export function claimStatements(ctx: QueueContext, request: ClaimRequest): SqlSt
     sql('tasks_claim', values),
     sql('claimed_jobs_running', values),
     sql('claimed_events', values),
+    sql('claimed_latency', values),
   ];
 }
 

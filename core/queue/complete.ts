@@ -46,6 +46,7 @@ export function completionStatements(
     // Events first: a job finished by this completion logs `job.succeeded` after them.
     sql('completed_events', values),
     sql('completed_jobs', values),
+    sql('completed_latency', values),
   ];
 }
 

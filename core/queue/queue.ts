@@ -15,6 +15,7 @@ import { type FailOptions, failTask } from './fail.ts';
 import { heartbeat, releaseTasks } from './heartbeat.ts';
 import { type JobOutcomeInput, setJobOutcome } from './job-outcome.ts';
 import { getJob } from './jobs.ts';
+import { type TaskLatency, taskLatency } from './latency.ts';
 import { type TaskOutcome, taskOutcome } from './outcome.ts';
 import { nextReady, type ReadyState } from './ready.ts';
 import { queueStats } from './stats.ts';
@@ -173,6 +174,11 @@ export class Queue {
   /** Depth by state and priority, jobs by state. */
   stats(): Promise<QueueStats> {
     return queueStats(this.#ctx);
+  }
+
+  /** Task wait and run time histograms, across every worker (for /metrics). */
+  taskLatency(): Promise<TaskLatency> {
+    return taskLatency(this.#ctx);
   }
 
   /** Register (or refresh) a worker and its tags. */

@@ -82,8 +82,12 @@ export function createApiApp(options: ApiAppOptions) {
     return c.json({ ok: true, database: queue.driver.kind });
   });
   app.get('/metrics', async (c) => {
-    const [stats, workers] = await Promise.all([queue.stats(), queue.listWorkers()]);
-    return c.body(renderMetrics(stats, workers, Date.now()), 200, {
+    const [stats, workers, latency] = await Promise.all([
+      queue.stats(),
+      queue.listWorkers(),
+      queue.taskLatency(),
+    ]);
+    return c.body(renderMetrics(stats, workers, Date.now(), latency), 200, {
       'content-type': PROMETHEUS_CONTENT_TYPE,
     });
   });

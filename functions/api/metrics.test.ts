@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/queue/clock.ts';
+import { openDriver } from '../../core/queue/open.ts';
+import { Queue } from '../../core/queue/queue.ts';
 import { type ApiTestEnv, apiTestEnv } from './test-env.ts';
 
 let env: ApiTestEnv;
@@ -38,7 +44,10 @@ function parsePrometheus(text: string): { types: Map<string, string>; samples: S
       if (!label) throw new Error(`bad label ${pair} in ${line}`);
       labels[label[1]!] = label[2]!;
     }
-    expect(types.has(sample[1]!), `${sample[1]} declared before its samples`).toBe(true);
+    // A histogram's samples are its name with _bucket, _sum and _count.
+    const base = sample[1]!.replace(/_(bucket|sum|count)$/, '');
+    const family = types.get(base) === 'histogram' ? base : sample[1]!;
+    expect(types.has(family), `${sample[1]} declared before its samples`).toBe(true);
     samples.push({ name: sample[1]!, labels, value: Number(sample[4]) });
   }
   return { types, samples };
@@ -84,5 +93,38 @@ describe('GET /metrics', () => {
       0, 0, 0, 0, 0,
     ]);
     expect(value(samples, 'noob_workers')).toBe(0);
+  });
+
+  it('behavior: task wait and run time histograms count every claim and result, cumulatively', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'noob-metrics-'));
+    const clock = new ManualClock(1_700_000_000_000);
+    const queue = new Queue(await openDriver(join(dir, 'noob.db')), { clock });
+    try {
+      env = await apiTestEnv({ queue });
+      await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: [{ cid: 'a' }, { cid: 'b' }] });
+      clock.advance(3); // both wait 3 ms
+      const [a, b] = await queue.claim({ workerId: 'w', max: 2 });
+      clock.advance(40); // a runs 40 ms
+      await queue.complete('w', a!.id, 1);
+      clock.advance(2_000); // b runs 2.04 s
+      await queue.complete('w', b!.id, 2);
+      await queue.complete('w', b!.id, 2); // a repeated report is not observed twice
+      const { types, samples } = parsePrometheus(await (await env.app.request('/metrics')).text());
+      expect(types.get('noob_task_wait_seconds')).toBe('histogram');
+      expect(types.get('noob_task_run_seconds')).toBe('histogram');
+      const wait = (le: string) => value(samples, 'noob_task_wait_seconds_bucket', { le });
+      expect([wait('0.001'), wait('0.005'), wait('60'), wait('+Inf')]).toEqual([0, 2, 2, 2]);
+      expect(value(samples, 'noob_task_wait_seconds_sum')).toBeCloseTo(0.006);
+      expect(value(samples, 'noob_task_wait_seconds_count')).toBe(2);
+      const run = (le: string) => value(samples, 'noob_task_run_seconds_bucket', { le });
+      expect([run('0.025'), run('0.05'), run('1'), run('2.5'), run('+Inf')]).toEqual([
+        0, 1, 1, 2, 2,
+      ]);
+      expect(value(samples, 'noob_task_run_seconds_sum')).toBeCloseTo(2.08);
+      expect(value(samples, 'noob_task_run_seconds_count')).toBe(2);
+    } finally {
+      await queue.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
