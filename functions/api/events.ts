@@ -3,9 +3,13 @@ import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import type { Queue } from '../../core/queue/queue.ts';
 import { isFinal, toJobStatus } from './job-view.ts';
 
-/** How a job's event stream polls. */
+/** How a job's event stream waits for news. */
 export interface EventStreamOptions {
-  /** Wait between two looks at the events log while nothing is new (ms, default 50). */
+  /**
+   * Wait between two looks at the events log while nothing is new, when the database
+   * cannot announce commits (a remote server; ms, default 50). On an embedded database
+   * the stream looks again after each commit instead.
+   */
   pollMs?: number;
   /** Send a `: keep-alive` comment after this long without a message (ms, default 15 s). */
   keepAliveMs?: number;
@@ -19,9 +23,10 @@ const PAGE = 500;
  * Stream a tenant's job's events log as Server-Sent Events: one message per queue event
  * (`event:` its type, `id:` its id, `data:` the event as JSON), from after `afterId`
  * (the client's Last-Event-ID), then a final `done` message carrying the job's status
- * once the job is final. The log is polled at a short, fixed interval; the job's status
- * is read only when a job-level event arrives, so a long job costs one small query per
- * poll. The caller has checked that the job exists.
+ * once the job is final. The log is read again after each commit the database announces
+ * (or polled at a short interval where it cannot); the job's status is read only when a
+ * job-level event arrives, so a long job costs one small query per look. The caller has
+ * checked that the job exists.
  */
 export function streamJobEvents(
   c: Context,
@@ -42,10 +47,15 @@ export function streamJobEvents(
     // A stream never throws out of here: hono would log it, and a client that went away
     // is not an error.
     try {
+      const changes = queue.changes;
       let lastId = afterId;
       let checkJob = true;
-      let idleMs = 0;
+      let lastWrite = Date.now();
+      // Set when the job was seen final: one more read sends the events that came
+      // between the last read and that status, then the stream ends.
+      let finished: ReturnType<typeof toJobStatus> | undefined;
       while (!stop.signal.aborted) {
+        const version = changes.version;
         const events = await queue.events(tenant, jobId, { afterId: lastId, limit: PAGE });
         for (const event of events) {
           await stream.writeSSE({
@@ -57,21 +67,27 @@ export function streamJobEvents(
           if (event.type.startsWith('job.')) checkJob = true;
         }
         if (events.length === PAGE) continue;
-        if (events.length > 0) idleMs = 0;
+        if (finished) {
+          await stream.writeSSE({ event: 'done', data: JSON.stringify(finished) });
+          return;
+        }
+        if (events.length > 0) lastWrite = Date.now();
         if (checkJob) {
           checkJob = false;
           const status = toJobStatus(await queue.getJob(tenant, jobId));
           if (isFinal(status.state)) {
-            await stream.writeSSE({ event: 'done', data: JSON.stringify(status) });
-            return;
+            finished = status;
+            continue;
           }
         }
-        if (idleMs >= keepAliveMs) {
+        const quietMs = Date.now() - lastWrite;
+        if (quietMs >= keepAliveMs) {
           await stream.write(': keep-alive\n\n');
-          idleMs = 0;
+          lastWrite = Date.now();
         }
-        await sleep(pollMs, stop.signal);
-        idleMs += pollMs;
+        const untilKeepAlive = keepAliveMs - (Date.now() - lastWrite);
+        const waitMs = changes.live ? untilKeepAlive : Math.min(pollMs, untilKeepAlive);
+        await changes.wait(version, Math.max(0, waitMs), stop.signal);
       }
     } catch (error) {
       if (!stream.aborted) await reportError(stream, error);
@@ -86,17 +102,4 @@ async function reportError(stream: SSEStreamingApi, error: unknown): Promise<voi
   await stream
     .writeSSE({ event: 'error', data: JSON.stringify({ code: 'stream_failed', message }) })
     .catch(() => undefined);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
