@@ -39,7 +39,18 @@ export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions 
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  return new EmbeddedDriver(db, resolve(path));
+  // From here on, waiting for another process's write lock is done by the driver (see
+  // #retryBusy): SQLite's own busy handler sleeps a whole millisecond or more at a time.
+  db.pragma('busy_timeout = 0');
+  return new EmbeddedDriver(db, resolve(path), busyTimeoutMs);
+}
+
+/** Blocks the thread for short pauses while another process holds the write lock. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+function isBusy(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_BUSY' || /database is locked/i.test(String(message));
 }
 
 class EmbeddedDriver implements QueueDriver {
@@ -57,9 +68,12 @@ class EmbeddedDriver implements QueueDriver {
   readonly #path: string;
   readonly #signalFd: number;
 
-  constructor(db: Db, path: string) {
+  readonly #busyTimeoutMs: number;
+
+  constructor(db: Db, path: string, busyTimeoutMs: number) {
     this.#db = db;
     this.#path = path;
+    this.#busyTimeoutMs = busyTimeoutMs;
     this.#signalFd = openSync(signalFilePath(path), 'w');
     this.#relaxed = db.prepare('PRAGMA synchronous = NORMAL');
     this.#durable = db.prepare('PRAGMA synchronous = FULL');
@@ -80,17 +94,37 @@ class EmbeddedDriver implements QueueDriver {
 
   async execute(statement: SqlStatement): Promise<SqlResult> {
     await this.#open;
-    return this.#run(statement);
+    return this.#retryBusy(() => this.#run(statement));
+  }
+
+  /**
+   * Run `attempt` (which takes the write lock, or fails at once with SQLITE_BUSY while
+   * another process holds it, having changed nothing), pausing 50 µs, then twice as long
+   * up to 2 ms, between tries, for up to the busy timeout. The other process's
+   * transactions are short, so fine pauses hand the lock over far sooner than SQLite's
+   * own busy handler, whose shortest sleep is a millisecond.
+   */
+  #retryBusy<T>(attempt: () => T): T {
+    const deadline = Date.now() + this.#busyTimeoutMs;
+    for (let pauseMs = 0.05; ; pauseMs = Math.min(pauseMs * 2, 2)) {
+      try {
+        return attempt();
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) throw error;
+        Atomics.wait(PAUSE, 0, 0, pauseMs);
+      }
+    }
   }
 
   async batch(statements: SqlStatement[], mode: BatchMode = 'write'): Promise<SqlResult[]> {
     await this.#open;
     const body = this.#db.transaction(() => statements.map((s) => this.#run(s)));
-    if (mode === 'read') return body.deferred();
+    if (mode === 'read') return this.#retryBusy(() => body.deferred());
     // IMMEDIATE takes the write lock first: a deferred transaction that reads and then
     // writes can fail with SQLITE_BUSY when another process committed in between.
-    const results =
-      mode === 'write' ? body.immediate() : this.#withoutFsync(() => body.immediate());
+    const results = this.#retryBusy(() =>
+      mode === 'write' ? body.immediate() : this.#withoutFsync(() => body.immediate()),
+    );
     this.#announce();
     return results;
   }
@@ -124,7 +158,7 @@ class EmbeddedDriver implements QueueDriver {
     await this.#open;
     const tx: SqlTransaction = { execute: async (s) => this.#run(s) };
     const run = async (): Promise<T> => {
-      this.#db.exec('BEGIN IMMEDIATE');
+      this.#retryBusy(() => this.#db.exec('BEGIN IMMEDIATE'));
       try {
         const value = await body(tx);
         this.#db.exec('COMMIT');
