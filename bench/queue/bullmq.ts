@@ -21,13 +21,15 @@ function queueName(): string {
 /**
  * No-op jobs per second, end to end: `count` jobs added with `addBulk` in chunks of
  * `chunk` while one Worker with `concurrency` runs them; timed from the first add until
- * the last job completed.
+ * the last job completed. With `drain`, the jobs are all added first (untimed) and only
+ * their processing is timed.
  */
 export async function bullmqThroughput(options: {
   port: number;
   count: number;
   chunk: number;
   concurrency: number;
+  drain?: boolean;
 }): Promise<number> {
   const name = queueName();
   const queue = new Queue(name, { connection: connection(options.port) });
@@ -65,6 +67,14 @@ export async function bullmqThroughput(options: {
       target = 200 + options.count;
       reached = resolve;
     });
+    if (options.drain) {
+      await worker.pause();
+      await add('t', options.count);
+      const started = performance.now();
+      worker.resume();
+      await done;
+      return options.count / ((performance.now() - started) / 1000);
+    }
     const started = performance.now();
     await add('t', options.count);
     await done;

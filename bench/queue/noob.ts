@@ -66,14 +66,17 @@ async function untilSucceeded(queue: Queue, jobIds: readonly string[]): Promise<
  * No-op tasks per second, end to end: `count` tasks submitted in jobs of `chunk` while
  * one worker with `concurrency` slots runs them; timed from the first submission until
  * the last result is recorded. The worker runs in this process, or (`separate`) as a
- * `noob worker` process.
+ * `noob worker` process. With `drain`, the tasks are all submitted first (untimed) and
+ * only their processing is timed, by a worker in this process.
  */
 export async function noobThroughput(options: {
   count: number;
   chunk: number;
   concurrency: number;
   separate?: boolean;
+  drain?: boolean;
 }): Promise<number> {
+  if (options.drain) return noobDrain(options);
   const { queue, path, dispose } = await freshQueue();
   const local = options.separate
     ? undefined
@@ -103,6 +106,39 @@ export async function noobThroughput(options: {
   } finally {
     await local?.stop();
     await stopChild(child);
+    await dispose();
+  }
+}
+
+/** Tasks per second processing `count` tasks already in the queue (see noobThroughput). */
+async function noobDrain(options: { count: number; chunk: number; concurrency: number }) {
+  const { queue, dispose } = await freshQueue();
+  const worker = () =>
+    new QueueWorker({ queue, concurrency: options.concurrency, executor: executor() });
+  try {
+    const warming = worker();
+    await warming.start();
+    const warm = await queue.submitJob({
+      tenant: TENANT,
+      kind: 'tasks',
+      tasks: tasks(NOOP, 'warm', 200),
+    });
+    await untilSucceeded(queue, [warm.jobId]);
+    await warming.stop();
+    const jobIds: string[] = [];
+    for (let i = 0; i < options.count; i += options.chunk) {
+      const batch = tasks(NOOP, `t${i}`, Math.min(options.chunk, options.count - i));
+      jobIds.push((await queue.submitJob({ tenant: TENANT, kind: 'tasks', tasks: batch })).jobId);
+    }
+    const draining = worker();
+    const started = performance.now();
+    await draining.start();
+    await until(queue, () => draining.reported >= options.count);
+    const seconds = (performance.now() - started) / 1000;
+    await draining.stop();
+    await untilSucceeded(queue, jobIds);
+    return options.count / seconds;
+  } finally {
     await dispose();
   }
 }
