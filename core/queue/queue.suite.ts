@@ -215,6 +215,20 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       expect(counted).toEqual([2, 1]);
     });
 
+    it('behavior: getJob without task results reads the job row and its first failures only', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(3) });
+      const claimed = await queue.claim({ workerId: 'w', max: 3 });
+      await queue.complete('w', claimed[0]!.id, 'ok');
+      await queue.fail('w', claimed[1]!.id, new Error('boom'), { retryable: false });
+      const full = await queue.getJob('acme', jobId);
+      const summary = await queue.getJob('acme', jobId, { taskResults: false });
+      expect(full.results).toEqual({ 'cid-0': 'ok' });
+      expect(summary.results).toEqual({});
+      expect(summary.failures).toEqual(full.failures);
+      expect(summary.failures['cid-1']).toMatchObject({ message: 'boom' });
+      expect({ ...summary, results: full.results }).toEqual(full);
+    });
+
     it('behavior: released tasks are queued again at once, without counting an attempt', async () => {
       const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(3) });
       const claimed = await queue.claim({ workerId: 'stopping', max: 3 });

@@ -14,7 +14,7 @@ import { type EventsOptions, listEvents } from './events.ts';
 import { type FailOptions, failTask } from './fail.ts';
 import { heartbeat, releaseTasks } from './heartbeat.ts';
 import { type JobOutcomeInput, setJobOutcome } from './job-outcome.ts';
-import { getJob } from './jobs.ts';
+import { type GetJobOptions, getJob } from './jobs.ts';
 import { type TaskLatency, taskLatency } from './latency.ts';
 import { type TaskOutcome, taskOutcome } from './outcome.ts';
 import { nextReady, type ReadyState } from './ready.ts';
@@ -148,9 +148,9 @@ export class Queue {
     return taskOutcome(this.#ctx, tenant, jobId, cid);
   }
 
-  /** A job's state, progress, results and failures. */
-  getJob(tenant: string, jobId: string): Promise<JobView> {
-    return getJob(this.#ctx, tenant, jobId);
+  /** A job's state, progress, results and failures (see {@link GetJobOptions}). */
+  getJob(tenant: string, jobId: string, options?: GetJobOptions): Promise<JobView> {
+    return getJob(this.#ctx, tenant, jobId, options);
   }
 
   /**

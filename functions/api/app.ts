@@ -16,6 +16,9 @@ import { openApiDocument } from './openapi.ts';
 import { jobRequest } from './schemas.ts';
 import { checkTube, problemDetails, type TubeSourceOptions } from './tube-source.ts';
 
+/** A job's status needs its row, not every task's result. */
+const SUMMARY = { taskResults: false } as const;
+
 /** How a job API app is built. */
 export interface ApiAppOptions extends TubeSourceOptions {
   /** The queue jobs go to (its database also holds the API keys). */
@@ -153,13 +156,13 @@ export function createApiApp(options: ApiAppOptions) {
   );
 
   app.get('/v1/jobs/:id', async (c) =>
-    c.json(toJobStatus(await queue.getJob(c.get('tenant'), c.req.param('id')))),
+    c.json(toJobStatus(await queue.getJob(c.get('tenant'), c.req.param('id'), SUMMARY))),
   );
 
   app.delete('/v1/jobs/:id', async (c) => {
     const tenant = c.get('tenant');
     await queue.cancelJob(tenant, c.req.param('id'));
-    return c.json(toJobStatus(await queue.getJob(tenant, c.req.param('id'))));
+    return c.json(toJobStatus(await queue.getJob(tenant, c.req.param('id'), SUMMARY)));
   });
 
   app.get('/v1/jobs/:id/events', async (c) => {
@@ -175,7 +178,7 @@ export function createApiApp(options: ApiAppOptions) {
         },
       ]);
     }
-    await queue.getJob(tenant, jobId); // 404 before the stream starts
+    await queue.getJob(tenant, jobId, SUMMARY); // 404 before the stream starts
     return streamJobEvents(c, queue, tenant, jobId, afterId, {
       ...(options.eventPollMs ? { pollMs: options.eventPollMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

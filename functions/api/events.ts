@@ -74,7 +74,7 @@ export function streamJobEvents(
         if (events.length > 0) lastWrite = Date.now();
         if (checkJob) {
           checkJob = false;
-          const status = toJobStatus(await queue.getJob(tenant, jobId));
+          const status = toJobStatus(await queue.getJob(tenant, jobId, { taskResults: false }));
           if (isFinal(status.state)) {
             finished = status;
             continue;
