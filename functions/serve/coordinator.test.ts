@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
+import { QueuedRunner } from '../../core/runners/queued/runner.ts';
+import { loadTube } from '../../core/tube/load.ts';
 import { UPSTREAM } from '../../test/conformance/suite.ts';
 import { writeDoublingTube, writeMarkerModule } from '../../test/fixtures/module-tubes.ts';
 import { QueueWorker } from '../worker/queue-worker.ts';
@@ -66,6 +68,27 @@ describe('Coordinator', () => {
     const job = await queue.getJob('t1', jobId);
     expect(job.sealed).toBe(true);
     expect(job.progress.done).toBe(5);
+  });
+
+  it('behavior: a run driven by a local queued runner is left to that runner', async () => {
+    const { queue, outcomes } = await setUp();
+    const runner = new QueuedRunner(await loadTube(join(UPSTREAM, 'basic', 'basic.yaml')), {
+      queue,
+      tenant: 't1',
+    });
+    await runner.init();
+    const local = runner.jobId!;
+    expect(await runner.run(3)).toEqual([0, 2, 4]);
+    // The coordinator is alive and scanning meanwhile: a submitted job of its own runs.
+    const { jobId } = await submit(
+      queue,
+      readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8'),
+      2,
+    );
+    expect(await waitFor(outcomes, jobId)).toEqual({ results: [0, 2] });
+    await runner.deinit();
+    expect(outcomes.has(local)).toBe(false);
+    expect((await queue.getJob('t1', local)).outcome).toBeNull();
   });
 
   it('error: a tube that fails to load is recorded as the job’s error', async () => {

@@ -72,7 +72,8 @@ export class QueueExecutor implements RemoteExecutor {
     const { jobId } = await this.#options.queue.submitJob({
       tenant: this.#tenant,
       kind: 'tube',
-      payload: { tube: plan.tube.id, tubeCid: this.#tube },
+      // A coordinator leaves it alone: this runner drives it.
+      payload: { tube: plan.tube.id, tubeCid: this.#tube, runner: 'local' },
       open: true,
     });
     this.#jobId = jobId;
