@@ -12,6 +12,7 @@ import {
 import { type QueueContext, type QueueOptions, resolveOptions } from './context.ts';
 import { type EventsOptions, listEvents } from './events.ts';
 import { type FailOptions, failTask } from './fail.ts';
+import { GroupCommit } from './group-commit.ts';
 import { heartbeat, releaseTasks } from './heartbeat.ts';
 import { type JobOutcomeInput, setJobOutcome } from './job-outcome.ts';
 import { type GetJobOptions, getJob } from './jobs.ts';
@@ -71,9 +72,17 @@ export class Queue {
     return this.#changes;
   }
 
-  /** Submit a job and its tasks (idempotent with `idempotencyKey`). */
+  // Concurrent submissions share a commit (see GroupCommit); made on first use.
+  #submissions: GroupCommit | undefined;
+
+  /**
+   * Submit a job and its tasks (idempotent with `idempotencyKey`). Submissions made at
+   * the same time are committed together, each with the outcome it would have alone;
+   * the promise resolves once the job is committed.
+   */
   submitJob(spec: JobSpec): Promise<SubmitResult> {
-    return submitJob(this.#ctx, spec);
+    this.#submissions ??= new GroupCommit(this.#ctx.driver);
+    return submitJob(this.#ctx, spec, this.#submissions);
   }
 
   /** Add tasks to an open job; returns how many were new (a known CID is skipped). */

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { QueueDriver, SqlRow, SqlStatement } from './backend.ts';
 import { canonicalHash } from './canonical.ts';
 import type { QueueContext } from './context.ts';
 import { IdempotencyConflictError, InvalidSubmissionError } from './errors.ts';
+import type { GroupCommit } from './group-commit.ts';
 import { requireJobOpen } from './job-state.ts';
 import { priorityLevel } from './priority.ts';
 import { sql } from './sql.ts';
@@ -28,11 +30,25 @@ export function encodeTasks(ctx: QueueContext, tasks: readonly TaskSpec[], now: 
 }
 
 /**
- * Store a job and its tasks in one transaction. With an idempotency key the tenant already
- * used, the existing job is returned when the submission is the same, and
- * {@link IdempotencyConflictError} is thrown when it differs.
+ * A submission checked and turned into its statements, ready to commit alone or in a
+ * group (see {@link GroupCommit}). Its last statement reads back the job it resolved to.
  */
-export async function submitJob(ctx: QueueContext, spec: JobSpec): Promise<SubmitResult> {
+export interface PreparedSubmission {
+  /** The id the job gets if it is new. */
+  readonly jobId: string;
+  readonly payloadHash: string;
+  readonly idempotencyKey: string | undefined;
+  /** Run in order in one transaction; the last one is job_get_submitted. */
+  readonly statements: readonly SqlStatement[];
+  /** How many tasks it stores (a group is capped by tasks as well as submissions). */
+  readonly taskCount: number;
+}
+
+/**
+ * Check a submission and build its statements. Throws {@link InvalidSubmissionError}
+ * naming the field for bad input, before anything reaches the database.
+ */
+export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSubmission {
   const tenant = requireId(spec.tenant, 'tenant');
   if (spec.kind !== 'tube' && spec.kind !== 'tasks') {
     throw new InvalidSubmissionError(`unknown job kind ${JSON.stringify(spec.kind)}`, {
@@ -68,15 +84,56 @@ export async function submitJob(ctx: QueueContext, spec: JobSpec): Promise<Submi
   // Sealing last finishes a job with no tasks at once.
   if (!open) statements.push(sql('job_seal', values));
   statements.push(sql('job_get_submitted', values));
-  const results = await ctx.driver.batch(statements);
-  const rows = results.at(-1)!.rows;
+  return {
+    jobId,
+    payloadHash,
+    idempotencyKey: spec.idempotencyKey,
+    statements,
+    taskCount: tasks.length,
+  };
+}
+
+/**
+ * What a committed submission resolved to, from the rows its last statement read: the
+ * new job, the job already holding its idempotency key, or
+ * {@link IdempotencyConflictError} when that job was submitted with other content.
+ */
+export function submissionResult(
+  submission: PreparedSubmission,
+  rows: readonly SqlRow[],
+): SubmitResult {
+  const { jobId } = submission;
   const row = rows.find((r) => r.id === jobId) ?? rows[0];
   if (!row) throw new Error(`job ${jobId} was neither inserted nor found`);
   if (row.id === jobId) return { jobId, created: true };
-  if (row.payload_hash !== payloadHash) {
-    throw new IdempotencyConflictError(spec.idempotencyKey!, String(row.id));
+  if (row.payload_hash !== submission.payloadHash) {
+    throw new IdempotencyConflictError(submission.idempotencyKey!, String(row.id));
   }
   return { jobId: String(row.id), created: false };
+}
+
+/** Commit one submission in a transaction of its own. */
+export async function commitSubmission(
+  driver: QueueDriver,
+  submission: PreparedSubmission,
+): Promise<SubmitResult> {
+  const results = await driver.batch([...submission.statements]);
+  return submissionResult(submission, results.at(-1)!.rows);
+}
+
+/**
+ * Store a job and its tasks in one transaction. With an idempotency key the tenant already
+ * used, the existing job is returned when the submission is the same, and
+ * {@link IdempotencyConflictError} is thrown when it differs. With `group`, the commit is
+ * shared with the submissions made meanwhile (same outcome, fewer commits).
+ */
+export async function submitJob(
+  ctx: QueueContext,
+  spec: JobSpec,
+  group?: GroupCommit,
+): Promise<SubmitResult> {
+  const submission = prepareSubmission(ctx, spec);
+  return group ? group.submit(submission) : commitSubmission(ctx.driver, submission);
 }
 
 /**

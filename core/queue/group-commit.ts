@@ -1,0 +1,155 @@
+import type { QueueDriver, SqlResult, SqlStatement } from './backend.ts';
+import { commitSubmission, type PreparedSubmission, submissionResult } from './submit.ts';
+import type { SubmitResult } from './types.ts';
+
+/** Caps on one group, so its transaction (and the write lock it holds) stays short. */
+export interface GroupCommitOptions {
+  /** Most submissions in one transaction (default 256). */
+  maxSubmissions?: number;
+  /**
+   * Most tasks in one transaction (default 10,000); a submission with more than that is
+   * committed in a group of its own.
+   */
+  maxTasks?: number;
+}
+
+interface Waiting {
+  submission: PreparedSubmission;
+  resolve(result: SubmitResult): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit of job submissions. A commit costs a disk flush (embedded) or a round
+ * trip (remote) whatever it holds, so the submissions made while the event loop is busy
+ * (a job API answering many requests) are collected and committed together in one
+ * transaction when it has nothing else to do (`setImmediate`), one group at a time, in
+ * the order they were made.
+ *
+ * Each submission's outcome is the one it would have alone:
+ * - its statements run in submission order inside the group's transaction, so two
+ *   submissions with one idempotency key behave as if sequential (the second gets the
+ *   first's job, or {@link IdempotencyConflictError} if its content differs), and an
+ *   error reading one's outcome rejects that one only;
+ * - if the group's transaction fails, its submissions are committed again one by one, each
+ *   in its own transaction, so a submission that breaks a statement fails alone; first,
+ *   though, a read checks whether the group did commit (a remote server can commit and
+ *   lose the answer), and then each outcome is read instead of written twice;
+ * - a promise settles only after the commit that holds its submission: a resolved
+ *   submission is durable.
+ *
+ * A submission alone in its group is committed exactly as without grouping. Submissions
+ * still waiting when the driver closes fail with the driver's error.
+ */
+export class GroupCommit {
+  readonly #driver: QueueDriver;
+  readonly #maxSubmissions: number;
+  readonly #maxTasks: number;
+  #waiting: Waiting[] = [];
+  // Set from the first waiting submission until the queue of groups is drained.
+  #draining = false;
+
+  constructor(driver: QueueDriver, options: GroupCommitOptions = {}) {
+    this.#driver = driver;
+    this.#maxSubmissions = Math.max(1, options.maxSubmissions ?? 256);
+    this.#maxTasks = Math.max(1, options.maxTasks ?? 10_000);
+  }
+
+  /** Commit `submission` with those made meanwhile; resolves once it is committed. */
+  submit(submission: PreparedSubmission): Promise<SubmitResult> {
+    return new Promise<SubmitResult>((resolve, reject) => {
+      this.#waiting.push({ submission, resolve, reject });
+      if (this.#draining) return;
+      this.#draining = true;
+      // After the I/O callbacks of this turn of the loop: the other requests that are
+      // ready now get to submit and join the group.
+      setImmediate(() => void this.#drain());
+    });
+  }
+
+  /** Commit groups until none waits; one at a time, so jobs are created in order. */
+  async #drain(): Promise<void> {
+    try {
+      while (this.#waiting.length > 0) await this.#commit(this.#nextGroup());
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  /** The oldest waiting submissions, within the caps (at least one). */
+  #nextGroup(): Waiting[] {
+    let tasks = 0;
+    let size = 0;
+    for (const { submission } of this.#waiting) {
+      if (size === this.#maxSubmissions) break;
+      if (size > 0 && tasks + submission.taskCount > this.#maxTasks) break;
+      tasks += submission.taskCount;
+      size++;
+    }
+    return this.#waiting.splice(0, size);
+  }
+
+  /** Commit one group and settle each of its submissions; never throws. */
+  async #commit(group: Waiting[]): Promise<void> {
+    if (group.length === 1) {
+      await this.#commitAlone(group[0]!);
+      return;
+    }
+    let results: SqlResult[];
+    try {
+      results = await this.#driver.batch(group.flatMap((w) => w.submission.statements));
+    } catch (error) {
+      await this.#recover(group, error);
+      return;
+    }
+    let offset = 0;
+    for (const waiting of group) {
+      offset += waiting.submission.statements.length;
+      settle(waiting, () => submissionResult(waiting.submission, results[offset - 1]!.rows));
+    }
+  }
+
+  /**
+   * The group's transaction failed. If it committed all the same (the answer was lost on
+   * the way back), read each outcome; otherwise commit each submission alone, in order.
+   * When not even the read works, each fails with the group's error, as it would alone.
+   */
+  async #recover(group: Waiting[], error: unknown): Promise<void> {
+    const lookups: SqlStatement[] = group.map((w) => w.submission.statements.at(-1)!);
+    let found: SqlResult[];
+    try {
+      found = await this.#driver.batch(lookups, 'read');
+    } catch {
+      for (const waiting of group) waiting.reject(error);
+      return;
+    }
+    // The transaction is all or nothing: one new job found means every statement ran.
+    const committed = group.some((w, i) =>
+      found[i]!.rows.some((row) => row.id === w.submission.jobId),
+    );
+    if (committed) {
+      group.forEach((waiting, i) => {
+        settle(waiting, () => submissionResult(waiting.submission, found[i]!.rows));
+      });
+      return;
+    }
+    for (const waiting of group) await this.#commitAlone(waiting);
+  }
+
+  async #commitAlone(waiting: Waiting): Promise<void> {
+    try {
+      waiting.resolve(await commitSubmission(this.#driver, waiting.submission));
+    } catch (error) {
+      waiting.reject(error);
+    }
+  }
+}
+
+/** Resolve with `outcome()`, or reject with what it throws. */
+function settle(waiting: Waiting, outcome: () => SubmitResult): void {
+  try {
+    waiting.resolve(outcome());
+  } catch (error) {
+    waiting.reject(error);
+  }
+}
