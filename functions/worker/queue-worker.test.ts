@@ -94,6 +94,41 @@ describe('QueueWorker', () => {
     expect(reports.length).toBeLessThan(600 / 4);
   });
 
+  it('behavior: a failing database is told, waited out, and no result is lost', async () => {
+    const { queue } = await freshQueue();
+    const { executor } = gatedExecutor();
+    const told: unknown[] = [];
+    const worker = new QueueWorker({
+      queue,
+      concurrency: 2,
+      executor,
+      onError: (error) => told.push(error),
+    });
+    // The first three rounds fail: a claim, and then reports of finished calls.
+    const real = queue.completeAndClaim.bind(queue);
+    let failing = 0;
+    queue.completeAndClaim = async (...args) => {
+      if (args[0].length > 0 && failing < 3) {
+        failing++;
+        throw new Error('disk I/O error');
+      }
+      return real(...args);
+    };
+    await worker.start();
+    cleanups.push(() => worker.stop());
+    const { jobId } = await queue.submitJob({
+      tenant: 't',
+      kind: 'tasks',
+      tasks: calls('test.echo', 40),
+    });
+    await until(queue, async () => (await queue.getJob('t', jobId)).state === 'succeeded');
+    expect(told).toHaveLength(3);
+    expect(String(told[0])).toContain('disk I/O error');
+    expect(worker.reported).toBe(40);
+    const job = await queue.getJob('t', jobId);
+    expect(Object.keys(job.results)).toHaveLength(40);
+  });
+
   it('behavior: stop() gives back claimed tasks it had not started, with no attempt counted', async () => {
     const { queue } = await freshQueue();
     const { executor, open, started } = gatedExecutor();

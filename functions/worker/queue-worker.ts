@@ -39,9 +39,17 @@ export interface QueueWorkerOptions {
   rescanMs?: number;
   /** Report a finished call at most this long after it finished (ms, default 2). */
   reportDelayMs?: number;
+  /**
+   * Told when a look at the queue failed; the worker waits (`retryInMs`) and goes on.
+   * Default: a line on stderr.
+   */
+  onError?: (error: unknown, retryInMs: number) => void;
   /** Runs the node calls (default: built-ins, standard library, modules by path). */
   executor?: TaskExecutor;
 }
+
+/** Longest wait after repeated database failures (ms). */
+const MAX_ERROR_PAUSE_MS = 5_000;
 
 /** Results reported in one transaction at most (a larger batch waits for the next). */
 const MAX_REPORT = 512;
@@ -73,6 +81,7 @@ export class QueueWorker {
   readonly #idleMs: number;
   readonly #reportDelayMs: number;
   readonly #rescanMs: number;
+  readonly #onError: (error: unknown, retryInMs: number) => void;
   readonly #executor: TaskExecutor;
   readonly #sizer: ClaimSizer;
   /** Claimed, not started, in claim order. */
@@ -98,6 +107,12 @@ export class QueueWorker {
     this.#idleMs = options.idleMs ?? 10;
     this.#reportDelayMs = options.reportDelayMs ?? 2;
     this.#rescanMs = options.rescanMs ?? 1_000;
+    this.#onError =
+      options.onError ??
+      ((error, retryInMs) =>
+        process.stderr.write(
+          `noob worker ${this.workerId}: the queue failed (${(error as Error)?.message ?? error}); trying again in ${retryInMs} ms\n`,
+        ));
     this.#executor = options.executor ?? new TaskExecutor();
     this.#sizer = new ClaimSizer(this.#concurrency, options.prefetchMs ?? 2);
   }
@@ -140,42 +155,53 @@ export class QueueWorker {
     let lookedAt = -1;
     let lookedAtMs = 0;
     let wakeAt = Number.POSITIVE_INFINITY;
+    let failures = 0;
     while (!this.#stopping) {
-      if (Date.now() - lastBeat >= this.#heartbeatMs) {
-        lastBeat = Date.now();
-        await this.#heartbeat();
-      }
-      this.#startWaiting();
-      const room = this.#sizer.room(this.#running.size, this.#waiting.length);
-      const claiming = room > 0 && mayHaveWork;
-      if (claiming || this.#reportDue()) {
-        const version = changes.version;
-        const claimed = await this.#round(claiming ? room : 0);
-        if (claiming && claimed < room) {
-          mayHaveWork = false;
-          lookedAt = version;
-          lookedAtMs = Date.now();
-          wakeAt = Number.POSITIVE_INFINITY;
+      try {
+        if (Date.now() - lastBeat >= this.#heartbeatMs) {
+          lastBeat = Date.now();
+          await this.#heartbeat();
         }
-        continue;
-      }
-      const stale = Date.now() - lookedAtMs >= this.#rescanMs;
-      if (room > 0 && changes.live && (changes.version !== lookedAt || stale)) {
-        // Something committed since the last look: is there work for this worker now?
-        const version = changes.version;
-        const next = await this.#queue.nextReady(this.#tags);
-        lookedAt = version;
-        lookedAtMs = Date.now();
-        if (next.ready) {
-          mayHaveWork = true;
+        this.#startWaiting();
+        const room = this.#sizer.room(this.#running.size, this.#waiting.length);
+        const claiming = room > 0 && mayHaveWork;
+        if (claiming || this.#reportDue()) {
+          const version = changes.version;
+          const claimed = await this.#round(claiming ? room : 0);
+          if (claiming && claimed < room) {
+            mayHaveWork = false;
+            lookedAt = version;
+            lookedAtMs = Date.now();
+            wakeAt = Number.POSITIVE_INFINITY;
+          }
           continue;
         }
-        wakeAt = Math.min(next.nextRunAt ?? Infinity, next.nextLeaseExpiry ?? Infinity);
+        const stale = Date.now() - lookedAtMs >= this.#rescanMs;
+        if (room > 0 && changes.live && (changes.version !== lookedAt || stale)) {
+          // Something committed since the last look: is there work for this worker now?
+          const version = changes.version;
+          const next = await this.#queue.nextReady(this.#tags);
+          lookedAt = version;
+          lookedAtMs = Date.now();
+          if (next.ready) {
+            mayHaveWork = true;
+            continue;
+          }
+          wakeAt = Math.min(next.nextRunAt ?? Infinity, next.nextLeaseExpiry ?? Infinity);
+        }
+        // With no room, commits are no reason to wake: only a finished call or a timer is.
+        const since = room > 0 ? (changes.live ? lookedAt : changes.version) : Infinity;
+        await this.#sleep(since, wakeAt, lastBeat);
+        if (!changes.live || Date.now() >= wakeAt) mayHaveWork = true;
+        failures = 0;
+      } catch (error) {
+        // The database failed (locked past the busy timeout, disk full, connection lost):
+        // say so, wait, and carry on; unreported results were kept for the next round.
+        failures++;
+        const pauseMs = Math.min(MAX_ERROR_PAUSE_MS, 50 * 2 ** failures);
+        this.#onError(error, pauseMs);
+        await this.#sleep(Infinity, Date.now() + pauseMs, lastBeat);
       }
-      // With no room, commits are no reason to wake: only a finished call or a timer is.
-      const since = room > 0 ? (changes.live ? lookedAt : changes.version) : Infinity;
-      await this.#sleep(since, wakeAt, lastBeat);
-      if (!changes.live || Date.now() >= wakeAt) mayHaveWork = true;
     }
     await this.#drain();
   }
@@ -238,17 +264,26 @@ export class QueueWorker {
   /** Report finished results and claim up to `max` more in one transaction; returns how many were claimed. */
   async #round(max: number): Promise<number> {
     const report = this.#finished.splice(0, MAX_REPORT);
+    const oldest = this.#oldestFinishedAt;
     if (this.#finished.length > 0) this.#oldestFinishedAt = Date.now();
-    if (max === 0) {
-      this.#count(await this.#queue.completeMany(this.workerId, report));
-      return 0;
+    let outcome: { accepted: boolean[]; claimed: ClaimedTask[] };
+    try {
+      outcome =
+        max === 0
+          ? { accepted: await this.#queue.completeMany(this.workerId, report), claimed: [] }
+          : await this.#queue.completeAndClaim(report, {
+              workerId: this.workerId,
+              tags: this.#tags,
+              max,
+              leaseMs: this.#leaseMs,
+            });
+    } catch (error) {
+      // Nothing was recorded: keep the results for the next round.
+      this.#finished.unshift(...report);
+      if (report.length > 0) this.#oldestFinishedAt = oldest;
+      throw error;
     }
-    const { accepted, claimed } = await this.#queue.completeAndClaim(report, {
-      workerId: this.workerId,
-      tags: this.#tags,
-      max,
-      leaseMs: this.#leaseMs,
-    });
+    const { accepted, claimed } = outcome;
     this.#count(accepted);
     this.#waiting.push(...claimed);
     return claimed.length;
@@ -258,16 +293,26 @@ export class QueueWorker {
     for (const ok of accepted) if (ok) this.#reported++;
   }
 
-  /** Stopping: give back unstarted tasks, let running calls finish, report them. */
+  /**
+   * Stopping: give back unstarted tasks, let running calls finish, report them. A failure
+   * here is told and not retried: the leases then expire and the tasks run again.
+   */
   async #drain(): Promise<void> {
     const unstarted = this.#waiting.splice(0).map((task) => task.id);
-    if (unstarted.length > 0) await this.#queue.release(this.workerId, unstarted);
+    if (unstarted.length > 0) {
+      await this.#queue.release(this.workerId, unstarted).catch((e) => this.#onError(e, 0));
+    }
     while (this.#inFlight.size > 0) {
       await Promise.allSettled([...this.#inFlight]);
     }
     while (this.#finished.length > 0) {
       const report = this.#finished.splice(0, MAX_REPORT);
-      this.#count(await this.#queue.completeMany(this.workerId, report));
+      try {
+        this.#count(await this.#queue.completeMany(this.workerId, report));
+      } catch (error) {
+        this.#onError(error, 0);
+        return;
+      }
     }
   }
 
@@ -313,6 +358,9 @@ export class QueueWorker {
           retryable: !(error instanceof UnknownNodeTypeError),
         });
       }
+    } catch (error) {
+      // Recording the failure failed: the lease expires and the task runs again.
+      this.#onError(error, 0);
     } finally {
       this.#running.delete(task.id);
       this.#completed++;
