@@ -14,7 +14,8 @@ import { KeyStore } from './keys.ts';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { jobRequest } from './schemas.ts';
-import { checkTube, problemDetails, type TubeSourceOptions } from './tube-source.ts';
+import { TubeCheckCache } from './tube-check-cache.ts';
+import { problemDetails, type TubeSourceOptions } from './tube-source.ts';
 
 /** A job's status needs its row, not every task's result. */
 const SUMMARY = { taskResults: false } as const;
@@ -64,6 +65,8 @@ export function createApiApp(options: ApiAppOptions) {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const log = options.log ?? ((message, error) => console.error(message, error));
   const openApi = openApiDocument();
+  // Submissions name the same few tubes again and again: check each once.
+  const tubes = new TubeCheckCache(options);
   const app = new Hono<{ Variables: AuthVariables }>();
 
   app.onError((error, c) => errorFor(c, error, log));
@@ -125,7 +128,7 @@ export function createApiApp(options: ApiAppOptions) {
       const idempotencyKey = request.idempotencyKey ?? c.req.header('idempotency-key');
       let tube: string;
       try {
-        tube = (await checkTube(request.tube, request.inputs, options)).text;
+        tube = (await tubes.check(request.tube, request.inputs)).text;
       } catch (error) {
         if ((error as Error)?.name !== 'TubeLoadError') throw error;
         const problems = problemDetails((error as TubeLoadError).problems);

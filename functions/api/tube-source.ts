@@ -44,6 +44,33 @@ export interface CheckedTube {
 /** `tube` is one word without spaces or colons: a noob_id, not YAML text. */
 const NOOB_ID = /^[A-Za-z0-9_.@/-]+$/;
 
+/** A registered tube: a file in the tube folders, and its text. */
+export interface RegisteredTube {
+  file: string;
+  text: string;
+}
+
+/** The registered tubes, by `noob_id`: where a submitted tube is looked up. */
+export interface TubeFolders {
+  /** The registered tube whose `noob_id` is `id`, with its text, or `undefined`. */
+  find(id: string): Promise<RegisteredTube | undefined>;
+}
+
+/**
+ * Tube folders scanned afresh for each lookup: a tube file added, edited or removed while
+ * the server runs is seen at once (see `TubeCheckCache` for a cached listing).
+ */
+export function scanTubeFolders(tubePaths: readonly string[]): TubeFolders {
+  return {
+    async find(id) {
+      const file = new TubeIndex().find(id, tubePaths);
+      if (!file) return undefined;
+      const text = await readFile(file, 'utf8').catch(() => undefined);
+      return text === undefined ? undefined : { file, text };
+    },
+  };
+}
+
 /**
  * Resolve a submitted tube (YAML text, or the noob_id of a registered tube) and load it
  * with its inputs under the module policy for submitted tubes. The job API checks a
@@ -58,41 +85,23 @@ export async function checkTube(
   inputs: Record<string, unknown>,
   options: TubeSourceOptions,
 ): Promise<CheckedTube> {
-  const tubePaths = options.tubePaths ?? [];
-  const load: LoadTubeOptions = {
-    input: inputs,
-    searchPaths: tubePaths,
-    modules: options.modules ?? 'deny',
-    modulesHint: SUBMITTED_TUBES_HINT,
-    trustSearchPaths: true,
-    ...(options.registry ? { registry: options.registry } : {}),
-  };
-  const registered = await findRegistered(tube, tubePaths);
-  if (registered) {
-    const loaded = await loadTube(registered.file, load);
-    return { text: registered.text, id: loaded.id, tube: loaded };
-  }
-  const loaded = await loadTubeFromText(tube, {
-    ...load,
-    file: options.name ?? '<tube>',
-    directory: options.directory ?? process.cwd(),
-  });
-  return { text: tube, id: loaded.id, tube: loaded };
+  const registered = await findRegisteredTube(tube, scanTubeFolders(options.tubePaths ?? []));
+  return loadSubmittedTube(tube, registered, inputs, options);
 }
 
 /**
- * The registered tube file `tube` names (a noob_id) or is (its text verbatim), with its
- * text; `undefined` for other tube text. A fresh index each time: a tube file added
- * while the server runs is found.
+ * The registered tube that `tube` names (a noob_id) or is (its text verbatim);
+ * `undefined` for other tube text. Throws {@link TubeLoadError} for a noob_id that no
+ * registered tube has.
  */
-async function findRegistered(
+export async function findRegisteredTube(
   tube: string,
-  tubePaths: readonly string[],
-): Promise<{ file: string; text: string } | undefined> {
+  folders: TubeFolders,
+): Promise<RegisteredTube | undefined> {
   if (NOOB_ID.test(tube.trim())) {
     const id = tube.trim();
-    const file = new TubeIndex().find(id, tubePaths);
-    if (!file) {
+    const found = await folders.find(id);
+    if (!found) {
       throw new TubeLoadError(`no registered tube with noob_id "${id}"`, id, [
         {
           path: [],
@@ -100,13 +109,46 @@ async function findRegistered(
         },
       ]);
     }
-    return { file, text: await readFile(file, 'utf8') };
+    return found;
   }
   const id = noobIdOf(tube);
-  const file = id === undefined ? undefined : new TubeIndex().find(id, tubePaths);
-  if (!file) return undefined;
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  return text === tube ? { file, text } : undefined;
+  const found = id === undefined ? undefined : await folders.find(id);
+  return found?.text === tube ? found : undefined;
+}
+
+/**
+ * Load a submitted tube as {@link checkTube} does, once {@link findRegisteredTube} said
+ * whether it is a registered one (`registered`) or tube text of its own.
+ */
+export async function loadSubmittedTube(
+  tube: string,
+  registered: RegisteredTube | undefined,
+  inputs: Record<string, unknown>,
+  options: TubeSourceOptions,
+): Promise<CheckedTube> {
+  const load: LoadTubeOptions = {
+    input: inputs,
+    searchPaths: options.tubePaths ?? [],
+    modules: options.modules ?? 'deny',
+    modulesHint: SUBMITTED_TUBES_HINT,
+    trustSearchPaths: true,
+    ...(options.registry ? { registry: options.registry } : {}),
+  };
+  if (registered) {
+    const loaded = await loadTube(registered.file, load);
+    return { text: registered.text, id: loaded.id, tube: loaded };
+  }
+  const loaded = await loadTubeFromText(tube, {
+    ...load,
+    file: options.name ?? '<tube>',
+    directory: tubeTextDirectory(options),
+  });
+  return { text: tube, id: loaded.id, tube: loaded };
+}
+
+/** The folder that `./module.ts#export` types of submitted tube text resolve against. */
+export function tubeTextDirectory(options: TubeSourceOptions): string {
+  return options.directory ?? process.cwd();
 }
 
 /** A tube problem as the API reports it: where (path, line, node) and what. */

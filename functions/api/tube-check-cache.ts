@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type Clock, systemClock } from '../../core/queue/clock.ts';
+import { noobIdOf, TubeIndex } from '../../core/tube/search.ts';
+import { parseTubeSource } from '../../core/tube/source.ts';
+import type { Tube } from '../../core/tube/tube.ts';
+import {
+  type CheckedTube,
+  findRegisteredTube,
+  loadSubmittedTube,
+  type RegisteredTube,
+  type TubeFolders,
+  type TubeSourceOptions,
+  tubeTextDirectory,
+} from './tube-source.ts';
+
+/** Sizes and ages of a {@link TubeCheckCache}. */
+export interface TubeCheckCacheOptions {
+  /** Most checked tubes kept (default 256); the least recently used goes first. */
+  maxEntries?: number;
+  /** Most characters of tube text kept over all entries (default 16 Mi). */
+  maxTextChars?: number;
+  /**
+   * Age after which the list of which file holds which `noob_id` is made again (ms,
+   * default 1,000): how long a tube file added to the tube folders may go unseen.
+   */
+  listingMaxAgeMs?: number;
+  /** Time source for that age (default the system clock). */
+  clock?: Clock;
+}
+
+interface Entry {
+  checked: CheckedTube;
+  /** Each node and asset type with the definition it resolved to. */
+  types: Array<{ kind: 'node' | 'asset'; type: string; definition: unknown }>;
+}
+
+/**
+ * {@link checkTube} with its answers kept: a job API checks the same few tubes over and
+ * over, and scanning the tube folders and loading a tube costs far more than the
+ * submission's commit. Gives what an uncached check gives, errors included:
+ * - a check is kept under a hash of everything it depends on: the tube's text (the
+ *   registered file's text, read again on every check, so an edit is seen at once), the
+ *   file, the inputs, `NOOB_TUBE_PATH` and the folder tube text resolves against; the
+ *   module policy and registry are this cache's own;
+ * - only a tube that depends on nothing else is kept: none that `extends` another, nests
+ *   one (`type: tube`) or uses module types (`./nodes.ts#f`), whose other files may
+ *   change; and each hit checks that the registry still resolves its types alike;
+ * - errors are never kept: a refused tube is checked again each time;
+ * - which file holds which `noob_id` is listed once and listed again when older than
+ *   {@link TubeCheckCacheOptions.listingMaxAgeMs}, or at once when the file it names is
+ *   gone or holds another `noob_id` now. A new tube file is thus found within that age.
+ *
+ * The {@link Tube} of a kept check is shared by every check that hits it: read it, do not
+ * change it. One cache per app: it holds that app's options.
+ *
+ * @example
+ * ```ts
+ * const tubes = new TubeCheckCache({ tubePaths: ['tubes'] });
+ * const { text } = await tubes.check('testing-basic', {}); // loaded
+ * await tubes.check('testing-basic', {}); // kept
+ * ```
+ */
+export class TubeCheckCache {
+  readonly #options: TubeSourceOptions;
+  readonly #folders: ListedTubeFolders;
+  readonly #maxEntries: number;
+  readonly #maxTextChars: number;
+  // Map order is use order: the first key is the least recently used.
+  readonly #entries = new Map<string, Entry>();
+  #textChars = 0;
+
+  constructor(options: TubeSourceOptions, cache: TubeCheckCacheOptions = {}) {
+    this.#options = options;
+    this.#folders = new ListedTubeFolders(
+      options.tubePaths ?? [],
+      cache.clock ?? systemClock,
+      cache.listingMaxAgeMs ?? 1_000,
+    );
+    this.#maxEntries = Math.max(0, cache.maxEntries ?? 256);
+    this.#maxTextChars = Math.max(0, cache.maxTextChars ?? 16 * 1024 * 1024);
+  }
+
+  /** How many checked tubes are kept. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** {@link checkTube} with this cache's options, answered from the cache when it can. */
+  async check(tube: string, inputs: Record<string, unknown>): Promise<CheckedTube> {
+    const registered = await findRegisteredTube(tube, this.#folders);
+    const key = this.#key(tube, registered, inputs);
+    const entry = key === undefined ? undefined : this.#entries.get(key);
+    if (key !== undefined && entry) {
+      this.#entries.delete(key);
+      if (await this.#resolvesAlike(entry)) {
+        this.#entries.set(key, entry);
+        return entry.checked;
+      }
+      this.#textChars -= entry.checked.text.length;
+    }
+    const checked = await loadSubmittedTube(tube, registered, inputs, this.#options);
+    // The loader read the file again: keep the check only if it read the same text.
+    const unchanged = !registered || readText(registered.file) === registered.text;
+    if (key !== undefined && unchanged && dependsOnItsTextAlone(checked)) {
+      this.#remember(key, { checked, types: typesOf(checked.tube) });
+    }
+    return checked;
+  }
+
+  /** The hash of what a check depends on, or `undefined` for inputs JSON cannot hold. */
+  #key(
+    tube: string,
+    registered: RegisteredTube | undefined,
+    inputs: Record<string, unknown>,
+  ): string | undefined {
+    if (!isJson(inputs)) return undefined;
+    const hash = createHash('sha256');
+    for (const part of [
+      registered?.file ?? '',
+      registered?.text ?? tube,
+      JSON.stringify(inputs),
+      process.env.NOOB_TUBE_PATH ?? '',
+      tubeTextDirectory(this.#options),
+    ]) {
+      hash.update(`${part.length}:`).update(part);
+    }
+    return hash.digest('base64');
+  }
+
+  /** Whether the registry still gives each of the tube's types the same definition. */
+  async #resolvesAlike(entry: Entry): Promise<boolean> {
+    const registry = this.#options.registry;
+    // Without one, each check makes a default registry: built-ins and the standard
+    // library only, which never change.
+    if (!registry) return true;
+    const directory = entry.checked.tube.directory;
+    for (const { kind, type, definition } of entry.types) {
+      const resolution =
+        kind === 'node'
+          ? await registry.resolveNode(type, directory)
+          : await registry.resolveAsset(type, directory);
+      if (!resolution.ok || resolution.definition !== definition) return false;
+    }
+    return true;
+  }
+
+  #remember(key: string, entry: Entry): void {
+    const chars = entry.checked.text.length;
+    if (this.#maxEntries === 0 || chars > this.#maxTextChars) return;
+    this.#entries.set(key, entry);
+    this.#textChars += chars;
+    for (const [oldest, old] of this.#entries) {
+      if (this.#entries.size <= this.#maxEntries && this.#textChars <= this.#maxTextChars) break;
+      this.#entries.delete(oldest);
+      this.#textChars -= old.checked.text.length;
+    }
+  }
+}
+
+/**
+ * Registered tubes by `noob_id` from a listing of the tube folders that is made again
+ * when it is older than `maxAgeMs`, or when the file it names no longer holds that id.
+ * The file's text is read on every lookup (a few microseconds): edits are seen at once.
+ */
+class ListedTubeFolders implements TubeFolders {
+  readonly #tubePaths: readonly string[];
+  readonly #clock: Clock;
+  readonly #maxAgeMs: number;
+  // TubeIndex lists each folder on first use and keeps the list: a new one relists.
+  #index = new TubeIndex();
+  #listedAt: number;
+
+  constructor(tubePaths: readonly string[], clock: Clock, maxAgeMs: number) {
+    this.#tubePaths = tubePaths;
+    this.#clock = clock;
+    this.#maxAgeMs = maxAgeMs;
+    this.#listedAt = clock.now();
+  }
+
+  async find(id: string): Promise<RegisteredTube | undefined> {
+    if (this.#clock.now() - this.#listedAt > this.#maxAgeMs) this.#relist();
+    const found = this.#lookup(id);
+    if (found !== 'stale') return found;
+    this.#relist();
+    const again = this.#lookup(id);
+    return again === 'stale' ? undefined : again;
+  }
+
+  #lookup(id: string): RegisteredTube | undefined | 'stale' {
+    const file = this.#index.find(id, this.#tubePaths);
+    if (!file) return undefined;
+    const text = readText(file);
+    // Removed, or edited to another noob_id, since the folders were listed.
+    return text !== undefined && noobIdOf(text) === id ? { file, text } : 'stale';
+  }
+
+  #relist(): void {
+    this.#index = new TubeIndex();
+    this.#listedAt = this.#clock.now();
+  }
+}
+
+/** A file's text, or `undefined` if it cannot be read. */
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a loaded tube depends on its text alone: it extends no other tube, nests none,
+ * and uses no module type (whose files may change, or appear, unseen by the cache).
+ */
+function dependsOnItsTextAlone({ text, tube }: CheckedTube): boolean {
+  const usesOtherFiles = (type: string) => type.includes('#');
+  if (tube.nodes.some((n) => n.child || n.definition.kind === 'tube' || usesOtherFiles(n.type))) {
+    return false;
+  }
+  if (Object.values(tube.assets).some((a) => usesOtherFiles(a.type))) return false;
+  // The merged spec no longer says whether it extended anything: ask the text.
+  const data = parseTubeSource(text, '<tube>').data;
+  return typeof data === 'object' && data !== null && !('extends' in data);
+}
+
+function typesOf(tube: Tube): Entry['types'] {
+  return [
+    ...tube.nodes.map((n) => ({ kind: 'node' as const, type: n.type, definition: n.definition })),
+    ...Object.values(tube.assets).map((a) => ({
+      kind: 'asset' as const,
+      type: a.type,
+      definition: a.definition,
+    })),
+  ];
+}
+
+/**
+ * Whether `value` is plain JSON that `JSON.stringify` writes faithfully (no undefined,
+ * NaN, -0, class instances…): only then is its text a safe part of a cache key.
+ */
+function isJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) {
+    // An index loop, not every(): a hole (written as null) is not JSON either.
+    for (let i = 0; i < value.length; i++) if (!isJson(value[i])) return false;
+    return true;
+  }
+  if (typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  return Object.values(value).every(isJson);
+}
