@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createWorkerApp } from './app.ts';
+import { TaskExecutor } from './executor.ts';
 import { startWorkerServer } from './serve.ts';
 
 const post = async (app: ReturnType<typeof createWorkerApp>, body: unknown): Promise<Response> =>
@@ -72,6 +73,20 @@ describe('worker app', () => {
     const body = (await response.json()) as any;
     expect(body.error.code).toBe('unknown_node_type');
     expect(body.error.message).toMatch(/noob\.testing\.nope/);
+  });
+
+  it('error: a module type the executor refuses gets 403 module_not_allowed naming the field type', async () => {
+    const app = createWorkerApp({ executor: new TaskExecutor({ modules: 'deny' }) });
+    const response = await post(app, { cid: 'x', type: 'node:child_process#execSync' });
+    expect(response.status).toBe(403);
+    const body = (await response.json()) as any;
+    expect(body.error).toMatchObject({
+      code: 'module_not_allowed',
+      details: { field: 'type', type: 'node:child_process#execSync' },
+    });
+    expect(body.error.message).toMatch(
+      /^node type "node:child_process#execSync": module type "node:child_process#execSync" is not allowed: .*noob worker --allow-modules/,
+    );
   });
 
   it('error: a node that throws gets 422 with the node, epoch and cause', async () => {

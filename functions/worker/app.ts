@@ -1,13 +1,21 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { errorResponse } from '../http/errors.ts';
-import { EngineNodeError, TaskExecutor, UnknownNodeTypeError } from './executor.ts';
+import {
+  EngineNodeError,
+  ModuleNotAllowedError,
+  TaskExecutor,
+  UnknownNodeTypeError,
+} from './executor.ts';
 import { LoadTracker } from './load.ts';
 import { taskRequest } from './task.ts';
 
 /** How a worker app is built. */
 export interface WorkerAppOptions {
-  /** Runs the node calls (default: built-ins, standard library, modules from the cwd). */
+  /**
+   * Runs the node calls (default: built-ins, standard library, any module from the cwd;
+   * give one built with `modules` to limit which module types a request may load).
+   */
   executor?: TaskExecutor;
   /** Calls run at once before the worker answers 503 (default 8). */
   capacity?: number;
@@ -20,7 +28,9 @@ export interface WorkerAppOptions {
 /**
  * The HTTP worker: a runtime-agnostic Hono app that executes node calls.
  * - `POST /v1/tasks`: run one node call → `{cid, outputs, exhausted}`; 400 names the bad
- *   field, 404 an unknown node type, 422 a node that failed (its error named), 503 when full.
+ *   field, 404 an unknown node type, 403 a module type the executor's policy refuses
+ *   (`module_not_allowed`, nothing imported), 422 a node that failed (its error named),
+ *   503 when full.
  * - `GET /healthz`, `GET /v1/load` (in flight, capacity, recent latency).
  *
  * @example
@@ -93,6 +103,18 @@ export function createWorkerApp(options: WorkerAppOptions = {}) {
         return c.json(result);
       } catch (error) {
         finish(false);
+        if (error instanceof ModuleNotAllowedError) {
+          return errorResponse(
+            c,
+            403,
+            'module_not_allowed',
+            `node type "${task.type}": ${error.message}`,
+            {
+              field: 'type',
+              type: task.type,
+            },
+          );
+        }
         if (error instanceof UnknownNodeTypeError) {
           return errorResponse(
             c,

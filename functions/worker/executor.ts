@@ -2,12 +2,47 @@ import { Epoch } from '../../core/epoch.ts';
 import { NoobError } from '../../core/errors.ts';
 import { Exhausted, NoEvent } from '../../core/events.ts';
 import type { NodeDefinition, NodeInstance } from '../../core/node/define.ts';
-import { createRegistry, type NodeRegistry } from '../../core/node/registry.ts';
+import {
+  type ModulePolicy,
+  type ModulePolicyHint,
+  moduleTypeRefusal,
+} from '../../core/node/module-policy.ts';
+import { createRegistry, type ModuleRules, type NodeRegistry } from '../../core/node/registry.ts';
 import type { TaskRequest, TaskResult } from './task.ts';
 
-/** The node type could not be resolved: names the type and why. */
+/** The node type could not be resolved: names the type and why. Retrying cannot help. */
 export class UnknownNodeTypeError extends NoobError {
-  override name = 'UnknownNodeTypeError' as const;
+  override name: 'UnknownNodeTypeError' | 'ModuleNotAllowedError' = 'UnknownNodeTypeError';
+}
+
+/**
+ * The node type names a module this worker's {@link ModulePolicy} refuses: nothing was
+ * imported. A kind of {@link UnknownNodeTypeError}, so a queue worker does not retry it.
+ */
+export class ModuleNotAllowedError extends UnknownNodeTypeError {
+  override name = 'ModuleNotAllowedError' as const;
+}
+
+/** How a module type refused by a worker is explained. */
+export const WORKER_MODULES_HINT: ModulePolicyHint = {
+  subject: 'tasks on this worker',
+  remedy:
+    'its operator allows them with `noob worker --allow-modules` (all) or `--allow-modules PKG,./FOLDER,...` (only those); the workers of `noob serve` allow its tube folders and its own `--allow-modules`',
+};
+
+/** How a {@link TaskExecutor} is built. */
+export interface TaskExecutorOptions {
+  /** Where node types come from (default: built-ins, standard library, user modules). */
+  registry?: NodeRegistry;
+  /** Folder that relative module types and package names resolve from (default: cwd). */
+  directory?: string;
+  /**
+   * Which module types (`/abs/nodes.ts#f`, `./nodes.ts#f`, `package#f`) a task may name;
+   * checked before anything is imported. Default: the registry's own rules (for
+   * {@link createRegistry}, `'allow'`: a developer's worker runs their own tube's modules).
+   * A refused type throws {@link ModuleNotAllowedError}.
+   */
+  modules?: ModulePolicy;
 }
 
 /** The node is one the engine itself runs (map, gather, return, tube): not a worker's job. */
@@ -24,26 +59,48 @@ type Live = NodeInstance | Iterator<unknown> | AsyncIterator<unknown>;
 export class TaskExecutor {
   readonly #registry: NodeRegistry;
   readonly #directory: string;
+  readonly #rules: ModuleRules | undefined;
   readonly #definitions = new Map<string, Promise<NodeDefinition>>();
   readonly #instances = new Map<string, Live>();
 
-  constructor(options: { registry?: NodeRegistry; directory?: string } = {}) {
+  constructor(options: TaskExecutorOptions = {}) {
     this.#registry = options.registry ?? createRegistry();
     this.#directory = options.directory ?? process.cwd();
+    this.#rules = options.modules
+      ? { modules: options.modules, modulesHint: WORKER_MODULES_HINT }
+      : undefined;
   }
 
-  /** The definition for `type` (cached); throws {@link UnknownNodeTypeError}. */
+  /**
+   * The definition for `type` (cached); throws {@link UnknownNodeTypeError}, or
+   * {@link ModuleNotAllowedError} for a module type the policy refuses.
+   */
   definition(type: string): Promise<NodeDefinition> {
     let found = this.#definitions.get(type);
     if (!found) {
-      found = this.#registry.resolveNode(type, this.#directory).then((resolution) => {
-        if (!resolution.ok) throw new UnknownNodeTypeError(resolution.reason);
-        return resolution.definition;
+      found = this.#registry.resolveNode(type, this.#directory, this.#rules).then((resolution) => {
+        if (resolution.ok) return resolution.definition;
+        throw this.#refused(type)
+          ? new ModuleNotAllowedError(resolution.reason)
+          : new UnknownNodeTypeError(resolution.reason);
       });
       found.catch(() => this.#definitions.delete(type));
       this.#definitions.set(type, found);
     }
     return found;
+  }
+
+  /**
+   * Whether the policy refused `type` (the registry looks up known types first, so a type
+   * it could not resolve that the policy refuses was refused, never imported).
+   */
+  #refused(type: string): boolean {
+    const modules = this.#rules?.modules;
+    return (
+      modules !== undefined &&
+      type.includes('#') &&
+      moduleTypeRefusal(type, this.#directory, modules) !== undefined
+    );
   }
 
   /** Runs one call. Errors thrown by the node propagate as they are. */
