@@ -58,7 +58,7 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
       let parsed: ReturnType<typeof parseArgs>;
       try {
         parsed = parseArgs({
-          args: [...rest],
+          args: withBareAllowModules(rest),
           options: {
             http: { type: 'boolean', default: false },
             db: { type: 'string' },
@@ -67,6 +67,8 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
             tags: { type: 'string', default: '' },
             concurrency: { type: 'string', default: '8' },
             'lease-ms': { type: 'string', default: '30000' },
+            'allow-modules': { type: 'string' },
+            'no-modules': { type: 'boolean', default: false },
           },
         });
       } catch (error) {

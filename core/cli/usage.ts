@@ -10,8 +10,10 @@ export const USAGE = `noob — run dataflow graphs (tubes)
 
 Usage:
   noob run TUBE.yaml [-n N] [--input key=value …] [--runner NAME] [--json]
-  noob worker [--db URL] [--tags a,b] [--concurrency N] [--lease-ms MS]  pull calls from the queue
-  noob worker --http [--port P] [--tags a,b] [--concurrency N]  serve calls over HTTP
+  noob worker [--db URL] [--tags a,b] [--concurrency N] [--lease-ms MS] [MODULES]
+                                                      pull calls from the queue
+  noob worker --http [--port P] [--host H] [--tags a,b] [--concurrency N] [MODULES]
+                                                      serve calls over HTTP
   noob serve [--port 8787] [--db URL] [--workers N] [--allow-modules [PKG,./DIR,…]]
                                                       job API + workers + coordinator
   noob keys create --tenant NAME [--db URL]           a new API key, printed once
@@ -40,6 +42,16 @@ Options for serve:
   --allow-modules         let submitted tubes use module types (./x.ts#f, pkg#f): all,
                           or with a list only those packages and folders; without it a
                           submitted tube may use built-ins and noob.* only (tubes in
-                          the server's own tube folders may always use their modules)
+                          the server's own tube folders may always use their modules).
+                          The server's workers run the same: its tube folders and the
+                          list, or every module with a bare --allow-modules
+
+Options for worker (MODULES):
+  --allow-modules         module types (./x.ts#f, /abs/x.ts#f, pkg#f) a task may load:
+                          all, or with a list only those packages and folders
+  --no-modules            none: built-ins and noob.* only
+                          Without either, a worker loads any module (it is yours: noob run
+                          --runner http|queued sends your tube's modules as absolute
+                          paths), but one with --http --host beyond loopback must choose
 
 Exit codes: 0 success, 1 a node failed at run time, 2 an invalid tube or usage.`;

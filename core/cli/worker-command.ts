@@ -1,7 +1,10 @@
+import { TaskExecutor } from '../../functions/worker/executor.ts';
 import { QueueWorker } from '../../functions/worker/queue-worker.ts';
 import { startWorkerServer } from '../../functions/worker/serve.ts';
+import type { ModulePolicy } from '../node/module-policy.ts';
 import { openQueue } from '../queue/open.ts';
 import type { CommandIO } from './commands.ts';
+import { modulePolicyArgument } from './serve-command.ts';
 import { UsageError } from './usage.ts';
 
 /** Options of `noob worker`. */
@@ -15,12 +18,43 @@ export interface WorkerArguments {
   concurrency: string;
   /** Lease per claimed task in ms (queue workers). */
   leaseMs: string;
+  /** `--allow-modules`: all (`*`, what a bare flag becomes) or a comma-separated allow-list. */
+  'allow-modules': string | undefined;
+  /** `--no-modules`: tasks may name no module type. */
+  'no-modules': boolean;
+}
+
+/** Host names that only this machine can reach. */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/;
+
+/**
+ * The module types a worker's tasks may load. By default any: whoever starts
+ * `noob worker` by hand is the developer whose own tubes (`noob run --runner http|queued`)
+ * send their module types as absolute paths. `--allow-modules LIST` limits them and
+ * `--no-modules` refuses them all (`noob serve` starts its workers with one of these). An
+ * HTTP worker listening beyond loopback can be reached by others, so it must say which.
+ */
+export function workerModulePolicy(args: WorkerArguments): ModulePolicy {
+  const listed = args['allow-modules'];
+  if (args['no-modules']) {
+    if (listed !== undefined)
+      throw new UsageError('--no-modules and --allow-modules contradict each other: give one');
+    return 'deny';
+  }
+  if (listed !== undefined) return modulePolicyArgument(listed);
+  if (args.http && !LOOPBACK.test(args.host)) {
+    throw new UsageError(
+      `a worker listening on ${args.host} can be reached by others, so it must say which module types (./x.ts#f, pkg#f) its tasks may load: --allow-modules (all), --allow-modules PKG,./DIR,… (only those) or --no-modules (none)`,
+    );
+  }
+  return 'allow';
 }
 
 /**
  * `noob worker`: pulls node calls from the durable queue (`--db`, default `.noob/noob.db`),
- * or with `--http` serves them over HTTP (functions/worker). Runs until SIGTERM or SIGINT,
- * then stops taking calls, lets running ones finish and be reported, and exits 0.
+ * or with `--http` serves them over HTTP (functions/worker), loading the module types
+ * {@link workerModulePolicy} allows. Runs until SIGTERM or SIGINT, then stops taking
+ * calls, lets running ones finish and be reported, and exits 0.
  */
 export async function workerCommand(args: WorkerArguments, io: CommandIO): Promise<number> {
   const capacity = Number(args.concurrency);
@@ -33,18 +67,25 @@ export async function workerCommand(args: WorkerArguments, io: CommandIO): Promi
         .map((tag) => tag.trim())
         .filter(Boolean)
     : [];
+  const modules = workerModulePolicy(args);
   if (!args.http) {
     const leaseMs = Number(args.leaseMs);
     if (!Number.isInteger(leaseMs) || leaseMs < 100)
       throw new UsageError(`--lease-ms takes milliseconds ≥ 100, got "${args.leaseMs}"`);
-    return queueWorker(args.db, { tags, concurrency: capacity, leaseMs }, io);
+    return queueWorker(args.db, { tags, concurrency: capacity, leaseMs, modules }, io);
   }
   const port = Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port takes a port number, got "${args.port}"`);
-  const server = await startWorkerServer({ port, hostname: args.host, capacity, tags });
+  const server = await startWorkerServer({
+    port,
+    hostname: args.host,
+    capacity,
+    tags,
+    executor: new TaskExecutor({ modules }),
+  });
   const signalled = untilSignalled(); // before the line that tells a parent it may signal
-  io.stdout.write(`noob worker listening on ${server.url}\n`);
+  io.stdout.write(`noob worker listening on ${server.url}\n${describeModules(modules)}\n`);
   await signalled;
   await server.close();
   return 0;
@@ -52,14 +93,17 @@ export async function workerCommand(args: WorkerArguments, io: CommandIO): Promi
 
 async function queueWorker(
   db: string | undefined,
-  options: { tags: string[]; concurrency: number; leaseMs: number },
+  options: { tags: string[]; concurrency: number; leaseMs: number; modules: ModulePolicy },
   io: CommandIO,
 ): Promise<number> {
   const queue = await openQueue(db);
-  const worker = new QueueWorker({ queue, ...options });
+  const { modules, ...rest } = options;
+  const worker = new QueueWorker({ queue, ...rest, executor: new TaskExecutor({ modules }) });
   await worker.start();
   const signalled = untilSignalled(); // before the line that tells a parent it may signal
-  io.stdout.write(`noob worker ${worker.workerId} pulling from ${db ?? '.noob/noob.db'}\n`);
+  io.stdout.write(
+    `noob worker ${worker.workerId} pulling from ${db ?? '.noob/noob.db'}\n${describeModules(modules)}\n`,
+  );
   await signalled;
   await worker.stop();
   await queue.close();
@@ -79,4 +123,11 @@ function untilSignalled(): Promise<void> {
     process.once('SIGINT', () => resolve());
     if (process.connected) process.once('disconnect', () => resolve());
   });
+}
+
+function describeModules(modules: ModulePolicy): string {
+  if (modules === 'allow')
+    return 'Tasks may load any module type; --allow-modules PKG,./DIR,… limits them, --no-modules refuses them.';
+  if (modules === 'deny') return 'Tasks may not load module types (--no-modules).';
+  return `Tasks may load module types from: ${modules.allow.join(', ') || 'nowhere'}.`;
 }

@@ -1,9 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UPSTREAM } from '../conformance/suite.ts';
 import { startWorkerProcess } from '../conformance/workers.ts';
+import { writeMarkerFolders } from '../fixtures/module-tubes.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -121,6 +125,108 @@ describe('noob worker --http', () => {
       });
       const [code] = await once(child, 'exit');
       expect(code, args.join(' ')).toBe(2);
+    }
+  });
+});
+
+describe('noob worker --allow-modules', () => {
+  // Two folders, each with a module that leaves a marker when it is imported.
+  const root = join(tmpdir(), `noob-worker-modules-${randomUUID()}`);
+  const [inside, outside] = [join(root, 'allowed'), join(root, 'other')] as const;
+  beforeAll(() => writeMarkerFolders(root, ['allowed', 'other']));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const postTask = async (url: string, type: string) => {
+    const response = await fetch(`${url}/v1/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cid: `c-${randomUUID()}`, type, inputs: { value: 5 } }),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  it('behavior: --allow-modules ./DIR: a module outside is a 403 naming type and is never imported; one inside runs', async () => {
+    // A relative folder, resolved against the worker's working folder (the project).
+    const worker = await startWorkerProcess(['--allow-modules', relative(ROOT, inside)]);
+    try {
+      const refused = await postTask(worker.url, `${join(outside, 'marker.ts')}#x`);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toMatchObject({
+        code: 'module_not_allowed',
+        details: { field: 'type', type: `${join(outside, 'marker.ts')}#x` },
+      });
+      expect(refused.body.error.message).toContain(
+        `is in none of the folders allowed for tasks on this worker (allowed: ${inside})`,
+      );
+      expect(existsSync(join(outside, 'marker.imported'))).toBe(false);
+
+      const ran = await postTask(worker.url, `${join(inside, 'marker.ts')}#x`);
+      expect(ran).toMatchObject({ status: 200, body: { outputs: { value: 5 } } });
+      expect(existsSync(join(inside, 'marker.imported'))).toBe(true);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('behavior: --no-modules refuses every module type; built-ins still run', async () => {
+    const worker = await startWorkerProcess(['--no-modules']);
+    try {
+      const refused = await postTask(worker.url, `${join(outside, 'marker.ts')}#x`);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toContain(
+        'module types are disabled for tasks on this worker',
+      );
+      expect(existsSync(join(outside, 'marker.imported'))).toBe(false);
+      expect((await postTask(worker.url, 'noob.testing.exclaim')).status).toBe(200);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("default: a developer's worker runs their tube's module nodes for noob run --runner http", async () => {
+    const worker = await startWorkerProcess();
+    try {
+      const run = spawnSync(
+        process.execPath,
+        [
+          join(ROOT, 'bin', 'noob.js'),
+          'run',
+          join(ROOT, 'examples', 'shout', 'shout.yaml'),
+          '-n',
+          '2',
+          '--json',
+          '--runner',
+          'http',
+          '--workers',
+          worker.url,
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toEqual([
+        { word: 'eye', shouted: 'E!Y!E!' },
+        { word: 'able', shouted: 'A!B!L!E!' },
+      ]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('error: a worker listening beyond loopback without a module choice, or with two, exits 2', async () => {
+    for (const [args, message] of [
+      [
+        ['--http', '--host', '0.0.0.0', '--port', '0'],
+        /listening on 0\.0\.0\.0 can be reached by others/,
+      ],
+      [['--no-modules', '--allow-modules'], /--no-modules and --allow-modules contradict/],
+      [['--allow-modules', 'a,,b'], /--allow-modules takes nothing/],
+    ] as const) {
+      const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'noob.js'), 'worker', ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(message);
     }
   });
 });
