@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UPSTREAM } from '../../test/conformance/suite.ts';
-import { startPlatform } from './platform.ts';
+import { startPlatform, workerModules } from './platform.ts';
 
 describe('platform', () => {
   it('default: worker processes and the coordinator run a submitted tube job to its results', async () => {
@@ -36,6 +36,24 @@ describe('platform', () => {
     } finally {
       await platform.stop();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('workerModules', () => {
+  it("behavior: the workers load the tube folders (NOOB_TUBE_PATH's too) and what submitted tubes may", () => {
+    const saved = process.env.NOOB_TUBE_PATH;
+    process.env.NOOB_TUBE_PATH = '/srv/tubes:relative-tubes';
+    try {
+      const folders = ['/srv/examples', '/srv/tubes', resolve('relative-tubes')];
+      expect(workerModules(['/srv/examples'], 'deny')).toEqual({ allow: folders });
+      expect(workerModules(['/srv/examples'], { allow: ['lodash', '/srv/nodes'] })).toEqual({
+        allow: [...folders, 'lodash', '/srv/nodes'],
+      });
+      expect(workerModules(['/srv/examples'], 'allow')).toBe('allow');
+    } finally {
+      if (saved === undefined) delete process.env.NOOB_TUBE_PATH;
+      else process.env.NOOB_TUBE_PATH = saved;
     }
   });
 });

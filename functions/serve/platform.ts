@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import type { ModulePolicy } from '../../core/node/module-policy.ts';
 import { DEFAULT_QUEUE_PATH, openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
@@ -22,7 +23,8 @@ export interface PlatformOptions {
   tubePaths?: readonly string[];
   /**
    * Module types submitted tubes may use (default `'deny'`): the coordinator applies it,
-   * and `startApi` gets it to give the API, so both judge a tube alike.
+   * and `startApi` gets it to give the API, so both judge a tube alike. The workers load
+   * what it allows and the modules inside the tube folders (see {@link workerModules}).
    */
   modules?: ModulePolicy;
   /** Starts the job API on the queue and key store, with the tube folders and policy. */
@@ -56,9 +58,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const db = options.db ?? DEFAULT_QUEUE_PATH;
   const queue = await openQueue(db);
   const keys = new KeyStore(queue.driver);
-  const workers = await startWorkerPool(db, options.workers ?? availableParallelism());
   const tubePaths = options.tubePaths ?? [];
   const modules = options.modules ?? 'deny';
+  const workers = await startWorkerPool(db, options.workers ?? availableParallelism(), {
+    modules: workerModules(tubePaths, modules),
+  });
   const coordinator = new Coordinator({
     queue,
     searchPaths: tubePaths,
@@ -90,4 +94,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await queue.close();
     },
   };
+}
+
+/**
+ * What the platform's workers may load: every module when submitted tubes may use any,
+ * else the tube folders (and NOOB_TUBE_PATH's), whose tubes' relative module types reach
+ * workers as absolute paths inside them, plus the packages and folders allowed to
+ * submitted tubes. So a task put into the queue another way cannot load other code.
+ * A registered tube's package types, or files outside the tube folders, must be listed
+ * in `modules` too for the workers to run them.
+ */
+export function workerModules(tubePaths: readonly string[], modules: ModulePolicy): ModulePolicy {
+  if (modules === 'allow') return 'allow';
+  const environment = (process.env.NOOB_TUBE_PATH ?? '').split(':').filter(Boolean);
+  const folders = [...tubePaths, ...environment].map((folder) => resolve(folder));
+  return { allow: [...folders, ...(modules === 'deny' ? [] : modules.allow)] };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startWorkerPool } from './workers.ts';
+import { moduleFlags, startWorkerPool } from './workers.ts';
 
 describe('worker pool', () => {
   it('behavior: stop() lets every worker exit 0 by itself on SIGTERM (no SIGKILL)', async () => {
@@ -16,5 +16,20 @@ describe('worker pool', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('moduleFlags', () => {
+  it("behavior: a policy becomes noob worker's flags", () => {
+    expect(moduleFlags('allow')).toEqual(['--allow-modules']);
+    expect(moduleFlags('deny')).toEqual(['--no-modules']);
+    expect(moduleFlags({ allow: [] })).toEqual(['--no-modules']);
+    expect(moduleFlags({ allow: ['/srv/tubes', 'lodash'] })).toEqual([
+      '--allow-modules=/srv/tubes,lodash',
+    ]);
+  });
+
+  it('error: an entry with a comma cannot be passed on', () => {
+    expect(() => moduleFlags({ allow: ['/srv/a,b'] })).toThrow(/cannot name "\/srv\/a,b"/);
   });
 });

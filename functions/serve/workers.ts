@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import type { ModulePolicy } from '../../core/node/module-policy.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'noob.js');
 
@@ -24,6 +25,17 @@ export interface WorkerPool {
   stop(graceMs?: number): Promise<WorkerExit[]>;
 }
 
+/** How the pool's workers run. */
+export interface WorkerPoolOptions {
+  /** Tags every worker offers. */
+  tags?: readonly string[];
+  /**
+   * The module types their tasks may load (default `'deny'`): a task can reach the queue
+   * without the API or coordinator, so the workers check it again themselves.
+   */
+  modules?: ModulePolicy;
+}
+
 /**
  * Starts `count` worker processes on the queue at `db` and waits until each pulls from it.
  * Separate processes, so node calls use the machine's cores and never block the API.
@@ -31,11 +43,20 @@ export interface WorkerPool {
 export async function startWorkerPool(
   db: string,
   count: number,
-  tags: readonly string[] = [],
+  options: WorkerPoolOptions = {},
 ): Promise<WorkerPool> {
+  const tags = options.tags ?? [];
+  const modules = moduleFlags(options.modules ?? 'deny');
   const children: ChildProcess[] = [];
   const started = Array.from({ length: count }, () => {
-    const args = [BIN, 'worker', '--db', db, ...(tags.length ? ['--tags', tags.join(',')] : [])];
+    const args = [
+      BIN,
+      'worker',
+      '--db',
+      db,
+      ...(tags.length ? ['--tags', tags.join(',')] : []),
+      ...modules,
+    ];
     // The IPC channel tells a worker when this process is gone (see `noob worker`).
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     children.push(child);
@@ -76,4 +97,17 @@ export async function startWorkerPool(
       );
     },
   };
+}
+
+/** `noob worker`'s flags for a module policy (a list entry cannot hold the comma). */
+export function moduleFlags(modules: ModulePolicy): string[] {
+  if (modules === 'allow') return ['--allow-modules'];
+  if (modules === 'deny' || modules.allow.length === 0) return ['--no-modules'];
+  const comma = modules.allow.find((entry) => entry.includes(','));
+  if (comma !== undefined)
+    throw new TypeError(
+      `a worker's --allow-modules cannot name "${comma}": entries are separated by commas`,
+    );
+  // `=`: a list is never taken for a bare flag, even one starting with "-".
+  return [`--allow-modules=${modules.allow.join(',')}`];
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openQueue } from '../../core/queue/open.ts';
 import { writeMarkerModule } from '../fixtures/module-tubes.ts';
 import { api, cleanUpServes, startServe, tempDb, waitForJob } from './serve-process.ts';
 
@@ -65,12 +66,55 @@ describe('noob serve --allow-modules', () => {
   it('behavior: --allow-modules PKG,DIR allows only those', async () => {
     const { url, key, output } = await startServe(tempDb(), ['--allow-modules', `lodash,${dir}`]);
     expect(output).toContain(`Submitted tubes may load module types from: lodash, ${dir}.`);
-    expect((await submit(url, key, { tube: TUBE })).status).toBe(202);
+    const accepted = await submit(url, key, { tube: TUBE });
+    expect(accepted.status).toBe(202);
+    // The workers load the listed folder too.
+    const job = await waitForJob(url, key, accepted.body.id);
+    expect(job).toMatchObject({ state: 'succeeded', results: [0] });
     const other = TUBE.replace(evil, 'left-pad#x');
     const refused = await submit(url, key, { tube: other });
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toMatch(
       /node evil: module type "left-pad#x" is not allowed: package "left-pad" is not one allowed for submitted tubes \(allowed: lodash, /,
     );
+  });
+});
+
+describe('noob serve workers', () => {
+  it('error: a task naming a module outside the tube folders, put straight into the queue, is dead-lettered unretried and never imported', async () => {
+    const db = tempDb();
+    const { url, key } = await startServe(db, ['--workers', '1']);
+    const queue = await openQueue(db);
+    try {
+      const cid = `evil-${randomUUID()}`;
+      const { jobId } = await queue.submitJob({
+        tenant: 'local',
+        kind: 'tasks',
+        // Attempts to spare: only a non-retryable failure ends it on its first one.
+        tasks: [{ cid, input: { cid, type: evil, inputs: { value: 1 } }, maxAttempts: 5 }],
+      });
+      let job = await queue.getJob('local', jobId);
+      for (let i = 0; i < 1500 && job.state !== 'failed'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        job = await queue.getJob('local', jobId);
+      }
+      expect(job.state).toBe('failed');
+      expect(job.failures[cid]).toMatchObject({ name: 'ModuleNotAllowedError' });
+      expect(job.failures[cid]!.message).toMatch(
+        /^module type ".*evil\.ts#x" is not allowed: .*evil\.ts is in none of the folders allowed for tasks on this worker \(allowed: .*examples/,
+      );
+      const events = (await queue.events('local', jobId)).map((event) => event.type);
+      expect(events.filter((type) => type === 'tasks.leased')).toHaveLength(1);
+      expect(events).toContain('task.dead');
+      expect(events).not.toContain('task.queued');
+      expect(existsSync(marker)).toBe(false);
+
+      // The registered example's module, inside the tube folders, still runs on them.
+      const shout = await submit(url, key, { tube: 'example-shout', epochs: 1 });
+      expect(shout.status).toBe(202);
+      expect(await waitForJob(url, key, shout.body.id)).toMatchObject({ state: 'succeeded' });
+    } finally {
+      await queue.close();
+    }
   });
 });
