@@ -217,6 +217,22 @@ function describeGroupCommit(name: string, open: () => Promise<QueueDriver>): vo
       await Promise.all([submit(10, 3), submit(11, 3), submit(12, 9)]);
       expect(s.writes).toEqual([4, 4, 2, 1, 1, 1]);
     });
+
+    it('behavior: while each turn of the event loop brings more submissions, the group waits for them', async () => {
+      await start();
+      const ctx = resolveOptions(s.driver, {}, systemClock);
+      const burst = async (group: GroupCommit) => {
+        const submit = (i: number) => group.submit(prepareSubmission(ctx, job(tenant, i)));
+        const first = [submit(0), submit(1)];
+        // Another request served in the next turn of the loop.
+        const later = new Promise((done) => setImmediate(() => done(submit(2))));
+        await Promise.all([...first, later]);
+      };
+      await burst(new GroupCommit(s.driver));
+      expect(s.writes).toEqual([3]);
+      await burst(new GroupCommit(s.driver, { maxWaitTurns: 0 }));
+      expect(s.writes).toEqual([3, 2, 1]);
+    });
   });
 }
 

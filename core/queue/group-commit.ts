@@ -11,6 +11,11 @@ export interface GroupCommitOptions {
    * committed in a group of its own.
    */
   maxTasks?: number;
+  /**
+   * Most extra turns of the event loop to wait while each brings more submissions
+   * (default 3): fewer, larger commits under load, for a few microseconds each.
+   */
+  maxWaitTurns?: number;
 }
 
 interface Waiting {
@@ -23,8 +28,8 @@ interface Waiting {
  * Group commit of job submissions. A commit costs a disk flush (embedded) or a round
  * trip (remote) whatever it holds, so the submissions made while the event loop is busy
  * (a job API answering many requests) are collected and committed together in one
- * transaction when it has nothing else to do (`setImmediate`), one group at a time, in
- * the order they were made.
+ * transaction once it has nothing else to do (`setImmediate`, again while each turn of
+ * the loop brings more), one group at a time, in the order they were made.
  *
  * Each submission's outcome is the one it would have alone:
  * - its statements run in submission order inside the group's transaction, so two
@@ -45,6 +50,7 @@ export class GroupCommit {
   readonly #driver: QueueDriver;
   readonly #maxSubmissions: number;
   readonly #maxTasks: number;
+  readonly #maxWaitTurns: number;
   #waiting: Waiting[] = [];
   // Set from the first waiting submission until the queue of groups is drained.
   #draining = false;
@@ -53,6 +59,7 @@ export class GroupCommit {
     this.#driver = driver;
     this.#maxSubmissions = Math.max(1, options.maxSubmissions ?? 256);
     this.#maxTasks = Math.max(1, options.maxTasks ?? 10_000);
+    this.#maxWaitTurns = Math.max(0, options.maxWaitTurns ?? 3);
   }
 
   /** Commit `submission` with those made meanwhile; resolves once it is committed. */
@@ -61,9 +68,24 @@ export class GroupCommit {
       this.#waiting.push({ submission, resolve, reject });
       if (this.#draining) return;
       this.#draining = true;
-      // After the I/O callbacks of this turn of the loop: the other requests that are
-      // ready now get to submit and join the group.
-      setImmediate(() => void this.#drain());
+      this.#collect(this.#waiting.length, 0);
+    });
+  }
+
+  /**
+   * Commit after the I/O callbacks of this turn of the event loop (`setImmediate`), so
+   * the requests that are ready now get to submit and join the group; while each turn
+   * still brings more submissions (a server busy with many requests), wait one more, up
+   * to {@link GroupCommitOptions.maxWaitTurns}. A lone submission waits one turn.
+   */
+  #collect(seen: number, turns: number): void {
+    setImmediate(() => {
+      const count = this.#waiting.length;
+      if (count > seen && count < this.#maxSubmissions && turns < this.#maxWaitTurns) {
+        this.#collect(count, turns + 1);
+      } else {
+        void this.#drain();
+      }
     });
   }
 
