@@ -26,6 +26,8 @@ import { latencySummary } from './queue/stats.ts';
 import { printResult } from './report.ts';
 
 const { values } = parseArgs({
+  // `npm run bench -- queue -- --rounds 1` passes the second `--` through.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     rounds: { type: 'string', default: '2' },
     tasks: { type: 'string', default: '100000' },

@@ -103,6 +103,17 @@ function describeGroupCommit(name: string, open: () => Promise<QueueDriver>): vo
       expect(await storedJobIds(s.driver, tenant)).toEqual(ids);
     });
 
+    it('behavior: close() first commits the submissions still waiting for their group', async () => {
+      await start();
+      const pending = Array.from({ length: 5 }, (_, i) => queue.submitJob(job(tenant, i)));
+      await queue.close();
+      const results = await Promise.all(pending);
+      expect(results.every((r) => r.created)).toBe(true);
+      expect(s.writes.reduce((a, b) => a + b, 0)).toBe(5);
+      s = spy(await open());
+      queue = new Queue(s.driver);
+    });
+
     it('behavior: a lone submission commits alone, as without grouping', async () => {
       await start();
       const { created } = await queue.submitJob(job(tenant, 0));

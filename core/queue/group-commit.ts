@@ -43,8 +43,9 @@ interface Waiting {
  * - a promise settles only after the commit that holds its submission: a resolved
  *   submission is durable.
  *
- * A submission alone in its group is committed exactly as without grouping. Submissions
- * still waiting when the driver closes fail with the driver's error.
+ * A submission alone in its group is committed exactly as without grouping. Close the
+ * driver after {@link flush}: a submission still waiting then would fail with the
+ * driver's error.
  */
 export class GroupCommit {
   readonly #driver: QueueDriver;
@@ -70,6 +71,13 @@ export class GroupCommit {
       this.#draining = true;
       this.#collect(this.#waiting.length, 0);
     });
+  }
+
+  /** Resolves once every submission made so far is settled (before closing the driver). */
+  async flush(): Promise<void> {
+    while (this.#draining || this.#waiting.length > 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /**

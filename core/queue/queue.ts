@@ -40,7 +40,8 @@ import { listWorkers, registerWorker } from './workers.ts';
  * The durable queue: jobs of tasks with priorities and aging, affinity tags, delays,
  * leases with heartbeats, retries with backoff into a dead-letter state, cancellation,
  * idempotent submission and an events log. Every method is one transaction on the
- * driver (one round trip on a remote database). The queue holds no state of its own, so
+ * driver (one round trip on a remote database), except that concurrent submissions
+ * share one (see {@link GroupCommit}). The queue holds no state of its own, so
  * any number of processes can share one database.
  *
  * @example
@@ -200,9 +201,10 @@ export class Queue {
     return listWorkers(this.#ctx);
   }
 
-  /** Close the database connection. */
-  close(): Promise<void> {
+  /** Commit the submissions still waiting for their group, then close the connection. */
+  async close(): Promise<void> {
+    await this.#submissions?.flush();
     this.#changes?.close();
-    return this.#ctx.driver.close();
+    await this.#ctx.driver.close();
   }
 }
