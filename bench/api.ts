@@ -63,7 +63,7 @@ try {
       row('bare Hono (no database)', baseline),
       row(`noob POST /v1/jobs (${noob.queue.driver.kind})`, measured),
       `${load.connections} connections, ${rounds} rounds of ${load.durationSeconds} s after ${load.warmupSeconds} s warm-up, per target`,
-      `one submission, steps alone (µs): auth ${steps.authMicroseconds}, tube check ${steps.tubeCheckMicroseconds}, commit ${steps.commitMicroseconds} (disk fsync ${steps.fsyncMicroseconds})`,
+      `one submission, steps alone (µs): auth ${steps.authMicroseconds}, tube check ${steps.cachedTubeCheckMicroseconds} (uncached ${steps.tubeCheckMicroseconds}), commit ${steps.commitMicroseconds} (disk fsync ${steps.fsyncMicroseconds})`,
       '',
     ].join('\n'),
   );

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { TubeCheckCache } from '../../functions/api/tube-check-cache.ts';
 import { checkTube } from '../../functions/api/tube-source.ts';
 import type { NoobApi } from './noob.ts';
 
@@ -7,8 +8,10 @@ import type { NoobApi } from './noob.ts';
 export interface SubmissionBreakdown {
   /** `KeyStore.verify`: one indexed read and a SHA-256. */
   authMicroseconds: number;
-  /** `checkTube('testing-basic')`: find it in the tube folders, read, parse and load it. */
+  /** `checkTube('testing-basic')` uncached: find it in the tube folders, read, parse and load it. */
   tubeCheckMicroseconds: number;
+  /** The same check through the API's {@link TubeCheckCache}, as a request makes it. */
+  cachedTubeCheckMicroseconds: number;
   /** `queue.submitJob`: one write transaction, fsynced (WAL, synchronous=FULL). */
   commitMicroseconds: number;
   /** A 4 KiB write and fsync on a file beside the database: the disk's floor for a commit. */
@@ -34,6 +37,7 @@ export async function timeSubmissionSteps(
   };
   // What the API stores: the tube's text, as the check returns it.
   const { text } = await checkTube('testing-basic', {}, { tubePaths: api.tubePaths });
+  const cache = new TubeCheckCache({ tubePaths: api.tubePaths });
   const probe = join(api.database, '..', 'fsync-probe');
   const fd = openSync(probe, 'w');
   const page = Buffer.alloc(4096, 1);
@@ -43,6 +47,7 @@ export async function timeSubmissionSteps(
       tubeCheckMicroseconds: await time(() =>
         checkTube('testing-basic', {}, { tubePaths: api.tubePaths }),
       ),
+      cachedTubeCheckMicroseconds: await time(() => cache.check('testing-basic', {})),
       commitMicroseconds: await time(() =>
         api.queue.submitJob({
           tenant: 'bench',
