@@ -60,13 +60,18 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
   const jobId = randomUUID();
   const tasks = spec.tasks ?? [];
   const open = spec.open ?? false;
-  const payloadHash = canonicalHash({
-    kind: spec.kind,
-    payload: spec.payload ?? null,
-    priority: spec.priority ?? 'NORMAL',
-    tasks,
-    open,
-  });
+  // Only a reused idempotency key is compared by content: without a key, skip hashing
+  // every task (a microsecond each on a large submission).
+  const payloadHash =
+    spec.idempotencyKey === undefined
+      ? ''
+      : canonicalHash({
+          kind: spec.kind,
+          payload: spec.payload ?? null,
+          priority: spec.priority ?? 'NORMAL',
+          tasks,
+          open,
+        });
   const values = {
     job_id: jobId,
     tenant,
