@@ -83,6 +83,7 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
       `noob is serving on ${platform.url} (database ${args.db ?? '.noob/noob.db'}, ${platform.workers.pids.length} workers)`,
       describeModulePolicy(modules),
       `API key for tenant "local": ${key}`,
+      `Dashboard: open ${platform.url}/ in a browser and give it the key.`,
       '',
       'Run the basic tube for 5 epochs, then read its results:',
       `  curl -s -X POST ${platform.url}/v1/jobs -H "Authorization: Bearer ${key}" -H "content-type: application/json" -d '{"tube": "testing-basic", "epochs": 5}'`,
