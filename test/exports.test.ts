@@ -10,7 +10,13 @@ const ROOT = join(import.meta.dirname, '..');
 
 it('default: package.json exports one entry per area', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  expect(Object.keys(pkg.exports)).toEqual(['.', './runners', './client', './contracts', './package.json']);
+  expect(Object.keys(pkg.exports)).toEqual([
+    '.',
+    './runners',
+    './client',
+    './contracts',
+    './package.json',
+  ]);
 });
 
 it('default: noob', async () => {
