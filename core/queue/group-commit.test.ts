@@ -239,10 +239,14 @@ function describeGroupCommit(name: string, open: () => Promise<QueueDriver>): vo
         const later = new Promise((done) => setImmediate(() => done(submit(2))));
         await Promise.all([...first, later]);
       };
-      await burst(new GroupCommit(s.driver));
+      const busy = { eagerAfterIdleMs: Number.POSITIVE_INFINITY };
+      await burst(new GroupCommit(s.driver, busy));
       expect(s.writes).toEqual([3]);
-      await burst(new GroupCommit(s.driver, { maxWaitTurns: 0 }));
+      await burst(new GroupCommit(s.driver, { ...busy, maxWaitTurns: 0 }));
       expect(s.writes).toEqual([3, 2, 1]);
+      // At rest (nothing submitted lately) the first burst commits without waiting a turn.
+      await burst(new GroupCommit(s.driver));
+      expect(s.writes).toEqual([3, 2, 1, 2, 1]);
     });
   });
 }

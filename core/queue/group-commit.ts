@@ -16,6 +16,12 @@ export interface GroupCommitOptions {
    * (default 3): fewer, larger commits under load, for a few microseconds each.
    */
   maxWaitTurns?: number;
+  /**
+   * After this long without submissions (ms, default 5), the next one does not wait for
+   * the loop's turn: it commits with only those made in the same tick. A queue at rest
+   * answers at once; under load, submissions group as usual.
+   */
+  eagerAfterIdleMs?: number;
 }
 
 interface Waiting {
@@ -52,6 +58,8 @@ export class GroupCommit {
   readonly #maxSubmissions: number;
   readonly #maxTasks: number;
   readonly #maxWaitTurns: number;
+  readonly #eagerAfterIdleMs: number;
+  #lastSubmitAt = Number.NEGATIVE_INFINITY;
   #waiting: Waiting[] = [];
   // Set from the first waiting submission until the queue of groups is drained.
   #draining = false;
@@ -61,15 +69,21 @@ export class GroupCommit {
     this.#maxSubmissions = Math.max(1, options.maxSubmissions ?? 256);
     this.#maxTasks = Math.max(1, options.maxTasks ?? 10_000);
     this.#maxWaitTurns = Math.max(0, options.maxWaitTurns ?? 3);
+    this.#eagerAfterIdleMs = options.eagerAfterIdleMs ?? 5;
   }
 
   /** Commit `submission` with those made meanwhile; resolves once it is committed. */
   submit(submission: PreparedSubmission): Promise<SubmitResult> {
     return new Promise<SubmitResult>((resolve, reject) => {
       this.#waiting.push({ submission, resolve, reject });
+      const now = performance.now();
+      const idle = now - this.#lastSubmitAt > this.#eagerAfterIdleMs;
+      this.#lastSubmitAt = now;
       if (this.#draining) return;
       this.#draining = true;
-      this.#collect(this.#waiting.length, 0);
+      // At rest, commit right after this tick (its synchronous burst still groups).
+      if (idle) queueMicrotask(() => void this.#drain());
+      else this.#collect(this.#waiting.length, 0);
     });
   }
 
