@@ -91,6 +91,37 @@ describe('Coordinator', () => {
     expect((await queue.getJob('t1', local)).outcome).toBeNull();
   });
 
+  it('behavior: a failed look for jobs, or a failed outcome record, is told and retried', async () => {
+    const told: unknown[] = [];
+    let scanFailures = 1;
+    let recordFailures = 1;
+    const { queue, outcomes } = await setUp({
+      onError: (error) => told.push(error),
+      recordOutcome: async (tenant, jobId, outcome) => {
+        if (recordFailures-- > 0) throw new Error('lost the connection while recording');
+        await queue.setJobOutcome(tenant, jobId, outcome);
+        outcomes.set(jobId, outcome);
+      },
+    });
+    const batch = queue.driver.batch.bind(queue.driver);
+    queue.driver.batch = async (statements, mode) => {
+      if (statements[0]?.sql.includes('sealed = 0') && scanFailures-- > 0) {
+        throw new Error('database is locked');
+      }
+      return batch(statements, mode);
+    };
+    const { jobId } = await submit(
+      queue,
+      readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8'),
+      2,
+    );
+    expect(await waitFor(outcomes, jobId)).toEqual({ results: [0, 2] });
+    expect(told.map(String)).toEqual([
+      'Error: database is locked',
+      'Error: lost the connection while recording',
+    ]);
+  });
+
   it('error: a tube that fails to load is recorded as the job’s error', async () => {
     const { queue, outcomes } = await setUp();
     const { jobId } = await submit(

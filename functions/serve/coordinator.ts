@@ -27,6 +27,11 @@ export interface CoordinatorOptions {
   concurrency?: number;
   /** Wait between looks for new jobs when the database cannot announce commits (default 50 ms). */
   pollMs?: number;
+  /**
+   * Told when the queue failed (a look for jobs, or recording a run's outcome); the
+   * coordinator carries on and the job stays open to be picked up again. Default: stderr.
+   */
+  onError?: (error: unknown) => void;
 }
 
 /** With commit announcements, look for jobs at least this often anyway (ms). */
@@ -77,26 +82,47 @@ export class Coordinator {
     const concurrency = this.#options.concurrency ?? 4;
     const changes = this.#options.queue.changes;
     const pollMs = this.#options.pollMs ?? 50;
+    let failures = 0;
     while (!this.#stopping) {
       // Read before the scan: a job submitted during it still wakes the wait below.
       const version = changes.version;
-      if (this.#active.size < concurrency) {
-        const jobs = await openTubeJobs(this.#options.queue.driver, concurrency * 4);
-        for (const job of jobs) {
-          if (this.#active.size >= concurrency) break;
-          if (this.#active.has(job.id)) continue;
-          const run = this.#runJob(job.tenant, job.id, job.payload as TubeJobPayload).finally(() =>
-            this.#active.delete(job.id),
-          );
-          this.#active.set(job.id, run);
+      let waitMs = changes.live ? RESCAN_MS : pollMs;
+      try {
+        if (this.#active.size < concurrency) {
+          const jobs = await openTubeJobs(this.#options.queue.driver, concurrency * 4);
+          for (const job of jobs) {
+            if (this.#active.size >= concurrency) break;
+            if (this.#active.has(job.id)) continue;
+            const run = this.#runJob(job.tenant, job.id, job.payload as TubeJobPayload)
+              // The job stays open: the next scan picks it up again.
+              .catch((error) => this.#report(error))
+              .finally(() => this.#active.delete(job.id));
+            this.#active.set(job.id, run);
+          }
         }
+        failures = 0;
+      } catch (error) {
+        // The database failed (locked past the busy timeout, connection lost): say so and
+        // look again after a backoff, instead of taking the server down.
+        failures++;
+        this.#report(error);
+        waitMs = Math.min(5_000, 50 * 2 ** failures);
       }
       // Wait for a commit (a submission, a finished run) where the database announces
       // them, the poll interval where it cannot; then let a burst of commits settle, so a
       // busy queue is not scanned once per commit.
-      await changes.wait(version, changes.live ? RESCAN_MS : pollMs, this.#abort.signal);
+      if (failures > 0) await changes.wait(Infinity, waitMs, this.#abort.signal);
+      else await changes.wait(version, waitMs, this.#abort.signal);
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     }
+  }
+
+  #report(error: unknown): void {
+    if (this.#options.onError) this.#options.onError(error);
+    else
+      process.stderr.write(
+        `noob coordinator: the queue failed (${(error as Error)?.message ?? error})\n`,
+      );
   }
 
   async #runJob(tenant: string, jobId: string, payload: TubeJobPayload): Promise<void> {

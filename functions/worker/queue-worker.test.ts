@@ -129,6 +129,130 @@ describe('QueueWorker', () => {
     expect(Object.keys(job.results)).toHaveLength(40);
   });
 
+  it('behavior: while stopping, a call longer than its lease keeps the lease and its result counts', async () => {
+    const { queue } = await freshQueue();
+    const { executor, open, started } = gatedExecutor();
+    const worker = new QueueWorker({ queue, concurrency: 1, executor, leaseMs: 300 });
+    await worker.start();
+    const { jobId } = await queue.submitJob({
+      tenant: 't',
+      kind: 'tasks',
+      // One attempt: a lost lease would dead-letter the task.
+      tasks: calls('test.gated', 1).map((task) => ({ ...task, maxAttempts: 1 })),
+    });
+    await until(queue, () => started() === 1);
+    const stopped = worker.stop();
+    // Another worker looks for work (and reaps expired leases) over several lease lengths.
+    for (let i = 0; i < 8; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await queue.claim({ workerId: 'other', max: 5 })).toEqual([]);
+    }
+    open();
+    await stopped;
+    expect(worker.reported).toBe(1);
+    const job = await queue.getJob('t', jobId);
+    expect(job.state).toBe('succeeded');
+    expect(job.results['test.gated-0']).toMatchObject({ outputs: { value: 0 } });
+  });
+
+  it('behavior: a worker whose slots are all busy sleeps (no busy loop once leases were due)', async () => {
+    const { queue } = await freshQueue();
+    const { executor, open, started } = gatedExecutor();
+    const worker = new QueueWorker({ queue, concurrency: 2, executor, leaseMs: 200 });
+    await worker.start();
+    cleanups.push(() => worker.stop());
+    await queue.submitJob({ tenant: 't', kind: 'tasks', tasks: calls('test.gated', 1, 'a') });
+    await until(queue, () => started() === 1);
+    // With a slot free, the worker looks after a commit and learns when its lease is due.
+    await queue.registerWorker('someone-else');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await queue.submitJob({ tenant: 't', kind: 'tasks', tasks: calls('test.gated', 1, 'b') });
+    await until(queue, () => started() === 2);
+    let waits = 0;
+    const wait = queue.changes.wait.bind(queue.changes);
+    queue.changes.wait = (...args) => {
+      waits++;
+      return wait(...args);
+    };
+    // Several lease lengths with both slots busy: heartbeats, but no spinning.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    open();
+    expect(waits).toBeLessThan(100);
+  });
+
+  it('behavior: after a failure the worker waits its backoff, even with results waiting', async () => {
+    const { queue } = await freshQueue();
+    const { executor } = gatedExecutor();
+    const told: number[] = [];
+    const worker = new QueueWorker({
+      queue,
+      concurrency: 1,
+      executor,
+      onError: (_error, retryInMs) => told.push(retryInMs),
+    });
+    let down = true;
+    const real = queue.completeAndClaim.bind(queue);
+    queue.completeAndClaim = async (...args) => {
+      if (down && args[0].length > 0) throw new Error('disk I/O error');
+      return real(...args);
+    };
+    await worker.start();
+    cleanups.push(() => worker.stop());
+    const { jobId } = await queue.submitJob({
+      tenant: 't',
+      kind: 'tasks',
+      tasks: calls('test.echo', 3),
+    });
+    await until(queue, () => told.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Backoff 100, 200, 400 ms …: a handful of tries in half a second, not hundreds.
+    expect(told.length).toBeLessThan(10);
+    expect(told.slice(0, 3)).toEqual([100, 200, 400]);
+    down = false;
+    await until(queue, async () => (await queue.getJob('t', jobId)).state === 'succeeded');
+    expect(worker.reported).toBe(3);
+  });
+
+  it('behavior: a worker with more slots than one claim may take still claims and runs', async () => {
+    const { queue } = await freshQueue();
+    const { executor } = gatedExecutor();
+    const errors: unknown[] = [];
+    const worker = new QueueWorker({
+      queue,
+      concurrency: 1_200,
+      executor,
+      onError: (error) => errors.push(error),
+    });
+    await worker.start();
+    cleanups.push(() => worker.stop());
+    const { jobId } = await queue.submitJob({
+      tenant: 't',
+      kind: 'tasks',
+      tasks: calls('test.echo', 3_000),
+    });
+    await until(queue, async () => (await queue.getJob('t', jobId)).state === 'succeeded');
+    expect(errors).toEqual([]);
+    expect(worker.reported).toBe(3_000);
+  });
+
+  it('behavior: stop() during a look at the queue is not lost', async () => {
+    const { queue } = await freshQueue();
+    const { executor } = gatedExecutor();
+    // No safety-net look for an hour: only the stop request can end the sleep.
+    const worker = new QueueWorker({ queue, concurrency: 1, executor, rescanMs: 3_600_000 });
+    let stopping: Promise<void> | undefined;
+    const look = queue.nextReady.bind(queue);
+    queue.nextReady = async (...args) => {
+      stopping ??= worker.stop();
+      return look(...args);
+    };
+    await worker.start();
+    // A commit makes the idle worker look.
+    await queue.registerWorker('someone-else');
+    await until(queue, () => stopping !== undefined);
+    await stopping;
+  });
+
   it('behavior: stop() gives back claimed tasks it had not started, with no attempt counted', async () => {
     const { queue } = await freshQueue();
     const { executor, open, started } = gatedExecutor();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { MAX_CLAIM } from '../../core/queue/claim.ts';
 import type { Completion } from '../../core/queue/complete.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import type { ClaimedTask } from '../../core/queue/types.ts';
@@ -96,6 +97,7 @@ export class QueueWorker {
   #completed = 0;
   #reported = 0;
   #kick: (() => void) | undefined;
+  #kicked = false;
 
   constructor(options: QueueWorkerOptions) {
     this.#queue = options.queue;
@@ -141,8 +143,19 @@ export class QueueWorker {
     await this.#executor.close();
   }
 
+  // Sticky: a wake that lands while the loop is busy (mid-claim, mid-look) is not lost;
+  // the next sleep returns at once.
   #wake(): void {
+    this.#kicked = true;
     this.#kick?.();
+  }
+
+  /** Resolves at the next #wake (at once if one came since the last sleep). */
+  #nextKick(): Promise<void> {
+    if (this.#kicked) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.#kick = resolve;
+    });
   }
 
   async #run(): Promise<void> {
@@ -163,7 +176,11 @@ export class QueueWorker {
           await this.#heartbeat();
         }
         this.#startWaiting();
-        const room = this.#sizer.room(this.#running.size, this.#waiting.length);
+        // One claim takes at most MAX_CLAIM tasks, whatever the worker could hold.
+        const room = Math.min(
+          MAX_CLAIM,
+          this.#sizer.room(this.#running.size, this.#waiting.length),
+        );
         const claiming = room > 0 && mayHaveWork;
         if (claiming || this.#reportDue()) {
           const version = changes.version;
@@ -189,10 +206,16 @@ export class QueueWorker {
           }
           wakeAt = Math.min(next.nextRunAt ?? Infinity, next.nextLeaseExpiry ?? Infinity);
         }
-        // With no room, commits are no reason to wake: only a finished call or a timer is.
+        // With no room, commits and the next due task are no reason to wake: only a
+        // finished call, a heartbeat or a report is.
         const since = room > 0 ? (changes.live ? lookedAt : changes.version) : Infinity;
-        await this.#sleep(since, wakeAt, lastBeat);
-        if (!changes.live || Date.now() >= wakeAt) mayHaveWork = true;
+        await this.#sleep(since, room > 0 ? wakeAt : Infinity, lastBeat);
+        if (!changes.live) mayHaveWork = true;
+        if (Date.now() >= wakeAt) {
+          // A delayed task is due or a lease expired: claim (which reaps) once.
+          mayHaveWork = true;
+          wakeAt = Number.POSITIVE_INFINITY;
+        }
         failures = 0;
       } catch (error) {
         // The database failed (locked past the busy timeout, disk full, connection lost):
@@ -200,10 +223,25 @@ export class QueueWorker {
         failures++;
         const pauseMs = Math.min(MAX_ERROR_PAUSE_MS, 50 * 2 ** failures);
         this.#onError(error, pauseMs);
-        await this.#sleep(Infinity, Date.now() + pauseMs, lastBeat);
+        await this.#pause(pauseMs);
       }
     }
     await this.#drain();
+  }
+
+  /** Wait `ms` (after a failure), or until stop(); finishing calls do not cut it short. */
+  async #pause(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (!this.#stopping && Date.now() < until) {
+      let timer: NodeJS.Timeout | undefined;
+      const elapsed = new Promise((resolve) => {
+        timer = setTimeout(resolve, until - Date.now());
+      });
+      await Promise.race([elapsed, this.#nextKick()]);
+      clearTimeout(timer);
+      this.#kick = undefined;
+      this.#kicked = false;
+    }
   }
 
   /** Sleep until a call finishes, the queue changes, a timer is due, or stop(). */
@@ -216,12 +254,10 @@ export class QueueWorker {
       ms = Math.min(ms, this.#oldestFinishedAt + this.#reportDelayMs - now);
     }
     const stop = new AbortController();
-    const kicked = new Promise<void>((resolve) => {
-      this.#kick = resolve;
-    });
-    await Promise.race([kicked, changes.wait(since, Math.max(0, ms), stop.signal)]);
+    await Promise.race([this.#nextKick(), changes.wait(since, Math.max(0, ms), stop.signal)]);
     stop.abort();
     this.#kick = undefined;
+    this.#kicked = false;
   }
 
   /** Start claimed tasks while there are free slots. */
@@ -294,30 +330,49 @@ export class QueueWorker {
   }
 
   /**
-   * Stopping: give back unstarted tasks, let running calls finish, report them. A failure
-   * here is told and not retried: the leases then expire and the tasks run again.
+   * Stopping: give back unstarted tasks, let running calls finish, reporting each result
+   * as it comes and heartbeating meanwhile (a call longer than the lease must not lose
+   * it). A failed report is told and not retried: its leases expire and the tasks run
+   * again.
    */
   async #drain(): Promise<void> {
     const unstarted = this.#waiting.splice(0).map((task) => task.id);
     if (unstarted.length > 0) {
       await this.#queue.release(this.workerId, unstarted).catch((e) => this.#onError(e, 0));
     }
-    while (this.#inFlight.size > 0) {
-      await Promise.allSettled([...this.#inFlight]);
-    }
-    while (this.#finished.length > 0) {
-      const report = this.#finished.splice(0, MAX_REPORT);
-      try {
-        this.#count(await this.#queue.completeMany(this.workerId, report));
-      } catch (error) {
-        this.#onError(error, 0);
-        return;
+    let lastBeat = Date.now();
+    while (this.#inFlight.size > 0 || this.#finished.length > 0) {
+      if (this.#finished.length > 0) {
+        const report = this.#finished.splice(0, MAX_REPORT);
+        try {
+          this.#count(await this.#queue.completeMany(this.workerId, report));
+        } catch (error) {
+          this.#onError(error, 0);
+        }
+        continue;
       }
+      if (Date.now() - lastBeat >= this.#heartbeatMs) {
+        lastBeat = Date.now();
+        await this.#heartbeat().catch((e) => this.#onError(e, 0));
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const beatDue = new Promise((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, lastBeat + this.#heartbeatMs - Date.now()));
+      });
+      await Promise.race([beatDue, this.#nextKick()]);
+      clearTimeout(timer);
+      this.#kick = undefined;
+      this.#kicked = false;
     }
   }
 
   async #heartbeat(): Promise<void> {
-    const held = [...this.#running.keys(), ...this.#waiting.map((task) => task.id)];
+    // Finished but not yet reported results hold their leases too.
+    const held = [
+      ...this.#running.keys(),
+      ...this.#waiting.map((task) => task.id),
+      ...this.#finished.map((done) => done.taskId),
+    ];
     if (held.length === 0) return;
     const { cancelled, lost } = await this.#queue.heartbeat(this.workerId, held);
     const gone = new Set([...cancelled, ...lost]);

@@ -35,14 +35,21 @@ type Stmt = ReturnType<Db['prepare']>;
 export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions = {}): QueueDriver {
   const busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
   const db = new Database(path, { timeout: busyTimeoutMs });
-  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  // From here on, waiting for another process's write lock is done by the driver (see
-  // #retryBusy): SQLite's own busy handler sleeps a whole millisecond or more at a time.
-  db.pragma('busy_timeout = 0');
-  return new EmbeddedDriver(db, resolve(path), busyTimeoutMs);
+  try {
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    // From here on, waiting for another process's write lock is done by the driver (see
+    // #retryBusy): SQLite's own busy handler sleeps a whole millisecond or more at a time.
+    db.pragma('busy_timeout = 0');
+    return new EmbeddedDriver(db, resolve(path), busyTimeoutMs);
+  } catch (error) {
+    // A locked file while another process sets it up (the caller tries again): close
+    // this connection rather than leak it.
+    db.close();
+    throw error;
+  }
 }
 
 /** Blocks the thread for short pauses while another process holds the write lock. */
@@ -155,9 +162,12 @@ class EmbeddedDriver implements QueueDriver {
   }
 
   async transaction<T>(body: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    await this.#open;
+    const previous = this.#open;
     const tx: SqlTransaction = { execute: async (s) => this.#run(s) };
     const run = async (): Promise<T> => {
+      // Taken in call order: #open is replaced before any await, so a second transaction
+      // (or a batch) started meanwhile waits for this one.
+      await previous;
       this.#retryBusy(() => this.#db.exec('BEGIN IMMEDIATE'));
       try {
         const value = await body(tx);
