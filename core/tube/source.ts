@@ -25,9 +25,19 @@ export function parseTubeSource(text: string, file: string): TubeSource {
     });
     throw new TubeLoadError(`${file} is not valid YAML`, file, problems);
   }
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    // An alias that expands too far ("billion laughs") is refused here, not in parsing.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new TubeLoadError(`${file} is not valid YAML`, file, [
+      { path: [], message: `${file}: ${message.split('\n')[0]}` },
+    ]);
+  }
   return {
     file,
-    data: document.toJS({ maxAliasCount: 1000 }),
+    data,
     lineOf(path) {
       const node = document.getIn(path, true) as { range?: [number, number, number] } | undefined;
       const offset = node?.range?.[0];

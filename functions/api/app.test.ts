@@ -253,10 +253,21 @@ describe('job API', () => {
     expect((await env.queue.stats()).jobs.queued).toBe(0);
   });
 
+  // Eight levels of anchors, each repeating the last ten times: 10^8 nodes once expanded.
+  const ALIAS_BOMB = [
+    'a0: &a0 [x, x, x, x, x, x, x, x, x, x]',
+    ...Array.from(
+      { length: 8 },
+      (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`,
+    ),
+    'nodes: {}',
+  ].join('\n');
+
   it('error: malformed YAML, a cycle, an unknown noob_id or bad inputs are 400 invalid_tube', async () => {
     env = await apiTestEnv();
     const cases: Array<[unknown, RegExp]> = [
       [{ tube: 'nodes: {a: [' }, /./],
+      [{ tube: ALIAS_BOMB }, /alias/i],
       [{ tube: 'testing-cycle' }, /cycle/],
       [{ tube: 'no-such-tube' }, /no registered tube with noob_id "no-such-tube"/],
       [{ tube: INPUT }, /missing required input start/],

@@ -185,6 +185,7 @@ export function createApiApp(options: ApiAppOptions) {
     return streamJobEvents(c, queue, tenant, jobId, afterId, {
       ...(options.eventPollMs ? { pollMs: options.eventPollMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      log,
     });
   });
 

@@ -167,6 +167,26 @@ describe('GET /v1/jobs/:id/events (SSE over real HTTP)', () => {
     expect(settled).toBe(true);
   });
 
+  it('error: a stream that fails ends with a generic error event; the cause goes to the log', async () => {
+    const logged: unknown[] = [];
+    env = await apiTestEnv();
+    server = await startApiServer({
+      queue: env.queue,
+      keys: env.keys,
+      port: 0,
+      log: (_message, error) => logged.push(error),
+    });
+    const id = await submit(server.url, env.acme);
+    env.queue.events = async () => {
+      throw new Error('SQLITE_IOERR: disk I/O error at /srv/secret/noob.db');
+    };
+    const messages = await untilDone((await open(server.url, env.acme, id)).body!);
+    const failure = messages.find((m) => m.event === 'error')!;
+    expect(JSON.parse(failure.data)).toMatchObject({ code: 'stream_failed' });
+    expect(failure.data).not.toContain('secret');
+    expect(String(logged[0])).toContain('/srv/secret/noob.db');
+  });
+
   it("error: another tenant's job is a 404 before any stream starts", async () => {
     env = await apiTestEnv();
     const url = await serve();

@@ -15,6 +15,8 @@ export interface EventStreamOptions {
   keepAliveMs?: number;
   /** Ends every open stream (the server is stopping). */
   signal?: AbortSignal;
+  /** Where a stream's failure is logged (default console.error); the client gets a generic error. */
+  log?: (message: string, error: unknown) => void;
 }
 
 const PAGE = 500;
@@ -90,15 +92,22 @@ export function streamJobEvents(
         await changes.wait(version, Math.max(0, waitMs), stop.signal);
       }
     } catch (error) {
-      if (!stream.aborted) await reportError(stream, error);
+      if (!stream.aborted) {
+        (options.log ?? ((m, e) => console.error(m, e)))(
+          `noob api: event stream of job ${jobId} failed`,
+          error,
+        );
+        await reportError(stream);
+      }
     } finally {
       options.signal?.removeEventListener('abort', abort);
     }
   });
 }
 
-async function reportError(stream: SSEStreamingApi, error: unknown): Promise<void> {
-  const message = error instanceof Error ? error.message : String(error);
+// The cause stays in the server's log: a database error's text is not the client's business.
+async function reportError(stream: SSEStreamingApi): Promise<void> {
+  const message = 'the event stream failed on the server; reconnect with Last-Event-ID to resume';
   await stream
     .writeSSE({ event: 'error', data: JSON.stringify({ code: 'stream_failed', message }) })
     .catch(() => undefined);
