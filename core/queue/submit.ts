@@ -85,7 +85,12 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
     aging_ms: ctx.agingMs,
     now,
   };
-  const statements = [sql('job_insert', values), sql('tasks_insert', values)];
+  // job_count_inserted reads changes(): it must follow tasks_insert directly.
+  const statements = [
+    sql('job_insert', values),
+    sql('tasks_insert', values),
+    sql('job_count_inserted', values),
+  ];
   // Sealing last finishes a job with no tasks at once.
   if (!open) statements.push(sql('job_seal', values));
   statements.push(sql('job_get_submitted', values));
@@ -159,8 +164,9 @@ export async function addTasks(
     aging_ms: ctx.agingMs,
     now,
   };
-  const [inserted, exists] = await ctx.driver.batch([
+  const [inserted, , exists] = await ctx.driver.batch([
     sql('tasks_insert', values),
+    sql('job_count_inserted', values),
     sql('job_exists', values),
   ]);
   requireJobOpen(jobId, exists!.rows);
