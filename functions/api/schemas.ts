@@ -16,6 +16,25 @@ export const priority = z
 /** Where a job is: `queued`, `running`, or final (`succeeded`, `failed`, `cancelled`). */
 export const jobState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 
+/**
+ * Deepest nesting of arrays and objects in a job's `inputs` (the inputs object itself
+ * included). Checking, storing and running inputs recurse over them: far deeper ones would
+ * overflow the stack.
+ */
+export const MAX_INPUTS_DEPTH = 64;
+
+/** Whether `value` nests arrays and objects at most `max` deep; a walk with its own stack. */
+function nestedAtMost(value: unknown, max: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= max) return false;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return true;
+}
+
 /** `POST /v1/jobs`: a tube run to queue. Unknown fields are refused (a typo is a 400). */
 export const jobRequest = z
   .strictObject({
@@ -27,8 +46,13 @@ export const jobRequest = z
       ),
     inputs: z
       .record(z.string(), z.unknown())
+      .refine((inputs) => nestedAtMost(inputs, MAX_INPUTS_DEPTH), {
+        message: `nested deeper than ${MAX_INPUTS_DEPTH} arrays and objects`,
+      })
       .default({})
-      .describe("Values for the tube's tube-scoped inputs, checked against their declared types."),
+      .describe(
+        `Values for the tube's tube-scoped inputs, checked against their declared types; arrays and objects nested at most ${MAX_INPUTS_DEPTH} deep.`,
+      ),
     epochs: z.int().min(1).max(1_000_000).default(1).describe('Epochs to run: run(epochs).'),
     priority: priority.default('NORMAL'),
     tags: z

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { defineNode } from '../../core/node/define.ts';
-import { createRegistry } from '../../core/node/registry.ts';
+import { createRegistry, type NodeRegistry } from '../../core/node/registry.ts';
 import { ManualClock } from '../../core/queue/clock.ts';
 import { standardNodes } from '../../core/stdlib/index.ts';
+import { apiTestEnv, authed } from './test-env.ts';
 import { TubeCheckCache } from './tube-check-cache.ts';
 import { type CheckedTube, checkTube, type TubeSourceOptions } from './tube-source.ts';
 
@@ -56,6 +57,26 @@ async function outcome(check: Promise<CheckedTube>) {
     const { name, message, problems } = error as Error & { problems?: unknown };
     return { error: { name, message, problems } };
   }
+}
+
+/** The standard registry, counting the node types it is asked to resolve. */
+function countingRegistry(): NodeRegistry & { resolved: number } {
+  const registry = createRegistry({ modules: 'deny' });
+  return {
+    resolved: 0,
+    resolveNode(type, fromDirectory, rules) {
+      this.resolved++;
+      return registry.resolveNode(type, fromDirectory, rules);
+    },
+    resolveAsset: (type, fromDirectory, rules) => registry.resolveAsset(type, fromDirectory, rules),
+  };
+}
+
+/** `depth` arrays nested in one another around a number. */
+function nested(depth: number): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
 }
 
 describe('TubeCheckCache', () => {
@@ -188,5 +209,94 @@ describe('TubeCheckCache', () => {
     const error = await outcome(cache.check(own, { start: Number.NaN }));
     expect(error).toEqual(await outcome(checkTube(own, { start: Number.NaN }, options)));
     expect(cache.size).toBe(0);
+  });
+
+  it('behavior: concurrent checks of the same tube keep one entry, its text counted once', async () => {
+    const own = counter('own');
+    const checks = await Promise.all(
+      Array.from({ length: 8 }, () => cache.check(own, { start: 1 })),
+    );
+    expect(new Set(checks).size).toBe(1);
+    expect(cache.size).toBe(1);
+    expect(cache.textChars).toBe(own.length);
+  });
+
+  it('behavior: after many concurrent rounds of hits and misses, new tubes are still kept', async () => {
+    // A registry makes each hit wait for its types to resolve: checks interleave there.
+    const own = counter('own');
+    cache = new TubeCheckCache(
+      { ...options, registry: countingRegistry() },
+      { clock, maxTextChars: 3 * own.length },
+    );
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(Array.from({ length: 8 }, () => cache.check(own, { start: round % 2 })));
+    }
+    expect(cache.textChars).toBe(2 * own.length);
+    const fresh = counter('fresh');
+    const kept = await cache.check(fresh, { start: 1 });
+    expect(await cache.check(fresh, { start: 1 })).toBe(kept);
+    expect(cache.size).toBe(2);
+    expect(cache.textChars).toBe(own.length + fresh.length);
+  });
+
+  it('behavior: concurrent misses of the same check load it once', async () => {
+    const registry = countingRegistry();
+    const own = counter('own');
+    await checkTube(own, { start: 1 }, { ...options, registry });
+    const perLoad = registry.resolved;
+    expect(perLoad).toBeGreaterThan(0);
+    registry.resolved = 0;
+    cache = new TubeCheckCache({ ...options, registry }, { clock });
+    await Promise.all(Array.from({ length: 8 }, () => cache.check(own, { start: 1 })));
+    expect(registry.resolved).toBe(perLoad);
+  });
+
+  it('error: a failed load reaches every concurrent check and is not kept', async () => {
+    const registry = countingRegistry();
+    const bad = counter('own').replace('noob.testing.count_source', 'noob.testing.count_sorce');
+    const uncached = await outcome(checkTube(bad, { start: 1 }, { ...options, registry }));
+    expect(uncached.error?.name).toBe('TubeLoadError');
+    const perLoad = registry.resolved;
+    registry.resolved = 0;
+    cache = new TubeCheckCache({ ...options, registry }, { clock });
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () => outcome(cache.check(bad, { start: 1 }))),
+    );
+    expect(outcomes).toEqual(Array.from({ length: 8 }, () => uncached));
+    expect(registry.resolved).toBe(perLoad);
+    expect(cache.size).toBe(0);
+    // Checked again, not answered from a kept error.
+    expect(await outcome(cache.check(bad, { start: 1 }))).toEqual(uncached);
+    expect(registry.resolved).toBe(2 * perLoad);
+  });
+
+  it('behavior: inputs nested too deep for a key are checked without the cache, not thrown on', async () => {
+    const own = counter('own');
+    for (const inputs of [{ start: nested(20_000) }, { start: nested(64) }]) {
+      const uncached = await outcome(checkTube(own, inputs, options));
+      expect(await outcome(cache.check(own, inputs))).toEqual(uncached);
+    }
+    expect(cache.size).toBe(0);
+  });
+});
+
+describe('POST /v1/jobs', () => {
+  it('error: inputs nested 20,000 deep are a 400 naming inputs, not a 500', async () => {
+    const env = await apiTestEnv();
+    try {
+      // Written by hand: JSON.stringify itself overflows the stack on it.
+      const deep = `${'['.repeat(20_000)}1${']'.repeat(20_000)}`;
+      const body = `{"tube":"testing-basic","inputs":{"start":${deep}}}`;
+      const response = await env.app.request('/v1/jobs', authed(env.acme, 'POST', body));
+      expect(response.status).toBe(400);
+      const { error } = (await response.json()) as {
+        error: { code: string; message: string; details: Array<{ field: string }> };
+      };
+      expect(error.code).toBe('invalid_request');
+      expect(error.details.map((d) => d.field)).toEqual(['inputs']);
+      expect(error.message).toContain('inputs');
+    } finally {
+      await env.close();
+    }
   });
 });

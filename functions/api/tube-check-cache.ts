@@ -69,6 +69,8 @@ export class TubeCheckCache {
   // Map order is use order: the first key is the least recently used.
   readonly #entries = new Map<string, Entry>();
   #textChars = 0;
+  // Loads under way by key: checks that miss while one runs wait for it.
+  readonly #loading = new Map<string, Promise<CheckedTube>>();
 
   constructor(options: TubeSourceOptions, cache: TubeCheckCacheOptions = {}) {
     this.#options = options;
@@ -86,26 +88,53 @@ export class TubeCheckCache {
     return this.#entries.size;
   }
 
+  /** Characters of tube text the kept checks hold, together (at most `maxTextChars`). */
+  get textChars(): number {
+    return this.#textChars;
+  }
+
   /** {@link checkTube} with this cache's options, answered from the cache when it can. */
   async check(tube: string, inputs: Record<string, unknown>): Promise<CheckedTube> {
     const registered = await findRegisteredTube(tube, this.#folders);
     const key = this.#key(tube, registered, inputs);
-    const entry = key === undefined ? undefined : this.#entries.get(key);
-    if (key !== undefined && entry) {
-      this.#entries.delete(key);
-      if (await this.#resolvesAlike(entry)) {
+    if (key === undefined) return loadSubmittedTube(tube, registered, inputs, this.#options);
+    const entry = this.#entries.get(key);
+    // The entry stays kept while its types are asked about: checks meanwhile hit it too.
+    if (entry && (await this.#resolvesAlike(entry))) {
+      if (this.#entries.get(key) === entry) {
+        // Set again to make it the most recently used.
+        this.#entries.delete(key);
         this.#entries.set(key, entry);
-        return entry.checked;
       }
-      this.#textChars -= entry.checked.text.length;
+      return entry.checked;
     }
-    const checked = await loadSubmittedTube(tube, registered, inputs, this.#options);
-    // The loader read the file again: keep the check only if it read the same text.
-    const unchanged = !registered || readText(registered.file) === registered.text;
-    if (key !== undefined && unchanged && dependsOnItsTextAlone(checked)) {
-      this.#remember(key, { checked, types: typesOf(checked.tube) });
-    }
-    return checked;
+    if (entry) this.#forget(key, entry);
+    return this.#load(key, tube, registered, inputs);
+  }
+
+  /**
+   * Load a missed check, once for all the checks of the same key that miss meanwhile: they
+   * share its answer or its error. The load is forgotten once it ends: errors are not kept.
+   */
+  #load(
+    key: string,
+    tube: string,
+    registered: RegisteredTube | undefined,
+    inputs: Record<string, unknown>,
+  ): Promise<CheckedTube> {
+    const pending = this.#loading.get(key);
+    if (pending) return pending;
+    const load = (async () => {
+      const checked = await loadSubmittedTube(tube, registered, inputs, this.#options);
+      // The loader read the file again: keep the check only if it read the same text.
+      const unchanged = !registered || readText(registered.file) === registered.text;
+      if (unchanged && dependsOnItsTextAlone(checked)) {
+        this.#remember(key, { checked, types: typesOf(checked.tube) });
+      }
+      return checked;
+    })().finally(() => this.#loading.delete(key));
+    this.#loading.set(key, load);
+    return load;
   }
 
   /** The hash of what a check depends on, or `undefined` for inputs JSON cannot hold. */
@@ -148,13 +177,21 @@ export class TubeCheckCache {
   #remember(key: string, entry: Entry): void {
     const chars = entry.checked.text.length;
     if (this.#maxEntries === 0 || chars > this.#maxTextChars) return;
+    const replaced = this.#entries.get(key);
+    if (replaced) this.#forget(key, replaced);
     this.#entries.set(key, entry);
     this.#textChars += chars;
     for (const [oldest, old] of this.#entries) {
       if (this.#entries.size <= this.#maxEntries && this.#textChars <= this.#maxTextChars) break;
-      this.#entries.delete(oldest);
-      this.#textChars -= old.checked.text.length;
+      this.#forget(oldest, old);
     }
+  }
+
+  /** Drop `key`'s entry if it is still `entry` (a newer one may have replaced it). */
+  #forget(key: string, entry: Entry): void {
+    if (this.#entries.get(key) !== entry) return;
+    this.#entries.delete(key);
+    this.#textChars -= entry.checked.text.length;
   }
 }
 
@@ -237,19 +274,34 @@ function typesOf(tube: Tube): Entry['types'] {
 }
 
 /**
- * Whether `value` is plain JSON that `JSON.stringify` writes faithfully (no undefined,
- * NaN, -0, class instances…): only then is its text a safe part of a cache key.
+ * Deepest nesting of arrays and objects a cache key holds: deeper inputs are checked
+ * without the cache (`JSON.stringify` of the key would overflow the stack long before).
  */
-function isJson(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
-  if (Array.isArray(value)) {
-    // An index loop, not every(): a hole (written as null) is not JSON either.
-    for (let i = 0; i < value.length; i++) if (!isJson(value[i])) return false;
-    return true;
+const MAX_KEY_DEPTH = 64;
+
+/**
+ * Whether `value` is plain JSON that `JSON.stringify` writes faithfully (no undefined,
+ * NaN, -0, class instances…) and nested at most {@link MAX_KEY_DEPTH} deep: only then is
+ * its text a safe part of a cache key. A walk with its own stack, so no input overflows it.
+ */
+function isJson(root: unknown): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, depth } = next;
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') continue;
+    if (typeof value === 'number') {
+      if (Number.isFinite(value) && !Object.is(value, -0)) continue;
+      return false;
+    }
+    if (typeof value !== 'object' || depth >= MAX_KEY_DEPTH) return false;
+    if (Array.isArray(value)) {
+      // An index loop, not values(): a hole (read as undefined) is not JSON either.
+      for (let i = 0; i < value.length; i++) pending.push({ value: value[i], depth: depth + 1 });
+      continue;
+    }
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null) return false;
+    for (const child of Object.values(value)) pending.push({ value: child, depth: depth + 1 });
   }
-  if (typeof value !== 'object') return false;
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return false;
-  return Object.values(value).every(isJson);
+  return true;
 }
