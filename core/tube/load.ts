@@ -46,6 +46,33 @@ export interface LoadTubeOptions {
    * reads. Default false.
    */
   trustSearchPaths?: boolean;
+  /**
+   * Messages name neither the folders searched nor the files found (a tube not found is
+   * `no registered tube with noob_id "X"`): for messages shown to someone who should not
+   * learn the server's folders, such as a job API's clients. Default false.
+   */
+  hideFolders?: boolean;
+}
+
+/** How tube text is read: where it resolves, and whether its own folder is searched. */
+export interface LoadTubeTextOptions extends LoadTubeOptions {
+  /** What the text is called in messages (default `<tube>`). */
+  file?: string;
+  /** Folder that `./module.ts#export` types resolve against (default: cwd). */
+  directory?: string;
+  /**
+   * Whether tubes named in `extends` and nested tube nodes are looked for in `directory`
+   * too, before the search paths (default true, as for a file). False for text from
+   * outside (a request): its folder is only where the process runs, so only the search
+   * paths' tubes are there for it to use.
+   */
+  searchDirectory?: boolean;
+  /**
+   * The file this text is a copy of, perhaps since edited or moved: the text is read as
+   * if it were that file: it resolves beside it (overriding `directory`), searches its
+   * folder, and is trusted if that file lies in the trusted search paths.
+   */
+  copyOf?: string;
 }
 
 /** Everything a load shares across the tubes it reads (extends, nested tubes). */
@@ -59,6 +86,13 @@ export interface LoadContext {
   readonly moduleRules: ModuleRules | undefined;
   /** Folders whose tube files are trusted (see {@link LoadTubeOptions.trustSearchPaths}). */
   readonly trustedFolders: readonly string[];
+  /**
+   * Whether the folder of the tube being read is searched for tubes by noob_id, before
+   * the search paths: true for a file, false for text given with `searchDirectory: false`.
+   */
+  readonly searchesOwnFolder: boolean;
+  /** See {@link LoadTubeOptions.hideFolders}. */
+  readonly hideFolders: boolean;
 }
 
 /** The module rules for types written by a trusted file, or by any other. */
@@ -111,16 +145,21 @@ export async function resolveTubeSpecification(
 /** Like {@link loadTube}, for tube YAML given as text (`file` names it in messages). */
 export async function loadTubeFromText(
   text: string,
-  options: LoadTubeOptions & { file?: string; directory?: string } = {},
+  options: LoadTubeTextOptions = {},
 ): Promise<Tube> {
   const file = options.file ?? '<tube>';
-  const context = createLoadContext(options);
+  const context = createLoadContext(options, options.copyOf ? true : options.searchDirectory);
   const source = parseTubeSource(text, file);
+  if (options.copyOf) {
+    const copyOf = resolve(options.copyOf);
+    const trusted = isInsideFolders(copyOf, context.trustedFolders);
+    return loadFromSource(source, dirname(copyOf), context, options, true, trusted);
+  }
   // Text given directly is never trusted: only files found in the search paths are.
   return loadFromSource(source, options.directory ?? process.cwd(), context, options, true, false);
 }
 
-function createLoadContext(options: LoadTubeOptions): LoadContext {
+function createLoadContext(options: LoadTubeOptions, searchesOwnFolder = true): LoadContext {
   const searchPaths = [...(options.searchPaths ?? []), ...searchPathsFromEnvironment()];
   return {
     registry: options.registry ?? createRegistry(),
@@ -134,6 +173,8 @@ function createLoadContext(options: LoadTubeOptions): LoadContext {
         }
       : undefined,
     trustedFolders: options.trustSearchPaths ? searchPaths : [],
+    searchesOwnFolder,
+    hideFolders: options.hideFolders ?? false,
   };
 }
 
@@ -165,23 +206,41 @@ export async function loadTubeById(
   directory: string,
   context: LoadContext,
 ): Promise<Tube | { problem: string }> {
-  const file = context.index.find(id, [directory, ...context.searchPaths]);
-  if (!file)
-    return {
-      problem: `no tube with noob_id "${id}" in ${[directory, ...context.searchPaths].join(', ')}`,
-    };
+  const folders = lookupFolders(directory, context);
+  const file = context.index.find(id, folders);
+  if (!file) return { problem: missingTube(id, folders, context) };
   if (context.loading.includes(file)) {
-    return { problem: `tube "${id}" nests itself (${[...context.loading, file].join(' → ')})` };
+    const chain = context.hideFolders ? '' : ` (${[...context.loading, file].join(' → ')})`;
+    return { problem: `tube "${id}" nests itself${chain}` };
   }
   const source = await readTubeSource(file);
   return loadFromSource(
     source,
     dirname(file),
-    { ...context, loading: [...context.loading, file] },
+    { ...context, loading: [...context.loading, file], searchesOwnFolder: true },
     {},
     false,
     isInsideFolders(file, context.trustedFolders),
   );
+}
+
+/**
+ * Where a tube in `directory` looks for tubes by noob_id: its own folder (unless it is
+ * text from outside, see {@link LoadTubeTextOptions.searchDirectory}), then the search paths.
+ */
+function lookupFolders(directory: string, context: LoadContext): readonly string[] {
+  return context.searchesOwnFolder ? [directory, ...context.searchPaths] : context.searchPaths;
+}
+
+/** Why no tube with noob_id `id` (`that noob_id` when omitted) was found in `folders`. */
+function missingTube(
+  id: string | undefined,
+  folders: readonly string[],
+  context: LoadContext,
+): string {
+  const named = id === undefined ? 'that noob_id' : `noob_id "${id}"`;
+  if (context.hideFolders) return `no registered tube with ${named}`;
+  return `no tube with ${named} in ${folders.join(', ') || 'no folder (no search paths given)'}`;
 }
 
 async function loadFromSource(
@@ -249,12 +308,13 @@ async function resolveSpecification(
   const bases: Array<{ spec: Record<string, any>; trusted: TrustedTypes }> = [];
   for (const [position, id] of extendsIds.entries()) {
     const path = ['extends', position];
-    const file = context.index.find(id, [directory, ...context.searchPaths]);
+    const folders = lookupFolders(directory, context);
+    const file = context.index.find(id, folders);
     if (!file) {
       problems.push({
         path,
         line: source.lineOf(path),
-        message: `extends "${id}": no tube with that noob_id in ${[directory, ...context.searchPaths].join(', ')}`,
+        message: `extends "${id}": ${missingTube(undefined, folders, context)}`,
       });
       continue;
     }
@@ -271,13 +331,15 @@ async function resolveSpecification(
     const base = await resolveSpecification(
       baseSource,
       dirname(file),
-      context,
+      // A base is a file: it searches its own folder, whoever extends it.
+      { ...context, searchesOwnFolder: true },
       baseProblems,
       [...chain, source.file],
       isInsideFolders(file, context.trustedFolders),
     );
     for (const problem of baseProblems) {
-      problems.push({ ...problem, message: `in extended tube ${file}: ${problem.message}` });
+      const name = context.hideFolders ? `"${id}"` : file;
+      problems.push({ ...problem, message: `in extended tube ${name}: ${problem.message}` });
     }
     // A base's `./module.ts#f` types name files beside the base, wherever it is merged.
     if (base) bases.push({ ...base, spec: anchorModuleTypes(base.spec, dirname(file), directory) });

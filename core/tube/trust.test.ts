@@ -134,4 +134,24 @@ nodes:
     );
     expect(existsSync(marker)).toBe(false);
   });
+  it('behavior: searchDirectory: false: text finds tubes in the search paths only; hideFolders names no folder', async () => {
+    const text = `noob_id: mine\nextends:\n  - untrusted-child\nnodes:\n  a:\n    type: noob.testing.count_source\n`;
+    const local = { ...policy, directory: submitted, searchDirectory: false };
+    expect(await refusal(loadTubeFromText(text, local))).toContain(
+      `extends "untrusted-child": no tube with that noob_id in ${trusted}`,
+    );
+    const hidden = await refusal(loadTubeFromText(text, { ...local, hideFolders: true }));
+    expect(hidden).toContain('extends "untrusted-child": no registered tube with that noob_id');
+    expect(hidden).not.toContain(root);
+  });
+
+  it('behavior: copyOf: text read as a trusted file has its trust and folder, though the file now differs', async () => {
+    const edited = `${BASE}# an edit the file does not have\n`;
+    const copy = (copyOf: string) => loadTubeFromText(edited, { ...policy, file: 'job', copyOf });
+    expect(await run(copy(join(trusted, 'base.yaml')), 3)).toEqual([0, 2, 4]);
+    // Outside the trusted folders the copy is under the policy, as that file would be.
+    expect(await refusal(copy(join(submitted, 'base.yaml')))).toMatch(
+      /node b: module type "\.\/nodes\.ts#double" is not allowed/,
+    );
+  });
 });

@@ -42,7 +42,14 @@ describe('job API', () => {
     });
     const stored = await env.queue.getJob('acme', id);
     expect(stored).toMatchObject({ kind: 'tube', sealed: false });
-    expect(stored.payload).toEqual({ tube: BASIC, inputs: {}, epochs: 5, tags: [] });
+    // Its text is a registered tube's verbatim: the job also says which one.
+    expect(stored.payload).toEqual({
+      tube: BASIC,
+      registered: { id: 'testing-basic', path: join(UPSTREAM, 'basic', 'basic.yaml') },
+      inputs: {},
+      epochs: 5,
+      tags: [],
+    });
   });
 
   it('behavior: a registered tube is found by noob_id and its YAML is stored', async () => {
@@ -56,7 +63,16 @@ describe('job API', () => {
     });
     const stored = await env.queue.getJob('acme', id);
     expect(stored.priority).toBe('HIGH');
-    expect(stored.payload).toEqual({ tube: INPUT, inputs: { start: 7 }, epochs: 3, tags: ['cpu'] });
+    expect(stored.payload).toEqual({
+      tube: INPUT,
+      registered: {
+        id: 'testing-input-tube-params',
+        path: join(UPSTREAM, 'input', 'input_tube_params.yaml'),
+      },
+      inputs: { start: 7 },
+      epochs: 3,
+      tags: ['cpu'],
+    });
   });
 
   it('behavior: the results recorded by the coordinator come back once succeeded', async () => {

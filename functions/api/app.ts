@@ -15,7 +15,7 @@ import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { jobRequest } from './schemas.ts';
 import { TubeCheckCache } from './tube-check-cache.ts';
-import { problemDetails, type TubeSourceOptions } from './tube-source.ts';
+import { type CheckedTube, problemDetails, type TubeSourceOptions } from './tube-source.ts';
 
 /** A job's status needs its row, not every task's result. */
 const SUMMARY = { taskResults: false } as const;
@@ -126,9 +126,9 @@ export function createApiApp(options: ApiAppOptions) {
       if (!parsed.success) return invalidRequest(c, 'job', fieldProblems(parsed.error));
       const request = parsed.data;
       const idempotencyKey = request.idempotencyKey ?? c.req.header('idempotency-key');
-      let tube: string;
+      let checked: CheckedTube;
       try {
-        tube = (await tubes.check(request.tube, request.inputs)).text;
+        checked = await tubes.check(request.tube, request.inputs);
       } catch (error) {
         if ((error as Error)?.name !== 'TubeLoadError') throw error;
         const problems = problemDetails((error as TubeLoadError).problems);
@@ -144,7 +144,10 @@ export function createApiApp(options: ApiAppOptions) {
         tenant: c.get('tenant'),
         kind: 'tube',
         payload: {
-          tube,
+          tube: checked.text,
+          // A registered tube is run as that file's text by the coordinator, with the
+          // file's trust, even if the file is edited before the job runs.
+          ...(checked.registered ? { registered: checked.registered } : {}),
           inputs: request.inputs,
           epochs: request.epochs,
           tags: request.tags,

@@ -28,6 +28,17 @@ beforeAll(() => {
   );
   writeMarkerModule(join(evilPackage, 'index.js'), markerOf('package'));
   REGISTERED = writeDoublingTube(registered, 'policy-doubles');
+  // A registered tube that extends the one beside it.
+  writeFileSync(
+    join(registered, 'extends.yaml'),
+    'noob_id: policy-extends\nextends:\n  - policy-doubles\nnodes:\n  b:\n    params:\n      unused: 1\n',
+  );
+  // A tube under the server's working folder, in no tube folder: not a registered one.
+  mkdirSync(join(cwd, 'private'), { recursive: true });
+  writeFileSync(
+    join(cwd, 'private', 'private.yaml'),
+    BASIC.replace('testing-basic', 'private-tube'),
+  );
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -134,5 +145,54 @@ describe('module types in submitted tubes', () => {
     expect(retyped.status).toBe(400);
     expect(retyped.body.error.details[0]).toMatchObject({ nodeId: 'b' });
     expect(existsSync(markerOf('file'))).toBe(false);
+  });
+});
+
+describe('tubes a submitted tube names', () => {
+  /** Whether `text` names an absolute path (a server folder, the tube folders, the cwd). */
+  const namesAPath = (text: string) =>
+    [root, UPSTREAM, process.cwd()].some((folder) => text.includes(folder));
+
+  it('error: text may not extend or nest a tube under the working folder; the 400 names its noob_id and no folder', async () => {
+    await start();
+    const extending =
+      'noob_id: mine\nextends:\n  - private-tube\nnodes:\n  extra:\n    type: noob.testing.count_source\n';
+    const nesting =
+      'noob_id: mine\nnodes:\n  child:\n    type: tube\n    params:\n      tube: private-tube\n  r:\n    type: return\n    depends: child.value\n';
+    for (const [tube, expected] of [
+      [extending, 'extends "private-tube": no registered tube with that noob_id'],
+      [nesting, 'node child: no registered tube with noob_id "private-tube"'],
+      ['private-tube', 'no registered tube with noob_id "private-tube"'],
+    ] as const) {
+      const { status, body } = await submit(tube);
+      expect(status, tube).toBe(400);
+      expect(body.error.code).toBe('invalid_tube');
+      expect(body.error.message).toContain(expected);
+      expect(namesAPath(JSON.stringify(body.error)), JSON.stringify(body.error)).toBe(false);
+    }
+    expect(await jobCount()).toBe(0);
+  });
+
+  it('behavior: a registered tube extends the one beside it; text extends registered tubes', async () => {
+    await start();
+    expect((await submit('policy-extends')).status).toBe(202);
+    expect(
+      (
+        await submit(
+          'noob_id: mine\nextends:\n  - policy-extends\nnodes:\n  r:\n    depends: b.value\n',
+        )
+      ).status,
+    ).toBe(202);
+  });
+
+  it('error: a registered tube extending a missing one is refused without naming server folders', async () => {
+    const broken = join(root, 'broken');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'broken.yaml'), 'noob_id: policy-broken\nextends:\n  - nowhere\n');
+    await start({ tubePaths: [UPSTREAM, registered, broken] });
+    const { status, body } = await submit('policy-broken');
+    expect(status).toBe(400);
+    expect(body.error.message).toContain('extends "nowhere": no registered tube with that noob_id');
+    expect(namesAPath(JSON.stringify(body.error))).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import type { ModulePolicy, ModulePolicyHint } from '../../core/node/module-policy.ts';
 import type { NodeRegistry } from '../../core/node/registry.ts';
 import { TubeLoadError, type TubeProblem } from '../../core/tube/errors.ts';
 import { type LoadTubeOptions, loadTube, loadTubeFromText } from '../../core/tube/load.ts';
 import { noobIdOf, TubeIndex } from '../../core/tube/search.ts';
+import { isInsideFolders } from '../../core/tube/trust.ts';
 import type { Tube } from '../../core/tube/tube.ts';
 
 /** Where submitted tubes are looked up and resolved. */
@@ -34,11 +35,25 @@ export const SUBMITTED_TUBES_HINT: ModulePolicyHint = {
     "an operator enables them with `noob serve --allow-modules` (all) or `noob serve --allow-modules PKG,./FOLDER,...` (only those), or the job API's `modules` option",
 };
 
-/** A tube checked for submission: the YAML text the job stores, its noob_id, the tube. */
+/**
+ * A tube checked for submission: the YAML text the job stores, its noob_id, the tube,
+ * and which registered tube it is, if it is one (the job stores that too).
+ */
 export interface CheckedTube {
   text: string;
   id: string;
   tube: Tube;
+  registered?: RegisteredIdentity;
+}
+
+/**
+ * Which registered tube a job's text was when the API accepted it: its `noob_id` and its
+ * file (absolute). The coordinator runs the stored text with that file's trust, so an
+ * edit to the file while the job waits does not turn the accepted text into a refused one.
+ */
+export interface RegisteredIdentity {
+  id: string;
+  path: string;
 }
 
 /** `tube` is one word without spaces or colons: a noob_id, not YAML text. */
@@ -74,9 +89,9 @@ export function scanTubeFolders(tubePaths: readonly string[]): TubeFolders {
 /**
  * Resolve a submitted tube (YAML text, or the noob_id of a registered tube) and load it
  * with its inputs under the module policy for submitted tubes. The job API checks a
- * submission with it and the coordinator loads the job's stored text with it, so both
- * decide alike: a job that is accepted can start, and one that is refused cannot run
- * even if it reached the queue another way. Text that is a registered tube's file
+ * submission with it and the coordinator loads the job's stored text with it (through
+ * {@link loadStoredTube}), so both decide alike: a job that is accepted can start, and
+ * one that is refused cannot run even if it reached the queue another way. Text that is a registered tube's file
  * verbatim is that tube (trusted, resolved beside its file). Throws
  * {@link TubeLoadError} listing every problem (an unknown noob_id, a refused module type).
  */
@@ -126,24 +141,100 @@ export async function loadSubmittedTube(
   inputs: Record<string, unknown>,
   options: TubeSourceOptions,
 ): Promise<CheckedTube> {
-  const load: LoadTubeOptions = {
-    input: inputs,
-    searchPaths: options.tubePaths ?? [],
-    modules: options.modules ?? 'deny',
-    modulesHint: SUBMITTED_TUBES_HINT,
-    trustSearchPaths: true,
-    ...(options.registry ? { registry: options.registry } : {}),
-  };
+  const load = submittedLoadOptions(inputs, options);
   if (registered) {
     const loaded = await loadTube(registered.file, load);
-    return { text: registered.text, id: loaded.id, tube: loaded };
+    return {
+      text: registered.text,
+      id: loaded.id,
+      tube: loaded,
+      registered: { id: loaded.id, path: registered.file },
+    };
   }
   const loaded = await loadTubeFromText(tube, {
     ...load,
     file: options.name ?? '<tube>',
     directory: tubeTextDirectory(options),
+    // The folder text resolves against is where the server runs, not a tube folder: the
+    // tubes there are not registered ones, and a request may use registered ones only.
+    searchDirectory: false,
   });
   return { text: tube, id: loaded.id, tube: loaded };
+}
+
+/**
+ * Load a job's stored tube text as the coordinator runs it. A job the API accepted as a
+ * registered tube (`registered`) runs its stored text, read as that registered file:
+ * trusted (the modules beside the file), resolved beside it. That holds even if the file
+ * was edited since: the server accepted this text as the operator's, and it is what the
+ * job ran (or began to run, before a crash) with; an edit applies to jobs submitted after
+ * it. If the file is no longer in the tube folders, the registered tube with the same
+ * noob_id stands for it (the folders moved). If there is none, the tube was withdrawn and
+ * its trust with it: the text runs as submitted text, which any tenant could have sent
+ * (so refusing it would protect nothing), and if that refuses it (a module type), the
+ * error says the registered tube is gone rather than blame the submitter. Text without
+ * `registered` (jobs stored before it existed, or put in the queue another way) is
+ * checked as {@link checkTube} checks a submission. Throws {@link TubeLoadError}.
+ *
+ * `registered` is believed as the payload is: only the job API (or an operator) writes
+ * the queue, and the workers check every task's module type again.
+ */
+export async function loadStoredTube(
+  tube: string,
+  registered: RegisteredIdentity | undefined,
+  inputs: Record<string, unknown>,
+  options: TubeSourceOptions,
+): Promise<CheckedTube> {
+  if (!registered) return checkTube(tube, inputs, options);
+  const tubePaths = options.tubePaths ?? [];
+  const file = (await isRegisteredFile(registered.path, tubePaths))
+    ? registered.path
+    : (await scanTubeFolders(tubePaths).find(registered.id))?.file;
+  if (!file) {
+    try {
+      return await loadSubmittedTube(tube, undefined, inputs, options);
+    } catch (error) {
+      if (!(error instanceof TubeLoadError)) throw error;
+      const gone = `registered tube "${registered.id}" is no longer in the server's tube folders (removed since this job was submitted), so its text ran as a submitted tube and was refused`;
+      throw new TubeLoadError(
+        `${gone}: ${error.shortMessage}`,
+        error.file,
+        error.problems.map((problem) => ({ ...problem, message: `${gone}: ${problem.message}` })),
+      );
+    }
+  }
+  const loaded = await loadTubeFromText(tube, {
+    ...submittedLoadOptions(inputs, options),
+    file: options.name ?? '<tube>',
+    copyOf: file,
+  });
+  return { text: tube, id: loaded.id, tube: loaded, registered: { id: registered.id, path: file } };
+}
+
+/** Whether `file` is a tube file (as the tube folders' listing takes) in the tube folders. */
+async function isRegisteredFile(file: string, tubePaths: readonly string[]): Promise<boolean> {
+  if (!/\.ya?ml$/.test(file) || !isInsideFolders(file, tubePaths)) return false;
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** How every submitted tube loads: the policy for submitted tubes, registered ones trusted. */
+function submittedLoadOptions(
+  inputs: Record<string, unknown>,
+  options: TubeSourceOptions,
+): LoadTubeOptions {
+  return {
+    input: inputs,
+    searchPaths: options.tubePaths ?? [],
+    modules: options.modules ?? 'deny',
+    modulesHint: SUBMITTED_TUBES_HINT,
+    trustSearchPaths: true,
+    // Messages reach the API's clients: no server folders in them.
+    hideFolders: true,
+    ...(options.registry ? { registry: options.registry } : {}),
+  };
 }
 
 /** The folder that `./module.ts#export` types of submitted tube text resolve against. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,9 @@ import { QueuedRunner } from '../../core/runners/queued/runner.ts';
 import { loadTube } from '../../core/tube/load.ts';
 import { UPSTREAM } from '../../test/conformance/suite.ts';
 import { writeDoublingTube, writeMarkerModule } from '../../test/fixtures/module-tubes.ts';
+import { createApiApp } from '../api/app.ts';
+import { KeyStore } from '../api/keys.ts';
+import { authed } from '../api/test-env.ts';
 import { QueueWorker } from '../worker/queue-worker.ts';
 import { Coordinator, type CoordinatorOptions, type TubeRunOutcome } from './coordinator.ts';
 
@@ -16,7 +19,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setUp(options: Partial<CoordinatorOptions> = {}) {
+/** A queue, a worker and a coordinator over it; `started: false` leaves the coordinator to the test. */
+async function setUp(options: Partial<CoordinatorOptions> = {}, { started = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'noob-coordinator-'));
   const queue = await openQueue(join(dir, 'noob.db'));
   const worker = new QueueWorker({ queue, idleMs: 2 });
@@ -31,12 +35,22 @@ async function setUp(options: Partial<CoordinatorOptions> = {}) {
     },
     ...options,
   });
-  coordinator.start();
+  if (started) coordinator.start();
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   cleanups.push(() => queue.close());
   cleanups.push(() => worker.stop());
   cleanups.push(() => coordinator.stop());
-  return { queue, outcomes, dir };
+  return { queue, outcomes, dir, coordinator };
+}
+
+/** Submits `tube` through a job API over `queue` with `tubePaths`; returns the job's id. */
+async function submitThroughApi(queue: Queue, tubePaths: string[], tube: string, epochs: number) {
+  const keys = new KeyStore(queue.driver);
+  const app = createApiApp({ queue, keys, tubePaths });
+  const { key } = await keys.create('t1');
+  const response = await app.request('/v1/jobs', authed(key, 'POST', { tube, epochs }));
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { id: string }).id;
 }
 
 async function waitFor(
@@ -172,13 +186,68 @@ describe('Coordinator', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it('behavior: a registered tube’s text runs with the module beside its file', async () => {
+  it('behavior: a registered tube’s text runs with the module beside its file (a payload without `registered`)', async () => {
     const tubes = mkdtempSync(join(tmpdir(), 'noob-coordinator-tubes-'));
     cleanups.push(() => rmSync(tubes, { recursive: true, force: true }));
     const text = writeDoublingTube(tubes, 'doubles');
     const { queue, outcomes } = await setUp({ searchPaths: [tubes] });
     const { jobId } = await submit(queue, text, 3);
     expect(await waitFor(outcomes, jobId)).toEqual({ results: [0, 2, 4] });
+  });
+
+  it('behavior: a registered tube accepted by the API runs as accepted though its file was edited before the run', async () => {
+    const tubes = mkdtempSync(join(tmpdir(), 'noob-coordinator-tubes-'));
+    cleanups.push(() => rmSync(tubes, { recursive: true, force: true }));
+    const text = writeDoublingTube(tubes, 'doubles-edited');
+    const { queue, outcomes, coordinator } = await setUp(
+      { searchPaths: [tubes] },
+      { started: false },
+    );
+    const byId = await submitThroughApi(queue, [tubes], 'doubles-edited', 3);
+    const verbatim = await submitThroughApi(queue, [tubes], text, 2);
+    appendFileSync(join(tubes, 'doubles-edited.yaml'), '# edited by the operator\n');
+    coordinator.start();
+    expect(await waitFor(outcomes, byId)).toEqual({ results: [0, 2, 4] });
+    expect(await waitFor(outcomes, verbatim)).toEqual({ results: [0, 2] });
+    // It ran the text accepted, not the file's new one.
+    expect((await queue.getJob('t1', byId)).payload).toMatchObject({
+      tube: text,
+      registered: { id: 'doubles-edited', path: join(tubes, 'doubles-edited.yaml') },
+    });
+  });
+
+  it('behavior: a registered tube moved to another tube folder runs from there', async () => {
+    const [before, after] = [0, 1].map(() => {
+      const folder = mkdtempSync(join(tmpdir(), 'noob-coordinator-tubes-'));
+      cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+      return folder;
+    });
+    writeDoublingTube(before!, 'doubles-moved');
+    const { queue, outcomes, coordinator } = await setUp(
+      { searchPaths: [after!] },
+      { started: false },
+    );
+    const jobId = await submitThroughApi(queue, [before!], 'doubles-moved', 2);
+    writeDoublingTube(after!, 'doubles-moved');
+    coordinator.start();
+    expect(await waitFor(outcomes, jobId)).toEqual({ results: [0, 2] });
+  });
+
+  it('error: a registered tube removed before the run loses its trust, and the error says so', async () => {
+    const tubes = mkdtempSync(join(tmpdir(), 'noob-coordinator-tubes-'));
+    cleanups.push(() => rmSync(tubes, { recursive: true, force: true }));
+    writeDoublingTube(tubes, 'doubles-removed');
+    const { queue, outcomes, coordinator } = await setUp(
+      { searchPaths: [tubes] },
+      { started: false },
+    );
+    const jobId = await submitThroughApi(queue, [tubes], 'doubles-removed', 2);
+    rmSync(join(tubes, 'doubles-removed.yaml'));
+    coordinator.start();
+    const outcome = (await waitFor(outcomes, jobId)) as { error: { message: string } };
+    expect(outcome.error.message).toMatch(
+      /registered tube "doubles-removed" is no longer in the server's tube folders .*node b: module type "\.\/nodes\.ts#double" is not allowed/,
+    );
   });
 
   it("behavior: with modules: 'allow' a submitted tube's module runs", async () => {

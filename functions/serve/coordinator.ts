@@ -2,7 +2,7 @@ import type { ModulePolicy } from '../../core/node/module-policy.ts';
 import { openTubeJobs } from '../../core/queue/coordination.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { QueuedRunner } from '../../core/runners/queued/runner.ts';
-import { checkTube } from '../api/tube-source.ts';
+import { loadStoredTube, type RegisteredIdentity } from '../api/tube-source.ts';
 
 /** What a tube run ended with. */
 export type TubeRunOutcome =
@@ -42,6 +42,8 @@ const SETTLE_MS = 1;
 /** What a submitted tube job carries (see the job API). */
 interface TubeJobPayload {
   tube: string;
+  /** The registered tube `tube` was accepted as (absent for text of the submitter's own). */
+  registered?: RegisteredIdentity;
   inputs?: Record<string, unknown>;
   epochs?: number;
   tags?: string[];
@@ -129,15 +131,21 @@ export class Coordinator {
     const { queue, recordOutcome } = this.#options;
     let outcome: TubeRunOutcome;
     try {
-      // Loaded exactly as the job API checked it (the same module policy and trust).
+      // Loaded as the job API checked it (the same module policy and trust): a registered
+      // tube's text keeps the trust of its file even if the file was edited since.
       if (typeof payload.tube !== 'string')
         throw new TypeError(`job ${jobId} carries no tube (its payload needs "tube": YAML text)`);
-      const { tube } = await checkTube(payload.tube, payload.inputs ?? {}, {
-        name: `job ${jobId}`,
-        directory: this.#options.directory ?? process.cwd(),
-        tubePaths: this.#options.searchPaths ?? [],
-        ...(this.#options.modules ? { modules: this.#options.modules } : {}),
-      });
+      const { tube } = await loadStoredTube(
+        payload.tube,
+        registeredOf(payload),
+        payload.inputs ?? {},
+        {
+          name: `job ${jobId}`,
+          directory: this.#options.directory ?? process.cwd(),
+          tubePaths: this.#options.searchPaths ?? [],
+          ...(this.#options.modules ? { modules: this.#options.modules } : {}),
+        },
+      );
       const runner = new QueuedRunner(tube, {
         queue,
         tenant,
@@ -165,4 +173,12 @@ export class Coordinator {
     await recordOutcome(tenant, jobId, outcome);
     await queue.sealJob(tenant, jobId).catch(() => {});
   }
+}
+
+/** The payload's registered identity, if it is a well-formed one. */
+function registeredOf(payload: TubeJobPayload): RegisteredIdentity | undefined {
+  const registered = payload.registered as Partial<RegisteredIdentity> | undefined;
+  return typeof registered?.id === 'string' && typeof registered.path === 'string'
+    ? { id: registered.id, path: registered.path }
+    : undefined;
 }
