@@ -181,7 +181,7 @@ export interface WorkerInfo {
 
 /** Queue depth, for /metrics. */
 export interface QueueStats {
-  /** Task counts by state, then priority. */
+  /** Task counts by state, then priority (finished tasks under their job's priority). */
   tasks: Record<TaskState, Record<Priority, number>>;
   /** Job counts by state. */
   jobs: Record<JobState, number>;

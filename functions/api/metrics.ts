@@ -26,7 +26,7 @@ export function renderMetrics(
   };
   gauge(
     'noob_queue_tasks',
-    'Tasks in the queue by state and priority (queue depth: state="queued").',
+    'Tasks by state and priority (queue depth: state="queued"); finished tasks count under their job\'s priority.',
     Object.entries(stats.tasks).flatMap(([state, byPriority]) =>
       Object.entries(byPriority).map(([priority, n]): [Record<string, string>, number] => [
         { state, priority },
