@@ -28,15 +28,15 @@ export function completionStatements(
   completions: readonly Completion[],
 ): SqlStatement[] {
   requireId(workerId, 'workerId');
+  const unique = firstPerTask(completions);
   const values = {
     worker_id: workerId,
     tags: null,
     completions: JSON.stringify(
-      firstPerTask(completions).map((c) => ({
-        id: c.taskId,
-        result: JSON.stringify(c.result ?? null),
-      })),
+      unique.map((c) => ({ id: c.taskId, result: JSON.stringify(c.result ?? null) })),
     ),
+    // The statements after tasks_complete only need the ids: a far smaller JSON to read.
+    task_ids: JSON.stringify(unique.map((c) => c.taskId)),
     mark: operationMark(),
     now: ctx.clock.now(),
   };

@@ -1,7 +1,7 @@
 -- After tasks_complete, in the same transaction: count the accepted results into their
 -- jobs (once per job, not per task), and finish a sealed job whose tasks are now all
 -- final. Cancelled tasks are counted by the task_state_changed trigger.
--- :completions  the completion's JSON array of {id, result}
+-- :task_ids     the completion's task ids (JSON array)
 -- :mark         the completion's mark
 -- :now          the completion's time
 UPDATE jobs SET
@@ -19,7 +19,7 @@ UPDATE jobs SET
   updated_at = :now
 FROM (
   SELECT t.job_id, count(*) AS n FROM tasks AS t
-  WHERE t.id IN (SELECT j.value ->> '$.id' FROM json_each(:completions) AS j)
+  WHERE t.id IN (SELECT j.value FROM json_each(:task_ids) AS j)
     AND t.mark = :mark AND t.state = 'succeeded'
   GROUP BY t.job_id
 ) AS c

@@ -1,6 +1,6 @@
 -- After tasks_complete, in the same transaction: add the accepted tasks' run times
 -- (claimed to succeeded) to the `run` histogram.
--- :completions  the completion's JSON array of {id, result}
+-- :task_ids     the completion's task ids (JSON array)
 -- :mark         the completion's mark
 INSERT INTO task_latency (metric, bucket_ms, count, sum_ms)
 SELECT 'run', b.bucket_ms, count(*), sum(b.ms)
@@ -10,7 +10,7 @@ FROM (
       AS bucket_ms
   FROM (
     SELECT max(0, t.finished_at - t.started_at) AS ms FROM tasks AS t
-    WHERE t.id IN (SELECT j.value ->> '$.id' FROM json_each(:completions) AS j)
+    WHERE t.id IN (SELECT j.value FROM json_each(:task_ids) AS j)
       AND t.mark = :mark AND t.state = 'succeeded' AND t.started_at IS NOT NULL
   ) AS d
 ) AS b
