@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'libsql';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openEmbeddedDriver } from './drivers/embedded.ts';
 import { openDriver } from './open.ts';
 import { describeQueueSuite } from './queue.suite.ts';
 import { sql } from './sql.ts';
@@ -30,6 +32,24 @@ describe('embedded driver', () => {
     expect(error).toBeInstanceOf(Error);
     expect((await driver.execute(sql('workers_list', {}))).rows).toEqual([]);
     await driver.close();
+  });
+
+  it('behavior: an open that fails on a locked file leaves no connection behind', async () => {
+    const path = join(root, 'locked.db');
+    // Another connection holds the file exclusively (rollback journal, not yet WAL).
+    const holder = new Database(path);
+    holder.exec('CREATE TABLE t (x)');
+    holder.exec('BEGIN EXCLUSIVE');
+    const descriptors = () => readdirSync('/proc/self/fd').length;
+    const attempt = () => openEmbeddedDriver(path, { busyTimeoutMs: 0 });
+    expect(attempt).toThrow(/locked|busy/i); // the first may open files kept for good
+    const before = descriptors();
+    for (let i = 0; i < 20; i++) {
+      expect(attempt).toThrow(/locked|busy/i);
+    }
+    expect(descriptors()).toBe(before);
+    holder.exec('ROLLBACK');
+    holder.close();
   });
 
   it('error: a URL scheme without a driver is rejected', async () => {

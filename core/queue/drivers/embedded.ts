@@ -36,13 +36,15 @@ export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions 
   const busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
   const db = new Database(path, { timeout: busyTimeoutMs });
   try {
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
+    // exec, not pragma(): pragma() leaves a statement behind that keeps the file open after
+    // close() until it is garbage-collected, a leak when this open fails and is retried.
+    db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = FULL');
+    db.exec('PRAGMA foreign_keys = ON');
     // From here on, waiting for another process's write lock is done by the driver (see
     // #retryBusy): SQLite's own busy handler sleeps a whole millisecond or more at a time.
-    db.pragma('busy_timeout = 0');
+    db.exec('PRAGMA busy_timeout = 0');
     return new EmbeddedDriver(db, resolve(path), busyTimeoutMs);
   } catch (error) {
     // A locked file while another process sets it up (the caller tries again): close
