@@ -4,7 +4,7 @@
  *
  * - Throughput: no-op tasks per second end to end (submitted in jobs of 1000 while one
  *   worker runs them, until the last result is recorded) at concurrency 1 and 16, and
- *   processing alone (the queue filled first) at concurrency 16. noob:
+ *   processing alone (the queue filled first) at concurrency 1 and 16. noob:
  *   the embedded driver, every submission and completion fsynced before it is
  *   acknowledged; the worker in this process, and also as a `noob worker` process.
  *   BullMQ: Redis with `appendfsync always` (the same guarantee) and with no persistence
@@ -75,6 +75,9 @@ async function bestLatency(measure: () => Promise<Latency>) {
 const noob = {
   c1: await best(() => noobThroughput({ count: tasks, chunk: CHUNK, concurrency: 1 })),
   c16: await best(() => noobThroughput({ count: tasks, chunk: CHUNK, concurrency: 16 })),
+  c1Drain: await best(() =>
+    noobThroughput({ count: tasks, chunk: CHUNK, concurrency: 1, drain: true }),
+  ),
   c16Drain: await best(() =>
     noobThroughput({ count: tasks, chunk: CHUNK, concurrency: 16, drain: true }),
   ),
@@ -95,6 +98,9 @@ async function bullmq(durable: boolean) {
       ),
       c16: await best(() =>
         bullmqThroughput({ port, count: bullmqTasks, chunk: CHUNK, concurrency: 16 }),
+      ),
+      c1Drain: await best(() =>
+        bullmqThroughput({ port, count: bullmqTasks, chunk: CHUNK, concurrency: 1, drain: true }),
       ),
       c16Drain: await best(() =>
         bullmqThroughput({ port, count: bullmqTasks, chunk: CHUNK, concurrency: 16, drain: true }),
@@ -119,6 +125,7 @@ const rows = [
   ['', 'noob (libSQL, fsync)', 'BullMQ (Redis, fsync)', 'BullMQ (Redis, memory)'],
   ['tasks/s, concurrency 1', ...systems.map((s) => s.c1)],
   ['tasks/s, concurrency 16', ...systems.map((s) => s.c16)],
+  ['tasks/s, c1, queue filled first', ...systems.map((s) => s.c1Drain)],
   ['tasks/s, c16, queue filled first', ...systems.map((s) => s.c16Drain)],
   ['tasks/s, c16, worker process', noob.c16Process, '', ''],
   latencyRow('submit→start ms p50/p99, same process', (s) => s.sameProcess.fromSubmit),
