@@ -10,20 +10,26 @@ import { sql } from './sql.ts';
 import type { JobSpec, SubmitResult, TaskSpec } from './types.ts';
 import { normalizeTags, requireId, validateTask } from './validate.ts';
 
-/** The `:tasks` JSON of tasks_insert. Priority null means "the job's". */
-export function encodeTasks(ctx: QueueContext, tasks: readonly TaskSpec[], now: number): string {
+/**
+ * The `:tasks` JSON of tasks_insert: for each task its CID and input, and only the fields
+ * that differ from the defaults tasks_insert fills in (no node or epoch, the job's
+ * priority, no tags, ready now, the queue's attempts). Every field SQLite extracts costs
+ * on each row: a lean array makes the insert about a third cheaper.
+ */
+export function encodeTasks(tasks: readonly TaskSpec[]): string {
   return JSON.stringify(
     tasks.map((task, i) => {
       validateTask(task, i);
+      const tags = normalizeTags(task.tags, `tasks[${i}]`);
       return {
         cid: task.cid,
-        nodeId: task.nodeId ?? null,
-        epoch: task.epoch ?? null,
         input: JSON.stringify(task.input ?? null),
-        priority: task.priority === undefined ? null : priorityLevel(task.priority),
-        tags: JSON.stringify(normalizeTags(task.tags, `tasks[${i}]`)),
-        runAt: now + (task.delayMs ?? 0),
-        maxAttempts: task.maxAttempts ?? ctx.maxAttempts,
+        ...(task.nodeId != null ? { nodeId: task.nodeId } : {}),
+        ...(task.epoch != null ? { epoch: task.epoch } : {}),
+        ...(task.priority !== undefined ? { priority: priorityLevel(task.priority) } : {}),
+        ...(tags.length > 0 ? { tags: JSON.stringify(tags) } : {}),
+        ...(task.delayMs ? { delayMs: task.delayMs } : {}),
+        ...(task.maxAttempts !== undefined ? { maxAttempts: task.maxAttempts } : {}),
       };
     }),
   );
@@ -81,7 +87,8 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
     priority: priorityLevel(spec.priority ?? 'NORMAL'),
     idempotency_key: spec.idempotencyKey ?? null,
     sealed: 0,
-    tasks: encodeTasks(ctx, tasks, now),
+    tasks: encodeTasks(tasks),
+    max_attempts: ctx.maxAttempts,
     aging_ms: ctx.agingMs,
     now,
   };
@@ -160,7 +167,8 @@ export async function addTasks(
   const values = {
     tenant,
     job_id: jobId,
-    tasks: encodeTasks(ctx, tasks, now),
+    tasks: encodeTasks(tasks),
+    max_attempts: ctx.maxAttempts,
     aging_ms: ctx.agingMs,
     now,
   };
