@@ -6,48 +6,11 @@ import type { Queue } from '../../core/queue/queue.ts';
 import type { ClaimedTask } from '../../core/queue/types.ts';
 import { ClaimSizer } from './claim-sizer.ts';
 import { TaskExecutor, UnknownNodeTypeError } from './executor.ts';
+import type { QueueWorkerOptions } from './queue-worker-options.ts';
 import { taskRequest } from './task.ts';
+import { WakeUp } from './wake-up.ts';
 
-/** How a queue worker runs. */
-export interface QueueWorkerOptions {
-  queue: Queue;
-  /** Default: host name + random suffix. */
-  workerId?: string;
-  /** Tags this worker offers (`gpu`, `cpu`, `region:…`); tasks needing others are not claimed. */
-  tags?: readonly string[];
-  /** Calls run at once (default 8). */
-  concurrency?: number;
-  /** Lease per claimed task (default 30 s); heartbeats extend it. */
-  leaseMs?: number;
-  /** Heartbeat period (default a third of the lease). */
-  heartbeatMs?: number;
-  /**
-   * Wait between looks at an idle queue whose database cannot announce commits (a remote
-   * server; default 10 ms). On an embedded database the worker sleeps until a commit, the
-   * next delayed task or the next lease expiry instead.
-   */
-  idleMs?: number;
-  /**
-   * Claim ahead: hold at most about this much expected run time of claimed tasks beyond
-   * the running ones (ms, default 2). Fast tasks then come many per claim; slow ones
-   * one per free slot. 0 claims only for free slots.
-   */
-  prefetchMs?: number;
-  /**
-   * On a database that announces commits, look at the queue at least this often anyway
-   * (ms, default 1000): a safety net should an announcement be missed.
-   */
-  rescanMs?: number;
-  /** Report a finished call at most this long after it finished (ms, default 2). */
-  reportDelayMs?: number;
-  /**
-   * Told when a look at the queue failed; the worker waits (`retryInMs`) and goes on.
-   * Default: a line on stderr.
-   */
-  onError?: (error: unknown, retryInMs: number) => void;
-  /** Runs the node calls (default: built-ins, standard library, modules by path). */
-  executor?: TaskExecutor;
-}
+export type { QueueWorkerOptions } from './queue-worker-options.ts';
 
 /** Longest wait after repeated database failures (ms). */
 const MAX_ERROR_PAUSE_MS = 5_000;
@@ -96,8 +59,7 @@ export class QueueWorker {
   #loop: Promise<void> | undefined;
   #completed = 0;
   #reported = 0;
-  #kick: (() => void) | undefined;
-  #kicked = false;
+  readonly #wakeUp = new WakeUp();
 
   constructor(options: QueueWorkerOptions) {
     this.#queue = options.queue;
@@ -143,19 +105,8 @@ export class QueueWorker {
     await this.#executor.close();
   }
 
-  // Sticky: a wake that lands while the loop is busy (mid-claim, mid-look) is not lost;
-  // the next sleep returns at once.
   #wake(): void {
-    this.#kicked = true;
-    this.#kick?.();
-  }
-
-  /** Resolves at the next #wake (at once if one came since the last sleep). */
-  #nextKick(): Promise<void> {
-    if (this.#kicked) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.#kick = resolve;
-    });
+    this.#wakeUp.wake();
   }
 
   async #run(): Promise<void> {
@@ -237,10 +188,8 @@ export class QueueWorker {
       const elapsed = new Promise((resolve) => {
         timer = setTimeout(resolve, until - Date.now());
       });
-      await Promise.race([elapsed, this.#nextKick()]);
+      await this.#wakeUp.wait(elapsed);
       clearTimeout(timer);
-      this.#kick = undefined;
-      this.#kicked = false;
     }
   }
 
@@ -254,10 +203,8 @@ export class QueueWorker {
       ms = Math.min(ms, this.#oldestFinishedAt + this.#reportDelayMs - now);
     }
     const stop = new AbortController();
-    await Promise.race([this.#nextKick(), changes.wait(since, Math.max(0, ms), stop.signal)]);
+    await this.#wakeUp.wait(changes.wait(since, Math.max(0, ms), stop.signal));
     stop.abort();
-    this.#kick = undefined;
-    this.#kicked = false;
   }
 
   /** Start claimed tasks while there are free slots. */
@@ -359,10 +306,8 @@ export class QueueWorker {
       const beatDue = new Promise((resolve) => {
         timer = setTimeout(resolve, Math.max(0, lastBeat + this.#heartbeatMs - Date.now()));
       });
-      await Promise.race([beatDue, this.#nextKick()]);
+      await this.#wakeUp.wait(beatDue);
       clearTimeout(timer);
-      this.#kick = undefined;
-      this.#kicked = false;
     }
   }
 

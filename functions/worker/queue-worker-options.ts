@@ -1,0 +1,43 @@
+import type { Queue } from '../../core/queue/queue.ts';
+import type { TaskExecutor } from './executor.ts';
+
+/** How a queue worker runs. */
+export interface QueueWorkerOptions {
+  queue: Queue;
+  /** Default: host name + random suffix. */
+  workerId?: string;
+  /** Tags this worker offers (`gpu`, `cpu`, `region:…`); tasks needing others are not claimed. */
+  tags?: readonly string[];
+  /** Calls run at once (default 8). */
+  concurrency?: number;
+  /** Lease per claimed task (default 30 s); heartbeats extend it. */
+  leaseMs?: number;
+  /** Heartbeat period (default a third of the lease). */
+  heartbeatMs?: number;
+  /**
+   * Wait between looks at an idle queue whose database cannot announce commits (a remote
+   * server; default 10 ms). On an embedded database the worker sleeps until a commit, the
+   * next delayed task or the next lease expiry instead.
+   */
+  idleMs?: number;
+  /**
+   * Claim ahead: hold at most about this much expected run time of claimed tasks beyond
+   * the running ones (ms, default 2). Fast tasks then come many per claim; slow ones
+   * one per free slot. 0 claims only for free slots.
+   */
+  prefetchMs?: number;
+  /**
+   * On a database that announces commits, look at the queue at least this often anyway
+   * (ms, default 1000): a safety net should an announcement be missed.
+   */
+  rescanMs?: number;
+  /** Report a finished call at most this long after it finished (ms, default 2). */
+  reportDelayMs?: number;
+  /**
+   * Told when a look at the queue failed; the worker waits (`retryInMs`) and goes on.
+   * Default: a line on stderr.
+   */
+  onError?: (error: unknown, retryInMs: number) => void;
+  /** Runs the node calls (default: built-ins, standard library, modules by path). */
+  executor?: TaskExecutor;
+}
