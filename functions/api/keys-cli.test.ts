@@ -1,25 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openQueue } from '../../core/queue/open.ts';
+import { noob } from '../../test/fixtures/noob-cli.ts';
 import { createApiApp } from './app.ts';
 
-/** `noob keys` as a user runs it: a real process, from the project root. */
-const ROOT = join(import.meta.dirname, '..', '..');
 const root = mkdtempSync(join(tmpdir(), 'noob-keys-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
-
-function noob(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'noob.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NOOB_DEBUG: '' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('noob keys create', () => {
   it('default: prints one key alone on stdout, and it authenticates as the tenant', async () => {

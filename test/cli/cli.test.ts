@@ -1,20 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UPSTREAM } from '../conformance/suite.ts';
+import { noob } from '../fixtures/noob-cli.ts';
 
-/** The `noob` command as a user runs it: a real process, from the project root. */
-const ROOT = join(import.meta.dirname, '..', '..');
 const INVALID = join(import.meta.dirname, 'invalid');
-
-function noob(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'noob.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NOOB_DEBUG: '' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('noob run', () => {
   it('default: basic for 5 epochs prints [0,2,4,6,8] as JSON and nothing else on stdout', () => {

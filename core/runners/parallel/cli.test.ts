@@ -1,19 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { noob } from '../../../test/fixtures/noob-cli.ts';
 
 /** `noob run --runner parallel` as a user runs it: a real process. */
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const UPSTREAM = join(ROOT, '..', 'shared', 'conformance', 'upstream');
-
-function noob(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'noob.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NOOB_DEBUG: '' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('noob run --runner parallel', () => {
   it('default: basic on 2 threads prints [0,2,4,6,8] and exits 0', () => {
