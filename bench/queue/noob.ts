@@ -42,19 +42,10 @@ function tasks(type: string, prefix: string, count: number): TaskSpec[] {
   });
 }
 
-/** Resolves once `done()` holds, looking again after each commit to the queue. */
-async function until(queue: Queue, done: () => boolean | Promise<boolean>): Promise<void> {
-  for (;;) {
-    const version = queue.changes.version;
-    if (await done()) return;
-    await queue.changes.wait(version, 50);
-  }
-}
-
 /** Resolves once every job has succeeded (throws if one ends otherwise). */
 async function untilSucceeded(queue: Queue, jobIds: readonly string[]): Promise<void> {
   for (const jobId of jobIds) {
-    await until(queue, async () => {
+    await queue.changes.until(async () => {
       const { state } = await queue.getJob(TENANT, jobId);
       if (state === 'failed' || state === 'cancelled') throw new Error(`job ${jobId} ${state}`);
       return state === 'succeeded';
@@ -98,7 +89,7 @@ export async function noobThroughput(options: {
       jobIds.push((await queue.submitJob({ tenant: TENANT, kind: 'tasks', tasks: batch })).jobId);
     }
     // A worker in this process counts its results: reading jobs would compete with it.
-    if (local) await until(queue, () => local.reported >= options.count + 200);
+    if (local) await queue.changes.until(() => local.reported >= options.count + 200);
     else await untilSucceeded(queue, jobIds);
     const seconds = (performance.now() - started) / 1000;
     await untilSucceeded(queue, jobIds);
@@ -133,7 +124,7 @@ async function noobDrain(options: { count: number; chunk: number; concurrency: n
     const draining = worker();
     const started = performance.now();
     await draining.start();
-    await until(queue, () => draining.reported >= options.count);
+    await queue.changes.until(() => draining.reported >= options.count);
     const seconds = (performance.now() - started) / 1000;
     await draining.stop();
     await untilSucceeded(queue, jobIds);
@@ -168,7 +159,7 @@ export async function noobLatency(options: {
       const { jobId } = await queue.submitJob({ tenant: TENANT, kind: 'tasks', tasks: [task!] });
       const after = wallNow();
       let startedAt = 0;
-      await until(queue, async () => {
+      await queue.changes.until(async () => {
         const outcome = await queue.taskOutcome(TENANT, jobId, task!.cid);
         if (outcome?.state !== 'succeeded') return false;
         startedAt = (outcome.result as { outputs: { value: number } }).outputs.value;

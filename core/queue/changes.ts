@@ -49,6 +49,18 @@ export class QueueChanges {
     });
   }
 
+  /**
+   * Resolves once `check` holds, checking again after each commit (and every `everyMs`
+   * regardless, default 100: a poll where commits are not announced).
+   */
+  async until(check: () => boolean | Promise<boolean>, everyMs = 100): Promise<void> {
+    for (;;) {
+      const version = this.#version;
+      if (await check()) return;
+      await this.wait(version, everyMs);
+    }
+  }
+
   /** Stops listening; pending waits end. */
   close(): void {
     this.#unsubscribe?.();

@@ -35,12 +35,13 @@ function calls(type: string, count: number, prefix = type): TaskSpec[] {
 }
 
 /** Resolves when `check` holds, looking again after each commit to the queue. */
-async function until(queue: Queue, check: () => Promise<boolean> | boolean): Promise<void> {
-  for (;;) {
-    const version = queue.changes.version;
-    if (await check()) return;
-    await queue.changes.wait(version, 100);
-  }
+function until(queue: Queue, check: () => Promise<boolean> | boolean): Promise<void> {
+  return queue.changes.until(check);
+}
+
+/** Resolves once the job has succeeded. */
+function untilSucceeded(queue: Queue, jobId: string): Promise<void> {
+  return until(queue, async () => (await queue.getJob('t', jobId)).state === 'succeeded');
 }
 
 /** A gate a test opens: calls of the `test.gated` node wait for it. */
@@ -81,7 +82,7 @@ describe('QueueWorker', () => {
       kind: 'tasks',
       tasks: calls('test.echo', 600),
     });
-    await until(queue, async () => (await queue.getJob('t', jobId)).state === 'succeeded');
+    await untilSucceeded(queue, jobId);
     const job = await queue.getJob('t', jobId);
     expect(Object.keys(job.results)).toHaveLength(600);
     expect(job.results['test.echo-599']).toMatchObject({ outputs: { value: 599 } });
@@ -121,7 +122,7 @@ describe('QueueWorker', () => {
       kind: 'tasks',
       tasks: calls('test.echo', 40),
     });
-    await until(queue, async () => (await queue.getJob('t', jobId)).state === 'succeeded');
+    await untilSucceeded(queue, jobId);
     expect(told).toHaveLength(3);
     expect(String(told[0])).toContain('disk I/O error');
     expect(worker.reported).toBe(40);
@@ -209,7 +210,7 @@ describe('QueueWorker', () => {
     expect(told.length).toBeLessThan(10);
     expect(told.slice(0, 3)).toEqual([100, 200, 400]);
     down = false;
-    await until(queue, async () => (await queue.getJob('t', jobId)).state === 'succeeded');
+    await untilSucceeded(queue, jobId);
     expect(worker.reported).toBe(3);
   });
 
@@ -230,7 +231,7 @@ describe('QueueWorker', () => {
       kind: 'tasks',
       tasks: calls('test.echo', 3_000),
     });
-    await until(queue, async () => (await queue.getJob('t', jobId)).state === 'succeeded');
+    await untilSucceeded(queue, jobId);
     expect(errors).toEqual([]);
     expect(worker.reported).toBe(3_000);
   });
@@ -264,7 +265,7 @@ describe('QueueWorker', () => {
       kind: 'tasks',
       tasks: calls('test.echo', 50),
     });
-    await until(queue, async () => (await queue.getJob('t', warm.jobId)).state === 'succeeded');
+    await untilSucceeded(queue, warm.jobId);
     const { jobId } = await queue.submitJob({
       tenant: 't',
       kind: 'tasks',
@@ -299,7 +300,7 @@ describe('QueueWorker', () => {
       kind: 'tasks',
       tasks: calls('test.echo', 30),
     });
-    await until(queue, async () => (await queue.getJob('t', jobId)).state === 'succeeded');
+    await untilSucceeded(queue, jobId);
     // Let them settle, then watch for writes over a while.
     await new Promise((resolve) => setTimeout(resolve, 100));
     const before = queue.changes.version;
@@ -311,7 +312,7 @@ describe('QueueWorker', () => {
       kind: 'tasks',
       tasks: calls('test.echo', 3, 'l'),
     });
-    await until(queue, async () => (await queue.getJob('t', later.jobId)).state === 'succeeded');
+    await untilSucceeded(queue, later.jobId);
   });
 
   it('behavior: a worker in another process wakes on a commit, not on a timer', async () => {
@@ -338,7 +339,7 @@ describe('QueueWorker', () => {
         kind: 'tasks',
         tasks: calls('test.echo', 1, `round${round}`),
       });
-      await until(queue, async () => (await queue.getJob('t', jobId)).state === 'succeeded');
+      await untilSucceeded(queue, jobId);
     }
   });
 });
