@@ -1,5 +1,5 @@
 import type { SqlResult, SqlStatement } from './backend.ts';
-import { claimedTasks, claimStatements } from './claim.ts';
+import { claimedTasks, claimStatements, claimTasks } from './claim.ts';
 import type { QueueContext } from './context.ts';
 import { operationMark } from './mark.ts';
 import { sql } from './sql.ts';
@@ -97,10 +97,7 @@ export async function completeAndClaim(
   completions: readonly Completion[],
   request: ClaimRequest,
 ): Promise<CompleteAndClaimResult> {
-  if (completions.length === 0) {
-    const results = await ctx.driver.batch(claimStatements(ctx, request), 'write-relaxed');
-    return { accepted: [], claimed: claimedTasks(results) };
-  }
+  if (completions.length === 0) return { accepted: [], claimed: await claimTasks(ctx, request) };
   const completing = completionStatements(ctx, request.workerId, completions);
   const results = await ctx.driver.batch([...completing, ...claimStatements(ctx, request)]);
   return {

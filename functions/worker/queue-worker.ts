@@ -183,14 +183,7 @@ export class QueueWorker {
   /** Wait `ms` (after a failure), or until stop(); finishing calls do not cut it short. */
   async #pause(ms: number): Promise<void> {
     const until = Date.now() + ms;
-    while (!this.#stopping && Date.now() < until) {
-      let timer: NodeJS.Timeout | undefined;
-      const elapsed = new Promise((resolve) => {
-        timer = setTimeout(resolve, until - Date.now());
-      });
-      await this.#wakeUp.wait(elapsed);
-      clearTimeout(timer);
-    }
+    while (!this.#stopping && Date.now() < until) await this.#wakeUp.sleep(until - Date.now());
   }
 
   /** Sleep until a call finishes, the queue changes, a timer is due, or stop(). */
@@ -302,12 +295,7 @@ export class QueueWorker {
         lastBeat = Date.now();
         await this.#heartbeat().catch((e) => this.#onError(e, 0));
       }
-      let timer: NodeJS.Timeout | undefined;
-      const beatDue = new Promise((resolve) => {
-        timer = setTimeout(resolve, Math.max(0, lastBeat + this.#heartbeatMs - Date.now()));
-      });
-      await this.#wakeUp.wait(beatDue);
-      clearTimeout(timer);
+      await this.#wakeUp.sleep(lastBeat + this.#heartbeatMs - Date.now());
     }
   }
 

@@ -30,4 +30,18 @@ export class WakeUp {
       this.#pending = false;
     }
   }
+
+  /** Wait for a wake-up, or `ms` at most. */
+  async sleep(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await this.wait(
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, Math.max(0, ms));
+        }),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }
