@@ -1,6 +1,12 @@
 import type { QueueDriver } from './backend.ts';
 
 /**
+ * How often a waiter on announced commits looks anyway (ms): a safety net should an
+ * announcement be missed, not a poll.
+ */
+export const RESCAN_MS = 1_000;
+
+/**
  * Waiting for a queue's database to change: a version number that grows with every commit
  * the driver announces (see {@link QueueDriver.onCommit}), and a wait for it to grow.
  * Read the version before looking at the queue, then wait "since" it: a commit that lands

@@ -1,4 +1,5 @@
 import type { ModulePolicy } from '../../core/node/module-policy.ts';
+import { RESCAN_MS } from '../../core/queue/changes.ts';
 import { openTubeJobs } from '../../core/queue/coordination.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { QueuedRunner } from '../../core/runners/queued/runner.ts';
@@ -34,8 +35,6 @@ export interface CoordinatorOptions {
   onError?: (error: unknown) => void;
 }
 
-/** With commit announcements, look for jobs at least this often anyway (ms). */
-const RESCAN_MS = 1_000;
 /** After a wake-up, wait this long for more commits before scanning (ms). */
 const SETTLE_MS = 1;
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { RESCAN_MS } from '../../core/queue/changes.ts';
 import { MAX_CLAIM } from '../../core/queue/claim.ts';
 import type { Completion } from '../../core/queue/complete.ts';
 import type { Queue } from '../../core/queue/queue.ts';
@@ -70,7 +71,7 @@ export class QueueWorker {
     this.#heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(this.#leaseMs / 3));
     this.#idleMs = options.idleMs ?? 10;
     this.#reportDelayMs = options.reportDelayMs ?? 2;
-    this.#rescanMs = options.rescanMs ?? 1_000;
+    this.#rescanMs = options.rescanMs ?? RESCAN_MS;
     this.#onError =
       options.onError ??
       ((error, retryInMs) =>

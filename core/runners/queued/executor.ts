@@ -1,6 +1,7 @@
 import { taskCid, tubeCid } from '../../cid.ts';
 import { NoEvent } from '../../events.ts';
 import type { NodeContext } from '../../node/define.ts';
+import { RESCAN_MS } from '../../queue/changes.ts';
 import type { Queue } from '../../queue/queue.ts';
 import type { RemoteExecutor } from '../engine-runner.ts';
 import { RunCancelledError } from '../errors.ts';
@@ -8,9 +9,6 @@ import { RemoteNodeError } from '../http/errors.ts';
 import { typeForWorkers } from '../module-type.ts';
 import type { ExecutionPlan, PlanNode } from '../plan.ts';
 import { EXHAUSTED } from '../scheduler.ts';
-
-/** With commit announcements, look at a pending outcome at least this often anyway. */
-const RESCAN_MS = 1_000;
 
 /** How node calls go through the queue. */
 export interface QueueExecutorOptions {
