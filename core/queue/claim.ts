@@ -1,4 +1,4 @@
-import type { SqlResult, SqlStatement } from './backend.ts';
+import type { SqlResult, SqlRow, SqlStatement } from './backend.ts';
 import type { QueueContext } from './context.ts';
 import { operationMark } from './mark.ts';
 import { toClaimedTask } from './rows.ts';
@@ -14,7 +14,8 @@ export const MAX_CLAIM = 1_000;
  * (so a crashed worker's tasks come back without a separate sweeper), the worker's
  * last-seen time is refreshed, then up to `max` tasks are leased in priority-with-aging
  * order among those whose tags the worker has; their jobs start running and get one
- * `tasks.leased` event each, and their waits go into the latency histogram. {@link claimedTasks} reads the tasks from the results.
+ * `tasks.leased` event each, their waits go into the latency histogram, and the last
+ * statement reads the tasks back ({@link claimedTasks}).
  */
 export function claimStatements(ctx: QueueContext, request: ClaimRequest): SqlStatement[] {
   const workerId = requireId(request.workerId, 'workerId');
@@ -34,13 +35,15 @@ export function claimStatements(ctx: QueueContext, request: ClaimRequest): SqlSt
     sql('claimed_jobs_running', values),
     sql('claimed_events', values),
     sql('claimed_latency', values),
+    sql('claimed_tasks', values),
   ];
 }
 
 /** The tasks a claim took, in claim order, from the results of {@link claimStatements}. */
 export function claimedTasks(results: readonly SqlResult[]): ClaimedTask[] {
-  // RETURNING order is unspecified: restore the claim order.
-  return results[2]!.rows
+  const rows = JSON.parse(String(results.at(-1)!.rows[0]!.tasks)) as SqlRow[];
+  // An aggregate's order is unspecified: restore the claim order.
+  return rows
     .sort((a, b) => Number(a.rank) - Number(b.rank) || Number(a.id) - Number(b.id))
     .map(toClaimedTask);
 }

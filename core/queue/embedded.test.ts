@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { fdatasync, fstatSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openEmbeddedDriver } from './drivers/embedded.ts';
 import { openDriver } from './open.ts';
 import { describeQueueSuite } from './queue.suite.ts';
@@ -15,12 +15,105 @@ let n = 0;
 describeQueueSuite('embedded libSQL file', () => openDriver(join(root, `q${n++}`, 'noob.db')));
 
 describe('embedded driver', () => {
-  it('default: WAL journal with synchronous=FULL, for power-loss durability', async () => {
+  it('default: WAL journal, synchronous=NORMAL (the driver flushes the log itself)', async () => {
     const driver = await openDriver(`file:${join(root, 'pragmas', 'noob.db')}`);
     const rows = async (pragma: string) => (await driver.execute({ sql: pragma, params: {} })).rows;
     expect(await rows('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
-    expect(await rows('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
+    expect(await rows('PRAGMA synchronous')).toEqual([{ synchronous: 1 }]);
     await driver.close();
+  });
+
+  describe('durability: a write is acknowledged only after the log is flushed', () => {
+    /** A driver whose flushes are recorded and held until `release()`. */
+    function heldFlushes(name: string) {
+      const path = join(root, `${name}.db`);
+      const flushes: { fd: number; done: () => void }[] = [];
+      const driver = openEmbeddedDriver(path, {
+        fdatasync: (fd, callback) =>
+          flushes.push({ fd, done: () => fdatasync(fd, (error) => callback(error)) }),
+      });
+      const insert = (x: number) => ({ sql: 'INSERT INTO t (x) VALUES (:x)', params: { x } });
+      return { path, driver, flushes, insert };
+    }
+    const settled = async (promise: Promise<unknown>) => {
+      let done = false;
+      void promise.then(
+        () => (done = true),
+        () => (done = true),
+      );
+      // Several turns of the loop: time enough for anything not waiting on a flush.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      return done;
+    };
+
+    it('a write waits for a flush of the write-ahead log that starts after its commit', async () => {
+      const { path, driver, flushes, insert } = heldFlushes('held');
+      const created = driver.batch([{ sql: 'CREATE TABLE t (x)', params: {} }]);
+      await vi.waitFor(() => expect(flushes).toHaveLength(1));
+      flushes[0]!.done();
+      await created;
+      const write = driver.batch([insert(1)]);
+      expect(await settled(write)).toBe(false);
+      expect(flushes).toHaveLength(2);
+      // The file flushed is the log the commit went to.
+      expect(fstatSync(flushes[1]!.fd).ino).toBe(statSync(`${path}-wal`).ino);
+      // Committed already: a read sees it while the flush is still out.
+      expect(
+        (await driver.batch([{ sql: 'SELECT x FROM t', params: {} }], 'read'))[0]!.rows,
+      ).toEqual([{ x: 1 }]);
+      flushes[1]!.done();
+      await write;
+      await driver.close();
+    });
+
+    it('writes committed while a flush runs share the next one', async () => {
+      const { driver, flushes, insert } = heldFlushes('shared');
+      const created = driver.batch([{ sql: 'CREATE TABLE t (x)', params: {} }]);
+      await vi.waitFor(() => expect(flushes).toHaveLength(1));
+      const writes = [1, 2, 3, 4, 5].map((x) => driver.batch([insert(x)]));
+      expect(await settled(Promise.all(writes))).toBe(false);
+      // Until the first flush ends, the next one waits, and all five wait on it.
+      expect(flushes).toHaveLength(1);
+      flushes[0]!.done();
+      await created;
+      await vi.waitFor(() => expect(flushes).toHaveLength(2));
+      expect(await settled(Promise.all(writes))).toBe(false);
+      flushes[1]!.done();
+      await Promise.all(writes);
+      expect(flushes).toHaveLength(2);
+      await driver.close();
+    });
+
+    it('a relaxed write (a claim) is not flushed: the next flush covers it', async () => {
+      const { driver, flushes, insert } = heldFlushes('relaxed');
+      const created = driver.batch([{ sql: 'CREATE TABLE t (x)', params: {} }]);
+      await vi.waitFor(() => expect(flushes).toHaveLength(1));
+      flushes[0]!.done();
+      await created;
+      await driver.batch([insert(1)], 'write-relaxed');
+      await driver.batch([{ sql: 'SELECT x FROM t', params: {} }], 'read');
+      expect(flushes).toHaveLength(1);
+      await driver.close();
+    });
+
+    it('a failed flush fails the writes waiting on it; later writes flush again', async () => {
+      const path = join(root, 'flush-error.db');
+      let failNext = false;
+      const driver = openEmbeddedDriver(path, {
+        fdatasync: (fd, callback) => {
+          if (!failNext) return fdatasync(fd, callback);
+          failNext = false;
+          callback(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+        },
+      });
+      await driver.batch([{ sql: 'CREATE TABLE t (x)', params: {} }]);
+      failNext = true;
+      await expect(
+        driver.batch([{ sql: 'INSERT INTO t (x) VALUES (1)', params: {} }]),
+      ).rejects.toMatchObject({ code: 'EIO' });
+      await driver.batch([{ sql: 'INSERT INTO t (x) VALUES (2)', params: {} }]);
+      await driver.close();
+    });
   });
 
   it('behavior: a failing statement rolls the whole batch back', async () => {

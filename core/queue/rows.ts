@@ -19,7 +19,7 @@ export function strOrNull(value: SqlValue | undefined): string | null {
   return value === null || value === undefined ? null : String(value);
 }
 
-/** A row of `tasks_claim` as a claimed task. */
+/** A task of `claimed_tasks` as a claimed task. */
 export function toClaimedTask(row: Record<string, SqlValue>): ClaimedTask {
   return {
     id: num(row.id),

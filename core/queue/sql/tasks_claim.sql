@@ -6,7 +6,8 @@
 -- :tags       JSON array of the worker's tags
 -- :max        how many tasks at most
 -- :lease_ms   lease length; heartbeats extend it by as much
--- :mark       this claim's random mark (the statements after it find its tasks by it)
+-- :mark       this claim's random mark (the statements after it find its tasks by it, and
+--             claimed_tasks reads them back)
 -- :now        ms since the epoch
 UPDATE tasks SET
   state = 'leased',
@@ -27,5 +28,3 @@ WHERE id IN (
   ORDER BY t.rank, t.id
   LIMIT :max
 )
-RETURNING id, job_id, cid, node_id, epoch, input, priority, rank, attempts, max_attempts,
-  lease_expires_at
