@@ -31,9 +31,12 @@ export interface SqlResult {
  * `write` takes the write lock up front (BEGIN IMMEDIATE) and is durable once it
  * returns. `write-relaxed` is the same, except that a power loss may undo it unless a
  * later durable commit followed (for a claim: losing it leaves the tasks queued, as an
- * expired lease would). `read` only reads.
+ * expired lease would). `read` only reads, and returns only what is durable (what a user
+ * is shown must survive a power loss). `read-relaxed` may also see commits not yet
+ * flushed: for a look that only decides whether to write (any durable write after it
+ * covers what it saw).
  */
-export type BatchMode = 'write' | 'write-relaxed' | 'read';
+export type BatchMode = 'write' | 'write-relaxed' | 'read' | 'read-relaxed';
 
 /** What an interactive transaction can do between statements. */
 export interface SqlTransaction {

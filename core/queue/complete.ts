@@ -47,6 +47,7 @@ export function completionStatements(
     sql('completed_events', values),
     sql('completed_jobs', values),
     sql('completed_latency', values),
+    sql('completed_accepted', values),
   ];
 }
 
@@ -55,9 +56,9 @@ export function acceptedCompletions(
   completions: readonly Completion[],
   results: readonly SqlResult[],
 ): boolean[] {
-  const accepted = new Set(
-    results[1]!.rows.filter((row) => row.state === 'succeeded').map((row) => Number(row.id)),
-  );
+  // The last statement (completed_accepted) lists the accepted ids.
+  const ids = JSON.parse(String(results.at(-1)!.rows[0]!.ids)) as number[];
+  const accepted = new Set(ids);
   // A task reported twice in one batch is accepted once: the first report counts.
   return completions.map((c) => accepted.delete(c.taskId));
 }
@@ -101,7 +102,7 @@ export async function completeAndClaim(
   const completing = completionStatements(ctx, request.workerId, completions);
   const results = await ctx.driver.batch([...completing, ...claimStatements(ctx, request)]);
   return {
-    accepted: acceptedCompletions(completions, results),
+    accepted: acceptedCompletions(completions, results.slice(0, completing.length)),
     claimed: claimedTasks(results.slice(completing.length)),
   };
 }

@@ -11,7 +11,8 @@ export interface OpenTubeJob {
 
 /** Tube runs not yet sealed nor cancelled, oldest first (at most `limit`). */
 export async function openTubeJobs(driver: QueueDriver, limit = 100): Promise<OpenTubeJob[]> {
-  const [rows] = await driver.batch([sql('jobs_open_tube', { limit })], 'read');
+  // Relaxed: the coordinator only acts on these jobs through durable writes of its own.
+  const [rows] = await driver.batch([sql('jobs_open_tube', { limit })], 'read-relaxed');
   return rows!.rows.map((row) => ({
     id: String(row.id),
     tenant: String(row.tenant),

@@ -57,12 +57,19 @@ describe('embedded driver', () => {
       expect(flushes).toHaveLength(2);
       // The file flushed is the log the commit went to.
       expect(fstatSync(flushes[1]!.fd).ino).toBe(statSync(`${path}-wal`).ino);
-      // Committed already: a read sees it while the flush is still out.
-      expect(
-        (await driver.batch([{ sql: 'SELECT x FROM t', params: {} }], 'read'))[0]!.rows,
-      ).toEqual([{ x: 1 }]);
+      // Committed already: a relaxed read sees it while the flush is still out, but a
+      // read that shows it to a user waits for the flush.
+      const select = { sql: 'SELECT x FROM t', params: {} };
+      expect((await driver.batch([select], 'read-relaxed'))[0]!.rows).toEqual([{ x: 1 }]);
+      const read = driver.batch([select], 'read');
+      expect(await settled(read)).toBe(false);
       flushes[1]!.done();
       await write;
+      // The read's own flush (its first look at the file) comes after the write's.
+      await vi.waitFor(() => expect(flushes).toHaveLength(3));
+      expect(await settled(read)).toBe(false);
+      flushes[2]!.done();
+      expect((await read)[0]!.rows).toEqual([{ x: 1 }]);
       await driver.close();
     });
 
@@ -91,9 +98,38 @@ describe('embedded driver', () => {
       flushes[0]!.done();
       await created;
       await driver.batch([insert(1)], 'write-relaxed');
-      await driver.batch([{ sql: 'SELECT x FROM t', params: {} }], 'read');
+      await driver.batch([{ sql: 'SELECT x FROM t', params: {} }], 'read-relaxed');
       expect(flushes).toHaveLength(1);
       await driver.close();
+    });
+
+    it("a read of another connection's commit flushes it before answering", async () => {
+      const { path, driver: writer, flushes, insert } = heldFlushes('foreign');
+      const created = writer.batch([{ sql: 'CREATE TABLE t (x)', params: {} }]);
+      await vi.waitFor(() => expect(flushes).toHaveLength(1));
+      flushes[0]!.done();
+      await created;
+      const readerFlushes: number[] = [];
+      const reader = openEmbeddedDriver(path, {
+        fdatasync: (fd, callback) => {
+          readerFlushes.push(fd);
+          fdatasync(fd, callback);
+        },
+      });
+      const select = { sql: 'SELECT x FROM t', params: {} };
+      await reader.batch([select], 'read');
+      const before = readerFlushes.length;
+      // The writer's flush is held: its commit is visible, not yet flushed by the writer.
+      const write = writer.batch([insert(7)]);
+      expect((await reader.batch([select], 'read'))[0]!.rows).toEqual([{ x: 7 }]);
+      expect(readerFlushes).toHaveLength(before + 1);
+      // Nothing new since: the next read does not flush again.
+      await reader.batch([select], 'read');
+      expect(readerFlushes).toHaveLength(before + 1);
+      flushes[1]!.done();
+      await write;
+      await reader.close();
+      await writer.close();
     });
 
     it('a failed flush fails the writes waiting on it; later writes flush again', async () => {

@@ -19,7 +19,8 @@ export interface ReadyState {
  */
 export async function nextReady(ctx: QueueContext, tags: readonly string[]): Promise<ReadyState> {
   const values = { tags: JSON.stringify(normalizeTags(tags, 'worker')), now: ctx.clock.now() };
-  const [result] = await ctx.driver.batch([sql('tasks_next_ready', values)], 'read');
+  // Relaxed: a worker only decides whether to claim, and a claim is a write of its own.
+  const [result] = await ctx.driver.batch([sql('tasks_next_ready', values)], 'read-relaxed');
   const row = result!.rows[0]!;
   return {
     ready: num(row.ready) === 1,

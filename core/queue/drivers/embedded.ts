@@ -95,6 +95,9 @@ class EmbeddedDriver implements QueueDriver {
   #nextFlush: Promise<void> | undefined;
   // The latest flush asked for: the next one starts after it.
   #lastFlush: Promise<void> = Promise.resolve();
+  // `data_version` when this connection's latest flush was asked for (see #durableView).
+  #flushedVersion: number | undefined;
+  #version: Stmt | undefined;
 
   readonly #busyTimeoutMs: number;
   readonly #fdatasync: NonNullable<EmbeddedDriverOptions['fdatasync']>;
@@ -130,7 +133,35 @@ class EmbeddedDriver implements QueueDriver {
     const result = this.#retryBusy(() => this.#run(statement));
     // Anything but a query committed on its own: flush it like a batch.
     if (!/^\s*(select|with)\b/i.test(statement.sql)) await this.#flush();
+    else await this.#durableView(this.#retryBusy(() => this.#dataVersion()));
     return result;
+  }
+
+  /** Counts commits by other connections (SQLite's `data_version`). */
+  #dataVersion(): number {
+    this.#version ??= this.#db.prepare('PRAGMA data_version');
+    return Number((this.#version.get([]) as { data_version: number }).data_version);
+  }
+
+  /**
+   * After a read: return only once what it saw is on disk, so nothing shown to a user
+   * can be undone by a power loss. This connection's commits are covered by their
+   * flush. Another connection's commit can be visible before its writer's flush ends:
+   * when one happened (`version` moved) since this connection's last flush began,
+   * flush once more (cheap when the writer already has).
+   */
+  async #durableView(version: number): Promise<void> {
+    if (version === this.#flushedVersion) {
+      await this.#lastFlush;
+      return;
+    }
+    this.#flushedVersion = version;
+    try {
+      await this.#flush();
+    } catch (error) {
+      if (this.#flushedVersion === version) this.#flushedVersion = undefined;
+      throw error;
+    }
   }
 
   /**
@@ -154,8 +185,17 @@ class EmbeddedDriver implements QueueDriver {
 
   async batch(statements: SqlStatement[], mode: BatchMode = 'write'): Promise<SqlResult[]> {
     await this.#open;
+    if (mode === 'read' || mode === 'read-relaxed') {
+      // The version is read in the same snapshot as the statements.
+      const read = this.#db.transaction(() => ({
+        results: statements.map((s) => this.#run(s)),
+        version: mode === 'read' ? this.#dataVersion() : 0,
+      }));
+      const { results, version } = this.#retryBusy(() => read.deferred());
+      if (mode === 'read') await this.#durableView(version);
+      return results;
+    }
     const body = this.#db.transaction(() => statements.map((s) => this.#run(s)));
-    if (mode === 'read') return this.#retryBusy(() => body.deferred());
     // IMMEDIATE takes the write lock first: a deferred transaction that reads and then
     // writes can fail with SQLITE_BUSY when another process committed in between.
     const results = this.#retryBusy(() => body.immediate());

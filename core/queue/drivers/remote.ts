@@ -59,10 +59,10 @@ class RemoteDriver implements QueueDriver {
   }
 
   async batch(statements: SqlStatement[], mode: BatchMode = 'write'): Promise<SqlResult[]> {
-    // The server decides durability: a relaxed write is an ordinary write there.
+    // The server decides durability: relaxed reads and writes are ordinary ones there.
     const results = await this.#client.batch(
       statements.map(toStatement),
-      mode === 'read' ? 'read' : 'write',
+      mode === 'read' || mode === 'read-relaxed' ? 'read' : 'write',
     );
     return results.map(toResult);
   }

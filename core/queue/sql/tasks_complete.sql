@@ -1,6 +1,7 @@
 -- Accept results, each only from the current lease holder and only once: a task no
 -- longer leased to this worker is left alone. A task whose job was cancelled while it
--- ran becomes cancelled and its result is dropped. Returns the tasks touched.
+-- ran becomes cancelled and its result is dropped. completed_accepted reads back which
+-- results were taken.
 -- :worker_id    the worker reporting
 -- :completions  JSON array of {id, result (JSON text)}
 -- :mark         this completion's random mark (the statements after it find its tasks by it)
@@ -18,4 +19,3 @@ FROM (
   FROM json_each(:completions) AS j
 ) AS c
 WHERE tasks.id = c.id AND tasks.state = 'leased' AND tasks.lease_owner = :worker_id
-RETURNING tasks.id, tasks.state
