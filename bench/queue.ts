@@ -5,13 +5,14 @@
  * - Throughput: no-op tasks per second end to end (submitted in jobs of 1000 while one
  *   worker runs them, until the last result is recorded) at concurrency 1 and 16, and
  *   processing alone (the queue filled first) at concurrency 1 and 16. noob:
- *   the embedded driver, every submission and completion fsynced before it is
- *   acknowledged; the worker in this process, and also as a `noob worker` process.
+ *   the embedded driver, every submission and completion flushed to disk (fdatasync)
+ *   before it is acknowledged; the worker in this process, and also as a `noob worker` process.
  *   BullMQ: Redis with `appendfsync always` (the same guarantee) and with no persistence
  *   (its fastest setting).
  * - Latency: submit-to-start of single tasks, p50/p99, with the worker in the same process
  *   and in another one, timed from just before the submission and from its
- *   acknowledgement.
+ *   acknowledgement (negative when the task started before its submission's flush
+ *   ended, which noob allows: see bench/queue/noob.ts).
  *
  * Redis comes from Debian's packages, unpacked into bench/.cache by the benchmark itself.
  * Each figure is the best of `--rounds` rounds (default 2), taken in turns. Prints a
@@ -140,7 +141,7 @@ process.stdout.write(
 
 printResult({
   bench: 'queue',
-  metric: 'no-op tasks/s end to end, one worker at concurrency 16, durable (fsync per commit)',
+  metric: 'no-op tasks/s end to end, one worker at concurrency 16, durable (flushed before acknowledged)',
   value: noob.c16,
   baseline: durableBullmq.c16,
   baselineName: 'BullMQ on Redis with appendfsync always (same run)',

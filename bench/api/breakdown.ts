@@ -12,7 +12,7 @@ export interface SubmissionBreakdown {
   tubeCheckMicroseconds: number;
   /** The same check through the API's {@link TubeCheckCache}, as a request makes it. */
   cachedTubeCheckMicroseconds: number;
-  /** `queue.submitJob`: one write transaction, fsynced (WAL, synchronous=FULL). */
+  /** `queue.submitJob`: one write transaction, its log flushed to disk before it resolves. */
   commitMicroseconds: number;
   /** A 4 KiB write and fsync on a file beside the database: the disk's floor for a commit. */
   fsyncMicroseconds: number;

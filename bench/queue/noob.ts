@@ -1,7 +1,7 @@
 /**
- * noob's side of the queue benchmark: the embedded driver (a libSQL file, WAL with every
- * submission and completion fsynced) with real {@link QueueWorker}s, in this process or
- * as a `noob worker` child process.
+ * noob's side of the queue benchmark: the embedded driver (a libSQL file in WAL mode,
+ * every submission and completion flushed to disk before it is acknowledged) with real
+ * {@link QueueWorker}s, in this process or as a `noob worker` child process.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -137,8 +137,10 @@ async function noobDrain(options: { count: number; chunk: number; concurrency: n
 /**
  * Submit-to-start latency samples (ms): one single-task job at a time, each timed from
  * just before its submission (`submitted`) and from its acknowledgement (`acknowledged`,
- * the submission durable on disk) to the moment its call starts. The worker (one slot)
- * runs in this process, or (`separate`) as a `noob worker` process.
+ * the submission durable on disk) to the moment its call starts. A worker can start a
+ * task once its submission commits, while the flush that the acknowledgement waits for
+ * is still under way: then the figure from the acknowledgement is negative. The worker
+ * (one slot) runs in this process, or (`separate`) as a `noob worker` process.
  */
 export async function noobLatency(options: {
   samples: number;

@@ -51,7 +51,7 @@ export function claimedTasks(results: readonly SqlResult[]): ClaimedTask[] {
 /** Lease up to `max` ready tasks to a worker in one transaction (see {@link claimStatements}). */
 export async function claimTasks(ctx: QueueContext, request: ClaimRequest): Promise<ClaimedTask[]> {
   // A claim need not survive a crash: losing it leaves the tasks queued, as an expired
-  // lease would, so the embedded driver skips its fsync (the next durable commit covers it).
+  // lease would, so the embedded driver skips its flush (the next durable commit covers it).
   const results = await ctx.driver.batch(claimStatements(ctx, request), 'write-relaxed');
   return claimedTasks(results);
 }

@@ -30,6 +30,13 @@ const COMMITTED = new Uint8Array([1]);
  * guarantee, while the lock is free and the loop runs on. Commits made while a flush is
  * under way share the next one (group commit). The log is appended in order, so a flush
  * covers every commit before it, by any connection.
+ *
+ * What changes: a commit is visible before its flush ends. A `read` batch therefore
+ * returns only once what it saw is flushed (see #durableView), so nothing shown to a
+ * user can be undone by a power loss. Workers claim with relaxed reads and writes, so a
+ * task can start once its submission commits, before that submission is acknowledged: a
+ * power loss in between loses a submission its client never saw accepted, although its
+ * task may have begun (at-least-once delivery allows that, as with a lost answer).
  */
 
 /** Options of {@link openEmbeddedDriver}. */
