@@ -50,8 +50,17 @@ export interface QueueDriver {
   readonly kind: 'embedded' | 'remote';
   /** Run one statement in its own transaction. */
   execute(statement: SqlStatement): Promise<SqlResult>;
-  /** Run statements atomically, in order, in one transaction (one round trip remotely). */
-  batch(statements: SqlStatement[], mode?: BatchMode): Promise<SqlResult[]>;
+  /**
+   * Run statements atomically, in order, in one transaction (one round trip remotely).
+   * `onCommitted` gets the results as soon as the transaction commits, which for a
+   * durable write can be before it is durable (the promise resolves then): for acting at
+   * once on what needs no durability, such as tasks a claim took. It must not throw.
+   */
+  batch(
+    statements: SqlStatement[],
+    mode?: BatchMode,
+    onCommitted?: (results: SqlResult[]) => void,
+  ): Promise<SqlResult[]>;
   /**
    * Run `body` in a write transaction, committed if it resolves and rolled back if it
    * throws. Interactive, so a round trip per statement remotely: for migrations, not

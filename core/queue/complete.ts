@@ -91,18 +91,34 @@ export interface CompleteAndClaimResult {
 
 /**
  * Record results and claim more work in one durable transaction: a busy worker's steady
- * state costs one commit per round instead of two.
+ * state costs one commit per round instead of two. The claimed tasks need no durability:
+ * `onClaimed` gets them as soon as the transaction commits, so a worker can start them
+ * while the flush that makes its results durable is still under way; the promise
+ * resolves after that flush.
  */
 export async function completeAndClaim(
   ctx: QueueContext,
   completions: readonly Completion[],
   request: ClaimRequest,
+  onClaimed?: (tasks: ClaimedTask[]) => void,
 ): Promise<CompleteAndClaimResult> {
-  if (completions.length === 0) return { accepted: [], claimed: await claimTasks(ctx, request) };
+  if (completions.length === 0) {
+    const claimed = await claimTasks(ctx, request);
+    onClaimed?.(claimed);
+    return { accepted: [], claimed };
+  }
   const completing = completionStatements(ctx, request.workerId, completions);
-  const results = await ctx.driver.batch([...completing, ...claimStatements(ctx, request)]);
+  let claimed: ClaimedTask[] | undefined;
+  const results = await ctx.driver.batch(
+    [...completing, ...claimStatements(ctx, request)],
+    'write',
+    (committed) => {
+      claimed = claimedTasks(committed.slice(completing.length));
+      onClaimed?.(claimed);
+    },
+  );
   return {
     accepted: acceptedCompletions(completions, results.slice(0, completing.length)),
-    claimed: claimedTasks(results.slice(completing.length)),
+    claimed: claimed ?? claimedTasks(results.slice(completing.length)),
   };
 }

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import Database from 'libsql';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openEmbeddedDriver } from './drivers/embedded.ts';
+import { migrate } from './migrate.ts';
 import { openDriver } from './open.ts';
 import { describeQueueSuite } from './queue.suite.ts';
+import { Queue } from './queue.ts';
 import { sql } from './sql.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'noob-queue-'));
@@ -130,6 +132,41 @@ describe('embedded driver', () => {
       await write;
       await reader.close();
       await writer.close();
+    });
+
+    it('completeAndClaim hands over claimed tasks at commit, before the results are flushed', async () => {
+      const path = join(root, 'claim-at-commit.db');
+      let hold = false;
+      const held: (() => void)[] = [];
+      const driver = openEmbeddedDriver(path, {
+        fdatasync: (fd, callback) => {
+          if (hold) held.push(() => fdatasync(fd, callback));
+          else fdatasync(fd, callback);
+        },
+      });
+      await migrate(driver);
+      const queue = new Queue(driver);
+      const tasks = [1, 2, 3].map((i) => ({ cid: `c${i}`, input: i }));
+      const { jobId } = await queue.submitJob({ tenant: 't', kind: 'tasks', tasks });
+      const [first] = await queue.claim({ workerId: 'w', max: 1 });
+      hold = true;
+      const handed: number[][] = [];
+      const round = queue.completeAndClaim(
+        [{ taskId: first!.id, result: 'one' }],
+        { workerId: 'w', max: 5 },
+        (claimed) => handed.push(claimed.map((task) => task.input as number)),
+      );
+      await vi.waitFor(() => expect(held).toHaveLength(1));
+      // Committed, not yet flushed: the claimed tasks are out, the result not acknowledged.
+      expect(handed).toEqual([[2, 3]]);
+      expect(await settled(round)).toBe(false);
+      hold = false;
+      held[0]!();
+      const { accepted, claimed } = await round;
+      expect(accepted).toEqual([true]);
+      expect(claimed.map((task) => task.input)).toEqual([2, 3]);
+      expect((await queue.getJob('t', jobId)).progress.done).toBe(1);
+      await queue.close();
     });
 
     it('a failed flush fails the writes waiting on it; later writes flush again', async () => {

@@ -129,13 +129,16 @@ export class Queue {
 
   /**
    * {@link completeMany} and {@link claim} in one transaction (one commit per round for a
-   * busy worker); with no completions it is a plain claim.
+   * busy worker); with no completions it is a plain claim. `onClaimed` gets the claimed
+   * tasks once the transaction commits, before the results are durable (when the
+   * promise resolves): a worker can start them meanwhile.
    */
   completeAndClaim(
     completions: readonly Completion[],
     request: ClaimRequest,
+    onClaimed?: (tasks: ClaimedTask[]) => void,
   ): Promise<CompleteAndClaimResult> {
-    return completeAndClaim(this.#ctx, completions, request);
+    return completeAndClaim(this.#ctx, completions, request, onClaimed);
   }
 
   /** Record a failed attempt: retry with backoff, or dead-letter (see {@link FailOptions}). */

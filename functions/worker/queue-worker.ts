@@ -243,27 +243,35 @@ export class QueueWorker {
     const report = this.#finished.splice(0, MAX_REPORT);
     const oldest = this.#oldestFinishedAt;
     if (this.#finished.length > 0) this.#oldestFinishedAt = Date.now();
-    let outcome: { accepted: boolean[]; claimed: ClaimedTask[] };
+    let accepted: boolean[];
+    let claimed = 0;
+    // Claimed tasks start as soon as the claim commits, while the flush that makes the
+    // reported results durable is still under way.
+    const onClaimed = (tasks: ClaimedTask[]) => {
+      claimed = tasks.length;
+      this.#waiting.push(...tasks);
+      // A worker stopping meanwhile gives them back instead (see #drain).
+      if (!this.#stopping) this.#startWaiting();
+    };
     try {
-      outcome =
+      accepted =
         max === 0
-          ? { accepted: await this.#queue.completeMany(this.workerId, report), claimed: [] }
-          : await this.#queue.completeAndClaim(report, {
-              workerId: this.workerId,
-              tags: this.#tags,
-              max,
-              leaseMs: this.#leaseMs,
-            });
+          ? await this.#queue.completeMany(this.workerId, report)
+          : (
+              await this.#queue.completeAndClaim(
+                report,
+                { workerId: this.workerId, tags: this.#tags, max, leaseMs: this.#leaseMs },
+                onClaimed,
+              )
+            ).accepted;
     } catch (error) {
       // Nothing was recorded: keep the results for the next round.
       this.#finished.unshift(...report);
       if (report.length > 0) this.#oldestFinishedAt = oldest;
       throw error;
     }
-    const { accepted, claimed } = outcome;
     this.#count(accepted);
-    this.#waiting.push(...claimed);
-    return claimed.length;
+    return claimed;
   }
 
   #count(accepted: readonly boolean[]): void {

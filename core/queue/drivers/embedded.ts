@@ -190,7 +190,11 @@ class EmbeddedDriver implements QueueDriver {
     }
   }
 
-  async batch(statements: SqlStatement[], mode: BatchMode = 'write'): Promise<SqlResult[]> {
+  async batch(
+    statements: SqlStatement[],
+    mode: BatchMode = 'write',
+    onCommitted?: (results: SqlResult[]) => void,
+  ): Promise<SqlResult[]> {
     await this.#open;
     if (mode === 'read' || mode === 'read-relaxed') {
       // The version is read in the same snapshot as the statements.
@@ -200,6 +204,7 @@ class EmbeddedDriver implements QueueDriver {
       }));
       const { results, version } = this.#retryBusy(() => read.deferred());
       if (mode === 'read') await this.#durableView(version);
+      onCommitted?.(results);
       return results;
     }
     const body = this.#db.transaction(() => statements.map((s) => this.#run(s)));
@@ -207,6 +212,7 @@ class EmbeddedDriver implements QueueDriver {
     // writes can fail with SQLITE_BUSY when another process committed in between.
     const results = this.#retryBusy(() => body.immediate());
     this.#announce();
+    onCommitted?.(results);
     // A relaxed write is left to the next flush (any connection's) to make durable.
     if (mode === 'write') await this.#flush();
     return results;

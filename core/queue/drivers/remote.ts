@@ -58,13 +58,21 @@ class RemoteDriver implements QueueDriver {
     return toResult(await this.#client.execute(toStatement(statement)));
   }
 
-  async batch(statements: SqlStatement[], mode: BatchMode = 'write'): Promise<SqlResult[]> {
-    // The server decides durability: relaxed reads and writes are ordinary ones there.
-    const results = await this.#client.batch(
-      statements.map(toStatement),
-      mode === 'read' || mode === 'read-relaxed' ? 'read' : 'write',
-    );
-    return results.map(toResult);
+  async batch(
+    statements: SqlStatement[],
+    mode: BatchMode = 'write',
+    onCommitted?: (results: SqlResult[]) => void,
+  ): Promise<SqlResult[]> {
+    // The server decides durability: relaxed reads and writes are ordinary ones there,
+    // and its answer says committed and durable at once.
+    const results = (
+      await this.#client.batch(
+        statements.map(toStatement),
+        mode === 'read' || mode === 'read-relaxed' ? 'read' : 'write',
+      )
+    ).map(toResult);
+    onCommitted?.(results);
+    return results;
   }
 
   async transaction<T>(body: (tx: SqlTransaction) => Promise<T>): Promise<T> {
