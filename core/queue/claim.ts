@@ -14,8 +14,8 @@ export const MAX_CLAIM = 1_000;
  * (so a crashed worker's tasks come back without a separate sweeper), the worker's
  * last-seen time is refreshed, then up to `max` tasks are leased in priority-with-aging
  * order among those whose tags the worker has; their jobs start running and get one
- * `tasks.leased` event each, their waits go into the latency histogram, and the last
- * statement reads the tasks back ({@link claimedTasks}).
+ * `tasks.leased` event each, and the last statement reads the tasks back
+ * ({@link claimedTasks}, which also records their waits).
  */
 export function claimStatements(ctx: QueueContext, request: ClaimRequest): SqlStatement[] {
   const workerId = requireId(request.workerId, 'workerId');
@@ -34,14 +34,17 @@ export function claimStatements(ctx: QueueContext, request: ClaimRequest): SqlSt
     sql('tasks_claim', values),
     sql('claimed_jobs_running', values),
     sql('claimed_events', values),
-    sql('claimed_latency', values),
     sql('claimed_tasks', values),
   ];
 }
 
-/** The tasks a claim took, in claim order, from the results of {@link claimStatements}. */
-export function claimedTasks(results: readonly SqlResult[]): ClaimedTask[] {
+/**
+ * The tasks a claim took, in claim order, from the results of {@link claimStatements}; their
+ * waits go to the latency histogram. Call once per claim.
+ */
+export function claimedTasks(ctx: QueueContext, results: readonly SqlResult[]): ClaimedTask[] {
   const rows = JSON.parse(String(results.at(-1)!.rows[0]!.tasks)) as SqlRow[];
+  for (const row of rows) ctx.latency.observe('wait', Number(row.wait_ms));
   // An aggregate's order is unspecified: restore the claim order.
   return rows
     .sort((a, b) => Number(a.rank) - Number(b.rank) || Number(a.id) - Number(b.id))
@@ -53,7 +56,7 @@ export async function claimTasks(ctx: QueueContext, request: ClaimRequest): Prom
   // A claim need not survive a crash: losing it leaves the tasks queued, as an expired
   // lease would, so the embedded driver skips its flush (the next durable commit covers it).
   const results = await ctx.driver.batch(claimStatements(ctx, request), 'write-relaxed');
-  return claimedTasks(results);
+  return claimedTasks(ctx, results);
 }
 
 /** Return tasks whose lease expired to the queue (claims do this too); returns how many. */

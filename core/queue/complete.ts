@@ -46,19 +46,26 @@ export function completionStatements(
     // Events first: a job finished by this completion logs `job.succeeded` after them.
     sql('completed_events', values),
     sql('completed_jobs', values),
-    sql('completed_latency', values),
     sql('completed_accepted', values),
   ];
 }
 
-/** Whether each completion was accepted, from the results of {@link completionStatements}. */
+/**
+ * Whether each completion was accepted, from the results of {@link completionStatements};
+ * the accepted ones' run times go to the latency histogram. Call once per completion batch.
+ */
 export function acceptedCompletions(
+  ctx: QueueContext,
   completions: readonly Completion[],
   results: readonly SqlResult[],
 ): boolean[] {
-  // The last statement (completed_accepted) lists the accepted ids.
-  const ids = JSON.parse(String(results.at(-1)!.rows[0]!.ids)) as number[];
-  const accepted = new Set(ids);
+  // The last statement (completed_accepted) lists the accepted ids with their run times.
+  const rows = JSON.parse(String(results.at(-1)!.rows[0]!.accepted)) as [number, number | null][];
+  const accepted = new Set<number>();
+  for (const [id, runMs] of rows) {
+    accepted.add(id);
+    if (runMs !== null) ctx.latency.observe('run', runMs);
+  }
   // A task reported twice in one batch is accepted once: the first report counts.
   return completions.map((c) => accepted.delete(c.taskId));
 }
@@ -78,7 +85,7 @@ export async function completeTasks(
   requireId(workerId, 'workerId');
   if (completions.length === 0) return [];
   const results = await ctx.driver.batch(completionStatements(ctx, workerId, completions));
-  return acceptedCompletions(completions, results);
+  return acceptedCompletions(ctx, completions, results);
 }
 
 /** What {@link completeAndClaim} did. */
@@ -113,12 +120,12 @@ export async function completeAndClaim(
     [...completing, ...claimStatements(ctx, request)],
     'write',
     (committed) => {
-      claimed = claimedTasks(committed.slice(completing.length));
+      claimed = claimedTasks(ctx, committed.slice(completing.length));
       onClaimed?.(claimed);
     },
   );
   return {
-    accepted: acceptedCompletions(completions, results.slice(0, completing.length)),
-    claimed: claimed ?? claimedTasks(results.slice(completing.length)),
+    accepted: acceptedCompletions(ctx, completions, results.slice(0, completing.length)),
+    claimed: claimed ?? claimedTasks(ctx, results.slice(completing.length)),
   };
 }

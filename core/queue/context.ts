@@ -1,5 +1,6 @@
 import type { QueueDriver } from './backend.ts';
 import type { Clock } from './clock.ts';
+import { LatencyRecorder } from './latency.ts';
 
 /** Tunables of a queue; every field has a default (see {@link resolveOptions}). */
 export interface QueueOptions {
@@ -29,6 +30,8 @@ export interface QueueContext {
   backoffMaxMs: number;
   agingMs: number;
   random: () => number;
+  /** Task latencies seen by this queue object's claims and completions, not yet written. */
+  latency: LatencyRecorder;
 }
 
 /** The options with defaults filled in. */
@@ -46,5 +49,6 @@ export function resolveOptions(
     backoffMaxMs: options.backoffMaxMs ?? 10 * 60_000,
     agingMs: options.agingMs ?? 60_000,
     random: options.random ?? Math.random,
+    latency: new LatencyRecorder(driver),
   };
 }

@@ -207,6 +207,9 @@ export class Queue {
   /** Commit the submissions still waiting for their group, then close the connection. */
   async close(): Promise<void> {
     await this.#submissions?.flush();
+    // Metrics, not results: a failed write must not keep the queue from closing.
+    await this.#ctx.latency.write().catch(() => undefined);
+    this.#ctx.latency.stop();
     this.#changes?.close();
     await this.#ctx.driver.close();
   }
