@@ -169,6 +169,53 @@ describe('embedded driver', () => {
       await queue.close();
     });
 
+    it('group commit: a submission commits while the one before it is still flushing', async () => {
+      const path = join(root, 'group-pipeline.db');
+      let hold = false;
+      const held: (() => void)[] = [];
+      const driver = openEmbeddedDriver(path, {
+        fdatasync: (fd, callback) => {
+          if (hold) held.push(() => fdatasync(fd, callback));
+          else fdatasync(fd, callback);
+        },
+      });
+      await migrate(driver);
+      const queue = new Queue(driver);
+      const jobs = async () =>
+        (
+          await driver.batch(
+            [{ sql: 'SELECT count(*) AS n FROM jobs', params: {} }],
+            'read-relaxed',
+          )
+        )[0]!.rows[0]!.n;
+      hold = true;
+      const first = queue.submitJob({
+        tenant: 't',
+        kind: 'tasks',
+        tasks: [{ cid: 'a', input: 1 }],
+      });
+      await vi.waitFor(() => expect(held).toHaveLength(1));
+      const second = queue.submitJob({
+        tenant: 't',
+        kind: 'tasks',
+        tasks: [{ cid: 'b', input: 2 }],
+      });
+      // The second is committed (visible) although the first's flush has not ended, and
+      // neither is acknowledged before a flush after its commit.
+      await vi.waitFor(async () => expect(await jobs()).toBe(2));
+      expect(await settled(first)).toBe(false);
+      expect(await settled(second)).toBe(false);
+      held[0]!();
+      await first;
+      // The second's flush began after the first's: it is still held.
+      await vi.waitFor(() => expect(held).toHaveLength(2));
+      expect(await settled(second)).toBe(false);
+      hold = false;
+      held[1]!();
+      expect((await second).created).toBe(true);
+      await queue.close();
+    });
+
     it('a failed flush fails the writes waiting on it; later writes flush again', async () => {
       const path = join(root, 'flush-error.db');
       let failNext = false;

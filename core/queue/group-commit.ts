@@ -1,5 +1,5 @@
 import type { QueueDriver, SqlResult, SqlStatement } from './backend.ts';
-import { commitSubmission, type PreparedSubmission, submissionResult } from './submit.ts';
+import { type PreparedSubmission, submissionResult } from './submit.ts';
 import type { SubmitResult } from './types.ts';
 
 /** Caps on one group, so its transaction (and the write lock it holds) stays short. */
@@ -46,8 +46,9 @@ interface Waiting {
  *   in its own transaction, so a submission that breaks a statement fails alone; first,
  *   though, a read checks whether the group did commit (a remote server can commit and
  *   lose the answer), and then each outcome is read instead of written twice;
- * - a promise settles only after the commit that holds its submission: a resolved
- *   submission is durable.
+ * - a promise settles only after the commit that holds its submission is durable; groups
+ *   commit one after another, in order, but the next group commits while the one before
+ *   is still being flushed (the driver shares a flush among the commits made meanwhile).
  *
  * A submission alone in its group is committed exactly as without grouping. Close the
  * driver after {@link flush}: a submission still waiting then would fail with the
@@ -63,6 +64,8 @@ export class GroupCommit {
   #waiting: Waiting[] = [];
   // Set from the first waiting submission until the queue of groups is drained.
   #draining = false;
+  // Groups committed and waiting for their flush.
+  readonly #flushing = new Set<Promise<SqlResult[]>>();
 
   constructor(driver: QueueDriver, options: GroupCommitOptions = {}) {
     this.#driver = driver;
@@ -89,7 +92,7 @@ export class GroupCommit {
 
   /** Resolves once every submission made so far is settled (before closing the driver). */
   async flush(): Promise<void> {
-    while (this.#draining || this.#waiting.length > 0) {
+    while (this.#draining || this.#waiting.length > 0 || this.#flushing.size > 0) {
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
@@ -133,24 +136,55 @@ export class GroupCommit {
     return this.#waiting.splice(0, size);
   }
 
-  /** Commit one group and settle each of its submissions; never throws. */
+  /**
+   * Run `statements` as one durable write. Resolves as soon as they are committed, with
+   * the write's own promise (settled once durable): the next group can commit while this
+   * one's flush is under way, and still in order. Resolves with `failed` when nothing
+   * was committed.
+   */
+  async #write(
+    statements: SqlStatement[],
+  ): Promise<{ durable: Promise<SqlResult[]> } | { failed: unknown }> {
+    let committed!: () => void;
+    const commit = new Promise<void>((resolve) => {
+      committed = resolve;
+    });
+    const durable = this.#driver.batch(statements, 'write', () => committed());
+    try {
+      await Promise.race([commit, durable]);
+    } catch (error) {
+      return { failed: error };
+    }
+    this.#flushing.add(durable);
+    const forget = () => this.#flushing.delete(durable);
+    durable.then(forget, forget);
+    return { durable };
+  }
+
+  /** Commit one group and settle each of its submissions once durable; never throws. */
   async #commit(group: Waiting[]): Promise<void> {
     if (group.length === 1) {
       await this.#commitAlone(group[0]!);
       return;
     }
-    let results: SqlResult[];
-    try {
-      results = await this.#driver.batch(group.flatMap((w) => w.submission.statements));
-    } catch (error) {
-      await this.#recover(group, error);
+    const write = await this.#write(group.flatMap((w) => [...w.submission.statements]));
+    if ('failed' in write) {
+      await this.#recover(group, write.failed);
       return;
     }
-    let offset = 0;
-    for (const waiting of group) {
-      offset += waiting.submission.statements.length;
-      settle(waiting, () => submissionResult(waiting.submission, results[offset - 1]!.rows));
-    }
+    write.durable.then(
+      (results) => {
+        let offset = 0;
+        for (const waiting of group) {
+          offset += waiting.submission.statements.length;
+          settle(waiting, () => submissionResult(waiting.submission, results[offset - 1]!.rows));
+        }
+      },
+      // Committed, but the flush failed: whether it survives a crash is unknown.
+      (error: unknown) => {
+        for (const waiting of group) waiting.reject(error);
+      },
+    );
   }
 
   /**
@@ -181,11 +215,16 @@ export class GroupCommit {
   }
 
   async #commitAlone(waiting: Waiting): Promise<void> {
-    try {
-      waiting.resolve(await commitSubmission(this.#driver, waiting.submission));
-    } catch (error) {
-      waiting.reject(error);
+    const write = await this.#write([...waiting.submission.statements]);
+    if ('failed' in write) {
+      waiting.reject(write.failed);
+      return;
     }
+    write.durable.then(
+      (results) =>
+        settle(waiting, () => submissionResult(waiting.submission, results.at(-1)!.rows)),
+      (error: unknown) => waiting.reject(error),
+    );
   }
 }
 

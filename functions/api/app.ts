@@ -80,7 +80,7 @@ export function createApiApp(options: ApiAppOptions) {
   app.get('/openapi.json', (c) => c.json(openApi));
   app.get('/healthz', async (c) => {
     try {
-      await queue.driver.execute(sql('ping', {}));
+      await queue.driver.batch([sql('ping', {})], 'read-relaxed');
     } catch (error) {
       log('noob api: health check failed', error);
       return errorResponse(c, 503, 'database_unavailable', 'the database does not answer');

@@ -61,6 +61,7 @@ export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions 
     // exec, not pragma(): pragma() leaves a statement behind that keeps the file open after
     // close() until it is garbage-collected, a leak when this open fails and is retried.
     db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+    if (process.env.PAGE) db.exec(`PRAGMA page_size = ${process.env.PAGE}`);
     db.exec('PRAGMA journal_mode = WAL');
     // Commits are flushed by the driver (see above), not inside COMMIT.
     db.exec('PRAGMA synchronous = NORMAL');
@@ -197,12 +198,16 @@ class EmbeddedDriver implements QueueDriver {
   ): Promise<SqlResult[]> {
     await this.#open;
     if (mode === 'read' || mode === 'read-relaxed') {
-      // The version is read in the same snapshot as the statements.
-      const read = this.#db.transaction(() => ({
+      // Several statements read one snapshot; one needs no transaction around it (a
+      // BEGIN and COMMIT more on every request's key check). Either way the version is
+      // read after the statements, so it covers at least what they saw.
+      const read = () => ({
         results: statements.map((s) => this.#run(s)),
         version: mode === 'read' ? this.#dataVersion() : 0,
-      }));
-      const { results, version } = this.#retryBusy(() => read.deferred());
+      });
+      const { results, version } = this.#retryBusy(
+        statements.length === 1 ? read : () => this.#db.transaction(read).deferred(),
+      );
       if (mode === 'read') await this.#durableView(version);
       onCommitted?.(results);
       return results;
