@@ -47,6 +47,22 @@ describe('embedded driver', () => {
       for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
       return done;
     };
+    /** A migrated queue whose flushes, while `hold(true)`, wait in `held` to be called. */
+    async function queueWithHeldFlushes(name: string) {
+      let holding = false;
+      const held: (() => void)[] = [];
+      const driver = openEmbeddedDriver(join(root, `${name}.db`), {
+        fdatasync: (fd, callback) => {
+          if (holding) held.push(() => fdatasync(fd, callback));
+          else fdatasync(fd, callback);
+        },
+      });
+      await migrate(driver);
+      const hold = (on: boolean) => {
+        holding = on;
+      };
+      return { driver, queue: new Queue(driver), held, hold };
+    }
 
     it('a write waits for a flush of the write-ahead log that starts after its commit', async () => {
       const { path, driver, flushes, insert } = heldFlushes('held');
@@ -135,21 +151,11 @@ describe('embedded driver', () => {
     });
 
     it('completeAndClaim hands over claimed tasks at commit, before the results are flushed', async () => {
-      const path = join(root, 'claim-at-commit.db');
-      let hold = false;
-      const held: (() => void)[] = [];
-      const driver = openEmbeddedDriver(path, {
-        fdatasync: (fd, callback) => {
-          if (hold) held.push(() => fdatasync(fd, callback));
-          else fdatasync(fd, callback);
-        },
-      });
-      await migrate(driver);
-      const queue = new Queue(driver);
+      const { queue, held, hold } = await queueWithHeldFlushes('claim-at-commit');
       const tasks = [1, 2, 3].map((i) => ({ cid: `c${i}`, input: i }));
       const { jobId } = await queue.submitJob({ tenant: 't', kind: 'tasks', tasks });
       const [first] = await queue.claim({ workerId: 'w', max: 1 });
-      hold = true;
+      hold(true);
       const handed: number[][] = [];
       const round = queue.completeAndClaim(
         [{ taskId: first!.id, result: 'one' }],
@@ -160,7 +166,7 @@ describe('embedded driver', () => {
       // Committed, not yet flushed: the claimed tasks are out, the result not acknowledged.
       expect(handed).toEqual([[2, 3]]);
       expect(await settled(round)).toBe(false);
-      hold = false;
+      hold(false);
       held[0]!();
       const { accepted, claimed } = await round;
       expect(accepted).toEqual([true]);
@@ -170,17 +176,7 @@ describe('embedded driver', () => {
     });
 
     it('group commit: a submission commits while the one before it is still flushing', async () => {
-      const path = join(root, 'group-pipeline.db');
-      let hold = false;
-      const held: (() => void)[] = [];
-      const driver = openEmbeddedDriver(path, {
-        fdatasync: (fd, callback) => {
-          if (hold) held.push(() => fdatasync(fd, callback));
-          else fdatasync(fd, callback);
-        },
-      });
-      await migrate(driver);
-      const queue = new Queue(driver);
+      const { queue, driver, held, hold } = await queueWithHeldFlushes('group-pipeline');
       const jobs = async () =>
         (
           await driver.batch(
@@ -188,7 +184,7 @@ describe('embedded driver', () => {
             'read-relaxed',
           )
         )[0]!.rows[0]!.n;
-      hold = true;
+      hold(true);
       const first = queue.submitJob({
         tenant: 't',
         kind: 'tasks',
@@ -210,7 +206,7 @@ describe('embedded driver', () => {
       // The second's flush began after the first's: it is still held.
       await vi.waitFor(() => expect(held).toHaveLength(2));
       expect(await settled(second)).toBe(false);
-      hold = false;
+      hold(false);
       held[1]!();
       expect((await second).created).toBe(true);
       await queue.close();
