@@ -130,12 +130,17 @@ class EmbeddedDriver implements QueueDriver {
     this.#signalFd = openSync(signalFilePath(path), 'w');
   }
 
-  #run(statement: SqlStatement): SqlResult {
-    let stmt = this.#prepared.get(statement.sql);
+  #statement(sql: string): Stmt {
+    let stmt = this.#prepared.get(sql);
     if (!stmt) {
-      stmt = this.#db.prepare(statement.sql);
-      this.#prepared.set(statement.sql, stmt);
+      stmt = this.#db.prepare(sql);
+      this.#prepared.set(sql, stmt);
     }
+    return stmt;
+  }
+
+  #run(statement: SqlStatement): SqlResult {
+    const stmt = this.#statement(statement.sql);
     if (stmt.reader) {
       const rows = stmt.all(statement.params) as SqlRow[];
       return { rows, changes: rows.length };
@@ -213,21 +218,38 @@ class EmbeddedDriver implements QueueDriver {
         version: mode === 'read' ? this.#dataVersion() : 0,
       });
       const { results, version } = this.#retryBusy(
-        statements.length === 1 ? read : () => this.#db.transaction(read).deferred(),
+        statements.length === 1 ? read : () => this.#inTransaction('BEGIN DEFERRED', read),
       );
       if (mode === 'read') await this.#durableView(version);
       onCommitted?.(results);
       return results;
     }
-    const body = this.#db.transaction(() => statements.map((s) => this.#run(s)));
     // IMMEDIATE takes the write lock first: a deferred transaction that reads and then
     // writes can fail with SQLITE_BUSY when another process committed in between.
-    const results = this.#retryBusy(() => body.immediate());
+    const results = this.#retryBusy(() =>
+      this.#inTransaction('BEGIN IMMEDIATE', () => statements.map((s) => this.#run(s))),
+    );
     this.#announce();
     onCommitted?.(results);
     // A relaxed write is left to the next flush (any connection's) to make durable.
     if (mode === 'write') await this.#flush();
     return results;
+  }
+
+  /**
+   * Run `body` between `begin` and COMMIT, rolled back if it throws. The statements are
+   * prepared once (libsql's own transaction() builds four wrapper functions per call).
+   */
+  #inTransaction<T>(begin: 'BEGIN IMMEDIATE' | 'BEGIN DEFERRED', body: () => T): T {
+    this.#statement(begin).run([]);
+    try {
+      const result = body();
+      this.#statement('COMMIT').run([]);
+      return result;
+    } catch (error) {
+      if (this.#db.inTransaction) this.#statement('ROLLBACK').run([]);
+      throw error;
+    }
   }
 
   /**
