@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { openEmbeddedDriver, PAGE_SIZE } from './drivers/embedded.ts';
+import { openEmbeddedDriver } from './drivers/embedded.ts';
 import { migrate } from './migrate.ts';
 import { openDriver } from './open.ts';
 import { describeQueueSuite } from './queue.suite.ts';
@@ -22,26 +22,7 @@ describe('embedded driver', () => {
     const rows = async (pragma: string) => (await driver.execute({ sql: pragma, params: {} })).rows;
     expect(await rows('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     expect(await rows('PRAGMA synchronous')).toEqual([{ synchronous: 1 }]);
-    expect(await rows('PRAGMA page_size')).toEqual([{ page_size: PAGE_SIZE }]);
     await driver.close();
-  });
-
-  it('behavior: a file made with another page size keeps it and works', async () => {
-    const path = join(root, 'old-pages.db');
-    const old = new Database(path);
-    old.exec('PRAGMA page_size = 4096');
-    old.exec('CREATE TABLE kept (x)');
-    old.close();
-    const queue = new Queue(await openDriver(path));
-    const page = await queue.driver.execute({ sql: 'PRAGMA page_size', params: {} });
-    expect(page.rows).toEqual([{ page_size: 4096 }]);
-    const { jobId } = await queue.submitJob({
-      tenant: 't',
-      kind: 'tasks',
-      tasks: [{ cid: 'a', input: 1 }],
-    });
-    expect((await queue.getJob('t', jobId)).state).toBe('queued');
-    await queue.close();
   });
 
   describe('durability: a write is acknowledged only after the log is flushed', () => {

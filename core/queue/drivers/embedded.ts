@@ -11,9 +11,6 @@ import type {
 } from '../backend.ts';
 import { announceCommit, signalFilePath, watchCommits } from '../commits.ts';
 
-/** The page size of a new database file (bytes). */
-export const PAGE_SIZE = 16_384;
-
 /** What the signal file holds: one byte, rewritten after each commit. */
 const COMMITTED = new Uint8Array([1]);
 
@@ -64,11 +61,6 @@ export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions 
     // exec, not pragma(): pragma() leaves a statement behind that keeps the file open after
     // close() until it is garbage-collected, a leak when this open fails and is retried.
     db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
-    // 16 KiB pages for a new file (an existing one keeps its own): a batch of tasks lies in
-    // consecutive rows, and a commit writes each dirty page as a frame of the log with a
-    // syscall or two. Measured with the queue benchmark, about 5% less CPU per task than
-    // 4 KiB pages, at about 0.08 ms more for a lone one-task submission.
-    db.exec(`PRAGMA page_size = ${PAGE_SIZE}`);
     db.exec('PRAGMA journal_mode = WAL');
     // Commits are flushed by the driver (see above), not inside COMMIT.
     db.exec('PRAGMA synchronous = NORMAL');
