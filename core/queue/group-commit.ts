@@ -18,10 +18,24 @@ export interface GroupCommitOptions {
   maxWaitTurns?: number;
   /**
    * After this long without submissions (ms, default 5), the next one does not wait for
-   * the loop's turn: it commits with only those made in the same tick. A queue at rest
+   * the loop's turn: it commits with only those made in the same tick. So does one made
+   * when nothing is being committed or flushed and the last group held a single
+   * submission (a caller submitting one at a time, awaiting each). A queue at rest
    * answers at once; under load, submissions group as usual.
    */
   eagerAfterIdleMs?: number;
+  /**
+   * Statements to carry in each group's transaction after its submissions (asked for
+   * per group): how a queue hands new tasks straight to its idle workers.
+   */
+  rider?: () => GroupRider | undefined;
+}
+
+/** Statements a group's transaction carries besides its submissions. */
+export interface GroupRider {
+  statements: SqlStatement[];
+  /** Called once the transaction commits, with these statements' results. */
+  committed(results: SqlResult[]): void;
 }
 
 interface Waiting {
@@ -50,9 +64,10 @@ interface Waiting {
  *   commit one after another, in order, but the next group commits while the one before
  *   is still being flushed (the driver shares a flush among the commits made meanwhile).
  *
- * A submission alone in its group is committed exactly as without grouping. Close the
- * driver after {@link flush}: a submission still waiting then would fail with the
- * driver's error.
+ * A group's transaction may also carry a rider's statements (see
+ * {@link GroupCommitOptions.rider}); when it fails, the submissions are committed again
+ * without them. Close the driver after {@link flush}: a submission still waiting then
+ * would fail with the driver's error.
  */
 export class GroupCommit {
   readonly #driver: QueueDriver;
@@ -60,7 +75,9 @@ export class GroupCommit {
   readonly #maxTasks: number;
   readonly #maxWaitTurns: number;
   readonly #eagerAfterIdleMs: number;
+  readonly #rider: (() => GroupRider | undefined) | undefined;
   #lastSubmitAt = Number.NEGATIVE_INFINITY;
+  #lastGroupSize = 0;
   #waiting: Waiting[] = [];
   // Set from the first waiting submission until the queue of groups is drained.
   #draining = false;
@@ -73,6 +90,7 @@ export class GroupCommit {
     this.#maxTasks = Math.max(1, options.maxTasks ?? 10_000);
     this.#maxWaitTurns = Math.max(0, options.maxWaitTurns ?? 3);
     this.#eagerAfterIdleMs = options.eagerAfterIdleMs ?? 5;
+    this.#rider = options.rider;
   }
 
   /** Commit `submission` with those made meanwhile; resolves once it is committed. */
@@ -84,8 +102,9 @@ export class GroupCommit {
       this.#lastSubmitAt = now;
       if (this.#draining) return;
       this.#draining = true;
+      const oneAtATime = this.#lastGroupSize === 1 && this.#flushing.size === 0;
       // At rest, commit right after this tick (its synchronous burst still groups).
-      if (idle) queueMicrotask(() => void this.#drain());
+      if (idle || oneAtATime) queueMicrotask(() => void this.#drain());
       else this.#collect(this.#waiting.length, 0);
     });
   }
@@ -133,6 +152,7 @@ export class GroupCommit {
       tasks += submission.taskCount;
       size++;
     }
+    this.#lastGroupSize = size;
     return this.#waiting.splice(0, size);
   }
 
@@ -144,12 +164,21 @@ export class GroupCommit {
    */
   async #write(
     statements: SqlStatement[],
+    withRider: boolean,
   ): Promise<{ durable: Promise<SqlResult[]> } | { failed: unknown }> {
     let committed!: () => void;
     const commit = new Promise<void>((resolve) => {
       committed = resolve;
     });
-    const durable = this.#driver.batch(statements, 'write', () => committed());
+    const rider = withRider ? this.#rider?.() : undefined;
+    const durable = this.#driver.batch(
+      rider ? [...statements, ...rider.statements] : statements,
+      'write',
+      (results) => {
+        committed();
+        rider?.committed(results.slice(statements.length));
+      },
+    );
     try {
       await Promise.race([commit, durable]);
     } catch (error) {
@@ -163,11 +192,10 @@ export class GroupCommit {
 
   /** Commit one group and settle each of its submissions once durable; never throws. */
   async #commit(group: Waiting[]): Promise<void> {
-    if (group.length === 1) {
-      await this.#commitAlone(group[0]!);
-      return;
-    }
-    const write = await this.#write(group.flatMap((w) => [...w.submission.statements]));
+    const write = await this.#write(
+      group.flatMap((w) => [...w.submission.statements]),
+      true,
+    );
     if ('failed' in write) {
       await this.#recover(group, write.failed);
       return;
@@ -211,11 +239,12 @@ export class GroupCommit {
       });
       return;
     }
+    // Without the rider: the failure may have been its own.
     for (const waiting of group) await this.#commitAlone(waiting);
   }
 
   async #commitAlone(waiting: Waiting): Promise<void> {
-    const write = await this.#write([...waiting.submission.statements]);
+    const write = await this.#write([...waiting.submission.statements], false);
     if ('failed' in write) {
       waiting.reject(write.failed);
       return;

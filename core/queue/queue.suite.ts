@@ -215,6 +215,48 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       expect(counted).toEqual([2, 1]);
     });
 
+    it('behavior: an offer takes tasks of the next submission in its transaction, then is used up', async () => {
+      const got: string[][] = [];
+      const offer = (workerId: string, tags: string[]) =>
+        queue.offer({
+          request: { workerId, tags, max: 2, leaseMs: LEASE_MS },
+          deliver: (claimed) => got.push([workerId, ...claimed.map((t) => t.cid)]),
+        });
+      offer('cpu-worker', ['cpu']);
+      offer('gpu-worker', ['gpu']);
+      const gpu = tasks(3, 'gpu-', { tags: ['gpu'] });
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: gpu });
+      // Delivered with the commit: the gpu worker holds two leases, the cpu worker none.
+      expect(got).toEqual([['cpu-worker'], ['gpu-worker', 'gpu-0', 'gpu-1']]);
+      const events = await queue.events('acme', jobId);
+      expect(events.find((e) => e.type === 'tasks.leased')?.data).toMatchObject({
+        worker: 'gpu-worker',
+        count: 2,
+      });
+      // The gpu worker's offer is used up; the cpu worker's, with nothing for it, stays.
+      got.length = 0;
+      const cpu = tasks(1, 'cpu-', { tags: ['cpu'] });
+      await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: cpu });
+      expect(got).toEqual([['cpu-worker', 'cpu-0']]);
+      // The third gpu task is still queued for anyone able to run it.
+      const rest = await queue.claim({ workerId: 'w9', tags: ['gpu'], max: 5 });
+      expect(rest.map((t) => t.cid)).toEqual(['gpu-2']);
+    });
+
+    it('behavior: a withdrawn offer takes nothing; a bad one is refused at once', async () => {
+      const got: number[] = [];
+      const withdraw = queue.offer({
+        request: { workerId: 'w1', max: 5 },
+        deliver: (claimed) => got.push(claimed.length),
+      });
+      withdraw();
+      await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(2) });
+      expect(got).toEqual([]);
+      expect(() => queue.offer({ request: { workerId: '', max: 1 }, deliver: () => {} })).toThrow(
+        /workerId/,
+      );
+    });
+
     it('behavior: getJob without task results reads the job row and its first failures only', async () => {
       const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(3) });
       const claimed = await queue.claim({ workerId: 'w', max: 3 });

@@ -1,7 +1,7 @@
 import type { QueueDriver } from './backend.ts';
 import { type CancelResult, cancelJob } from './cancel.ts';
 import { QueueChanges } from './changes.ts';
-import { claimTasks, reapExpiredLeases } from './claim.ts';
+import { claimedTasks, claimStatements, claimTasks, reapExpiredLeases } from './claim.ts';
 import { systemClock } from './clock.ts';
 import {
   type CompleteAndClaimResult,
@@ -12,7 +12,7 @@ import {
 import { type QueueContext, type QueueOptions, resolveOptions } from './context.ts';
 import { type EventsOptions, listEvents } from './events.ts';
 import { type FailOptions, failTask } from './fail.ts';
-import { GroupCommit } from './group-commit.ts';
+import { GroupCommit, type GroupRider } from './group-commit.ts';
 import { heartbeat, releaseTasks } from './heartbeat.ts';
 import { type JobOutcomeInput, setJobOutcome } from './job-outcome.ts';
 import { type GetJobOptions, getJob } from './jobs.ts';
@@ -35,6 +35,20 @@ import type {
   WorkerInfo,
 } from './types.ts';
 import { listWorkers, registerWorker } from './workers.ts';
+
+/**
+ * An idle worker of this process, waiting for work (see {@link Queue.offer}): the next
+ * submission's transaction claims for it, and `deliver` gets what that claim took.
+ */
+export interface ClaimOffer {
+  /** The claim to make: the worker, its tags, how many tasks at most, the lease. */
+  request: ClaimRequest;
+  /**
+   * Called when a submission's transaction commits, with the tasks leased to this worker
+   * (possibly none); before the submission is durable, as with any claim. Must not throw.
+   */
+  deliver(tasks: ClaimedTask[]): void;
+}
 
 /**
  * The durable queue: jobs of tasks with priorities and aging, affinity tags, delays,
@@ -75,6 +89,8 @@ export class Queue {
 
   // Concurrent submissions share a commit (see GroupCommit); made on first use.
   #submissions: GroupCommit | undefined;
+  // Idle workers of this process, claimed for by the next submission (see offer).
+  readonly #offers = new Set<ClaimOffer>();
 
   /**
    * Submit a job and its tasks (idempotent with `idempotencyKey`). Submissions made at
@@ -82,8 +98,44 @@ export class Queue {
    * the promise resolves once the job is committed.
    */
   submitJob(spec: JobSpec): Promise<SubmitResult> {
-    this.#submissions ??= new GroupCommit(this.#ctx.driver);
+    this.#submissions ??= new GroupCommit(this.#ctx.driver, { rider: () => this.#offerClaims() });
     return submitJob(this.#ctx, spec, this.#submissions);
+  }
+
+  /**
+   * Hand new work straight to an idle worker of this process: each submission's
+   * transaction also claims for every offer, and an offer that got tasks is used up
+   * (one that got none stays). The worker starts them when that transaction commits,
+   * without a claim of its own or waking to look. Returns the function that withdraws
+   * the offer; a submission already under way may still deliver.
+   */
+  offer(offer: ClaimOffer): () => void {
+    // A bad request fails here, not in somebody's submission.
+    claimStatements(this.#ctx, offer.request);
+    this.#offers.add(offer);
+    return () => {
+      this.#offers.delete(offer);
+    };
+  }
+
+  /** The claims of the current offers, to ride along with a group of submissions. */
+  #offerClaims(): GroupRider | undefined {
+    if (this.#offers.size === 0) return undefined;
+    const offers = [...this.#offers];
+    const claims = offers.map((offer) => claimStatements(this.#ctx, offer.request));
+    return {
+      statements: claims.flat(),
+      committed: (results) => {
+        let offset = 0;
+        offers.forEach((offer, i) => {
+          const count = claims[i]!.length;
+          const tasks = claimedTasks(this.#ctx, results.slice(offset, offset + count));
+          offset += count;
+          if (tasks.length > 0) this.#offers.delete(offer);
+          offer.deliver(tasks);
+        });
+      },
+    };
   }
 
   /** Add tasks to an open job; returns how many were new (a known CID is skipped). */

@@ -315,6 +315,39 @@ describe('QueueWorker', () => {
     await untilSucceeded(queue, later.jobId);
   });
 
+  it("behavior: an idle worker gets a new task in the submission's own transaction", async () => {
+    const { queue } = await freshQueue();
+    const { executor, open, started } = gatedExecutor();
+    const offer = queue.offer.bind(queue);
+    const offered = new Promise<void>((resolve) => {
+      queue.offer = (o) => {
+        resolve();
+        return offer(o);
+      };
+    });
+    const worker = new QueueWorker({ queue, concurrency: 1, executor });
+    await worker.start();
+    cleanups.push(() => worker.stop());
+    // Idle: it looked, found nothing, and offered to take the next submission's work.
+    await offered;
+    const claims: string[] = [];
+    const batch = queue.driver.batch.bind(queue.driver);
+    queue.driver.batch = (statements, mode, onCommitted) => {
+      if (mode === 'write-relaxed') claims.push(statements.map((s) => s.sql).join(';'));
+      return batch(statements, mode, onCommitted);
+    };
+    const { jobId } = await queue.submitJob({
+      tenant: 't',
+      kind: 'tasks',
+      tasks: calls('test.gated', 1),
+    });
+    // Leased and started by the time the submission is acknowledged: no claim of its own.
+    expect(started()).toBe(1);
+    expect(claims.filter((sql) => sql.includes('UPDATE tasks SET'))).toEqual([]);
+    open();
+    await untilSucceeded(queue, jobId);
+  });
+
   it('behavior: a worker in another process wakes on a commit, not on a timer', async () => {
     const { queue, path } = await freshQueue();
     // The child's safety-net look is an hour away, and it never polls: only the commit

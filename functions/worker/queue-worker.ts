@@ -161,7 +161,14 @@ export class QueueWorker {
         // With no room, commits and the next due task are no reason to wake: only a
         // finished call, a heartbeat or a report is.
         const since = room > 0 ? (changes.live ? lookedAt : changes.version) : Infinity;
-        await this.#sleep(since, room > 0 ? wakeAt : Infinity, lastBeat);
+        // Idle with room: the next submission in this process claims for this worker in
+        // its own transaction (see Queue.offer).
+        const withdraw = room > 0 ? this.#offer(room) : undefined;
+        try {
+          await this.#sleep(since, room > 0 ? wakeAt : Infinity, lastBeat);
+        } finally {
+          withdraw?.();
+        }
         if (!changes.live) mayHaveWork = true;
         if (Date.now() >= wakeAt) {
           // A delayed task is due or a lease expired: claim (which reaps) once.
@@ -179,6 +186,25 @@ export class QueueWorker {
       }
     }
     await this.#drain();
+  }
+
+  /** Offer to take up to `max` tasks from this process's next submission (see Queue.offer). */
+  #offer(max: number): () => void {
+    return this.#queue.offer({
+      request: { workerId: this.workerId, tags: this.#tags, max, leaseMs: this.#leaseMs },
+      deliver: (tasks) => {
+        if (tasks.length === 0) return;
+        if (this.#stopping) {
+          // Stopping: they will not be started, so they go back at once.
+          const ids = tasks.map((task) => task.id);
+          this.#queue.release(this.workerId, ids).catch((error) => this.#onError(error, 0));
+          return;
+        }
+        this.#waiting.push(...tasks);
+        this.#startWaiting();
+        this.#wake();
+      },
+    });
   }
 
   /** Wait `ms` (after a failure), or until stop(); finishing calls do not cut it short. */
