@@ -1,6 +1,15 @@
-import { fdatasync, fstatSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  fdatasync,
+  fstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'libsql';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openEmbeddedDriver } from './drivers/embedded.ts';
@@ -22,6 +31,16 @@ describe('embedded driver', () => {
     const rows = async (pragma: string) => (await driver.execute({ sql: pragma, params: {} })).rows;
     expect(await rows('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     expect(await rows('PRAGMA synchronous')).toEqual([{ synchronous: 1 }]);
+    await driver.close();
+  });
+
+  it('behavior: a statement before the log exists has nothing to flush', async () => {
+    const path = join(root, 'no-log-yet', 'noob.db');
+    mkdirSync(dirname(path), { recursive: true });
+    const driver = openEmbeddedDriver(path);
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    const { rows } = await driver.execute({ sql: 'PRAGMA foreign_keys', params: {} });
+    expect(rows).toEqual([{ foreign_keys: 1 }]);
     await driver.close();
   });
 

@@ -256,7 +256,10 @@ class EmbeddedDriver implements QueueDriver {
         // Started: a commit from here on needs the flush after this one.
         this.#nextFlush = undefined;
         return new Promise<void>((resolve, reject) => {
-          this.#fdatasync(this.#wal(), (error) => (error ? reject(error) : resolve()));
+          const wal = this.#wal();
+          // No log yet: nothing was written through it, so nothing waits for a flush.
+          if (wal === undefined) resolve();
+          else this.#fdatasync(wal, (error) => (error ? reject(error) : resolve()));
         });
       });
     this.#nextFlush = flush;
@@ -264,9 +267,15 @@ class EmbeddedDriver implements QueueDriver {
     return flush;
   }
 
-  #wal(): number {
-    // Read-only is enough: fdatasync flushes the file's data whatever the descriptor's mode.
-    this.#walFd ??= openSync(`${this.#path}-wal`, 'r');
+  #wal(): number | undefined {
+    if (this.#walFd === undefined) {
+      try {
+        // Read-only is enough: fdatasync flushes a file's data whatever the descriptor's mode.
+        this.#walFd = openSync(`${this.#path}-wal`, 'r');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
     return this.#walFd;
   }
 
