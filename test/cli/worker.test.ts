@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UPSTREAM } from '../conformance/suite.ts';
 import { startWorkerProcess } from '../conformance/workers.ts';
 import { writeMarkerFolders } from '../fixtures/module-tubes.ts';
+import { noob } from '../fixtures/noob-cli.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -64,26 +65,21 @@ describe('noob worker --http', () => {
   it('default: noob run --runner http sends the node calls to worker processes', async () => {
     const workers = await Promise.all([startWorkerProcess(), startWorkerProcess()]);
     try {
-      const run = spawnSync(
-        process.execPath,
-        [
-          join(ROOT, 'bin', 'noob.js'),
-          'run',
-          join(UPSTREAM, 'basic', 'basic.yaml'),
-          '-n',
-          '5',
-          '--json',
-          '--runner',
-          'http',
-          '--workers',
-          workers.map((w) => w.url).join(','),
-          '--balance',
-          'least-loaded',
-        ],
-        { cwd: ROOT, encoding: 'utf8' },
+      const run = noob(
+        'run',
+        join(UPSTREAM, 'basic', 'basic.yaml'),
+        '-n',
+        '5',
+        '--json',
+        '--runner',
+        'http',
+        '--workers',
+        workers.map((w) => w.url).join(','),
+        '--balance',
+        'least-loaded',
       );
       expect(run.stderr).toBe('');
-      expect(run.status).toBe(0);
+      expect(run.code).toBe(0);
       expect(run.stdout).toBe('[0,2,4,6,8]\n');
       const loads = await Promise.all(
         workers.map(
@@ -103,12 +99,8 @@ describe('noob worker --http', () => {
       ['--runner', 'http', '--workers', 'ftp://x'],
       ['--runner', 'http', '--workers', 'http://127.0.0.1:1', '--balance', 'fair'],
     ]) {
-      const run = spawnSync(
-        process.execPath,
-        [join(ROOT, 'bin', 'noob.js'), 'run', basic, ...args],
-        { cwd: ROOT, encoding: 'utf8' },
-      );
-      expect(run.status, args.join(' ')).toBe(2);
+      const run = noob('run', basic, ...args);
+      expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toMatch(/noob: /);
     }
   });
@@ -186,21 +178,16 @@ describe('noob worker --allow-modules', () => {
   it("default: a developer's worker runs their tube's module nodes for noob run --runner http", async () => {
     const worker = await startWorkerProcess();
     try {
-      const run = spawnSync(
-        process.execPath,
-        [
-          join(ROOT, 'bin', 'noob.js'),
-          'run',
-          join(ROOT, 'examples', 'shout', 'shout.yaml'),
-          '-n',
-          '2',
-          '--json',
-          '--runner',
-          'http',
-          '--workers',
-          worker.url,
-        ],
-        { cwd: ROOT, encoding: 'utf8' },
+      const run = noob(
+        'run',
+        join(ROOT, 'examples', 'shout', 'shout.yaml'),
+        '-n',
+        '2',
+        '--json',
+        '--runner',
+        'http',
+        '--workers',
+        worker.url,
       );
       expect(run.stderr).toBe('');
       expect(JSON.parse(run.stdout)).toEqual([
@@ -221,11 +208,8 @@ describe('noob worker --allow-modules', () => {
       [['--no-modules', '--allow-modules'], /--no-modules and --allow-modules contradict/],
       [['--allow-modules', 'a,,b'], /--allow-modules takes nothing/],
     ] as const) {
-      const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'noob.js'), 'worker', ...args], {
-        cwd: ROOT,
-        encoding: 'utf8',
-      });
-      expect(run.status, args.join(' ')).toBe(2);
+      const run = noob('worker', ...args);
+      expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toMatch(message);
     }
   });

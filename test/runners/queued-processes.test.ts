@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { openQueue } from '../../core/queue/open.ts';
 import { QueuedRunner } from '../../core/runners/queued/runner.ts';
 import { loadTubeFromText } from '../../core/tube/load.ts';
 import { OWN, UPSTREAM } from '../conformance/suite.ts';
+import { noob } from '../fixtures/noob-cli.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const children: ChildProcess[] = [];
@@ -52,24 +53,19 @@ describe('queued runner with real worker processes', () => {
   it('default: noob run --runner queued, drained by two noob worker processes', async () => {
     const db = tempDb();
     await Promise.all([startQueueWorker(db), startQueueWorker(db)]);
-    const run = spawnSync(
-      process.execPath,
-      [
-        join(ROOT, 'bin', 'noob.js'),
-        'run',
-        join(UPSTREAM, 'basic', 'basic.yaml'),
-        '-n',
-        '5',
-        '--json',
-        '--runner',
-        'queued',
-        '--db',
-        db,
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
+    const run = noob(
+      'run',
+      join(UPSTREAM, 'basic', 'basic.yaml'),
+      '-n',
+      '5',
+      '--json',
+      '--runner',
+      'queued',
+      '--db',
+      db,
     );
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout).toBe('[0,2,4,6,8]\n');
   });
 
