@@ -231,7 +231,7 @@ describe('embedded driver', () => {
       await queue.close();
     });
 
-    it('a failed flush fails the writes waiting on it; later writes flush again', async () => {
+    it('a failed flush fails the writes waiting on it, then every call until reopened', async () => {
       const path = join(root, 'flush-error.db');
       let failNext = false;
       const driver = openEmbeddedDriver(path, {
@@ -243,11 +243,55 @@ describe('embedded driver', () => {
       });
       await driver.batch([{ sql: 'CREATE TABLE t (x)', params: {} }]);
       failNext = true;
+      const failed = { name: 'DurabilityError', code: 'EIO' };
       await expect(
         driver.batch([{ sql: 'INSERT INTO t (x) VALUES (1)', params: {} }]),
-      ).rejects.toMatchObject({ code: 'EIO' });
-      await driver.batch([{ sql: 'INSERT INTO t (x) VALUES (2)', params: {} }]);
+      ).rejects.toMatchObject(failed);
+      // A later flush could report success for pages the disk already lost: nothing more
+      // is acknowledged, or shown, through this connection.
+      const select = { sql: 'SELECT x FROM t', params: {} };
+      await expect(
+        driver.batch([{ sql: 'INSERT INTO t (x) VALUES (2)', params: {} }]),
+      ).rejects.toMatchObject(failed);
+      await expect(driver.batch([select], 'read-relaxed')).rejects.toThrow(
+        /flush-error\.db-wal .*reopen the database/,
+      );
       await driver.close();
+      const reopened = openEmbeddedDriver(path);
+      expect((await reopened.batch([select], 'read'))[0]!.rows).toEqual([{ x: 1 }]);
+      await reopened.close();
+    });
+
+    it("a read after this connection's relaxed write flushes it first", async () => {
+      const { driver, flushes, insert } = heldFlushes('relaxed-then-read');
+      const created = driver.batch([{ sql: 'CREATE TABLE t (x)', params: {} }]);
+      await vi.waitFor(() => expect(flushes).toHaveLength(1));
+      flushes[0]!.done();
+      await created;
+      const select = { sql: 'SELECT x FROM t', params: {} };
+      // The connection's first read flushes once; every flush here waits to be let go.
+      const first = driver.batch([select], 'read');
+      await vi.waitFor(() => expect(flushes).toHaveLength(2));
+      flushes[1]!.done();
+      await first;
+      const before = flushes.length;
+      await driver.batch([insert(5)], 'write-relaxed');
+      const read = driver.batch([select], 'read');
+      // The relaxed commit is not on disk yet: the read waits for a flush of its own.
+      await vi.waitFor(() => expect(flushes).toHaveLength(before + 1));
+      expect(await settled(read)).toBe(false);
+      flushes[before]!.done();
+      expect((await read)[0]!.rows).toEqual([{ x: 5 }]);
+      await driver.close();
+    });
+
+    it('close() refuses calls made after it, so none outlives the log', async () => {
+      const { driver } = heldFlushes('close-race');
+      const closing = driver.close();
+      await expect(driver.batch([{ sql: 'CREATE TABLE t (x)', params: {} }])).rejects.toThrow(
+        /is closed/,
+      );
+      await closing;
     });
   });
 

@@ -39,12 +39,14 @@ function spy(inner: QueueDriver): Spy {
       execute: (statement) => inner.execute(statement),
       transaction: (body) => inner.transaction(body),
       close: () => inner.close(),
-      async batch(statements: SqlStatement[], mode?: BatchMode) {
-        if (mode === 'read') return inner.batch(statements, mode);
+      async batch(statements: SqlStatement[], mode?: BatchMode, onCommitted?) {
+        if (mode === 'read') return inner.batch(statements, mode, onCommitted);
         if (spied.failBefore?.(statements)) throw new Error('statement failed (injected)');
         const results = await inner.batch(statements, mode);
         spied.writes.push(statements.filter(isJobInsert).length);
+        // As a remote server whose answer is lost: committed, and nobody is told.
         if (spied.failAfter?.(statements)) throw new Error('connection lost (injected)');
+        onCommitted?.(results);
         return results;
       },
     },
@@ -188,6 +190,29 @@ function describeGroupCommit(name: string, open: () => Promise<QueueDriver>): vo
       expect(await storedJobIds(s.driver, poisoned)).toEqual([]);
       // The group's transaction failed; the other two were then committed one by one.
       expect(s.writes).toEqual([1, 1]);
+    });
+
+    it("behavior: an idle worker's claim in a group whose answer was lost is read back and dealt", async () => {
+      await start();
+      const dealt: string[][] = [];
+      queue.offer({
+        request: { workerId: 'idle', max: 1000 },
+        deliver: (tasks) => dealt.push(tasks.map((t) => t.cid)),
+      });
+      let lost = false;
+      s.failAfter = (statements) => {
+        if (lost || !statements.some((st) => st.sql.includes("state = 'leased'"))) return false;
+        lost = true;
+        return true;
+      };
+      const { jobId, created } = await queue.submitJob(job(tenant, 7));
+      expect([lost, created]).toEqual([true, true]);
+      // Written once, leased to the idle worker, and the worker was told. (The remote
+      // database is shared by the suite: the claim may also take older tests' tasks.)
+      expect(s.writes).toEqual([1]);
+      expect(dealt).toHaveLength(1);
+      expect(dealt[0]).toContain('c7');
+      expect((await queue.taskOutcome(tenant, jobId, 'c7'))?.state).toBe('leased');
     });
 
     it('behavior: a group that committed but lost its answer is read back, not written twice', async () => {

@@ -34,8 +34,15 @@ export interface GroupCommitOptions {
 /** Statements a group's transaction carries besides its submissions. */
 export interface GroupRider {
   statements: SqlStatement[];
-  /** Called once the transaction commits, with these statements' results. */
+  /** Called once the transaction commits, with these statements' results. Must not throw. */
   committed(results: SqlResult[]): void;
+  /**
+   * Reads that find again what the statements did, for when the transaction committed
+   * but its answer was lost (a remote server): `recovered` then gets their results
+   * instead of `committed` getting the statements'. Must not throw.
+   */
+  readBack: SqlStatement[];
+  recovered(results: SqlResult[]): void;
 }
 
 interface Waiting {
@@ -156,6 +163,16 @@ export class GroupCommit {
     return this.#waiting.splice(0, size);
   }
 
+  /** This group's rider, if any; one that fails to build is left out (reported). */
+  #takeRider(): GroupRider | undefined {
+    try {
+      return this.#rider?.();
+    } catch (error) {
+      process.emitWarning(error as Error);
+      return undefined;
+    }
+  }
+
   /**
    * Run `statements` as one durable write. Resolves as soon as they are committed, with
    * the write's own promise (settled once durable): the next group can commit while this
@@ -165,24 +182,27 @@ export class GroupCommit {
   async #write(
     statements: SqlStatement[],
     withRider: boolean,
-  ): Promise<{ durable: Promise<SqlResult[]> } | { failed: unknown }> {
+  ): Promise<{ durable: Promise<SqlResult[]> } | { failed: unknown; rider?: GroupRider }> {
     let committed!: () => void;
     const commit = new Promise<void>((resolve) => {
       committed = resolve;
     });
-    const rider = withRider ? this.#rider?.() : undefined;
+    const rider = withRider ? this.#takeRider() : undefined;
+    let riderTold = false;
     const durable = this.#driver.batch(
       rider ? [...statements, ...rider.statements] : statements,
       'write',
       (results) => {
         committed();
-        rider?.committed(results.slice(statements.length));
+        if (!rider) return;
+        riderTold = true;
+        tell(() => rider.committed(results.slice(statements.length)));
       },
     );
     try {
       await Promise.race([commit, durable]);
     } catch (error) {
-      return { failed: error };
+      return riderTold || !rider ? { failed: error } : { failed: error, rider };
     }
     this.#flushing.add(durable);
     const forget = () => this.#flushing.delete(durable);
@@ -197,7 +217,7 @@ export class GroupCommit {
       true,
     );
     if ('failed' in write) {
-      await this.#recover(group, write.failed);
+      await this.#recover(group, write.failed, write.rider);
       return;
     }
     write.durable.then(
@@ -220,7 +240,7 @@ export class GroupCommit {
    * the way back), read each outcome; otherwise commit each submission alone, in order.
    * When not even the read works, each fails with the group's error, as it would alone.
    */
-  async #recover(group: Waiting[], error: unknown): Promise<void> {
+  async #recover(group: Waiting[], error: unknown, rider?: GroupRider): Promise<void> {
     const lookups: SqlStatement[] = group.map((w) => w.submission.statements.at(-1)!);
     let found: SqlResult[];
     try {
@@ -234,6 +254,11 @@ export class GroupCommit {
       found[i]!.rows.some((row) => row.id === w.submission.jobId),
     );
     if (committed) {
+      // The rider's statements ran too: it learns what they did first, as it would have.
+      if (rider) {
+        const back = await this.#driver.batch(rider.readBack, 'read').catch(() => undefined);
+        if (back) tell(() => rider.recovered(back));
+      }
       group.forEach((waiting, i) => {
         settle(waiting, () => submissionResult(waiting.submission, found[i]!.rows));
       });
@@ -254,6 +279,15 @@ export class GroupCommit {
         settle(waiting, () => submissionResult(waiting.submission, results.at(-1)!.rows)),
       (error: unknown) => waiting.reject(error),
     );
+  }
+}
+
+/** Call a rider back; it must not throw, and if it does, that bug is reported, not spread. */
+function tell(callback: () => void): void {
+  try {
+    callback();
+  } catch (error) {
+    process.emitWarning(error as Error);
   }
 }
 

@@ -71,26 +71,52 @@ describe('task latency histograms', () => {
     await reopened.close();
   });
 
-  it('error: a failed write keeps the observations for the next one', async () => {
-    const driver = await openDriver(freshPath());
-    let failWrites = true;
+  /** A driver whose latency writes fail while `failing.on`; counts the failures. */
+  function flakyLatencyWrites(driver: QueueDriver) {
+    const failing = { on: true, count: 0 };
     const flaky: QueueDriver = {
       kind: driver.kind,
       execute: (statement) => driver.execute(statement),
-      batch: (statements, mode, onCommitted) =>
-        failWrites && statements.some((s) => s.sql.includes('task_latency'))
-          ? Promise.reject(new Error('disk I/O error'))
-          : driver.batch(statements, mode, onCommitted),
+      batch: (statements, mode, onCommitted) => {
+        if (failing.on && statements.some((s) => s.sql.includes('task_latency'))) {
+          failing.count++;
+          return Promise.reject(new Error('disk I/O error'));
+        }
+        return driver.batch(statements, mode, onCommitted);
+      },
       transaction: (body) => driver.transaction(body),
       close: () => driver.close(),
     };
+    return { flaky, failing };
+  }
+
+  it('error: a failed write keeps the observations for the next one', async () => {
+    const { flaky, failing } = flakyLatencyWrites(await openDriver(freshPath()));
     const clock = new ManualClock(1_000_000);
     const queue = new Queue(flaky, { clock });
     await runTasks(queue, clock, 2, 10, 10);
     await expect(queue.taskLatency()).rejects.toThrow('disk I/O error');
-    failWrites = false;
+    failing.on = false;
     const { wait, run } = await queue.taskLatency();
     expect([wait.count, run.count]).toEqual([2, 2]);
+    await queue.close();
+  });
+
+  it('error: a failed timed write is tried again on its own', async () => {
+    const path = freshPath();
+    const { flaky, failing } = flakyLatencyWrites(await openDriver(path));
+    const clock = new ManualClock(1_000_000);
+    const queue = new Queue(flaky, { clock });
+    const reading = await openQueue(path);
+    await runTasks(queue, clock, 3, 10, 10);
+    await vi.waitFor(() => expect(failing.count).toBeGreaterThan(0), { timeout: 10_000 });
+    failing.on = false;
+    // No new observation, no read through the working queue: its timer tries again.
+    await vi.waitFor(async () => expect((await reading.taskLatency()).run.count).toBe(3), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    await reading.close();
     await queue.close();
   });
 });

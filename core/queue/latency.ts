@@ -21,6 +21,9 @@ export class LatencyRecorder {
   // Tasks per metric and whole millisecond: few distinct values, whatever the task count.
   #pending = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
+  // The write under way, which a later write (and so a read) waits for.
+  #writing: Promise<void> = Promise.resolve();
+  #stopped = false;
 
   constructor(driver: QueueDriver) {
     this.#driver = driver;
@@ -30,7 +33,13 @@ export class LatencyRecorder {
   observe(metric: LatencyMetric, ms: number): void {
     const key = `${metric} ${Math.max(0, Math.round(ms))}`;
     this.#pending.set(key, (this.#pending.get(key) ?? 0) + 1);
-    this.#timer ??= setTimeout(() => void this.write().catch(() => undefined), LATENCY_WRITE_MS);
+    this.#arm();
+  }
+
+  #arm(): void {
+    if (this.#timer || this.#stopped) return;
+    // A failed write keeps its observations and tries again a second later.
+    this.#timer = setTimeout(() => void this.write().catch(() => undefined), LATENCY_WRITE_MS);
     this.#timer.unref?.();
   }
 
@@ -39,7 +48,14 @@ export class LatencyRecorder {
    * so the write skips the flush, like a claim. On failure the observations are kept for
    * the next write.
    */
-  async write(): Promise<void> {
+  write(): Promise<void> {
+    const previous = this.#writing.catch(() => undefined);
+    const next = previous.then(() => this.#writePending());
+    this.#writing = next;
+    return next;
+  }
+
+  async #writePending(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#pending.size === 0) return;
@@ -57,12 +73,14 @@ export class LatencyRecorder {
     } catch (error) {
       for (const [key, count] of taken)
         this.#pending.set(key, (this.#pending.get(key) ?? 0) + count);
+      this.#arm();
       throw error;
     }
   }
 
   /** Stop the timer without writing (the queue is closing and has written already). */
   stop(): void {
+    this.#stopped = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }

@@ -1,4 +1,4 @@
-import type { QueueDriver } from './backend.ts';
+import type { QueueDriver, SqlResult } from './backend.ts';
 import { type CancelResult, cancelJob } from './cancel.ts';
 import { QueueChanges } from './changes.ts';
 import { claimedTasks, claimStatements, claimTasks, reapExpiredLeases } from './claim.ts';
@@ -123,18 +123,30 @@ export class Queue {
     if (this.#offers.size === 0) return undefined;
     const offers = [...this.#offers];
     const claims = offers.map((offer) => claimStatements(this.#ctx, offer.request));
+    // Each claim's results end with its claimed_tasks read (see claimedTasks).
+    const deal = (offer: ClaimOffer, results: SqlResult[]) => {
+      const tasks = claimedTasks(this.#ctx, results);
+      if (tasks.length > 0) this.#offers.delete(offer);
+      try {
+        offer.deliver(tasks);
+      } catch (error) {
+        // A worker's bug: its tasks come back when their leases expire.
+        process.emitWarning(error as Error);
+      }
+    };
     return {
       statements: claims.flat(),
       committed: (results) => {
         let offset = 0;
         offers.forEach((offer, i) => {
           const count = claims[i]!.length;
-          const tasks = claimedTasks(this.#ctx, results.slice(offset, offset + count));
+          deal(offer, results.slice(offset, offset + count));
           offset += count;
-          if (tasks.length > 0) this.#offers.delete(offer);
-          offer.deliver(tasks);
         });
       },
+      // The claimed_tasks read alone finds each claim's tasks again (by its mark).
+      readBack: claims.map((claim) => claim.at(-1)!),
+      recovered: (results) => offers.forEach((offer, i) => deal(offer, [results[i]!])),
     };
   }
 

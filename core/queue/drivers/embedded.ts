@@ -102,8 +102,12 @@ class EmbeddedDriver implements QueueDriver {
   #nextFlush: Promise<void> | undefined;
   // The latest flush asked for: the next one starts after it.
   #lastFlush: Promise<void> = Promise.resolve();
-  // `data_version` when this connection's latest flush was asked for (see #durableView).
+  // `data_version` when this connection's latest flush was asked for (see #durableView);
+  // undefined after a commit of its own that asked for none.
   #flushedVersion: number | undefined;
+  // Set by a failed flush (see #break) and by close().
+  #broken: Error | undefined;
+  #closing = false;
   #version: Stmt | undefined;
 
   readonly #busyTimeoutMs: number;
@@ -142,6 +146,7 @@ class EmbeddedDriver implements QueueDriver {
 
   async execute(statement: SqlStatement): Promise<SqlResult> {
     await this.#open;
+    this.#usable();
     const result = this.#retryBusy(() => this.#run(statement));
     // Anything but a query committed on its own: flush it like a batch.
     if (!/^\s*(select|with)\b/i.test(statement.sql)) await this.#flush();
@@ -167,6 +172,8 @@ class EmbeddedDriver implements QueueDriver {
       await this.#lastFlush;
       return;
     }
+    // Also reached after a commit of this connection's own that asked for no flush (a
+    // relaxed write): it cleared #flushedVersion.
     this.#flushedVersion = version;
     try {
       await this.#flush();
@@ -201,6 +208,7 @@ class EmbeddedDriver implements QueueDriver {
     onCommitted?: (results: SqlResult[]) => void,
   ): Promise<SqlResult[]> {
     await this.#open;
+    this.#usable();
     if (mode === 'read' || mode === 'read-relaxed') {
       // Several statements read one snapshot; one needs no transaction around it (a
       // BEGIN and COMMIT more on every request's key check). Either way the version is
@@ -221,10 +229,17 @@ class EmbeddedDriver implements QueueDriver {
     const results = this.#retryBusy(() =>
       this.#inTransaction('BEGIN IMMEDIATE', () => statements.map((s) => this.#run(s))),
     );
+    // Committed: from here on, whatever throws, the commit gets its flush asked for (a
+    // durable write) or leaves the next read to flush it (a relaxed one).
+    let flushed: Promise<void> | undefined;
+    if (mode === 'write') {
+      flushed = this.#flush();
+      // Awaited below; handled here too in case announcing throws first.
+      flushed.catch(() => undefined);
+    } else this.#flushedVersion = undefined;
     this.#announce();
     onCommitted?.(results);
-    // A relaxed write is left to the next flush (any connection's) to make durable.
-    if (mode === 'write') await this.#flush();
+    await flushed;
     return results;
   }
 
@@ -249,22 +264,48 @@ class EmbeddedDriver implements QueueDriver {
    * commit has finished. Commits made while a flush runs share the next one.
    */
   #flush(): Promise<void> {
+    if (this.#broken) return Promise.reject(this.#broken);
     if (this.#nextFlush) return this.#nextFlush;
     const flush = this.#lastFlush
       .catch(() => undefined)
       .then(() => {
         // Started: a commit from here on needs the flush after this one.
         this.#nextFlush = undefined;
+        if (this.#broken) throw this.#broken;
         return new Promise<void>((resolve, reject) => {
           const wal = this.#wal();
           // No log yet: nothing was written through it, so nothing waits for a flush.
           if (wal === undefined) resolve();
-          else this.#fdatasync(wal, (error) => (error ? reject(error) : resolve()));
+          else this.#fdatasync(wal, (error) => (error ? reject(this.#break(error)) : resolve()));
         });
       });
     this.#nextFlush = flush;
     this.#lastFlush = flush;
     return flush;
+  }
+
+  /**
+   * A flush failed. What it should have made durable may already be gone from the page
+   * cache, and a later flush can report success all the same (Linux drops pages whose
+   * write failed), so no later acknowledgement could be trusted: the connection refuses
+   * all further work. Reopening the file recovers it to its last durable state.
+   */
+  #break(error: NodeJS.ErrnoException): Error {
+    this.#broken ??= Object.assign(
+      new Error(
+        `flushing ${this.#path}-wal to disk failed (${error.code ?? error.message}): ` +
+          'recent commits may not be durable, and this connection accepts no more work; reopen the database',
+        { cause: error },
+      ),
+      { name: 'DurabilityError', code: error.code },
+    );
+    return this.#broken;
+  }
+
+  /** Rejects when the connection is closing or broken (see #break). */
+  #usable(): void {
+    if (this.#broken) throw this.#broken;
+    if (this.#closing) throw new Error(`the connection to ${this.#path} is closed`);
   }
 
   #wal(): number | undefined {
@@ -300,12 +341,14 @@ class EmbeddedDriver implements QueueDriver {
       // Taken in call order: #open is replaced before any await, so a second transaction
       // (or a batch) started meanwhile waits for this one.
       await previous;
+      this.#usable();
       this.#retryBusy(() => this.#db.exec('BEGIN IMMEDIATE'));
       try {
         const value = await body(tx);
         this.#db.exec('COMMIT');
+        const flushed = this.#flush();
         this.#announce();
-        await this.#flush();
+        await flushed;
         return value;
       } catch (error) {
         if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
@@ -318,10 +361,13 @@ class EmbeddedDriver implements QueueDriver {
   }
 
   async close(): Promise<void> {
+    // No call from here on starts anything: a commit now could outlive the log's descriptor.
+    this.#closing = true;
     await this.#open;
     await this.#lastFlush.catch(() => undefined);
     this.#db.close();
     closeSync(this.#signalFd);
     if (this.#walFd !== undefined) closeSync(this.#walFd);
+    this.#walFd = undefined;
   }
 }
