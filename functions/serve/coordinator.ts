@@ -35,9 +35,6 @@ export interface CoordinatorOptions {
   onError?: (error: unknown) => void;
 }
 
-/** After a wake-up, wait this long for more commits before scanning (ms). */
-const SETTLE_MS = 1;
-
 /** What a submitted tube job carries (see the job API). */
 interface TubeJobPayload {
   tube: string;
@@ -110,11 +107,11 @@ export class Coordinator {
         waitMs = Math.min(5_000, 50 * 2 ** failures);
       }
       // Wait for a commit (a submission, a finished run) where the database announces
-      // them, the poll interval where it cannot; then let a burst of commits settle, so a
-      // busy queue is not scanned once per commit.
+      // them, the poll interval where it cannot; then let the rest of this turn of the
+      // event loop bring its commits too, so a burst of them costs one scan, not one each.
       if (failures > 0) await changes.wait(Infinity, waitMs, this.#abort.signal);
       else await changes.wait(version, waitMs, this.#abort.signal);
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
