@@ -62,7 +62,16 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
     join(ROOT, '..', 'shared', 'conformance', 'upstream'),
   ].filter((path) => existsSync(path));
   const modules = modulePolicyArgument(args['allow-modules']);
+  let broken: Error | undefined;
+  let onBroken!: () => void;
+  const breaks = new Promise<void>((resolve) => {
+    onBroken = resolve;
+  });
   const platform = await startPlatform({
+    onBroken: (error) => {
+      broken = error;
+      onBroken();
+    },
     ...(args.db ? { db: args.db } : {}),
     ...(workers ? { workers } : {}),
     tubePaths,
@@ -91,8 +100,12 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
       '',
     ].join('\n'),
   );
-  await signalled;
+  await Promise.race([signalled, breaks]);
   await platform.stop();
+  if (broken) {
+    io.stderr.write(`noob serve: ${broken.message}; stopping so it can be restarted\n`);
+    return 1;
+  }
   return 0;
 }
 

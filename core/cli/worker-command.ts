@@ -96,7 +96,17 @@ async function queueWorker(
   options: { tags: string[]; concurrency: number; leaseMs: number; modules: ModulePolicy },
   io: CommandIO,
 ): Promise<number> {
-  const queue = await openQueue(db);
+  let broken: Error | undefined;
+  let onBroken!: () => void;
+  const breaks = new Promise<void>((resolve) => {
+    onBroken = resolve;
+  });
+  const queue = await openQueue(db, {
+    onBroken: (error) => {
+      broken = error;
+      onBroken();
+    },
+  });
   const { modules, ...rest } = options;
   const worker = new QueueWorker({ queue, ...rest, executor: new TaskExecutor({ modules }) });
   await worker.start();
@@ -104,11 +114,15 @@ async function queueWorker(
   io.stdout.write(
     `noob worker ${worker.workerId} pulling from ${db ?? '.noob/noob.db'}\n${describeModules(modules)}\n`,
   );
-  await signalled;
+  await Promise.race([signalled, breaks]);
   await worker.stop();
   await queue.close();
   // The IPC channel from `noob serve` would keep this process alive after its work is done.
   if (process.connected) process.disconnect();
+  if (broken) {
+    io.stderr.write(`noob worker: ${broken.message}; stopping so it can be restarted\n`);
+    return 1;
+  }
   return 0;
 }
 

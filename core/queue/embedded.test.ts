@@ -234,12 +234,14 @@ describe('embedded driver', () => {
     it('a failed flush fails the writes waiting on it, then every call until reopened', async () => {
       const path = join(root, 'flush-error.db');
       let failNext = false;
+      const told: Error[] = [];
       const driver = openEmbeddedDriver(path, {
         fdatasync: (fd, callback) => {
           if (!failNext) return fdatasync(fd, callback);
           failNext = false;
           callback(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
         },
+        onBroken: (error) => told.push(error),
       });
       await driver.batch([{ sql: 'CREATE TABLE t (x)', params: {} }]);
       failNext = true;
@@ -256,6 +258,8 @@ describe('embedded driver', () => {
       await expect(driver.batch([select], 'read-relaxed')).rejects.toThrow(
         /flush-error\.db-wal .*reopen the database/,
       );
+      // The owner is told once, to stop and restart.
+      expect(told.map((error) => error.name)).toEqual(['DurabilityError']);
       await driver.close();
       const reopened = openEmbeddedDriver(path);
       expect((await reopened.batch([select], 'read'))[0]!.rows).toEqual([{ x: 1 }]);

@@ -18,6 +18,11 @@ const REMOTE = /^(libsql|https?|wss?):\/\//i;
 export interface OpenQueueOptions extends QueueOptions {
   /** Auth token for a remote server (Turso). */
   authToken?: string;
+  /**
+   * Told when the embedded file's connection breaks because a flush to disk failed
+   * (`DurabilityError`; every later call fails): stop, and let a restart reopen it.
+   */
+  onBroken?: (error: Error) => void;
 }
 
 /**
@@ -27,9 +32,10 @@ export interface OpenQueueOptions extends QueueOptions {
  */
 export async function openDriver(
   url: string = DEFAULT_QUEUE_PATH,
-  options: { authToken?: string } = {},
+  options: { authToken?: string; onBroken?: (error: Error) => void } = {},
 ): Promise<QueueDriver> {
-  if (REMOTE.test(url)) return migrated(openRemoteDriver(url, options));
+  const { onBroken, ...remoteOptions } = options;
+  if (REMOTE.test(url)) return migrated(openRemoteDriver(url, remoteOptions));
   if (/^[a-z][a-z0-9+.-]+:/i.test(url) && !url.startsWith('file:')) {
     throw new UnsupportedQueueUrlError(url);
   }
@@ -40,7 +46,7 @@ export async function openDriver(
   // timeout applies: try again, briefly, for that case only.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await migrated(openEmbeddedDriver(path));
+      return await migrated(openEmbeddedDriver(path, onBroken ? { onBroken } : {}));
     } catch (error) {
       const locked = /database is locked|SQLITE_BUSY/i.test(String((error as Error)?.message));
       if (!locked || attempt >= 40) throw error;
@@ -75,6 +81,7 @@ export async function openQueue(
   url: string = DEFAULT_QUEUE_PATH,
   options: OpenQueueOptions = {},
 ): Promise<Queue> {
-  const { authToken, ...queueOptions } = options;
-  return new Queue(await openDriver(url, authToken ? { authToken } : {}), queueOptions);
+  const { authToken, onBroken, ...queueOptions } = options;
+  const driverOptions = { ...(authToken ? { authToken } : {}), ...(onBroken ? { onBroken } : {}) };
+  return new Queue(await openDriver(url, driverOptions), queueOptions);
 }

@@ -29,6 +29,11 @@ export interface PlatformOptions {
   modules?: ModulePolicy;
   /** Starts the job API on the queue and key store, with the tube folders and policy. */
   startApi: (deps: ApiDeps) => Promise<ApiHandle>;
+  /**
+   * Told when the queue's connection breaks because a flush to disk failed (see
+   * `OpenQueueOptions.onBroken`): the platform can no longer acknowledge anything.
+   */
+  onBroken?: (error: Error) => void;
 }
 
 /** What the job API is started with: the platform's queue, keys and tube rules. */
@@ -56,7 +61,7 @@ export interface Platform {
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const db = options.db ?? DEFAULT_QUEUE_PATH;
-  const queue = await openQueue(db);
+  const queue = await openQueue(db, options.onBroken ? { onBroken: options.onBroken } : {});
   const keys = new KeyStore(queue.driver);
   const tubePaths = options.tubePaths ?? [];
   const modules = options.modules ?? 'deny';

@@ -48,6 +48,11 @@ export interface EmbeddedDriverOptions {
    * wrapper to watch or slow the flushes; anything else should keep the default.
    */
   fdatasync?: (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => void;
+  /**
+   * Told once, with the `DurabilityError`, when a failed flush breaks the connection (see
+   * the driver's notes): a server should stop and be restarted, which reopens the file.
+   */
+  onBroken?: (error: Error) => void;
 }
 
 type Db = InstanceType<typeof Database>;
@@ -68,7 +73,13 @@ export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions 
     // From here on, waiting for another process's write lock is done by the driver (see
     // #retryBusy): SQLite's own busy handler sleeps a whole millisecond or more at a time.
     db.exec('PRAGMA busy_timeout = 0');
-    return new EmbeddedDriver(db, resolve(path), busyTimeoutMs, options.fdatasync ?? fdatasync);
+    return new EmbeddedDriver(
+      db,
+      resolve(path),
+      busyTimeoutMs,
+      options.fdatasync ?? fdatasync,
+      options.onBroken,
+    );
   } catch (error) {
     // A locked file while another process sets it up (the caller tries again): close
     // this connection rather than leak it.
@@ -112,13 +123,16 @@ class EmbeddedDriver implements QueueDriver {
 
   readonly #busyTimeoutMs: number;
   readonly #fdatasync: NonNullable<EmbeddedDriverOptions['fdatasync']>;
+  readonly #onBroken: EmbeddedDriverOptions['onBroken'];
 
   constructor(
     db: Db,
     path: string,
     busyTimeoutMs: number,
     sync: NonNullable<EmbeddedDriverOptions['fdatasync']>,
+    onBroken: EmbeddedDriverOptions['onBroken'],
   ) {
+    this.#onBroken = onBroken;
     this.#db = db;
     this.#path = path;
     this.#busyTimeoutMs = busyTimeoutMs;
@@ -291,7 +305,8 @@ class EmbeddedDriver implements QueueDriver {
    * all further work. Reopening the file recovers it to its last durable state.
    */
   #break(error: NodeJS.ErrnoException): Error {
-    this.#broken ??= Object.assign(
+    if (this.#broken) return this.#broken;
+    this.#broken = Object.assign(
       new Error(
         `flushing ${this.#path}-wal to disk failed (${error.code ?? error.message}): ` +
           'recent commits may not be durable, and this connection accepts no more work; reopen the database',
@@ -299,7 +314,9 @@ class EmbeddedDriver implements QueueDriver {
       ),
       { name: 'DurabilityError', code: error.code },
     );
-    return this.#broken;
+    const broken = this.#broken;
+    if (this.#onBroken) queueMicrotask(() => this.#onBroken!(broken));
+    return broken;
   }
 
   /** Rejects when the connection is closing or broken (see #break). */
