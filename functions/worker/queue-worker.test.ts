@@ -301,8 +301,10 @@ describe('QueueWorker', () => {
       tasks: calls('test.echo', 30),
     });
     await untilSucceeded(queue, jobId);
-    // Let them settle, then watch for writes over a while.
+    // Let them settle (and write the latency observations of that work, which would
+    // otherwise go out on their own within a second), then watch for writes a while.
     await new Promise((resolve) => setTimeout(resolve, 100));
+    await queue.taskLatency();
     const before = queue.changes.version;
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(queue.changes.version).toBe(before);
