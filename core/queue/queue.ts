@@ -1,7 +1,7 @@
-import type { QueueDriver, SqlResult } from './backend.ts';
+import type { QueueDriver } from './backend.ts';
 import { type CancelResult, cancelJob } from './cancel.ts';
 import { QueueChanges } from './changes.ts';
-import { claimedTasks, claimStatements, claimTasks, reapExpiredLeases } from './claim.ts';
+import { claimTasks, reapExpiredLeases } from './claim.ts';
 import { systemClock } from './clock.ts';
 import {
   type CompleteAndClaimResult,
@@ -12,11 +12,12 @@ import {
 import { type QueueContext, type QueueOptions, resolveOptions } from './context.ts';
 import { type EventsOptions, listEvents } from './events.ts';
 import { type FailOptions, failTask } from './fail.ts';
-import { GroupCommit, type GroupRider } from './group-commit.ts';
+import { GroupCommit } from './group-commit.ts';
 import { heartbeat, releaseTasks } from './heartbeat.ts';
 import { type JobOutcomeInput, setJobOutcome } from './job-outcome.ts';
 import { type GetJobOptions, getJob } from './jobs.ts';
 import { type TaskLatency, taskLatency } from './latency.ts';
+import { type ClaimOffer, ClaimOffers } from './offers.ts';
 import { type TaskOutcome, taskOutcome } from './outcome.ts';
 import { nextReady, type ReadyState } from './ready.ts';
 import { queueStats } from './stats.ts';
@@ -35,20 +36,6 @@ import type {
   WorkerInfo,
 } from './types.ts';
 import { listWorkers, registerWorker } from './workers.ts';
-
-/**
- * An idle worker of this process, waiting for work (see {@link Queue.offer}): the next
- * submission's transaction claims for it, and `deliver` gets what that claim took.
- */
-export interface ClaimOffer {
-  /** The claim to make: the worker, its tags, how many tasks at most, the lease. */
-  request: ClaimRequest;
-  /**
-   * Called when a submission's transaction commits, with the tasks leased to this worker
-   * (possibly none); before the submission is durable, as with any claim. Must not throw.
-   */
-  deliver(tasks: ClaimedTask[]): void;
-}
 
 /**
  * The durable queue: jobs of tasks with priorities and aging, affinity tags, delays,
@@ -71,6 +58,7 @@ export class Queue {
 
   constructor(driver: QueueDriver, options: QueueOptions = {}) {
     this.#ctx = resolveOptions(driver, options, systemClock);
+    this.#offers = new ClaimOffers(this.#ctx);
   }
 
   /** The driver underneath (for driver-specific checks and closing). */
@@ -90,7 +78,7 @@ export class Queue {
   // Concurrent submissions share a commit (see GroupCommit); made on first use.
   #submissions: GroupCommit | undefined;
   // Idle workers of this process, claimed for by the next submission (see offer).
-  readonly #offers = new Set<ClaimOffer>();
+  readonly #offers: ClaimOffers;
 
   /**
    * Submit a job and its tasks (idempotent with `idempotencyKey`). Submissions made at
@@ -98,7 +86,7 @@ export class Queue {
    * the promise resolves once the job is committed.
    */
   submitJob(spec: JobSpec): Promise<SubmitResult> {
-    this.#submissions ??= new GroupCommit(this.#ctx.driver, { rider: () => this.#offerClaims() });
+    this.#submissions ??= new GroupCommit(this.#ctx.driver, { rider: () => this.#offers.rider() });
     return submitJob(this.#ctx, spec, this.#submissions);
   }
 
@@ -110,44 +98,7 @@ export class Queue {
    * the offer; a submission already under way may still deliver.
    */
   offer(offer: ClaimOffer): () => void {
-    // A bad request fails here, not in somebody's submission.
-    claimStatements(this.#ctx, offer.request);
-    this.#offers.add(offer);
-    return () => {
-      this.#offers.delete(offer);
-    };
-  }
-
-  /** The claims of the current offers, to ride along with a group of submissions. */
-  #offerClaims(): GroupRider | undefined {
-    if (this.#offers.size === 0) return undefined;
-    const offers = [...this.#offers];
-    const claims = offers.map((offer) => claimStatements(this.#ctx, offer.request));
-    // Each claim's results end with its claimed_tasks read (see claimedTasks).
-    const deal = (offer: ClaimOffer, results: SqlResult[]) => {
-      const tasks = claimedTasks(this.#ctx, results);
-      if (tasks.length > 0) this.#offers.delete(offer);
-      try {
-        offer.deliver(tasks);
-      } catch (error) {
-        // A worker's bug: its tasks come back when their leases expire.
-        process.emitWarning(error as Error);
-      }
-    };
-    return {
-      statements: claims.flat(),
-      committed: (results) => {
-        let offset = 0;
-        offers.forEach((offer, i) => {
-          const count = claims[i]!.length;
-          deal(offer, results.slice(offset, offset + count));
-          offset += count;
-        });
-      },
-      // The claimed_tasks read alone finds each claim's tasks again (by its mark).
-      readBack: claims.map((claim) => claim.at(-1)!),
-      recovered: (results) => offers.forEach((offer, i) => deal(offer, [results[i]!])),
-    };
+    return this.#offers.add(offer);
   }
 
   /** Add tasks to an open job; returns how many were new (a known CID is skipped). */
