@@ -10,6 +10,7 @@ import type {
   SqlTransaction,
 } from '../backend.ts';
 import { announceCommit, signalFilePath, watchCommits } from '../commits.ts';
+import { type Fdatasync, WalFlusher } from './wal-flusher.ts';
 
 /** What the signal file holds: one byte, rewritten after each commit. */
 const COMMITTED = new Uint8Array([1]);
@@ -47,7 +48,7 @@ export interface EmbeddedDriverOptions {
    * Flushes a file descriptor's data to disk (default `fs.fdatasync`). Tests pass a
    * wrapper to watch or slow the flushes; anything else should keep the default.
    */
-  fdatasync?: (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => void;
+  fdatasync?: Fdatasync;
   /**
    * Told once, with the `DurabilityError`, when a failed flush breaks the connection (see
    * the driver's notes): a server should stop and be restarted, which reopens the file.
@@ -73,13 +74,9 @@ export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions 
     // From here on, waiting for another process's write lock is done by the driver (see
     // #retryBusy): SQLite's own busy handler sleeps a whole millisecond or more at a time.
     db.exec('PRAGMA busy_timeout = 0');
-    return new EmbeddedDriver(
-      db,
-      resolve(path),
-      busyTimeoutMs,
-      options.fdatasync ?? fdatasync,
-      options.onBroken,
-    );
+    const absolute = resolve(path);
+    const flusher = new WalFlusher(absolute, options.fdatasync ?? fdatasync, options.onBroken);
+    return new EmbeddedDriver(db, absolute, busyTimeoutMs, flusher);
   } catch (error) {
     // A locked file while another process sets it up (the caller tries again): close
     // this connection rather than leak it.
@@ -107,36 +104,20 @@ class EmbeddedDriver implements QueueDriver {
 
   readonly #path: string;
   readonly #signalFd: number;
-  // The write-ahead log, opened on first flush (SQLite creates it on first use).
-  #walFd: number | undefined;
-  // The flush that commits made from now on join; it starts once the one before it ends.
-  #nextFlush: Promise<void> | undefined;
-  // The latest flush asked for: the next one starts after it.
-  #lastFlush: Promise<void> = Promise.resolve();
+  readonly #flusher: WalFlusher;
   // `data_version` when this connection's latest flush was asked for (see #durableView);
   // undefined after a commit of its own that asked for none.
   #flushedVersion: number | undefined;
-  // Set by a failed flush (see #break) and by close().
-  #broken: Error | undefined;
   #closing = false;
   #version: Stmt | undefined;
 
   readonly #busyTimeoutMs: number;
-  readonly #fdatasync: NonNullable<EmbeddedDriverOptions['fdatasync']>;
-  readonly #onBroken: EmbeddedDriverOptions['onBroken'];
 
-  constructor(
-    db: Db,
-    path: string,
-    busyTimeoutMs: number,
-    sync: NonNullable<EmbeddedDriverOptions['fdatasync']>,
-    onBroken: EmbeddedDriverOptions['onBroken'],
-  ) {
-    this.#onBroken = onBroken;
+  constructor(db: Db, path: string, busyTimeoutMs: number, flusher: WalFlusher) {
     this.#db = db;
     this.#path = path;
     this.#busyTimeoutMs = busyTimeoutMs;
-    this.#fdatasync = sync;
+    this.#flusher = flusher;
     this.#signalFd = openSync(signalFilePath(path), 'w');
   }
 
@@ -163,7 +144,7 @@ class EmbeddedDriver implements QueueDriver {
     this.#usable();
     const result = this.#retryBusy(() => this.#run(statement));
     // Anything but a query committed on its own: flush it like a batch.
-    if (!/^\s*(select|with)\b/i.test(statement.sql)) await this.#flush();
+    if (!/^\s*(select|with)\b/i.test(statement.sql)) await this.#flusher.flush();
     else await this.#durableView(this.#retryBusy(() => this.#dataVersion()));
     return result;
   }
@@ -183,14 +164,14 @@ class EmbeddedDriver implements QueueDriver {
    */
   async #durableView(version: number): Promise<void> {
     if (version === this.#flushedVersion) {
-      await this.#lastFlush;
+      await this.#flusher.last;
       return;
     }
     // Also reached after a commit of this connection's own that asked for no flush (a
     // relaxed write): it cleared #flushedVersion.
     this.#flushedVersion = version;
     try {
-      await this.#flush();
+      await this.#flusher.flush();
     } catch (error) {
       if (this.#flushedVersion === version) this.#flushedVersion = undefined;
       throw error;
@@ -247,7 +228,7 @@ class EmbeddedDriver implements QueueDriver {
     // durable write) or leaves the next read to flush it (a relaxed one).
     let flushed: Promise<void> | undefined;
     if (mode === 'write') {
-      flushed = this.#flush();
+      flushed = this.#flusher.flush();
       // Awaited below; handled here too in case announcing throws first.
       flushed.catch(() => undefined);
     } else this.#flushedVersion = undefined;
@@ -273,68 +254,10 @@ class EmbeddedDriver implements QueueDriver {
     }
   }
 
-  /**
-   * Flush the log to disk after a commit: resolves once a flush that began after the
-   * commit has finished. Commits made while a flush runs share the next one.
-   */
-  #flush(): Promise<void> {
-    if (this.#broken) return Promise.reject(this.#broken);
-    if (this.#nextFlush) return this.#nextFlush;
-    const flush = this.#lastFlush
-      .catch(() => undefined)
-      .then(() => {
-        // Started: a commit from here on needs the flush after this one.
-        this.#nextFlush = undefined;
-        if (this.#broken) throw this.#broken;
-        return new Promise<void>((resolve, reject) => {
-          const wal = this.#wal();
-          // No log yet: nothing was written through it, so nothing waits for a flush.
-          if (wal === undefined) resolve();
-          else this.#fdatasync(wal, (error) => (error ? reject(this.#break(error)) : resolve()));
-        });
-      });
-    this.#nextFlush = flush;
-    this.#lastFlush = flush;
-    return flush;
-  }
-
-  /**
-   * A flush failed. What it should have made durable may already be gone from the page
-   * cache, and a later flush can report success all the same (Linux drops pages whose
-   * write failed), so no later acknowledgement could be trusted: the connection refuses
-   * all further work. Reopening the file recovers it to its last durable state.
-   */
-  #break(error: NodeJS.ErrnoException): Error {
-    if (this.#broken) return this.#broken;
-    this.#broken = Object.assign(
-      new Error(
-        `flushing ${this.#path}-wal to disk failed (${error.code ?? error.message}): ` +
-          'recent commits may not be durable, and this connection accepts no more work; reopen the database',
-        { cause: error },
-      ),
-      { name: 'DurabilityError', code: error.code },
-    );
-    const broken = this.#broken;
-    if (this.#onBroken) queueMicrotask(() => this.#onBroken!(broken));
-    return broken;
-  }
-
-  /** Rejects when the connection is closing or broken (see #break). */
+  /** Rejects when the connection is closing, or broken by a failed flush (see WalFlusher). */
   #usable(): void {
-    if (this.#broken) throw this.#broken;
+    if (this.#flusher.broken) throw this.#flusher.broken;
     if (this.#closing) throw new Error(`the connection to ${this.#path} is closed`);
-  }
-
-  #wal(): number | undefined {
-    if (this.#walFd === undefined) {
-      try {
-        // Read-only is enough: fdatasync flushes a file's data whatever the descriptor's mode.
-        this.#walFd = openSync(`${this.#path}-wal`, 'r');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-    }
-    return this.#walFd;
   }
 
   /** Tell listeners in this process, and touch the signal file for other processes. */
@@ -363,7 +286,7 @@ class EmbeddedDriver implements QueueDriver {
       try {
         const value = await body(tx);
         this.#db.exec('COMMIT');
-        const flushed = this.#flush();
+        const flushed = this.#flusher.flush();
         this.#announce();
         await flushed;
         return value;
@@ -381,10 +304,8 @@ class EmbeddedDriver implements QueueDriver {
     // No call from here on starts anything: a commit now could outlive the log's descriptor.
     this.#closing = true;
     await this.#open;
-    await this.#lastFlush.catch(() => undefined);
+    await this.#flusher.close();
     this.#db.close();
     closeSync(this.#signalFd);
-    if (this.#walFd !== undefined) closeSync(this.#walFd);
-    this.#walFd = undefined;
   }
 }
