@@ -141,7 +141,8 @@ process.stdout.write(
 
 printResult({
   bench: 'queue',
-  metric: 'no-op tasks/s end to end, one worker at concurrency 16, durable (flushed before acknowledged)',
+  metric:
+    'no-op tasks/s end to end, one worker at concurrency 16, durable (flushed before acknowledged)',
   value: noob.c16,
   baseline: durableBullmq.c16,
   baselineName: 'BullMQ on Redis with appendfsync always (same run)',

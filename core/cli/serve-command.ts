@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { startApiServer } from '../../functions/api/serve.ts';
 import { startPlatform } from '../../functions/serve/platform.ts';
 import type { ModulePolicy } from '../node/module-policy.ts';
+import { brokenDatabase, reportBroken } from './broken-database.ts';
 import type { CommandIO } from './commands.ts';
 import { UsageError } from './usage.ts';
 
@@ -62,16 +63,9 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
     join(ROOT, '..', 'shared', 'conformance', 'upstream'),
   ].filter((path) => existsSync(path));
   const modules = modulePolicyArgument(args['allow-modules']);
-  let broken: Error | undefined;
-  let onBroken!: () => void;
-  const breaks = new Promise<void>((resolve) => {
-    onBroken = resolve;
-  });
+  const database = brokenDatabase();
   const platform = await startPlatform({
-    onBroken: (error) => {
-      broken = error;
-      onBroken();
-    },
+    onBroken: database.onBroken,
     ...(args.db ? { db: args.db } : {}),
     ...(workers ? { workers } : {}),
     tubePaths,
@@ -100,13 +94,9 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
       '',
     ].join('\n'),
   );
-  await Promise.race([signalled, breaks]);
+  const broken = await Promise.race([signalled.then(() => undefined), database.broken]);
   await platform.stop();
-  if (broken) {
-    io.stderr.write(`noob serve: ${broken.message}; stopping so it can be restarted\n`);
-    return 1;
-  }
-  return 0;
+  return broken ? reportBroken('serve', broken, io) : 0;
 }
 
 function describeModulePolicy(modules: ModulePolicy): string {

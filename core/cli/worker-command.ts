@@ -3,6 +3,7 @@ import { QueueWorker } from '../../functions/worker/queue-worker.ts';
 import { startWorkerServer } from '../../functions/worker/serve.ts';
 import type { ModulePolicy } from '../node/module-policy.ts';
 import { openQueue } from '../queue/open.ts';
+import { brokenDatabase, reportBroken } from './broken-database.ts';
 import type { CommandIO } from './commands.ts';
 import { modulePolicyArgument } from './serve-command.ts';
 import { UsageError } from './usage.ts';
@@ -96,17 +97,8 @@ async function queueWorker(
   options: { tags: string[]; concurrency: number; leaseMs: number; modules: ModulePolicy },
   io: CommandIO,
 ): Promise<number> {
-  let broken: Error | undefined;
-  let onBroken!: () => void;
-  const breaks = new Promise<void>((resolve) => {
-    onBroken = resolve;
-  });
-  const queue = await openQueue(db, {
-    onBroken: (error) => {
-      broken = error;
-      onBroken();
-    },
-  });
+  const database = brokenDatabase();
+  const queue = await openQueue(db, { onBroken: database.onBroken });
   const { modules, ...rest } = options;
   const worker = new QueueWorker({ queue, ...rest, executor: new TaskExecutor({ modules }) });
   await worker.start();
@@ -114,16 +106,12 @@ async function queueWorker(
   io.stdout.write(
     `noob worker ${worker.workerId} pulling from ${db ?? '.noob/noob.db'}\n${describeModules(modules)}\n`,
   );
-  await Promise.race([signalled, breaks]);
+  const broken = await Promise.race([signalled.then(() => undefined), database.broken]);
   await worker.stop();
   await queue.close();
   // The IPC channel from `noob serve` would keep this process alive after its work is done.
   if (process.connected) process.disconnect();
-  if (broken) {
-    io.stderr.write(`noob worker: ${broken.message}; stopping so it can be restarted\n`);
-    return 1;
-  }
-  return 0;
+  return broken ? reportBroken('worker', broken, io) : 0;
 }
 
 /**

@@ -45,7 +45,7 @@ describe('embedded driver', () => {
   });
 
   describe('durability: a write is acknowledged only after the log is flushed', () => {
-    /** A driver whose flushes are recorded and held until `release()`. */
+    /** A driver whose flushes are recorded and held until their `done()` is called. */
     function heldFlushes(name: string) {
       const path = join(root, `${name}.db`);
       const flushes: { fd: number; done: () => void }[] = [];
@@ -54,7 +54,14 @@ describe('embedded driver', () => {
           flushes.push({ fd, done: () => fdatasync(fd, (error) => callback(error)) }),
       });
       const insert = (x: number) => ({ sql: 'INSERT INTO t (x) VALUES (:x)', params: { x } });
-      return { path, driver, flushes, insert };
+      /** Create table `t`, letting its flush (the first) through. */
+      const createTable = async () => {
+        const created = driver.batch([{ sql: 'CREATE TABLE t (x)', params: {} }]);
+        await vi.waitFor(() => expect(flushes).toHaveLength(1));
+        flushes[0]!.done();
+        await created;
+      };
+      return { path, driver, flushes, insert, createTable };
     }
     const settled = async (promise: Promise<unknown>) => {
       let done = false;
@@ -84,11 +91,8 @@ describe('embedded driver', () => {
     }
 
     it('a write waits for a flush of the write-ahead log that starts after its commit', async () => {
-      const { path, driver, flushes, insert } = heldFlushes('held');
-      const created = driver.batch([{ sql: 'CREATE TABLE t (x)', params: {} }]);
-      await vi.waitFor(() => expect(flushes).toHaveLength(1));
-      flushes[0]!.done();
-      await created;
+      const { path, driver, flushes, insert, createTable } = heldFlushes('held');
+      await createTable();
       const write = driver.batch([insert(1)]);
       expect(await settled(write)).toBe(false);
       expect(flushes).toHaveLength(2);
@@ -129,11 +133,8 @@ describe('embedded driver', () => {
     });
 
     it('a relaxed write (a claim) is not flushed: the next flush covers it', async () => {
-      const { driver, flushes, insert } = heldFlushes('relaxed');
-      const created = driver.batch([{ sql: 'CREATE TABLE t (x)', params: {} }]);
-      await vi.waitFor(() => expect(flushes).toHaveLength(1));
-      flushes[0]!.done();
-      await created;
+      const { driver, flushes, insert, createTable } = heldFlushes('relaxed');
+      await createTable();
       await driver.batch([insert(1)], 'write-relaxed');
       await driver.batch([{ sql: 'SELECT x FROM t', params: {} }], 'read-relaxed');
       expect(flushes).toHaveLength(1);
@@ -141,11 +142,8 @@ describe('embedded driver', () => {
     });
 
     it("a read of another connection's commit flushes it before answering", async () => {
-      const { path, driver: writer, flushes, insert } = heldFlushes('foreign');
-      const created = writer.batch([{ sql: 'CREATE TABLE t (x)', params: {} }]);
-      await vi.waitFor(() => expect(flushes).toHaveLength(1));
-      flushes[0]!.done();
-      await created;
+      const { path, driver: writer, flushes, insert, createTable } = heldFlushes('foreign');
+      await createTable();
       const readerFlushes: number[] = [];
       const reader = openEmbeddedDriver(path, {
         fdatasync: (fd, callback) => {
@@ -267,11 +265,8 @@ describe('embedded driver', () => {
     });
 
     it("a read after this connection's relaxed write flushes it first", async () => {
-      const { driver, flushes, insert } = heldFlushes('relaxed-then-read');
-      const created = driver.batch([{ sql: 'CREATE TABLE t (x)', params: {} }]);
-      await vi.waitFor(() => expect(flushes).toHaveLength(1));
-      flushes[0]!.done();
-      await created;
+      const { driver, flushes, insert, createTable } = heldFlushes('relaxed-then-read');
+      await createTable();
       const select = { sql: 'SELECT x FROM t', params: {} };
       // The connection's first read flushes once; every flush here waits to be let go.
       const first = driver.batch([select], 'read');

@@ -188,21 +188,19 @@ export class GroupCommit {
       committed = resolve;
     });
     const rider = withRider ? this.#takeRider() : undefined;
-    let riderTold = false;
     const durable = this.#driver.batch(
       rider ? [...statements, ...rider.statements] : statements,
       'write',
       (results) => {
         committed();
-        if (!rider) return;
-        riderTold = true;
-        tell(() => rider.committed(results.slice(statements.length)));
+        if (rider) tell(() => rider.committed(results.slice(statements.length)));
       },
     );
     try {
       await Promise.race([commit, durable]);
     } catch (error) {
-      return riderTold || !rider ? { failed: error } : { failed: error, rider };
+      // Rejected before committing (or without saying so): the rider was never told.
+      return rider ? { failed: error, rider } : { failed: error };
     }
     this.#flushing.add(durable);
     const forget = () => this.#flushing.delete(durable);
@@ -220,19 +218,7 @@ export class GroupCommit {
       await this.#recover(group, write.failed, write.rider);
       return;
     }
-    write.durable.then(
-      (results) => {
-        let offset = 0;
-        for (const waiting of group) {
-          offset += waiting.submission.statements.length;
-          settle(waiting, () => submissionResult(waiting.submission, results[offset - 1]!.rows));
-        }
-      },
-      // Committed, but the flush failed: whether it survives a crash is unknown.
-      (error: unknown) => {
-        for (const waiting of group) waiting.reject(error);
-      },
-    );
+    settleWhenDurable(group, write.durable);
   }
 
   /**
@@ -270,15 +256,8 @@ export class GroupCommit {
 
   async #commitAlone(waiting: Waiting): Promise<void> {
     const write = await this.#write([...waiting.submission.statements], false);
-    if ('failed' in write) {
-      waiting.reject(write.failed);
-      return;
-    }
-    write.durable.then(
-      (results) =>
-        settle(waiting, () => submissionResult(waiting.submission, results.at(-1)!.rows)),
-      (error: unknown) => waiting.reject(error),
-    );
+    if ('failed' in write) waiting.reject(write.failed);
+    else settleWhenDurable([waiting], write.durable);
   }
 }
 
@@ -289,6 +268,26 @@ function tell(callback: () => void): void {
   } catch (error) {
     process.emitWarning(error as Error);
   }
+}
+
+/**
+ * Once a committed group's write is durable, settle each submission with what its last
+ * statement read; if the flush failed instead, whether it survives a crash is unknown,
+ * and each fails with that error.
+ */
+function settleWhenDurable(group: Waiting[], durable: Promise<SqlResult[]>): void {
+  durable.then(
+    (results) => {
+      let offset = 0;
+      for (const waiting of group) {
+        offset += waiting.submission.statements.length;
+        settle(waiting, () => submissionResult(waiting.submission, results[offset - 1]!.rows));
+      }
+    },
+    (error: unknown) => {
+      for (const waiting of group) waiting.reject(error);
+    },
+  );
 }
 
 /** Resolve with `outcome()`, or reject with what it throws. */

@@ -58,7 +58,11 @@ export class ClaimOffers {
       },
       // The claimed_tasks read alone finds each claim's tasks again (by its mark).
       readBack: claims.map((claim) => claim.at(-1)!),
-      recovered: (results) => offers.forEach((offer, i) => this.#deal(offer, [results[i]!])),
+      recovered: (results) => {
+        offers.forEach((offer, i) => {
+          this.#deal(offer, [results[i]!]);
+        });
+      },
     };
   }
 

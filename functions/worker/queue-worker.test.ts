@@ -10,6 +10,7 @@ import type { Queue } from '../../core/queue/queue.ts';
 import type { TaskSpec } from '../../core/queue/types.ts';
 import { TaskExecutor } from './executor.ts';
 import { QueueWorker } from './queue-worker.ts';
+import type { QueueWorkerOptions } from './queue-worker-options.ts';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -24,6 +25,14 @@ async function freshQueue(): Promise<{ queue: Queue; path: string }> {
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   cleanups.push(() => queue.close());
   return { queue, path };
+}
+
+/** A worker on `options`, started, and stopped after the test. */
+async function startedWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  const worker = new QueueWorker(options);
+  await worker.start();
+  cleanups.push(() => worker.stop());
+  return worker;
 }
 
 /** Node calls of `type` as queue tasks, `prefix-0` … */
@@ -74,9 +83,7 @@ describe('QueueWorker', () => {
   it('default: runs every task of a job once and reports results in batches', async () => {
     const { queue } = await freshQueue();
     const { executor } = gatedExecutor();
-    const worker = new QueueWorker({ queue, concurrency: 4, executor });
-    await worker.start();
-    cleanups.push(() => worker.stop());
+    const worker = await startedWorker({ queue, concurrency: 4, executor });
     const { jobId } = await queue.submitJob({
       tenant: 't',
       kind: 'tasks',
@@ -159,9 +166,7 @@ describe('QueueWorker', () => {
   it('behavior: a worker whose slots are all busy sleeps (no busy loop once leases were due)', async () => {
     const { queue } = await freshQueue();
     const { executor, open, started } = gatedExecutor();
-    const worker = new QueueWorker({ queue, concurrency: 2, executor, leaseMs: 200 });
-    await worker.start();
-    cleanups.push(() => worker.stop());
+    await startedWorker({ queue, concurrency: 2, executor, leaseMs: 200 });
     await queue.submitJob({ tenant: 't', kind: 'tasks', tasks: calls('test.gated', 1, 'a') });
     await until(queue, () => started() === 1);
     // With a slot free, the worker looks after a commit and learns when its lease is due.
@@ -218,14 +223,12 @@ describe('QueueWorker', () => {
     const { queue } = await freshQueue();
     const { executor } = gatedExecutor();
     const errors: unknown[] = [];
-    const worker = new QueueWorker({
+    const worker = await startedWorker({
       queue,
       concurrency: 1_200,
       executor,
       onError: (error) => errors.push(error),
     });
-    await worker.start();
-    cleanups.push(() => worker.stop());
     const { jobId } = await queue.submitJob({
       tenant: 't',
       kind: 'tasks',
@@ -327,9 +330,7 @@ describe('QueueWorker', () => {
         return offer(o);
       };
     });
-    const worker = new QueueWorker({ queue, concurrency: 1, executor });
-    await worker.start();
-    cleanups.push(() => worker.stop());
+    await startedWorker({ queue, concurrency: 1, executor });
     // Idle: it looked, found nothing, and offered to take the next submission's work.
     await offered;
     const claims: string[] = [];

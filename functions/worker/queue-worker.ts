@@ -4,7 +4,7 @@ import { RESCAN_MS } from '../../core/queue/changes.ts';
 import { MAX_CLAIM } from '../../core/queue/claim.ts';
 import type { Completion } from '../../core/queue/complete.ts';
 import type { Queue } from '../../core/queue/queue.ts';
-import type { ClaimedTask } from '../../core/queue/types.ts';
+import type { ClaimedTask, ClaimRequest } from '../../core/queue/types.ts';
 import { ClaimSizer } from './claim-sizer.ts';
 import { TaskExecutor, UnknownNodeTypeError } from './executor.ts';
 import type { QueueWorkerOptions } from './queue-worker-options.ts';
@@ -188,10 +188,15 @@ export class QueueWorker {
     await this.#drain();
   }
 
+  /** A claim of up to `max` tasks by this worker, with its tags and lease. */
+  #claimRequest(max: number): ClaimRequest {
+    return { workerId: this.workerId, tags: this.#tags, max, leaseMs: this.#leaseMs };
+  }
+
   /** Offer to take up to `max` tasks from this process's next submission (see Queue.offer). */
   #offer(max: number): () => void {
     return this.#queue.offer({
-      request: { workerId: this.workerId, tags: this.#tags, max, leaseMs: this.#leaseMs },
+      request: this.#claimRequest(max),
       deliver: (tasks) => {
         if (tasks.length === 0) return;
         if (this.#stopping) {
@@ -283,13 +288,8 @@ export class QueueWorker {
       accepted =
         max === 0
           ? await this.#queue.completeMany(this.workerId, report)
-          : (
-              await this.#queue.completeAndClaim(
-                report,
-                { workerId: this.workerId, tags: this.#tags, max, leaseMs: this.#leaseMs },
-                onClaimed,
-              )
-            ).accepted;
+          : (await this.#queue.completeAndClaim(report, this.#claimRequest(max), onClaimed))
+              .accepted;
     } catch (error) {
       // Nothing was recorded: keep the results for the next round.
       this.#finished.unshift(...report);
