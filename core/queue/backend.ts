@@ -44,6 +44,12 @@ export interface SqlTransaction {
   execute(statement: SqlStatement): Promise<SqlResult>;
 }
 
+/** See {@link QueueDriver.commitCounts}. */
+export interface CommitCounts {
+  readonly own: number;
+  readonly others: number;
+}
+
 /** A connection to the queue's database. */
 export interface QueueDriver {
   /** `embedded` or `remote`, for messages and driver-specific checks. */
@@ -73,6 +79,14 @@ export interface QueueDriver {
    * function. Absent when the driver cannot tell (a remote server): callers poll.
    */
   onCommit?(listener: () => void): () => void;
+  /**
+   * Counts of commits, read at once: `own`, this connection's writes, counted as each
+   * commits (before `onCommitted` is called); `others`, a number that changes whenever
+   * another connection commits to the database (SQLite's `data_version`). Together they
+   * tell exactly whether the database changed since a look. Absent when the driver
+   * cannot tell.
+   */
+  commitCounts?(): CommitCounts;
   /** Close the connection; the driver is unusable afterwards. */
   close(): Promise<void>;
 }

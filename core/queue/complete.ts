@@ -84,7 +84,12 @@ export async function completeTasks(
 ): Promise<boolean[]> {
   requireId(workerId, 'workerId');
   if (completions.length === 0) return [];
-  const results = await ctx.driver.batch(completionStatements(ctx, workerId, completions));
+  // Finishing tasks makes none ready: an idle worker's mark stays good (see handoff.ts).
+  const results = await ctx.driver.batch(
+    completionStatements(ctx, workerId, completions),
+    'write',
+    () => ctx.inertCommits++,
+  );
   return acceptedCompletions(ctx, completions, results);
 }
 

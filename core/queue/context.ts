@@ -32,6 +32,12 @@ export interface QueueContext {
   random: () => number;
   /** Task latencies seen by this queue object's claims and completions, not yet written. */
   latency: LatencyRecorder;
+  /**
+   * Commits made through this context that cannot make any task ready (completions, and
+   * submissions whose tasks were all handed over), counted as they commit: they do not
+   * spoil an idle worker's mark (see handoff.ts).
+   */
+  inertCommits: number;
 }
 
 /** The options with defaults filled in. */
@@ -50,5 +56,6 @@ export function resolveOptions(
     agingMs: options.agingMs ?? 60_000,
     random: options.random ?? Math.random,
     latency: new LatencyRecorder(driver),
+    inertCommits: 0,
   };
 }

@@ -29,6 +29,11 @@ export interface GroupCommitOptions {
    * per group): how a queue hands new tasks straight to its idle workers.
    */
   rider?: () => GroupRider | undefined;
+  /**
+   * Told, as it commits, of each group that made no task ready: no rider, and every
+   * submission {@link PreparedSubmission.inert} (see handoff.ts).
+   */
+  inert?: () => void;
 }
 
 /** Statements a group's transaction carries besides its submissions. */
@@ -83,6 +88,7 @@ export class GroupCommit {
   readonly #maxWaitTurns: number;
   readonly #eagerAfterIdleMs: number;
   readonly #rider: (() => GroupRider | undefined) | undefined;
+  readonly #inert: (() => void) | undefined;
   #lastSubmitAt = Number.NEGATIVE_INFINITY;
   #lastGroupSize = 0;
   #waiting: Waiting[] = [];
@@ -98,6 +104,7 @@ export class GroupCommit {
     this.#maxWaitTurns = Math.max(0, options.maxWaitTurns ?? 3);
     this.#eagerAfterIdleMs = options.eagerAfterIdleMs ?? 5;
     this.#rider = options.rider;
+    this.#inert = options.inert;
   }
 
   /** Commit `submission` with those made meanwhile; resolves once it is committed. */
@@ -110,10 +117,20 @@ export class GroupCommit {
       if (this.#draining) return;
       this.#draining = true;
       const oneAtATime = this.#lastGroupSize === 1 && this.#flushing.size === 0;
-      // At rest, commit right after this tick (its synchronous burst still groups).
-      if (idle || oneAtATime) queueMicrotask(() => void this.#drain());
+      // At rest, commit right after this tick (its synchronous burst still groups). Not a
+      // submission whose tasks were handed to a worker (see handoff.ts): the worker starts
+      // them in this tick's microtasks, and the commit comes after, at the loop's turn.
+      if ((idle || oneAtATime) && !submission.watcher) queueMicrotask(() => void this.#drain());
       else this.#collect(this.#waiting.length, 0);
     });
+  }
+
+  /**
+   * Whether no submission is waiting for its commit or being committed: a look at the
+   * database now misses none of this process's submissions.
+   */
+  get idle(): boolean {
+    return !this.#draining && this.#waiting.length === 0;
   }
 
   /** Resolves once every submission made so far is settled (before closing the driver). */
@@ -180,19 +197,25 @@ export class GroupCommit {
    * was committed.
    */
   async #write(
-    statements: SqlStatement[],
+    group: Waiting[],
     withRider: boolean,
   ): Promise<{ durable: Promise<SqlResult[]> } | { failed: unknown; rider?: GroupRider }> {
     let committed!: () => void;
     const commit = new Promise<void>((resolve) => {
       committed = resolve;
     });
-    const rider = withRider ? this.#takeRider() : undefined;
+    const statements = group.flatMap((w) => [...w.submission.statements]);
+    // A group that makes no task ready has nothing new for the offers to claim (and stays
+    // inert, keeping idle workers' marks good).
+    const inert = group.every((w) => w.submission.inert);
+    const rider = withRider && !inert ? this.#takeRider() : undefined;
     const durable = this.#driver.batch(
       rider ? [...statements, ...rider.statements] : statements,
       'write',
       (results) => {
         committed();
+        if (inert && !rider) tell(() => this.#inert?.());
+        tellWatchers(group, results);
         if (rider) tell(() => rider.committed(results.slice(statements.length)));
       },
     );
@@ -210,10 +233,7 @@ export class GroupCommit {
 
   /** Commit one group and settle each of its submissions once durable; never throws. */
   async #commit(group: Waiting[]): Promise<void> {
-    const write = await this.#write(
-      group.flatMap((w) => [...w.submission.statements]),
-      true,
-    );
+    const write = await this.#write(group, true);
     if ('failed' in write) {
       await this.#recover(group, write.failed, write.rider);
       return;
@@ -232,7 +252,7 @@ export class GroupCommit {
     try {
       found = await this.#driver.batch(lookups, 'read');
     } catch {
-      for (const waiting of group) waiting.reject(error);
+      for (const waiting of group) reject(waiting, error);
       return;
     }
     // The transaction is all or nothing: one new job found means every statement ran.
@@ -246,6 +266,8 @@ export class GroupCommit {
         if (back) tell(() => rider.recovered(back));
       }
       group.forEach((waiting, i) => {
+        // What its own statements returned is lost with the answer.
+        tell(() => waiting.submission.watcher?.failed(new Error(LOST_ANSWER)));
         settle(waiting, () => submissionResult(waiting.submission, found[i]!.rows));
       });
       return;
@@ -255,10 +277,30 @@ export class GroupCommit {
   }
 
   async #commitAlone(waiting: Waiting): Promise<void> {
-    const write = await this.#write([...waiting.submission.statements], false);
-    if ('failed' in write) waiting.reject(write.failed);
+    const write = await this.#write([waiting], false);
+    if ('failed' in write) reject(waiting, write.failed);
     else settleWhenDurable([waiting], write.durable);
   }
+}
+
+const LOST_ANSWER =
+  'the transaction committed but its answer was lost: what its statements returned is unknown';
+
+/** Tell each submission's watcher what its own statements returned. */
+function tellWatchers(group: Waiting[], results: SqlResult[]): void {
+  let offset = 0;
+  for (const { submission } of group) {
+    const start = offset;
+    offset += submission.statements.length;
+    const { watcher } = submission;
+    if (watcher) tell(() => watcher.committed(results.slice(start, offset)));
+  }
+}
+
+/** A submission that was not stored (or may not have been): its watcher hears first. */
+function reject(waiting: Waiting, error: unknown): void {
+  tell(() => waiting.submission.watcher?.failed(error));
+  waiting.reject(error);
 }
 
 /** Call a rider back; it must not throw, and if it does, that bug is reported, not spread. */

@@ -2,7 +2,10 @@ import type { SqlResult } from './backend.ts';
 import { claimedTasks, claimStatements } from './claim.ts';
 import type { QueueContext } from './context.ts';
 import type { GroupRider } from './group-commit.ts';
+import { type HandOff, type HandOffTaker, type IdleMark, planHandOff } from './handoff.ts';
+import type { PreparedSubmission } from './submit.ts';
 import type { ClaimedTask, ClaimRequest } from './types.ts';
+import { normalizeTags } from './validate.ts';
 
 /**
  * An idle worker of this process, waiting for work (see {@link Queue.offer}): the next
@@ -16,7 +19,18 @@ export interface ClaimOffer {
    * (possibly none); before the submission is durable, as with any claim. Must not throw.
    */
   deliver(tasks: ClaimedTask[]): void;
+  /**
+   * What the worker knew when it last found nothing ready for it, or undefined when it
+   * cannot take tasks before they are stored (stopping). With {@link start}, lets a
+   * submission hand it tasks at once (see handoff.ts).
+   */
+  idle?(): IdleMark | undefined;
+  /** Start tasks handed over before they are stored (see {@link HandOff}). Must not throw. */
+  start?(handOff: HandOff): void;
 }
+
+/** The queue's own count of commits now, or undefined when it cannot count them all. */
+export type CommitCount = () => Omit<IdleMark, 'until'> | undefined;
 
 /**
  * The offers of a queue object's idle workers, and the claims they add to a group of
@@ -25,26 +39,90 @@ export interface ClaimOffer {
  */
 export class ClaimOffers {
   readonly #ctx: QueueContext;
-  readonly #offers = new Set<ClaimOffer>();
+  readonly #commits: CommitCount;
+  // Each offer with the claim it stands for, checked (the taker of a hand-off).
+  readonly #offers = new Map<ClaimOffer, HandOffTaker>();
 
-  constructor(ctx: QueueContext) {
+  constructor(ctx: QueueContext, commits: CommitCount) {
     this.#ctx = ctx;
+    this.#commits = commits;
   }
 
   /** Register an offer; returns the function that withdraws it. */
   add(offer: ClaimOffer): () => void {
     // A bad request fails here, not in somebody's submission.
-    claimStatements(this.#ctx, offer.request);
-    this.#offers.add(offer);
+    const [, , claim] = claimStatements(this.#ctx, offer.request);
+    const { worker_id, max, lease_ms } = claim!.params;
+    const tags = normalizeTags(offer.request.tags, 'worker');
+    this.#offers.set(offer, {
+      workerId: String(worker_id),
+      tags: new Set(tags),
+      max: Number(max),
+      leaseMs: Number(lease_ms),
+    });
     return () => {
       this.#offers.delete(offer);
     };
   }
 
+  /**
+   * Hand `submission`'s ready tasks to the idle offers that can surely take them now (see
+   * handoff.ts), which start them at once; returns the submission to commit, rewritten to
+   * store those tasks leased to them. Call only when no other submission of this process
+   * is waiting for its commit.
+   */
+  handOff(submission: PreparedSubmission): PreparedSubmission {
+    const idle: Array<[ClaimOffer, HandOffTaker]> = [];
+    let now: ReturnType<CommitCount> | null = null;
+    for (const [offer, taker] of this.#offers) {
+      if (!offer.start) continue;
+      const mark = offer.idle?.();
+      if (!mark) continue;
+      now ??= this.#now();
+      if (
+        now === undefined ||
+        mark.own !== now.own ||
+        mark.others !== now.others ||
+        this.#ctx.clock.now() >= mark.until
+      ) {
+        continue;
+      }
+      idle.push([offer, taker]);
+    }
+    if (idle.length === 0) return submission;
+    const plan = planHandOff(
+      this.#ctx,
+      submission,
+      idle.map(([, taker]) => taker),
+    );
+    if (!plan) return submission;
+    for (const { taker, handOff } of plan.handOffs) {
+      const [offer] = idle.find(([, t]) => t === taker)!;
+      // Used up, as an offer that got tasks at commit is.
+      this.#offers.delete(offer);
+      try {
+        offer.start!(handOff);
+      } catch (error) {
+        // A worker's bug: the tasks are stored leased to it and come back when the lease expires.
+        process.emitWarning(error as Error);
+      }
+    }
+    return plan.submission;
+  }
+
+  /** The commit counts now; undefined when they cannot be read (no hand-off then). */
+  #now(): ReturnType<CommitCount> {
+    try {
+      return this.#commits();
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The claims of the current offers, to ride along with a group of submissions. */
   rider(): GroupRider | undefined {
     if (this.#offers.size === 0) return undefined;
-    const offers = [...this.#offers];
+    const offers = [...this.#offers.keys()];
     const claims = offers.map((offer) => claimStatements(this.#ctx, offer.request));
     return {
       statements: claims.flat(),

@@ -294,11 +294,11 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
     });
 
     it('behavior: nextReady tells an idle worker whether work is ready and when it will be', async () => {
-      expect(await queue.nextReady()).toEqual({
-        ready: false,
-        nextRunAt: null,
-        nextLeaseExpiry: null,
-      });
+      const empty = await queue.nextReady();
+      expect(empty).toMatchObject({ ready: false, nextRunAt: null, nextLeaseExpiry: null });
+      // A driver that counts commits marks the look, for a hand-off (see handoff.ts).
+      const counts = queue.driver.commitCounts !== undefined;
+      expect(empty.idle?.until).toBe(counts ? Infinity : undefined);
       await queue.submitJob({
         tenant: 'acme',
         kind: 'tasks',
@@ -307,12 +307,16 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
           { cid: 'gpu', input: 0, tags: ['gpu'] },
         ],
       });
-      expect(await queue.nextReady()).toEqual({
+      const waiting = await queue.nextReady();
+      expect(waiting).toMatchObject({
         ready: false,
         nextRunAt: clock.now() + 5_000,
         nextLeaseExpiry: null,
       });
-      expect((await queue.nextReady(['gpu', 'cpu'])).ready).toBe(true);
+      expect(waiting.idle?.until).toBe(counts ? clock.now() + 5_000 : undefined);
+      const ready = await queue.nextReady(['gpu', 'cpu']);
+      expect(ready.ready).toBe(true);
+      expect(ready.idle).toBeUndefined();
       const [gpu] = await queue.claim({ workerId: 'w', tags: ['gpu'], leaseMs: 2_000 });
       expect(gpu!.cid).toBe('gpu');
       expect((await queue.nextReady()).nextLeaseExpiry).toBe(clock.now() + 2_000);

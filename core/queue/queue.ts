@@ -1,4 +1,4 @@
-import type { QueueDriver } from './backend.ts';
+import type { CommitCounts, QueueDriver } from './backend.ts';
 import { type CancelResult, cancelJob } from './cancel.ts';
 import { QueueChanges } from './changes.ts';
 import { claimTasks, reapExpiredLeases } from './claim.ts';
@@ -21,7 +21,7 @@ import { type ClaimOffer, ClaimOffers } from './offers.ts';
 import { type TaskOutcome, taskOutcome } from './outcome.ts';
 import { nextReady, type ReadyState } from './ready.ts';
 import { queueStats } from './stats.ts';
-import { addTasks, sealJob, submitJob } from './submit.ts';
+import { addTasks, prepareSubmission, sealJob } from './submit.ts';
 import type {
   ClaimedTask,
   ClaimRequest,
@@ -58,7 +58,7 @@ export class Queue {
 
   constructor(driver: QueueDriver, options: QueueOptions = {}) {
     this.#ctx = resolveOptions(driver, options, systemClock);
-    this.#offers = new ClaimOffers(this.#ctx);
+    this.#offers = new ClaimOffers(this.#ctx, () => this.#commitCount());
   }
 
   /** The driver underneath (for driver-specific checks and closing). */
@@ -85,17 +85,27 @@ export class Queue {
    * the same time are committed together, each with the outcome it would have alone;
    * the promise resolves once the job is committed.
    */
-  submitJob(spec: JobSpec): Promise<SubmitResult> {
-    this.#submissions ??= new GroupCommit(this.#ctx.driver, { rider: () => this.#offers.rider() });
-    return submitJob(this.#ctx, spec, this.#submissions);
+  async submitJob(spec: JobSpec): Promise<SubmitResult> {
+    this.#submissions ??= new GroupCommit(this.#ctx.driver, {
+      rider: () => this.#offers.rider(),
+      inert: () => this.#ctx.inertCommits++,
+    });
+    let submission = prepareSubmission(this.#ctx, spec);
+    // A submission that no other one of this process is waiting ahead of may hand its
+    // tasks to an idle worker at once (see handoff.ts).
+    if (this.#submissions.idle) submission = this.#offers.handOff(submission);
+    return this.#submissions.submit(submission);
   }
 
   /**
-   * Hand new work straight to an idle worker of this process: each submission's
-   * transaction also claims for every offer, and an offer that got tasks is used up
-   * (one that got none stays). The worker starts them when that transaction commits,
-   * without a claim of its own or waking to look. Returns the function that withdraws
-   * the offer; a submission already under way may still deliver.
+   * Hand new work straight to an idle worker of this process. An offer that can take a
+   * hand-off (`idle` and `start`, see handoff.ts) is given a submission's tasks at once
+   * when that is surely what a claim would take, and they are stored leased to it.
+   * Otherwise each submission's transaction also claims for every offer, and the worker
+   * starts what it got when that transaction commits, without a claim of its own or
+   * waking to look. An offer that got tasks is used up (one that got none stays).
+   * Returns the function that withdraws the offer; a submission already under way may
+   * still deliver.
    */
   offer(offer: ClaimOffer): () => void {
     return this.#offers.add(offer);
@@ -126,9 +136,29 @@ export class Queue {
     return releaseTasks(this.#ctx, workerId, taskIds);
   }
 
-  /** Whether a worker with these tags has work now, and when it might next (a read). */
-  nextReady(tags: readonly string[] = []): Promise<ReadyState> {
-    return nextReady(this.#ctx, tags);
+  /**
+   * Whether a worker with these tags has work now, and when it might next (a read). When
+   * nothing is ready, `idle` is what an offer's `idle()` returns for a hand-off (absent
+   * when this queue cannot tell whether the database changed since).
+   */
+  async nextReady(tags: readonly string[] = []): Promise<ReadyState> {
+    // Counted before the look: a commit landing in between makes the mark stale, not wrong.
+    const before = this.#commitCount();
+    const state = await nextReady(this.#ctx, tags);
+    if (state.ready || !before) return state;
+    const until = Math.min(state.nextRunAt ?? Infinity, state.nextLeaseExpiry ?? Infinity);
+    return { ...state, idle: { ...before, until } };
+  }
+
+  /**
+   * The driver's counts of commits, less this queue object's commits that made no task
+   * ready (they leave a look that found none still true); undefined when the driver
+   * cannot count them (a remote database).
+   */
+  #commitCount(): CommitCounts | undefined {
+    const counts = this.#ctx.driver.commitCounts?.();
+    if (!counts) return undefined;
+    return { own: counts.own - this.#ctx.inertCommits, others: counts.others };
   }
 
   /** Record a result: accepted once, from the lease holder only. Returns whether accepted. */

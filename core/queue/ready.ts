@@ -1,4 +1,5 @@
 import type { QueueContext } from './context.ts';
+import type { IdleMark } from './handoff.ts';
 import { num } from './rows.ts';
 import { sql } from './sql.ts';
 import { normalizeTags } from './validate.ts';
@@ -11,6 +12,11 @@ export interface ReadyState {
   nextRunAt: number | null;
   /** When the next lease expires (its task then returns to the queue); null if none. */
   nextLeaseExpiry: number | null;
+  /**
+   * When nothing is ready: the mark a worker offers for a hand-off (see handoff.ts), set
+   * by Queue.nextReady when the queue can tell whether the database changed since.
+   */
+  idle?: IdleMark;
 }
 
 /**

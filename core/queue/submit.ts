@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { QueueDriver, SqlRow, SqlStatement } from './backend.ts';
+import type { SqlResult, SqlRow, SqlStatement, SqlValue } from './backend.ts';
 import { canonicalHash } from './canonical.ts';
 import type { QueueContext } from './context.ts';
 import { IdempotencyConflictError, InvalidSubmissionError } from './errors.ts';
@@ -11,28 +11,60 @@ import type { JobSpec, SubmitResult, TaskSpec } from './types.ts';
 import { normalizeTags, requireId, validateTask } from './validate.ts';
 
 /**
- * The `:tasks` JSON of tasks_insert: for each task its CID and input, and only the fields
- * that differ from the defaults tasks_insert fills in (no node or epoch, the job's
- * priority, no tags, ready now, the queue's attempts). Every field SQLite extracts costs
- * on each row: a lean array makes the insert about a third cheaper.
+ * One task of a submission, checked: `row` is its entry in the `:tasks` JSON of
+ * tasks_insert, with only the fields that differ from the defaults tasks_insert fills in
+ * (no node or epoch, the job's priority, no tags, ready now, the queue's attempts). Every
+ * field SQLite extracts costs on each row: a lean row makes the insert about a third
+ * cheaper. `tags` and `level` are kept for a hand-off (see handoff.ts).
  */
+export interface CheckedTask {
+  readonly row: TaskRow;
+  readonly tags: readonly string[];
+  /** Its priority level, or undefined for the job's. */
+  readonly level: number | undefined;
+}
+
+/** A task's entry in the `:tasks` JSON of tasks_insert. */
+export interface TaskRow {
+  cid: string;
+  /** The input as JSON text. */
+  input: string;
+  nodeId?: string;
+  epoch?: string;
+  priority?: number;
+  tags?: string;
+  delayMs?: number;
+  maxAttempts?: number;
+}
+
+/** Check each task (naming the bad field) and build its row. */
+export function checkTasks(tasks: readonly TaskSpec[]): CheckedTask[] {
+  return tasks.map((task, i) => {
+    validateTask(task, i);
+    const tags = normalizeTags(task.tags, `tasks[${i}]`);
+    const level = task.priority !== undefined ? priorityLevel(task.priority) : undefined;
+    const row: TaskRow = {
+      cid: task.cid,
+      input: JSON.stringify(task.input ?? null),
+      ...(task.nodeId != null ? { nodeId: task.nodeId } : {}),
+      ...(task.epoch != null ? { epoch: task.epoch } : {}),
+      ...(level !== undefined ? { priority: level } : {}),
+      ...(tags.length > 0 ? { tags: JSON.stringify(tags) } : {}),
+      ...(task.delayMs ? { delayMs: task.delayMs } : {}),
+      ...(task.maxAttempts !== undefined ? { maxAttempts: task.maxAttempts } : {}),
+    };
+    return { row, tags, level };
+  });
+}
+
+/** The `:tasks` JSON of tasks_insert for checked tasks. */
+export function encodeRows(tasks: readonly CheckedTask[]): string {
+  return JSON.stringify(tasks.map((task) => task.row));
+}
+
+/** Check tasks and encode them as the `:tasks` JSON of tasks_insert. */
 export function encodeTasks(tasks: readonly TaskSpec[]): string {
-  return JSON.stringify(
-    tasks.map((task, i) => {
-      validateTask(task, i);
-      const tags = normalizeTags(task.tags, `tasks[${i}]`);
-      return {
-        cid: task.cid,
-        input: JSON.stringify(task.input ?? null),
-        ...(task.nodeId != null ? { nodeId: task.nodeId } : {}),
-        ...(task.epoch != null ? { epoch: task.epoch } : {}),
-        ...(task.priority !== undefined ? { priority: priorityLevel(task.priority) } : {}),
-        ...(tags.length > 0 ? { tags: JSON.stringify(tags) } : {}),
-        ...(task.delayMs ? { delayMs: task.delayMs } : {}),
-        ...(task.maxAttempts !== undefined ? { maxAttempts: task.maxAttempts } : {}),
-      };
-    }),
-  );
+  return encodeRows(checkTasks(tasks));
 }
 
 /**
@@ -48,6 +80,37 @@ export interface PreparedSubmission {
   readonly statements: readonly SqlStatement[];
   /** How many tasks it stores (a group is capped by tasks as well as submissions). */
   readonly taskCount: number;
+  /** Its tasks, checked, in submission order (what a hand-off picks from). */
+  readonly tasks: readonly CheckedTask[];
+  /** The parameters its statements were built from. */
+  readonly values: SubmissionValues;
+  /** Whether the job stays open for more tasks (not sealed). */
+  readonly open: boolean;
+  /** Told what became of its statements (a hand-off, see handoff.ts). */
+  readonly watcher?: SubmissionWatcher;
+  /** It makes no task ready: every task it stores is leased (see handoff.ts). */
+  readonly inert?: boolean;
+}
+
+/** The parameters of a submission's statements. */
+export type SubmissionValues = Readonly<Record<string, SqlValue>> & {
+  readonly job_id: string;
+  readonly priority: number;
+  readonly now: number;
+};
+
+/**
+ * Told, by whoever commits a submission (see {@link GroupCommit}), what became of its own
+ * statements, before its promise settles. Neither may throw.
+ */
+export interface SubmissionWatcher {
+  /** Its transaction committed (it may not be durable yet): its statements' results. */
+  committed(results: SqlResult[]): void;
+  /**
+   * It was not stored, or whether it was is unknown (the answer to a commit was lost):
+   * either way its promise rejects with `error`.
+   */
+  failed(error: unknown): void;
 }
 
 /**
@@ -78,6 +141,7 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
           tasks,
           open,
         });
+  const checked = checkTasks(tasks);
   const values = {
     job_id: jobId,
     tenant,
@@ -87,7 +151,7 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
     priority: priorityLevel(spec.priority ?? 'NORMAL'),
     idempotency_key: spec.idempotencyKey ?? null,
     sealed: 0,
-    tasks: encodeTasks(tasks),
+    tasks: encodeRows(checked),
     max_attempts: ctx.maxAttempts,
     aging_ms: ctx.agingMs,
     now,
@@ -107,6 +171,9 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
     idempotencyKey: spec.idempotencyKey,
     statements,
     taskCount: tasks.length,
+    tasks: checked,
+    values,
+    open,
   };
 }
 
@@ -127,30 +194,6 @@ export function submissionResult(
     throw new IdempotencyConflictError(submission.idempotencyKey!, String(row.id));
   }
   return { jobId: String(row.id), created: false };
-}
-
-/** Commit one submission in a transaction of its own. */
-export async function commitSubmission(
-  driver: QueueDriver,
-  submission: PreparedSubmission,
-): Promise<SubmitResult> {
-  const results = await driver.batch([...submission.statements]);
-  return submissionResult(submission, results.at(-1)!.rows);
-}
-
-/**
- * Store a job and its tasks in one transaction. With an idempotency key the tenant already
- * used, the existing job is returned when the submission is the same, and
- * {@link IdempotencyConflictError} is thrown when it differs. With `group`, the commit is
- * shared with the submissions made meanwhile (same outcome, fewer commits).
- */
-export async function submitJob(
-  ctx: QueueContext,
-  spec: JobSpec,
-  group?: GroupCommit,
-): Promise<SubmitResult> {
-  const submission = prepareSubmission(ctx, spec);
-  return group ? group.submit(submission) : commitSubmission(ctx.driver, submission);
 }
 
 /**

@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'libsql';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineNode } from '../../core/node/define.ts';
 import { createRegistry } from '../../core/node/registry.ts';
+import type { ClaimOffer } from '../../core/queue/offers.ts';
 import { openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import type { TaskSpec } from '../../core/queue/types.ts';
@@ -51,6 +53,27 @@ function until(queue: Queue, check: () => Promise<boolean> | boolean): Promise<v
 /** Resolves once the job has succeeded. */
 function untilSucceeded(queue: Queue, jobId: string): Promise<void> {
   return until(queue, async () => (await queue.getJob('t', jobId)).state === 'succeeded');
+}
+
+/**
+ * Watches the offers a worker registers (see Queue.offer): `handOffReady()` resolves once
+ * one is up whose look still holds, so that a submission now is handed to it.
+ */
+function watchOffers(queue: Queue): { handOffReady: () => Promise<void> } {
+  const live = new Set<ClaimOffer>();
+  const offer = queue.offer.bind(queue);
+  queue.offer = (o) => {
+    live.add(o);
+    const withdraw = offer(o);
+    return () => {
+      live.delete(o);
+      withdraw();
+    };
+  };
+  return {
+    handOffReady: () =>
+      vi.waitFor(() => expect([...live].some((o) => o.idle?.() !== undefined)).toBe(true)),
+  };
 }
 
 /** A gate a test opens: calls of the `test.gated` node wait for it. */
@@ -320,35 +343,92 @@ describe('QueueWorker', () => {
     await untilSucceeded(queue, later.jobId);
   });
 
-  it("behavior: an idle worker gets a new task in the submission's own transaction", async () => {
-    const { queue } = await freshQueue();
-    const { executor, open, started } = gatedExecutor();
-    const offer = queue.offer.bind(queue);
-    const offered = new Promise<void>((resolve) => {
-      queue.offer = (o) => {
-        resolve();
-        return offer(o);
-      };
+  it('behavior: an idle worker starts a task submitted in its process before the submission commits', async () => {
+    const { queue, path } = await freshQueue();
+    // What another connection sees when the call starts: committed rows only.
+    const reader = new Database(path, { readonly: true });
+    cleanups.push(() => reader.close());
+    const storedWhenStarted: number[] = [];
+    const registry = createRegistry();
+    registry.register(
+      'test.probe',
+      defineNode({
+        slots: { value: {} },
+        process: ({ value }) => {
+          const row = reader.prepare('SELECT count(*) AS n FROM tasks').get() as { n: number };
+          storedWhenStarted.push(row.n);
+          return value;
+        },
+      }),
+    );
+    const offers = watchOffers(queue);
+    const worker = await startedWorker({
+      queue,
+      concurrency: 1,
+      executor: new TaskExecutor({ registry }),
     });
-    await startedWorker({ queue, concurrency: 1, executor });
-    // Idle: it looked, found nothing, and offered to take the next submission's work.
-    await offered;
-    const claims: string[] = [];
-    const batch = queue.driver.batch.bind(queue.driver);
-    queue.driver.batch = (statements, mode, onCommitted) => {
-      if (mode === 'write-relaxed') claims.push(statements.map((s) => s.sql).join(';'));
-      return batch(statements, mode, onCommitted);
-    };
+    for (let round = 0; round < 3; round++) {
+      await offers.handOffReady();
+      const { jobId } = await queue.submitJob({
+        tenant: 't',
+        kind: 'tasks',
+        tasks: calls('test.probe', 1, `r${round}`),
+      });
+      await untilSucceeded(queue, jobId);
+      const outcome = await queue.taskOutcome('t', jobId, `r${round}-0`);
+      expect(outcome).toMatchObject({ state: 'succeeded', result: { outputs: { value: 0 } } });
+    }
+    // Each call started while its task was not yet stored (the earlier ones were).
+    expect(storedWhenStarted).toEqual([0, 1, 2]);
+    expect(worker.reported).toBe(3);
+  });
+
+  it('behavior: a handed-over task whose submission fails is aborted and not reported; the worker carries on', async () => {
+    const { queue } = await freshQueue();
+    await queue.driver.execute({
+      sql: `CREATE TRIGGER poison BEFORE INSERT ON tasks WHEN new.cid LIKE 'poison%'
+        BEGIN SELECT RAISE(ABORT, 'poisoned task (injected)'); END`,
+      params: {},
+    });
+    const aborted: unknown[] = [];
+    const registry = createRegistry();
+    registry.register(
+      'test.echo',
+      defineNode({ slots: { value: {} }, process: ({ value }) => value }),
+    );
+    registry.register(
+      'test.wait',
+      defineNode({
+        slots: { value: {} },
+        process: (_inputs, { signal }) =>
+          new Promise((resolve) => {
+            signal.addEventListener('abort', () => {
+              aborted.push(signal.reason);
+              resolve('too late');
+            });
+          }),
+      }),
+    );
+    const offers = watchOffers(queue);
+    const worker = await startedWorker({
+      queue,
+      concurrency: 1,
+      executor: new TaskExecutor({ registry }),
+    });
+    await offers.handOffReady();
+    await expect(
+      queue.submitJob({ tenant: 't', kind: 'tasks', tasks: calls('test.wait', 1, 'poison') }),
+    ).rejects.toThrow('poisoned task (injected)');
+    await vi.waitFor(() => expect(aborted).toHaveLength(1));
+    expect(String(aborted[0])).toMatch(/poisoned task/);
+    // It goes on to the next submission as usual.
     const { jobId } = await queue.submitJob({
       tenant: 't',
       kind: 'tasks',
-      tasks: calls('test.gated', 1),
+      tasks: calls('test.echo', 1),
     });
-    // Leased and started by the time the submission is acknowledged: no claim of its own.
-    expect(started()).toBe(1);
-    expect(claims.filter((sql) => sql.includes('UPDATE tasks SET'))).toEqual([]);
-    open();
     await untilSucceeded(queue, jobId);
+    expect(worker.reported).toBe(1);
   });
 
   it('behavior: a worker in another process wakes on a commit, not on a timer', async () => {

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { RESCAN_MS } from '../../core/queue/changes.ts';
 import { MAX_CLAIM } from '../../core/queue/claim.ts';
 import type { Completion } from '../../core/queue/complete.ts';
+import type { HandedTask, HandOff, IdleMark } from '../../core/queue/handoff.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import type { ClaimedTask, ClaimRequest } from '../../core/queue/types.ts';
 import { ClaimSizer } from './claim-sizer.ts';
@@ -30,7 +31,8 @@ const MAX_REPORT = 512;
  *   no-op tasks arrive hundreds per claim, slow ones one per slot.
  * - No polling on an embedded database: an idle worker reads (never writes) whether work
  *   is ready and then sleeps until a commit is announced (by any process), the next
- *   delayed task is due or a lease expires.
+ *   delayed task is due or a lease expires. Meanwhile a submission made in its own process
+ *   hands it its tasks at once (see Queue.offer).
  * - Heartbeats keep its leases, claimed-but-waiting tasks included; a task whose job was
  *   cancelled (or whose lease was lost) has its `AbortSignal` fired at the next heartbeat.
  * - `stop()` stops claiming, gives back the tasks it had not started, lets running calls
@@ -52,6 +54,12 @@ export class QueueWorker {
   /** Claimed, not started, in claim order. */
   readonly #waiting: ClaimedTask[] = [];
   readonly #running = new Map<number, AbortController>();
+  /** Handed over and started before they were stored: no id yet (see handoff.ts). */
+  readonly #unstored = new Set<AbortController>();
+  /** What the last look that found nothing ready knew, for a hand-off. */
+  #idle: IdleMark | undefined;
+  /** The offer registered now (see Queue.offer), and the room it was made for. */
+  #offered: { room: number; withdraw: () => void } | undefined;
   /** Finished successfully, not yet reported. */
   readonly #finished: Completion[] = [];
   #oldestFinishedAt = 0;
@@ -129,12 +137,12 @@ export class QueueWorker {
         }
         this.#startWaiting();
         // One claim takes at most MAX_CLAIM tasks, whatever the worker could hold.
-        const room = Math.min(
-          MAX_CLAIM,
-          this.#sizer.room(this.#running.size, this.#waiting.length),
-        );
+        const room = Math.min(MAX_CLAIM, this.#sizer.room(this.#busy(), this.#waiting.length));
         const claiming = room > 0 && mayHaveWork;
         if (claiming || this.#reportDue()) {
+          // While only reporting, the offer stays: a submission meanwhile can still hand over.
+          if (claiming) this.#withdrawOffer();
+          else this.#keepOffer(room);
           const version = changes.version;
           const claimed = await this.#round(claiming ? room : 0);
           if (claiming && claimed < room) {
@@ -152,6 +160,7 @@ export class QueueWorker {
           const next = await this.#queue.nextReady(this.#tags);
           lookedAt = version;
           lookedAtMs = Date.now();
+          this.#idle = next.idle;
           if (next.ready) {
             mayHaveWork = true;
             continue;
@@ -161,14 +170,10 @@ export class QueueWorker {
         // With no room, commits and the next due task are no reason to wake: only a
         // finished call, a heartbeat or a report is.
         const since = room > 0 ? (changes.live ? lookedAt : changes.version) : Infinity;
-        // Idle with room: the next submission in this process claims for this worker in
-        // its own transaction (see Queue.offer).
-        const withdraw = room > 0 ? this.#offer(room) : undefined;
-        try {
-          await this.#sleep(since, room > 0 ? wakeAt : Infinity, lastBeat);
-        } finally {
-          withdraw?.();
-        }
+        // Idle with room: the next submission in this process hands its tasks over, or
+        // claims for this worker in its own transaction (see Queue.offer).
+        this.#keepOffer(room);
+        await this.#sleep(since, room > 0 ? wakeAt : Infinity, lastBeat);
         if (!changes.live) mayHaveWork = true;
         if (Date.now() >= wakeAt) {
           // A delayed task is due or a lease expired: claim (which reaps) once.
@@ -180,11 +185,13 @@ export class QueueWorker {
         // The database failed (locked past the busy timeout, disk full, connection lost):
         // say so, wait, and carry on; unreported results were kept for the next round.
         failures++;
+        this.#withdrawOffer();
         const pauseMs = Math.min(MAX_ERROR_PAUSE_MS, 50 * 2 ** failures);
         this.#onError(error, pauseMs);
         await this.#pause(pauseMs);
       }
     }
+    this.#withdrawOffer();
     await this.#drain();
   }
 
@@ -193,23 +200,86 @@ export class QueueWorker {
     return { workerId: this.workerId, tags: this.#tags, max, leaseMs: this.#leaseMs };
   }
 
-  /** Offer to take up to `max` tasks from this process's next submission (see Queue.offer). */
-  #offer(max: number): () => void {
-    return this.#queue.offer({
-      request: this.#claimRequest(max),
+  /**
+   * Have an offer for `room` tasks registered (none when there is no room). It stays
+   * while the worker sleeps, looks or only reports, and goes before the worker claims
+   * itself (the two would take twice the room) or once a submission used it up.
+   */
+  #keepOffer(room: number): void {
+    if (this.#offered?.room === room) return;
+    this.#withdrawOffer();
+    if (room > 0) this.#offered = this.#offer(room);
+  }
+
+  #withdrawOffer(): void {
+    this.#offered?.withdraw();
+    this.#offered = undefined;
+  }
+
+  /** Offer to take up to `room` tasks from this process's next submissions (see Queue.offer). */
+  #offer(room: number): { room: number; withdraw: () => void } {
+    const offered = { room, withdraw: () => {} };
+    // A submission that gave it tasks used it up: the next keepOffer makes a new one.
+    const usedUp = () => {
+      if (this.#offered === offered) this.#offered = undefined;
+    };
+    offered.withdraw = this.#queue.offer({
+      request: this.#claimRequest(room),
       deliver: (tasks) => {
         if (tasks.length === 0) return;
-        if (this.#stopping) {
-          // Stopping: they will not be started, so they go back at once.
-          const ids = tasks.map((task) => task.id);
-          this.#queue.release(this.workerId, ids).catch((error) => this.#onError(error, 0));
-          return;
-        }
-        this.#waiting.push(...tasks);
-        this.#startWaiting();
-        this.#wake();
+        usedUp();
+        this.#take(tasks);
+      },
+      idle: () => (this.#stopping ? undefined : this.#idle),
+      start: (handOff) => {
+        usedUp();
+        this.#startHandedOff(handOff);
       },
     });
+    return offered;
+  }
+
+  /**
+   * Start tasks handed over before they were stored, as many as there are free slots; the
+   * rest wait for their ids, like claimed tasks waiting for a slot (the offer's room
+   * counts tasks claimed ahead).
+   */
+  #startHandedOff({ tasks, stored }: HandOff): void {
+    const free = Math.max(0, this.#concurrency - this.#busy());
+    for (const [i, task] of tasks.slice(0, free).entries()) {
+      this.#track(
+        this.#execute(
+          task,
+          stored.then((ids) => ids[i]!),
+        ),
+      );
+    }
+    if (tasks.length > free) {
+      stored.then(
+        (ids) => this.#take(tasks.slice(free).map((task, i) => ({ ...task, id: ids[free + i]! }))),
+        // Not stored: nothing to run.
+        () => undefined,
+      );
+    }
+    this.#wake();
+  }
+
+  /** Tasks leased to this worker outside its own rounds: queue them up and start what fits. */
+  #take(tasks: ClaimedTask[]): void {
+    if (this.#stopping) {
+      // They will not be started, and the drain may be past giving back waiting tasks: now.
+      const ids = tasks.map((task) => task.id);
+      this.#queue.release(this.workerId, ids).catch((error) => this.#onError(error, 0));
+      return;
+    }
+    this.#waiting.push(...tasks);
+    this.#startWaiting();
+    this.#wake();
+  }
+
+  /** How many calls are running, stored or not. */
+  #busy(): number {
+    return this.#running.size + this.#unstored.size;
   }
 
   /** Wait `ms` (after a failure), or until stop(); finishing calls do not cut it short. */
@@ -234,14 +304,19 @@ export class QueueWorker {
 
   /** Start claimed tasks while there are free slots. */
   #startWaiting(): void {
-    while (this.#running.size < this.#concurrency && this.#waiting.length > 0) {
+    while (this.#busy() < this.#concurrency && this.#waiting.length > 0) {
       const task = this.#waiting.shift()!;
-      const pending: Promise<void> = this.#execute(task).finally(() => {
-        this.#inFlight.delete(pending);
-        this.#afterCall();
-      });
-      this.#inFlight.add(pending);
+      this.#track(this.#execute(task, task.id));
     }
+  }
+
+  /** Keep a running call in flight until it ends (stop() waits for them). */
+  #track(call: Promise<void>): void {
+    const pending: Promise<void> = call.finally(() => {
+      this.#inFlight.delete(pending);
+      this.#afterCall();
+    });
+    this.#inFlight.add(pending);
   }
 
   /**
@@ -254,7 +329,7 @@ export class QueueWorker {
       return;
     }
     this.#startWaiting();
-    const low = this.#sizer.room(this.#running.size, this.#waiting.length) > 0;
+    const low = this.#sizer.room(this.#busy(), this.#waiting.length) > 0;
     if (low || this.#waiting.length === 0 || this.#finished.length >= MAX_REPORT) this.#wake();
   }
 
@@ -352,9 +427,15 @@ export class QueueWorker {
     this.#waiting.splice(0, this.#waiting.length, ...keep);
   }
 
-  async #execute(task: ClaimedTask): Promise<void> {
+  /**
+   * Run one call and keep its result for the next report, or record its failure. A task
+   * handed over before it was stored has a promised id: the call runs meanwhile and its
+   * outcome waits for the id. If the task is never stored (its submission failed), the
+   * call's signal is aborted and its outcome dropped: there is nothing to report it to.
+   */
+  async #execute(task: HandedTask, taskId: number | Promise<number>): Promise<void> {
     const controller = new AbortController();
-    this.#running.set(task.id, controller);
+    const call = this.#hold(controller, taskId);
     const started = performance.now();
     try {
       const parsed = taskRequest.safeParse(task.input);
@@ -362,9 +443,11 @@ export class QueueWorker {
         const problems = parsed.error.issues
           .map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`)
           .join('; ');
+        const id = await call.id;
+        if (id === undefined) return;
         await this.#queue.fail(
           this.workerId,
-          task.id,
+          id,
           new TypeError(`task ${task.cid} is not a node call: ${problems}`),
           { retryable: false },
         );
@@ -373,11 +456,15 @@ export class QueueWorker {
       try {
         const result = await this.#executor.execute(parsed.data, controller.signal);
         this.#sizer.observe(performance.now() - started);
+        const id = typeof call.id === 'number' ? call.id : await call.id;
+        if (id === undefined) return;
         if (this.#finished.length === 0) this.#oldestFinishedAt = Date.now();
-        this.#finished.push({ taskId: task.id, result });
+        this.#finished.push({ taskId: id, result });
       } catch (error) {
+        const id = await call.id;
+        if (id === undefined) return;
         // An unknown type will not become known by retrying; a node's own error might pass.
-        await this.#queue.fail(this.workerId, task.id, error, {
+        await this.#queue.fail(this.workerId, id, error, {
           retryable: !(error instanceof UnknownNodeTypeError),
         });
       }
@@ -385,8 +472,48 @@ export class QueueWorker {
       // Recording the failure failed: the lease expires and the task runs again.
       this.#onError(error, 0);
     } finally {
-      this.#running.delete(task.id);
+      call.end();
       this.#completed++;
     }
+  }
+
+  /**
+   * Count a starting call as running (heartbeats keep the leases of the stored ones) until
+   * `end()`. `id` is the task's id, or a promise of it that resolves to undefined, after
+   * aborting the call, if the task is never stored.
+   */
+  #hold(
+    controller: AbortController,
+    taskId: number | Promise<number>,
+  ): { id: number | Promise<number | undefined>; end(): void } {
+    if (typeof taskId === 'number') {
+      this.#running.set(taskId, controller);
+      return { id: taskId, end: () => this.#running.delete(taskId) };
+    }
+    this.#unstored.add(controller);
+    let ended = false;
+    let stored: number | undefined;
+    const id = taskId.then(
+      (value) => {
+        this.#unstored.delete(controller);
+        stored = value;
+        // A call that already ended holds no lease any more.
+        if (!ended) this.#running.set(value, controller);
+        return value;
+      },
+      (error: unknown) => {
+        // Still counted as running until it ends, aborted or not.
+        controller.abort(error);
+        return undefined;
+      },
+    );
+    return {
+      id,
+      end: () => {
+        ended = true;
+        this.#unstored.delete(controller);
+        if (stored !== undefined) this.#running.delete(stored);
+      },
+    };
   }
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import Database from 'libsql';
 import type {
   BatchMode,
+  CommitCounts,
   QueueDriver,
   SqlResult,
   SqlRow,
@@ -110,6 +111,8 @@ class EmbeddedDriver implements QueueDriver {
   #flushedVersion: number | undefined;
   #closing = false;
   #version: Stmt | undefined;
+  // This connection's commits (see commitCounts).
+  #ownCommits = 0;
 
   readonly #busyTimeoutMs: number;
 
@@ -144,8 +147,10 @@ class EmbeddedDriver implements QueueDriver {
     this.#usable();
     const result = this.#retryBusy(() => this.#run(statement));
     // Anything but a query committed on its own: flush it like a batch.
-    if (!/^\s*(select|with)\b/i.test(statement.sql)) await this.#flusher.flush();
-    else await this.#durableView(this.#retryBusy(() => this.#dataVersion()));
+    if (!/^\s*(select|with)\b/i.test(statement.sql)) {
+      this.#ownCommits++;
+      await this.#flusher.flush();
+    } else await this.#durableView(this.#retryBusy(() => this.#dataVersion()));
     return result;
   }
 
@@ -262,6 +267,7 @@ class EmbeddedDriver implements QueueDriver {
 
   /** Tell listeners in this process, and touch the signal file for other processes. */
   #announce(): void {
+    this.#ownCommits++;
     announceCommit(this.#path);
     try {
       writeSync(this.#signalFd, COMMITTED, 0, 1, 0);
@@ -272,6 +278,11 @@ class EmbeddedDriver implements QueueDriver {
 
   onCommit(listener: () => void): () => void {
     return watchCommits(this.#path, listener);
+  }
+
+  commitCounts(): CommitCounts {
+    this.#usable();
+    return { own: this.#ownCommits, others: this.#dataVersion() };
   }
 
   async transaction<T>(body: (tx: SqlTransaction) => Promise<T>): Promise<T> {
