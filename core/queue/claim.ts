@@ -1,7 +1,7 @@
-import type { SqlResult, SqlRow, SqlStatement } from './backend.ts';
+import type { SqlResult, SqlStatement } from './backend.ts';
 import type { QueueContext } from './context.ts';
 import { operationMark } from './mark.ts';
-import { toClaimedTask } from './rows.ts';
+import { priorityOf } from './priority.ts';
 import { sql } from './sql.ts';
 import type { ClaimedTask, ClaimRequest } from './types.ts';
 import { normalizeTags, requireId, requireInt } from './validate.ts';
@@ -43,12 +43,41 @@ export function claimStatements(ctx: QueueContext, request: ClaimRequest): SqlSt
  * waits go to the latency histogram. Call once per claim.
  */
 export function claimedTasks(ctx: QueueContext, results: readonly SqlResult[]): ClaimedTask[] {
-  const rows = JSON.parse(String(results.at(-1)!.rows[0]!.tasks)) as SqlRow[];
-  for (const row of rows) ctx.latency.observe('wait', Number(row.wait_ms));
-  // An aggregate's order is unspecified: restore the claim order.
-  return rows
-    .sort((a, b) => Number(a.rank) - Number(b.rank) || Number(a.id) - Number(b.id))
-    .map(toClaimedTask);
+  const rows = JSON.parse(String(results.at(-1)!.rows[0]!.tasks)) as ClaimedRow[];
+  for (const row of rows) ctx.latency.observe('wait', row[11]);
+  // An aggregate's order is unspecified: restore the claim order (rank, then id).
+  return rows.sort((a, b) => a[7] - b[7] || a[0] - b[0]).map(toClaimedTask);
+}
+
+/** A task as claimed_tasks lists it (see there for the order of the fields). */
+type ClaimedRow = [
+  id: number,
+  jobId: string,
+  cid: string,
+  nodeId: string | null,
+  epoch: string | null,
+  input: unknown,
+  priority: number,
+  rank: number,
+  attempts: number,
+  maxAttempts: number,
+  leaseExpiresAt: number,
+  waitMs: number,
+];
+
+function toClaimedTask(row: ClaimedRow): ClaimedTask {
+  return {
+    id: row[0],
+    jobId: row[1],
+    cid: row[2],
+    nodeId: row[3],
+    epoch: row[4],
+    input: row[5],
+    priority: priorityOf(row[6]),
+    attempt: row[8],
+    maxAttempts: row[9],
+    leaseExpiresAt: row[10],
+  };
 }
 
 /** Lease up to `max` ready tasks to a worker in one transaction (see {@link claimStatements}). */

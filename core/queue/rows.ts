@@ -1,6 +1,5 @@
 import type { SqlValue } from './backend.ts';
-import { priorityOf } from './priority.ts';
-import type { ClaimedTask, QueueEvent, TaskFailure, WorkerInfo } from './types.ts';
+import type { QueueEvent, TaskFailure, WorkerInfo } from './types.ts';
 
 /** Reading rows back into the queue's types: JSON columns parsed, integers as numbers. */
 
@@ -17,22 +16,6 @@ export function num(value: SqlValue | undefined): number {
 /** A column as a string or null. */
 export function strOrNull(value: SqlValue | undefined): string | null {
   return value === null || value === undefined ? null : String(value);
-}
-
-/** A task of `claimed_tasks` as a claimed task. */
-export function toClaimedTask(row: Record<string, SqlValue>): ClaimedTask {
-  return {
-    id: num(row.id),
-    jobId: String(row.job_id),
-    cid: String(row.cid),
-    nodeId: strOrNull(row.node_id),
-    epoch: strOrNull(row.epoch),
-    input: parseJson(row.input),
-    priority: priorityOf(num(row.priority)),
-    attempt: num(row.attempts),
-    maxAttempts: num(row.max_attempts),
-    leaseExpiresAt: num(row.lease_expires_at),
-  };
 }
 
 /** A row of `events_after` as an event. */
