@@ -15,10 +15,10 @@ export type SqlParams = Record<string, SqlValue>;
 /** A row by column name. */
 export type SqlRow = Record<string, SqlValue>;
 
-/** One statement with its parameters. */
+/** One statement with its parameters: named, or positional (`?1`, `?2`, … in order). */
 export interface SqlStatement {
   sql: string;
-  params: SqlParams;
+  params: SqlParams | SqlValue[];
 }
 
 /** The outcome of one statement: its rows (for SELECT and RETURNING) and rows changed. */

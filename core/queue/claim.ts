@@ -18,13 +18,12 @@ export const MAX_CLAIM = 1_000;
  * ({@link claimedTasks}, which also records their waits).
  */
 export function claimStatements(ctx: QueueContext, request: ClaimRequest): SqlStatement[] {
-  const workerId = requireId(request.workerId, 'workerId');
-  const tags = normalizeTags(request.tags, `worker ${workerId}`);
+  const claim = checkClaim(ctx, request);
   const values = {
-    worker_id: workerId,
-    tags: JSON.stringify(tags),
-    max: requireInt(request.max ?? 1, 'max', 1, MAX_CLAIM),
-    lease_ms: requireInt(request.leaseMs ?? ctx.leaseMs, 'leaseMs', 1, 24 * 3_600_000),
+    worker_id: claim.workerId,
+    tags: JSON.stringify(claim.tags),
+    max: claim.max,
+    lease_ms: claim.leaseMs,
     mark: operationMark(),
     now: ctx.clock.now(),
   };
@@ -36,6 +35,20 @@ export function claimStatements(ctx: QueueContext, request: ClaimRequest): SqlSt
     sql('claimed_events', values),
     sql('claimed_tasks', values),
   ];
+}
+
+/** A claim request checked (naming the bad field), with its defaults filled in. */
+export function checkClaim(
+  ctx: QueueContext,
+  request: ClaimRequest,
+): { workerId: string; tags: string[]; max: number; leaseMs: number } {
+  const workerId = requireId(request.workerId, 'workerId');
+  return {
+    workerId,
+    tags: normalizeTags(request.tags, `worker ${workerId}`),
+    max: requireInt(request.max ?? 1, 'max', 1, MAX_CLAIM),
+    leaseMs: requireInt(request.leaseMs ?? ctx.leaseMs, 'leaseMs', 1, 24 * 3_600_000),
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Sqld, startSqld } from '../../test/queue/sqld.ts';
-import type { BatchMode, QueueDriver, SqlStatement } from './backend.ts';
+import type { BatchMode, QueueDriver, SqlParams, SqlStatement } from './backend.ts';
 import { systemClock } from './clock.ts';
 import { resolveOptions } from './context.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -175,7 +175,8 @@ function describeGroupCommit(name: string, open: () => Promise<QueueDriver>): vo
     it('behavior: a statement failing in a group fails its own submission only', async () => {
       await start();
       const poisoned = `${tenant}-poison`;
-      s.failBefore = (statements) => statements.some((st) => st.params.tenant === poisoned);
+      s.failBefore = (statements) =>
+        statements.some((st) => (st.params as SqlParams).tenant === poisoned);
       const outcomes = await Promise.allSettled([
         queue.submitJob(job(tenant, 1)),
         queue.submitJob(job(poisoned, 2)),

@@ -3,7 +3,7 @@ import type { QueueContext } from './context.ts';
 import { operationMark } from './mark.ts';
 import { priorityOf } from './priority.ts';
 import { sql } from './sql.ts';
-import { type CheckedTask, encodeRows, type PreparedSubmission } from './submit.ts';
+import { type CheckedTask, insertStatements, type PreparedSubmission } from './submit.ts';
 import type { ClaimedTask } from './types.ts';
 
 /**
@@ -107,7 +107,6 @@ export function planHandOff(
     tasks,
     params: {
       ...values,
-      tasks: encodeRows(tasks),
       worker_id: taker.workerId,
       tags: null,
       lease_ms: taker.leaseMs,
@@ -116,17 +115,15 @@ export function planHandOff(
     stored: deferred<number[]>(),
   }));
   const rest = submission.tasks.filter((task) => !handed.has(task));
-  // job_count_inserted reads changes(): each follows the insert it counts.
   const statements: SqlStatement[] = [sql('job_insert', values)];
-  const insertAt: number[] = [];
-  for (const { params } of leased) {
-    insertAt.push(statements.length);
-    statements.push(sql('tasks_insert_leased', params), sql('job_count_inserted', values));
-  }
-  if (rest.length > 0) {
-    const restValues = { ...values, tasks: encodeRows(rest) };
-    statements.push(sql('tasks_insert', restValues), sql('job_count_inserted', values));
-  }
+  // Where each taker's inserts are (they return the ids).
+  const insertsOf = leased.map(({ params, tasks }) => {
+    const insert = insertStatements('tasks_insert_leased', params, tasks);
+    const offset = statements.length;
+    statements.push(...insert.statements);
+    return insert.inserts.map((at) => offset + at);
+  });
+  statements.push(...insertStatements('tasks_insert', values, rest).statements);
   if (!submission.open) statements.push(sql('job_seal', values));
   // As a claim would: the job runs, one tasks.leased event, the worker seen.
   for (const { params } of leased) {
@@ -141,14 +138,15 @@ export function planHandOff(
   const watcher = {
     committed(results: SqlResult[]): void {
       leased.forEach(({ tasks, stored }, i) => {
-        const ids = new Map(results[insertAt[i]!]!.rows.map((row) => [row.cid, Number(row.id)]));
-        const missing = tasks.find((task) => !ids.has(task.row.cid));
+        const rows = insertsOf[i]!.flatMap((at) => results[at]!.rows);
+        const ids = new Map(rows.map((row) => [row.cid, Number(row.id)]));
+        const missing = tasks.find((task) => !ids.has(task.cid));
         if (missing) {
-          stored.reject(new Error(`handed task ${missing.row.cid} was not stored`));
+          stored.reject(new Error(`handed task ${missing.cid} was not stored`));
           return;
         }
         for (const _ of tasks) ctx.latency.observe('wait', 0);
-        stored.resolve(tasks.map((task) => ids.get(task.row.cid)!));
+        stored.resolve(tasks.map((task) => ids.get(task.cid)!));
       });
     },
     failed(error: unknown): void {
@@ -176,9 +174,9 @@ function readyByRank(tasks: readonly CheckedTask[], jobLevel: number): CheckedTa
   const seen = new Set<string>();
   const ready: Array<{ task: CheckedTask; level: number; index: number }> = [];
   tasks.forEach((task, index) => {
-    if (seen.has(task.row.cid)) return;
-    seen.add(task.row.cid);
-    if (!task.row.delayMs) ready.push({ task, level: task.level ?? jobLevel, index });
+    if (seen.has(task.cid)) return;
+    seen.add(task.cid);
+    if (task.delayMs === 0) ready.push({ task, level: task.level ?? jobLevel, index });
   });
   return ready.sort((a, b) => a.level - b.level || a.index - b.index).map((r) => r.task);
 }
@@ -190,17 +188,16 @@ function handedTask(
   task: CheckedTask,
   leaseExpiresAt: number,
 ): HandedTask {
-  const { row } = task;
   return {
     jobId: submission.jobId,
-    cid: row.cid,
-    nodeId: row.nodeId ?? null,
-    epoch: row.epoch ?? null,
+    cid: task.cid,
+    nodeId: task.nodeId,
+    epoch: task.epoch,
     // Parsed from the stored text, as a claim would: the worker gets its own copy.
-    input: JSON.parse(row.input),
+    input: JSON.parse(task.input),
     priority: priorityOf(task.level ?? submission.values.priority),
     attempt: 1,
-    maxAttempts: row.maxAttempts ?? ctx.maxAttempts,
+    maxAttempts: task.maxAttempts ?? ctx.maxAttempts,
     leaseExpiresAt,
   };
 }

@@ -1,11 +1,10 @@
 import type { SqlResult } from './backend.ts';
-import { claimedTasks, claimStatements } from './claim.ts';
+import { checkClaim, claimedTasks, claimStatements } from './claim.ts';
 import type { QueueContext } from './context.ts';
 import type { GroupRider } from './group-commit.ts';
 import { type HandOff, type HandOffTaker, type IdleMark, planHandOff } from './handoff.ts';
 import type { PreparedSubmission } from './submit.ts';
 import type { ClaimedTask, ClaimRequest } from './types.ts';
-import { normalizeTags } from './validate.ts';
 
 /**
  * An idle worker of this process, waiting for work (see {@link Queue.offer}): the next
@@ -51,15 +50,8 @@ export class ClaimOffers {
   /** Register an offer; returns the function that withdraws it. */
   add(offer: ClaimOffer): () => void {
     // A bad request fails here, not in somebody's submission.
-    const [, , claim] = claimStatements(this.#ctx, offer.request);
-    const { worker_id, max, lease_ms } = claim!.params;
-    const tags = normalizeTags(offer.request.tags, 'worker');
-    this.#offers.set(offer, {
-      workerId: String(worker_id),
-      tags: new Set(tags),
-      max: Number(max),
-      leaseMs: Number(lease_ms),
-    });
+    const claim = checkClaim(this.#ctx, offer.request);
+    this.#offers.set(offer, { ...claim, tags: new Set(claim.tags) });
     return () => {
       this.#offers.delete(offer);
     };

@@ -83,6 +83,25 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       expect(await queue.claim({ workerId: 'w1', max: 10 })).toHaveLength(3);
     });
 
+    it('behavior: a large submission keeps its order and stores a repeated CID once, across statements', async () => {
+      // 700 rows take several insert statements (256 at most each); the repeats come last.
+      const spec = {
+        tenant: 'acme',
+        kind: 'tasks' as const,
+        tasks: [...tasks(600), ...tasks(100)],
+      };
+      const { jobId } = await queue.submitJob(spec);
+      expect((await queue.getJob('acme', jobId)).progress.total).toBe(600);
+      const claimed = await queue.claim({ workerId: 'w1', max: 1000 });
+      expect(claimed.map((t) => t.cid)).toEqual(tasks(600).map((t) => t.cid));
+      expect(claimed.map((t) => t.input)).toEqual(tasks(600).map((t) => t.input));
+      // Added to an open job the same way: only the new ones count.
+      const open = await queue.submitJob({ tenant: 'acme', kind: 'tasks', open: true });
+      expect(await queue.addTasks('acme', open.jobId, tasks(300))).toBe(300);
+      expect(await queue.addTasks('acme', open.jobId, tasks(400))).toBe(100);
+      expect((await queue.getJob('acme', open.jobId)).progress.total).toBe(400);
+    });
+
     it('behavior: claims follow priority CRITICAL > HIGH > NORMAL > LOW', async () => {
       await queue.submitJob({
         tenant: 'acme',

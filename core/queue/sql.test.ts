@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMigrations } from './migrate.ts';
-import { loadSqlDir, paramsOf, sql } from './sql.ts';
+import { loadSqlDir, paramsOf, sql, sqlRows } from './sql.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'noob-sql-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -43,6 +43,30 @@ describe('SQL files', () => {
   it('error: a parameter missing from the header is refused', () => {
     const dir = folder({ 'p.sql': '-- :a  first\nSELECT :a, :b\n' });
     expect(() => loadSqlDir(dir)).toThrow(/undeclared: b/);
+  });
+
+  it('behavior: a row template becomes statements of up to 256 rows, numbered in order', () => {
+    const row = (i: number) => [`c${i}`, '{}', null, null, null, null, null, null];
+    const rows = Array.from({ length: 1000 }, (_, i) => row(i));
+    const values = { job_id: 'j', max_attempts: 3, aging_ms: 60_000, now: 5 };
+    const statements = sqlRows('tasks_insert', values, rows);
+    const sizes = statements.map((s) => (s.params as unknown[]).length / 8);
+    // The named parameters come first, in first-use order (4 of them, half a row), then
+    // the rows: 256 × 3, then powers of two.
+    expect(sizes.map(Math.floor)).toEqual([256, 256, 256, 128, 64, 32, 8]);
+    const last = statements.at(-1)!;
+    expect((last.params as unknown[]).slice(0, 5)).toEqual(['j', 60_000, 5, 3, 'c992']);
+    expect(last.sql).toMatch(/VALUES \(\?5, \?6, \?7, \?8, \?9, \?10, \?11, \?12\), \(\?13,/);
+    expect(last.sql).not.toMatch(/:[a-z]/);
+  });
+
+  it('error: a row of the wrong width, or a row template used as one statement, is refused', () => {
+    const values = { job_id: 'j', max_attempts: 3, aging_ms: 60_000, now: 5 };
+    expect(() => sqlRows('tasks_insert', values, [['c0', '{}']])).toThrow(
+      /rows of 8 values, got 2/,
+    );
+    expect(() => sql('tasks_insert', values)).toThrow(/row template: use sqlRows/);
+    expect(() => sqlRows('job_exists', values, [])).toThrow(/no row template/);
   });
 
   it('error: binding without a parameter the statement needs', () => {

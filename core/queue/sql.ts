@@ -13,6 +13,11 @@ export interface SqlFile {
   name: string;
   sql: string;
   params: string[];
+  /**
+   * For a statement with a row template (`VALUES (?, ?, …)`, see {@link sqlRows}): how many
+   * values a row has, and the text for a given number of rows, made on first use.
+   */
+  rows?: { width: number; text: (count: number) => string };
 }
 
 /** The body without `--` comments (parameters are only looked for in code). */
@@ -46,9 +51,57 @@ export function loadSqlDir(dir: URL): Map<string, SqlFile> {
         `${file}: header and statement disagree on parameters (undeclared: ${missing.join(', ') || '-'}; unused: ${extra.join(', ') || '-'})`,
       );
     }
-    files.set(name, { name, sql: body, params });
+    const template = ROW_TEMPLATE.exec(codeOnly(body));
+    const rows = template ? rowTemplate(body, params, template[1]!) : undefined;
+    files.set(name, { name, sql: body, params, ...(rows ? { rows } : {}) });
   }
   return files;
+}
+
+/** The row template of a statement: `VALUES` and a parenthesized row of `?` only. */
+const ROW_TEMPLATE = /\bVALUES\s*(\(\s*\?(?:\s*,\s*\?)*\s*\))/i;
+
+/** The body with its string literals emptied (what is code, where parameters can be). */
+function codeOnly(body: string): string {
+  return body.replace(/'[^']*'/g, (literal) => `'${' '.repeat(literal.length - 2)}'`);
+}
+
+/**
+ * The texts of a row-template statement: every `:name` numbered `?1`… in first-use order
+ * (positional binding cannot mix with names), then the row repeated `count` times, each
+ * `?` numbered after them. Texts are kept by row count (a statement is prepared per text).
+ */
+function rowTemplate(body: string, params: string[], row: string): SqlFile['rows'] {
+  const code = codeOnly(body);
+  // Number the named parameters where the code has them (not inside string literals).
+  let numbered = '';
+  let last = 0;
+  for (const match of code.matchAll(/(?<![:\w]):([a-z_][a-z0-9_]*)/gi)) {
+    numbered += `${body.slice(last, match.index)}?${params.indexOf(match[1]!) + 1}`;
+    last = match.index + match[0].length;
+  }
+  numbered += body.slice(last);
+  const at = codeOnly(numbered).search(ROW_TEMPLATE);
+  const values = codeOnly(numbered).slice(at).match(ROW_TEMPLATE)![0];
+  const before = numbered.slice(0, at);
+  const after = numbered.slice(at + values.length);
+  const width = row.split('?').length - 1;
+  const texts = new Map<number, string>();
+  return {
+    width,
+    text(count) {
+      let text = texts.get(count);
+      if (!text) {
+        const rows = Array.from({ length: count }, (_, r) => {
+          const first = params.length + r * width + 1;
+          return `(${Array.from({ length: width }, (_, i) => `?${first + i}`).join(', ')})`;
+        });
+        text = `${before}VALUES ${rows.join(', ')}${after}`;
+        texts.set(count, text);
+      }
+      return text;
+    },
+  };
 }
 
 const STATEMENTS = loadSqlDir(new URL('./sql/', import.meta.url));
@@ -58,16 +111,71 @@ const STATEMENTS = loadSqlDir(new URL('./sql/', import.meta.url));
  * `values` may carry more (shared context such as `now`); a missing one is an error.
  */
 export function sql(name: string, values: Record<string, SqlValue | undefined>): SqlStatement {
+  const file = statementFile(name);
+  if (file.rows) throw new Error(`statement ${name} has a row template: use sqlRows`);
+  const params: SqlParams = {};
+  file.params.forEach((param, i) => {
+    params[param] = named(file, values, i);
+  });
+  return { sql: file.sql, params };
+}
+
+/** Most rows in one statement of {@link sqlRows} (SQLite allows 32,766 parameters). */
+export const ROWS_PER_STATEMENT = 256;
+
+/**
+ * The statements of `name`, a file whose row template (`VALUES (?, ?, …)`) is repeated
+ * once per row of `rows`, each row giving its `?` values in order; named parameters come
+ * from `values`. Bound values are read by SQLite as they are: no JSON to write and parse
+ * per row. One statement per {@link ROWS_PER_STATEMENT} rows, the rest in statements of
+ * power-of-two sizes (a few texts to prepare, whatever the counts); in row order.
+ */
+export function sqlRows(
+  name: string,
+  values: Record<string, SqlValue | undefined>,
+  rows: readonly (readonly SqlValue[])[],
+): SqlStatement[] {
+  const file = statementFile(name);
+  const template = file.rows;
+  if (!template) throw new Error(`statement ${name} has no row template: use sql`);
+  const fixed = file.params.map((_, i) => named(file, values, i));
+  const statements: SqlStatement[] = [];
+  for (let start = 0; start < rows.length; ) {
+    const left = rows.length - start;
+    const count =
+      left >= ROWS_PER_STATEMENT ? ROWS_PER_STATEMENT : 2 ** Math.floor(Math.log2(left));
+    const params = [...fixed];
+    for (const row of rows.slice(start, start + count)) {
+      if (row.length !== template.width) {
+        throw new Error(
+          `statement ${name} takes rows of ${template.width} values, got ${row.length}`,
+        );
+      }
+      params.push(...row);
+    }
+    statements.push({ sql: template.text(count), params });
+    start += count;
+  }
+  return statements;
+}
+
+function statementFile(name: string): SqlFile {
   const file = STATEMENTS.get(name);
   if (!file) throw new Error(`no SQL statement ${name} in core/queue/sql`);
-  const params: SqlParams = {};
-  for (const param of file.params) {
-    const value = values[param];
-    if (value === undefined) {
-      // A bug in the queue, not in the caller's input.
-      throw new Error(`statement ${name} is missing parameter :${param}`);
-    }
-    params[param] = value;
+  return file;
+}
+
+/** The value of the file's `index`th parameter; a missing one is a bug in the queue. */
+function named(
+  file: SqlFile,
+  values: Record<string, SqlValue | undefined>,
+  index: number,
+): SqlValue {
+  const param = file.params[index]!;
+  const value = values[param];
+  if (value === undefined) {
+    // A bug in the queue, not in the caller's input.
+    throw new Error(`statement ${file.name} is missing parameter :${param}`);
   }
-  return { sql: file.sql, params };
+  return value;
 }

@@ -6,35 +6,26 @@ import { IdempotencyConflictError, InvalidSubmissionError } from './errors.ts';
 import type { GroupCommit } from './group-commit.ts';
 import { requireJobOpen } from './job-state.ts';
 import { priorityLevel } from './priority.ts';
-import { sql } from './sql.ts';
+import { sql, sqlRows } from './sql.ts';
 import type { JobSpec, SubmitResult, TaskSpec } from './types.ts';
 import { normalizeTags, requireId, validateTask } from './validate.ts';
 
-/**
- * One task of a submission, checked: `row` is its entry in the `:tasks` JSON of
- * tasks_insert, with only the fields that differ from the defaults tasks_insert fills in
- * (no node or epoch, the job's priority, no tags, ready now, the queue's attempts). Every
- * field SQLite extracts costs on each row: a lean row makes the insert about a third
- * cheaper. `tags` and `level` are kept for a hand-off (see handoff.ts).
- */
+/** One task of a submission, checked, with its row of tasks_insert. */
 export interface CheckedTask {
-  readonly row: TaskRow;
-  readonly tags: readonly string[];
-  /** Its priority level, or undefined for the job's. */
-  readonly level: number | undefined;
-}
-
-/** A task's entry in the `:tasks` JSON of tasks_insert. */
-export interface TaskRow {
-  cid: string;
+  readonly cid: string;
   /** The input as JSON text. */
-  input: string;
-  nodeId?: string;
-  epoch?: string;
-  priority?: number;
-  tags?: string;
-  delayMs?: number;
-  maxAttempts?: number;
+  readonly input: string;
+  readonly nodeId: string | null;
+  readonly epoch: string | null;
+  /** Its priority level, or null for the job's. */
+  readonly level: number | null;
+  readonly tags: readonly string[];
+  /** Not ready before this many ms from submission (0: ready now). */
+  readonly delayMs: number;
+  /** Its attempts, or null for the queue's. */
+  readonly maxAttempts: number | null;
+  /** Its values in the row template of tasks_insert (see there for their order). */
+  readonly row: readonly SqlValue[];
 }
 
 /** Check each task (naming the bad field) and build its row. */
@@ -42,29 +33,42 @@ export function checkTasks(tasks: readonly TaskSpec[]): CheckedTask[] {
   return tasks.map((task, i) => {
     validateTask(task, i);
     const tags = normalizeTags(task.tags, `tasks[${i}]`);
-    const level = task.priority !== undefined ? priorityLevel(task.priority) : undefined;
-    const row: TaskRow = {
-      cid: task.cid,
-      input: JSON.stringify(task.input ?? null),
-      ...(task.nodeId != null ? { nodeId: task.nodeId } : {}),
-      ...(task.epoch != null ? { epoch: task.epoch } : {}),
-      ...(level !== undefined ? { priority: level } : {}),
-      ...(tags.length > 0 ? { tags: JSON.stringify(tags) } : {}),
-      ...(task.delayMs ? { delayMs: task.delayMs } : {}),
-      ...(task.maxAttempts !== undefined ? { maxAttempts: task.maxAttempts } : {}),
-    };
-    return { row, tags, level };
+    const cid = task.cid;
+    const input = JSON.stringify(task.input ?? null);
+    const nodeId = task.nodeId ?? null;
+    const epoch = task.epoch ?? null;
+    const level = task.priority !== undefined ? priorityLevel(task.priority) : null;
+    const delayMs = task.delayMs ?? 0;
+    const maxAttempts = task.maxAttempts ?? null;
+    const tagsJson = tags.length > 0 ? JSON.stringify(tags) : null;
+    const row = [cid, input, nodeId, epoch, level, tagsJson, delayMs || null, maxAttempts];
+    return { cid, input, nodeId, epoch, level, tags, delayMs, maxAttempts, row };
   });
 }
 
-/** The `:tasks` JSON of tasks_insert for checked tasks. */
-export function encodeRows(tasks: readonly CheckedTask[]): string {
-  return JSON.stringify(tasks.map((task) => task.row));
-}
-
-/** Check tasks and encode them as the `:tasks` JSON of tasks_insert. */
-export function encodeTasks(tasks: readonly TaskSpec[]): string {
-  return encodeRows(checkTasks(tasks));
+/**
+ * The statements storing `tasks` in a job with `name` (tasks_insert, or tasks_insert_leased
+ * with its own parameters in `values`), each followed by job_count_inserted, which reads
+ * changes() and so must follow the insert it counts. Returns them with the positions of
+ * the inserts among them.
+ */
+export function insertStatements(
+  name: 'tasks_insert' | 'tasks_insert_leased',
+  values: Record<string, SqlValue | undefined>,
+  tasks: readonly CheckedTask[],
+): { statements: SqlStatement[]; inserts: number[] } {
+  const statements: SqlStatement[] = [];
+  const inserts: number[] = [];
+  const count = sql('job_count_inserted', values);
+  for (const insert of sqlRows(
+    name,
+    values,
+    tasks.map((task) => task.row),
+  )) {
+    inserts.push(statements.length);
+    statements.push(insert, count);
+  }
+  return { statements, inserts };
 }
 
 /**
@@ -151,16 +155,13 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
     priority: priorityLevel(spec.priority ?? 'NORMAL'),
     idempotency_key: spec.idempotencyKey ?? null,
     sealed: 0,
-    tasks: encodeRows(checked),
     max_attempts: ctx.maxAttempts,
     aging_ms: ctx.agingMs,
     now,
   };
-  // job_count_inserted reads changes(): it must follow tasks_insert directly.
   const statements = [
     sql('job_insert', values),
-    sql('tasks_insert', values),
-    sql('job_count_inserted', values),
+    ...insertStatements('tasks_insert', values, checked).statements,
   ];
   // Sealing last finishes a job with no tasks at once.
   if (!open) statements.push(sql('job_seal', values));
@@ -210,18 +211,14 @@ export async function addTasks(
   const values = {
     tenant,
     job_id: jobId,
-    tasks: encodeTasks(tasks),
     max_attempts: ctx.maxAttempts,
     aging_ms: ctx.agingMs,
     now,
   };
-  const [inserted, , exists] = await ctx.driver.batch([
-    sql('tasks_insert', values),
-    sql('job_count_inserted', values),
-    sql('job_exists', values),
-  ]);
-  requireJobOpen(jobId, exists!.rows);
-  return inserted!.changes;
+  const { statements, inserts } = insertStatements('tasks_insert', values, checkTasks(tasks));
+  const results = await ctx.driver.batch([...statements, sql('job_exists', values)]);
+  requireJobOpen(jobId, results.at(-1)!.rows);
+  return inserts.reduce((sum, at) => sum + results[at]!.changes, 0);
 }
 
 /** Declare that an open job gets no more tasks: it finishes when they do. */
