@@ -138,9 +138,11 @@ async function noobDrain(options: { count: number; chunk: number; concurrency: n
  * Submit-to-start latency samples (ms): one single-task job at a time, each timed from
  * just before its submission (`submitted`) and from its acknowledgement (`acknowledged`,
  * the submission durable on disk) to the moment its call starts. A worker can start a
- * task once its submission commits, while the flush that the acknowledgement waits for
- * is still under way: then the figure from the acknowledgement is negative. The worker
- * (one slot) runs in this process, or (`separate`) as a `noob worker` process.
+ * task before the acknowledgement: in this process it is handed the task before the
+ * submission commits (see core/queue/handoff.ts), in another once the submission commits,
+ * while the flush that the acknowledgement waits for is still under way. The figure from
+ * the acknowledgement is then negative. The worker (one slot) runs in this process, or
+ * (`separate`) as a `noob worker` process.
  */
 export async function noobLatency(options: {
   samples: number;
