@@ -154,6 +154,31 @@ describe('hand-off to an idle worker of this process', () => {
     expect(worker.delivered.map(cids)).toEqual([['later']]);
   });
 
+  it('behavior: a look older than the shortest hand-off lease is not trusted: that lease may have expired', async () => {
+    const clock = new ManualClock(1_000_000);
+    const { queue } = await fresh(clock);
+    // a looks first, and offers only later with that look.
+    const look = (await queue.nextReady([])).idle;
+    const b = await idleWorker(queue, 'b', [], 1);
+    // Handed to b (5 s lease), which then never reports nor heartbeats.
+    await queue.submitJob(job('stuck'));
+    expect(b.handOffs.map((h) => cids(h.tasks))).toEqual([['stuck']]);
+    const handOffs: HandOff[] = [];
+    const delivered: string[][] = [];
+    queue.offer({
+      request: { workerId: 'a', max: 1 },
+      deliver: (tasks) => delivered.push(cids(tasks)),
+      idle: () => look,
+      start: (handOff) => handOffs.push(handOff),
+    });
+    clock.advance(5_000);
+    await queue.submitJob(job('new'));
+    // a's look could not know of that lease, which has expired since.
+    expect(handOffs).toEqual([]);
+    // The claim at commit reaps the expired lease, and that task goes first.
+    expect(delivered).toEqual([['stuck']]);
+  });
+
   it('behavior: no hand-off for a submission with an idempotency key, or behind one waiting for its commit', async () => {
     const { queue } = await fresh();
     const first = await idleWorker(queue, 'w1', [], 1);

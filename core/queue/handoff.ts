@@ -22,8 +22,14 @@ import type { ClaimedTask } from './types.ts';
  *   expired (`until`);
  * - no other submission of this process is waiting for its commit (see GroupCommit.idle);
  * - the submission has no idempotency key (so it surely makes a new job);
+ * - no lease made by a hand-off since the look can have expired (the look began less than
+ *   the shortest hand-off lease ago): a hand-off commit does not spoil looks, so their
+ *   `until` does not know those leases;
  * then its ready tasks whose tags the worker has, best rank first, up to the worker's
- * room, are the tasks such a claim would take.
+ * room, are the tasks such a claim would take. The claim is made when the submission is:
+ * work committed after that moment, by another connection or by a write of this process
+ * already under way, was not there to be taken (the transaction storing the hand-off
+ * commits a turn of the event loop later, after the worker has started).
  *
  * What differs from a claim at commit: the tasks start before they are stored. If the
  * transaction then fails (a disk error, the lock held by another process past the busy
@@ -43,6 +49,8 @@ export interface IdleMark {
    * clock); Infinity when neither is due.
    */
   readonly until: number;
+  /** When the look began (ms, the queue's clock). */
+  readonly at: number;
 }
 
 /** A task handed to a worker before it is stored: a claimed task without its id yet. */

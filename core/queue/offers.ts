@@ -29,7 +29,7 @@ export interface ClaimOffer {
 }
 
 /** The queue's own count of commits now, or undefined when it cannot count them all. */
-export type CommitCount = () => Omit<IdleMark, 'until'> | undefined;
+export type CommitCount = () => Pick<IdleMark, 'own' | 'others'> | undefined;
 
 /**
  * The offers of a queue object's idle workers, and the claims they add to a group of
@@ -41,6 +41,9 @@ export class ClaimOffers {
   readonly #commits: CommitCount;
   // Each offer with the claim it stands for, checked (the taker of a hand-off).
   readonly #offers = new Map<ClaimOffer, HandOffTaker>();
+  // The shortest lease a hand-off has made: a look older than that may not know of one
+  // that has expired since.
+  #shortestHandedLeaseMs = Number.POSITIVE_INFINITY;
 
   constructor(ctx: QueueContext, commits: CommitCount) {
     this.#ctx = ctx;
@@ -71,11 +74,13 @@ export class ClaimOffers {
       const mark = offer.idle?.();
       if (!mark) continue;
       now ??= this.#now();
+      const time = this.#ctx.clock.now();
       if (
         now === undefined ||
         mark.own !== now.own ||
         mark.others !== now.others ||
-        this.#ctx.clock.now() >= mark.until
+        time >= mark.until ||
+        time >= mark.at + this.#shortestHandedLeaseMs
       ) {
         continue;
       }
@@ -88,12 +93,17 @@ export class ClaimOffers {
       idle.map(([, taker]) => taker),
     );
     if (!plan) return submission;
-    for (const { taker, handOff } of plan.handOffs) {
+    const starts = plan.handOffs.map(({ taker, handOff }) => {
       const [offer] = idle.find(([, t]) => t === taker)!;
-      // Used up, as an offer that got tasks at commit is.
+      // Used up, as an offer that got tasks at commit is; all of them before any starts
+      // (a start that submits again must not be handed to one of these twice).
       this.#offers.delete(offer);
+      this.#shortestHandedLeaseMs = Math.min(this.#shortestHandedLeaseMs, taker.leaseMs);
+      return () => offer.start!(handOff);
+    });
+    for (const start of starts) {
       try {
-        offer.start!(handOff);
+        start();
       } catch (error) {
         // A worker's bug: the tasks are stored leased to it and come back when the lease expires.
         process.emitWarning(error as Error);

@@ -144,10 +144,11 @@ export class Queue {
   async nextReady(tags: readonly string[] = []): Promise<ReadyState> {
     // Counted before the look: a commit landing in between makes the mark stale, not wrong.
     const before = this.#commitCount();
+    const at = this.#ctx.clock.now();
     const state = await nextReady(this.#ctx, tags);
     if (state.ready || !before) return state;
     const until = Math.min(state.nextRunAt ?? Infinity, state.nextLeaseExpiry ?? Infinity);
-    return { ...state, idle: { ...before, until } };
+    return { ...state, idle: { ...before, until, at } };
   }
 
   /**

@@ -383,6 +383,40 @@ describe('QueueWorker', () => {
     expect(worker.reported).toBe(3);
   });
 
+  it('behavior: stopping with handed-over tasks beyond its slots gives them back before stop() ends', async () => {
+    const { queue } = await freshQueue();
+    const offers = watchOffers(queue);
+    const { executor, open } = gatedExecutor();
+    const worker = await startedWorker({ queue, concurrency: 1, executor });
+    // Fast calls first: the worker then holds far more than its one slot.
+    const warm = await queue.submitJob({
+      tenant: 't',
+      kind: 'tasks',
+      tasks: calls('test.echo', 20),
+    });
+    await untilSucceeded(queue, warm.jobId);
+    await offers.handOffReady();
+    const submitted = queue.submitJob({
+      tenant: 't',
+      kind: 'tasks',
+      tasks: calls('test.gated', 4),
+    });
+    // One runs; three wait for their ids (the commit) when stop() begins.
+    const stopped = worker.stop();
+    open();
+    await stopped;
+    const { jobId } = await submitted;
+    const states = await Promise.all(
+      calls('test.gated', 4).map(
+        async ({ cid }) => (await queue.taskOutcome('t', jobId, cid))?.state,
+      ),
+    );
+    expect(states).toEqual(['succeeded', 'queued', 'queued', 'queued']);
+    // Given back without an attempt counted: the next claim is their first.
+    const again = await queue.claim({ workerId: 'next', max: 4 });
+    expect(again.map((task) => task.attempt)).toEqual([1, 1, 1]);
+  });
+
   it('behavior: a handed-over task whose submission fails is aborted and not reported; the worker carries on', async () => {
     const { queue } = await freshQueue();
     await queue.driver.execute({

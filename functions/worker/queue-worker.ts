@@ -56,6 +56,8 @@ export class QueueWorker {
   readonly #running = new Map<number, AbortController>();
   /** Handed over and started before they were stored: no id yet (see handoff.ts). */
   readonly #unstored = new Set<AbortController>();
+  /** Handed-over tasks beyond the free slots, waiting for their ids to join #waiting. */
+  #awaitingIds = 0;
   /** What the last look that found nothing ready knew, for a hand-off. */
   #idle: IdleMark | undefined;
   /** The offer registered now (see Queue.offer), and the room it was made for. */
@@ -137,7 +139,7 @@ export class QueueWorker {
         }
         this.#startWaiting();
         // One claim takes at most MAX_CLAIM tasks, whatever the worker could hold.
-        const room = Math.min(MAX_CLAIM, this.#sizer.room(this.#busy(), this.#waiting.length));
+        const room = this.#room();
         const claiming = room > 0 && mayHaveWork;
         if (claiming || this.#reportDue()) {
           // While only reporting, the offer stays: a submission meanwhile can still hand over.
@@ -167,6 +169,8 @@ export class QueueWorker {
           }
           wakeAt = Math.min(next.nextRunAt ?? Infinity, next.nextLeaseExpiry ?? Infinity);
         }
+        // Work handed over or dealt during the look: size the offer again first.
+        if (this.#room() !== room) continue;
         // With no room, commits and the next due task are no reason to wake: only a
         // finished call, a heartbeat or a report is.
         const since = room > 0 ? (changes.live ? lookedAt : changes.version) : Infinity;
@@ -255,10 +259,20 @@ export class QueueWorker {
       );
     }
     if (tasks.length > free) {
-      stored.then(
-        (ids) => this.#take(tasks.slice(free).map((task, i) => ({ ...task, id: ids[free + i]! }))),
-        // Not stored: nothing to run.
-        () => undefined,
+      const later = tasks.length - free;
+      this.#awaitingIds += later;
+      // In flight meanwhile: stop() waits for them, to start or give them back.
+      this.#track(
+        stored.then(
+          (ids) => {
+            this.#awaitingIds -= later;
+            this.#take(tasks.slice(free).map((task, i) => ({ ...task, id: ids[free + i]! })));
+          },
+          () => {
+            // Not stored: nothing to run.
+            this.#awaitingIds -= later;
+          },
+        ),
       );
     }
     this.#wake();
@@ -267,9 +281,15 @@ export class QueueWorker {
   /** Tasks leased to this worker outside its own rounds: queue them up and start what fits. */
   #take(tasks: ClaimedTask[]): void {
     if (this.#stopping) {
-      // They will not be started, and the drain may be past giving back waiting tasks: now.
+      // They will not be started, and the drain may be past giving back waiting tasks:
+      // now, in flight, so that stop() waits for it.
       const ids = tasks.map((task) => task.id);
-      this.#queue.release(this.workerId, ids).catch((error) => this.#onError(error, 0));
+      this.#track(
+        this.#queue
+          .release(this.workerId, ids)
+          .then(() => undefined)
+          .catch((error) => this.#onError(error, 0)),
+      );
       return;
     }
     this.#waiting.push(...tasks);
@@ -308,6 +328,15 @@ export class QueueWorker {
       const task = this.#waiting.shift()!;
       this.#track(this.#execute(task, task.id));
     }
+  }
+
+  /**
+   * How many more tasks to claim or be handed now: the sizer's room for the calls running
+   * and the tasks waiting (handed-over ones waiting for their ids too), within one claim.
+   */
+  #room(): number {
+    const waiting = this.#waiting.length + this.#awaitingIds;
+    return Math.min(MAX_CLAIM, this.#sizer.room(this.#busy(), waiting));
   }
 
   /** Keep a running call in flight until it ends (stop() waits for them). */
