@@ -35,7 +35,7 @@ import type { ClaimedTask } from './types.ts';
  * transaction then fails (a disk error, the lock held by another process past the busy
  * timeout), the submission rejects and so does {@link HandOff.stored}: the worker aborts
  * the calls and drops their results. A task may run although its submission failed, as
- * it may today when the flush after a commit fails; tasks are delivered at least once.
+ * it may when the flush after a commit fails; tasks are delivered at least once.
  */
 
 /** What a worker knew when it last found nothing ready for it (see Queue.nextReady). */
