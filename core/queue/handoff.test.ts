@@ -91,6 +91,11 @@ describe('hand-off to an idle worker of this process', () => {
     // The rest were stored queued, in rank order; the delayed one waits.
     const rest = await queue.claim({ workerId: 'x', tags: ['gpu'], max: 10 });
     expect(cids(rest)).toEqual(['gpu', 'low']);
+    // Ids follow the submission's order, handed tasks or not.
+    const idOf = (cid: string) =>
+      rest.find((t) => t.cid === cid)?.id ?? ids[['high', 'normal'].indexOf(cid)]!;
+    const order = ['low', 'gpu', 'high', 'normal'];
+    expect([...order].sort((x, y) => idOf(x) - idOf(y))).toEqual(order);
     // The ids are the tasks' own: the holder's results are accepted, once.
     expect(await queue.complete('w', ids[0]!, 'h')).toBe(true);
     expect(await queue.complete('w', ids[1]!, 'n')).toBe(true);

@@ -122,16 +122,16 @@ export function planHandOff(
     },
     stored: deferred<number[]>(),
   }));
-  const rest = submission.tasks.filter((task) => !handed.has(task));
-  const statements: SqlStatement[] = [sql('job_insert', values)];
-  // Where each taker's inserts are (they return the ids).
-  const insertsOf = leased.map(({ params, tasks }) => {
-    const insert = insertStatements('tasks_insert_leased', params, tasks);
-    const offset = statements.length;
-    statements.push(...insert.statements);
-    return insert.inserts.map((at) => offset + at);
+  // Every task is stored as the submission lists them (ids in its order), then the handed
+  // ones are leased; each lease returns its tasks' ids.
+  const statements: SqlStatement[] = [
+    sql('job_insert', values),
+    ...insertStatements(values, submission.tasks).statements,
+  ];
+  const leaseAt = leased.map(({ params, tasks }) => {
+    statements.push(sql('tasks_lease_handed', { ...params, cids: cidsOf(tasks) }));
+    return statements.length - 1;
   });
-  statements.push(...insertStatements('tasks_insert', values, rest).statements);
   if (!submission.open) statements.push(sql('job_seal', values));
   // As a claim would: the job runs, one tasks.leased event, the worker seen.
   for (const { params } of leased) {
@@ -146,8 +146,7 @@ export function planHandOff(
   const watcher = {
     committed(results: SqlResult[]): void {
       leased.forEach(({ tasks, stored }, i) => {
-        const rows = insertsOf[i]!.flatMap((at) => results[at]!.rows);
-        const ids = new Map(rows.map((row) => [row.cid, Number(row.id)]));
+        const ids = new Map(results[leaseAt[i]!]!.rows.map((row) => [row.cid, Number(row.id)]));
         const missing = tasks.find((task) => !ids.has(task.cid));
         if (missing) {
           stored.reject(new Error(`handed task ${missing.cid} was not stored`));
@@ -162,7 +161,13 @@ export function planHandOff(
     },
   };
   return {
-    submission: { ...submission, statements, watcher, inert: rest.length === 0 },
+    // Every task handed over: the transaction leaves none ready.
+    submission: {
+      ...submission,
+      statements,
+      watcher,
+      inert: handed.size === submission.tasks.length,
+    },
     handOffs: leased.map(({ taker, tasks, stored }) => ({
       taker,
       handOff: {
@@ -171,6 +176,10 @@ export function planHandOff(
       },
     })),
   };
+}
+
+function cidsOf(tasks: readonly CheckedTask[]): string {
+  return JSON.stringify(tasks.map((task) => task.cid));
 }
 
 /**

@@ -47,13 +47,11 @@ export function checkTasks(tasks: readonly TaskSpec[]): CheckedTask[] {
 }
 
 /**
- * The statements storing `tasks` in a job with `name` (tasks_insert, or tasks_insert_leased
- * with its own parameters in `values`), each followed by job_count_inserted, which reads
- * changes() and so must follow the insert it counts. Returns them with the positions of
- * the inserts among them.
+ * The statements storing `tasks` in a job (tasks_insert), each followed by
+ * job_count_inserted, which reads changes() and so must follow the insert it counts.
+ * Returns them with the positions of the inserts among them.
  */
 export function insertStatements(
-  name: 'tasks_insert' | 'tasks_insert_leased',
   values: Record<string, SqlValue | undefined>,
   tasks: readonly CheckedTask[],
 ): { statements: SqlStatement[]; inserts: number[] } {
@@ -61,7 +59,7 @@ export function insertStatements(
   const inserts: number[] = [];
   const count = sql('job_count_inserted', values);
   for (const insert of sqlRows(
-    name,
+    'tasks_insert',
     values,
     tasks.map((task) => task.row),
   )) {
@@ -159,10 +157,7 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
     aging_ms: ctx.agingMs,
     now,
   };
-  const statements = [
-    sql('job_insert', values),
-    ...insertStatements('tasks_insert', values, checked).statements,
-  ];
+  const statements = [sql('job_insert', values), ...insertStatements(values, checked).statements];
   // Sealing last finishes a job with no tasks at once.
   if (!open) statements.push(sql('job_seal', values));
   statements.push(sql('job_get_submitted', values));
@@ -215,7 +210,7 @@ export async function addTasks(
     aging_ms: ctx.agingMs,
     now,
   };
-  const { statements, inserts } = insertStatements('tasks_insert', values, checkTasks(tasks));
+  const { statements, inserts } = insertStatements(values, checkTasks(tasks));
   const results = await ctx.driver.batch([...statements, sql('job_exists', values)]);
   requireJobOpen(jobId, results.at(-1)!.rows);
   return inserts.reduce((sum, at) => sum + results[at]!.changes, 0);
