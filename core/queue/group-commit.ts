@@ -30,8 +30,8 @@ export interface GroupCommitOptions {
    */
   rider?: () => GroupRider | undefined;
   /**
-   * Told, as it commits, of each group that made no task ready: no rider, and every
-   * submission {@link PreparedSubmission.inert} (see handoff.ts).
+   * Told, as it commits, of each group that made no task ready: every submission
+   * {@link PreparedSubmission.inert} (such a group carries no rider; see handoff.ts).
    */
   inert?: () => void;
 }
@@ -214,7 +214,7 @@ export class GroupCommit {
       'write',
       (results) => {
         committed();
-        if (inert && !rider) tell(() => this.#inert?.());
+        if (inert) tell(() => this.#inert?.());
         tellWatchers(group, results);
         if (rider) tell(() => rider.committed(results.slice(statements.length)));
       },

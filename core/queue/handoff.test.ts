@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.ts';
-import type { HandOff } from './handoff.ts';
+import type { HandOff, IdleMark } from './handoff.ts';
 import { openQueue } from './open.ts';
 import type { Queue } from './queue.ts';
 import type { ClaimedTask } from './types.ts';
@@ -28,12 +28,23 @@ async function fresh(clock = new ManualClock(1_000_000)): Promise<{ queue: Queue
 async function idleWorker(queue: Queue, workerId: string, tags: string[] = [], max = 8) {
   const look = await queue.nextReady(tags);
   expect(look.ready).toBe(false);
+  return offerWith(queue, look.idle, workerId, tags, max);
+}
+
+/** An offer with the mark of a look made earlier: what it is handed and dealt. */
+function offerWith(
+  queue: Queue,
+  look: IdleMark | undefined,
+  workerId: string,
+  tags: string[] = [],
+  max = 8,
+) {
   const handOffs: HandOff[] = [];
   const delivered: ClaimedTask[][] = [];
   const withdraw = queue.offer({
     request: { workerId, tags, max, leaseMs: 5_000 },
     deliver: (tasks) => delivered.push(tasks),
-    idle: () => look.idle,
+    idle: () => look,
     start: (handOff) => handOffs.push(handOff),
   });
   return { handOffs, delivered, withdraw };
@@ -105,23 +116,16 @@ describe('hand-off to an idle worker of this process', () => {
 
   it('behavior: completions and fully handed-over submissions keep the look good', async () => {
     const { queue } = await fresh();
-    const look = await queue.nextReady();
-    const handOffs: HandOff[] = [];
-    const offer = (workerId: string) =>
-      queue.offer({
-        request: { workerId, max: 1 },
-        deliver: () => {},
-        idle: () => look.idle,
-        start: (handOff) => handOffs.push(handOff),
-      });
-    offer('w1');
+    const look = (await queue.nextReady()).idle;
+    const w1 = offerWith(queue, look, 'w1', [], 1);
     await queue.submitJob(job('a'));
-    const [a] = await handOffs[0]!.stored;
+    const [a] = await w1.handOffs[0]!.stored;
     expect(await queue.complete('w1', a!, 'done')).toBe(true);
     // Neither that submission (its one task leased) nor the completion made a task
     // ready: what the look found still holds, for any worker with its tags.
-    offer('w2');
+    const w2 = offerWith(queue, look, 'w2', [], 1);
     await queue.submitJob(job('b'));
+    const handOffs = [...w1.handOffs, ...w2.handOffs];
     expect(handOffs.map((h) => cids(h.tasks))).toEqual([['a'], ['b']]);
   });
 
@@ -168,20 +172,13 @@ describe('hand-off to an idle worker of this process', () => {
     // Handed to b (5 s lease), which then never reports nor heartbeats.
     await queue.submitJob(job('stuck'));
     expect(b.handOffs.map((h) => cids(h.tasks))).toEqual([['stuck']]);
-    const handOffs: HandOff[] = [];
-    const delivered: string[][] = [];
-    queue.offer({
-      request: { workerId: 'a', max: 1 },
-      deliver: (tasks) => delivered.push(cids(tasks)),
-      idle: () => look,
-      start: (handOff) => handOffs.push(handOff),
-    });
+    const a = offerWith(queue, look, 'a', [], 1);
     clock.advance(5_000);
     await queue.submitJob(job('new'));
     // a's look could not know of that lease, which has expired since.
-    expect(handOffs).toEqual([]);
+    expect(a.handOffs).toEqual([]);
     // The claim at commit reaps the expired lease, and that task goes first.
-    expect(delivered).toEqual([['stuck']]);
+    expect(a.delivered.map(cids)).toEqual([['stuck']]);
   });
 
   it('behavior: no hand-off for a submission with an idempotency key, or behind one waiting for its commit', async () => {

@@ -3,7 +3,7 @@ import type { QueueContext } from './context.ts';
 import { operationMark } from './mark.ts';
 import { priorityOf } from './priority.ts';
 import { sql } from './sql.ts';
-import { type CheckedTask, insertStatements, type PreparedSubmission } from './submit.ts';
+import type { CheckedTask, PreparedSubmission } from './submit.ts';
 import type { ClaimedTask } from './types.ts';
 
 /**
@@ -122,18 +122,15 @@ export function planHandOff(
     },
     stored: deferred<number[]>(),
   }));
-  // Every task is stored as the submission lists them (ids in its order), then the handed
-  // ones are leased; each lease returns its tasks' ids.
-  const statements: SqlStatement[] = [
-    sql('job_insert', values),
-    ...insertStatements(values, submission.tasks).statements,
-  ];
+  // The submission's own statements store every task as it lists them (ids in its order);
+  // then the handed ones are leased, each lease returning its tasks' ids, and as a claim
+  // would, the job runs, gets one tasks.leased event per worker, and the worker is seen.
+  // job_get_submitted stays last.
+  const statements: SqlStatement[] = submission.statements.slice(0, -1);
   const leaseAt = leased.map(({ params, tasks }) => {
     statements.push(sql('tasks_lease_handed', { ...params, cids: cidsOf(tasks) }));
     return statements.length - 1;
   });
-  if (!submission.open) statements.push(sql('job_seal', values));
-  // As a claim would: the job runs, one tasks.leased event, the worker seen.
   for (const { params } of leased) {
     statements.push(
       sql('claimed_jobs_running', params),
@@ -141,7 +138,7 @@ export function planHandOff(
       sql('worker_seen', params),
     );
   }
-  statements.push(sql('job_get_submitted', values));
+  statements.push(submission.statements.at(-1)!);
 
   const watcher = {
     committed(results: SqlResult[]): void {

@@ -67,34 +67,28 @@ export class ClaimOffers {
    * is waiting for its commit.
    */
   handOff(submission: PreparedSubmission): PreparedSubmission {
-    const idle: Array<[ClaimOffer, HandOffTaker]> = [];
+    // The offers whose look still holds, by taker. The counts are read (a statement) only
+    // once an offer has a look to check.
+    const idle = new Map<HandOffTaker, ClaimOffer>();
     let now: ReturnType<CommitCount> | null = null;
+    const time = this.#ctx.clock.now();
     for (const [offer, taker] of this.#offers) {
-      if (!offer.start) continue;
-      const mark = offer.idle?.();
+      const mark = offer.start && offer.idle?.();
       if (!mark) continue;
       now ??= this.#now();
-      const time = this.#ctx.clock.now();
-      if (
-        now === undefined ||
-        mark.own !== now.own ||
-        mark.others !== now.others ||
-        time >= mark.until ||
-        time >= mark.at + this.#shortestHandedLeaseMs
-      ) {
-        continue;
-      }
-      idle.push([offer, taker]);
+      const holds =
+        now !== undefined &&
+        mark.own === now.own &&
+        mark.others === now.others &&
+        time < mark.until &&
+        time < mark.at + this.#shortestHandedLeaseMs;
+      if (holds) idle.set(taker, offer);
     }
-    if (idle.length === 0) return submission;
-    const plan = planHandOff(
-      this.#ctx,
-      submission,
-      idle.map(([, taker]) => taker),
-    );
+    if (idle.size === 0) return submission;
+    const plan = planHandOff(this.#ctx, submission, [...idle.keys()]);
     if (!plan) return submission;
     const starts = plan.handOffs.map(({ taker, handOff }) => {
-      const [offer] = idle.find(([, t]) => t === taker)!;
+      const offer = idle.get(taker)!;
       // Used up, as an offer that got tasks at commit is; all of them before any starts
       // (a start that submits again must not be handed to one of these twice).
       this.#offers.delete(offer);

@@ -10,7 +10,7 @@ import { sql, sqlRows } from './sql.ts';
 import type { JobSpec, SubmitResult, TaskSpec } from './types.ts';
 import { normalizeTags, requireId, validateTask } from './validate.ts';
 
-/** One task of a submission, checked, with its row of tasks_insert. */
+/** One task of a submission, checked. */
 export interface CheckedTask {
   readonly cid: string;
   /** The input as JSON text. */
@@ -24,12 +24,10 @@ export interface CheckedTask {
   readonly delayMs: number;
   /** Its attempts, or null for the queue's. */
   readonly maxAttempts: number | null;
-  /** Its values in the row template of tasks_insert (see there for their order). */
-  readonly row: readonly SqlValue[];
 }
 
-/** Check each task (naming the bad field) and build its row. */
-export function checkTasks(tasks: readonly TaskSpec[]): CheckedTask[] {
+/** Check each task, naming the bad field. */
+function checkTasks(tasks: readonly TaskSpec[]): CheckedTask[] {
   return tasks.map((task, i) => {
     validateTask(task, i);
     const tags = normalizeTags(task.tags, `tasks[${i}]`);
@@ -40,10 +38,15 @@ export function checkTasks(tasks: readonly TaskSpec[]): CheckedTask[] {
     const level = task.priority !== undefined ? priorityLevel(task.priority) : null;
     const delayMs = task.delayMs ?? 0;
     const maxAttempts = task.maxAttempts ?? null;
-    const tagsJson = tags.length > 0 ? JSON.stringify(tags) : null;
-    const row = [cid, input, nodeId, epoch, level, tagsJson, delayMs || null, maxAttempts];
-    return { cid, input, nodeId, epoch, level, tags, delayMs, maxAttempts, row };
+    return { cid, input, nodeId, epoch, level, tags, delayMs, maxAttempts };
   });
+}
+
+/** A task's values in the row template of tasks_insert (see there for their order). */
+function taskRow(task: CheckedTask): SqlValue[] {
+  const tags = task.tags.length > 0 ? JSON.stringify(task.tags) : null;
+  const { cid, input, nodeId, epoch, level, delayMs, maxAttempts } = task;
+  return [cid, input, nodeId, epoch, level, tags, delayMs || null, maxAttempts];
 }
 
 /**
@@ -51,18 +54,14 @@ export function checkTasks(tasks: readonly TaskSpec[]): CheckedTask[] {
  * job_count_inserted, which reads changes() and so must follow the insert it counts.
  * Returns them with the positions of the inserts among them.
  */
-export function insertStatements(
+function insertStatements(
   values: Record<string, SqlValue | undefined>,
   tasks: readonly CheckedTask[],
 ): { statements: SqlStatement[]; inserts: number[] } {
   const statements: SqlStatement[] = [];
   const inserts: number[] = [];
   const count = sql('job_count_inserted', values);
-  for (const insert of sqlRows(
-    'tasks_insert',
-    values,
-    tasks.map((task) => task.row),
-  )) {
+  for (const insert of sqlRows('tasks_insert', values, tasks.map(taskRow))) {
     inserts.push(statements.length);
     statements.push(insert, count);
   }
@@ -86,8 +85,6 @@ export interface PreparedSubmission {
   readonly tasks: readonly CheckedTask[];
   /** The parameters its statements were built from. */
   readonly values: SubmissionValues;
-  /** Whether the job stays open for more tasks (not sealed). */
-  readonly open: boolean;
   /** Told what became of its statements (a hand-off, see handoff.ts). */
   readonly watcher?: SubmissionWatcher;
   /** It makes no task ready: every task it stores is leased (see handoff.ts). */
@@ -169,7 +166,6 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
     taskCount: tasks.length,
     tasks: checked,
     values,
-    open,
   };
 }
 

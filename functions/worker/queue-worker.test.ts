@@ -76,6 +76,16 @@ function watchOffers(queue: Queue): { handOffReady: () => Promise<void> } {
   };
 }
 
+/** A registry of the built-ins and `test.echo`, which returns its `value`. */
+function echoRegistry() {
+  const registry = createRegistry();
+  registry.register(
+    'test.echo',
+    defineNode({ slots: { value: {} }, process: ({ value }) => value }),
+  );
+  return registry;
+}
+
 /** A gate a test opens: calls of the `test.gated` node wait for it. */
 function gatedExecutor() {
   let open!: () => void;
@@ -83,11 +93,7 @@ function gatedExecutor() {
     open = resolve;
   });
   let started = 0;
-  const registry = createRegistry();
-  registry.register(
-    'test.echo',
-    defineNode({ slots: { value: {} }, process: ({ value }) => value }),
-  );
+  const registry = echoRegistry();
   registry.register(
     'test.gated',
     defineNode({
@@ -425,11 +431,7 @@ describe('QueueWorker', () => {
       params: {},
     });
     const aborted: unknown[] = [];
-    const registry = createRegistry();
-    registry.register(
-      'test.echo',
-      defineNode({ slots: { value: {} }, process: ({ value }) => value }),
-    );
+    const registry = echoRegistry();
     registry.register(
       'test.wait',
       defineNode({
