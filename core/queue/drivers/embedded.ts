@@ -11,6 +11,7 @@ import type {
   SqlTransaction,
 } from '../backend.ts';
 import { announceCommit, signalFilePath, watchCommits } from '../commits.ts';
+import { type LogCheckpointOptions, LogCheckpoints } from './log-checkpoints.ts';
 import { type Fdatasync, WalFlusher } from './wal-flusher.ts';
 
 /** What the signal file holds: one byte, rewritten after each commit. */
@@ -39,6 +40,10 @@ const COMMITTED = new Uint8Array([1]);
  * task can start once its submission commits, before that submission is acknowledged: a
  * power loss in between loses a submission its client never saw accepted, although its
  * task may have begun (at-least-once delivery allows that, as with a lost answer).
+ *
+ * Checkpoints (copying the log back into the database file, with two more syncs) run on
+ * a thread of their own instead of inside the COMMIT that fills the log: see
+ * {@link LogCheckpoints}.
  */
 
 /** Options of {@link openEmbeddedDriver}. */
@@ -55,6 +60,8 @@ export interface EmbeddedDriverOptions {
    * the driver's notes): a server should stop and be restarted, which reopens the file.
    */
   onBroken?: (error: Error) => void;
+  /** When the log is copied back into the database file (see LogCheckpoints); tests only. */
+  checkpoints?: LogCheckpointOptions;
 }
 
 type Db = InstanceType<typeof Database>;
@@ -72,12 +79,19 @@ export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions 
     // Commits are flushed by the driver (see above), not inside COMMIT.
     db.exec('PRAGMA synchronous = NORMAL');
     db.exec('PRAGMA foreign_keys = ON');
+    // Checkpoints run on a thread of their own (see LogCheckpoints), not inside COMMIT.
+    db.exec('PRAGMA wal_autocheckpoint = 0');
     // From here on, waiting for another process's write lock is done by the driver (see
     // #retryBusy): SQLite's own busy handler sleeps a whole millisecond or more at a time.
     db.exec('PRAGMA busy_timeout = 0');
     const absolute = resolve(path);
     const flusher = new WalFlusher(absolute, options.fdatasync ?? fdatasync, options.onBroken);
-    return new EmbeddedDriver(db, absolute, busyTimeoutMs, flusher);
+    const checkpoints = new LogCheckpoints(
+      absolute,
+      () => db.exec('PRAGMA wal_checkpoint(PASSIVE)'),
+      options.checkpoints,
+    );
+    return new EmbeddedDriver(db, absolute, busyTimeoutMs, flusher, checkpoints);
   } catch (error) {
     // A locked file while another process sets it up (the caller tries again): close
     // this connection rather than leak it.
@@ -106,6 +120,7 @@ class EmbeddedDriver implements QueueDriver {
   readonly #path: string;
   readonly #signalFd: number;
   readonly #flusher: WalFlusher;
+  readonly #checkpoints: LogCheckpoints;
   // `data_version` when this connection's latest flush was asked for (see #durableView);
   // undefined after a commit of its own that asked for none.
   #flushedVersion: number | undefined;
@@ -116,11 +131,18 @@ class EmbeddedDriver implements QueueDriver {
 
   readonly #busyTimeoutMs: number;
 
-  constructor(db: Db, path: string, busyTimeoutMs: number, flusher: WalFlusher) {
+  constructor(
+    db: Db,
+    path: string,
+    busyTimeoutMs: number,
+    flusher: WalFlusher,
+    checkpoints: LogCheckpoints,
+  ) {
     this.#db = db;
     this.#path = path;
     this.#busyTimeoutMs = busyTimeoutMs;
     this.#flusher = flusher;
+    this.#checkpoints = checkpoints;
     this.#signalFd = openSync(signalFilePath(path), 'w');
   }
 
@@ -149,6 +171,7 @@ class EmbeddedDriver implements QueueDriver {
     // Anything but a query committed on its own: flush it like a batch.
     if (!/^\s*(select|with)\b/i.test(statement.sql)) {
       this.#ownCommits++;
+      this.#checkpoints.committed();
       await this.#flusher.flush();
     } else await this.#durableView(this.#retryBusy(() => this.#dataVersion()));
     return result;
@@ -265,9 +288,13 @@ class EmbeddedDriver implements QueueDriver {
     if (this.#closing) throw new Error(`the connection to ${this.#path} is closed`);
   }
 
-  /** Tell listeners in this process, and touch the signal file for other processes. */
+  /**
+   * After a commit: count it, start a checkpoint if the log is due one, tell listeners in
+   * this process, and touch the signal file for other processes.
+   */
   #announce(): void {
     this.#ownCommits++;
+    this.#checkpoints.committed();
     announceCommit(this.#path);
     try {
       writeSync(this.#signalFd, COMMITTED, 0, 1, 0);
@@ -316,6 +343,7 @@ class EmbeddedDriver implements QueueDriver {
     this.#closing = true;
     await this.#open;
     await this.#flusher.close();
+    await this.#checkpoints.close();
     this.#db.close();
     closeSync(this.#signalFd);
   }
