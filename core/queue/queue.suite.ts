@@ -356,6 +356,8 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       expect(await queue.complete('w2', again!.id, 'twice')).toBe(false);
       const job = await queue.getJob('acme', jobId);
       expect(job.results).toEqual({ 'cid-0': 'fresh' });
+      // Counted once: the refused reports count nothing into the job.
+      expect(job.progress).toMatchObject({ total: 1, done: 1 });
       const events = await queue.events('acme', jobId);
       const succeeded = events.filter((e) => e.type === 'tasks.succeeded');
       expect(succeeded.map((e) => e.data)).toEqual([

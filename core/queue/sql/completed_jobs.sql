@@ -1,8 +1,9 @@
--- After tasks_complete, in the same transaction: count the accepted results into their
--- jobs (once per job, not per task), and finish a sealed job whose tasks are now all
--- final. Cancelled tasks are counted by the task_state_changed trigger.
--- :task_ids     the completion's task ids (JSON array)
--- :mark         the completion's mark
+-- Right after completed_events, in the same transaction: count the accepted results into
+-- their jobs, and finish a sealed job whose tasks are now all final. The counts come from
+-- the `tasks.succeeded` events completed_events just logged, one per job: the rows
+-- numbered up to last_insert_rowid() and changes() of them (none when it logged none), so
+-- this reads a row per job instead of looking up every task of the completion again.
+-- Cancelled tasks are counted by the task_state_changed trigger.
 -- :now          the completion's time
 UPDATE jobs SET
   done = done + c.n,
@@ -18,9 +19,8 @@ UPDATE jobs SET
   END,
   updated_at = :now
 FROM (
-  SELECT t.job_id, count(*) AS n FROM tasks AS t
-  WHERE t.id IN (SELECT j.value FROM json_each(:task_ids) AS j)
-    AND t.mark = :mark AND t.state = 'succeeded'
-  GROUP BY t.job_id
+  SELECT e.job_id, e.data ->> '$.count' AS n FROM events AS e
+  WHERE e.id > last_insert_rowid() - changes() AND e.id <= last_insert_rowid()
+    AND e.type = 'tasks.succeeded'
 ) AS c
 WHERE jobs.id = c.job_id
