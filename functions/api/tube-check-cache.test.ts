@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -134,6 +134,21 @@ describe('TubeCheckCache', () => {
     await expect(cache.check('counter', { start: 1 })).rejects.toMatchObject({
       name: 'TubeLoadError',
     });
+  });
+
+  it('behavior: a tube file edited after its stat was trusted is read again (its signature changed)', async () => {
+    write('counter.yaml', counter('counter', 'a'));
+    // A second after the file's last change: its text is kept while its stat is the same.
+    const settled = new ManualClock(statSync(join(folder, 'counter.yaml')).ctimeMs + 2_000);
+    const trusting = new TubeCheckCache(options, { clock: settled });
+    expect((await trusting.check('counter', { start: 1 })).tube.nodes[0]!.id).toBe('a');
+    expect((await trusting.check('counter', { start: 1 })).tube.nodes[0]!.id).toBe('a');
+    write('counter.yaml', counter('counter', 'b'));
+    const edited = await trusting.check('counter', { start: 1 });
+    expect(edited.tube.nodes.map((n) => n.id)).toEqual(['b', 'r']);
+    rmSync(join(folder, 'counter.yaml'));
+    settled.advance(2_000);
+    await expect(trusting.check('counter', { start: 1 })).rejects.toThrow(/counter/);
   });
 
   it('behavior: a tube file added to the folders is found once the listing is older than listingMaxAgeMs', async () => {
