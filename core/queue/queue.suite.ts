@@ -73,6 +73,17 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       expect(await migrate(queue.driver)).toEqual([]);
     });
 
+    it('behavior: events has no trigger, so the rows one statement inserts are numbered together', async () => {
+      // completed_jobs counts the events completed_events just inserted by their ids (the
+      // last changes() of them up to last_insert_rowid()): a trigger on INSERT into events
+      // would put rows of its own among them.
+      const { rows } = await queue.driver.execute({
+        sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'",
+        params: {},
+      });
+      expect(rows).toEqual([]);
+    });
+
     it('behavior: the same CID within a job is stored once', async () => {
       const { jobId } = await queue.submitJob({
         tenant: 'acme',

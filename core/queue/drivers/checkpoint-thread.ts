@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'libsql';
 
-/** What the thread answers to each request: done (or skipped), or why it failed. */
+/** What the thread answers to each request: done (or skipped, the file busy), or why it failed. */
 export type CheckpointAnswer = { ok: true } | { ok: false; message: string };
 
 /** What the thread is asked. */
@@ -41,9 +41,11 @@ port.on('message', (request: CheckpointRequest) => {
     connection.checkpoint();
     answer = { ok: true };
   } catch (error) {
-    // libsql's errors keep only their code when posted across threads: say it here.
     const { message, code } = error as { message?: string; code?: string };
-    answer = { ok: false, message: [code, message].filter(Boolean).join(': ') };
+    // Locked for a moment (another process migrating, say): skipped; the next commit asks again.
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') answer = { ok: true };
+    // libsql's errors keep only their code when posted across threads: say it here.
+    else answer = { ok: false, message: [code, message].filter(Boolean).join(': ') };
   }
   port.postMessage(answer);
 });

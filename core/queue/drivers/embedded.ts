@@ -352,8 +352,7 @@ class EmbeddedDriver implements QueueDriver {
     this.#closing = true;
     await this.#open;
     await this.#flusher.close();
-    await this.#checkpoints.close();
-    this.#db.close();
+    await this.#checkpoints.close(() => this.#db.close());
     closeSync(this.#signalFd);
   }
 }

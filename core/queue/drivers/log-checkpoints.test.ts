@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
@@ -11,6 +13,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 
 const PAGE = 4096;
+/** A log frame: a page and its 24-byte header. */
+const FRAME = PAGE + 24;
 /** Four pages of row data a commit. */
 const BLOB = 'x'.repeat(4 * PAGE);
 
@@ -26,7 +30,8 @@ function logWithFrames(commits: number) {
     for (let i = 0; i < count; i++) insert.run([BLOB]);
   };
   write(commits);
-  return { path, db, write };
+  const index = WalIndex.acquire(path)!;
+  return { path, db, write, index };
 }
 
 /** Polls `check` (bounded): the thread works on its own time. */
@@ -37,43 +42,72 @@ async function eventually(check: () => boolean): Promise<void> {
 
 describe('LogCheckpoints', () => {
   it('behavior: a log due a checkpoint is copied on a thread of its own, and the next commit starts it over', async () => {
-    const { path, db, write } = logWithFrames(40);
-    const index = WalIndex.open(path)!;
-    expect(index.pendingFrames()).toBeGreaterThanOrEqual(160);
+    const { path, db, write, index } = logWithFrames(40);
+    expect(index.frames()).toMatchObject({ copied: 0 });
+    expect(index.frames()!.log).toBeGreaterThanOrEqual(160);
     let copiedHere = 0;
     const checkpoints = new LogCheckpoints(path, () => copiedHere++, {
       startFrames: 100,
-      maxFrames: 10_000,
+      restartFrames: 10_000,
     });
     checkpoints.committed();
-    await eventually(() => index.pendingFrames() === 0);
+    await eventually(() => index.frames()!.copied === index.frames()!.log);
     expect(copiedHere).toBe(0);
     const walBytes = statSync(`${path}-wal`).size;
     write(1);
     // Started over: the commit's pages went to the start of the log, which did not grow.
-    expect(index.pendingFrames()).toBeLessThan(10);
+    expect(index.frames()!.log).toBeLessThan(10);
     expect(statSync(`${path}-wal`).size).toBe(walBytes);
-    await checkpoints.close();
-    index.close();
+    await checkpoints.close(() => db.close());
+    index.release();
+  });
+
+  it('behavior: below startFrames nothing is copied, on the thread or here', async () => {
+    const { path, db, index } = logWithFrames(10);
+    const before = index.frames();
+    let copiedHere = 0;
+    const checkpoints = new LogCheckpoints(path, () => copiedHere++, { startFrames: 1_000 });
+    checkpoints.committed();
+    // close() waits for the thread, which would have done a request before closing.
+    await checkpoints.close(() => undefined);
+    expect(index.frames()).toEqual(before);
+    expect(copiedHere).toBe(0);
+    index.release();
     db.close();
   });
 
-  it('behavior: below the threshold nothing is asked; at maxFrames the committing connection copies the log itself', async () => {
-    const { path, db } = logWithFrames(10);
+  it('behavior: a log of restartFrames pages is copied by the committing connection itself', async () => {
+    const { path, db, index } = logWithFrames(10);
     let copiedHere = 0;
-    const small = new LogCheckpoints(path, () => copiedHere++, { startFrames: 1_000 });
-    small.committed();
-    expect(copiedHere).toBe(0);
-    const full = new LogCheckpoints(path, () => copiedHere++, { startFrames: 20, maxFrames: 20 });
-    full.committed();
+    const checkpoints = new LogCheckpoints(path, () => copiedHere++, {
+      startFrames: 20,
+      restartFrames: 20,
+    });
+    checkpoints.committed();
     expect(copiedHere).toBe(1);
-    await small.close();
-    await full.close();
-    db.close();
+    await checkpoints.close(() => db.close());
+    index.release();
+  });
+
+  it('behavior: under steady commits the log keeps starting over instead of growing', async () => {
+    const { path, db, write, index } = logWithFrames(0);
+    const checkpoints = new LogCheckpoints(path, () => db.exec('PRAGMA wal_checkpoint(PASSIVE)'), {
+      startFrames: 32,
+      restartFrames: 128,
+    });
+    // 400 commits of 5 pages or more: 2,000 frames and more if the log never started over.
+    for (let i = 0; i < 400; i++) {
+      write(1);
+      checkpoints.committed();
+    }
+    // restartFrames, and the commits made while a checkpoint of the thread was under way.
+    expect(statSync(`${path}-wal`).size).toBeLessThan(4 * 128 * FRAME);
+    await checkpoints.close(() => db.close());
+    index.release();
   });
 
   it('error: a thread that fails says so once, and commits checkpoint the log themselves from then on', async () => {
-    const { path, db } = logWithFrames(10);
+    const { path, db, index } = logWithFrames(10);
     // A file that is not a database, whose index is the real one: its thread fails.
     const broken = join(root, `broken${n++}.db`);
     writeFileSync(broken, 'not a database, '.repeat(512));
@@ -84,20 +118,22 @@ describe('LogCheckpoints', () => {
     let copiedHere = 0;
     const checkpoints = new LogCheckpoints(broken, () => copiedHere++, {
       startFrames: 20,
-      maxFrames: 10_000,
+      restartFrames: 10_000,
     });
     try {
       checkpoints.committed();
       await eventually(() => warnings.length > 0);
-      expect(warnings).toEqual([expect.stringMatching(/broken\d+\.db on its own thread failed/)]);
+      expect(warnings).toEqual([
+        expect.stringMatching(/broken\d+\.db on its own thread failed \(SQLITE_NOTADB/),
+      ]);
       checkpoints.committed();
       checkpoints.committed();
       expect(copiedHere).toBe(2);
       expect(warnings).toHaveLength(1);
     } finally {
       process.off('warning', onWarning);
-      await checkpoints.close();
-      db.close();
+      await checkpoints.close(() => db.close());
+      index.release();
     }
   });
 });
@@ -110,26 +146,21 @@ describe('embedded driver checkpoints', () => {
     await driver.close();
   });
 
-  it('behavior: two connections writing one file each copy its log back on their thread, and every row survives', async () => {
+  it('behavior: two connections writing one file keep its log bounded, and every row survives', async () => {
     const path = join(root, `shared${n++}.db`);
-    const options = { checkpoints: { startFrames: 64, maxFrames: 100_000 } };
+    const options = { checkpoints: { startFrames: 64, restartFrames: 256 } };
     const drivers = [openEmbeddedDriver(path, options), openEmbeddedDriver(path, options)];
     const warn = vi.fn();
     process.on('warning', warn);
     const insert = (i: number) => ({ sql: 'INSERT INTO t VALUES (?, ?)', params: [i, BLOB] });
-    const writeBoth = async (from: number, to: number) => {
-      for (let i = from; i < to; i += 2) {
-        await Promise.all([drivers[0]!.batch([insert(i)]), drivers[1]!.batch([insert(i + 1)])]);
-      }
-    };
+    const commits = 400;
     try {
       await drivers[0]!.batch([{ sql: 'CREATE TABLE t (n INTEGER, body TEXT)', params: {} }]);
-      await writeBoth(0, 170);
-      // Each connection's thread copied what it found (one of two at a time: the other
-      // skips), so the log holds fewer pages than were written: under 64 at the end.
-      const index = WalIndex.open(path)!;
-      await eventually(() => index.pendingFrames() < 64);
-      index.close();
+      for (let i = 0; i < commits; i += 2) {
+        await Promise.all([drivers[0]!.batch([insert(i)]), drivers[1]!.batch([insert(i + 1)])]);
+      }
+      // 400 commits of 5 pages or more: 2,000 frames and more if the log never started over.
+      expect(statSync(`${path}-wal`).size).toBeLessThan(4 * 256 * FRAME);
       expect(warn).not.toHaveBeenCalled();
     } finally {
       process.off('warning', warn);
@@ -140,8 +171,32 @@ describe('embedded driver checkpoints', () => {
       integrity_check: 'ok',
     });
     expect(reopened.prepare('SELECT count(DISTINCT n) AS rows FROM t').get([])).toMatchObject({
-      rows: 170,
+      rows: commits,
     });
     reopened.close();
+  });
+
+  it("behavior: closing one connection keeps another's write lock: no other process writes under it", async () => {
+    const path = join(root, `locks${n++}.db`);
+    const closing = openEmbeddedDriver(path);
+    const holding = openEmbeddedDriver(path);
+    // A commit each: both use the file's WAL index from here on.
+    await closing.batch([{ sql: 'CREATE TABLE t (n INTEGER)', params: {} }]);
+    await holding.batch([{ sql: 'INSERT INTO t VALUES (0)', params: {} }]);
+    const libsql = createRequire(import.meta.url).resolve('libsql');
+    const otherProcess = `
+      const db = new (require(${JSON.stringify(libsql)}))(${JSON.stringify(path)});
+      db.exec('PRAGMA busy_timeout = 0');
+      try { db.exec('BEGIN IMMEDIATE'); db.exec('INSERT INTO t VALUES (2)'); db.exec('COMMIT'); console.log('wrote'); }
+      catch (error) { console.log(error.code); }`;
+    await holding.transaction(async (tx) => {
+      await tx.execute({ sql: 'INSERT INTO t VALUES (1)', params: {} });
+      await closing.close();
+      const answer = execFileSync(process.execPath, ['-e', otherProcess]).toString().trim();
+      expect(answer).toBe('SQLITE_BUSY');
+    });
+    const { rows } = await holding.execute({ sql: 'SELECT n FROM t ORDER BY n', params: {} });
+    expect(rows.map((row) => row.n)).toEqual([0, 1]);
+    await holding.close();
   });
 });

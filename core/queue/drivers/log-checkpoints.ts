@@ -1,39 +1,48 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CheckpointAnswer, CheckpointRequest } from './checkpoint-thread.ts';
 
 /** Options of {@link LogCheckpoints}. */
 export interface LogCheckpointOptions {
-  /** Pages in the log not yet copied that start a checkpoint (SQLite's own default: 1,000). */
+  /** Pages in the log not yet copied that start a checkpoint on the thread (default 1,000, SQLite's own). */
   startFrames?: number;
-  /** Pages not yet copied after which the committing connection copies them itself. */
-  maxFrames?: number;
+  /**
+   * Pages in the log (copied or not) at which the committing connection checkpoints
+   * itself, so that its next commit starts the log over (default 4,000: 16 MB).
+   */
+  restartFrames?: number;
 }
 
 /**
- * Checkpoints of an embedded database, off the thread that commits.
+ * Checkpoints of an embedded database, mostly off the thread that commits.
  *
  * SQLite copies the write-ahead log back into the database file once the log passes
- * 1,000 pages, inside the COMMIT that crosses that size: on the committing thread, holding
- * the write lock, with two file syncs (a few ms every 4 MB of log; a busy queue spent
- * about a tenth of its time there). The embedded driver turns that off
- * (`wal_autocheckpoint = 0`) and tells this object after each commit. Once the log holds
- * `startFrames` pages not yet copied, a thread of its own, with its own connection, copies
- * them (a PASSIVE checkpoint: it neither waits for nor blocks the writers); the next
- * commit after a complete copy starts the log over, as SQLite does.
+ * 1,000 pages, inside the COMMIT that crosses that size: on the committing thread, with
+ * two file syncs (a few ms every 4 MB of log; a busy queue spent about a tenth of its
+ * time there). The embedded driver turns that off (`wal_autocheckpoint = 0`) and tells
+ * this object after each commit. Once the log holds `startFrames` pages not yet copied, a
+ * thread of its own, with its own connection, copies them (a PASSIVE checkpoint: it
+ * neither waits for nor blocks the writers).
  *
- * How full the log is comes from the WAL index (`<db>-shm`, one small read per commit),
- * not from the log's size, which never shrinks. The thread starts the first time the log
- * gets that full (the small databases of tests never start one). Should the log reach
- * `maxFrames` pages all the same (the thread cannot keep up), or the thread fail, the
- * committing connection checkpoints itself, as it would have without this.
+ * The log starts over only at a commit that finds every page of it copied, and under
+ * steady load the thread, copying while commits go on, always leaves the last few behind.
+ * So once the log holds `restartFrames` pages, the committing connection checkpoints
+ * itself between two of its commits: it copies only what the thread left (the sync of the
+ * database file is then short too), and its next commit starts the log over. Should the
+ * thread fail, the committing connection checkpoints at `startFrames`, as SQLite does.
+ * Several processes on one file each do all this; a checkpoint that finds another under
+ * way skips, and the next commit asks again.
+ *
+ * How full the log is comes from the WAL index (`<db>-shm`, one small read per commit;
+ * see {@link WalIndex}), not from the log's size, which never shrinks. The thread starts
+ * the first time the log gets that full (the small databases of tests never start one).
  */
 export class LogCheckpoints {
   readonly #path: string;
   readonly #checkpointHere: () => void;
   readonly #startFrames: number;
-  readonly #maxFrames: number;
+  readonly #restartFrames: number;
   #index: WalIndex | undefined;
   #thread: Worker | undefined;
   // One request at a time; requests made meanwhile make one more when it answers.
@@ -47,38 +56,47 @@ export class LogCheckpoints {
     this.#path = path;
     this.#checkpointHere = checkpointHere;
     this.#startFrames = options.startFrames ?? 1_000;
-    this.#maxFrames = options.maxFrames ?? 16_000;
+    this.#restartFrames = Math.max(this.#startFrames, options.restartFrames ?? 4_000);
   }
 
   /**
-   * After a commit: start a checkpoint if the log holds enough pages not yet copied. Never
-   * throws: the commit is done whatever happens here.
+   * After a commit of the connection: copy the log back, here or on the thread, if it is
+   * due. Never throws: the commit is done whatever happens here.
    */
   committed(): void {
+    if (this.#closing) return;
     try {
-      this.#index ??= WalIndex.open(this.#path);
-      const pending = this.#index?.pendingFrames() ?? 0;
-      if (pending < this.#startFrames) return;
-      if (this.#failed || pending >= this.#maxFrames) this.#checkpointHere();
+      this.#index ??= WalIndex.acquire(this.#path);
+      const frames = this.#index?.frames();
+      if (!frames || frames.log - frames.copied < this.#startFrames) return;
+      if (this.#failed || frames.log >= this.#restartFrames) this.#checkpointHere();
       else this.#request();
     } catch (error) {
       process.emitWarning(error as Error);
     }
   }
 
-  /** Close the thread's connection (waiting for it) and the index. */
-  async close(): Promise<void> {
+  /**
+   * Stop: the thread closes its connection (waited for), then `closeConnection` closes the
+   * committing one, and only then is the WAL index let go (see {@link WalIndex}).
+   */
+  async close(closeConnection: () => void): Promise<void> {
     this.#closing = true;
-    this.#index?.close();
-    this.#index = undefined;
     const thread = this.#thread;
     this.#thread = undefined;
-    if (!thread || this.#failed) return;
-    // Waited for now: the process stays up until the thread has closed its connection.
-    thread.ref();
-    const exited = new Promise((resolve) => thread.once('exit', resolve));
-    thread.postMessage('close' satisfies CheckpointRequest);
-    await exited;
+    if (thread && !this.#failed) {
+      // Waited for now: the process stays up until the thread has closed its connection.
+      thread.ref();
+      const exited = new Promise((resolve) => thread.once('exit', resolve));
+      thread.postMessage('close' satisfies CheckpointRequest);
+      await exited;
+    }
+    try {
+      closeConnection();
+    } finally {
+      this.#index?.release();
+      this.#index = undefined;
+    }
   }
 
   #request(): void {
@@ -124,38 +142,67 @@ export class LogCheckpoints {
 }
 
 /**
- * The WAL index's header, read for two numbers: `mxFrame` (pages in the log) and
- * `nBackfill` (pages already copied), at fixed offsets, in the machine's byte order.
- * The layout is SQLite's file format (wal.c), shared by every process on the file.
+ * The WAL index's header (`<db>-shm`), read for two numbers: `mxFrame` (pages in the log)
+ * and `nBackfill` (pages already copied back), at fixed offsets, in the machine's byte
+ * order: SQLite's file format (wal.c), shared by every process on the file.
+ *
+ * One descriptor per file in a process, kept until the last {@link LogCheckpoints} using
+ * it lets go, which it does after its connection has closed. Why: SQLite keeps its WAL
+ * locks on this file, and POSIX drops every lock a process holds on a file when the
+ * process closes any descriptor of it. Closing one while a connection of the process
+ * still uses the file would let another process write under that connection's lock. (A
+ * connection opened in the same process outside the queue's drivers is not counted.)
  * Exported for tests.
  */
 export class WalIndex {
+  static readonly #open = new Map<string, WalIndex>();
+
+  readonly #file: string;
   readonly #fd: number;
   readonly #buffer = Buffer.alloc(HEADER_BYTES);
+  #users = 1;
 
-  private constructor(fd: number) {
+  private constructor(file: string, fd: number) {
+    this.#file = file;
     this.#fd = fd;
   }
 
-  /** The index of the database at `path`, or undefined while it does not exist yet. */
-  static open(path: string): WalIndex | undefined {
+  /**
+   * The index of the database at `path`, shared with the other users in this process, or
+   * undefined while it does not exist yet. Call {@link release} once done.
+   */
+  static acquire(path: string): WalIndex | undefined {
+    let file: string;
     try {
-      return new WalIndex(openSync(`${path}-shm`, 'r'));
+      file = realpathSync(`${path}-shm`);
     } catch {
       return undefined;
     }
+    const open = WalIndex.#open.get(file);
+    if (open) {
+      open.#users++;
+      return open;
+    }
+    const index = new WalIndex(file, openSync(file, 'r'));
+    WalIndex.#open.set(file, index);
+    return index;
   }
 
-  pendingFrames(): number {
-    if (readSync(this.#fd, this.#buffer, 0, HEADER_BYTES, 0) < HEADER_BYTES) return 0;
+  /** Pages in the log, and how many of them are copied back into the database file. */
+  frames(): { log: number; copied: number } | undefined {
+    if (readSync(this.#fd, this.#buffer, 0, HEADER_BYTES, 0) < HEADER_BYTES) return undefined;
     const read = (offset: number) =>
       LITTLE_ENDIAN ? this.#buffer.readUInt32LE(offset) : this.#buffer.readUInt32BE(offset);
+    const log = read(MX_FRAME_OFFSET);
     // After a restart the log counts from 0 again while nBackfill may still hold the
-    // last checkpoint's count: never below zero.
-    return Math.max(0, read(MX_FRAME_OFFSET) - read(N_BACKFILL_OFFSET));
+    // last checkpoint's count: never more copied than there is.
+    return { log, copied: Math.min(log, read(N_BACKFILL_OFFSET)) };
   }
 
-  close(): void {
+  /** One user less; the last one closes the descriptor. */
+  release(): void {
+    if (--this.#users > 0) return;
+    WalIndex.#open.delete(this.#file);
     closeSync(this.#fd);
   }
 }
