@@ -178,9 +178,9 @@ class EmbeddedDriver implements QueueDriver {
     const result = this.#retryBusy(() => this.#run(statement));
     // Anything but a query committed on its own: flush it like a batch.
     if (!/^\s*(select|with)\b/i.test(statement.sql)) {
-      this.#ownCommits++;
-      this.#checkpoints.committed();
-      await this.#flusher.flush();
+      const flushed = this.#flusher.flush();
+      this.#countCommit();
+      await flushed;
     } else await this.#durableView(this.#retryBusy(() => this.#dataVersion()));
     return result;
   }
@@ -297,13 +297,18 @@ class EmbeddedDriver implements QueueDriver {
     if (this.#closing) throw new Error(`the connection to ${this.#path} is closed`);
   }
 
-  /**
-   * After a commit: count it, start a checkpoint if the log is due one, tell listeners in
-   * this process, and touch the signal file for other processes.
-   */
-  #announce(): void {
+  /** After a commit: count it (see commitCounts), and copy the log back if it is due. */
+  #countCommit(): void {
     this.#ownCommits++;
     this.#checkpoints.committed();
+  }
+
+  /**
+   * After a commit: {@link #countCommit}, tell listeners in this process, and touch the
+   * signal file for other processes.
+   */
+  #announce(): void {
+    this.#countCommit();
     announceCommit(this.#path);
     try {
       writeSync(this.#signalFd, COMMITTED, 0, 1, 0);
