@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import {
   existsSync,
   fdatasync,
@@ -8,6 +10,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'libsql';
@@ -291,6 +294,80 @@ describe('embedded driver', () => {
         /is closed/,
       );
       await closing;
+    });
+  });
+
+  describe("another process's write lock", () => {
+    /**
+     * A process of its own holding the write lock of `path` (BEGIN IMMEDIATE) until told
+     * to commit a row (`commit()`) or killed.
+     */
+    async function lockHolder(path: string) {
+      const libsql = createRequire(import.meta.url).resolve('libsql');
+      const child = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const db = new (require(${JSON.stringify(libsql)}))(${JSON.stringify(path)});
+           db.exec('BEGIN IMMEDIATE');
+           db.exec('INSERT INTO t VALUES (100)');
+           console.log('locked');
+           process.stdin.once('data', () => { db.exec('COMMIT'); db.close(); process.exit(0); });`,
+        ],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      );
+      const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+      expect(line.toString().trim()).toBe('locked');
+      return {
+        commit: async () => {
+          child.stdin!.write('commit\n');
+          await once(child, 'exit');
+        },
+        kill: () => child.kill('SIGKILL'),
+      };
+    }
+
+    async function tableAt(name: string) {
+      const path = join(root, name, 'noob.db');
+      mkdirSync(dirname(path), { recursive: true });
+      const driver = openEmbeddedDriver(path);
+      await driver.batch([{ sql: 'CREATE TABLE t (x INTEGER)', params: {} }]);
+      return { path, driver };
+    }
+    const insert = (x: number) => ({ sql: 'INSERT INTO t VALUES (?)', params: [x] });
+    const select = { sql: 'SELECT x FROM t ORDER BY x', params: {} };
+
+    it('behavior: a write waits for it without blocking the event loop, and commits once it is free', async () => {
+      const { path, driver } = await tableAt('lock-wait');
+      const holder = await lockHolder(path);
+      try {
+        let written = false;
+        const write = driver.batch([insert(1)]).then(() => (written = true));
+        // Meanwhile the loop runs: timers fire and reads are answered.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect((await driver.batch([select], 'read'))[0]!.rows).toEqual([]);
+        expect(written).toBe(false);
+        await holder.commit();
+        await write;
+        expect((await driver.batch([select], 'read'))[0]!.rows).toEqual([{ x: 1 }, { x: 100 }]);
+      } finally {
+        holder.kill();
+        await driver.close();
+      }
+    });
+
+    it('error: a write still locked out after the busy timeout fails and writes nothing', async () => {
+      const { path, driver: setup } = await tableAt('lock-timeout');
+      await setup.close();
+      const driver = openEmbeddedDriver(path, { busyTimeoutMs: 50 });
+      const holder = await lockHolder(path);
+      try {
+        await expect(driver.batch([insert(1)])).rejects.toThrow(/locked|busy/i);
+      } finally {
+        holder.kill();
+      }
+      expect((await driver.batch([select], 'read'))[0]!.rows).toEqual([]);
+      await driver.close();
     });
   });
 

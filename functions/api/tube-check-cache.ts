@@ -244,15 +244,17 @@ class ListedTubeFolders implements TubeFolders {
 /**
  * Texts of tube files, each kept with what `stat` said of the file: a lookup costs one
  * `stat` instead of a read (open, read, close: about 12 µs a job submission) while the
- * file's size, inode and change time stay the same. A file changed in the last second is
- * read again every time, as git treats a "racily clean" file: file times only move with
- * the kernel's clock tick, so two writes of the same size within one tick would leave
- * them equal. At most {@link MAX_KEPT_TEXTS} files, the least recently used dropped first.
+ * file's size, inode and change time stay the same. A text read within a second of the
+ * file's last change is not trusted, and the file is read again at every lookup until a
+ * read comes later than that: file times only move with the kernel's clock tick, so a
+ * second write of the same size in the same tick would leave them equal (git treats such
+ * "racily clean" files alike). At most {@link MAX_KEPT_TEXTS} files, the least recently
+ * used dropped first.
  */
 class FileTexts {
   readonly #clock: Clock;
   // Map order is use order: the first key is the least recently used.
-  readonly #kept = new Map<string, { text: string; signature: string }>();
+  readonly #kept = new Map<string, { text: string; signature: string; trusted: boolean }>();
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -261,18 +263,18 @@ class FileTexts {
   /** The file's text, or `undefined` if it cannot be read. */
   read(file: string): string | undefined {
     let signature: string;
-    let settled: boolean;
+    let changedAt: number;
     try {
       const stats = statSync(file);
       signature = `${stats.size}:${stats.ino}:${stats.ctimeMs}:${stats.mtimeMs}`;
-      settled = this.#clock.now() - stats.ctimeMs > SETTLED_MS;
+      changedAt = stats.ctimeMs;
     } catch {
       this.#kept.delete(file);
       return undefined;
     }
     const kept = this.#kept.get(file);
     this.#kept.delete(file);
-    if (kept && settled && kept.signature === signature) {
+    if (kept?.trusted && kept.signature === signature) {
       this.#kept.set(file, kept);
       return kept.text;
     }
@@ -280,13 +282,14 @@ class FileTexts {
     // so the next lookup reads again.
     const text = readText(file);
     if (text === undefined) return undefined;
-    this.#kept.set(file, { text, signature });
+    const trusted = this.#clock.now() - changedAt > SETTLED_MS;
+    this.#kept.set(file, { text, signature, trusted });
     if (this.#kept.size > MAX_KEPT_TEXTS) this.#kept.delete(this.#kept.keys().next().value!);
     return text;
   }
 }
 
-/** How long after its last change a file's `stat` is trusted to show the next one (ms). */
+/** How long after a file's last change a text read from it is trusted while its `stat` stays (ms). */
 const SETTLED_MS = 1_000;
 /** Most tube files whose text {@link FileTexts} keeps. */
 const MAX_KEPT_TEXTS = 256;

@@ -20,13 +20,20 @@ let connection: { db: InstanceType<typeof Database>; checkpoint: () => void } | 
 
 function connect(): NonNullable<typeof connection> {
   const db = new Database(path);
-  // NORMAL: the log is synced before it is copied and the database file after, as SQLite
-  // does inside the COMMIT that checkpoints; here it happens off the committing thread.
-  db.exec('PRAGMA synchronous = NORMAL');
-  // A checkpoint already running (another connection's) makes this one skip, not wait.
-  db.exec('PRAGMA busy_timeout = 0');
-  const statement = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-  return { db, checkpoint: () => statement.get([]) };
+  try {
+    // NORMAL: the log is synced before it is copied and the database file after, as
+    // SQLite does inside the COMMIT that checkpoints; here it happens off the committing
+    // thread.
+    db.exec('PRAGMA synchronous = NORMAL');
+    // A checkpoint already running (another connection's) makes this one skip, not wait.
+    db.exec('PRAGMA busy_timeout = 0');
+    const statement = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+    return { db, checkpoint: () => statement.get([]) };
+  } catch (error) {
+    // Not kept: the next request connects again.
+    db.close();
+    throw error;
+  }
 }
 
 port.on('message', (request: CheckpointRequest) => {

@@ -1,5 +1,4 @@
-import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, fdatasync, openSync, realpathSync, writeSync } from 'node:fs';
 import Database from 'libsql';
 import type {
   BatchMode,
@@ -82,16 +81,13 @@ export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions 
     // Checkpoints run on a thread of their own (see LogCheckpoints), not inside COMMIT.
     db.exec('PRAGMA wal_autocheckpoint = 0');
     // From here on, waiting for another process's write lock is done by the driver (see
-    // #retryBusy): SQLite's own busy handler sleeps a whole millisecond or more at a time.
+    // #whenFree), without blocking the thread as SQLite's own busy handler does.
     db.exec('PRAGMA busy_timeout = 0');
-    const absolute = resolve(path);
+    // The file SQLite opened, links resolved: its log and index are beside it, and every
+    // connection to it names it alike (commit announcements, see commits.ts).
+    const absolute = realpathSync(path);
     const flusher = new WalFlusher(absolute, options.fdatasync ?? fdatasync, options.onBroken);
-    const checkpoints = new LogCheckpoints(
-      absolute,
-      () => db.exec('PRAGMA wal_checkpoint(PASSIVE)'),
-      options.checkpoints,
-    );
-    return new EmbeddedDriver(db, absolute, busyTimeoutMs, flusher, checkpoints);
+    return new EmbeddedDriver(db, absolute, busyTimeoutMs, flusher, options.checkpoints);
   } catch (error) {
     // A locked file while another process sets it up (the caller tries again): close
     // this connection rather than leak it.
@@ -100,16 +96,24 @@ export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions 
   }
 }
 
-/** Blocks the thread for short pauses while another process holds the write lock. */
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * The longest wait between tries for the write lock while another process holds it (ms).
+ * Each try also follows every commit announced for the file, which is when the holder
+ * lets go: this only bounds a missed announcement (a watch that failed, another
+ * process's transaction that ended without committing).
+ */
+const LOCK_RETRY_MS = 1;
 
 /**
- * The longest pause between tries for the write lock (ms). Each pause past the moment the
- * lock is free is lost to both processes: with pauses growing to 2 ms, a `noob worker`
- * beside a submitting process spent about a sixth of its time waiting, and processed
- * about 7% fewer tasks a second than with this cap (a failed try costs some µs).
+ * First pauses for the write lock (ms), blocking but short: the other process's
+ * transactions mostly take under a millisecond, and a timer or a file watch cannot wake
+ * this one that soon (about 5% fewer tasks a second with the worker in its own process
+ * without them). Only a longer wait goes on without blocking.
  */
-const MAX_BUSY_PAUSE_MS = 0.2;
+const SHORT_LOCK_PAUSES_MS = [0.05, 0.1, 0.2];
+
+/** Blocks the thread for the short pauses. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 function isBusy(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
@@ -124,6 +128,8 @@ class EmbeddedDriver implements QueueDriver {
   // While an interactive transaction awaits between statements, other calls on this
   // connection would land inside it: they wait for it instead.
   #open: Promise<unknown> = Promise.resolve();
+  // Calls waiting for another process's write lock (close() lets them finish).
+  readonly #waitingForLock = new Set<Promise<unknown>>();
 
   readonly #path: string;
   readonly #signalFd: number;
@@ -144,14 +150,20 @@ class EmbeddedDriver implements QueueDriver {
     path: string,
     busyTimeoutMs: number,
     flusher: WalFlusher,
-    checkpoints: LogCheckpoints,
+    checkpointOptions: LogCheckpointOptions | undefined,
   ) {
     this.#db = db;
     this.#path = path;
     this.#busyTimeoutMs = busyTimeoutMs;
     this.#flusher = flusher;
-    this.#checkpoints = checkpoints;
     this.#signalFd = openSync(signalFilePath(path), 'w');
+    // Last: from here on this connection counts as a user of the file's WAL index, until
+    // close() (nothing after this can fail the open).
+    this.#checkpoints = new LogCheckpoints(
+      path,
+      () => db.exec('PRAGMA wal_checkpoint(PASSIVE)'),
+      checkpointOptions,
+    );
   }
 
   #statement(sql: string): Stmt {
@@ -175,13 +187,21 @@ class EmbeddedDriver implements QueueDriver {
   async execute(statement: SqlStatement): Promise<SqlResult> {
     await this.#open;
     this.#usable();
-    const result = this.#retryBusy(() => this.#run(statement));
-    // Anything but a query committed on its own: flush it like a batch.
-    if (!/^\s*(select|with)\b/i.test(statement.sql)) {
+    if (/^\s*(select|with)\b/i.test(statement.sql)) {
+      const result = await this.#whenFree(() => this.#run(statement));
+      await this.#durableView(await this.#whenFree(() => this.#dataVersion()));
+      return result;
+    }
+    // Anything but a query commits on its own: flushed and counted like a batch, at once.
+    const commit = () => {
+      const result = this.#run(statement);
       const flushed = this.#flusher.flush();
       this.#countCommit();
-      await flushed;
-    } else await this.#durableView(this.#retryBusy(() => this.#dataVersion()));
+      return { result, flushed };
+    };
+    const now = this.#whenFree(commit);
+    const { result, flushed } = now instanceof Promise ? await now : now;
+    await flushed;
     return result;
   }
 
@@ -215,23 +235,64 @@ class EmbeddedDriver implements QueueDriver {
   }
 
   /**
-   * Run `attempt` (which takes the write lock, or fails at once with SQLITE_BUSY while
-   * another process holds it, having changed nothing), pausing 50 µs, then 100, then
-   * {@link MAX_BUSY_PAUSE_MS} between tries, for up to the busy timeout. The other
-   * process's transactions are short (a worker's round, a group of submissions: a few
-   * ms), so fine pauses hand the lock over far sooner than SQLite's own busy handler,
-   * whose shortest sleep is a millisecond.
+   * `attempt()` (which takes the write lock, or fails at once with SQLITE_BUSY while
+   * another process holds it, having changed nothing), now or, while it is busy, again
+   * each time another commit is announced (the lock holder's, through the signal file:
+   * see commits.ts) and at least every {@link LOCK_RETRY_MS}, for up to the busy timeout.
+   * The wait does not block: the event loop goes on (a job API answers reads meanwhile).
+   * Writes of this connection stay in call order where order matters: a group commit and
+   * a worker each wait for their previous write, and interactive transactions queue.
    */
-  #retryBusy<T>(attempt: () => T): T {
-    const deadline = Date.now() + this.#busyTimeoutMs;
-    for (let pauseMs = 0.05; ; pauseMs = Math.min(pauseMs * 2, MAX_BUSY_PAUSE_MS)) {
+  #whenFree<T>(attempt: () => T): T | Promise<T> {
+    let busy: unknown;
+    for (const pauseMs of [0, ...SHORT_LOCK_PAUSES_MS]) {
+      if (pauseMs > 0) Atomics.wait(PAUSE, 0, 0, pauseMs);
       try {
         return attempt();
       } catch (error) {
-        if (!isBusy(error) || Date.now() >= deadline) throw error;
-        Atomics.wait(PAUSE, 0, 0, pauseMs);
+        if (!isBusy(error)) throw error;
+        busy = error;
       }
     }
+    return this.#retryWhenFree(attempt, busy);
+  }
+
+  async #retryWhenFree<T>(attempt: () => T, busy: unknown): Promise<T> {
+    const deadline = Date.now() + this.#busyTimeoutMs;
+    const waiting = (async () => {
+      let last = busy;
+      while (Date.now() < deadline) {
+        await this.#nextCommitOrPause();
+        // A flush that failed meanwhile broke the connection: nothing more is written.
+        if (this.#flusher.broken) throw this.#flusher.broken;
+        try {
+          return attempt();
+        } catch (error) {
+          if (!isBusy(error)) throw error;
+          last = error;
+        }
+      }
+      throw last;
+    })();
+    this.#waitingForLock.add(waiting);
+    try {
+      return await waiting;
+    } finally {
+      this.#waitingForLock.delete(waiting);
+    }
+  }
+
+  /** Resolves at the next commit announced for this file, or after LOCK_RETRY_MS. */
+  #nextCommitOrPause(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        stop();
+        clearTimeout(timer);
+        resolve();
+      };
+      const stop = watchCommits(this.#path, done);
+      const timer = setTimeout(done, LOCK_RETRY_MS);
+    });
   }
 
   async batch(
@@ -249,7 +310,7 @@ class EmbeddedDriver implements QueueDriver {
         results: statements.map((s) => this.#run(s)),
         version: mode === 'read' ? this.#dataVersion() : 0,
       });
-      const { results, version } = this.#retryBusy(
+      const { results, version } = await this.#whenFree(
         statements.length === 1 ? read : () => this.#inTransaction('BEGIN DEFERRED', read),
       );
       if (mode === 'read') await this.#durableView(version);
@@ -258,19 +319,26 @@ class EmbeddedDriver implements QueueDriver {
     }
     // IMMEDIATE takes the write lock first: a deferred transaction that reads and then
     // writes can fail with SQLITE_BUSY when another process committed in between.
-    const results = this.#retryBusy(() =>
-      this.#inTransaction('BEGIN IMMEDIATE', () => statements.map((s) => this.#run(s))),
-    );
-    // Committed: from here on, whatever throws, the commit gets its flush asked for (a
-    // durable write) or leaves the next read to flush it (a relaxed one).
-    let flushed: Promise<void> | undefined;
-    if (mode === 'write') {
-      flushed = this.#flusher.flush();
-      // Awaited below; handled here too in case announcing throws first.
-      flushed.catch(() => undefined);
-    } else this.#flushedVersion = undefined;
-    this.#announce();
-    onCommitted?.(results);
+    const commit = () => {
+      const results = this.#inTransaction('BEGIN IMMEDIATE', () =>
+        statements.map((s) => this.#run(s)),
+      );
+      // Committed: from here on, whatever throws, the commit gets its flush asked for (a
+      // durable write) or leaves the next read to flush it (a relaxed one).
+      let flushed: Promise<void> | undefined;
+      if (mode === 'write') {
+        flushed = this.#flusher.flush();
+        // Awaited below; handled here too in case announcing throws first.
+        flushed.catch(() => undefined);
+      } else this.#flushedVersion = undefined;
+      this.#announce();
+      onCommitted?.(results);
+      return { results, flushed };
+    };
+    // Not awaited when it ran at once: nothing else runs between the commit and what
+    // follows it here (its count is what a hand-off checks, see Queue.submitJob).
+    const now = this.#whenFree(commit);
+    const { results, flushed } = now instanceof Promise ? await now : now;
     await flushed;
     return results;
   }
@@ -334,7 +402,7 @@ class EmbeddedDriver implements QueueDriver {
       // (or a batch) started meanwhile waits for this one.
       await previous;
       this.#usable();
-      this.#retryBusy(() => this.#db.exec('BEGIN IMMEDIATE'));
+      await this.#whenFree(() => this.#db.exec('BEGIN IMMEDIATE'));
       try {
         const value = await body(tx);
         this.#db.exec('COMMIT');
@@ -356,6 +424,8 @@ class EmbeddedDriver implements QueueDriver {
     // No call from here on starts anything: a commit now could outlive the log's descriptor.
     this.#closing = true;
     await this.#open;
+    // Writes waiting for another process's lock go on until they commit or time out.
+    await Promise.allSettled(this.#waitingForLock);
     await this.#flusher.close();
     await this.#checkpoints.close(() => this.#db.close());
     closeSync(this.#signalFd);

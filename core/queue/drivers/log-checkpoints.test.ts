@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  fdatasync,
+  fstatSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +38,7 @@ function logWithFrames(commits: number) {
     for (let i = 0; i < count; i++) insert.run([BLOB]);
   };
   write(commits);
-  const index = WalIndex.acquire(path)!;
+  const index = WalIndex.acquire(path);
   return { path, db, write, index };
 }
 
@@ -72,8 +80,8 @@ describe('LogCheckpoints', () => {
     await checkpoints.close(() => undefined);
     expect(index.frames()).toEqual(before);
     expect(copiedHere).toBe(0);
-    index.release();
     db.close();
+    index.release();
   });
 
   it('behavior: a log of restartFrames pages is copied by the committing connection itself', async () => {
@@ -176,27 +184,66 @@ describe('embedded driver checkpoints', () => {
     reopened.close();
   });
 
-  it("behavior: closing one connection keeps another's write lock: no other process writes under it", async () => {
-    const path = join(root, `locks${n++}.db`);
-    const closing = openEmbeddedDriver(path);
-    const holding = openEmbeddedDriver(path);
-    // A commit each: both use the file's WAL index from here on.
-    await closing.batch([{ sql: 'CREATE TABLE t (n INTEGER)', params: {} }]);
-    await holding.batch([{ sql: 'INSERT INTO t VALUES (0)', params: {} }]);
+  describe("closing one connection keeps another's write lock: no other process writes under it", () => {
     const libsql = createRequire(import.meta.url).resolve('libsql');
-    const otherProcess = `
-      const db = new (require(${JSON.stringify(libsql)}))(${JSON.stringify(path)});
-      db.exec('PRAGMA busy_timeout = 0');
-      try { db.exec('BEGIN IMMEDIATE'); db.exec('INSERT INTO t VALUES (2)'); db.exec('COMMIT'); console.log('wrote'); }
-      catch (error) { console.log(error.code); }`;
-    await holding.transaction(async (tx) => {
-      await tx.execute({ sql: 'INSERT INTO t VALUES (1)', params: {} });
-      await closing.close();
-      const answer = execFileSync(process.execPath, ['-e', otherProcess]).toString().trim();
-      expect(answer).toBe('SQLITE_BUSY');
+    /** Another process's try to write row 2; what it says: 'wrote' or the error's code. */
+    const otherProcessWrites = (path: string) =>
+      execFileSync(process.execPath, [
+        '-e',
+        `const db = new (require(${JSON.stringify(libsql)}))(${JSON.stringify(path)});
+         db.exec('PRAGMA busy_timeout = 0');
+         try { db.exec('BEGIN IMMEDIATE'); db.exec('INSERT INTO t VALUES (2)'); db.exec('COMMIT'); console.log('wrote'); }
+         catch (error) { console.log(error.code); }`,
+      ])
+        .toString()
+        .trim();
+
+    for (const [name, holderCommittedBefore] of [
+      ['a connection that committed before', true],
+      ['a connection whose first write this is', false],
+    ] as const) {
+      it(`behavior: ${name}`, async () => {
+        const path = join(root, `locks${n++}.db`);
+        const closing = openEmbeddedDriver(path);
+        const holding = openEmbeddedDriver(path);
+        await closing.batch([{ sql: 'CREATE TABLE t (n INTEGER)', params: {} }]);
+        if (holderCommittedBefore) {
+          await holding.batch([{ sql: 'INSERT INTO t VALUES (0)', params: {} }]);
+        }
+        await holding.transaction(async (tx) => {
+          await tx.execute({ sql: 'INSERT INTO t VALUES (1)', params: {} });
+          await closing.close();
+          expect(otherProcessWrites(path)).toBe('SQLITE_BUSY');
+        });
+        const { rows } = await holding.execute({ sql: 'SELECT n FROM t ORDER BY n', params: {} });
+        expect(rows.map((row) => row.n)).toEqual(holderCommittedBefore ? [0, 1] : [1]);
+        await holding.close();
+      });
+    }
+  });
+
+  it('behavior: a database opened through a symbolic link has its log flushed and copied back', async () => {
+    const target = join(root, `target${n++}.db`);
+    const link = join(root, `link${n++}.db`);
+    writeFileSync(target, '');
+    symlinkSync(target, link);
+    const flushed: number[] = [];
+    const driver = openEmbeddedDriver(link, {
+      checkpoints: { startFrames: 32, restartFrames: 128 },
+      fdatasync: (fd, done) => {
+        flushed.push(fd);
+        fdatasync(fd, done);
+      },
     });
-    const { rows } = await holding.execute({ sql: 'SELECT n FROM t ORDER BY n', params: {} });
-    expect(rows.map((row) => row.n)).toEqual([0, 1]);
-    await holding.close();
+    await driver.batch([{ sql: 'CREATE TABLE t (body TEXT)', params: {} }]);
+    for (let i = 0; i < 200; i++) {
+      await driver.batch([{ sql: 'INSERT INTO t VALUES (?)', params: [BLOB] }]);
+    }
+    // SQLite keeps the log beside the file the link names: that is the one flushed.
+    expect(flushed.length).toBeGreaterThan(0);
+    expect(fstatSync(flushed.at(-1)!).ino).toBe(statSync(`${target}-wal`).ino);
+    // 200 commits of 5 pages or more: 1,000 frames and more if it were never copied back.
+    expect(statSync(`${target}-wal`).size).toBeLessThan(4 * 128 * FRAME);
+    await driver.close();
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CheckpointAnswer, CheckpointRequest } from './checkpoint-thread.ts';
@@ -43,20 +43,29 @@ export class LogCheckpoints {
   readonly #checkpointHere: () => void;
   readonly #startFrames: number;
   readonly #restartFrames: number;
-  #index: WalIndex | undefined;
+  readonly #index: WalIndex;
   #thread: Worker | undefined;
+  // Settles once a failed thread is gone (close() waits for it).
+  #terminated: Promise<unknown> | undefined;
   // One request at a time; requests made meanwhile make one more when it answers.
   #running = false;
   #again = false;
   #failed = false;
+  #warned = false;
   #closing = false;
 
-  /** `path` is the database file's; `checkpointHere` checkpoints on the committing connection. */
+  /**
+   * `path` is the database file's, with no symbolic link in it (SQLite puts the log and
+   * the index beside the file it resolves to); `checkpointHere` checkpoints on the
+   * committing connection. Make it as the connection opens: from then on it counts as a
+   * user of the file's WAL index (see {@link WalIndex}) until {@link close}.
+   */
   constructor(path: string, checkpointHere: () => void, options: LogCheckpointOptions = {}) {
     this.#path = path;
     this.#checkpointHere = checkpointHere;
     this.#startFrames = options.startFrames ?? 1_000;
     this.#restartFrames = Math.max(this.#startFrames, options.restartFrames ?? 4_000);
+    this.#index = WalIndex.acquire(path);
   }
 
   /**
@@ -66,12 +75,14 @@ export class LogCheckpoints {
   committed(): void {
     if (this.#closing) return;
     try {
-      this.#index ??= WalIndex.acquire(this.#path);
-      const frames = this.#index?.frames();
+      const frames = this.#index.frames();
       if (!frames || frames.log - frames.copied < this.#startFrames) return;
       if (this.#failed || frames.log >= this.#restartFrames) this.#checkpointHere();
       else this.#request();
     } catch (error) {
+      // Once: it would fail the same way at every commit (checkpoints are upkeep).
+      if (this.#warned) return;
+      this.#warned = true;
       process.emitWarning(error as Error);
     }
   }
@@ -91,11 +102,12 @@ export class LogCheckpoints {
       thread.postMessage('close' satisfies CheckpointRequest);
       await exited;
     }
+    // A failed thread's connection closes as it is terminated.
+    await this.#terminated;
     try {
       closeConnection();
     } finally {
-      this.#index?.release();
-      this.#index = undefined;
+      this.#index.release();
     }
   }
 
@@ -134,7 +146,7 @@ export class LogCheckpoints {
   #fail(message: string): void {
     if (this.#failed || this.#closing) return;
     this.#failed = true;
-    void this.#thread?.terminate();
+    this.#terminated = this.#thread?.terminate().catch(() => undefined);
     process.emitWarning(
       `checkpointing ${this.#path} on its own thread failed (${message}); commits checkpoint it themselves from now on`,
     );
@@ -146,50 +158,54 @@ export class LogCheckpoints {
  * and `nBackfill` (pages already copied back), at fixed offsets, in the machine's byte
  * order: SQLite's file format (wal.c), shared by every process on the file.
  *
- * One descriptor per file in a process, kept until the last {@link LogCheckpoints} using
- * it lets go, which it does after its connection has closed. Why: SQLite keeps its WAL
- * locks on this file, and POSIX drops every lock a process holds on a file when the
- * process closes any descriptor of it. Closing one while a connection of the process
- * still uses the file would let another process write under that connection's lock. (A
- * connection opened in the same process outside the queue's drivers is not counted.)
- * Exported for tests.
+ * One per database file in a process, counting its users (one per connection of the
+ * queue's drivers, from their open to their close), with one descriptor, opened once the
+ * index exists and closed only when the last user lets go, after its connection closed.
+ * Why: SQLite keeps its WAL locks on this file, and POSIX drops every lock a process holds
+ * on a file when the process closes any descriptor of it. Closing one while a connection
+ * of the process still uses the file would let another process write under that
+ * connection's lock. (A connection opened in the same process outside the queue's
+ * drivers is not counted.) Exported for tests.
  */
 export class WalIndex {
   static readonly #open = new Map<string, WalIndex>();
 
-  readonly #file: string;
-  readonly #fd: number;
+  readonly #path: string;
   readonly #buffer = Buffer.alloc(HEADER_BYTES);
+  #fd: number | undefined;
   #users = 1;
 
-  private constructor(file: string, fd: number) {
-    this.#file = file;
-    this.#fd = fd;
+  private constructor(path: string) {
+    this.#path = path;
   }
 
   /**
-   * The index of the database at `path`, shared with the other users in this process, or
-   * undefined while it does not exist yet. Call {@link release} once done.
+   * The index of the database file at `path` (with no symbolic link in it), shared with
+   * its other users in this process. Call {@link release} once its connection closed.
    */
-  static acquire(path: string): WalIndex | undefined {
-    let file: string;
-    try {
-      file = realpathSync(`${path}-shm`);
-    } catch {
-      return undefined;
-    }
-    const open = WalIndex.#open.get(file);
+  static acquire(path: string): WalIndex {
+    const open = WalIndex.#open.get(path);
     if (open) {
       open.#users++;
       return open;
     }
-    const index = new WalIndex(file, openSync(file, 'r'));
-    WalIndex.#open.set(file, index);
+    const index = new WalIndex(path);
+    WalIndex.#open.set(path, index);
     return index;
   }
 
-  /** Pages in the log, and how many of them are copied back into the database file. */
+  /**
+   * Pages in the log, and how many of them are copied back into the database file; or
+   * undefined while there is no index yet (a new database before its first write).
+   */
   frames(): { log: number; copied: number } | undefined {
+    if (this.#fd === undefined) {
+      try {
+        this.#fd = openSync(`${this.#path}-shm`, 'r');
+      } catch {
+        return undefined;
+      }
+    }
     if (readSync(this.#fd, this.#buffer, 0, HEADER_BYTES, 0) < HEADER_BYTES) return undefined;
     const read = (offset: number) =>
       LITTLE_ENDIAN ? this.#buffer.readUInt32LE(offset) : this.#buffer.readUInt32BE(offset);
@@ -202,8 +218,8 @@ export class WalIndex {
   /** One user less; the last one closes the descriptor. */
   release(): void {
     if (--this.#users > 0) return;
-    WalIndex.#open.delete(this.#file);
-    closeSync(this.#fd);
+    WalIndex.#open.delete(this.#path);
+    if (this.#fd !== undefined) closeSync(this.#fd);
   }
 }
 
