@@ -105,10 +105,10 @@ export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions 
 const LOCK_RETRY_MS = 1;
 
 /**
- * First pauses for the write lock (ms), blocking but short: the other process's
- * transactions mostly take under a millisecond, and a timer or a file watch cannot wake
- * this one that soon (about 5% fewer tasks a second with the worker in its own process
- * without them). Only a longer wait goes on without blocking.
+ * First pauses for the write lock (ms), blocking but short: many of the other process's
+ * transactions (a claim, a small group of submissions) end within them, sooner than a
+ * timer or a file watch could wake this one (without them, about 5% fewer tasks a second
+ * with the worker in its own process). Only a longer wait goes on without blocking.
  */
 const SHORT_LOCK_PAUSES_MS = [0.05, 0.1, 0.2];
 
@@ -236,12 +236,15 @@ class EmbeddedDriver implements QueueDriver {
 
   /**
    * `attempt()` (which takes the write lock, or fails at once with SQLITE_BUSY while
-   * another process holds it, having changed nothing), now or, while it is busy, again
-   * each time another commit is announced (the lock holder's, through the signal file:
-   * see commits.ts) and at least every {@link LOCK_RETRY_MS}, for up to the busy timeout.
-   * The wait does not block: the event loop goes on (a job API answers reads meanwhile).
-   * Writes of this connection stay in call order where order matters: a group commit and
-   * a worker each wait for their previous write, and interactive transactions queue.
+   * another process holds it, having changed nothing), now; while it is busy, again after
+   * each of the {@link SHORT_LOCK_PAUSES_MS}, then each time another commit is announced
+   * (the lock holder's, through the signal file: see commits.ts) and at least every
+   * {@link LOCK_RETRY_MS}, for up to the busy timeout. Past the short pauses the wait does
+   * not block: the event loop goes on (a job API answers reads meanwhile). Writes of this
+   * connection stay in call order where order matters: a group commit and a worker each
+   * wait for their previous write, and interactive transactions queue. Returns the value
+   * itself when the first tries succeed (see batch: nothing runs between a commit and
+   * what follows it).
    */
   #whenFree<T>(attempt: () => T): T | Promise<T> {
     let busy: unknown;
