@@ -161,7 +161,9 @@ class EmbeddedDriver implements QueueDriver {
     // close() (nothing after this can fail the open).
     this.#checkpoints = new LogCheckpoints(
       path,
-      () => db.exec('PRAGMA wal_checkpoint(PASSIVE)'),
+      // RESTART, not PASSIVE: other processes' writers wait meanwhile, so the log ends up
+      // wholly copied and starts over (see LogCheckpoints).
+      () => db.exec('PRAGMA wal_checkpoint(RESTART)'),
       checkpointOptions,
     );
   }

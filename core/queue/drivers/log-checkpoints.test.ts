@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import {
   fdatasync,
   fstatSync,
@@ -220,6 +221,33 @@ describe('embedded driver checkpoints', () => {
         await holding.close();
       });
     }
+  });
+
+  it('behavior: three processes writing one file at once keep its log bounded', async () => {
+    const path = join(root, `processes${n++}.db`);
+    // Kept open to the end, so the log outlives the writers: its size never shrinks, so
+    // it is the most the log held.
+    const watcher = new Database(path);
+    watcher.exec('PRAGMA journal_mode = WAL');
+    watcher.exec('CREATE TABLE t (n INTEGER, body TEXT)');
+    const writer = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'wal-writer.ts');
+    const commits = 300;
+    await Promise.all(
+      [1, 2, 3].map(async (id) => {
+        const child = spawn(process.execPath, [writer, path, String(id), String(commits)], {
+          stdio: 'inherit',
+        });
+        const [code] = await once(child, 'exit');
+        expect(code).toBe(0);
+      }),
+    );
+    // 900 commits of 5 pages or more: 4,500 frames and more if the log never started over
+    // (a copy the others keep committing past never catches up without a RESTART).
+    expect(statSync(`${path}-wal`).size).toBeLessThan(4 * 128 * FRAME);
+    expect(watcher.prepare('SELECT count(*) AS rows FROM t').get([])).toMatchObject({
+      rows: 3 * commits,
+    });
+    watcher.close();
   });
 
   it('behavior: a database opened through a symbolic link has its log flushed and copied back', async () => {

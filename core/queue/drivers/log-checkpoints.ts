@@ -26,13 +26,15 @@ export interface LogCheckpointOptions {
  * neither waits for nor blocks the writers).
  *
  * The log starts over only at a commit that finds every page of it copied, and under
- * steady load the thread, copying while commits go on, always leaves the last few behind.
- * So once the log holds `restartFrames` pages, the committing connection checkpoints
- * itself between two of its commits: it copies only what the thread left (the sync of the
- * database file is then short too), and its next commit starts the log over. Should the
- * thread fail, the committing connection checkpoints at `startFrames`, as SQLite does.
- * Several processes on one file each do all this; a checkpoint that finds another under
- * way skips, and the next commit asks again.
+ * steady load the thread, copying while commits go on, always leaves the last few behind;
+ * with several processes writing, so does any copy that lets them go on. So once the log
+ * holds `restartFrames` pages, the committing connection checkpoints itself, keeping other
+ * writers out meanwhile (`checkpointHere` is a RESTART checkpoint: it takes the write
+ * lock, or falls back to a plain copy when another process holds it): it copies only what
+ * the thread left (the sync of the database file is then short too), and the next commit
+ * starts the log over. Should the thread fail, the committing connection checkpoints at
+ * `startFrames`. Several processes on one file each do all this; a checkpoint that finds
+ * another under way skips, and the next commit asks again.
  *
  * How full the log is comes from the WAL index (`<db>-shm`, one small read per commit;
  * see {@link WalIndex}), not from the log's size, which never shrinks. The thread starts
