@@ -336,6 +336,12 @@ describe('embedded driver', () => {
     }
     const insert = (x: number) => ({ sql: 'INSERT INTO t VALUES (?)', params: [x] });
     const select = { sql: 'SELECT x FROM t ORDER BY x', params: {} };
+    /** Another connection (in this process: it can let go at an exact moment) holding the lock. */
+    function lockedByAnotherConnection(path: string) {
+      const other = new Database(path);
+      other.exec('BEGIN IMMEDIATE');
+      return other;
+    }
 
     it('behavior: a write waits for it without blocking the event loop, and commits once it is free', async () => {
       const { path, driver } = await tableAt('lock-wait');
@@ -354,6 +360,42 @@ describe('embedded driver', () => {
         holder.kill();
         await driver.close();
       }
+    });
+
+    it('behavior: a waiting write never lands inside a transaction of its connection begun meanwhile', async () => {
+      const { path, driver } = await tableAt('lock-then-transaction');
+      const other = lockedByAnotherConnection(path);
+      const write = driver.execute(insert(1));
+      await new Promise((resolve) => setImmediate(resolve));
+      other.exec('COMMIT');
+      // Free now, and taken at once by a transaction whose body awaits, then fails.
+      const failed = driver.transaction(async (tx) => {
+        await tx.execute(insert(2));
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        throw new Error('the body fails');
+      });
+      await expect(failed).rejects.toThrow('the body fails');
+      await write;
+      expect((await driver.batch([select], 'read'))[0]!.rows).toEqual([{ x: 1 }]);
+      other.close();
+      await driver.close();
+    });
+
+    it('behavior: close() lets a write waiting for the lock finish first', async () => {
+      const { path, driver } = await tableAt('lock-then-close');
+      const other = lockedByAnotherConnection(path);
+      let written = false;
+      const write = driver.batch([insert(1)]).then(() => (written = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      const closing = driver.close();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(written).toBe(false);
+      other.exec('COMMIT');
+      await closing;
+      expect(written).toBe(true);
+      await write;
+      expect(other.prepare('SELECT x FROM t').all([])).toMatchObject([{ x: 1 }]);
+      other.close();
     });
 
     it('error: a write still locked out after the busy timeout fails and writes nothing', async () => {

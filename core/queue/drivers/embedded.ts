@@ -194,11 +194,13 @@ class EmbeddedDriver implements QueueDriver {
       await this.#durableView(await this.#whenFree(() => this.#dataVersion()));
       return result;
     }
-    // Anything but a query commits on its own: flushed and counted like a batch, at once.
+    // Anything but a query commits on its own: flushed and announced like a batch, at once.
     const commit = () => {
       const result = this.#run(statement);
       const flushed = this.#flusher.flush();
-      this.#countCommit();
+      // Handled here too in case announcing throws first.
+      flushed.catch(() => undefined);
+      this.#announce();
       return { result, flushed };
     };
     const now = this.#whenFree(commit);
@@ -264,12 +266,33 @@ class EmbeddedDriver implements QueueDriver {
 
   async #retryWhenFree<T>(attempt: () => T, busy: unknown): Promise<T> {
     const deadline = Date.now() + this.#busyTimeoutMs;
+    // One subscription for the whole wait: an announcement between two tries counts.
+    let announced = false;
+    let wake: (() => void) | undefined;
+    const stop = watchCommits(this.#path, () => {
+      announced = true;
+      wake?.();
+    });
+    const nextCommitOrPause = () =>
+      new Promise<void>((resolve) => {
+        if (announced) return resolve();
+        const timer = setTimeout(done, LOCK_RETRY_MS);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        wake = done;
+      });
     const waiting = (async () => {
       let last = busy;
       while (Date.now() < deadline) {
-        await this.#nextCommitOrPause();
+        await nextCommitOrPause();
+        announced = false;
         // A flush that failed meanwhile broke the connection: nothing more is written.
         if (this.#flusher.broken) throw this.#flusher.broken;
+        // An interactive transaction of this connection began meanwhile and awaits between
+        // its statements: not inside it; its COMMIT is announced.
+        if (this.#db.inTransaction) continue;
         try {
           return attempt();
         } catch (error) {
@@ -283,21 +306,9 @@ class EmbeddedDriver implements QueueDriver {
     try {
       return await waiting;
     } finally {
+      stop();
       this.#waitingForLock.delete(waiting);
     }
-  }
-
-  /** Resolves at the next commit announced for this file, or after LOCK_RETRY_MS. */
-  #nextCommitOrPause(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        stop();
-        clearTimeout(timer);
-        resolve();
-      };
-      const stop = watchCommits(this.#path, done);
-      const timer = setTimeout(done, LOCK_RETRY_MS);
-    });
   }
 
   async batch(
@@ -370,18 +381,13 @@ class EmbeddedDriver implements QueueDriver {
     if (this.#closing) throw new Error(`the connection to ${this.#path} is closed`);
   }
 
-  /** After a commit: count it (see commitCounts), and copy the log back if it is due. */
-  #countCommit(): void {
-    this.#ownCommits++;
-    this.#checkpoints.committed();
-  }
-
   /**
-   * After a commit: {@link #countCommit}, tell listeners in this process, and touch the
-   * signal file for other processes.
+   * After a commit: count it (see commitCounts), copy the log back if it is due, tell
+   * listeners in this process, and touch the signal file for other processes.
    */
   #announce(): void {
-    this.#countCommit();
+    this.#ownCommits++;
+    this.#checkpoints.committed();
     announceCommit(this.#path);
     try {
       writeSync(this.#signalFd, COMMITTED, 0, 1, 0);

@@ -82,8 +82,10 @@ export class LogCheckpoints {
       if (this.#failed || frames.log >= this.#restartFrames) this.#checkpointHere();
       else this.#request();
     } catch (error) {
-      // Once: it would fail the same way at every commit (checkpoints are upkeep).
-      if (this.#warned) return;
+      // Busy or locked for now (another checkpoint, a transaction): the next commit asks
+      // again. Anything else once: it would fail the same way at every commit.
+      const { code } = error as { code?: string };
+      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || this.#warned) return;
       this.#warned = true;
       process.emitWarning(error as Error);
     }
