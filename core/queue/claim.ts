@@ -18,7 +18,11 @@ export const MAX_CLAIM = 1_000;
  * ({@link claimedTasks}, which also records their waits).
  */
 export function claimStatements(ctx: QueueContext, request: ClaimRequest): SqlStatement[] {
-  const claim = checkClaim(ctx, request);
+  return claimStatementsFor(ctx, checkClaim(ctx, request));
+}
+
+/** {@link claimStatements} of a request already checked (an offer is checked once, when added). */
+export function claimStatementsFor(ctx: QueueContext, claim: CheckedClaim): SqlStatement[] {
   const values = {
     worker_id: claim.workerId,
     tags: JSON.stringify(claim.tags),
@@ -37,11 +41,16 @@ export function claimStatements(ctx: QueueContext, request: ClaimRequest): SqlSt
   ];
 }
 
-/** A claim request checked (naming the bad field), with its defaults filled in. */
-export function checkClaim(
-  ctx: QueueContext,
-  request: ClaimRequest,
-): { workerId: string; tags: string[]; max: number; leaseMs: number } {
+/** A claim request checked, with its defaults filled in. */
+export interface CheckedClaim {
+  readonly workerId: string;
+  readonly tags: readonly string[];
+  readonly max: number;
+  readonly leaseMs: number;
+}
+
+/** Check a claim request (naming the bad field) and fill in its defaults. */
+export function checkClaim(ctx: QueueContext, request: ClaimRequest): CheckedClaim {
   const workerId = requireId(request.workerId, 'workerId');
   return {
     workerId,

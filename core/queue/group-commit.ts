@@ -1,5 +1,6 @@
 import type { QueueDriver, SqlResult, SqlStatement } from './backend.ts';
 import { type PreparedSubmission, submissionResult } from './submit.ts';
+import { tell } from './tell.ts';
 import type { SubmitResult } from './types.ts';
 
 /** Caps on one group, so its transaction (and the write lock it holds) stays short. */
@@ -182,12 +183,7 @@ export class GroupCommit {
 
   /** This group's rider, if any; one that fails to build is left out (reported). */
   #takeRider(): GroupRider | undefined {
-    try {
-      return this.#rider?.();
-    } catch (error) {
-      process.emitWarning(error as Error);
-      return undefined;
-    }
+    return tell(() => this.#rider?.());
   }
 
   /**
@@ -301,15 +297,6 @@ function tellWatchers(group: Waiting[], results: SqlResult[]): void {
 function reject(waiting: Waiting, error: unknown): void {
   tell(() => waiting.submission.watcher?.failed(error));
   waiting.reject(error);
-}
-
-/** Call a rider back; it must not throw, and if it does, that bug is reported, not spread. */
-function tell(callback: () => void): void {
-  try {
-    callback();
-  } catch (error) {
-    process.emitWarning(error as Error);
-  }
 }
 
 /**

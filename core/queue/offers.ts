@@ -1,9 +1,10 @@
-import type { SqlResult } from './backend.ts';
-import { checkClaim, claimedTasks, claimStatements } from './claim.ts';
+import type { CommitCounts, SqlResult } from './backend.ts';
+import { type CheckedClaim, checkClaim, claimedTasks, claimStatementsFor } from './claim.ts';
 import type { QueueContext } from './context.ts';
 import type { GroupRider } from './group-commit.ts';
 import { type HandOff, type HandOffTaker, type IdleMark, planHandOff } from './handoff.ts';
 import type { PreparedSubmission } from './submit.ts';
+import { tell } from './tell.ts';
 import type { ClaimedTask, ClaimRequest } from './types.ts';
 
 /**
@@ -29,7 +30,7 @@ export interface ClaimOffer {
 }
 
 /** The queue's own count of commits now, or undefined when it cannot count them all. */
-export type CommitCount = () => Pick<IdleMark, 'own' | 'others'> | undefined;
+type CommitCount = () => CommitCounts | undefined;
 
 /**
  * The offers of a queue object's idle workers, and the claims they add to a group of
@@ -39,8 +40,8 @@ export type CommitCount = () => Pick<IdleMark, 'own' | 'others'> | undefined;
 export class ClaimOffers {
   readonly #ctx: QueueContext;
   readonly #commits: CommitCount;
-  // Each offer with the claim it stands for, checked (the taker of a hand-off).
-  readonly #offers = new Map<ClaimOffer, HandOffTaker>();
+  // Each offer with the claim it stands for, checked, and as the taker of a hand-off.
+  readonly #offers = new Map<ClaimOffer, { claim: CheckedClaim; taker: HandOffTaker }>();
   // The shortest lease a hand-off has made: a look older than that may not know of one
   // that has expired since.
   #shortestHandedLeaseMs = Number.POSITIVE_INFINITY;
@@ -54,7 +55,7 @@ export class ClaimOffers {
   add(offer: ClaimOffer): () => void {
     // A bad request fails here, not in somebody's submission.
     const claim = checkClaim(this.#ctx, offer.request);
-    this.#offers.set(offer, { ...claim, tags: new Set(claim.tags) });
+    this.#offers.set(offer, { claim, taker: { ...claim, tags: new Set(claim.tags) } });
     return () => {
       this.#offers.delete(offer);
     };
@@ -72,7 +73,7 @@ export class ClaimOffers {
     const idle = new Map<HandOffTaker, ClaimOffer>();
     let now: ReturnType<CommitCount> | null = null;
     const time = this.#ctx.clock.now();
-    for (const [offer, taker] of this.#offers) {
+    for (const [offer, { taker }] of this.#offers) {
       const mark = offer.start && offer.idle?.();
       if (!mark) continue;
       now ??= this.#now();
@@ -95,14 +96,9 @@ export class ClaimOffers {
       this.#shortestHandedLeaseMs = Math.min(this.#shortestHandedLeaseMs, taker.leaseMs);
       return () => offer.start!(handOff);
     });
-    for (const start of starts) {
-      try {
-        start();
-      } catch (error) {
-        // A worker's bug: the tasks are stored leased to it and come back when the lease expires.
-        process.emitWarning(error as Error);
-      }
-    }
+    // A worker's bug (a throw) leaves its tasks stored leased to it: they come back when
+    // the lease expires.
+    for (const start of starts) tell(start);
     return plan.submission;
   }
 
@@ -119,7 +115,9 @@ export class ClaimOffers {
   rider(): GroupRider | undefined {
     if (this.#offers.size === 0) return undefined;
     const offers = [...this.#offers.keys()];
-    const claims = offers.map((offer) => claimStatements(this.#ctx, offer.request));
+    const claims = [...this.#offers.values()].map(({ claim }) =>
+      claimStatementsFor(this.#ctx, claim),
+    );
     return {
       statements: claims.flat(),
       committed: (results) => {
@@ -144,11 +142,7 @@ export class ClaimOffers {
   #deal(offer: ClaimOffer, results: SqlResult[]): void {
     const tasks = claimedTasks(this.#ctx, results);
     if (tasks.length > 0) this.#offers.delete(offer);
-    try {
-      offer.deliver(tasks);
-    } catch (error) {
-      // A worker's bug: its tasks come back when their leases expire.
-      process.emitWarning(error as Error);
-    }
+    // A worker's bug (a throw): its tasks come back when their leases expire.
+    tell(() => offer.deliver(tasks));
   }
 }

@@ -19,7 +19,7 @@ import { type GetJobOptions, getJob } from './jobs.ts';
 import { type TaskLatency, taskLatency } from './latency.ts';
 import { type ClaimOffer, ClaimOffers } from './offers.ts';
 import { type TaskOutcome, taskOutcome } from './outcome.ts';
-import { nextReady, type ReadyState } from './ready.ts';
+import { nextDueAt, nextReady, type ReadyState } from './ready.ts';
 import { queueStats } from './stats.ts';
 import { addTasks, prepareSubmission, sealJob } from './submit.ts';
 import type {
@@ -147,8 +147,7 @@ export class Queue {
     const at = this.#ctx.clock.now();
     const state = await nextReady(this.#ctx, tags);
     if (state.ready || !before) return state;
-    const until = Math.min(state.nextRunAt ?? Infinity, state.nextLeaseExpiry ?? Infinity);
-    return { ...state, idle: { ...before, until, at } };
+    return { ...state, idle: { ...before, until: nextDueAt(state), at } };
   }
 
   /**

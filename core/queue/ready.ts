@@ -19,6 +19,11 @@ export interface ReadyState {
   idle?: IdleMark;
 }
 
+/** When the next task of `state` comes due: the first to become ready or to see its lease expire (ms; Infinity: none). */
+export function nextDueAt(state: ReadyState): number {
+  return Math.min(state.nextRunAt ?? Infinity, state.nextLeaseExpiry ?? Infinity);
+}
+
 /**
  * Whether a worker with these tags has work now, and when it might next: a read, so idle
  * workers looking after every commit never write (and never wake each other up).

@@ -121,7 +121,7 @@ export function sql(name: string, values: Record<string, SqlValue | undefined>):
 }
 
 /** Most rows in one statement of {@link sqlRows} (SQLite allows 32,766 parameters). */
-export const ROWS_PER_STATEMENT = 256;
+const ROWS_PER_STATEMENT = 256;
 
 /**
  * The statements of `name`, a file whose row template (`VALUES (?, ?, …)`) is repeated

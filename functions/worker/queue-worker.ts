@@ -5,6 +5,7 @@ import { MAX_CLAIM } from '../../core/queue/claim.ts';
 import type { Completion } from '../../core/queue/complete.ts';
 import type { HandedTask, HandOff, IdleMark } from '../../core/queue/handoff.ts';
 import type { Queue } from '../../core/queue/queue.ts';
+import { nextDueAt } from '../../core/queue/ready.ts';
 import type { ClaimedTask, ClaimRequest } from '../../core/queue/types.ts';
 import { ClaimSizer } from './claim-sizer.ts';
 import { TaskExecutor, UnknownNodeTypeError } from './executor.ts';
@@ -167,7 +168,7 @@ export class QueueWorker {
             mayHaveWork = true;
             continue;
           }
-          wakeAt = Math.min(next.nextRunAt ?? Infinity, next.nextLeaseExpiry ?? Infinity);
+          wakeAt = nextDueAt(next);
         }
         // Work handed over or dealt during the look: size the offer again first.
         if (this.#room() !== room) continue;
@@ -358,7 +359,7 @@ export class QueueWorker {
       return;
     }
     this.#startWaiting();
-    const low = this.#sizer.room(this.#busy(), this.#waiting.length) > 0;
+    const low = this.#room() > 0;
     if (low || this.#waiting.length === 0 || this.#finished.length >= MAX_REPORT) this.#wake();
   }
 

@@ -197,11 +197,7 @@ class EmbeddedDriver implements QueueDriver {
     // Anything but a query commits on its own: flushed and announced like a batch, at once.
     const commit = () => {
       const result = this.#run(statement);
-      const flushed = this.#flusher.flush();
-      // Handled here too in case announcing throws first.
-      flushed.catch(() => undefined);
-      this.#announce();
-      return { result, flushed };
+      return { result, flushed: this.#committed('write') };
     };
     const now = this.#whenFree(commit);
     const { result, flushed } = now instanceof Promise ? await now : now;
@@ -339,15 +335,7 @@ class EmbeddedDriver implements QueueDriver {
       const results = this.#inTransaction('BEGIN IMMEDIATE', () =>
         statements.map((s) => this.#run(s)),
       );
-      // Committed: from here on, whatever throws, the commit gets its flush asked for (a
-      // durable write) or leaves the next read to flush it (a relaxed one).
-      let flushed: Promise<void> | undefined;
-      if (mode === 'write') {
-        flushed = this.#flusher.flush();
-        // Awaited below; handled here too in case announcing throws first.
-        flushed.catch(() => undefined);
-      } else this.#flushedVersion = undefined;
-      this.#announce();
+      const flushed = this.#committed(mode);
       onCommitted?.(results);
       return { results, flushed };
     };
@@ -379,6 +367,21 @@ class EmbeddedDriver implements QueueDriver {
   #usable(): void {
     if (this.#flusher.broken) throw this.#flusher.broken;
     if (this.#closing) throw new Error(`the connection to ${this.#path} is closed`);
+  }
+
+  /**
+   * Right after a commit, whatever throws later: its flush asked for (a durable write; the
+   * promise returned, handled here too in case announcing throws first), or the next read
+   * left to flush it (a relaxed one); then the commit announced.
+   */
+  #committed(mode: 'write' | 'write-relaxed'): Promise<void> | undefined {
+    let flushed: Promise<void> | undefined;
+    if (mode === 'write') {
+      flushed = this.#flusher.flush();
+      flushed.catch(() => undefined);
+    } else this.#flushedVersion = undefined;
+    this.#announce();
+    return flushed;
   }
 
   /**
@@ -417,9 +420,7 @@ class EmbeddedDriver implements QueueDriver {
       try {
         const value = await body(tx);
         this.#db.exec('COMMIT');
-        const flushed = this.#flusher.flush();
-        this.#announce();
-        await flushed;
+        await this.#committed('write');
         return value;
       } catch (error) {
         if (this.#db.inTransaction) this.#db.exec('ROLLBACK');

@@ -43,11 +43,9 @@ function logWithFrames(commits: number) {
   return { path, db, write, index };
 }
 
-/** Polls `check` (bounded): the thread works on its own time. */
-async function eventually(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(check()).toBe(true);
-}
+/** Waits (bounded) for `check`: the thread works on its own time. */
+const eventually = (check: () => boolean) =>
+  vi.waitFor(() => expect(check()).toBe(true), { timeout: 5_000, interval: 10 });
 
 describe('LogCheckpoints', () => {
   it('behavior: a log due a checkpoint is copied on a thread of its own, and the next commit starts it over', async () => {
