@@ -1,4 +1,3 @@
-import { Epoch } from '../epoch.ts';
 import type { Event } from '../events.ts';
 import { isNoEvent } from '../events.ts';
 import type { NodeContext } from '../node/define.ts';
@@ -6,6 +5,7 @@ import { InputError } from '../tube/errors.ts';
 import { inputTypeProblem, lookupInput } from '../tube/inputs.ts';
 import type { Tube } from '../tube/tube.ts';
 import { AssetScopes } from './assets.ts';
+import { Breather } from './breather.ts';
 import { NodeRunError, RunCancelledError, TubeExhaustedError } from './errors.ts';
 import { isPromise, NodeHost } from './node-host.ts';
 import { createPlan, type ExecutionPlan, type PlanNode } from './plan.ts';
@@ -13,6 +13,7 @@ import { ReturnCollector } from './return.ts';
 import type { Runner, RunnerEvents, RunOptions } from './runner.ts';
 import { RunnerListeners } from './runner.ts';
 import { EpochScheduler, type EpochState, type EXHAUSTED, type ReadyCall } from './scheduler.ts';
+import { StatefulQueue } from './stateful-queue.ts';
 
 const NO_OUTPUTS: readonly unknown[] = [];
 /** Root epochs a concurrent `run(n)` keeps in flight at most. */
@@ -192,11 +193,13 @@ export class EngineRunner implements Runner {
     inputs: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<void> {
-    for (
-      let call = this.#scheduler.takeReady();
-      call !== undefined;
-      call = this.#scheduler.takeReady()
-    ) {
+    const breather = new Breather();
+    for (;;) {
+      const call = this.#scheduler.takeReady();
+      if (call === undefined) {
+        if (this.#scheduler.expand()) continue;
+        break;
+      }
       if (signal.aborted)
         throw new RunCancelledError(
           `run of tube ${this.tube.id} was cancelled in epoch ${root.epoch}`,
@@ -204,6 +207,8 @@ export class EngineRunner implements Runner {
       let outputs = this.#runCall(call, inputs, signal);
       if (isPromise(outputs)) outputs = await outputs;
       this.#scheduler.complete(call, outputs as readonly unknown[] | typeof EXHAUSTED, isNoEvent);
+      const pause = breather.tick();
+      if (pause) await pause;
     }
   }
 
@@ -229,36 +234,33 @@ export class EngineRunner implements Runner {
   ): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     const busy = new Set<number>();
-    const waiting: ReadyCall[] = [];
+    const waiting = new StatefulQueue();
+    const breather = new Breather();
+    const scheduler = this.#scheduler;
     let failure: { error: unknown } | undefined;
 
+    const mayRun = (call: ReadyCall) =>
+      !busy.has(call.node) && scheduler.settledInEarlierEpochs(call);
+    // Expired meanwhile (its source ran dry in an earlier epoch): nothing to run.
+    const settled = (call: ReadyCall) => scheduler.isSettled(call);
     const next = (): ReadyCall | undefined => {
-      for (
-        let call = this.#scheduler.takeReady();
-        call !== undefined;
-        call = this.#scheduler.takeReady()
-      ) {
+      for (let call = scheduler.takeReady(); call !== undefined; call = scheduler.takeReady()) {
         if (this.plan.nodes[call.node]!.node.stateful) waiting.push(call);
         else return call;
       }
-      let best = -1;
-      for (let i = waiting.length - 1; i >= 0; i--) {
-        const call = waiting[i]!;
-        // Expired meanwhile (its source ran dry in an earlier epoch): nothing to run.
-        if (this.#scheduler.isSettled(call)) waiting.splice(i, 1);
-      }
-      for (let i = 0; i < waiting.length; i++) {
-        const call = waiting[i]!;
-        if (busy.has(call.node) || !this.#scheduler.settledInEarlierEpochs(call)) continue;
-        if (best < 0 || Epoch.compare(call.state.epoch, waiting[best]!.state.epoch) < 0) best = i;
-      }
-      return best < 0 ? undefined : waiting.splice(best, 1)[0];
+      return waiting.take(mayRun, settled);
     };
 
     for (;;) {
       while (!failure && inFlight.size < this.#maxInFlight) {
+        const pause = breather.tick();
+        if (pause) await pause;
         const call = next();
-        if (!call) break;
+        if (!call) {
+          // Nothing ready: open more of a large map, if one is waiting.
+          if (scheduler.expand()) continue;
+          break;
+        }
         if (signal.aborted) {
           failure = {
             error: new RunCancelledError(
@@ -357,14 +359,14 @@ export class EngineRunner implements Runner {
       if (isPromise(collected)) {
         return collected
           .then((nodeInputs) => this.#execute(node, call, nodeInputs, signal))
-          .catch((error: unknown) => this.#fail(node, call, error));
+          .catch((error: unknown) => this.#fail(node, call, error, signal));
       }
       const outputs = this.#execute(node, call, collected, signal);
       return isPromise(outputs)
-        ? outputs.catch((error: unknown) => this.#fail(node, call, error))
+        ? outputs.catch((error: unknown) => this.#fail(node, call, error, signal))
         : outputs;
     } catch (error) {
-      return this.#fail(node, call, error);
+      return this.#fail(node, call, error, signal);
     }
   }
 
@@ -381,9 +383,18 @@ export class EngineRunner implements Runner {
     return this.#host.toOutputs(node, raw);
   }
 
-  /** Input and cancellation errors pass as they are; anything else names the node and epoch. */
-  #fail(node: PlanNode, call: ReadyCall, error: unknown): never {
+  /**
+   * Input and cancellation errors pass as they are; a node that failed because the run
+   * was aborted (it saw the signal) is a cancellation too; anything else names the node
+   * and epoch.
+   */
+  #fail(node: PlanNode, call: ReadyCall, error: unknown, signal: AbortSignal): never {
     if (error instanceof InputError || error instanceof RunCancelledError) throw error;
+    if (signal.aborted)
+      throw new RunCancelledError(
+        `run of tube ${this.tube.id} was cancelled in epoch ${call.state.epoch} (node ${node.id} was running)`,
+        { cause: error },
+      );
     throw new NodeRunError(node.id, String(call.state.epoch), error);
   }
 

@@ -23,6 +23,14 @@ const RUNNING = 3;
 const DONE = 4;
 const EXPIRED = 5;
 
+/**
+ * Sub-epochs a map opens at once. A larger list opens the rest a chunk at a time, as the
+ * runner asks ({@link EpochScheduler.expand}) once the ready calls have run: the work
+ * stays linear in the items, memory follows what is in progress, and the runner can
+ * yield to the event loop (and see an abort) between chunks.
+ */
+export const EXPANSION_CHUNK = 1024;
+
 /** Signal status within one epoch. */
 const PENDING = 0;
 const FIRED = 1;
@@ -43,8 +51,10 @@ export class EpochState {
   readonly signalStatus: Uint8Array;
   /** Signal values by signal index (valid when fired). */
   readonly values: unknown[];
-  /** Sub-epochs, in creation order. */
-  readonly children: EpochState[] = [];
+  /** Sub-epochs still open, in creation order (a finished one leaves a hole). */
+  readonly children: Array<EpochState | undefined> = [];
+  /** This sub-epoch's index in its parent's {@link children}. */
+  slot = -1;
   /** Per map node: how many sub-epochs it opened here, and per gather how many finished. */
   readonly maps = new Map<number, { total: number; gathersFinished: Map<number, number> }>();
   /** Nodes of this epoch not yet finished, plus sub-epochs not yet finished. */
@@ -102,6 +112,16 @@ export interface SchedulerListener {
 /** Marker a runner passes to {@link EpochScheduler.complete} for a finished generator. */
 export const EXHAUSTED = Symbol('exhausted');
 
+/** A map's items not yet opened as sub-epochs. */
+interface Expansion {
+  readonly state: EpochState;
+  readonly mapId: string;
+  readonly levelKey: string;
+  readonly valueSignal: number;
+  readonly items: readonly unknown[];
+  next: number;
+}
+
 /** See the file comment. */
 export class EpochScheduler {
   readonly plan: ExecutionPlan;
@@ -113,6 +133,13 @@ export class EpochScheduler {
   #nextRoot = 0;
   /** Root epochs started and not yet finished, oldest first. */
   readonly #openRoots: EpochState[] = [];
+  /**
+   * Maps whose items are not all open yet (see {@link EXPANSION_CHUNK}), newest last: the
+   * newest opens first, so a map nested in a large one finishes before more open.
+   */
+  #expansions: Expansion[] = [];
+  /** Member nodes by level key, computed once. */
+  readonly #members = new Map<string, number[]>();
 
   constructor(plan: ExecutionPlan, listener: SchedulerListener = {}) {
     this.plan = plan;
@@ -167,7 +194,22 @@ export class EpochScheduler {
     return true;
   }
 
-  /** The next node call that may run, or `undefined` when none is ready now. */
+  /**
+   * Opens the next chunk of a large map's sub-epochs. Runners call it when
+   * {@link takeReady} has nothing: false means there was nothing left to open.
+   */
+  expand(): boolean {
+    const expansion = this.#expansions.at(-1);
+    if (!expansion) return false;
+    this.#openItems(expansion);
+    if (expansion.next >= expansion.items.length) this.#expansions.pop();
+    return true;
+  }
+
+  /**
+   * The next node call that may run, or `undefined` when none is ready now (then
+   * {@link expand} may open more of a map's sub-epochs).
+   */
   takeReady(): ReadyCall | undefined {
     while (this.#readyHead < this.#ready.length) {
       const call = this.#ready[this.#readyHead++]!;
@@ -192,10 +234,11 @@ export class EpochScheduler {
     if (at >= 0) this.#openRoots.splice(at, 1);
   }
 
-  /** Forgets every queued call (after a failed epoch). */
+  /** Forgets every queued call and unopened map item (after a failed epoch). */
   clearReady(): void {
     this.#ready.length = 0;
     this.#readyHead = 0;
+    this.#expansions = [];
   }
 
   /**
@@ -234,10 +277,20 @@ export class EpochScheduler {
     this.#nodeFinished(state);
   }
 
+  /** Nodes that run in epochs of `levelKey`. */
+  #membersOf(levelKey: string): number[] {
+    let members = this.#members.get(levelKey);
+    if (!members) {
+      members = [];
+      for (const node of this.plan.nodes) if (node.levelKey === levelKey) members.push(node.index);
+      this.#members.set(levelKey, members);
+    }
+    return members;
+  }
+
   #open(state: EpochState, levelKey: string, mapSignal: number, item: unknown): void {
     const { nodes } = this.plan;
-    const members: number[] = [];
-    for (const node of nodes) if (node.levelKey === levelKey) members.push(node.index);
+    const members = this.#membersOf(levelKey);
     if (mapSignal >= 0) {
       state.signalStatus[mapSignal] = FIRED;
       state.values[mapSignal] = item;
@@ -307,17 +360,35 @@ export class EpochScheduler {
     }
     this.#resolve(state, countSignal, true, items.length);
     state.maps.set(node, { total: items.length, gathersFinished: new Map() });
-    const levelKey = [...planNode.level, planNode.id].join('/');
+    // Counted open now, so that the epoch cannot finish before its last item has.
     state.open += items.length;
-    for (let i = 0; i < items.length; i++) {
+    const expansion: Expansion = {
+      state,
+      mapId: planNode.id,
+      levelKey: [...planNode.level, planNode.id].join('/'),
+      valueSignal,
+      items,
+      next: 0,
+    };
+    this.#openItems(expansion);
+    if (expansion.next < items.length) this.#expansions.push(expansion);
+  }
+
+  /** Opens up to {@link EXPANSION_CHUNK} more sub-epochs of a map. */
+  #openItems(expansion: Expansion): void {
+    const { state, items } = expansion;
+    const end = Math.min(items.length, expansion.next + EXPANSION_CHUNK);
+    for (let i = expansion.next; i < end; i++) {
       const child = new EpochState(
-        state.epoch.child(planNode.id, i),
+        state.epoch.child(expansion.mapId, i),
         state,
         this.plan.nodes.length,
         this.plan.signals.length,
       );
+      child.slot = state.children.length;
       state.children.push(child);
-      this.#open(child, levelKey, valueSignal, items[i]);
+      expansion.next = i + 1;
+      this.#open(child, expansion.levelKey, expansion.valueSignal, items[i]);
     }
   }
 
@@ -353,6 +424,7 @@ export class EpochScheduler {
 
   #notifyDescendants(state: EpochState, consumer: number, signal: number, fired: boolean): void {
     for (const child of state.children) {
+      if (child === undefined) continue;
       if (child.status[consumer] !== NOT_HERE) this.#notify(child, consumer, signal, fired);
       else this.#notifyDescendants(child, consumer, signal, fired);
     }
@@ -378,6 +450,8 @@ export class EpochScheduler {
   #finish(state: EpochState): void {
     state.finished = true;
     if (state.parent) {
+      // Nothing reaches a finished sub-epoch any more: let it go.
+      state.parent.children[state.slot] = undefined;
       this.#nodeFinished(state.parent);
       return;
     }
