@@ -44,6 +44,7 @@ export {
   type NodeRegistry,
   type TypeResolution,
 } from './node/registry.ts';
+export { TaskTooLargeError, UnrecoverableError } from './queue/errors.ts';
 export { InputError, TubeLoadError, type TubeProblem } from './tube/errors.ts';
 export {
   type LoadTubeOptions,

@@ -29,6 +29,7 @@ export function claimStatementsFor(ctx: QueueContext, claim: CheckedClaim): SqlS
     max: claim.max,
     lease_ms: claim.leaseMs,
     mark: operationMark(),
+    max_expiries: ctx.maxLeaseExpiries,
     now: ctx.clock.now(),
   };
   return [
@@ -112,6 +113,8 @@ export async function claimTasks(ctx: QueueContext, request: ClaimRequest): Prom
 
 /** Return tasks whose lease expired to the queue (claims do this too); returns how many. */
 export async function reapExpiredLeases(ctx: QueueContext): Promise<number> {
-  const [reaped] = await ctx.driver.batch([sql('leases_reap', { now: ctx.clock.now() })]);
+  const [reaped] = await ctx.driver.batch([
+    sql('leases_reap', { max_expiries: ctx.maxLeaseExpiries, now: ctx.clock.now() }),
+  ]);
   return reaped!.changes;
 }

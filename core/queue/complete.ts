@@ -6,10 +6,13 @@ import { sql } from './sql.ts';
 import type { ClaimedTask, ClaimRequest } from './types.ts';
 import { requireId } from './validate.ts';
 
-/** One finished task and its result (JSON-serializable). */
+/** One finished task and its result. */
 export interface Completion {
   taskId: number;
-  result: unknown;
+  /** The result (JSON-serializable); not read when `json` is given. */
+  result?: unknown;
+  /** The result as JSON text already (a worker that checked its size has made it). */
+  json?: string;
 }
 
 /**
@@ -33,7 +36,7 @@ export function completionStatements(
     worker_id: workerId,
     tags: null,
     completions: JSON.stringify(
-      unique.map((c) => ({ id: c.taskId, result: JSON.stringify(c.result ?? null) })),
+      unique.map((c) => ({ id: c.taskId, result: c.json ?? JSON.stringify(c.result ?? null) })),
     ),
     // The statements after tasks_complete only need the ids: a far smaller JSON to read.
     task_ids: JSON.stringify(unique.map((c) => c.taskId)),

@@ -2,6 +2,14 @@ import type { QueueDriver } from './backend.ts';
 import type { Clock } from './clock.ts';
 import { LatencyRecorder } from './latency.ts';
 
+/** The queue's size limits by default (see docs/limits.md). */
+export const DEFAULT_LIMITS = {
+  maxInputBytes: 8 * 1024 * 1024,
+  maxOutcomeBytes: 16 * 1024 * 1024,
+  maxTasksPerJob: 1_000_000,
+  maxLeaseExpiries: 5,
+} as const;
+
 /** Tunables of a queue; every field has a default (see {@link resolveOptions}). */
 export interface QueueOptions {
   /** Time source (the real clock by default; tests pass a ManualClock). */
@@ -18,6 +26,18 @@ export interface QueueOptions {
   agingMs?: number;
   /** Random numbers in [0, 1) for backoff jitter (Math.random by default). */
   random?: () => number;
+  /** Largest task input (its JSON: params and slot values) in bytes (default 8 MiB). */
+  maxInputBytes?: number;
+  /** Largest job outcome (a tube run's results as JSON) in bytes (default 16 MiB). */
+  maxOutcomeBytes?: number;
+  /** Most tasks one job may hold: epochs × calls per epoch (default 1,000,000). */
+  maxTasksPerJob?: number;
+  /**
+   * Lease expiries (a worker lost with the task) before a task is dead-lettered (default
+   * 5). They are not node failures and do not use up its attempts, but a task that keeps
+   * killing its workers must stop somewhere.
+   */
+  maxLeaseExpiries?: number;
 }
 
 /** What every queue operation works with. */
@@ -30,6 +50,10 @@ export interface QueueContext {
   backoffMaxMs: number;
   agingMs: number;
   random: () => number;
+  maxInputBytes: number;
+  maxOutcomeBytes: number;
+  maxTasksPerJob: number;
+  maxLeaseExpiries: number;
   /** Task latencies seen by this queue object's claims and completions, not yet written. */
   latency: LatencyRecorder;
   /**
@@ -55,6 +79,10 @@ export function resolveOptions(
     backoffMaxMs: options.backoffMaxMs ?? 10 * 60_000,
     agingMs: options.agingMs ?? 60_000,
     random: options.random ?? Math.random,
+    maxInputBytes: options.maxInputBytes ?? DEFAULT_LIMITS.maxInputBytes,
+    maxOutcomeBytes: options.maxOutcomeBytes ?? DEFAULT_LIMITS.maxOutcomeBytes,
+    maxTasksPerJob: options.maxTasksPerJob ?? DEFAULT_LIMITS.maxTasksPerJob,
+    maxLeaseExpiries: options.maxLeaseExpiries ?? DEFAULT_LIMITS.maxLeaseExpiries,
     latency: new LatencyRecorder(driver),
     inertCommits: 0,
   };

@@ -96,3 +96,73 @@ export class UnrecoverableTaskError extends NoobError {
     super(message, options);
   }
 }
+
+/**
+ * Thrown by node code when retrying cannot help (bad input, a bug, a refused request):
+ * the task goes straight to the dead-letter list with this error, whatever attempts
+ * remain. The public name of {@link UnrecoverableTaskError}'s intent, matched by name so
+ * it works across processes.
+ *
+ * @example
+ * ```ts
+ * import { defineNode, UnrecoverableError } from 'noob';
+ * export const parse = defineNode({
+ *   slots: { text: {} },
+ *   process: ({ text }) => {
+ *     if (typeof text !== 'string') throw new UnrecoverableError('text must be a string');
+ *     return JSON.parse(text);
+ *   },
+ * });
+ * ```
+ */
+export class UnrecoverableError extends NoobError {
+  override name = 'UnrecoverableError' as const;
+
+  constructor(message: string, options: NoobErrorOptions = {}) {
+    super(message, options);
+  }
+}
+
+/** Error names that dead-letter a task at once instead of retrying it. */
+export const UNRECOVERABLE_ERRORS: ReadonlySet<string> = new Set([
+  'UnrecoverableError',
+  'UnrecoverableTaskError',
+]);
+
+/**
+ * A task's input, or a node's result, is larger than the configured limit: the task
+ * fails (dead-lettered, retrying would give the same size) and the worker goes on.
+ */
+export class TaskTooLargeError extends NoobError {
+  override name = 'TaskTooLargeError' as const;
+  /** The node whose input or result it was. */
+  readonly nodeId: string | null;
+  /** The limit in bytes. */
+  readonly limit: number;
+
+  constructor(what: 'input' | 'result', nodeId: string | null, size: string, limit: number) {
+    const node = nodeId ? `node ${nodeId}` : 'a task';
+    super(`the ${what} of ${node} is ${size}, over the limit of ${limit} bytes`, {
+      details:
+        what === 'input'
+          ? 'Pass a reference (a path, a URL, a key) instead of the data, or raise the limit (queue option maxInputBytes, `noob serve --max-input-bytes`).'
+          : 'Return a reference (a path, a URL, a key) instead of the data, or raise the limit (worker option maxResultBytes, `noob worker|serve --max-result-bytes`).',
+    });
+    this.nodeId = nodeId;
+    this.limit = limit;
+  }
+}
+
+/** A job would hold more tasks (node calls) than the per-job limit. */
+export class TooManyTasksError extends NoobError {
+  override name = 'TooManyTasksError' as const;
+  readonly limit: number;
+
+  constructor(jobId: string, limit: number) {
+    super(`job ${jobId} would hold more than ${limit} tasks`, {
+      details:
+        'Epochs × node calls per epoch (map items included) is over the per-job limit: run fewer epochs, split the job, or raise the limit (queue option maxTasksPerJob, `noob serve --max-tasks-per-job`).',
+    });
+    this.limit = limit;
+  }
+}

@@ -1,5 +1,6 @@
 import { NoobError } from '../errors.ts';
 import type { QueueContext } from './context.ts';
+import { UNRECOVERABLE_ERRORS } from './errors.ts';
 import { sql } from './sql.ts';
 import type { FailResult, TaskFailure, TaskState } from './types.ts';
 import { requireId } from './validate.ts';
@@ -7,8 +8,9 @@ import { requireId } from './validate.ts';
 /** Options of a failure report. */
 export interface FailOptions {
   /**
-   * Retry while attempts remain. Default: true, except for an `UnrecoverableTaskError`
-   * (matched by name, so it also works for errors rebuilt from another process).
+   * Retry while attempts remain. Default: true, except for an `UnrecoverableError` (or
+   * `UnrecoverableTaskError`), matched by name, so it also works for errors rebuilt from
+   * another process.
    */
   retryable?: boolean;
 }
@@ -43,7 +45,7 @@ export async function failTask(
 ): Promise<FailResult> {
   requireId(workerId, 'workerId');
   const failure = describeFailure(error);
-  const retryable = options.retryable ?? failure.name !== 'UnrecoverableTaskError';
+  const retryable = options.retryable ?? !UNRECOVERABLE_ERRORS.has(failure.name);
   const [, failed] = await ctx.driver.batch([
     sql('worker_seen', { worker_id: workerId, tags: null, now: ctx.clock.now() }),
     sql('task_fail', {

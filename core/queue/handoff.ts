@@ -211,7 +211,7 @@ function handedTask(
     input: JSON.parse(task.input),
     priority: priorityOf(task.level ?? submission.values.priority),
     attempt: 1,
-    maxAttempts: task.maxAttempts ?? ctx.maxAttempts,
+    maxAttempts: task.maxAttempts ?? Number(submission.values.retry_attempts ?? ctx.maxAttempts),
     leaseExpiresAt,
   };
 }

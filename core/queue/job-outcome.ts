@@ -1,6 +1,7 @@
 import { NoobError } from '../errors.ts';
 import type { QueueContext } from './context.ts';
 import { InvalidSubmissionError, JobNotFoundError } from './errors.ts';
+import { overLimit } from './limits.ts';
 import { sql } from './sql.ts';
 import type { JobError, JobOutcome } from './types.ts';
 
@@ -24,12 +25,12 @@ export async function setJobOutcome(
   jobId: string,
   input: JobOutcomeInput,
 ): Promise<boolean> {
-  const outcome = toOutcome(input);
+  const { text, failed } = outcomeText(toOutcome(input), ctx.maxOutcomeBytes);
   const values = {
     tenant,
     job_id: jobId,
-    outcome: JSON.stringify(outcome),
-    failed: 'error' in outcome ? 1 : 0,
+    outcome: text,
+    failed: failed ? 1 : 0,
     now: ctx.clock.now(),
   };
   const [recorded, , , exists] = await ctx.driver.batch([
@@ -40,6 +41,30 @@ export async function setJobOutcome(
   ]);
   if (exists!.rows.length === 0) throw new JobNotFoundError(jobId);
   return recorded!.rows.length > 0;
+}
+
+/**
+ * The outcome as stored: results over `limit` bytes (or too large for one string) fail the
+ * job with a TaskTooLargeError-like `ResultTooLargeError` instead of being written.
+ */
+function outcomeText(outcome: JobOutcome, limit: number): { text: string; failed: boolean } {
+  if ('error' in outcome) return { text: JSON.stringify(outcome), failed: true };
+  let size: string | undefined;
+  try {
+    const text = JSON.stringify(outcome);
+    if (!overLimit(text, limit)) return { text, failed: false };
+    size = `${Buffer.byteLength(text)} bytes`;
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    size = 'too large to serialize';
+  }
+  const error: JobError = {
+    code: 'ResultTooLargeError',
+    message: `the job's results are ${size}, over the limit of ${limit} bytes`,
+    details:
+      'Return references (paths, URLs, keys) instead of the data, return fewer epochs, or raise the limit (queue option maxOutcomeBytes).',
+  };
+  return { text: JSON.stringify({ error }), failed: true };
 }
 
 function toOutcome(input: JobOutcomeInput): JobOutcome {

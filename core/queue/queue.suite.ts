@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QueueDriver } from './backend.ts';
 import { ManualClock } from './clock.ts';
-import { RetryableTaskError, UnrecoverableTaskError } from './errors.ts';
+import { RetryableTaskError, UnrecoverableError, UnrecoverableTaskError } from './errors.ts';
 import { migrate } from './migrate.ts';
 import { Queue } from './queue.ts';
 import type { TaskSpec } from './types.ts';
@@ -361,7 +361,8 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       clock.advance(1_000);
       const [again] = await queue.claim({ workerId: 'w2' });
       expect(again!.id).toBe(first!.id);
-      expect(again!.attempt).toBe(2);
+      // A lost worker is not a node failure: the attempt is given back.
+      expect(again!.attempt).toBe(1);
       expect(await queue.complete('crashed', first!.id, 'stale')).toBe(false);
       expect(await queue.complete('w2', again!.id, 'fresh')).toBe(true);
       expect(await queue.complete('w2', again!.id, 'twice')).toBe(false);
@@ -372,7 +373,7 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       const events = await queue.events('acme', jobId);
       const succeeded = events.filter((e) => e.type === 'tasks.succeeded');
       expect(succeeded.map((e) => e.data)).toEqual([
-        { worker: 'w2', count: 1, tasks: [{ id: again!.id, cid: 'cid-0', attempt: 2 }] },
+        { worker: 'w2', count: 1, tasks: [{ id: again!.id, cid: 'cid-0', attempt: 1 }] },
       ]);
       expect(events.find((e) => e.type === 'task.queued')!.data.error).toMatchObject({
         name: 'LeaseExpiredError',
@@ -459,18 +460,80 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       });
     });
 
-    it('behavior: a lease that expires on the last attempt dead-letters the task', async () => {
+    it('behavior: a lost worker is a retry, not a node failure, until the task has lost five', async () => {
       const { jobId } = await queue.submitJob({
         tenant: 'acme',
         kind: 'tasks',
         tasks: [{ cid: 'x', maxAttempts: 1 }],
       });
-      await queue.claim({ workerId: 'w', leaseMs: 1_000 });
+      // One attempt allowed, yet each expiry returns the task to the queue...
+      for (let lost = 1; lost < 5; lost++) {
+        const [task] = await queue.claim({ workerId: `w${lost}`, leaseMs: 1_000 });
+        expect(task).toMatchObject({ cid: 'x', attempt: 1 });
+        clock.advance(1_000);
+      }
+      await queue.claim({ workerId: 'w5', leaseMs: 1_000 });
       clock.advance(1_000);
-      expect(await queue.claim({ workerId: 'w' })).toEqual([]);
+      // ... until the fifth: a task that keeps killing its workers stops there.
+      expect(await queue.claim({ workerId: 'w6' })).toEqual([]);
       const job = await queue.getJob('acme', jobId);
       expect(job.state).toBe('failed');
-      expect(job.failures.x!.name).toBe('LeaseExpiredError');
+      expect(job.failures.x).toMatchObject({
+        name: 'LeaseExpiredError',
+        message: expect.stringContaining('5 of 5 expiries'),
+      });
+    });
+
+    it("behavior: a job's retry policy sets its tasks' attempts and backoff", async () => {
+      const { jobId } = await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [{ cid: 'x' }],
+        retry: { attempts: 2, backoffMs: 5_000, backoffMaxMs: 5_000 },
+      });
+      const [first] = await queue.claim({ workerId: 'w' });
+      expect(first!.maxAttempts).toBe(2);
+      const failed = await queue.fail('w', first!.id, new Error('flaky'));
+      // Jitter takes off at most half of the job's fixed 5 s delay.
+      expect(failed.state).toBe('queued');
+      expect(failed.retryAt! - clock.now()).toBeGreaterThanOrEqual(2_500);
+      expect(failed.retryAt! - clock.now()).toBeLessThanOrEqual(5_000);
+      clock.advance(5_000);
+      const [second] = await queue.claim({ workerId: 'w' });
+      expect(second!.attempt).toBe(2);
+      expect((await queue.fail('w', second!.id, new Error('flaky'))).state).toBe('dead');
+      expect((await queue.getJob('acme', jobId)).state).toBe('failed');
+    });
+
+    it('behavior: an UnrecoverableError dead-letters at once, whatever attempts remain', async () => {
+      await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: [{ cid: 'x' }] });
+      const [task] = await queue.claim({ workerId: 'w' });
+      expect(task!.maxAttempts).toBe(3);
+      const thrown = new UnrecoverableError('bad input');
+      expect((await queue.fail('w', task!.id, thrown)).state).toBe('dead');
+    });
+
+    it('error: a job over the per-job task limit, or a task input over the size limit', async () => {
+      const small = new Queue(queue.driver, { maxTasksPerJob: 3, maxInputBytes: 100, clock });
+      await expect(
+        small.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(4) }),
+      ).rejects.toMatchObject({ name: 'TooManyTasksError', limit: 3 });
+      const { jobId } = await small.submitJob({ tenant: 'acme', kind: 'tasks', open: true });
+      expect(await small.addTasks('acme', jobId, tasks(2))).toBe(2);
+      await expect(small.addTasks('acme', jobId, tasks(3, 'more'))).rejects.toMatchObject({
+        name: 'TooManyTasksError',
+      });
+      // The job took tasks up to the limit, and nothing more after it.
+      expect((await small.getJob('acme', jobId)).progress.total).toBe(3);
+      await expect(small.addTasks('acme', jobId, tasks(1, 'last'))).rejects.toThrow(/more than 3/);
+      expect((await small.getJob('acme', jobId)).progress.total).toBe(3);
+      await expect(
+        small.addTasks('acme', jobId, [{ cid: 'big', nodeId: 'resize', input: 'x'.repeat(200) }]),
+      ).rejects.toMatchObject({
+        name: 'TaskTooLargeError',
+        nodeId: 'resize',
+        message: expect.stringMatching(/input of node resize is 202 bytes, over the limit of 100/),
+      });
     });
 
     it('behavior: cancelling a job cancels its queued tasks at once', async () => {

@@ -22,7 +22,7 @@ describe('SQL files', () => {
   it('default: a statement is bound to exactly the parameters it names', () => {
     const statement = sql('job_exists', { tenant: 't', job_id: 'j', now: 1, extra: 'x' });
     expect(statement.params).toEqual({ tenant: 't', job_id: 'j' });
-    expect(statement.sql).toMatch(/^SELECT state FROM jobs/);
+    expect(statement.sql).toMatch(/^SELECT state, total FROM jobs/);
   });
 
   it('behavior: parameters are found in code, not in string literals', () => {
@@ -48,20 +48,20 @@ describe('SQL files', () => {
   it('behavior: a row template becomes statements of up to 256 rows, numbered in order', () => {
     const row = (i: number) => [`c${i}`, '{}', null, null, null, null, null, null];
     const rows = Array.from({ length: 1000 }, (_, i) => row(i));
-    const values = { job_id: 'j', max_attempts: 3, aging_ms: 60_000, now: 5 };
+    const values = { job_id: 'j', max_attempts: 3, max_tasks: 10, aging_ms: 60_000, now: 5 };
     const statements = sqlRows('tasks_insert', values, rows);
     const sizes = statements.map((s) => (s.params as unknown[]).length / 8);
-    // The named parameters come first, in first-use order (4 of them, half a row), then
+    // The named parameters come first, in first-use order (5 of them, under a row), then
     // the rows: 256 × 3, then powers of two.
     expect(sizes.map(Math.floor)).toEqual([256, 256, 256, 128, 64, 32, 8]);
     const last = statements.at(-1)!;
-    expect((last.params as unknown[]).slice(0, 5)).toEqual(['j', 60_000, 5, 3, 'c992']);
-    expect(last.sql).toMatch(/VALUES \(\?5, \?6, \?7, \?8, \?9, \?10, \?11, \?12\), \(\?13,/);
+    expect((last.params as unknown[]).slice(0, 6)).toEqual(['j', 60_000, 5, 3, 10, 'c992']);
+    expect(last.sql).toMatch(/VALUES \(\?6, \?7, \?8, \?9, \?10, \?11, \?12, \?13\), \(\?14,/);
     expect(last.sql).not.toMatch(/:[a-z]/);
   });
 
   it('error: a row of the wrong width, or a row template used as one statement, is refused', () => {
-    const values = { job_id: 'j', max_attempts: 3, aging_ms: 60_000, now: 5 };
+    const values = { job_id: 'j', max_attempts: 3, max_tasks: 10, aging_ms: 60_000, now: 5 };
     expect(() => sqlRows('tasks_insert', values, [['c0', '{}']])).toThrow(
       /rows of 8 values, got 2/,
     );

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { SqlResult, SqlRow, SqlStatement, SqlValue } from './backend.ts';
 import { canonicalHash } from './canonical.ts';
 import type { QueueContext } from './context.ts';
-import { IdempotencyConflictError, InvalidSubmissionError } from './errors.ts';
+import { IdempotencyConflictError, InvalidSubmissionError, TooManyTasksError } from './errors.ts';
 import type { GroupCommit } from './group-commit.ts';
 import { requireJobOpen } from './job-state.ts';
+import { boundedJson } from './limits.ts';
 import { priorityLevel } from './priority.ts';
 import { sql, sqlRows } from './sql.ts';
 import type { JobSpec, SubmitResult, TaskSpec } from './types.ts';
-import { normalizeTags, requireId, validateTask } from './validate.ts';
+import { checkRetry, normalizeTags, requireId, validateTask } from './validate.ts';
 
 /** One task of a submission, checked. */
 export interface CheckedTask {
@@ -26,14 +27,14 @@ export interface CheckedTask {
   readonly maxAttempts: number | null;
 }
 
-/** Check each task, naming the bad field. */
-function checkTasks(tasks: readonly TaskSpec[]): CheckedTask[] {
+/** Check each task, naming the bad field (and the node of an input over the size limit). */
+function checkTasks(ctx: QueueContext, tasks: readonly TaskSpec[]): CheckedTask[] {
   return tasks.map((task, i) => {
     validateTask(task, i);
     const tags = normalizeTags(task.tags, `tasks[${i}]`);
     const cid = task.cid;
-    const input = JSON.stringify(task.input ?? null);
     const nodeId = task.nodeId ?? null;
+    const input = boundedJson('input', task.input, nodeId, ctx.maxInputBytes);
     const epoch = task.epoch ?? null;
     const level = task.priority !== undefined ? priorityLevel(task.priority) : null;
     const delayMs = task.delayMs ?? 0;
@@ -139,8 +140,11 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
           priority: spec.priority ?? 'NORMAL',
           tasks,
           open,
+          retry: spec.retry ?? null,
         });
-  const checked = checkTasks(tasks);
+  if (tasks.length > ctx.maxTasksPerJob) throw new TooManyTasksError(jobId, ctx.maxTasksPerJob);
+  const checked = checkTasks(ctx, tasks);
+  const retry = checkRetry(spec.retry);
   const values = {
     job_id: jobId,
     tenant,
@@ -151,6 +155,8 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
     idempotency_key: spec.idempotencyKey ?? null,
     sealed: 0,
     max_attempts: ctx.maxAttempts,
+    max_tasks: ctx.maxTasksPerJob,
+    ...retry,
     aging_ms: ctx.agingMs,
     now,
   };
@@ -203,13 +209,20 @@ export async function addTasks(
     tenant,
     job_id: jobId,
     max_attempts: ctx.maxAttempts,
+    max_tasks: ctx.maxTasksPerJob,
     aging_ms: ctx.agingMs,
     now,
   };
-  const { statements, inserts } = insertStatements(values, checkTasks(tasks));
+  const { statements, inserts } = insertStatements(values, checkTasks(ctx, tasks));
   const results = await ctx.driver.batch([...statements, sql('job_exists', values)]);
-  requireJobOpen(jobId, results.at(-1)!.rows);
-  return inserts.reduce((sum, at) => sum + results[at]!.changes, 0);
+  const job = results.at(-1)!.rows;
+  requireJobOpen(jobId, job);
+  const added = inserts.reduce((sum, at) => sum + results[at]!.changes, 0);
+  // At the limit the insert takes nothing more; this call's tasks may have crossed it.
+  if (Number(job[0]!.total) >= ctx.maxTasksPerJob && added < tasks.length) {
+    throw new TooManyTasksError(jobId, ctx.maxTasksPerJob);
+  }
+  return added;
 }
 
 /** Declare that an open job gets no more tasks: it finishes when they do. */

@@ -33,6 +33,16 @@ export interface TaskSpec {
   maxAttempts?: number;
 }
 
+/** How a job's tasks are retried after a node error (a lost worker is always retried). */
+export interface RetryPolicy {
+  /** Attempts per task, the first included (1: no retry; default from the queue's options). */
+  attempts?: number;
+  /** Delay before the first retry, doubling per attempt, with jitter (ms). */
+  backoffMs?: number;
+  /** Longest delay between attempts (ms); set it to `backoffMs` for a fixed delay. */
+  backoffMaxMs?: number;
+}
+
 /** A job submission. */
 export interface JobSpec {
   tenant: string;
@@ -43,6 +53,8 @@ export interface JobSpec {
   priority?: Priority;
   /** Same key (per tenant) → same job; same key with other content → a conflict error. */
   idempotencyKey?: string;
+  /** Retries of its tasks after node errors (a task's own `maxAttempts` wins). */
+  retry?: RetryPolicy;
   /**
    * Leave the job open for {@link Queue.addTasks} (a tube run adds tasks epoch by epoch)
    * until {@link Queue.sealJob}. Default false: the job finishes when its tasks do.

@@ -1,5 +1,5 @@
 import { InvalidSubmissionError } from './errors.ts';
-import type { TaskSpec } from './types.ts';
+import type { RetryPolicy, TaskSpec } from './types.ts';
 
 /** Checks at the queue's edge, so bad input fails with a message instead of a SQL error. */
 
@@ -38,4 +38,23 @@ export function validateTask(task: TaskSpec, index: number): void {
   if (task.maxAttempts !== undefined) {
     requireInt(task.maxAttempts, `tasks[${index}].maxAttempts`, 1, 1_000);
   }
+}
+
+/** Longest retry delay a policy may ask for: a day. */
+const MAX_BACKOFF_MS = 24 * 3_600_000;
+
+/** A job's retry policy as job_insert's parameters (null: the queue's default). */
+export function checkRetry(retry: RetryPolicy | undefined) {
+  const attempts = retry?.attempts;
+  const base = retry?.backoffMs;
+  const max = retry?.backoffMaxMs;
+  if (attempts !== undefined) requireInt(attempts, 'retry.attempts', 1, 1_000);
+  if (base !== undefined) requireInt(base, 'retry.backoffMs', 0, MAX_BACKOFF_MS);
+  if (max !== undefined) requireInt(max, 'retry.backoffMaxMs', 0, MAX_BACKOFF_MS);
+  return {
+    retry_attempts: attempts ?? null,
+    retry_backoff_ms: base ?? null,
+    // A base above the default cap would be capped: a policy's own base raises its cap.
+    retry_backoff_max_ms: max ?? (base !== undefined ? Math.max(base, 10 * 60_000) : null),
+  };
 }

@@ -38,6 +38,12 @@ export interface QueueWorkerOptions {
    * Default: a line on stderr.
    */
   onError?: (error: unknown, retryInMs: number) => void;
+  /**
+   * Largest result one call may report, as JSON, in bytes (default 8 MiB). A larger one
+   * fails its task (`TaskTooLargeError`, naming the node and the limit, not retried) and
+   * the worker goes on.
+   */
+  maxResultBytes?: number;
   /** Runs the node calls (default: built-ins, standard library, modules by path). */
   executor?: TaskExecutor;
 }

@@ -174,7 +174,7 @@ describe('QueueWorker', () => {
     const { jobId } = await queue.submitJob({
       tenant: 't',
       kind: 'tasks',
-      // One attempt: a lost lease would dead-letter the task.
+      // A lost lease would hand the task to `other`.
       tasks: calls('test.gated', 1).map((task) => ({ ...task, maxAttempts: 1 })),
     });
     await until(queue, () => started() === 1);

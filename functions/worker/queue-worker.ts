@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { RESCAN_MS } from '../../core/queue/changes.ts';
 import { MAX_CLAIM } from '../../core/queue/claim.ts';
 import type { Completion } from '../../core/queue/complete.ts';
+import { TaskTooLargeError } from '../../core/queue/errors.ts';
 import type { HandedTask, HandOff, IdleMark } from '../../core/queue/handoff.ts';
+import { boundedJson } from '../../core/queue/limits.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { nextDueAt } from '../../core/queue/ready.ts';
 import type { ClaimedTask, ClaimRequest } from '../../core/queue/types.ts';
@@ -17,6 +19,9 @@ export type { QueueWorkerOptions } from './queue-worker-options.ts';
 
 /** Longest wait after repeated database failures (ms). */
 const MAX_ERROR_PAUSE_MS = 5_000;
+
+/** Largest result a call may report by default (bytes of JSON). */
+export const DEFAULT_MAX_RESULT_BYTES = 8 * 1024 * 1024;
 
 /** Results reported in one transaction at most (a larger batch waits for the next). */
 const MAX_REPORT = 512;
@@ -51,6 +56,7 @@ export class QueueWorker {
   readonly #rescanMs: number;
   readonly #onError: (error: unknown, retryInMs: number) => void;
   readonly #executor: TaskExecutor;
+  readonly #maxResultBytes: number;
   readonly #sizer: ClaimSizer;
   /** Claimed, not started, in claim order. */
   readonly #waiting: ClaimedTask[] = [];
@@ -90,6 +96,7 @@ export class QueueWorker {
           `noob worker ${this.workerId}: the queue failed (${(error as Error)?.message ?? error}); trying again in ${retryInMs} ms\n`,
         ));
     this.#executor = options.executor ?? new TaskExecutor();
+    this.#maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
     this.#sizer = new ClaimSizer(this.#concurrency, options.prefetchMs ?? 2);
   }
 
@@ -486,17 +493,22 @@ export class QueueWorker {
       try {
         const result = await this.#executor.execute(parsed.data, controller.signal);
         this.#sizer.observe(performance.now() - started);
+        // Serialized here, where its size can fail this task alone: in a report it would
+        // fail the whole batch, again at every round.
+        const json = boundedJson('result', result, task.nodeId, this.#maxResultBytes);
         const id = typeof call.id === 'number' ? call.id : await call.id;
         if (id === undefined) return;
         if (this.#finished.length === 0) this.#oldestFinishedAt = Date.now();
-        this.#finished.push({ taskId: id, result });
+        this.#finished.push({ taskId: id, json });
       } catch (error) {
         const id = await call.id;
         if (id === undefined) return;
-        // An unknown type will not become known by retrying; a node's own error might pass.
-        await this.#queue.fail(this.workerId, id, error, {
-          retryable: !(error instanceof UnknownNodeTypeError),
-        });
+        // An unknown type will not become known by retrying, nor a result smaller; a
+        // node's own error might pass.
+        // (Otherwise the queue decides: an UnrecoverableError is not retried either.)
+        const hopeless =
+          error instanceof UnknownNodeTypeError || error instanceof TaskTooLargeError;
+        await this.#queue.fail(this.workerId, id, error, hopeless ? { retryable: false } : {});
       }
     } catch (error) {
       // Recording the failure failed: the lease expires and the task runs again.

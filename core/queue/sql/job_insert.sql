@@ -9,9 +9,12 @@
 -- :priority         0 (CRITICAL) … 3 (LOW)
 -- :idempotency_key  the submitter's key, or null
 -- :sealed           1 when no task will be added later
+-- :retry_attempts   attempts per task of this job (null: the queue's default)
+-- :retry_backoff_ms first retry delay (null: the queue's default)
+-- :retry_backoff_max_ms  longest retry delay (null: the queue's default)
 -- :now              ms since the epoch
 INSERT INTO jobs (id, tenant, kind, payload, payload_hash, priority, idempotency_key, sealed,
-  created_at, updated_at)
+  max_attempts, backoff_base_ms, backoff_max_ms, created_at, updated_at)
 VALUES (:job_id, :tenant, :kind, :payload, :payload_hash, :priority, :idempotency_key, :sealed,
-  :now, :now)
+  :retry_attempts, :retry_backoff_ms, :retry_backoff_max_ms, :now, :now)
 ON CONFLICT DO NOTHING
