@@ -41,6 +41,23 @@ export interface SlotSpec {
   description?: string;
 }
 
+/** The types a param can declare (the same names tube inputs use). */
+export type ParamType = 'int' | 'float' | 'str' | 'bool' | 'list' | 'dict' | 'null' | 'any';
+
+/**
+ * One param a node takes from the tube's `params`. Declaring them lets a tube be checked
+ * at load: a misspelt or unknown param, or a value of the wrong type, is refused with
+ * the file, line and node instead of surfacing (or not) when the node runs.
+ */
+export interface ParamSpec {
+  /** Accepted type, or several (`['int', 'null']`). Default `any`. `float` accepts ints. */
+  type?: ParamType | readonly ParamType[];
+  /** Whether a tube must give it (default false). */
+  required?: boolean;
+  /** What it is, for people and generated docs. */
+  description?: string;
+}
+
 /** What a running node can see about the call it is in. */
 export interface NodeContext {
   /** The node's id in the tube. */
@@ -70,6 +87,12 @@ interface NodeDefinitionBase {
   slots?: Record<string, SlotSpec>;
   /** Output signal names (default `['value']`). */
   signals?: readonly string[];
+  /**
+   * The params the node takes. When given, a tube's params are checked against them at
+   * load: unknown names (a function node's slots count as params too) and wrong types are
+   * refused. When left out, any params pass, as before.
+   */
+  params?: Record<string, ParamSpec>;
   /** Accepts keyword slots beyond `slots` (like Python's `**kwargs`). */
   variadic?: boolean;
   /**
@@ -122,6 +145,8 @@ export interface NodeDefinition {
   readonly kind: NodeKind;
   readonly slots: Readonly<Record<string, SlotSpec>>;
   readonly signals: readonly string[];
+  /** Declared params (`undefined`: not declared, so not checked). */
+  readonly params?: Readonly<Record<string, ParamSpec>> | undefined;
   readonly variadic: boolean;
   readonly stateful: boolean;
   readonly description: string | undefined;
@@ -151,6 +176,7 @@ export function defineNode(input: NodeDefinitionInput): NodeDefinition {
     kind,
     slots: input.slots ?? {},
     signals,
+    ...(input.params ? { params: input.params } : {}),
     variadic: input.variadic ?? false,
     stateful: input.stateful ?? kind !== 'function',
     description: input.description,

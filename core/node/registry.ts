@@ -6,6 +6,7 @@ import { type AssetDefinition, isAssetDefinition } from './asset.ts';
 import { builtinAssets, builtinNodes } from './builtins/index.ts';
 import { defineNode, isNodeDefinition, type NodeDefinition } from './define.ts';
 import { type ModulePolicy, type ModulePolicyHint, moduleTypeRefusal } from './module-policy.ts';
+import { didYouMean } from './suggest.ts';
 
 /**
  * Where node `type`s come from:
@@ -160,28 +161,5 @@ async function importExport(
 }
 
 function unknownTypeReason(type: string, known: Iterable<string>, what = 'node'): string {
-  const names = [...known];
-  const close = names.filter((name) => editDistance(name, type) <= 2 || name.endsWith(`.${type}`));
-  const hint = close.length
-    ? ` Did you mean ${close
-        .slice(0, 3)
-        .map((n) => `"${n}"`)
-        .join(' or ')}?`
-    : '';
-  return `unknown ${what} type "${type}".${hint} A user module is written "./file.ts#export" or "package#export".`;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
+  return `unknown ${what} type "${type}".${didYouMean(type, known)} A user module is written "./file.ts#export" or "package#export".`;
 }

@@ -1,10 +1,12 @@
 import type { NodeDefinition } from '../node/define.ts';
 import { slotIsRequired, slotNeedsValue } from '../node/define.ts';
+import { didYouMean } from '../node/suggest.ts';
 import { bindTubeInputs } from './bind.ts';
 import type { TubeProblem } from './errors.ts';
-import { inputReference, parseInputText } from './inputs.ts';
+import { INPUT_TYPES, inputReference, parseInputText } from './inputs.ts';
 import { computeLevels, orderByDependencies, topologicalOrder } from './levels.ts';
 import { type LoadContext, loadTubeById, moduleRulesFor } from './load.ts';
+import { checkParamsDeclared } from './params.ts';
 import type { TubeSource } from './source.ts';
 import type { DependsEntry } from './spec.ts';
 import type { TrustedTypes } from './trust.ts';
@@ -41,7 +43,7 @@ export async function buildTube(spec: Spec, options: BuildOptions): Promise<Tube
     problems.push({ path, message, line: source.lineOf(path) });
 
   const inputs = normalizeInputs(spec.input ?? {}, report);
-  const assets = await resolveAssets(spec.assets ?? {}, options, report);
+  const assets = await resolveAssets(spec.assets ?? {}, inputs, options, report);
   const nodeEntries = Object.entries((spec.nodes ?? {}) as Record<string, Spec>);
   if (nodeEntries.length === 0) report(['nodes'], 'the tube has no nodes');
   const cycle = findDependencyCycle(nodeEntries);
@@ -119,8 +121,12 @@ function normalizeInputs(
 ): Record<string, TubeInput> {
   const inputs: Record<string, TubeInput> = {};
   for (const [id, spec] of Object.entries(specs)) {
-    if (!spec.type)
-      report(['input', id], `input ${id} has no type (int, float, str, bool, list, dict, any)`);
+    if (!spec.type) report(['input', id], `input ${id} has no type (${INPUT_TYPES.join(', ')})`);
+    else if (!INPUT_TYPES.includes(spec.type))
+      report(
+        ['input', id, 'type'],
+        `input ${id}: unknown type "${spec.type}".${didYouMean(spec.type, INPUT_TYPES)} (types: ${INPUT_TYPES.join(', ')})`,
+      );
     inputs[id] = {
       id,
       type: spec.type ?? 'any',
@@ -136,6 +142,7 @@ function normalizeInputs(
 
 async function resolveAssets(
   specs: Record<string, Spec>,
+  inputs: Readonly<Record<string, TubeInput>>,
   options: BuildOptions,
   report: (path: readonly (string | number)[], message: string) => void,
 ): Promise<Record<string, TubeAsset>> {
@@ -155,11 +162,14 @@ async function resolveAssets(
       continue;
     }
     const [nodeId, signal] = spec.depends ? spec.depends.split('.') : [];
+    const params = Array.isArray(spec.params) ? { args: spec.params } : (spec.params ?? {});
+    checkInputReferences(`asset ${id}`, ['assets', id, 'params'], params, inputs, report);
     assets[id] = {
       id,
       type: spec.type,
       scope: spec.scope ?? 'runner',
-      params: Array.isArray(spec.params) ? { args: spec.params } : (spec.params ?? {}),
+      params,
+      rawParams: params,
       depends: nodeId && signal ? { nodeId, signal } : undefined,
       definition: resolution.definition,
     };
@@ -388,21 +398,9 @@ function checkParams(
   report: (path: readonly (string | number)[], message: string) => void,
 ): void {
   const params: Record<string, unknown> = node.params ?? {};
-  for (const [key, value] of Object.entries(params)) {
-    const name = inputReference(value);
-    if (name && !inputs[name])
-      report(
-        ['nodes', id, 'params', key],
-        `node ${id}: param ${key} refers to input.${name}, but the tube declares no input ${name}`,
-      );
-  }
-  const enabledInput = inputReference(node.enabled);
-  if (enabledInput && !inputs[enabledInput]) {
-    report(
-      ['nodes', id, 'enabled'],
-      `node ${id}: enabled refers to input.${enabledInput}, but the tube declares no input ${enabledInput}`,
-    );
-  }
+  checkInputReferences(`node ${id}`, ['nodes', id, 'params'], params, inputs, report);
+  checkInputReferences(`node ${id}`, ['nodes', id], { enabled: node.enabled }, inputs, report);
+  checkParamsDeclared(id, node.type, resolved.definition, params, report);
   const kind = resolved.definition.kind;
   if (kind === 'generator' || kind === 'return') return;
   // A function node can take a required slot from its params; a class node cannot (its
@@ -422,6 +420,36 @@ function checkParams(
     const hasTrigger = bindings.some((b) => b.slot === 'trigger');
     if (hasN && hasTrigger)
       report(['nodes', id], `node ${id}: a gather takes n or a trigger, not both`);
+  }
+}
+
+/**
+ * `input.NAME` in params (or `enabled`) must name a declared, tube-scoped input: params
+ * are bound once, at load, so a process-scoped input (given per `process()` call) has no
+ * value there (as upstream, which refuses such a tube whether or not the value is given).
+ */
+function checkInputReferences(
+  owner: string,
+  path: readonly (string | number)[],
+  params: Readonly<Record<string, unknown>>,
+  inputs: Readonly<Record<string, TubeInput>>,
+  report: (path: readonly (string | number)[], message: string) => void,
+): void {
+  for (const [key, value] of Object.entries(params)) {
+    const name = inputReference(value);
+    if (name === undefined) continue;
+    const what = path.at(-1) === 'params' ? `param ${key}` : key;
+    const input = inputs[name];
+    if (!input)
+      report(
+        [...path, key],
+        `${owner}: ${what} refers to input.${name}, but the tube declares no input ${name}`,
+      );
+    else if (input.scope === 'process')
+      report(
+        [...path, key],
+        `${owner}: ${what} refers to input.${name}, which is process-scoped (given per process() call), but params are bound once, at load: declare ${name} with scope: tube, or take it through depends (a slot: input.${name})`,
+      );
   }
 }
 

@@ -13,11 +13,24 @@ export function inputReference(value: unknown): string | undefined {
   return typeof value === 'string' ? INPUT_REFERENCE.exec(value)?.[1] : undefined;
 }
 
+/** The types an input can declare. */
+export const INPUT_TYPES: readonly string[] = [
+  'int',
+  'float',
+  'str',
+  'bool',
+  'list',
+  'dict',
+  'any',
+];
+
 /** Why `value` does not fit `type`, or `undefined` when it does. Unknown types accept anything. */
 export function inputTypeProblem(value: unknown, type: string): string | undefined {
   const expect = (ok: boolean, what: string) =>
-    ok ? undefined : `expected ${what}, got ${describe(value)}`;
+    ok ? undefined : `expected ${what}, got ${describeValue(value)}`;
   switch (type) {
+    case 'null':
+      return expect(value === null, 'null');
     case 'int':
       return expect(Number.isInteger(value), 'an integer');
     case 'float':
@@ -38,7 +51,8 @@ export function inputTypeProblem(value: unknown, type: string): string | undefin
   }
 }
 
-function describe(value: unknown): string {
+/** A value as a message names it: `the string "five"`, `a list`, `number 3`. */
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return `the string "${value}"`;

@@ -253,7 +253,9 @@ async function loadFromSource(
 ): Promise<Tube> {
   const problems: TubeProblem[] = [];
   const resolved = await resolveSpecification(source, directory, context, problems, [], trusted);
-  if (problems.length > 0 || !resolved) throw loadError(source.file, problems);
+  // With problems found already (a missing noob_id) the rest is still checked, so that
+  // every problem is reported at once.
+  if (!resolved) throw loadError(source.file, problems);
   const tube = await buildTube(resolved.spec, {
     source,
     directory,
@@ -266,6 +268,14 @@ async function loadFromSource(
   });
   if (problems.length > 0 || !tube) throw loadError(source.file, problems);
   return tube;
+}
+
+/** What is wrong with a tube's `noob_id` (missing, or not a text). */
+function noobIdProblem(noobId: unknown): string {
+  const why = 'every tube needs one: the name other tubes and the job API know it by';
+  if (noobId === undefined || noobId === null)
+    return `the tube has no noob_id (${why}); add a line like "noob_id: my-tube"`;
+  return `noob_id must be a non-empty text (${why}), got ${JSON.stringify(noobId)}`;
 }
 
 function loadError(file: string, problems: TubeProblem[]): TubeLoadError {
@@ -293,12 +303,19 @@ async function resolveSpecification(
   }
   const parsed = tubeSpecification.safeParse(data);
   if (!parsed.success) {
+    let shapeKnown = true;
     for (const issue of parsed.error.issues) {
       const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
+      if (path[0] === 'noob_id') {
+        // Said plainly, and the rest of the tube is still checked: its other problems too.
+        problems.push({ path, message: noobIdProblem((data as Record<string, unknown>).noob_id) });
+        continue;
+      }
+      shapeKnown = false;
       const where = path.length ? `${path.join('.')}: ` : '';
       problems.push({ path, message: `${where}${issue.message}`, line: source.lineOf(path) });
     }
-    return undefined;
+    if (!shapeKnown) return undefined;
   }
   const spec = data as Record<string, any>;
   const own = { spec, trusted: ownTrust(spec, trusted) };

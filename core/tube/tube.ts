@@ -43,7 +43,10 @@ export interface TubeAsset {
   readonly id: string;
   readonly type: string;
   readonly scope: 'runner' | 'process' | 'node';
+  /** Params with `input.NAME` references replaced by the bound inputs. */
   readonly params: Readonly<Record<string, unknown>>;
+  /** Params as written. */
+  readonly rawParams: Readonly<Record<string, unknown>>;
   /** `node.signal` whose value replaces the asset after each epoch (runner scope). */
   readonly depends: { readonly nodeId: string; readonly signal: string } | undefined;
   readonly definition: AssetDefinition;

@@ -16,6 +16,7 @@ function toArray(value: unknown, node: string): unknown[] {
 
 /** `sum(iterable, start=0)`: the sum of a list of numbers. */
 export const sum = defineNode({
+  params: {},
   slots: { iterable: {}, start: { default: 0 } },
   description: 'Sum of a list of numbers',
   process: ({ iterable, start = 0 }) =>
@@ -24,6 +25,7 @@ export const sum = defineNode({
 
 /** `len(obj)`: the length of a list, string or mapping. */
 export const len = defineNode({
+  params: {},
   slots: { obj: {} },
   description: 'Length of a list, string or mapping',
   process: ({ obj }) =>
@@ -32,6 +34,7 @@ export const len = defineNode({
 
 /** `min(iterable)`: the smallest item. */
 export const min = defineNode({
+  params: {},
   slots: { iterable: {} },
   description: 'Smallest item of a list',
   process: ({ iterable }) => toArray(iterable, 'min').reduce((a: any, b: any) => (b < a ? b : a)),
@@ -39,6 +42,7 @@ export const min = defineNode({
 
 /** `max(iterable)`: the largest item. */
 export const max = defineNode({
+  params: {},
   slots: { iterable: {} },
   description: 'Largest item of a list',
   process: ({ iterable }) => toArray(iterable, 'max').reduce((a: any, b: any) => (b > a ? b : a)),
@@ -46,6 +50,7 @@ export const max = defineNode({
 
 /** `sorted(iterable)`: the items in ascending order. */
 export const sorted = defineNode({
+  params: {},
   slots: { iterable: {} },
   description: 'Items of a list in ascending order',
   process: ({ iterable }) =>

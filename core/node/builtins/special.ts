@@ -41,6 +41,7 @@ export const gatherNode = defineBuiltin('gather', {
     trigger: { required: false, default: null },
     n: { required: false, default: null },
   },
+  params: { n: { type: ['int', 'null'] }, flatten: { type: 'bool' } },
   signals: ['value'],
   variadic: false,
   stateful: true,
@@ -54,6 +55,7 @@ export const gatherNode = defineBuiltin('gather', {
  */
 export const tubeNode = defineBuiltin('tube', {
   slots: {},
+  params: { tube: { type: 'str' } },
   signals: ['value'],
   variadic: true,
   stateful: true,

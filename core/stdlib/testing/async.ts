@@ -1,4 +1,5 @@
 import { defineNode, type NodeContext } from '../../node/define.ts';
+import { INT } from './param-types.ts';
 import { createRandom } from './random.ts';
 import { sleep } from './sleep.ts';
 
@@ -17,6 +18,7 @@ async function toLetter(number: number, offset: number, signal?: AbortSignal): P
 
 /** `number_to_letter(number, offset=0)` → `value` (async): the letter at `(number + offset) mod 26`. */
 export const numberToLetter = defineNode({
+  params: {},
   description: 'Turns a number into a letter after a short async wait.',
   slots: { number: {}, offset: { default: 0 } },
   process: ({ number, offset = 0 }, context) => toLetter(number, offset, context?.signal),
@@ -37,6 +39,7 @@ export class NumberToLetterCls {
 
 /** The `noob.testing.NumberToLetterCls` node. */
 export const numberToLetterCls = defineNode({
+  params: { offset: INT },
   description: 'Turns a number into a letter after a short async wait (class).',
   slots: { number: {} },
   class: NumberToLetterCls,
@@ -44,6 +47,7 @@ export const numberToLetterCls = defineNode({
 
 /** `long_add(value, sleep_for=0.25)` → `value`: `value + 1` after `sleep_for` seconds. */
 export const longAdd = defineNode({
+  params: {},
   description: 'Adds one after sleeping `sleep_for` seconds.',
   slots: { value: {}, sleep_for: { default: 0.25 } },
   process: async ({ value, sleep_for = 0.25 }, context) => {
@@ -54,6 +58,7 @@ export const longAdd = defineNode({
 
 /** `just_wait(value, wait_for=0.5)` → `value`: `value` unchanged after `wait_for` seconds. */
 export const justWait = defineNode({
+  params: {},
   description: 'Returns its input after waiting `wait_for` seconds.',
   slots: { value: {}, wait_for: { default: 0.5 } },
   process: async ({ value, wait_for = 0.5 }, context) => {

@@ -1,4 +1,6 @@
 import { defineNode, type NodeContext } from '../../node/define.ts';
+import { INT, NUM } from './param-types.ts';
+import { pythonMultiply } from './python-multiply.ts';
 import { sleep } from './sleep.ts';
 
 /*
@@ -15,12 +17,13 @@ export class StatefulMultiply {
   }
 
   process({ left, right = 1 }: Record<string, any>): number {
-    return left * right * this.current++;
+    return pythonMultiply(pythonMultiply(left, right), this.current++) as number;
   }
 }
 
 /** The `noob.testing.StatefulMultiply` node (stateful: calls must run in epoch order). */
 export const statefulMultiply = defineNode({
+  params: { start: NUM },
   description: 'Multiplies left × right × a per-call counter.',
   slots: { left: {}, right: { default: 1 } },
   class: StatefulMultiply,
@@ -28,13 +31,14 @@ export const statefulMultiply = defineNode({
 
 /** `Multiply()` → `product`: `left × right` as a class node. */
 export class Multiply {
-  process({ left, right = 2 }: Record<string, any>): number {
-    return left * right;
+  process({ left, right = 2 }: Record<string, any>): unknown {
+    return pythonMultiply(left, right);
   }
 }
 
 /** The `noob.testing.Multiply` node. */
 export const multiplyClass = defineNode({
+  params: {},
   description: 'Multiplies left by right (class).',
   signals: ['product'],
   slots: { left: {}, right: { default: 2 } },
@@ -56,6 +60,7 @@ export class VolumeProcess {
 
 /** The `noob.testing.VolumeProcess` node. */
 export const volumeProcess = defineNode({
+  params: { height: NUM },
   description: 'Computes height × width × depth.',
   signals: ['volume'],
   slots: { width: {}, depth: {} },
@@ -67,6 +72,7 @@ export const volumeProcess = defineNode({
  * `@process_method`; a TS class node always uses `process`, so it is {@link VolumeProcess}.
  */
 export const volume = defineNode({
+  params: { height: NUM },
   description: 'Computes height × width × depth (decorated method upstream).',
   signals: ['volume'],
   slots: { width: {}, depth: {} },
@@ -84,6 +90,7 @@ export class Now {
 
 /** The `noob.testing.Now` node. */
 export const now = defineNode({
+  params: {},
   description: 'Returns prefix + the construction time.',
   signals: ['timestamp'],
   slots: { prefix: { default: 'Now: ' } },
@@ -112,6 +119,7 @@ export class InitCounter {
 
 /** The `noob.testing.InitCounter` node. */
 export const initCounter = defineNode({
+  params: {},
   description: 'Reports how many times it was initialised and deinitialised.',
   signals: ['inits', 'deinits'],
   class: InitCounter,
@@ -122,6 +130,7 @@ export const initCounter = defineNode({
  * `count_source`, a `limit` of 0 is not "unbounded": it emits nothing.
  */
 export const countSourceClass = defineNode({
+  params: { limit: INT, start: INT },
   description: 'Counts from start while below limit (class form).',
   signals: ['index'],
   generate: ({ limit = 1000, start = 0 }) =>
@@ -132,6 +141,7 @@ export const countSourceClass = defineNode({
 
 /** `UnannotatedGenerator(limit=1000, start=0)` → `value`: {@link countSourceClass} on the default signal. */
 export const unannotatedGenerator = defineNode({
+  params: { limit: INT, start: INT },
   description: 'Counts from start while below limit, on the default signal.',
   generate: ({ limit = 1000, start = 0 }) =>
     (function* () {
@@ -141,6 +151,7 @@ export const unannotatedGenerator = defineNode({
 
 /** `CountSourceDecor(start=0)` → `count`: start, start + 1, … forever. */
 export const countSourceDecor = defineNode({
+  params: { start: INT },
   description: 'Counts up from start forever.',
   signals: ['count'],
   generate: ({ start = 0 }) =>

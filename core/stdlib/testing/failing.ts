@@ -3,6 +3,7 @@ import { DeliberateError } from './errors.ts';
 
 /** `error(value)`: always throws a {@link DeliberateError}, "This node just emits errors". */
 export const error = defineNode({
+  params: {},
   description: 'Always throws.',
   slots: { value: {} },
   process: () => {
@@ -12,6 +13,7 @@ export const error = defineNode({
 
 /** `async_error(value)`: an async node whose promise always rejects with a {@link DeliberateError}. */
 export const asyncError = defineNode({
+  params: {},
   description: 'Always rejects (async).',
   slots: { value: {} },
   process: async () => {

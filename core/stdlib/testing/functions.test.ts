@@ -23,6 +23,21 @@ describe('multiply', () => {
   it('behavior: multiplies by right', () => {
     expect(multiply.process!({ left: 4, right: 3 }, ctx)).toBe(12);
   });
+
+  it("behavior: repeats strings and lists like Python's *", () => {
+    expect(multiply.process!({ left: 'a' }, ctx)).toBe('aa');
+    expect(multiply.process!({ left: 3, right: 'ab' }, ctx)).toBe('ababab');
+    expect(multiply.process!({ left: [1, [2]], right: 2 }, ctx)).toEqual([1, [2], 1, [2]]);
+    expect(multiply.process!({ left: 'a', right: -1 }, ctx)).toBe('');
+    expect(multiply.process!({ left: true, right: 3 }, ctx)).toBe(3);
+  });
+
+  it('error: operands Python refuses (a string times a float, two strings)', () => {
+    expect(() => multiply.process!({ left: 'a', right: 1.5 }, ctx)).toThrow(
+      /unsupported operand types for \*: 'str' and 'float'/,
+    );
+    expect(() => multiply.process!({ left: 'a', right: 'b' }, ctx)).toThrow(/'str' and 'str'/);
+  });
 });
 
 describe('divide', () => {

@@ -14,6 +14,7 @@ import { splitVariadic } from './variadic.ts';
  * last value. `n` must be at least 1 (upstream fails with no value to return otherwise).
  */
 export const fastForward = defineNode({
+  params: {},
   description: 'Advances an iterator n times and returns the last value.',
   signals: ['next'],
   slots: { generator: {}, n: { default: 1 } },
@@ -30,6 +31,7 @@ export const fastForward = defineNode({
  * generator itself and the last value (0 when `n` is 0).
  */
 export const jump = defineNode({
+  params: {},
   description: 'Advances an iterator n times; emits it and the last value.',
   signals: ['skirttt', 'next'],
   slots: { generator: {}, n: { default: 1 } },
@@ -44,6 +46,7 @@ export const jump = defineNode({
  * and returns a new {@link Counter} starting at `v - n`.
  */
 export const rewind = defineNode({
+  params: {},
   description: 'Returns a new counter n steps behind the next value of an iterator.',
   signals: ['skrittt'],
   slots: { generator: {}, n: { default: 1 } },
@@ -68,6 +71,7 @@ export const zipIter = defineNode({
  * times; emits it and the last value.
  */
 export const increment = defineNode({
+  params: {},
   description: 'Advances an iterator; emits it and the last value.',
   signals: ['iterator', 'value'],
   slots: { iterator: {}, increment: { default: 1 } },

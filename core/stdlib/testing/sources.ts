@@ -1,12 +1,14 @@
 import { NoEvent } from '../../events.ts';
 import { defineNode } from '../../node/define.ts';
 import { InvalidTestingParamError } from './errors.ts';
+import { INT, NUM } from './param-types.ts';
 
 /**
  * `count_source(limit=10000, start=0)` → `index`: start, start + 1, … while below `limit`,
  * then exhausted. `limit: 0` counts forever.
  */
 export const countSource = defineNode({
+  params: { limit: INT, start: INT },
   description: 'Counts up from `start`, stopping below `limit` (0 = never stops).',
   signals: ['index'],
   generate: ({ limit = 10000, start = 0 }) =>
@@ -19,6 +21,7 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 
 /** `letter_source()` → `letter`: a, b, …, z, a, b, … forever. */
 export const letterSource = defineNode({
+  params: {},
   description: 'Cycles through the lowercase alphabet.',
   signals: ['letter'],
   generate: () =>
@@ -39,6 +42,7 @@ const ROTATION = [
  * test branches that only some epochs take.
  */
 export const switchSource = defineNode({
+  params: {},
   description: 'Fires one of fruits/vegetables/minerals per call, in rotation.',
   signals: ROTATION.map(([signal]) => signal),
   generate: () =>
@@ -58,6 +62,7 @@ export const switchSource = defineNode({
  * forever.
  */
 export const cycle = defineNode({
+  params: { start: NUM, stop: NUM, step: NUM },
   description: 'Repeats range(start, stop, step) forever.',
   generate: ({ start = 0, stop = 100, step = 1 }) => {
     if (step === 0) throw new InvalidTestingParamError('cycle', 'step', 'must not be 0');

@@ -3,6 +3,7 @@ import { splitVariadic } from './variadic.ts';
 
 /** `concat(strings)` → `value`: the strings joined with nothing between them. */
 export const concat = defineNode({
+  params: {},
   description: 'Joins a list of strings.',
   slots: { strings: {} },
   process: ({ strings }) => Array.from(strings as Iterable<string>).join(''),
@@ -23,6 +24,7 @@ export const multiConcat = defineNode({
 
 /** `exclaim(string, hype=1)` → `value`: the string followed by `hype` exclamation marks. */
 export const exclaim = defineNode({
+  params: {},
   description: 'Appends `hype` exclamation marks.',
   slots: { string: {}, hype: { default: 1 } },
   process: ({ string, hype = 1 }) => `${string}${'!'.repeat(Math.max(0, hype))}`,
@@ -30,6 +32,7 @@ export const exclaim = defineNode({
 
 /** `repeat(string, times)` → `value`: the string `times` times over. */
 export const repeat = defineNode({
+  params: {},
   description: 'Repeats a string.',
   slots: { string: {}, times: {} },
   process: ({ string, times }) => String(string).repeat(Math.max(0, times)),

@@ -3,6 +3,7 @@ import { splitVariadic } from './variadic.ts';
 
 /** `dictify(key, items)` → `value`: `{ [key]: items }`. */
 export const dictify = defineNode({
+  params: {},
   description: 'Wraps items in an object under key.',
   slots: { key: {}, items: {} },
   process: ({ key, items }) => ({ [key]: items }),
@@ -15,6 +16,7 @@ const OPTIONAL = { required: false, default: null } as const;
  * arrived (not null or missing). Tests optional slots: the node runs whichever fire.
  */
 export const thisOrThat = defineNode({
+  params: {},
   description: 'Returns an object of just the optional slots that arrived.',
   slots: { this: OPTIONAL, that: OPTIONAL, the_other: OPTIONAL },
   process: (inputs) => {
@@ -31,6 +33,7 @@ export const thisOrThat = defineNode({
  * required slots have values; tests that positional and named depends fill slots in order.
  */
 export const inputParty = defineNode({
+  params: {},
   description: 'Returns true when all seven slots are filled.',
   signals: ['works'],
   slots: { one: {}, two: {}, three: {}, four: {}, five: {}, six: {}, seven: {} },
@@ -57,6 +60,7 @@ export const passthrough = defineNode({
  * parameter typed `Epoch`; here it comes from the call's context.
  */
 export const injectEpoch = defineNode({
+  params: {},
   description: 'Returns the epoch being processed.',
   process: (_inputs, context) => context.epoch,
 });

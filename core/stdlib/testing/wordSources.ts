@@ -1,6 +1,7 @@
 import { NoEvent } from '../../events.ts';
 import { defineNode } from '../../node/define.ts';
 import { InvalidTestingParamError } from './errors.ts';
+import { INT } from './param-types.ts';
 import { createRandom } from './random.ts';
 import { WORDS, WordDeck } from './words.ts';
 
@@ -18,6 +19,7 @@ function checkEvery(node: string, every: unknown): number {
 
 /** `word_source(seed=0)` → `word`: an endless stream of random words of 2+ letters. */
 export const wordSource = defineNode({
+  params: { seed: INT },
   description: 'Emits a random word (2+ letters) per call.',
   signals: ['word'],
   generate: ({ seed = 0 }) => {
@@ -33,6 +35,7 @@ export const wordSource = defineNode({
  * words do not repeat across calls until the list is used up (Faker's `unique`).
  */
 export const multiWordsSource = defineNode({
+  params: { n: { type: 'int', required: true }, seed: INT },
   description: 'Emits a list of n distinct random words per call.',
   signals: ['multi_words'],
   generate: ({ n, seed = 0 }) => {
@@ -55,6 +58,7 @@ export const multiWordsSource = defineNode({
  * counting from 1) and `null` on the others. `null` is a value: dependents still run.
  */
 export const sporadicWord = defineNode({
+  params: { every: INT, seed: INT },
   description: 'Emits a word every `every`-th call and null otherwise.',
   signals: ['word'],
   generate: ({ every = 3, seed = 0 }) => {
@@ -71,6 +75,7 @@ export const sporadicWord = defineNode({
  * calls in between emit `NoEvent`, so required dependents skip those epochs.
  */
 export const sporadicWordNoEvent = defineNode({
+  params: { every: INT, seed: INT },
   description: 'Emits a word every `every`-th call and NoEvent otherwise.',
   signals: ['word'],
   generate: ({ every = 3, seed = 0 }) => {
@@ -87,6 +92,7 @@ export const sporadicWordNoEvent = defineNode({
  * up) and a list of 2–5 integers from 1 to 100.
  */
 export const wordCounts = defineNode({
+  params: { seed: INT },
   description: 'Emits a word and a list of 2-5 integers in 1..100 per call.',
   signals: ['word', 'counts'],
   generate: ({ seed = 0 }) => {
