@@ -18,18 +18,27 @@ import { arbitrum, base, foundry, mainnet, optimism, polygon } from 'viem/chains
 import type { SettlementReader, SettlementWallet } from './actions/types.ts';
 import { ConfigError } from './errors.ts';
 
-/** Supported chains by configuration name; `anvil` is the local development chain. */
-export const settlementChains = {
+/** A supported chain's configuration name. */
+export type SettlementChainName =
+  | 'ethereum'
+  | 'polygon'
+  | 'arbitrum'
+  | 'optimism'
+  | 'base'
+  | 'anvil';
+
+/**
+ * Supported chains by configuration name; `anvil` is the local development chain. Typed as
+ * plain `Chain`s so that the published declarations need not name viem's internal types.
+ */
+export const settlementChains: Readonly<Record<SettlementChainName, Chain>> = {
   ethereum: mainnet,
   polygon,
   arbitrum,
   optimism,
   base,
   anvil: foundry,
-} as const satisfies Record<string, Chain>;
-
-/** A supported chain's configuration name. */
-export type SettlementChainName = keyof typeof settlementChains;
+};
 
 /** A resolved configuration. */
 export interface SettlementConfig {

@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { startApiServer } from '../../functions/api/serve.ts';
 import { startPlatform } from '../../functions/serve/platform.ts';
 import type { ModulePolicy } from '../node/module-policy.ts';
+import { PACKAGE_ROOT as ROOT } from '../package-layout.ts';
 import { brokenDatabase, reportBroken } from './broken-database.ts';
 import type { CommandIO } from './commands.ts';
 import { UsageError } from './usage.ts';
@@ -40,8 +41,6 @@ export function modulePolicyArgument(value: string | undefined): ModulePolicy {
     ),
   };
 }
-
-const ROOT = join(import.meta.dirname, '..', '..');
 
 /**
  * `noob serve` (what `npm start` runs): the job API on 127.0.0.1:8787, worker processes

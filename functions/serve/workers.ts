@@ -1,9 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import type { ModulePolicy } from '../../core/node/module-policy.ts';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'noob.js');
+import { NOOB_BIN as BIN } from '../../core/package-layout.ts';
 
 /** How one worker process ended. */
 export interface WorkerExit {

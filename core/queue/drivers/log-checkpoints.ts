@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { ownModuleUrl } from '../../package-layout.ts';
 import type { CheckpointAnswer, CheckpointRequest } from './checkpoint-thread.ts';
 
 /** Options of {@link LogCheckpoints}. */
@@ -234,4 +235,4 @@ const MX_FRAME_OFFSET = 16;
 const N_BACKFILL_OFFSET = 96;
 const HEADER_BYTES = 100;
 
-const THREAD_URL = new URL('./checkpoint-thread.ts', import.meta.url);
+const THREAD_URL = ownModuleUrl('./checkpoint-thread', import.meta.url);

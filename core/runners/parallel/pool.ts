@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
+import { ownModuleUrl } from '../../package-layout.ts';
 import { RunCancelledError } from '../errors.ts';
 import { WorkerThreadExitedError } from './errors.ts';
 import { type FromWorker, restoreError, type ToWorker, type WorkerSetup } from './protocol.ts';
 
-const WORKER_URL = new URL('./worker.ts', import.meta.url);
+const WORKER_URL = ownModuleUrl('./worker', import.meta.url);
 /** How long a thread gets to run its nodes' `deinit` hooks before it is terminated. */
 const DEINIT_GRACE_MS = 5_000;
 
