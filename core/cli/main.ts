@@ -8,6 +8,7 @@ import {
   type TubeArguments,
   validateCommand,
 } from './commands.ts';
+import { coordinatorCommand } from './coordinator-command.ts';
 import { keysCommand } from './keys-command.ts';
 import { ALL_MODULES, type ServeArguments, serveCommand } from './serve-command.ts';
 import { USAGE, UsageError } from './usage.ts';
@@ -102,6 +103,8 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
     }
     case 'keys':
       return keysCommand(rest, io);
+    case 'coordinator':
+      return coordinatorCommand(rest, io);
     case 'validate':
       return validateCommand(parseTubeArguments(rest, {}).tube, io);
     case 'schema':

@@ -16,6 +16,8 @@ Usage:
                                                       serve calls over HTTP
   noob serve [--port 8787] [--db URL] [--workers N] [--allow-modules [PKG,./DIR,…]]
                                                       job API + workers + coordinator
+  noob coordinator [--db URL] [--id NAME] [--concurrency N] [--lease-ms MS] [--search-path DIR …] [--allow-modules [PKG,./DIR,…]]
+                                                      drive submitted tube jobs (claimed by lease)
   noob keys create --tenant NAME [--db URL]           a new API key, printed once
   noob validate TUBE.yaml [--input key=value …]
   noob schema

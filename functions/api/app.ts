@@ -8,6 +8,7 @@ import { type AuthVariables, requireApiKey } from './auth.ts';
 import { dashboardRoute } from './dashboard/dashboard.ts';
 import { errorFor, fieldProblems, invalidRequest } from './errors.ts';
 import { streamJobEvents } from './events.ts';
+import { databaseReadiness, type Readiness, readyRoute } from './health.ts';
 import { jobListRoute } from './job-list.ts';
 import { toJobStatus, toWorker } from './job-view.ts';
 import { KeyStore } from './keys.ts';
@@ -34,6 +35,11 @@ export interface ApiAppOptions extends TubeSourceOptions {
   signal?: AbortSignal;
   /** Where unexpected errors are logged (default console.error). */
   log?: (message: string, error: unknown) => void;
+  /**
+   * What `GET /readyz` reports: the platform's checks (`noob serve` adds a live
+   * coordinator and workers, the database's log file). Default: the database takes writes.
+   */
+  readiness?: Readiness;
 }
 
 /**
@@ -41,8 +47,10 @@ export interface ApiAppOptions extends TubeSourceOptions {
  * - `POST /v1/jobs` queues a tube run (the tube is loaded and checked first) → 202 `{id}`
  * - `GET /v1/jobs/:id`, `DELETE /v1/jobs/:id` (cancel), `GET /v1/jobs/:id/events` (SSE)
  * - `GET /v1/jobs` lists the tenant's jobs, newest first (`?state=`, `?limit=`, `?after=`)
- * - `GET /v1/workers`; public: `GET /openapi.json`, `GET /healthz`, `GET /metrics`, and the
- *   dashboard at `GET /` (an HTML page whose own requests carry the user's key)
+ * - `GET /v1/workers`; public: `GET /openapi.json`, `GET /metrics`, the dashboard at `GET /`
+ *   (an HTML page whose own requests carry the user's key), and health: `GET /livez` (the
+ *   process answers), `GET /healthz` (and its database answers), `GET /readyz` (it can
+ *   accept and run work: 503 with the failing checks when not)
  *
  * Routes under `/v1` need `Authorization: Bearer KEY`; a key acts for one tenant, which
  * sees only its own jobs. Errors are `{"error": {"code", "message", "details"}}`.
@@ -87,6 +95,9 @@ export function createApiApp(options: ApiAppOptions) {
     }
     return c.json({ ok: true, database: queue.driver.kind });
   });
+  app.get('/livez', (c) => c.json({ ok: true }));
+  const readiness = options.readiness ?? databaseReadiness(queue.driver);
+  app.get('/readyz', (c) => readyRoute(c, readiness));
   app.get('/metrics', async (c) => {
     const [stats, workers, latency] = await Promise.all([
       queue.stats(),

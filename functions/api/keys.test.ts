@@ -51,6 +51,29 @@ describe('KeyStore', () => {
     await driver.close();
   });
 
+  it('behavior: a key with a lifetime is accepted until it expires, then refused', async () => {
+    const driver = await openDriver(join(root, `k${n++}.db`));
+    let now = 1_000_000;
+    const keys = new KeyStore(driver, { now: () => now });
+    const created = await keys.create('acme', { expiresInMs: 60_000 });
+    expect(created.expiresAt).toBe(1_060_000);
+    const forever = await keys.create('acme');
+    expect(forever.expiresAt).toBeUndefined();
+    now += 59_999;
+    expect(await keys.verify(created.key)).toBe('acme');
+    now += 1;
+    expect(await keys.verify(created.key)).toBeUndefined();
+    expect(await keys.verify(forever.key)).toBe('acme');
+    await driver.close();
+  });
+
+  it('error: a lifetime that is not a whole number of ms above 0 is refused', async () => {
+    const { driver, keys } = await store();
+    for (const expiresInMs of [0, -5, 1.5, Number.NaN])
+      await expect(keys.create('acme', { expiresInMs })).rejects.toThrow(/invalid key lifetime/);
+    await driver.close();
+  });
+
   it('behavior: the same on a remote sqld database', async () => {
     const server = await startSqld();
     try {

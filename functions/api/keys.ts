@@ -21,6 +21,8 @@ export interface CreatedKey {
   /** Its public id (what {@link KeyStore.revoke} takes). */
   id: string;
   tenant: string;
+  /** When it stops being accepted (ms since the epoch); absent: never. */
+  expiresAt?: number;
 }
 
 /** Creates, checks and revokes API keys. Holds no state besides the driver. */
@@ -34,22 +36,44 @@ export class KeyStore {
     this.#now = options.now ?? Date.now;
   }
 
-  /** A new key for `tenant`. */
-  async create(tenant: string): Promise<CreatedKey> {
+  /**
+   * A new key for `tenant`; with `expiresInMs` it is refused from that long after now on
+   * (default: it never expires).
+   */
+  async create(tenant: string, options: { expiresInMs?: number } = {}): Promise<CreatedKey> {
     if (typeof tenant !== 'string' || !TENANT.test(tenant)) {
       throw new InvalidSubmissionError(`invalid tenant name ${JSON.stringify(tenant)}`, {
         details: 'Use 1 to 128 letters, digits or . _ : @ -',
       });
     }
+    const { expiresInMs } = options;
+    if (expiresInMs !== undefined && !(Number.isSafeInteger(expiresInMs) && expiresInMs > 0)) {
+      throw new InvalidSubmissionError(`invalid key lifetime ${JSON.stringify(expiresInMs)}`, {
+        details:
+          'Give the lifetime in whole milliseconds above 0, or none for a key that never expires.',
+      });
+    }
     const id = randomBytes(8).toString('hex');
+    const now = this.#now();
     const key = `noob_${id}_${randomBytes(32).toString('base64url')}`;
     await this.#driver.execute(
-      sql('api_key_insert', { key_id: id, tenant, hash: hashKey(key), now: this.#now() }),
+      sql('api_key_insert', {
+        key_id: id,
+        tenant,
+        hash: hashKey(key),
+        expires_at: expiresInMs === undefined ? null : now + expiresInMs,
+        now,
+      }),
     );
-    return { key, id, tenant };
+    return {
+      key,
+      id,
+      tenant,
+      ...(expiresInMs === undefined ? {} : { expiresAt: now + expiresInMs }),
+    };
   }
 
-  /** The tenant a key acts for, or undefined when it is malformed, unknown or revoked. */
+  /** The tenant a key acts for, or undefined when it is malformed, unknown, revoked or expired. */
   async verify(key: string): Promise<string | undefined> {
     const match = KEY.exec(key);
     if (!match) return undefined;
@@ -61,6 +85,7 @@ export class KeyStore {
     );
     const row = found!.rows[0];
     if (!row) return undefined;
+    if (row.expires_at !== null && Number(row.expires_at) <= this.#now()) return undefined;
     const expected = Buffer.from(String(row.hash), 'hex');
     const actual = Buffer.from(hashKey(key), 'hex');
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;

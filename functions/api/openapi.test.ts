@@ -39,6 +39,8 @@ describe('GET /openapi.json', () => {
         'GET /v1/workers',
         'GET /openapi.json',
         'GET /healthz',
+        'GET /livez',
+        'GET /readyz',
         'GET /metrics',
       ].sort(),
     );

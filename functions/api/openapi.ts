@@ -188,6 +188,26 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
           },
         },
       },
+      '/livez': {
+        get: {
+          operationId: 'liveness',
+          summary: 'Whether the API process answers (it does not look at the database)',
+          security: [],
+          responses: { '200': json('Liveness', 'Alive.') },
+        },
+      },
+      '/readyz': {
+        get: {
+          operationId: 'readiness',
+          summary:
+            'Whether the server can accept and run work: the database takes writes (and, under noob serve, its log file is in place, a coordinator and at least one worker are up)',
+          security: [],
+          responses: {
+            '200': json('Readiness', 'Ready; every check passed.'),
+            '503': json('Readiness', 'Not ready; the failing checks say why.'),
+          },
+        },
+      },
       '/metrics': {
         get: {
           operationId: 'metrics',

@@ -194,6 +194,24 @@ export const health = z
   .object({ ok: z.boolean(), database: z.enum(['embedded', 'remote']) })
   .register(apiSchemas, { id: 'Health' });
 
+/** `GET /livez`: the process answers. */
+export const liveness = z.object({ ok: z.literal(true) }).register(apiSchemas, { id: 'Liveness' });
+
+/** `GET /readyz`: whether the server can accept and run work, check by check. */
+export const readiness = z
+  .object({
+    ready: z.boolean(),
+    checks: z.record(
+      z.string(),
+      z.object({
+        ok: z.boolean(),
+        message: z.string().optional(),
+        details: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ),
+  })
+  .register(apiSchemas, { id: 'Readiness' });
+
 /** Every error answer: `{"error": {"code", "message", "details"}}`. */
 export const errorBody = z
   .object({

@@ -1,3 +1,3 @@
--- The tenant and hash of a key that is not revoked.
+-- The tenant, hash and expiry of a key that is not revoked.
 -- :key_id  the key's public id
-SELECT tenant, hash FROM api_keys WHERE id = :key_id AND revoked_at IS NULL
+SELECT tenant, hash, expires_at FROM api_keys WHERE id = :key_id AND revoked_at IS NULL

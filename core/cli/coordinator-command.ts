@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import { Coordinator } from '../../functions/serve/coordinator.ts';
+import { DEFAULT_QUEUE_PATH, openQueue } from '../queue/open.ts';
+import { brokenDatabase, reportBroken } from './broken-database.ts';
+import type { CommandIO } from './commands.ts';
+import { ALL_MODULES, modulePolicyArgument } from './serve-command.ts';
+import { UsageError } from './usage.ts';
+
+/** The usage of `noob coordinator`. */
+export const COORDINATOR_USAGE =
+  'noob coordinator [--db URL] [--id NAME] [--concurrency 16] [--lease-ms 10000] [--max-losses 3] [--search-path DIR …] [--allow-modules [PKG,./DIR,…]]';
+
+/**
+ * `noob coordinator`: drives submitted tube jobs from the queue (`--db`, default
+ * `.noob/noob.db`, or a libsql:// / http:// server): each job's scheduler and stateful
+ * nodes run here, its node calls go to the workers as tasks. Jobs are claimed by lease,
+ * so any number of coordinators can share a queue and a dead one's jobs are taken over;
+ * `noob serve` runs one and restarts it when it dies. `--search-path` and
+ * `--allow-modules` must match the job API's, so both judge a tube alike. Runs until
+ * SIGTERM or SIGINT (or, started by `noob serve`, until that process is gone), then gives
+ * its jobs' leases back and exits 0.
+ */
+export async function coordinatorCommand(args: readonly string[], io: CommandIO): Promise<number> {
+  const values = parseCoordinatorArguments(args);
+  const database = brokenDatabase();
+  const db = values.db ?? DEFAULT_QUEUE_PATH;
+  const queue = await openQueue(db, { onBroken: database.onBroken });
+  const coordinator = new Coordinator({
+    queue,
+    searchPaths: values.searchPaths,
+    modules: values.modules,
+    concurrency: values.concurrency,
+    leaseMs: values.leaseMs,
+    maxLosses: values.maxLosses,
+    ...(values.id ? { id: values.id } : {}),
+    recordOutcome: async (tenant, jobId, outcome) => {
+      await queue.setJobOutcome(tenant, jobId, outcome);
+    },
+  });
+  coordinator.start();
+  const signalled = untilSignalled(); // before the line that tells a parent it may signal
+  io.stdout.write(`noob coordinator ${coordinator.id} driving tube jobs from ${db}\n`);
+  const broken = await Promise.race([signalled.then(() => undefined), database.broken]);
+  await coordinator.stop();
+  await queue.close();
+  // The IPC channel from `noob serve` would keep this process alive after its work is done.
+  if (process.connected) process.disconnect();
+  return broken ? reportBroken('coordinator', broken, io) : 0;
+}
+
+/** `noob coordinator`'s options, checked. */
+function parseCoordinatorArguments(args: readonly string[]) {
+  let values: Record<string, string | string[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      // `--allow-modules` alone (last, or before another option) means all modules.
+      args: args.map((arg, i) =>
+        arg === '--allow-modules' && (i + 1 === args.length || args[i + 1]!.startsWith('-'))
+          ? `--allow-modules=${ALL_MODULES}`
+          : arg,
+      ),
+      options: {
+        db: { type: 'string' },
+        id: { type: 'string' },
+        concurrency: { type: 'string', default: '16' },
+        'lease-ms': { type: 'string', default: '10000' },
+        'max-losses': { type: 'string', default: '3' },
+        'search-path': { type: 'string', multiple: true },
+        'allow-modules': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (${COORDINATOR_USAGE})`);
+  }
+  const whole = (name: string, min: number): number => {
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < min)
+      throw new UsageError(`--${name} takes a whole number ≥ ${min}, got "${values[name]}"`);
+    return value;
+  };
+  const id = values.id as string | undefined;
+  if (id !== undefined && !/^[A-Za-z0-9._:@-]{1,128}$/.test(id))
+    throw new UsageError(`--id takes 1 to 128 letters, digits or . _ : @ -, got "${id}"`);
+  return {
+    db: values.db as string | undefined,
+    id,
+    concurrency: whole('concurrency', 1),
+    leaseMs: whole('lease-ms', 100),
+    maxLosses: whole('max-losses', 1),
+    searchPaths: (values['search-path'] as string[] | undefined) ?? [],
+    modules: modulePolicyArgument(values['allow-modules'] as string | undefined),
+  };
+}
+
+/**
+ * Resolves on the first SIGTERM or SIGINT, or, when started by `noob serve`, once that
+ * process is gone (even killed with SIGKILL): no coordinator outlives its server.
+ */
+function untilSignalled(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+    if (process.connected) process.once('disconnect', () => resolve());
+  });
+}

@@ -1,0 +1,96 @@
+import type { ModulePolicy } from '../../core/node/module-policy.ts';
+import type { Queue } from '../../core/queue/queue.ts';
+import { QueuedRunner } from '../../core/runners/queued/runner.ts';
+import { loadStoredTube, type RegisteredIdentity } from '../api/tube-source.ts';
+
+/** What a tube run ended with. */
+export type TubeRunOutcome =
+  | { results: unknown[] }
+  | { error: { code: string; message: string; details?: unknown } };
+
+/** What a submitted tube job carries (see the job API). */
+export interface TubeJobPayload {
+  tube: string;
+  /** The registered tube `tube` was accepted as (absent for text of the submitter's own). */
+  registered?: RegisteredIdentity;
+  inputs?: Record<string, unknown>;
+  epochs?: number;
+  tags?: string[];
+}
+
+/** Where a tube job's tube is loaded from, and what it may load. */
+export interface TubeJobContext {
+  queue: Queue;
+  /** Folder for `./module.ts#export` types and tubes by noob_id. */
+  directory: string;
+  /** Folders of registered tubes (what `extends` and nested tubes search), as the API's. */
+  searchPaths: readonly string[];
+  /** Module types submitted tubes may use, as the API's. */
+  modules?: ModulePolicy;
+}
+
+/**
+ * Runs one tube job to its outcome: loads the tube as the job API checked it (the same
+ * module policy and trust: a registered tube's text keeps its file's trust even if the
+ * file was edited since) and runs it with the queued runner under the job, so node calls
+ * become the job's tasks. A failure becomes the outcome's error; when `signal` aborts,
+ * the run's error is thrown instead (the run was interrupted, not finished).
+ */
+export async function runTubeJob(
+  context: TubeJobContext,
+  tenant: string,
+  jobId: string,
+  payload: TubeJobPayload,
+  signal: AbortSignal,
+): Promise<TubeRunOutcome> {
+  try {
+    if (typeof payload.tube !== 'string')
+      throw new TypeError(`job ${jobId} carries no tube (its payload needs "tube": YAML text)`);
+    const { tube } = await loadStoredTube(
+      payload.tube,
+      registeredOf(payload),
+      payload.inputs ?? {},
+      {
+        name: `job ${jobId}`,
+        directory: context.directory,
+        tubePaths: context.searchPaths,
+        ...(context.modules ? { modules: context.modules } : {}),
+      },
+    );
+    const runner = new QueuedRunner(tube, {
+      queue: context.queue,
+      tenant,
+      jobId,
+      ...(payload.tags ? { tags: payload.tags } : {}),
+    });
+    try {
+      return { results: await runner.run(payload.epochs ?? 1, { signal }) };
+    } finally {
+      await runner.deinit();
+    }
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const named = error as { name?: string; message?: string; problems?: unknown };
+    return {
+      error: {
+        code: named.name ?? 'Error',
+        message: named.message ?? String(error),
+        ...(named.problems ? { details: named.problems } : {}),
+      },
+    };
+  }
+}
+
+/** The tags a job's tasks need (a worker must offer every one). */
+export function jobTags(payload: unknown): string[] {
+  const tags = (payload as TubeJobPayload | null)?.tags;
+  return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === 'string') : [];
+}
+
+/** The payload's registered identity, if it is a well-formed one. */
+function registeredOf(payload: TubeJobPayload): RegisteredIdentity | undefined {
+  const registered = payload.registered as Partial<RegisteredIdentity> | undefined;
+  return typeof registered?.id === 'string' && typeof registered.path === 'string'
+    ? { id: registered.id, path: registered.path }
+    : undefined;
+}
