@@ -2,6 +2,8 @@ import * as dagCbor from '@ipld/dag-cbor';
 import { blake3 } from '@noble/hashes/blake3.js';
 import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
+import { sharedNative } from '../native/load.ts';
+import { isPlainJson } from '../native/plain-json.ts';
 import { NoobError } from './errors.ts';
 import type { Tube } from './tube/tube.ts';
 
@@ -50,12 +52,25 @@ export function cidOf(value: unknown, what = 'value'): CID {
   return CID.createV1(dagCbor.code, Digest.create(BLAKE3_CODE, blake3(bytes)));
 }
 
+/**
+ * The native addon when it is built (see native/): plain JSON values then take one call
+ * from their JSON text to the CID text, the same bytes hashed the same way (about 10×
+ * faster for a task, see docs/native.md); other values keep the dag-cbor path below.
+ */
+const native = sharedNative().addon;
+
+/** The CID text of a value, through the addon where it applies. */
+function cidText(value: unknown, what: string): string {
+  if (native && isPlainJson(value)) return native.cidOfJson(JSON.stringify(value));
+  return cidOf(value, what).toString();
+}
+
 /** The CID of a tube: its merged specification with the tube inputs it was bound with. */
 export function tubeCid(tube: Tube): string {
-  return cidOf({ spec: tube.spec, input: tube.input }, `tube ${tube.id}`).toString();
+  return cidText({ spec: tube.spec, input: tube.input }, `tube ${tube.id}`);
 }
 
 /** The CID of one node call. */
 export function taskCid(task: TaskDescription): string {
-  return cidOf(task, `the inputs of node ${task.nodeId} in epoch ${task.epoch}`).toString();
+  return cidText(task, `the inputs of node ${task.nodeId} in epoch ${task.epoch}`);
 }

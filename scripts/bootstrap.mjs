@@ -2,7 +2,7 @@
 // step. It may run on the machine's own (older) Node, so it is plain JavaScript that any
 // Node >= 18 understands. The project itself runs on the Node that `npm install` brings
 // from the registry (the `node` dev dependency), whatever the machine has.
-import { execSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,3 +21,10 @@ if (!installed || stale) {
   process.stderr.write(`noob: installing dependencies (${command})…\n`);
   execSync(command, { cwd: root, stdio: 'inherit' });
 }
+
+// The native addon (native/): built when cargo is on this machine, skipped in a moment when
+// up to date; without cargo one line says the twins run instead (scripts/build-native.mjs).
+execFileSync(projectNode, [join(root, 'scripts', 'build-native.mjs')], {
+  cwd: root,
+  stdio: 'inherit',
+});
