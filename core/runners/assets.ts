@@ -2,7 +2,9 @@ import type { Tube, TubeAsset } from '../tube/tube.ts';
 
 /**
  * Asset instances by scope: `runner` assets live from `init` to `deinit`, `process` assets
- * for one `process()` call, `node` assets for one node call (each call gets its own).
+ * for one `process()` call, `node` assets for one node call (each call gets its own, and
+ * the runner {@link release}s it right after the call, before any node downstream runs,
+ * as upstream exits a node-scoped asset's context).
  */
 export class AssetScopes {
   readonly #tube: Tube;
@@ -50,9 +52,14 @@ export class AssetScopes {
     return asset.definition.create({ ...asset.params });
   }
 
-  /** Whether getting `name` may return a promise (a node-scoped asset with async create). */
+  /** Whether `name` is made fresh for each call (and must be released after it). */
   isNodeScoped(name: string): boolean {
     return this.#tube.assets[name]?.scope === 'node';
+  }
+
+  /** Disposes a node-scoped asset made for one call, once that call has finished. */
+  release(name: string, instance: unknown): void | Promise<void> {
+    return this.#tube.assets[name]!.definition.dispose?.(instance);
   }
 
   /** After an epoch: runner assets with `depends` take the value of that node's signal. */

@@ -4,6 +4,7 @@ import type { NodeContext } from '../node/define.ts';
 import { InputError } from '../tube/errors.ts';
 import { inputTypeProblem, lookupInput } from '../tube/inputs.ts';
 import type { Tube } from '../tube/tube.ts';
+import { AssetUpdates } from './asset-updates.ts';
 import { AssetScopes } from './assets.ts';
 import { Breather } from './breather.ts';
 import { NodeRunError, RunCancelledError, TubeExhaustedError } from './errors.ts';
@@ -66,6 +67,9 @@ export class EngineRunner implements Runner {
   readonly #assets: AssetScopes;
   readonly #collector: ReturnCollector;
   readonly #baseInputs: Array<Record<string, unknown> | undefined>;
+  readonly #assetUpdates: AssetUpdates;
+  /** Per node: the slots it takes node-scoped assets on (released after each call). */
+  readonly #nodeScoped: Array<Array<{ slot: string; name: string }> | undefined>;
   readonly #hasProcessAssets: boolean;
   #scheduler: EpochScheduler;
   #eventId = 0;
@@ -84,8 +88,17 @@ export class EngineRunner implements Runner {
     this.#host = new NodeHost(this.plan, (child) => new EngineRunner(child));
     this.#assets = new AssetScopes(tube);
     this.#collector = new ReturnCollector(this.plan);
+    this.#assetUpdates = new AssetUpdates(this.plan, this.#assets);
     this.#scheduler = this.#createScheduler();
     this.#baseInputs = this.plan.nodes.map(baseInputs);
+    this.#nodeScoped = this.plan.nodes.map((node) => {
+      const scoped = node.node.bindings.flatMap(({ slot, source }) =>
+        source.kind === 'asset' && this.#assets.isNodeScoped(source.name)
+          ? [{ slot, name: source.name }]
+          : [],
+      );
+      return scoped.length > 0 ? scoped : undefined;
+    });
     this.#hasProcessAssets = Object.values(tube.assets).some((asset) => asset.scope === 'process');
     // Several epochs in flight only where it cannot change results: calls run elsewhere
     // concurrently, and no asset is shared across the nodes of an epoch (runner and
@@ -97,8 +110,10 @@ export class EngineRunner implements Runner {
   }
 
   #createScheduler(): EpochScheduler {
+    const updates = this.#assetUpdates.any ? this.#assetUpdates : undefined;
     return new EpochScheduler(this.plan, {
       signalFired: (state, signal, value) => {
+        if (updates && state.depth === 0) updates.fired(signal, value);
         if (!this.#listeners.has('event')) return;
         const { nodeIndex, name } = this.plan.signals[signal]!;
         const event: Event = {
@@ -176,11 +191,12 @@ export class EngineRunner implements Runner {
       this.#scheduler.clearReady();
       this.#scheduler.abandon(root);
       this.#collector.take();
+      this.#assetUpdates.discard();
       throw error;
     } finally {
       if (this.#hasProcessAssets) await this.#assets.endProcess();
     }
-    this.#updateAssets(root);
+    this.#assetUpdates.apply();
     const result = this.#collector.take();
     if (this.#listeners.has('epoch'))
       this.#listeners.emit('epoch', { epoch: root.epoch.root, result });
@@ -354,6 +370,8 @@ export class EngineRunner implements Runner {
       this.#collector.collect(call.state);
       return NO_OUTPUTS;
     }
+    const scoped = this.#nodeScoped[node.index];
+    if (scoped) return this.#runWithNodeAssets(call, node, processInputs, signal, scoped);
     try {
       const collected = this.#collectInputs(call.state, node, processInputs);
       if (isPromise(collected)) {
@@ -367,6 +385,29 @@ export class EngineRunner implements Runner {
         : outputs;
     } catch (error) {
       return this.#fail(node, call, error, signal);
+    }
+  }
+
+  /**
+   * A call that takes node-scoped assets: made for it, and released right after it,
+   * whatever its outcome, before its outputs reach any other node.
+   */
+  async #runWithNodeAssets(
+    call: ReadyCall,
+    node: PlanNode,
+    processInputs: Record<string, unknown>,
+    signal: AbortSignal,
+    scoped: ReadonlyArray<{ slot: string; name: string }>,
+  ): Promise<readonly unknown[] | typeof EXHAUSTED> {
+    let inputs: Record<string, unknown> | undefined;
+    try {
+      inputs = await this.#collectInputs(call.state, node, processInputs);
+      return await this.#execute(node, call, inputs, signal);
+    } catch (error) {
+      return this.#fail(node, call, error, signal);
+    } finally {
+      if (inputs)
+        for (const { slot, name } of scoped) await this.#assets.release(name, inputs[slot]);
     }
   }
 
@@ -494,28 +535,22 @@ export class EngineRunner implements Runner {
       const problem = inputTypeProblem(value, input.type);
       if (problem) throw new InputError(`input ${name} (${input.type}): ${problem}`);
     }
-    for (const input of Object.values(this.tube.inputs)) {
-      if (input.scope !== 'process') continue;
-      if (lookupInput(input.id, this.tube.inputs, inputs, this.tube.input).found) continue;
-      const how = method
-        ? `${method}() cannot pass per-epoch inputs: give ${input.id} when loading the tube, or call process({ ${input.id}: … })`
-        : `pass it to process({ ${input.id}: … })`;
-      throw new InputError(
-        `missing required input ${input.id} (${input.type}, scope process): ${how}`,
-      );
-    }
-  }
-
-  /** Runner assets with `depends` take the value their node emitted this epoch. */
-  #updateAssets(root: EpochState): void {
-    for (const asset of Object.values(this.tube.assets)) {
-      if (!asset.depends) continue;
-      const node = this.plan.nodes.find((n) => n.id === asset.depends!.nodeId);
-      const signal = node?.outputSignals[node.node.signals.indexOf(asset.depends.signal)];
-      if (signal !== undefined && root.fired(signal, this.plan.signals[signal]!.depth)) {
-        this.#assets.replace(asset.id, root.value(signal, this.plan.signals[signal]!.depth));
-      }
-    }
+    const missing = Object.values(this.tube.inputs).filter(
+      (input) =>
+        input.scope === 'process' &&
+        !lookupInput(input.id, this.tube.inputs, inputs, this.tube.input).found,
+    );
+    if (missing.length === 0) return;
+    // Every missing input at once, with how to give each: through the API, or the CLI.
+    const names = missing.map((input) => `${input.id} (${input.type})`).join(', ');
+    const given = missing.map((input) => `${input.id}: …`).join(', ');
+    const flags = missing.map((input) => `--input ${input.id}=VALUE`).join(' ');
+    const how = method
+      ? `${method}() cannot pass per-epoch inputs: give them when loading the tube (CLI: ${flags}), or call process({ ${given} })`
+      : `pass them to process({ ${given} })`;
+    throw new InputError(
+      `missing required input${missing.length > 1 ? 's' : ''} ${names}, scope process: ${how}`,
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import { COPY } from '../../node/copy.ts';
+
 /**
  * An endless integer iterator: `next()` returns `start`, `start + 1`, … and never finishes.
  * The twin of upstream's `noob.testing.assets.counter` (a hand-written generator so that it
@@ -19,6 +21,14 @@ export class Counter implements IterableIterator<number> {
 
   next(): IteratorResult<number, never> {
     return { value: this.#current++, done: false };
+  }
+
+  /** A copy at the same position (a runner asset with `depends` stores one). */
+  [COPY](): this {
+    const copy = new (this.constructor as new (start: number) => this)(this.start);
+    Object.assign(copy, this); // its other fields (a LifecycleCounter's counts)
+    copy.#current = this.#current;
+    return copy;
   }
 
   [Symbol.iterator](): this {
