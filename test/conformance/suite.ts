@@ -4,6 +4,7 @@ import type { Event } from '../../core/events.ts';
 import type { Runner } from '../../core/runners/runner.ts';
 import { loadTube, resolveTubeSpecification } from '../../core/tube/load.ts';
 import type { Tube } from '../../core/tube/tube.ts';
+import { describeFidelity } from './fidelity.ts';
 import { tallyCounts } from './tubes/nodes.ts';
 
 /**
@@ -70,6 +71,7 @@ export function describeConformance(
   factory: RunnerFactory,
   options: ConformanceOptions = {},
 ): void {
+  describeFidelity(runnerName, factory, options);
   const nodesInProcess = options.nodesInProcess ?? true;
   /** Runs `body` with a fresh runner and always deinits it. */
   const withRunner = async <T>(
