@@ -168,13 +168,19 @@ export class NodeHost {
 
 /**
  * A gather's buffer: collects values; emits the list when `n` have arrived (param or
- * slot `n`) or when `trigger` fired; otherwise emits nothing.
+ * slot `n`) or when `trigger` fired; otherwise emits nothing. Inside a map, values are
+ * kept apart per parent epoch (the epoch the gather collapses into): the sub-epochs of
+ * several parents can be in progress at once (nested maps, concurrent runners, a large
+ * map opened a chunk at a time), and each parent gets only its own items.
  */
 class GatherBuffer {
   readonly #nodeId: string;
-  #n: number | null;
+  readonly #n: number | null;
   readonly #flatten: boolean;
-  #items: Array<{ epoch: Epoch; value: unknown }> = [];
+  readonly #buckets = new Map<
+    string,
+    { n: number | null; items: Array<{ epoch: Epoch; value: unknown }> }
+  >();
 
   constructor(nodeId: string, params: Readonly<Record<string, unknown>>) {
     this.#nodeId = nodeId;
@@ -183,16 +189,23 @@ class GatherBuffer {
   }
 
   add(inputs: Record<string, unknown>, epoch: Epoch): unknown {
-    if (typeof inputs.n === 'number') this.#n = inputs.n;
+    const key = epoch.depth > 0 ? String(epoch.parent) : '';
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = { n: this.#n, items: [] };
+      this.#buckets.set(key, bucket);
+    }
+    if (typeof inputs.n === 'number') bucket.n = inputs.n;
     const trigger = inputs.trigger ?? null;
-    this.#items.push({ epoch, value: inputs.value });
-    const flush = this.#n !== null ? this.#items.length >= this.#n : trigger !== null;
+    bucket.items.push({ epoch, value: inputs.value });
+    const flush = bucket.n !== null ? bucket.items.length >= bucket.n : trigger !== null;
     if (!flush) return NoEvent;
     // In epoch order, whatever order the calls finished in (concurrent runners).
-    const values = this.#items
+    const values = bucket.items
       .sort((a, b) => Epoch.compare(a.epoch, b.epoch))
       .map((item) => item.value);
-    this.#items = [];
+    bucket.items = [];
+    if (key !== '') this.#buckets.delete(key);
     if (!this.#flatten) return values;
     return values.flatMap((value) => {
       if (!Array.isArray(value))

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadTubeFromText } from '../tube/load.ts';
+import { EXPANSION_CHUNK } from './scheduler.ts';
 import { SyncRunner } from './sync.ts';
 
 /** Runs tube YAML text for `n` epochs and returns every process() result (nulls kept). */
@@ -87,5 +88,23 @@ nodes:
     const error: any = await runner.process().catch((e: unknown) => e);
     expect(error.name).toBe('TubeExhaustedError');
     await runner.deinit();
+  });
+
+  it('behavior: a map larger than one chunk of sub-epochs gives every item once, in order', async () => {
+    const yaml = `
+noob_id: t
+input:
+  rows: {type: list, scope: process}
+nodes:
+  rows: {type: map, depends: [{value: input.rows}]}
+  cells: {type: map, depends: [{value: rows.value}]}
+  loud: {type: noob.testing.exclaim, depends: [{string: cells.value}]}
+  per_row: {type: gather, depends: [{value: loud.value}, {n: cells.n}]}
+  out: {type: return, depends: [{row: per_row.value}]}
+`;
+    const size = EXPANSION_CHUNK * 2 + 7;
+    const rows = [0, 1, 2].map((row) => Array.from({ length: size }, (_, i) => `${row}.${i}`));
+    const [result] = (await results(yaml, 1, { rows })) as Array<{ row: string[][] }>;
+    expect(result!.row).toEqual(rows.map((cells) => cells.map((cell) => `${cell}!`)));
   });
 });
