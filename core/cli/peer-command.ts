@@ -1,0 +1,79 @@
+import { parseArgs } from 'node:util';
+import { TaskExecutor } from '../../functions/worker/executor.ts';
+import { startHealthServer } from '../../peers/health.ts';
+import { loadOrCreateKey } from '../../peers/identity.ts';
+import { DEFAULT_LISTEN, Peer } from '../../peers/peer.ts';
+import { TaskWorker } from '../../peers/task-worker.ts';
+import type { CommandIO } from './commands.ts';
+import { modulePolicyArgument } from './serve-command.ts';
+import { UsageError } from './usage.ts';
+
+/** The usage of `noob peer`. */
+export const PEER_USAGE =
+  'noob peer [--listen ADDR,…] [--bootstrap ADDR,…] [--key FILE] [--tags a,b] [--health-port P] [--allow-modules [PKG,./DIR,…]]';
+
+/** Where the identity is kept unless `--key` says otherwise. */
+export const DEFAULT_KEY_FILE = '.noob/peer.key';
+
+const list = (value: unknown): string[] =>
+  String(value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/**
+ * `noob peer`: a long-lived libp2p node that runs other peers' tasks. Its identity is the
+ * key in `--key` (made on first start), so a restart is the same peer. It listens on TCP
+ * and WebSockets (default loopback, free ports), joins through `--bootstrap`, serves
+ * `/healthz` and `/metrics` on 127.0.0.1 (`--health-port`, default a free port), and
+ * runs tasks whose node types are built-ins and `noob.*`, plus the module types
+ * `--allow-modules` lists (anyone may submit tasks, so none by default). Stops cleanly on
+ * SIGTERM or SIGINT.
+ */
+export async function peerCommand(args: readonly string[], io: CommandIO): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        listen: { type: 'string' },
+        bootstrap: { type: 'string' },
+        key: { type: 'string', default: DEFAULT_KEY_FILE },
+        tags: { type: 'string', default: '' },
+        'health-port': { type: 'string', default: '0' },
+        'allow-modules': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (${PEER_USAGE})`);
+  }
+  const healthPort = Number(values['health-port']);
+  if (!Number.isInteger(healthPort) || healthPort < 0 || healthPort > 65535)
+    throw new UsageError(`--health-port takes a port number, got "${values['health-port']}"`);
+  const modules = modulePolicyArgument(values['allow-modules'] as string | undefined);
+  const peer = new Peer({
+    privateKey: await loadOrCreateKey(String(values.key)),
+    listen: values.listen ? list(values.listen) : DEFAULT_LISTEN,
+    bootstrap: list(values.bootstrap),
+    tags: list(values.tags),
+  });
+  await peer.start();
+  const worker = new TaskWorker({ peer, executor: new TaskExecutor({ modules }) });
+  worker.start();
+  const health = await startHealthServer(
+    { health: () => peer.health(), metrics: () => peer.metrics.render() },
+    { port: healthPort },
+  );
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+  io.stdout.write(
+    `noob peer ${peer.peerId}\n${peer.addresses.map((a) => `listening on ${a}\n`).join('')}health on ${health.url}/healthz\n`,
+  );
+  await signalled;
+  worker.stop();
+  await health.close();
+  await peer.stop();
+  return 0;
+}

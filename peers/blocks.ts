@@ -1,0 +1,116 @@
+import * as dagCbor from '@ipld/dag-cbor';
+import type { PeerId } from '@libp2p/interface';
+import { lpStream } from '@libp2p/utils';
+import { blake3 } from '@noble/hashes/blake3.js';
+import { CID } from 'multiformats/cid';
+import { BLAKE3_CODE, cidOf } from '../core/cid.ts';
+import { BlockError } from './errors.ts';
+import type { PeerNode } from './node.ts';
+
+/** The protocol that serves blocks by CID. */
+export const BLOCK_PROTOCOL = '/noob/block/1.0.0';
+/** Largest block served or accepted (a task's inputs or a call's outputs). */
+export const MAX_BLOCK_BYTES = 8 * 1024 * 1024;
+/** Blocks kept per peer before the oldest are forgotten. */
+const MAX_BLOCKS = 20_000;
+
+/**
+ * Content-addressed blocks (dag-cbor, BLAKE3, the CIDs of core/cid.ts): task calls and
+ * their results. A peer keeps the blocks it made or fetched and serves them to any peer
+ * that asks by CID; a fetched block is hashed on arrival and refused unless it matches the
+ * CID asked for, so a peer can lie about a result but never about what a CID holds.
+ */
+export class BlockStore {
+  readonly #blocks = new Map<string, Uint8Array>();
+
+  /** Stores a value as a block; returns its CID. */
+  put(value: unknown, what?: string): string {
+    const cid = cidOf(value, what).toString();
+    this.#keep(cid, dagCbor.encode(value));
+    return cid;
+  }
+
+  /** The block's bytes, if this peer has it. */
+  bytes(cid: string): Uint8Array | undefined {
+    return this.#blocks.get(cid);
+  }
+
+  /** The block's value, if this peer has it. */
+  get<T = unknown>(cid: string): T | undefined {
+    const bytes = this.#blocks.get(cid);
+    return bytes ? dagCbor.decode<T>(bytes) : undefined;
+  }
+
+  /** Keeps bytes already checked against their CID. */
+  keepVerified(cid: string, bytes: Uint8Array): void {
+    this.#keep(cid, bytes);
+  }
+
+  #keep(cid: string, bytes: Uint8Array): void {
+    if (this.#blocks.has(cid)) return;
+    this.#blocks.set(cid, bytes);
+    // Oldest first out: maps iterate in insertion order.
+    if (this.#blocks.size > MAX_BLOCKS) this.#blocks.delete(this.#blocks.keys().next().value!);
+  }
+}
+
+/** Serves `store`'s blocks over {@link BLOCK_PROTOCOL}. */
+export async function serveBlocks(node: PeerNode, store: BlockStore): Promise<void> {
+  await node.handle(BLOCK_PROTOCOL, async (stream) => {
+    const lp = lpStream(stream, { maxDataLength: 256 });
+    try {
+      const asked = new TextDecoder().decode((await lp.read()).subarray());
+      // An empty answer means "not here".
+      await lp.write(store.bytes(asked) ?? new Uint8Array());
+      await stream.close();
+    } catch (error) {
+      stream.abort(error as Error);
+    }
+  });
+}
+
+/**
+ * Fetches a block from `peer` (or takes it from `store`), checks that its bytes hash to
+ * `cid`, keeps it, and returns its value. Throws {@link BlockError} when the peer does not
+ * have it or sends other bytes.
+ */
+export async function fetchBlock<T = unknown>(
+  node: PeerNode,
+  store: BlockStore,
+  peer: PeerId,
+  cid: string,
+  signal: AbortSignal,
+): Promise<T> {
+  const local = store.get<T>(cid);
+  if (local !== undefined) return local;
+  const stream = await node.dialProtocol(peer, BLOCK_PROTOCOL, { signal });
+  let bytes: Uint8Array;
+  try {
+    const lp = lpStream(stream, { maxDataLength: MAX_BLOCK_BYTES });
+    await lp.write(new TextEncoder().encode(cid), { signal });
+    bytes = (await lp.read({ signal })).subarray();
+    await stream.close({ signal });
+  } catch (error) {
+    stream.abort(error as Error);
+    throw new BlockError(`could not fetch block ${cid} from ${peer}: ${(error as Error).message}`);
+  }
+  if (bytes.byteLength === 0) throw new BlockError(`peer ${peer} does not have block ${cid}`);
+  if (!hashesTo(cid, bytes))
+    throw new BlockError(`peer ${peer} sent bytes that do not hash to ${cid}: refused`);
+  store.keepVerified(cid, bytes);
+  return dagCbor.decode<T>(bytes);
+}
+
+/** Whether `bytes` are what `cid` names (BLAKE3 multihash). */
+export function hashesTo(cid: string, bytes: Uint8Array): boolean {
+  let parsed: CID;
+  try {
+    parsed = CID.parse(cid);
+  } catch {
+    return false;
+  }
+  if (parsed.multihash.code !== BLAKE3_CODE) return false;
+  const digest = blake3(bytes);
+  const expected = parsed.multihash.digest;
+  return expected.length === digest.length && expected.every((byte, i) => byte === digest[i]);
+}
