@@ -44,6 +44,17 @@ export interface SlotSpec {
 /** The types a param can declare (the same names tube inputs use). */
 export type ParamType = 'int' | 'float' | 'str' | 'bool' | 'list' | 'dict' | 'null' | 'any';
 
+const PARAM_TYPES: readonly string[] = [
+  'int',
+  'float',
+  'str',
+  'bool',
+  'list',
+  'dict',
+  'null',
+  'any',
+];
+
 /**
  * One param a node takes from the tube's `params`. Declaring them lets a tube be checked
  * at load: a misspelt or unknown param, or a value of the wrong type, is refused with
@@ -171,6 +182,15 @@ export function defineNode(input: NodeDefinitionInput): NodeDefinition {
   if (signals.length === 0) throw new TypeError('a node definition needs at least one signal');
   if (new Set(signals).size !== signals.length) {
     throw new TypeError(`a node definition repeats a signal name: ${signals.join(', ')}`);
+  }
+  for (const [name, param] of Object.entries(input.params ?? {})) {
+    const types =
+      param.type === undefined ? [] : typeof param.type === 'string' ? [param.type] : param.type;
+    const unknown = types.filter((type) => !PARAM_TYPES.includes(type));
+    if (unknown.length > 0)
+      throw new TypeError(
+        `param ${name}: unknown type ${unknown.map((t) => `"${t}"`).join(', ')} (types: ${PARAM_TYPES.join(', ')})`,
+      );
   }
   const definition: NodeDefinition = {
     kind,

@@ -18,12 +18,15 @@ export interface Runner {
   /**
    * Yields `n` results (forever when `n` is undefined), calling `process` as many times as
    * it takes to get each non-null one (gathers can make epochs return nothing). Calls
-   * `deinit` when done.
+   * `deinit` when done, or when the loop stops early: `iter` owns the run, like a
+   * context, so a `for await` that breaks releases nodes and assets (as upstream). The
+   * next call starts over (sources from the beginning).
    */
   iter(n?: number, options?: RunOptions): AsyncIterable<unknown>;
   /**
    * Processes `n` epochs and resolves with the non-null results, in order. Stops early,
-   * without error, when the tube is exhausted.
+   * without error, when the tube is exhausted. Leaves the runner started (as upstream):
+   * another `run` goes on where this one stopped; `deinit` ends it.
    */
   run(n: number, options?: RunOptions): Promise<unknown[]>;
   /** Calls node `deinit` hooks and releases everything; the runner can `init` again. */
