@@ -1,7 +1,8 @@
 import { loadTube } from '../tube/load.ts';
 import { tubeJsonSchema } from '../tube/spec.ts';
-import { ProgressBar, toJson } from './output.ts';
+import { ProgressBar, ResultPrinter, toJson } from './output.ts';
 import { createRunner, RUNNER_NAMES, type RunnerChoice } from './runner-choice.ts';
+import { findTubeFile } from './tube-argument.ts';
 import { UsageError } from './usage.ts';
 
 /** Where a command writes. */
@@ -17,7 +18,15 @@ export interface TubeArguments {
   searchPaths: string[];
 }
 
-/** `noob run`: processes N epochs and prints the non-null results. */
+/** The exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/**
+ * `noob run`: processes N epochs and prints the non-null results as each epoch finishes.
+ * Ctrl-C (SIGINT) cancels the run: the results of the epochs that finished stay printed
+ * (a `--json` array is closed), a line on stderr says so, and the exit code is 130. A
+ * second Ctrl-C exits at once.
+ */
 export async function runCommand(
   args: TubeArguments & RunnerChoice & { epochs: number; json: boolean },
   io: CommandIO,
@@ -25,7 +34,7 @@ export async function runCommand(
   if (!(RUNNER_NAMES as readonly string[]).includes(args.runner)) {
     throw new UsageError(`unknown runner "${args.runner}" (available: ${RUNNER_NAMES.join(', ')})`);
   }
-  const tube = await loadTube(args.tube, {
+  const tube = await loadTube(findTubeFile(args.tube, args.searchPaths), {
     inputText: args.inputText,
     searchPaths: args.searchPaths,
   });
@@ -34,20 +43,42 @@ export async function runCommand(
     const bar = new ProgressBar(io.stderr);
     runner.on('progress', ({ completed, total }) => bar.update(completed, total));
   }
+  const printer = new ResultPrinter(io.stdout, args.json);
+  runner.on('epoch', ({ result }) => {
+    if (result !== null) printer.print(result);
+  });
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    if (interrupt.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSigint);
   try {
-    const results = await runner.run(args.epochs);
-    if (args.json) io.stdout.write(`${toJson(results)}\n`);
-    else for (const result of results) io.stdout.write(`${toJson(result)}\n`);
+    const results = await runner.run(args.epochs, { signal: interrupt.signal });
+    // A runner that does not report epochs one by one: print what it gave at the end.
+    for (const result of results.slice(printer.count)) printer.print(result);
+    printer.finish();
+    return 0;
+  } catch (error) {
+    if (!interrupt.signal.aborted) throw error;
+    printer.finish();
+    io.stderr.write(
+      `noob: interrupted; printed the ${printer.count} result${printer.count === 1 ? '' : 's'} of the epochs that finished\n`,
+    );
+    return INTERRUPTED_EXIT_CODE;
   } finally {
+    process.off('SIGINT', onSigint);
     await runner.deinit();
     await close();
   }
-  return 0;
 }
 
 /** `noob validate`: prints `ok` or throws the load error listing every problem. */
 export async function validateCommand(args: TubeArguments, io: CommandIO): Promise<number> {
-  await loadTube(args.tube, { inputText: args.inputText, searchPaths: args.searchPaths });
+  await loadTube(findTubeFile(args.tube, args.searchPaths), {
+    inputText: args.inputText,
+    searchPaths: args.searchPaths,
+  });
   io.stdout.write('ok\n');
   return 0;
 }

@@ -1,16 +1,13 @@
 import { parseArgs } from 'node:util';
 import { NodeRunError, RunCancelledError, TubeExhaustedError } from '../runners/errors.ts';
 import { InputError, TubeLoadError } from '../tube/errors.ts';
-import {
-  type CommandIO,
-  runCommand,
-  schemaCommand,
-  type TubeArguments,
-  validateCommand,
-} from './commands.ts';
+import { type CommandIO, runCommand, schemaCommand, validateCommand } from './commands.ts';
 import { coordinatorCommand } from './coordinator-command.ts';
+import { commandHelp, versionText } from './help.ts';
 import { keysCommand } from './keys-command.ts';
+import { assertPortFree } from './port-check.ts';
 import { ALL_MODULES, type ServeArguments, serveCommand } from './serve-command.ts';
+import { parseRunArguments, parseTubeArguments } from './tube-options.ts';
 import { USAGE, UsageError } from './usage.ts';
 import { type WorkerArguments, workerCommand } from './worker-command.ts';
 
@@ -29,32 +26,15 @@ export async function main(argv: readonly string[], io: CommandIO = process): Pr
 
 async function dispatch(argv: readonly string[], io: CommandIO): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V' || command === 'version') {
+    io.stdout.write(`${versionText()}\n`);
+    return 0;
+  }
+  if (command !== undefined && (rest.includes('--help') || rest.includes('-h')))
+    return printHelp(command, io);
   switch (command) {
-    case 'run': {
-      const { values, tube } = parseTubeArguments(rest, {
-        epochs: { type: 'string', short: 'n', default: '1' },
-        runner: { type: 'string', default: 'sync' },
-        workers: { type: 'string' },
-        balance: { type: 'string' },
-        db: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      });
-      const epochs = Number(values.epochs);
-      if (!Number.isInteger(epochs) || epochs < 0)
-        throw new UsageError(`-n takes a whole number of epochs, got "${values.epochs}"`);
-      return runCommand(
-        {
-          ...tube,
-          epochs,
-          runner: String(values.runner),
-          workers: values.workers as string | undefined,
-          balance: values.balance as string | undefined,
-          db: values.db as string | undefined,
-          json: Boolean(values.json),
-        },
-        io,
-      );
-    }
+    case 'run':
+      return runCommand(parseRunArguments(rest), io);
     case 'worker': {
       let parsed: ReturnType<typeof parseArgs>;
       try {
@@ -75,6 +55,7 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
+      if (parsed.values.http) await assertPortFree(parsed.values.port, parsed.values.host);
       return workerCommand(
         {
           ...(parsed.values as unknown as WorkerArguments),
@@ -99,6 +80,7 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
+      await assertPortFree(parsed.values.port, parsed.values.host);
       return serveCommand(parsed.values as unknown as ServeArguments, io);
     }
     case 'keys':
@@ -106,18 +88,19 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
     case 'coordinator':
       return coordinatorCommand(rest, io);
     case 'validate':
-      return validateCommand(parseTubeArguments(rest, {}).tube, io);
+      return validateCommand(parseTubeArguments(rest).tube, io);
     case 'schema':
       if (rest.length > 0)
         throw new UsageError(`schema takes no arguments (got ${rest.join(' ')})`);
       return schemaCommand(io);
     case 'help':
+      return rest[0] === undefined ? printHelp(undefined, io) : printHelp(rest[0], io);
     case '--help':
     case '-h':
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
+      return printHelp(undefined, io);
     case undefined:
-      throw new UsageError('no command given');
+      io.stderr.write(`noob: no command given\n\n${USAGE}\n`);
+      return 2;
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -135,46 +118,12 @@ function withBareAllowModules(args: readonly string[]): string[] {
   );
 }
 
-type OptionSpec = Record<
-  string,
-  { type: 'string' | 'boolean'; short?: string; default?: string | boolean; multiple?: boolean }
->;
-
-function parseTubeArguments(args: readonly string[], extra: OptionSpec) {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        ...extra,
-        input: { type: 'string', short: 'i', multiple: true },
-        'search-path': { type: 'string', multiple: true },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0
-        ? 'no tube file given'
-        : `one tube file at a time (got ${positionals.join(', ')})`,
-    );
-  }
-  const inputText: Record<string, string> = {};
-  for (const pair of (values.input as string[] | undefined) ?? []) {
-    const equals = pair.indexOf('=');
-    if (equals <= 0) throw new UsageError(`--input takes key=value, got "${pair}"`);
-    inputText[pair.slice(0, equals)] = pair.slice(equals + 1);
-  }
-  const tube: TubeArguments = {
-    tube: positionals[0]!,
-    inputText,
-    searchPaths: (values['search-path'] as string[] | undefined) ?? [],
-  };
-  return { values, tube };
+/** `noob help`, `noob help COMMAND`, `noob COMMAND --help`: on stdout, exit 0. */
+function printHelp(command: string | undefined, io: CommandIO): number {
+  const text = command === undefined ? USAGE : commandHelp(command);
+  if (text === undefined) throw new UsageError(`unknown command "${command}"`);
+  io.stdout.write(`${text}\n`);
+  return 0;
 }
 
 function report(error: unknown, io: CommandIO): number {
@@ -182,7 +131,7 @@ function report(error: unknown, io: CommandIO): number {
   if (process.env.NOOB_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
   if (error instanceof UsageError) {
     write(error.message);
-    io.stderr.write(`\n${USAGE}\n`);
+    io.stderr.write('Run "noob help" for the commands, "noob COMMAND --help" for one command.\n');
     return 2;
   }
   if (error instanceof TubeLoadError || error instanceof InputError) {

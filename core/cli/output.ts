@@ -37,3 +37,34 @@ export class ProgressBar {
     if (completed === total) this.#stream.write('\n');
   }
 }
+
+/**
+ * `noob run`'s results on stdout as each epoch finishes: one JSON value per line, or with
+ * `--json` one JSON array written piece by piece, closed by {@link finish} (also after an
+ * interruption, so that what was printed is still one valid array).
+ */
+export class ResultPrinter {
+  readonly #stream: NodeJS.WritableStream;
+  readonly #json: boolean;
+  #count = 0;
+
+  constructor(stream: NodeJS.WritableStream, json: boolean) {
+    this.#stream = stream;
+    this.#json = json;
+  }
+
+  /** Results printed so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  print(result: unknown): void {
+    if (this.#json) this.#stream.write(`${this.#count === 0 ? '[' : ','}${toJson(result)}`);
+    else this.#stream.write(`${toJson(result)}\n`);
+    this.#count++;
+  }
+
+  finish(): void {
+    if (this.#json) this.#stream.write(this.#count === 0 ? '[]\n' : ']\n');
+  }
+}

@@ -9,7 +9,8 @@ export class UsageError extends NoobError {
 export const USAGE = `noob — run dataflow graphs (tubes)
 
 Usage:
-  noob run TUBE.yaml [-n N] [--input key=value …] [--runner NAME] [--json]
+  noob run TUBE [-n N] [--input key=value …] [--runner NAME] [--json]
+                                                      run a tube here; TUBE is a file or a noob_id
   noob worker [--db URL] [--tags a,b] [--concurrency N] [--lease-ms MS] [MODULES]
                                                       pull calls from the queue
   noob worker --http [--port P] [--host H] [--tags a,b] [--concurrency N] [MODULES]
@@ -19,12 +20,15 @@ Usage:
   noob coordinator [--db URL] [--id NAME] [--concurrency N] [--lease-ms MS] [--search-path DIR …] [--allow-modules [PKG,./DIR,…]]
                                                       drive submitted tube jobs (claimed by lease)
   noob keys create --tenant NAME [--db URL]           a new API key, printed once
-  noob validate TUBE.yaml [--input key=value …]
-  noob schema
-  noob help
+  noob validate TUBE [--input key=value …]            check a tube without running it
+  noob schema                                         the tube format as JSON Schema
+  noob help [COMMAND]                                 this text, or one command's (also COMMAND --help)
+  noob --version
 
 Options for run and validate:
-  -n, --epochs N          epochs to process (run; default 1)
+  TUBE, --tube TUBE       a tube file, or the noob_id of one in this folder, a
+                          --search-path folder or NOOB_TUBE_PATH
+  -n, --epochs N          epochs to process (run; default 1; also --n N)
   -i, --input key=value   a tube input, read by its declared type (repeatable)
   --runner NAME           where node calls run: sync (this thread, default),
                           parallel (worker threads on this machine's cores) or
@@ -39,8 +43,15 @@ Options for run and validate:
   --search-path DIR       another folder to find tubes by noob_id (repeatable;
                           also NOOB_TUBE_PATH, separated by ':')
   --json                  print the results as one JSON array on stdout, nothing else
+  --format json|lines     --format json is --json; lines (default): one JSON value
+                          per result, printed as each epoch finishes. Ctrl-C stops
+                          the run: what finished is printed, the exit code is 130
 
 Options for serve:
+  --port P                the job API's port (default 8787; 0 for any free port)
+  --host H                the address it listens on (default 127.0.0.1)
+  --db URL                the queue database (default .noob/noob.db)
+  --workers N             worker processes (default: one per core)
   --allow-modules         let submitted tubes use module types (./x.ts#f, pkg#f): all,
                           or with a list only those packages and folders; without it a
                           submitted tube may use built-ins and noob.* only (tubes in
@@ -49,6 +60,13 @@ Options for serve:
                           list, or every module with a bare --allow-modules
 
 Options for worker (MODULES):
+  --db URL                the queue to pull from (default .noob/noob.db)
+  --tags a,b              affinity tags this worker offers (tasks tagged for others
+                          are left to them)
+  --concurrency N         calls at a time (default 8)
+  --lease-ms MS           lease on each claimed call, renewed while it runs (default 30000)
+  --http                  serve calls over HTTP instead of pulling from a queue
+  --port P, --host H      for --http: where to listen (default 9001 on 127.0.0.1)
   --allow-modules         module types (./x.ts#f, /abs/x.ts#f, pkg#f) a task may load:
                           all, or with a list only those packages and folders
   --no-modules            none: built-ins and noob.* only
