@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CID } from 'multiformats/cid';
 import { describe, expect, it } from 'vitest';
 import { UPSTREAM } from '../test/conformance/suite.ts';
-import { BLAKE3_CODE, taskCid, tubeCid } from './cid.ts';
+import { BLAKE3_CODE, cidOf, taskCid, tubeCid } from './cid.ts';
 import { loadTube } from './tube/load.ts';
 
 const task = {
@@ -47,6 +47,15 @@ describe('task CIDs', () => {
     const seven = tubeCid(await loadTube(path, { input: { start: 7 } }));
     expect(tubeCid(await loadTube(path, { input: { start: 7 } }))).toBe(seven);
     expect(tubeCid(await loadTube(path, { input: { start: 8 } }))).not.toBe(seven);
+  });
+
+  it('behavior: the native addon, where built, gives the CIDs of the dag-cbor path', () => {
+    // Plain JSON goes through JSON text, bytes and CIDs through dag-cbor: both as before.
+    const withBytes = {
+      ...task,
+      inputs: { blob: new Uint8Array([1, 2]), link: CID.parse(taskCid(task)) },
+    };
+    for (const call of [task, withBytes]) expect(taskCid(call)).toBe(cidOf(call).toString());
   });
 
   it('error: a value that cannot be addressed names the node and epoch', () => {

@@ -36,9 +36,13 @@ export interface TaskDescription {
 
 /** The CID (v1, dag-cbor, BLAKE3) of any dag-cbor-encodable value. */
 export function cidOf(value: unknown, what = 'value'): CID {
-  let bytes: Uint8Array;
+  return CID.createV1(dagCbor.code, Digest.create(BLAKE3_CODE, blake3(encode(value, what))));
+}
+
+/** The dag-cbor bytes of `value`, or an {@link UnaddressableValueError} naming `what`. */
+function encode(value: unknown, what: string): Uint8Array {
   try {
-    bytes = dagCbor.encode(value);
+    return dagCbor.encode(value);
   } catch (error) {
     throw new UnaddressableValueError(
       `cannot content-address ${what}: ${(error as Error).message}`,
@@ -49,20 +53,21 @@ export function cidOf(value: unknown, what = 'value'): CID {
       },
     );
   }
-  return CID.createV1(dagCbor.code, Digest.create(BLAKE3_CODE, blake3(bytes)));
 }
 
 /**
  * The native addon when it is built (see native/): plain JSON values then take one call
- * from their JSON text to the CID text, the same bytes hashed the same way (about 10×
- * faster for a task, see docs/native.md); other values keep the dag-cbor path below.
+ * from their JSON text to the CID text, the same bytes hashed the same way (many times
+ * faster for a task, see docs/native.md); other values are encoded by dag-cbor here and
+ * hashed there.
  */
 const native = sharedNative().addon;
 
-/** The CID text of a value, through the addon where it applies. */
+/** The CID text of a value, through the addon where it is built. */
 function cidText(value: unknown, what: string): string {
-  if (native && isPlainJson(value)) return native.cidOfJson(JSON.stringify(value));
-  return cidOf(value, what).toString();
+  if (!native) return cidOf(value, what).toString();
+  if (isPlainJson(value)) return native.cidOfJson(JSON.stringify(value));
+  return native.cidOfDagCbor(encode(value, what));
 }
 
 /** The CID of a tube: its merged specification with the tube inputs it was bound with. */

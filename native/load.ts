@@ -69,20 +69,27 @@ export function loadNative(options: LoadNativeOptions = {}): NativeLoad {
   return { addon: typed(raw as unknown as NativeCore), path, reason: '' };
 }
 
-/** The addon's functions, each rethrowing the addon's errors as the contract's typed ones. */
+/**
+ * The addon's functions, each rethrowing the addon's errors as the contract's typed ones.
+ * One wrapper per export with its own arity: a rest-parameter wrapper would allocate an
+ * array per call, which costs more than the native call itself for small inputs.
+ */
 function typed(raw: NativeCore): NativeCore {
-  const wrapped: Partial<Record<keyof NativeCore, unknown>> = {};
-  for (const name of NATIVE_EXPORTS) {
-    const call = raw[name] as (...args: unknown[]) => unknown;
-    wrapped[name] = (...args: unknown[]) => {
-      try {
-        return call(...args);
-      } catch (error) {
-        throw fromNative(error);
-      }
-    };
-  }
-  return wrapped as NativeCore;
+  const guard = <T>(call: () => T): T => {
+    try {
+      return call();
+    } catch (error) {
+      throw fromNative(error);
+    }
+  };
+  return {
+    blake3: (input) => guard(() => raw.blake3(input)),
+    blake3Into: (input, out) => guard(() => raw.blake3Into(input, out)),
+    blake3Many: (data, offsets, out) => guard(() => raw.blake3Many(data, offsets, out)),
+    cidOfDagCbor: (bytes) => guard(() => raw.cidOfDagCbor(bytes)),
+    dagCborFromJson: (json) => guard(() => raw.dagCborFromJson(json)),
+    cidOfJson: (json) => guard(() => raw.cidOfJson(json)),
+  };
 }
 
 let shared: NativeLoad | undefined;
