@@ -5,6 +5,7 @@ import { type CommandIO, runCommand, schemaCommand, validateCommand } from './co
 import { coordinatorCommand } from './coordinator-command.ts';
 import { commandHelp, versionText } from './help.ts';
 import { keysCommand } from './keys-command.ts';
+import { peerCommand } from './peer-command.ts';
 import { assertPortFree } from './port-check.ts';
 import { ALL_MODULES, type ServeArguments, serveCommand } from './serve-command.ts';
 import { parseRunArguments, parseTubeArguments } from './tube-options.ts';
@@ -50,6 +51,7 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
             'lease-ms': { type: 'string', default: '30000' },
             'allow-modules': { type: 'string' },
             'no-modules': { type: 'boolean', default: false },
+            token: { type: 'string' },
           },
         });
       } catch (error) {
@@ -85,6 +87,8 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
     }
     case 'keys':
       return keysCommand(rest, io);
+    case 'peer':
+      return peerCommand(withBareAllowModules(rest), io);
     case 'coordinator':
       return coordinatorCommand(rest, io);
     case 'validate':

@@ -13,13 +13,15 @@ Usage:
                                                       run a tube here; TUBE is a file or a noob_id
   noob worker [--db URL] [--tags a,b] [--concurrency N] [--lease-ms MS] [MODULES]
                                                       pull calls from the queue
-  noob worker --http [--port P] [--host H] [--tags a,b] [--concurrency N] [MODULES]
+  noob worker --http [--port P] [--host H] [--token T] [--tags a,b] [--concurrency N] [MODULES]
                                                       serve calls over HTTP
   noob serve [--port 8787] [--db URL] [--workers N] [--allow-modules [PKG,./DIR,…]]
                                                       job API + workers + coordinator
   noob coordinator [--db URL] [--id NAME] [--concurrency N] [--lease-ms MS] [--search-path DIR …] [--allow-modules [PKG,./DIR,…]]
                                                       drive submitted tube jobs (claimed by lease)
   noob keys create --tenant NAME [--db URL]           a new API key, printed once
+  noob peer [--listen ADDR,…] [--bootstrap ADDR,…] [--key FILE] [--tags a,b]
+            [--health-port P] [--allow-modules …]     a libp2p peer that runs tasks
   noob validate TUBE [--input key=value …]            check a tube without running it
   noob schema                                         the tube format as JSON Schema
   noob help [COMMAND]                                 this text, or one command's (also COMMAND --help)
@@ -37,7 +39,8 @@ Options for run and validate:
   --workers N             for --runner parallel: threads (default: the cores)
   --workers URL,URL…      for --runner http: the workers' base URLs
   --balance STRATEGY      for --runner http: round-robin (default), least-loaded,
-                          fastest-response or random
+                          fastest-response or random; the workers' token is read
+                          from NOOB_WORKER_TOKEN
   --db URL                for --runner queued and noob worker: the queue database,
                           a libSQL file (default .noob/noob.db) or libsql:// / http://
   --search-path DIR       another folder to find tubes by noob_id (repeatable;
@@ -70,8 +73,11 @@ Options for worker (MODULES):
   --allow-modules         module types (./x.ts#f, /abs/x.ts#f, pkg#f) a task may load:
                           all, or with a list only those packages and folders
   --no-modules            none: built-ins and noob.* only
-                          Without either, a worker loads any module (it is yours: noob run
-                          --runner http|queued sends your tube's modules as absolute
-                          paths), but one with --http --host beyond loopback must choose
+                          Without either, an HTTP worker loads none and a queue worker
+                          any (noob run --runner queued sends your tube's modules as
+                          absolute paths); for noob run --runner http, allow your tube's
+                          folder: noob worker --http --allow-modules ./my-tubes
+  --token T               for --http: the secret every request must carry (Authorization:
+                          Bearer T); default NOOB_WORKER_TOKEN, else a new one, printed
 
 Exit codes: 0 success, 1 a node failed at run time, 2 an invalid tube or usage.`;
