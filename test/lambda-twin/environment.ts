@@ -244,6 +244,8 @@ export class Environment {
 
   /** Kill the runtime process (a crash, a timeout, or the twin stopping). */
   kill(): void {
+    // Dead from now on: nothing may be given to it while the process goes.
+    this.#state = 'dead';
     const child = this.#child;
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/**
+ * What the lambda runner's dispatcher sends a worker Lambda, and what the worker answers:
+ * a work reference, never a payload (an async invoke carries at most 1 MB, and a task's
+ * inputs live in the queue already). The worker claims by lease in the database, so a
+ * duplicate or late invocation finds nothing to claim and does nothing.
+ */
+export const workerInvocation = z
+  .object({
+    claim: z
+      .object({
+        /** Tasks per claim, that is per transaction (default: the worker's concurrency). */
+        max: z.number().int().min(1).max(1_000).optional(),
+        /** Tags the worker offers; tasks requiring others are left alone. */
+        tags: z.array(z.string().min(1)).max(64).optional(),
+        /** Stop after this many tasks in all (default: until the queue is empty or time runs out). */
+        limit: z.number().int().min(1).optional(),
+        /**
+         * Once the queue has nothing, keep looking this long for new work before returning
+         * (ms, default 0): a run that adds its tasks one after another is served by the
+         * invocation already running instead of one per task.
+         */
+        idleMs: z.number().int().min(0).max(60_000).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** A worker invocation's event. */
+export type WorkerInvocation = z.infer<typeof workerInvocation>;
+
+/** What a worker invocation did. */
+export type WorkerReport =
+  | {
+      ok: true;
+      /** The queue worker id this environment claims as. */
+      workerId: string;
+      /** Claim-and-complete transactions. */
+      rounds: number;
+      claimed: number;
+      /** Results the queue accepted. */
+      succeeded: number;
+      /** Results refused because the lease was lost meanwhile (the task ran elsewhere). */
+      refused: number;
+      /** Tasks whose failure was recorded (retried later, or dead). */
+      failed: number;
+      /** Why it stopped claiming: the queue had no more work, time or the limit ran out. */
+      stoppedBy: 'empty' | 'time' | 'limit';
+    }
+  | {
+      ok: false;
+      error: { code: string; message: string; details?: unknown };
+    };

@@ -1,0 +1,59 @@
+import type { ModulePolicy } from '../../core/node/module-policy.ts';
+import { openQueue } from '../../core/queue/open.ts';
+import { TaskExecutor } from './executor.ts';
+import { LambdaWorker } from './lambda-worker.ts';
+
+/**
+ * The worker Lambda's components, built once per cold start from its environment (set by
+ * the deployment, see infra/): the queue connection, the node registry and its module
+ * policy, the worker id under which this environment claims.
+ *
+ * - `NOOB_QUEUE_URL` (required): the libSQL server (`libsql://…` Turso, `http://…` sqld);
+ *   `NOOB_QUEUE_TOKEN` its auth token.
+ * - `NOOB_ALLOW_MODULES`: module types tasks may load, as `noob worker --allow-modules`
+ *   takes them (`*` for all, or packages and folders separated by commas); default none.
+ * - `NOOB_WORKER_CONCURRENCY`, `NOOB_LEASE_MS`, `NOOB_RESERVE_MS`: see {@link LambdaWorker}.
+ */
+export async function lambdaWorkerFromEnv(
+  env: Record<string, string | undefined>,
+): Promise<LambdaWorker> {
+  const url = env.NOOB_QUEUE_URL;
+  if (!url) throw new TypeError('NOOB_QUEUE_URL is not set: the worker has no queue to claim from');
+  const queue = await openQueue(
+    url,
+    env.NOOB_QUEUE_TOKEN ? { authToken: env.NOOB_QUEUE_TOKEN } : {},
+  );
+  // One worker id per environment: its leases survive from one invocation to the next.
+  const workerId = `lambda-${env.AWS_LAMBDA_LOG_STREAM_NAME ?? crypto.randomUUID()}`.replace(
+    /[^\w.:-]/g,
+    '-',
+  );
+  await queue.registerWorker(workerId, []);
+  return new LambdaWorker({
+    queue,
+    workerId,
+    executor: new TaskExecutor({ modules: modulePolicy(env.NOOB_ALLOW_MODULES) }),
+    ...optionalInt(env.NOOB_WORKER_CONCURRENCY, 'concurrency'),
+    ...optionalInt(env.NOOB_LEASE_MS, 'leaseMs'),
+    ...optionalInt(env.NOOB_RESERVE_MS, 'reserveMs'),
+  });
+}
+
+function modulePolicy(value: string | undefined): ModulePolicy {
+  if (!value) return 'deny';
+  if (value === '*') return 'allow';
+  return {
+    allow: value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  };
+}
+
+function optionalInt(value: string | undefined, key: string): Record<string, number> {
+  if (value === undefined || value === '') return {};
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0)
+    throw new TypeError(`the worker's ${key} setting must be a whole number, got "${value}"`);
+  return { [key]: number };
+}

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { openQueue } from '../../core/queue/open.ts';
+import type { Queue } from '../../core/queue/queue.ts';
+import { twinClient } from '../lambda-twin/sdk.ts';
+import { LambdaTwin, type TwinFunction, type TwinOptions } from '../lambda-twin/twin.ts';
+import { type Sqld, startSqld } from '../queue/sqld.ts';
+
+/** The worker Lambda's handler file. */
+export const WORKER_HANDLER = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'functions',
+  'worker',
+  'lambda.ts',
+);
+
+/** What the serverless tests run on: a real sqld, the twin with the worker function, the SDK. */
+export interface LambdaStack {
+  sqld: Sqld;
+  /** A queue client of the test's own on the sqld. */
+  queue: Queue;
+  twin: LambdaTwin;
+  client: LambdaClient;
+  stop(): Promise<void>;
+}
+
+/** How {@link startLambdaStack} deploys the worker (and any other function). */
+export interface LambdaStackOptions {
+  /** Extra environment of the worker function. */
+  workerEnv?: Record<string, string>;
+  /** The worker's reserved concurrency (default 4). */
+  concurrency?: number;
+  /** More functions, given the sqld's URL. */
+  functions?: (queueUrl: string) => TwinFunction[];
+  twin?: TwinOptions;
+}
+
+/** Start sqld, then the twin with the worker function `worker` claiming from it. */
+export async function startLambdaStack(options: LambdaStackOptions = {}): Promise<LambdaStack> {
+  const sqld = await startSqld();
+  const queue = await openQueue(sqld.url);
+  const twin = await LambdaTwin.start(
+    [
+      {
+        name: 'worker',
+        file: WORKER_HANDLER,
+        env: { NOOB_QUEUE_URL: sqld.url, ...options.workerEnv },
+        reservedConcurrency: options.concurrency ?? 4,
+      },
+      ...(options.functions?.(sqld.url) ?? []),
+    ],
+    options.twin,
+  );
+  const client = twinClient(twin.endpoint);
+  return {
+    sqld,
+    queue,
+    twin,
+    client,
+    async stop() {
+      client.destroy();
+      await twin.stop();
+      await queue.close();
+      await sqld.stop();
+    },
+  };
+}
