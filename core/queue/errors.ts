@@ -33,10 +33,12 @@ export class JobFinishedError extends NoobError {
   readonly jobId: string;
   readonly state: string;
 
-  constructor(jobId: string, state: string) {
-    super(`job ${jobId} is already ${state}`, {
-      details: 'Only queued or running jobs can be cancelled, sealed or given tasks.',
-    });
+  constructor(
+    jobId: string,
+    state: string,
+    details = 'Only queued or running jobs can be cancelled, sealed or given tasks.',
+  ) {
+    super(`job ${jobId} is already ${state}`, { details });
     this.jobId = jobId;
     this.state = state;
   }

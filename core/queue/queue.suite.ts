@@ -505,6 +505,50 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       expect((await queue.getJob('acme', jobId)).state).toBe('failed');
     });
 
+    it('behavior: the dead-letter list, and retrying a failed job queues its dead tasks again', async () => {
+      const { jobId } = await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [
+          { cid: 'ok', input: 1 },
+          { cid: 'bad', nodeId: 'parse', epoch: '3', input: 2, maxAttempts: 1 },
+        ],
+      });
+      const claimed = await queue.claim({ workerId: 'w', max: 2 });
+      const bad = claimed.find((t) => t.cid === 'bad')!;
+      await queue.complete('w', claimed.find((t) => t.cid === 'ok')!.id, 'fine');
+      await queue.fail('w', bad.id, new Error('no such file'));
+      expect((await queue.getJob('acme', jobId)).state).toBe('failed');
+      expect(await queue.deadLetters('acme')).toEqual([
+        {
+          taskId: bad.id,
+          jobId,
+          cid: 'bad',
+          nodeId: 'parse',
+          epoch: '3',
+          attempts: 1,
+          error: { name: 'Error', message: 'no such file' },
+          failedAt: clock.now(),
+        },
+      ]);
+      expect(await queue.deadLetters('other-tenant')).toEqual([]);
+      expect(await queue.retryJob('acme', jobId)).toBe(1);
+      expect(await queue.deadLetters('acme')).toEqual([]);
+      const [again] = await queue.claim({ workerId: 'w' });
+      expect(again).toMatchObject({ cid: 'bad', attempt: 1 });
+      await queue.complete('w', again!.id, 'fixed');
+      const job = await queue.getJob('acme', jobId);
+      expect(job).toMatchObject({ state: 'succeeded', results: { ok: 'fine', bad: 'fixed' } });
+      expect(job.progress).toEqual({ total: 2, done: 2, failed: 0, cancelled: 0 });
+      await expect(queue.retryJob('acme', jobId)).rejects.toMatchObject({
+        name: 'JobFinishedError',
+        state: 'succeeded',
+      });
+      await expect(queue.retryJob('other-tenant', jobId)).rejects.toMatchObject({
+        name: 'JobNotFoundError',
+      });
+    });
+
     it('behavior: an UnrecoverableError dead-letters at once, whatever attempts remain', async () => {
       await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: [{ cid: 'x' }] });
       const [task] = await queue.claim({ workerId: 'w' });

@@ -10,6 +10,13 @@ import {
   completeTasks,
 } from './complete.ts';
 import { type QueueContext, type QueueOptions, resolveOptions } from './context.ts';
+import {
+  type DeadLetter,
+  type DeadLetterQuery,
+  listDeadLetters,
+  openJobCount,
+  retryJob,
+} from './dead-letters.ts';
 import { type EventsOptions, listEvents } from './events.ts';
 import { type FailOptions, failTask } from './fail.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -217,6 +224,24 @@ export class Queue {
    */
   setJobOutcome(tenant: string, jobId: string, outcome: JobOutcomeInput): Promise<boolean> {
     return setJobOutcome(this.#ctx, tenant, jobId, outcome);
+  }
+
+  /** A tenant's dead-lettered tasks, newest failure first (see {@link listDeadLetters}). */
+  deadLetters(tenant: string, query: DeadLetterQuery = {}): Promise<DeadLetter[]> {
+    return listDeadLetters(this.#ctx, tenant, query);
+  }
+
+  /**
+   * Queue a failed job again: its dead and cancelled tasks get fresh attempts, a tube run
+   * goes back to its coordinator. Returns how many tasks were queued again.
+   */
+  retryJob(tenant: string, jobId: string): Promise<number> {
+    return retryJob(this.#ctx, tenant, jobId);
+  }
+
+  /** How many jobs a tenant has queued or running. */
+  openJobCount(tenant: string): Promise<number> {
+    return openJobCount(this.#ctx, tenant);
   }
 
   /** A job's events after an id (for streaming with resume). */

@@ -2,21 +2,23 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Queue } from '../../core/queue/queue.ts';
 import { sql } from '../../core/queue/sql.ts';
-import type { TubeLoadError } from '../../core/tube/errors.ts';
 import { errorResponse } from '../http/errors.ts';
 import { type AuthVariables, requireApiKey } from './auth.ts';
 import { dashboardRoute } from './dashboard/dashboard.ts';
-import { errorFor, fieldProblems, invalidRequest } from './errors.ts';
+import { errorFor, invalidRequest } from './errors.ts';
 import { streamJobEvents } from './events.ts';
 import { databaseReadiness, type Readiness, readyRoute } from './health.ts';
+import { deadLettersRoute, rerunJobRoute, retryJobRoute } from './job-actions.ts';
 import { jobListRoute } from './job-list.ts';
 import { toJobStatus, toWorker } from './job-view.ts';
 import { KeyStore } from './keys.ts';
+import { type ApiLimits, DEFAULT_API_LIMITS, quotaExceeded, TenantSlots } from './limits.ts';
+import { methodNotAllowed } from './methods.ts';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
-import { jobRequest } from './schemas.ts';
+import { submitJobRoute } from './submit-job.ts';
 import { TubeCheckCache } from './tube-check-cache.ts';
-import { type CheckedTube, problemDetails, type TubeSourceOptions } from './tube-source.ts';
+import type { TubeSourceOptions } from './tube-source.ts';
 
 /** A job's status needs its row, not every task's result. */
 const SUMMARY = { taskResults: false } as const;
@@ -35,6 +37,8 @@ export interface ApiAppOptions extends TubeSourceOptions {
   signal?: AbortSignal;
   /** Where unexpected errors are logged (default console.error). */
   log?: (message: string, error: unknown) => void;
+  /** Per-tenant quotas and per-job limits (see {@link ApiLimits}; docs/limits.md). */
+  limits?: Partial<ApiLimits>;
   /**
    * What `GET /readyz` reports: the platform's checks (`noob serve` adds a live
    * coordinator and workers, the database's log file). Default: the database takes writes.
@@ -75,13 +79,17 @@ export function createApiApp(options: ApiAppOptions) {
   const openApi = openApiDocument();
   // Submissions name the same few tubes again and again: check each once.
   const tubes = new TubeCheckCache(options);
+  const limits: ApiLimits = { ...DEFAULT_API_LIMITS, ...options.limits };
+  const streams = new TenantSlots(limits.maxStreamsPerTenant);
   const app = new Hono<{ Variables: AuthVariables }>();
 
   app.onError((error, c) => errorFor(c, error, log));
-  app.notFound((c) =>
-    errorResponse(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`, {
-      routes: '/openapi.json lists them',
-    }),
+  app.notFound(
+    (c) =>
+      methodNotAllowed(c, openApi) ??
+      errorResponse(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`, {
+        routes: '/openapi.json lists them',
+      }),
   );
 
   app.get('/', dashboardRoute());
@@ -126,50 +134,7 @@ export function createApiApp(options: ApiAppOptions) {
           },
         ),
     }),
-    async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return errorResponse(c, 400, 'invalid_json', 'the request body is not valid JSON');
-      }
-      const parsed = jobRequest.safeParse(body);
-      if (!parsed.success) return invalidRequest(c, 'job', fieldProblems(parsed.error));
-      const request = parsed.data;
-      const idempotencyKey = request.idempotencyKey ?? c.req.header('idempotency-key');
-      let checked: CheckedTube;
-      try {
-        checked = await tubes.check(request.tube, request.inputs);
-      } catch (error) {
-        if ((error as Error)?.name !== 'TubeLoadError') throw error;
-        const problems = problemDetails((error as TubeLoadError).problems);
-        return errorResponse(
-          c,
-          400,
-          'invalid_tube',
-          `invalid tube: ${problems.map((p) => p.message).join('; ')}`,
-          problems,
-        );
-      }
-      const { jobId } = await queue.submitJob({
-        tenant: c.get('tenant'),
-        kind: 'tube',
-        payload: {
-          tube: checked.text,
-          // A registered tube is run as that file's text by the coordinator, with the
-          // file's trust, even if the file is edited before the job runs.
-          ...(checked.registered ? { registered: checked.registered } : {}),
-          inputs: request.inputs,
-          epochs: request.epochs,
-          tags: request.tags,
-        },
-        priority: request.priority,
-        ...(idempotencyKey ? { idempotencyKey } : {}),
-        open: true,
-      });
-      c.header('Location', `/v1/jobs/${jobId}`);
-      return c.json({ id: jobId }, 202);
-    },
+    submitJobRoute(queue, tubes, limits),
   );
 
   app.get('/v1/jobs/:id', async (c) =>
@@ -185,7 +150,7 @@ export function createApiApp(options: ApiAppOptions) {
   app.get('/v1/jobs/:id/events', async (c) => {
     const tenant = c.get('tenant');
     const jobId = c.req.param('id');
-    const resumeFrom = c.req.header('last-event-id') ?? c.req.query('after') ?? '0';
+    const resumeFrom = c.req.header('last-event-id') || c.req.query('after') || '0';
     const afterId = Number(resumeFrom);
     if (!Number.isSafeInteger(afterId) || afterId < 0) {
       return invalidRequest(c, 'event stream request', [
@@ -196,12 +161,22 @@ export function createApiApp(options: ApiAppOptions) {
       ]);
     }
     await queue.getJob(tenant, jobId, SUMMARY); // 404 before the stream starts
+    const release = streams.take(tenant);
+    if (!release) {
+      const remedy = 'close a stream (or read GET /v1/jobs/:id instead), then open it again';
+      return quotaExceeded(c, limits, 'open event streams', limits.maxStreamsPerTenant, remedy);
+    }
     return streamJobEvents(c, queue, tenant, jobId, afterId, {
       ...(options.eventPollMs ? { pollMs: options.eventPollMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       log,
+      onClose: release,
     });
   });
+
+  app.post('/v1/jobs/:id/retry', retryJobRoute(queue));
+  app.post('/v1/jobs/:id/rerun', rerunJobRoute(queue, limits));
+  app.get('/v1/dead-letters', deadLettersRoute(queue));
 
   app.get('/v1/workers', async (c) =>
     c.json({ workers: (await queue.listWorkers()).map(toWorker) }),

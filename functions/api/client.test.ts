@@ -127,7 +127,12 @@ describe('createNoobClient (real HTTP)', () => {
   it('behavior: a failing tube run ends failed with the node named', async () => {
     const { env, acme } = await setUp();
     await runPlatform(env);
-    const { id } = await acme.submitJob({ tube: 'testing-error', epochs: 2 });
+    // One attempt: the first failure (epoch 0's) ends the run.
+    const { id } = await acme.submitJob({
+      tube: 'testing-error',
+      epochs: 2,
+      retry: { attempts: 1 },
+    });
     const job = await acme.waitForJob(id, { intervalMs: 10 });
     expect(job.state).toBe('failed');
     expect(job.error).toMatchObject({ code: 'NodeRunError' });

@@ -17,6 +17,8 @@ export interface EventStreamOptions {
   signal?: AbortSignal;
   /** Where a stream's failure is logged (default console.error); the client gets a generic error. */
   log?: (message: string, error: unknown) => void;
+  /** Told once when the stream ends, however it ends (a per-tenant stream count frees its slot). */
+  onClose?: () => void;
 }
 
 const PAGE = 500;
@@ -101,6 +103,7 @@ export function streamJobEvents(
       }
     } finally {
       options.signal?.removeEventListener('abort', abort);
+      options.onClose?.();
     }
   });
 }

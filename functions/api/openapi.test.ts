@@ -36,6 +36,9 @@ describe('GET /openapi.json', () => {
         'GET /v1/jobs/{id}',
         'DELETE /v1/jobs/{id}',
         'GET /v1/jobs/{id}/events',
+        'POST /v1/jobs/{id}/retry',
+        'POST /v1/jobs/{id}/rerun',
+        'GET /v1/dead-letters',
         'GET /v1/workers',
         'GET /openapi.json',
         'GET /healthz',
@@ -97,7 +100,21 @@ describe('GET /openapi.json', () => {
     expect(post.requestBody.content['application/json'].schema.$ref).toBe(
       '#/components/schemas/JobRequest',
     );
-    expect(Object.keys(post.responses).sort()).toEqual(['202', '400', '401', '409', '413']);
+    expect(Object.keys(post.responses).sort()).toEqual([
+      '202',
+      '400',
+      '401',
+      '409',
+      '413',
+      '415',
+      '429',
+      '500',
+    ]);
+    expect(post.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key' })]);
+    // The stream is text, not one JobEvent; a bad resume id is a documented 400.
+    const events = doc.paths['/v1/jobs/{id}/events'].get;
+    expect(events.responses['200'].content['text/event-stream'].schema).toEqual({ type: 'string' });
+    expect(Object.keys(events.responses)).toEqual(expect.arrayContaining(['400', '429']));
     expect(Object.keys(doc.paths['/v1/jobs/{id}'].get.responses)).toContain('404');
   });
 });

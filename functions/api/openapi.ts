@@ -35,7 +35,18 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
     schema: { type: 'string' },
     description: 'The job id (from POST /v1/jobs).',
   };
-  const authErrors = { '401': error('No valid API key (Authorization: Bearer KEY).') };
+  // Every route behind a key can meet these; any route can fail on the server.
+  const authErrors = {
+    '401': error('No valid API key (Authorization: Bearer KEY).'),
+    '500': error('The server failed; the cause is in its log, and retrying may help.'),
+  };
+  const quota = (what: string) => ({
+    description: `The tenant's quota of ${what} is full (details name it and its limit); try again after Retry-After seconds.`,
+    headers: {
+      'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' },
+    },
+    content: { 'application/json': { schema: ref('Error') } },
+  });
 
   return {
     openapi: '3.1.0',
@@ -91,6 +102,15 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
         post: {
           operationId: 'submitJob',
           summary: 'Queue a tube run',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', minLength: 1, maxLength: 200 },
+              description: 'Same as the body field idempotencyKey (the body field wins).',
+            },
+          ],
           requestBody: {
             required: true,
             content: { 'application/json': { schema: ref('JobRequest') } },
@@ -98,11 +118,13 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
           responses: {
             '202': json('JobCreated', 'The job is stored durably and will run.'),
             '400': error(
-              'A bad field, malformed JSON, or an invalid tube (details list its problems).',
+              'A bad field, malformed JSON, an invalid tube (details list its problems), or more node calls than the per-job limit (too_many_tasks).',
             ),
             ...authErrors,
             '409': error('The idempotency key was used for a different request.'),
             '413': error('The body is over the size limit.'),
+            '415': error('The body is not application/json.'),
+            '429': quota('open jobs'),
           },
         },
       },
@@ -137,15 +159,85 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
             'Each message has event = the event type, id = the event id and data = a JobEvent. Reconnect with Last-Event-ID to resume. When the job is final a last message with event "done" carries its JobStatus.',
           parameters: [
             jobId,
-            { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } },
+            {
+              name: 'Last-Event-ID',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', pattern: '^[0-9]*$' },
+              description: 'Resume after this event id (empty: from the start).',
+            },
+            {
+              name: 'after',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', pattern: '^[0-9]*$' },
+              description: 'As Last-Event-ID, for clients that cannot set headers.',
+            },
           ],
           responses: {
             '200': {
-              description: 'The event stream.',
-              content: { 'text/event-stream': { schema: ref('JobEvent') } },
+              description:
+                'The event stream: text/event-stream messages, each data line a JobEvent (the last, event "done", a JobStatus).',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
             },
+            '400': error('Last-Event-ID (or after) is not an event id.'),
             ...authErrors,
             '404': error('No such job for this tenant.'),
+            '429': quota('open event streams'),
+          },
+        },
+      },
+      '/v1/jobs/{id}/retry': {
+        post: {
+          operationId: 'retryJob',
+          summary:
+            'Queue a failed job again: its dead-lettered node calls get fresh attempts; calls that succeeded are not made again',
+          parameters: [jobId],
+          responses: {
+            '200': json('JobRetried', 'The job, queued again.'),
+            ...authErrors,
+            '404': error('No such job for this tenant.'),
+            '409': error('The job is not failed (re-run it instead).'),
+          },
+        },
+      },
+      '/v1/jobs/{id}/rerun': {
+        post: {
+          operationId: 'rerunJob',
+          summary: 'Run the same request again as a new job, from the start',
+          parameters: [jobId],
+          responses: {
+            '202': json('JobCreated', 'The new job.'),
+            '400': error('The job is not a tube run of this API.'),
+            ...authErrors,
+            '404': error('No such job for this tenant.'),
+            '429': quota('open jobs'),
+          },
+        },
+      },
+      '/v1/dead-letters': {
+        get: {
+          operationId: 'listDeadLetters',
+          summary: "The tenant's dead-lettered node calls (failed for good), newest first",
+          parameters: [
+            {
+              name: 'job',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', minLength: 1, maxLength: 200 },
+              description: "Only this job's.",
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: MAX_JOB_PAGE, default: 50 },
+            },
+          ],
+          responses: {
+            '200': json('DeadLetterList', 'The dead letters.'),
+            '400': error('A bad or unknown query parameter.'),
+            ...authErrors,
           },
         },
       },

@@ -35,6 +35,47 @@ function nestedAtMost(value: unknown, max: number): boolean {
   return true;
 }
 
+/** A UTF-16 surrogate without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * An idempotency key: 1 to 200 characters of well-formed Unicode. A lone surrogate is
+ * refused: stored as UTF-8 it would become U+FFFD, and two different keys would collide.
+ */
+export const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((key) => !LONE_SURROGATE.test(key), {
+    message: 'contains a lone surrogate (not Unicode text)',
+  });
+
+/** How a job's node calls are retried after a node error (a lost worker is always retried). */
+export const retryPolicy = z
+  .strictObject({
+    attempts: z
+      .int()
+      .min(1)
+      .max(100)
+      .describe('Attempts per node call, the first included (default 3; 1: no retry).'),
+    backoff: z
+      .strictObject({
+        type: z
+          .enum(['exponential', 'fixed'])
+          .default('exponential')
+          .describe(
+            'exponential doubles the delay per attempt (up to 10 minutes); fixed keeps it.',
+          ),
+        delayMs: z.int().min(0).max(3_600_000).describe('Delay before the first retry (ms).'),
+      })
+      .optional()
+      .describe('Default: exponential from 1 s, with jitter.'),
+  })
+  .describe(
+    'Retries of node errors. A node that throws UnrecoverableError (from noob) is not retried; a failed call goes to the dead-letter list (GET /v1/dead-letters).',
+  )
+  .register(apiSchemas, { id: 'RetryPolicy' });
+
 /** `POST /v1/jobs`: a tube run to queue. Unknown fields are refused (a typo is a 400). */
 export const jobRequest = z
   .strictObject({
@@ -60,14 +101,12 @@ export const jobRequest = z
       .max(64)
       .default([])
       .describe('Tags a worker must all have to run the tasks (gpu, cpu, region:…).'),
-    idempotencyKey: z
-      .string()
-      .min(1)
-      .max(200)
+    idempotencyKey: idempotencyKey
       .optional()
       .describe(
         'Same key (per tenant) and same request → the same job; same key with another request → 409.',
       ),
+    retry: retryPolicy.optional(),
   })
   .register(apiSchemas, { id: 'JobRequest' });
 
@@ -169,6 +208,45 @@ export const jobEvent = z
 
 /** An event of a job's stream as the client reads it. */
 export type JobEvent = z.output<typeof jobEvent>;
+
+/** A dead-lettered task: a node call that failed for good. */
+export const deadLetter = z
+  .object({
+    taskId: z.int(),
+    jobId: z.string(),
+    cid: z.string(),
+    nodeId: z.string().nullable(),
+    epoch: z.string().nullable(),
+    attempts: z.int().describe('Attempts made (a lost worker does not count).'),
+    error: z.object({ name: z.string(), message: z.string(), details: z.string().optional() }),
+    failedAt: z.iso.datetime(),
+  })
+  .register(apiSchemas, { id: 'DeadLetter' });
+
+/** `GET /v1/dead-letters`. */
+export const deadLetterList = z
+  .object({ deadLetters: z.array(deadLetter) })
+  .register(apiSchemas, { id: 'DeadLetterList' });
+
+/** `GET /v1/dead-letters` query. */
+export const deadLetterQuery = z.strictObject({
+  job: z.string().min(1).max(200).optional().describe("Only this job's."),
+  limit: z
+    .string()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.int().min(1).max(MAX_JOB_PAGE))
+    .optional()
+    .describe(`Dead letters to list, 1 to ${MAX_JOB_PAGE} (default 50).`),
+});
+
+/** `POST /v1/jobs/{id}/retry`. */
+export const jobRetried = z
+  .object({
+    retried: z.int().describe('Tasks queued again.'),
+    job: jobStatus,
+  })
+  .register(apiSchemas, { id: 'JobRetried' });
 
 /** A worker as the queue knows it. */
 export const worker = z

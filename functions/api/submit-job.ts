@@ -1,0 +1,142 @@
+import type { Context } from 'hono';
+import type { Queue } from '../../core/queue/queue.ts';
+import type { Priority, RetryPolicy } from '../../core/queue/types.ts';
+import type { TubeLoadError } from '../../core/tube/errors.ts';
+import { errorResponse } from '../http/errors.ts';
+import type { AuthVariables } from './auth.ts';
+import { fieldProblems, invalidRequest } from './errors.ts';
+import { type ApiLimits, quotaExceeded } from './limits.ts';
+import { jobRequest } from './schemas.ts';
+import type { TubeCheckCache } from './tube-check-cache.ts';
+import { problemDetails } from './tube-source.ts';
+
+/** A tube run as a job carries it: what the coordinator runs, and what a re-run repeats. */
+export interface TubeJobPayload {
+  tube: string;
+  registered?: { id: string; path: string };
+  inputs: Record<string, unknown>;
+  epochs: number;
+  tags: string[];
+  /** The request's retry policy, kept for a re-run (the queue has it as numbers). */
+  retry?: ApiRetry;
+}
+
+/** `retry` as the API takes it. */
+export interface ApiRetry {
+  attempts: number;
+  backoff?: { type: 'exponential' | 'fixed'; delayMs: number };
+}
+
+/** The API's retry policy as the queue's. */
+export function queueRetry(retry: ApiRetry | undefined): RetryPolicy | undefined {
+  if (!retry) return undefined;
+  const backoff = retry.backoff;
+  return {
+    attempts: retry.attempts,
+    ...(backoff ? { backoffMs: backoff.delayMs } : {}),
+    ...(backoff?.type === 'fixed' ? { backoffMaxMs: backoff.delayMs } : {}),
+  };
+}
+
+/**
+ * Queue a tube run for a tenant, within its open-jobs quota: the 202 `{id}`, or a 429 with
+ * `Retry-After` when the tenant has `maxOpenJobsPerTenant` jobs queued or running. (Two
+ * submissions at the same moment may both pass: the quota is a bound on load, not an
+ * exact count.)
+ */
+export async function enqueueTubeJob(
+  c: Context<{ Variables: AuthVariables }>,
+  queue: Queue,
+  limits: ApiLimits,
+  job: { payload: TubeJobPayload; priority: Priority; idempotencyKey?: string | undefined },
+): Promise<Response> {
+  const tenant = c.get('tenant');
+  if ((await queue.openJobCount(tenant)) >= limits.maxOpenJobsPerTenant) {
+    return quotaExceeded(
+      c,
+      limits,
+      'open jobs',
+      limits.maxOpenJobsPerTenant,
+      'wait for some of its jobs to finish (or cancel some), then submit again',
+    );
+  }
+  const retry = queueRetry(job.payload.retry);
+  const { jobId } = await queue.submitJob({
+    tenant,
+    kind: 'tube',
+    payload: job.payload,
+    priority: job.priority,
+    ...(retry ? { retry } : {}),
+    ...(job.idempotencyKey ? { idempotencyKey: job.idempotencyKey } : {}),
+    open: true,
+  });
+  c.header('Location', `/v1/jobs/${jobId}`);
+  return c.json({ id: jobId }, 202);
+}
+
+/**
+ * `POST /v1/jobs`: a JSON body (415 otherwise), checked field by field, its tube loaded and
+ * checked (400 `invalid_tube` naming the problems), its size within the per-job task limit
+ * (400 `too_many_tasks`), then queued ({@link enqueueTubeJob}).
+ */
+export function submitJobRoute(queue: Queue, tubes: TubeCheckCache, limits: ApiLimits) {
+  return async (c: Context<{ Variables: AuthVariables }>): Promise<Response> => {
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
+      return errorResponse(
+        c,
+        415,
+        'unsupported_media_type',
+        `the request body must be JSON (Content-Type: application/json), not ${JSON.stringify(type || 'none')}`,
+      );
+    }
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return errorResponse(c, 400, 'invalid_json', 'the request body is not valid JSON');
+    }
+    const parsed = jobRequest.safeParse(body);
+    if (!parsed.success) return invalidRequest(c, 'job', fieldProblems(parsed.error));
+    const request = parsed.data;
+    const idempotencyKey = request.idempotencyKey ?? c.req.header('idempotency-key');
+    let checked: Awaited<ReturnType<TubeCheckCache['check']>>;
+    try {
+      checked = await tubes.check(request.tube, request.inputs);
+    } catch (error) {
+      if ((error as Error)?.name !== 'TubeLoadError') throw error;
+      const problems = problemDetails((error as TubeLoadError).problems);
+      return errorResponse(
+        c,
+        400,
+        'invalid_tube',
+        `invalid tube: ${problems.map((p) => p.message).join('; ')}`,
+        problems,
+      );
+    }
+    const calls = request.epochs * checked.tube.nodes.length;
+    if (calls > limits.maxTasksPerJob) {
+      return errorResponse(
+        c,
+        400,
+        'too_many_tasks',
+        `${request.epochs} epochs × ${checked.tube.nodes.length} nodes is ${calls} node calls, over the per-job limit of ${limits.maxTasksPerJob}`,
+        { epochs: request.epochs, nodes: checked.tube.nodes.length, limit: limits.maxTasksPerJob },
+      );
+    }
+    return enqueueTubeJob(c, queue, limits, {
+      payload: {
+        tube: checked.text,
+        // A registered tube is run as that file's text by the coordinator, with the
+        // file's trust, even if the file is edited before the job runs.
+        ...(checked.registered ? { registered: checked.registered } : {}),
+        inputs: request.inputs,
+        epochs: request.epochs,
+        tags: request.tags,
+        ...(request.retry ? { retry: request.retry } : {}),
+      },
+      priority: request.priority,
+      idempotencyKey,
+    });
+  };
+}
