@@ -9,6 +9,7 @@ import { RemoteNodeError } from '../http/errors.ts';
 import { typeForWorkers } from '../module-type.ts';
 import type { ExecutionPlan, PlanNode } from '../plan.ts';
 import { EXHAUSTED } from '../scheduler.ts';
+import { checkSendableInputs } from '../sendable.ts';
 
 /** How node calls go through the queue. */
 export interface QueueExecutorOptions {
@@ -19,7 +20,11 @@ export interface QueueExecutorOptions {
   jobId?: string;
   /** Tags every task requires of its worker. */
   tags?: readonly string[];
-  /** Attempts per node call before the run fails (default 1: a node error fails the run, as in sync). */
+  /**
+   * Attempts per node call before the run fails. Default: for a job of its own, 1 (a node
+   * error fails the run, as in sync); under an existing job (`jobId`), the job's retry
+   * policy. A lost worker is retried either way.
+   */
   maxAttempts?: number;
   /**
    * Longest wait between two looks at a pending task's outcome when the database cannot
@@ -56,11 +61,7 @@ export class QueueExecutor implements RemoteExecutor {
   }
 
   handles(node: PlanNode): boolean {
-    return (
-      node.kind === 'function' &&
-      !node.node.stateful &&
-      !node.node.bindings.some((b) => b.source.kind === 'asset')
-    );
+    return node.kind === 'function' && !node.node.stateful && !node.takesLive;
   }
 
   async init(plan: ExecutionPlan): Promise<void> {
@@ -72,12 +73,14 @@ export class QueueExecutor implements RemoteExecutor {
       kind: 'tube',
       // A coordinator leaves it alone: this runner drives it.
       payload: { tube: plan.tube.id, tubeCid: this.#tube, runner: 'local' },
+      retry: { attempts: this.#options.maxAttempts ?? 1 },
       open: true,
     });
     this.#jobId = jobId;
   }
 
   async execute(node: PlanNode, inputs: Record<string, unknown>, context: NodeContext) {
+    checkSendableInputs(node, inputs, 'json', 'a queue worker');
     const queue = this.#options.queue;
     const jobId = this.#jobId!;
     const epoch = String(context.epoch);
@@ -96,7 +99,7 @@ export class QueueExecutor implements RemoteExecutor {
           epoch,
         },
         ...(this.#options.tags ? { tags: [...this.#options.tags] } : {}),
-        maxAttempts: this.#options.maxAttempts ?? 1,
+        ...(this.#options.maxAttempts ? { maxAttempts: this.#options.maxAttempts } : {}),
       },
     ]);
     const changes = queue.changes;
