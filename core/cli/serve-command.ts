@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { startApiServer } from '../../functions/api/serve.ts';
-import { startPlatform } from '../../functions/serve/platform.ts';
+import { type Platform, startPlatform } from '../../functions/serve/platform.ts';
 import type { ModulePolicy } from '../node/module-policy.ts';
 import { PACKAGE_ROOT as ROOT } from '../package-layout.ts';
 import { brokenDatabase, reportBroken } from './broken-database.ts';
@@ -44,8 +44,10 @@ export function modulePolicyArgument(value: string | undefined): ModulePolicy {
 
 /**
  * `noob serve` (what `npm start` runs): the job API on 127.0.0.1:8787, worker processes
- * on the local cores, the coordinator, all on the embedded libSQL file. Prints the URL,
- * a first API key for tenant `local`, and a curl example; stops cleanly on SIGTERM/SIGINT.
+ * on the local cores, the coordinator process, all on the embedded libSQL file (see
+ * `startPlatform`). Prints the URL, the processes, the API key for tenant `local` (the
+ * same at every start), and a curl example; stops cleanly on SIGTERM/SIGINT. Exits 1
+ * when it cannot start (a damaged database, a port in use).
  */
 export async function serveCommand(args: ServeArguments, io: CommandIO): Promise<number> {
   const port = Number(args.port);
@@ -63,18 +65,27 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
   ].filter((path) => existsSync(path));
   const modules = modulePolicyArgument(args['allow-modules']);
   const database = brokenDatabase();
-  const platform = await startPlatform({
-    onBroken: database.onBroken,
-    ...(args.db ? { db: args.db } : {}),
-    ...(workers ? { workers } : {}),
-    tubePaths,
-    modules,
-    // startApiServer ends open event streams when it closes, so a stop does not wait on
-    // clients that keep watching a job.
-    startApi: (deps) =>
-      startApiServer({ ...deps, directory: process.cwd(), port, hostname: args.host }),
-  });
-  const { key } = await platform.keys.create('local');
+  let platform: Platform;
+  try {
+    platform = await startPlatform({
+      onBroken: database.onBroken,
+      ...(args.db ? { db: args.db } : {}),
+      ...(workers ? { workers } : {}),
+      tubePaths,
+      modules,
+      // startApiServer ends open event streams when it closes, so a stop does not wait on
+      // clients that keep watching a job.
+      startApi: (deps) =>
+        startApiServer({ ...deps, directory: process.cwd(), port, hostname: args.host }),
+    });
+  } catch (error) {
+    // A damaged database, a port in use, a part that cannot start: nothing is served.
+    io.stderr.write(
+      `noob serve: could not start on ${args.db ?? '.noob/noob.db'}: ${(error as Error)?.message ?? error}\n`,
+    );
+    return 1;
+  }
+  const { key, created } = platform.localKey;
   // Listening before the banner: a signal sent once it is read must stop, not kill, serve.
   const signalled = new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
@@ -83,8 +94,9 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
   io.stdout.write(
     [
       `noob is serving on ${platform.url} (database ${args.db ?? '.noob/noob.db'}, ${platform.workers.pids.length} workers)`,
+      `Processes: API ${process.pid}, coordinator ${platform.coordinator.pid}, workers ${platform.workers.pids.join(' ')} (a coordinator or worker that dies is restarted)`,
       describeModulePolicy(modules),
-      `API key for tenant "local": ${key}`,
+      `API key for tenant "local": ${key}${created ? ' (new)' : ' (kept from an earlier start)'}`,
       `Dashboard: open ${platform.url}/ in a browser and give it the key.`,
       '',
       'Run the basic tube for 5 epochs, then read its results:',

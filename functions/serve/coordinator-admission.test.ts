@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { claimJob } from '../../core/queue/job-leases.ts';
 import { type OpenQueueOptions, openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
+import { waitingTube } from '../../test/platform/tubes.ts';
 import { startSqld } from '../../test/queue/sqld.ts';
 import { QueueWorker } from '../worker/queue-worker.ts';
 import { Coordinator, type CoordinatorOptions, type TubeRunOutcome } from './coordinator.ts';
@@ -13,22 +14,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Each epoch waits `seconds` in a worker, then returns the epoch's index. */
-const waitingTube = (seconds: number) => `
-noob_id: waiting
-nodes:
-  count:
-    type: noob.testing.count_source
-  wait:
-    type: noob.testing.just_wait
-    params: { wait_for: ${seconds} }
-    depends:
-      - value: count.index
-  out:
-    type: return
-    depends: wait.value
-`;
 
 /** A queue (embedded unless `url`), with outcomes recorded into a map, and cleanups. */
 async function queueWithOutcomes(url?: string) {

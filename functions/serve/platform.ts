@@ -1,10 +1,18 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { ModulePolicy } from '../../core/node/module-policy.ts';
+import { NOOB_BIN } from '../../core/package-layout.ts';
 import { DEFAULT_QUEUE_PATH, openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
+import { forgetWorker } from '../../core/queue/worker-presence.ts';
+import type { Readiness } from '../api/health.ts';
 import { KeyStore } from '../api/keys.ts';
-import { Coordinator } from './coordinator.ts';
+import { embeddedPath } from './database-path.ts';
+import { checkIntegrity } from './integrity.ts';
+import { localKey, localKeyFile } from './local-key.ts';
+import { LogFileWatch } from './log-file.ts';
+import { platformReadiness } from './readiness.ts';
+import { Supervised } from './supervisor.ts';
 import { startWorkerPool, type WorkerPool } from './workers.ts';
 
 /** A started HTTP front end. */
@@ -34,14 +42,18 @@ export interface PlatformOptions {
    * `OpenQueueOptions.onBroken`): the platform can no longer acknowledge anything.
    */
   onBroken?: (error: Error) => void;
+  /** Told of processes dying and restarting, and of a damaged log file (default: stderr). */
+  log?: (line: string) => void;
 }
 
-/** What the job API is started with: the platform's queue, keys and tube rules. */
+/** What the job API is started with: the platform's queue, keys, tube rules and health. */
 export interface ApiDeps {
   queue: Queue;
   keys: KeyStore;
   tubePaths: readonly string[];
   modules: ModulePolicy;
+  /** `GET /readyz`: database writable, log file in place, a coordinator and a worker up. */
+  readiness: Readiness;
 }
 
 /** The running platform. */
@@ -50,55 +62,98 @@ export interface Platform {
   queue: Queue;
   keys: KeyStore;
   workers: WorkerPool;
+  /** The coordinator process (restarted when it dies). */
+  coordinator: Supervised;
+  /** The API key for tenant `local`, the same at every start (see {@link localKey}). */
+  localKey: { key: string; created: boolean };
   /** Stops taking requests, lets running work be reported, closes the database. */
   stop(): Promise<void>;
 }
 
 /**
- * The whole job platform on one machine: the durable queue (embedded libSQL by default),
- * worker processes pulling from it, the coordinator that runs submitted tube jobs, and
- * the job API in front. Every piece talks through the queue, so any of them can restart.
+ * The whole job platform on one machine, one process per part, all talking through the
+ * durable queue (embedded libSQL by default):
+ * - this process: the job API (and the supervision of the others);
+ * - `noob coordinator`: runs each tube job's scheduler and stateful nodes, so a tenant's
+ *   tube never runs on the API's event loop nor in its memory;
+ * - `noob worker` processes: the node calls.
+ * A coordinator or worker that dies is restarted with backoff; the coordinator comes back
+ * under the same name and takes its jobs back at once (see `Coordinator`), a dead
+ * worker's row is removed from the worker list. The database is checked before anything
+ * starts: a damaged one fails the start.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const db = options.db ?? DEFAULT_QUEUE_PATH;
+  const path = embeddedPath(db);
+  const log = options.log ?? ((line: string) => process.stderr.write(`noob serve: ${line}\n`));
   const queue = await openQueue(db, options.onBroken ? { onBroken: options.onBroken } : {});
-  const keys = new KeyStore(queue.driver);
-  const tubePaths = options.tubePaths ?? [];
-  const modules = options.modules ?? 'deny';
-  const workers = await startWorkerPool(db, options.workers ?? availableParallelism(), {
-    modules: workerModules(tubePaths, modules),
-  });
-  const coordinator = new Coordinator({
-    queue,
-    searchPaths: tubePaths,
-    modules,
-    recordOutcome: async (tenant, jobId, outcome) => {
-      await queue.setJobOutcome(tenant, jobId, outcome);
-    },
-  });
-  coordinator.start();
-  let api: ApiHandle;
-  try {
-    api = await options.startApi({ queue, keys, tubePaths, modules });
-  } catch (error) {
-    // E.g. the port is taken: stop what started, or its workers would keep the process up.
-    await coordinator.stop();
-    await workers.stop();
+  const started: Array<{ stop(): Promise<unknown> }> = [];
+  const stopAll = async () => {
+    for (const part of started.reverse()) await part.stop();
     await queue.close();
+  };
+  try {
+    if (path) await checkIntegrity(queue.driver, path);
+    const keys = new KeyStore(queue.driver);
+    const key = await localKey(keys, localKeyFile(db, path));
+    const tubePaths = options.tubePaths ?? [];
+    const modules = options.modules ?? 'deny';
+    const workers = await startWorkerPool(db, options.workers ?? availableParallelism(), {
+      modules: workerModules(tubePaths, modules),
+      log,
+      // A dead worker leaves the worker list at once (its tasks' leases expire as usual).
+      onExit: async (id) => {
+        if (id) await forgetWorker(queue.driver, id);
+      },
+    });
+    started.push(workers);
+    const coordinator = new Supervised({
+      name: 'coordinator',
+      args: [
+        NOOB_BIN,
+        'coordinator',
+        '--db',
+        db,
+        // Restarted under the same name, it takes its jobs back without waiting for leases.
+        '--id',
+        `serve-${hostname()
+          .replace(/[^A-Za-z0-9.-]/g, '-')
+          .slice(0, 64)}-${process.pid}`,
+        ...tubePaths.flatMap((folder) => ['--search-path', folder]),
+        ...coordinatorModuleFlags(modules),
+      ],
+      ready: /noob coordinator (\S+) driving/,
+      log,
+    });
+    started.push(coordinator);
+    await coordinator.start();
+    const logFile = path ? new LogFileWatch(path) : undefined;
+    const watch = logFile ? setInterval(() => logFile.watch(log), 2_000).unref() : undefined;
+    started.push({ stop: async () => clearInterval(watch) });
+    const readiness = platformReadiness({ queue, coordinator, workers, logFile });
+    const api = await options.startApi({ queue, keys, tubePaths, modules, readiness });
+    started.push({ stop: () => api.close() });
+    return {
+      url: api.url,
+      queue,
+      keys,
+      workers,
+      coordinator,
+      localKey: key,
+      stop: stopAll,
+    };
+  } catch (error) {
+    // E.g. the port is taken: stop what started, or its processes would keep this one up.
+    await stopAll();
     throw error;
   }
-  return {
-    url: api.url,
-    queue,
-    keys,
-    workers,
-    async stop() {
-      await api.close();
-      await coordinator.stop();
-      await workers.stop();
-      await queue.close();
-    },
-  };
+}
+
+/** `noob coordinator`'s flags for the module policy of submitted tubes. */
+function coordinatorModuleFlags(modules: ModulePolicy): string[] {
+  if (modules === 'allow') return ['--allow-modules'];
+  if (modules === 'deny' || modules.allow.length === 0) return [];
+  return [`--allow-modules=${modules.allow.join(',')}`];
 }
 
 /**

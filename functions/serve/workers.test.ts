@@ -11,8 +11,11 @@ describe('worker pool', () => {
       const pool = await startWorkerPool(join(dir, 'noob.db'), 3);
       // A grace period past the test's timeout: a worker that hangs fails the test
       // instead of being killed.
+      const pids = pool.pids;
+      expect(pids).toHaveLength(3);
       const exits = await pool.stop(120_000);
-      expect(exits).toEqual(pool.pids.map((pid) => ({ pid, code: 0, signal: null })));
+      expect(exits).toEqual(pids.map((pid) => ({ pid, code: 0, signal: null })));
+      expect(pool.alive).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,21 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import type { ModulePolicy } from '../../core/node/module-policy.ts';
 import { NOOB_BIN as BIN } from '../../core/package-layout.ts';
+import { type ProcessExit, Supervised, type SupervisedOptions } from './supervisor.ts';
 
 /** How one worker process ended. */
-export interface WorkerExit {
-  pid: number;
-  /** Its exit code (0 after a clean stop), or null when a signal ended it. */
-  code: number | null;
-  /** The signal that ended it (`SIGKILL` when it did not stop within the grace period). */
-  signal: NodeJS.Signals | null;
-}
+export type WorkerExit = ProcessExit;
 
-/** A pool of `noob worker --db` processes pulling from one queue. */
+/** A pool of `noob worker --db` processes pulling from one queue, each restarted when it dies. */
 export interface WorkerPool {
-  /** Process ids of the workers. */
+  /** Process ids of the workers up now. */
   readonly pids: number[];
+  /** How many workers are up now. */
+  readonly alive: number;
+  /** How many times workers were restarted after dying. */
+  readonly restarts: number;
   /**
    * SIGTERM to every worker (they finish their calls and exit), SIGKILL to any still
    * running after `graceMs` (default 10 s; said on stderr). How each one ended.
@@ -32,11 +29,16 @@ export interface WorkerPoolOptions {
    * without the API or coordinator, so the workers check it again themselves.
    */
   modules?: ModulePolicy;
+  /** Called with a dead worker's queue id (to forget it), before it is restarted. */
+  onExit?: SupervisedOptions['onExit'];
+  /** Told of deaths and restarts (default: stderr). */
+  log?: (line: string) => void;
 }
 
 /**
  * Starts `count` worker processes on the queue at `db` and waits until each pulls from it.
- * Separate processes, so node calls use the machine's cores and never block the API.
+ * Separate processes, so node calls use the machine's cores and never block the API. A
+ * worker that dies is restarted with backoff (see {@link Supervised}).
  */
 export async function startWorkerPool(
   db: string,
@@ -45,54 +47,43 @@ export async function startWorkerPool(
 ): Promise<WorkerPool> {
   const tags = options.tags ?? [];
   const modules = moduleFlags(options.modules ?? 'deny');
-  const children: ChildProcess[] = [];
-  const started = Array.from({ length: count }, () => {
-    const args = [
-      BIN,
-      'worker',
-      '--db',
-      db,
-      ...(tags.length ? ['--tags', tags.join(',')] : []),
-      ...modules,
-    ];
-    // The IPC channel tells a worker when this process is gone (see `noob worker`).
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-    children.push(child);
-    return new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('pulling from')) resolve();
-      });
-      child.once('exit', (code) =>
-        reject(new Error(`a worker exited with ${code} before pulling from the queue`)),
-      );
-    });
-  });
+  const workers = Array.from(
+    { length: count },
+    (_, i) =>
+      new Supervised({
+        name: `worker ${i + 1}`,
+        args: [
+          BIN,
+          'worker',
+          '--db',
+          db,
+          ...(tags.length ? ['--tags', tags.join(',')] : []),
+          ...modules,
+        ],
+        ready: /noob worker (\S+) pulling from/,
+        ...(options.onExit ? { onExit: options.onExit } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      }),
+  );
   try {
-    await Promise.all(started);
+    await Promise.all(workers.map((worker) => worker.start()));
   } catch (error) {
-    for (const child of children) child.kill('SIGKILL');
-    throw error;
+    await Promise.all(workers.map((worker) => worker.stop(0)));
+    throw new Error(`a worker exited before pulling from the queue (${(error as Error).message})`);
   }
   return {
-    pids: children.map((child) => child.pid!),
+    get pids() {
+      return workers.flatMap((worker) => (worker.pid === undefined ? [] : [worker.pid]));
+    },
+    get alive() {
+      return workers.filter((worker) => worker.alive).length;
+    },
+    get restarts() {
+      return workers.reduce((sum, worker) => sum + worker.restarts, 0);
+    },
     async stop(graceMs = 10_000) {
-      return Promise.all(
-        children.map(async (child): Promise<WorkerExit> => {
-          if (child.exitCode === null && child.signalCode === null) {
-            const exited = once(child, 'exit');
-            child.kill('SIGTERM');
-            const timer = setTimeout(() => {
-              process.stderr.write(
-                `noob serve: worker ${child.pid} did not stop within ${graceMs} ms of SIGTERM; killing it\n`,
-              );
-              child.kill('SIGKILL');
-            }, graceMs);
-            await exited;
-            clearTimeout(timer);
-          }
-          return { pid: child.pid!, code: child.exitCode, signal: child.signalCode };
-        }),
-      );
+      const exits = await Promise.all(workers.map((worker) => worker.stop(graceMs)));
+      return exits.filter((exit): exit is WorkerExit => exit !== undefined);
     },
   };
 }

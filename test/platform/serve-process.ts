@@ -21,6 +21,11 @@ export interface ServeProcess {
   /** The API key it printed for tenant `local`. */
   key: string;
   output: string;
+  /** What it wrote on stderr so far (deaths and restarts of its processes are said there). */
+  stderr: () => string;
+  /** The coordinator's and the workers' pids from the `Processes:` line. */
+  coordinatorPid: number;
+  workerPids: number[];
 }
 
 /**
@@ -31,20 +36,34 @@ export async function startServe(db: string, args: readonly string[] = []): Prom
   const child = spawn(
     process.execPath,
     [join(ROOT, 'bin', 'noob.js'), 'serve', '--port', '0', '--db', db, '--workers', '2', ...args],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   started.push(child);
+  let errors = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    errors += chunk.toString();
+    process.stderr.write(chunk);
+  });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('JOB_ID')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`noob serve exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`noob serve exited with ${code}: ${errors}`)));
   });
   const url = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
   const key = /API key for tenant "local": (\S+)/.exec(output)![1]!;
-  return { child, url, key, output };
+  const [, coordinator, workers] = /coordinator (\d+), workers ([\d ]+)/.exec(output)!;
+  return {
+    child,
+    url,
+    key,
+    output,
+    stderr: () => errors,
+    coordinatorPid: Number(coordinator),
+    workerPids: workers!.trim().split(' ').map(Number),
+  };
 }
 
 /** A JSON request to the job API with the key; the status and parsed body. */
@@ -58,6 +77,20 @@ export async function api(url: string, key: string, path: string, init: RequestI
     },
   });
   return { status: response.status, body: (await response.json()) as any };
+}
+
+/** Polls `check` (every 50 ms, at most `tries` times) until it returns a value; that value. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  tries = 1200,
+): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`gave up waiting: ${what}`);
 }
 
 /** Polls a job until it is final; its status. */
