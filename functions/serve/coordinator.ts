@@ -13,7 +13,13 @@ import {
 import type { Queue } from '../../core/queue/queue.ts';
 import { workerTagSets } from '../../core/queue/worker-presence.ts';
 import { FairAdmission } from './admission.ts';
-import { jobTags, runTubeJob, type TubeJobPayload, type TubeRunOutcome } from './tube-job.ts';
+import {
+  jobTags,
+  runTubeJob,
+  type TubeJobContext,
+  type TubeJobPayload,
+  type TubeRunOutcome,
+} from './tube-job.ts';
 
 export type { TubeRunOutcome } from './tube-job.ts';
 
@@ -53,6 +59,8 @@ export interface CoordinatorOptions {
    * coordinator carries on and the job stays open to be picked up again. Default: stderr.
    */
   onError?: (error: unknown) => void;
+  /** Makes each run's runner (default the queued runner; see {@link TubeJobContext}). */
+  runner?: TubeJobContext['runner'];
 }
 
 /** How many runs per tenant a look lists beyond the coordinator's slots. */
@@ -248,6 +256,7 @@ export class Coordinator {
           directory: this.#options.directory ?? process.cwd(),
           searchPaths: this.#options.searchPaths ?? [],
           ...(this.#options.modules ? { modules: this.#options.modules } : {}),
+          ...(this.#options.runner ? { runner: this.#options.runner } : {}),
         },
         job.tenant,
         job.id,

@@ -1,6 +1,8 @@
 import type { ModulePolicy } from '../../core/node/module-policy.ts';
 import type { Queue } from '../../core/queue/queue.ts';
-import { QueuedRunner } from '../../core/runners/queued/runner.ts';
+import { QueuedRunner, type QueuedRunnerOptions } from '../../core/runners/queued/runner.ts';
+import type { Runner } from '../../core/runners/runner.ts';
+import type { Tube } from '../../core/tube/tube.ts';
 import { loadStoredTube, type RegisteredIdentity } from '../api/tube-source.ts';
 
 /** What a tube run ended with. */
@@ -27,6 +29,11 @@ export interface TubeJobContext {
   searchPaths: readonly string[];
   /** Module types submitted tubes may use, as the API's. */
   modules?: ModulePolicy;
+  /**
+   * Makes the run's runner (default the queued runner; on AWS the lambda runner, whose
+   * dispatcher invokes worker Lambdas for the job's tasks).
+   */
+  runner?: (tube: Tube, options: QueuedRunnerOptions) => Runner;
 }
 
 /**
@@ -57,12 +64,13 @@ export async function runTubeJob(
         ...(context.modules ? { modules: context.modules } : {}),
       },
     );
-    const runner = new QueuedRunner(tube, {
+    const options: QueuedRunnerOptions = {
       queue: context.queue,
       tenant,
       jobId,
       ...(payload.tags ? { tags: payload.tags } : {}),
-    });
+    };
+    const runner = context.runner?.(tube, options) ?? new QueuedRunner(tube, options);
     try {
       return { results: await runner.run(payload.epochs ?? 1, { signal }) };
     } finally {
