@@ -11,6 +11,10 @@
  * fresh runners in a row, each loaded, initialised and warmed up outside the timed region.
  * Node calls per epoch are counted from the tube file: in these tubes every node, `return`
  * included, runs every epoch, which the Python half confirms from its runner's events.
+ *
+ * The limit, in the same run: the same node functions called in a plain loop with no
+ * engine (`bench/limit/hand-loop.ts`), for as many epochs as noob's measured run; the
+ * engine's share is the part of noob's time per call that the loop does not spend.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,6 +24,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { SyncRunner } from '../core/runners/sync.ts';
 import { loadTube } from '../core/tube/load.ts';
+import { handLoop } from './limit/hand-loop.ts';
 import { ensureUpstreamPython } from './python/setup.ts';
 import { printResult } from './report.ts';
 
@@ -179,6 +184,47 @@ async function measureNoob(tube: TubeCase): Promise<Measurement> {
   };
 }
 
+/** Seconds the hand-written loop takes for `epochs` epochs (fresh loops where a source is bounded). */
+async function timedLoop(tube: TubeCase, epochs: number): Promise<number> {
+  const perLoop = tube.epochsPerRunner === null ? epochs : tube.epochsPerRunner - WARMUP;
+  const loaded = await loadTube(tube.path);
+  let seconds = 0;
+  for (let left = epochs; left > 0; ) {
+    const epoch = handLoop(loaded);
+    for (let i = 0; i < WARMUP; i++) epoch();
+    const n = Math.min(left, perLoop);
+    let out: unknown;
+    const start = performance.now();
+    for (let i = 0; i < n; i++) out = epoch();
+    seconds += (performance.now() - start) / 1000;
+    if (out === undefined || out === null)
+      throw new Error(`${tube.path}: the loop returned nothing`);
+    left -= n;
+  }
+  return seconds;
+}
+
+/** The hand-written loop's figures, for noob's measured number of epochs. */
+async function measureLimit(tube: TubeCase, noob: Measurement): Promise<Measurement> {
+  const check = handLoop(await loadTube(tube.path));
+  const firstResults = Array.from({ length: CHECK_EPOCHS }, () => check());
+  if (!isDeepStrictEqual(firstResults, noob.firstResults)) {
+    throw new Error(
+      `${tube.path}: the hand-written loop and noob disagree: ${JSON.stringify(firstResults)} vs ${JSON.stringify(noob.firstResults)}`,
+    );
+  }
+  const runs: number[] = [];
+  for (let i = 0; i < REPEATS; i++) runs.push(await timedLoop(tube, noob.epochs));
+  const seconds = median(runs);
+  return {
+    ...noob,
+    seconds,
+    callsPerSecond: (noob.epochs * tube.nodeCallsPerEpoch) / seconds,
+    runs,
+    firstResults,
+  };
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -221,14 +267,22 @@ function sideDetails(m: Measurement): Record<string, unknown> {
 
 const upstream = measureUpstream();
 process.stderr.write('[runner-sync] measuring noob…\n');
-const rows: { tube: TubeCase; noob: Measurement; upstream: UpstreamMeasurement }[] = [];
+const rows: {
+  tube: TubeCase;
+  noob: Measurement;
+  upstream: UpstreamMeasurement;
+  limit: Measurement;
+}[] = [];
 for (const tube of tubes) {
   const theirs = upstream.results.find((m) => m.tube === tube.name);
   if (!theirs) throw new Error(`the upstream harness reported nothing for ${tube.name}`);
   const ours = await measureNoob(tube);
   checkAgreement(tube, ours, theirs);
-  rows.push({ tube, noob: ours, upstream: theirs });
+  rows.push({ tube, noob: ours, upstream: theirs, limit: await measureLimit(tube, ours) });
 }
+/** The part of noob's time per call that the hand-written loop does not spend. */
+const engineShare = (noob: Measurement, limit: Measurement): number =>
+  1 - microsPerCall(limit) / microsPerCall(noob);
 
 const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -240,8 +294,10 @@ const header = [
   'upstream calls/s',
   'µs/call',
   'ratio',
+  'loop µs/call',
+  'engine share',
 ];
-const table = rows.map(({ tube, noob, upstream: up }) => [
+const table = rows.map(({ tube, noob, upstream: up, limit }) => [
   tube.name,
   String(tube.nodeCallsPerEpoch),
   fmt(noob.callsPerSecond),
@@ -249,6 +305,8 @@ const table = rows.map(({ tube, noob, upstream: up }) => [
   fmt(up.callsPerSecond),
   fmt(microsPerCall(up), 3),
   `${fmt(noob.callsPerSecond / up.callsPerSecond, 1)}x`,
+  fmt(microsPerCall(limit), 3),
+  `${fmt(100 * engineShare(noob, limit), 0)}%`,
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
 for (const row of [header, ...table]) {
@@ -266,16 +324,20 @@ printResult({
   details: {
     goal: 'ratio >= 30',
     method: `median of ${REPEATS} runs of ~${TARGET_SECONDS} s each per side; one awaited process() per epoch; ${WARMUP} warm-up epochs per fresh runner, untimed`,
+    limit:
+      'the same node functions in a plain loop with no engine (bench/limit/hand-loop.ts), as many epochs as noob, same warm-up; engineShare = 1 − loop µs/call ÷ noob µs/call',
     node: process.version,
     upstream: upstream.about,
     tubes: Object.fromEntries(
-      rows.map(({ tube, noob, upstream: up }) => [
+      rows.map(({ tube, noob, upstream: up, limit }) => [
         tube.name,
         {
           nodeCallsPerEpoch: tube.nodeCallsPerEpoch,
           ratio: Number((noob.callsPerSecond / up.callsPerSecond).toFixed(2)),
           noob: sideDetails(noob),
           upstream: sideDetails(up),
+          limit: sideDetails(limit),
+          engineShare: Number(engineShare(noob, limit).toFixed(3)),
         },
       ]),
     ),

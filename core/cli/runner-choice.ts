@@ -1,3 +1,4 @@
+import { WORKER_TOKEN_ENV } from '../../functions/worker/guard.ts';
 import { openQueue } from '../queue/open.ts';
 import { isBalancingStrategy } from '../runners/http/balancer.ts';
 import { HttpRunner } from '../runners/http/runner.ts';
@@ -80,7 +81,8 @@ function createLocalRunner(tube: Tube, choice: RunnerChoice): Runner {
           `--balance: unknown strategy "${strategy}" (round-robin, least-loaded, fastest-response, random)`,
         );
       }
-      return new HttpRunner(tube, { workers, strategy });
+      // From the environment, not a flag: a command line is visible to every user's `ps`.
+      return new HttpRunner(tube, { workers, strategy, token: process.env[WORKER_TOKEN_ENV] });
     }
     default:
       throw new UsageError(

@@ -1,4 +1,5 @@
 import { TaskExecutor } from '../../functions/worker/executor.ts';
+import { newWorkerToken, WORKER_TOKEN_ENV } from '../../functions/worker/guard.ts';
 import { QueueWorker } from '../../functions/worker/queue-worker.ts';
 import { startWorkerServer } from '../../functions/worker/serve.ts';
 import type { ModulePolicy } from '../node/module-policy.ts';
@@ -23,17 +24,16 @@ export interface WorkerArguments {
   'allow-modules': string | undefined;
   /** `--no-modules`: tasks may name no module type. */
   'no-modules': boolean;
+  /** `--token`: the shared secret HTTP requests must carry (else `NOOB_WORKER_TOKEN`, else a new one). */
+  token?: string | undefined;
 }
 
-/** Host names that only this machine can reach. */
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/;
-
 /**
- * The module types a worker's tasks may load. By default any: whoever starts
- * `noob worker` by hand is the developer whose own tubes (`noob run --runner http|queued`)
- * send their module types as absolute paths. `--allow-modules LIST` limits them and
- * `--no-modules` refuses them all (`noob serve` starts its workers with one of these). An
- * HTTP worker listening beyond loopback can be reached by others, so it must say which.
+ * The module types a worker's tasks may load. `--allow-modules LIST` allows those,
+ * `--allow-modules` alone all, `--no-modules` none. Without either, an HTTP worker loads
+ * none (anything that reaches its port could name a module), while a queue worker loads
+ * any: whoever can write to its database is the developer whose own tubes
+ * (`noob run --runner queued`) send their module types as absolute paths.
  */
 export function workerModulePolicy(args: WorkerArguments): ModulePolicy {
   const listed = args['allow-modules'];
@@ -43,12 +43,23 @@ export function workerModulePolicy(args: WorkerArguments): ModulePolicy {
     return 'deny';
   }
   if (listed !== undefined) return modulePolicyArgument(listed);
-  if (args.http && !LOOPBACK.test(args.host)) {
-    throw new UsageError(
-      `a worker listening on ${args.host} can be reached by others, so it must say which module types (./x.ts#f, pkg#f) its tasks may load: --allow-modules (all), --allow-modules PKG,./DIR,… (only those) or --no-modules (none)`,
-    );
+  return args.http ? 'deny' : 'allow';
+}
+
+/**
+ * The token of an HTTP worker: `--token`, else `NOOB_WORKER_TOKEN`, else a fresh random
+ * one (printed, so the developer can hand it to `noob run --runner http`).
+ */
+function workerToken(args: WorkerArguments): { token: string; generated: boolean } {
+  const given = args.token ?? process.env[WORKER_TOKEN_ENV];
+  if (given !== undefined) {
+    if (given.length < 16)
+      throw new UsageError(
+        `the worker token (--token or ${WORKER_TOKEN_ENV}) must have at least 16 characters, got ${given.length}`,
+      );
+    return { token: given, generated: false };
   }
-  return 'allow';
+  return { token: newWorkerToken(), generated: true };
 }
 
 /**
@@ -78,15 +89,22 @@ export async function workerCommand(args: WorkerArguments, io: CommandIO): Promi
   const port = Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port takes a port number, got "${args.port}"`);
+  const { token, generated } = workerToken(args);
   const server = await startWorkerServer({
     port,
     hostname: args.host,
     capacity,
     tags,
+    token,
     executor: new TaskExecutor({ modules }),
   });
   const signalled = untilSignalled(); // before the line that tells a parent it may signal
-  io.stdout.write(`noob worker listening on ${server.url}\n${describeModules(modules)}\n`);
+  const tokenLine = generated
+    ? `Token (requests need Authorization: Bearer TOKEN; noob run --runner http reads ${WORKER_TOKEN_ENV}): ${token}`
+    : `Token: as given (--token or ${WORKER_TOKEN_ENV}).`;
+  io.stdout.write(
+    `noob worker listening on ${server.url}\n${tokenLine}\n${describeModules(modules, true)}\n`,
+  );
   await signalled;
   await server.close();
   return 0;
@@ -104,7 +122,7 @@ async function queueWorker(
   await worker.start();
   const signalled = untilSignalled(); // before the line that tells a parent it may signal
   io.stdout.write(
-    `noob worker ${worker.workerId} pulling from ${db ?? '.noob/noob.db'}\n${describeModules(modules)}\n`,
+    `noob worker ${worker.workerId} pulling from ${db ?? '.noob/noob.db'}\n${describeModules(modules, false)}\n`,
   );
   const broken = await Promise.race([signalled.then(() => undefined), database.broken]);
   await worker.stop();
@@ -127,9 +145,12 @@ function untilSignalled(): Promise<void> {
   });
 }
 
-function describeModules(modules: ModulePolicy): string {
+function describeModules(modules: ModulePolicy, http: boolean): string {
   if (modules === 'allow')
     return 'Tasks may load any module type; --allow-modules PKG,./DIR,… limits them, --no-modules refuses them.';
-  if (modules === 'deny') return 'Tasks may not load module types (--no-modules).';
+  if (modules === 'deny')
+    return http
+      ? 'Tasks may not load module types (./x.ts#f, pkg#f); --allow-modules ./DIR,PKG,… allows those, a bare --allow-modules all.'
+      : 'Tasks may not load module types (--no-modules).';
   return `Tasks may load module types from: ${modules.allow.join(', ') || 'nowhere'}.`;
 }

@@ -38,6 +38,11 @@ export interface PlanNode {
   readonly outputSignals: Int32Array;
   /** For map nodes: gathers that collapse this map's sub-epochs back into its epoch. */
   readonly collapsingGathers: Int32Array;
+  /**
+   * Whether the node may take a live object (see {@link takesLiveObjects}): its calls must
+   * run in the runner's own process, where that object lives.
+   */
+  readonly takesLive: boolean;
 }
 
 /** One output signal of one node. */
@@ -49,6 +54,26 @@ export interface PlanSignal {
   readonly depth: number;
   /** Nodes that take this signal. */
   readonly consumers: Int32Array;
+}
+
+/**
+ * The nodes that may take a live object: an asset (a model, a counter, a connection: made
+ * in the runner's process, and possibly functions, class instances or iterators that
+ * cannot be copied elsewhere), or a signal of a node that takes one (it may hand the
+ * object on, as `increment` hands on its iterator). Decided from the tube alone, before
+ * any call, so a run never finds out halfway that an object lost its methods crossing a
+ * process; every signal of such a node counts, since a tube says nothing of their types.
+ */
+export function takesLiveObjects(order: readonly TubeNode[]): Set<string> {
+  const live = new Set<string>();
+  for (const node of order) {
+    const taken = node.bindings.some(
+      ({ source }) =>
+        source.kind === 'asset' || (source.kind === 'node' && live.has(source.nodeId)),
+    );
+    if (taken) live.add(node.id);
+  }
+  return live;
 }
 
 /** Compiles a loaded tube. */
@@ -102,8 +127,11 @@ export function createPlan(tube: Tube): ExecutionPlan {
         node.signals.map((name) => signalIndex.get(`${node.id}.${name}`)!),
       ),
       collapsingGathers: new Int32Array(),
+      takesLive: false,
     };
   });
+  const live = takesLiveObjects(sorted.order);
+  for (const node of nodes) (node as { takesLive: boolean }).takesLive = live.has(node.id);
 
   for (const map of nodes.filter((n) => n.kind === 'map')) {
     const inner = [...map.level, map.id].join('/');

@@ -117,7 +117,7 @@ describe('worker app', () => {
     expect(((await response.json()) as any).error.code).toBe('payload_too_large');
   });
 
-  it('default: over real HTTP on loopback, with health and load', async () => {
+  it('default: over real HTTP on loopback, with the token it made, health and load', async () => {
     const server = await startWorkerServer({ capacity: 3, tags: ['cpu'] });
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -125,9 +125,10 @@ describe('worker app', () => {
         ok: true,
         tags: ['cpu'],
       });
+      const auth = { authorization: `Bearer ${server.token}` };
       const response = await fetch(`${server.url}/v1/tasks`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...auth },
         body: JSON.stringify({
           cid: 't',
           type: 'noob.testing.exclaim',
@@ -139,7 +140,9 @@ describe('worker app', () => {
         outputs: { value: 'hi!!' },
         exhausted: false,
       });
-      expect((await (await fetch(`${server.url}/v1/load`)).json()) as any).toMatchObject({
+      expect(
+        (await (await fetch(`${server.url}/v1/load`, { headers: auth })).json()) as any,
+      ).toMatchObject({
         inFlight: 0,
         capacity: 3,
         completed: 1,
@@ -147,5 +150,63 @@ describe('worker app', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('behavior: a batch answers each call in order, a failed one with its status, the others unharmed', async () => {
+    const app = createWorkerApp();
+    const response = await app.request('/v1/batch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        tasks: [
+          { cid: 'a', type: 'noob.testing.multiply', inputs: { left: 2 } },
+          { cid: 'b', type: 'noob.testing.nope' },
+          { cid: 'c', type: 'noob.testing.count_source', instance: 'n' },
+          { cid: 'd', type: 'noob.testing.count_source', instance: 'n' },
+        ],
+      }),
+    });
+    const { results } = (await response.json()) as any;
+    expect(results).toMatchObject([
+      { ok: true, cid: 'a', outputs: { value: 4 } },
+      { ok: false, status: 404, code: 'unknown_node_type' },
+      { ok: true, cid: 'c', outputs: { index: 0 } },
+      { ok: true, cid: 'd', outputs: { index: 1 } },
+    ]);
+  });
+
+  it('behavior: two calls of one new class instance in a batch share one instance', async () => {
+    const app = createWorkerApp();
+    const task = (cid: string) => ({
+      cid,
+      type: 'noob.testing.StatefulMultiply',
+      params: { start: 1 },
+      inputs: { left: 1 },
+      instance: 'm',
+    });
+    const response = await app.request('/v1/batch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tasks: [task('1'), task('2'), task('3')] }),
+    });
+    const { results } = (await response.json()) as any;
+    expect(results.map((r: any) => r.outputs.value)).toEqual([1, 2, 3]);
+  });
+
+  it('error: with a token, a request without it is 401; a body not JSON is 415; one from a page is 403', async () => {
+    const app = createWorkerApp({ token: 'a-token-of-some-length' });
+    const body = JSON.stringify({ cid: 'x', type: 'noob.testing.multiply', inputs: { left: 1 } });
+    const send = (headers: Record<string, string>) =>
+      app.request('/v1/tasks', { method: 'POST', headers, body });
+    const json = { 'content-type': 'application/json' };
+    const auth = { authorization: 'Bearer a-token-of-some-length' };
+    expect((await send(json)).status).toBe(401);
+    expect((await send({ ...json, authorization: 'Bearer a-token-of-some-lengtH' })).status).toBe(
+      401,
+    );
+    expect((await send({ 'content-type': 'text/plain', ...auth })).status).toBe(415);
+    expect((await send({ ...json, ...auth, origin: 'http://127.0.0.1:5173' })).status).toBe(403);
+    expect((await send({ ...json, ...auth })).status).toBe(200);
+    expect((await app.request('/healthz')).status).toBe(200);
   });
 });

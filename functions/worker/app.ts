@@ -1,13 +1,12 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { z } from 'zod';
 import { errorResponse } from '../http/errors.ts';
-import {
-  EngineNodeError,
-  ModuleNotAllowedError,
-  TaskExecutor,
-  UnknownNodeTypeError,
-} from './executor.ts';
+import { runBatch, taskBatch } from './batch.ts';
+import { TaskExecutor } from './executor.ts';
+import { workerGuard } from './guard.ts';
 import { LoadTracker } from './load.ts';
+import { RunQueue } from './run-queue.ts';
 import { taskRequest } from './task.ts';
 
 /** How a worker app is built. */
@@ -17,12 +16,18 @@ export interface WorkerAppOptions {
    * give one built with `modules` to limit which module types a request may load).
    */
   executor?: TaskExecutor;
-  /** Calls run at once before the worker answers 503 (default 8). */
+  /** Requests (a call, or a batch of calls) run at once before the worker answers 503 (default 8). */
   capacity?: number;
   /** Tags this worker offers (`gpu`, `cpu`, `region:…`), reported by `/healthz`. */
   tags?: readonly string[];
-  /** Largest accepted task body in bytes (default 8 MiB). */
+  /** Largest accepted request body in bytes (default 8 MiB). */
   maxBodyBytes?: number;
+  /**
+   * The shared secret every request but `GET /healthz` must carry as
+   * `Authorization: Bearer TOKEN`. Without one the app authenticates nothing: its
+   * embedder does (`startWorkerServer` and `noob worker --http` always set one).
+   */
+  token?: string | undefined;
 }
 
 /**
@@ -31,19 +36,33 @@ export interface WorkerAppOptions {
  *   field, 404 an unknown node type, 403 a module type the executor's policy refuses
  *   (`module_not_allowed`, nothing imported), 422 a node that failed (its error named),
  *   503 when full.
- * - `GET /healthz`, `GET /v1/load` (in flight, capacity, recent latency).
+ * - `POST /v1/batch`: `{tasks: [...]}` → `{results: [...]}`, one entry per task in order,
+ *   `{ok: true, cid, outputs, exhausted}` or `{ok: false, status, code, message, details}`
+ *   with the status `/v1/tasks` would have answered.
+ * - `GET /healthz`, `GET /v1/load` (in flight, capacity, recent latency),
+ *   `DELETE /v1/instances?prefix=` (a finished run drops its stateful instances).
+ *
+ * Every request passes {@link workerGuard} first: no `Origin` header, the token, JSON bodies.
  *
  * @example
  * ```ts
- * const app = createWorkerApp({ capacity: 4 });
- * const response = await app.request('/v1/tasks', { method: 'POST', body: JSON.stringify(task) });
+ * const app = createWorkerApp({ capacity: 4, token });
+ * const response = await app.request('/v1/tasks', {
+ *   method: 'POST',
+ *   headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+ *   body: JSON.stringify(task),
+ * });
  * ```
  */
 export function createWorkerApp(options: WorkerAppOptions = {}) {
   const executor = options.executor ?? new TaskExecutor();
   const load = new LoadTracker(options.capacity ?? 8);
+  const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const queue = new RunQueue();
   const app = new Hono();
+  let requests = 0;
 
+  app.use('*', workerGuard(options.token));
   app.get('/healthz', (c) => c.json({ ok: true, tags: options.tags ?? [] }));
   app.get('/v1/load', (c) => c.json(load.snapshot()));
   // A runner that finished drops its stateful node instances (their deinit hooks run).
@@ -54,92 +73,74 @@ export function createWorkerApp(options: WorkerAppOptions = {}) {
     return c.json({ dropped: await executor.drop(prefix) });
   });
 
-  app.post(
-    '/v1/tasks',
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 8 * 1024 * 1024,
-      onError: (c) =>
-        errorResponse(
-          c,
-          413,
-          'payload_too_large',
-          `task body over ${options.maxBodyBytes ?? 8 * 1024 * 1024} bytes`,
-        ),
-    }),
-    async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return errorResponse(c, 400, 'invalid_json', 'the request body is not JSON');
-      }
-      const parsed = taskRequest.safeParse(body);
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((issue) => ({
-          field: issue.path.join('.') || '(body)',
-          message: issue.message,
-        }));
-        return errorResponse(
-          c,
-          400,
-          'invalid_task',
-          `invalid task: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
-          issues,
-        );
-      }
-      if (load.inFlight >= load.capacity) {
-        return errorResponse(
-          c,
-          503,
-          'busy',
-          `worker is at capacity (${load.capacity} calls in flight)`,
-        );
-      }
-      const task = parsed.data;
-      const finish = load.start();
-      try {
-        const result = await executor.execute(task, c.req.raw.signal);
-        finish(true);
+  const limit = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: (c) =>
+      errorResponse(c, 413, 'payload_too_large', `request body over ${maxBodyBytes} bytes`),
+  });
+
+  /** Parses the body with `schema`, or answers 400 naming the bad fields. */
+  const parse = async <T extends z.ZodType>(
+    c: Context,
+    schema: T,
+  ): Promise<{ data: z.infer<T> } | { response: Response }> => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return { response: errorResponse(c, 400, 'invalid_json', 'the request body is not JSON') };
+    }
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return { data: parsed.data };
+    const issues = parsed.error.issues.map((issue) => ({
+      field: issue.path.join('.') || '(body)',
+      message: issue.message,
+    }));
+    const message = `invalid task: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`;
+    return { response: errorResponse(c, 400, 'invalid_task', message, issues) };
+  };
+
+  /** Runs `work` as one request toward capacity, or answers 503. */
+  const admitted = async (c: Context, work: () => Promise<Response>): Promise<Response> => {
+    if (requests >= load.capacity) {
+      return errorResponse(
+        c,
+        503,
+        'busy',
+        `worker is at capacity (${load.capacity} requests running)`,
+      );
+    }
+    requests++;
+    try {
+      return await work();
+    } finally {
+      requests--;
+    }
+  };
+
+  app.post('/v1/tasks', limit, async (c) => {
+    const parsed = await parse(c, taskRequest);
+    if ('response' in parsed) return parsed.response;
+    const task = parsed.data;
+    return admitted(c, async () => {
+      const [entry] = await runBatch(executor, queue, load, [task], c.req.raw.signal);
+      if (entry!.ok) {
+        const { ok: _, ...result } = entry!;
         return c.json(result);
-      } catch (error) {
-        finish(false);
-        if (error instanceof ModuleNotAllowedError) {
-          return errorResponse(
-            c,
-            403,
-            'module_not_allowed',
-            `node type "${task.type}": ${error.message}`,
-            {
-              field: 'type',
-              type: task.type,
-            },
-          );
-        }
-        if (error instanceof UnknownNodeTypeError) {
-          return errorResponse(
-            c,
-            404,
-            'unknown_node_type',
-            `node type "${task.type}": ${error.message}`,
-            { type: task.type },
-          );
-        }
-        if (error instanceof EngineNodeError)
-          return errorResponse(c, 422, 'engine_node', error.message, { type: task.type });
-        const cause =
-          error instanceof Error
-            ? { name: error.name, message: error.message }
-            : { name: 'Error', message: String(error) };
-        return errorResponse(
-          c,
-          422,
-          'node_failed',
-          `node ${task.nodeId} (${task.type}) failed in epoch ${task.epoch}: ${cause.message}`,
-          cause,
-        );
       }
-    },
-  );
+      const { status, code, message, details } = entry!;
+      return errorResponse(c, status, code, message, details);
+    });
+  });
+
+  app.post('/v1/batch', limit, async (c) => {
+    const parsed = await parse(c, taskBatch);
+    if ('response' in parsed) return parsed.response;
+    const { tasks } = parsed.data;
+    return admitted(c, async () =>
+      c.json({ results: await runBatch(executor, queue, load, tasks, c.req.raw.signal) }),
+    );
+  });
 
   return Object.assign(app, { executor, load });
 }

@@ -8,6 +8,7 @@ import {
   moduleTypeRefusal,
 } from '../../core/node/module-policy.ts';
 import { createRegistry, type ModuleRules, type NodeRegistry } from '../../core/node/registry.ts';
+import { checkSendableOutputs } from '../../core/runners/sendable.ts';
 import type { TaskRequest, TaskResult } from './task.ts';
 
 /** The node type could not be resolved: names the type and why. Retrying cannot help. */
@@ -62,6 +63,7 @@ export class TaskExecutor {
   readonly #rules: ModuleRules | undefined;
   readonly #definitions = new Map<string, Promise<NodeDefinition>>();
   readonly #instances = new Map<string, Live>();
+  readonly #creating = new Map<string, Promise<Live>>();
 
   constructor(options: TaskExecutorOptions = {}) {
     this.#registry = options.registry ?? createRegistry();
@@ -140,7 +142,10 @@ export class TaskExecutor {
           `node type "${task.type}" (${definition.kind}) is run by the engine, not by workers`,
         );
     }
-    return { cid: task.cid, exhausted: raw === Exhausted, outputs: shapeOutputs(definition, raw) };
+    const outputs = shapeOutputs(definition, raw);
+    // Checked here, where the node ran: JSON would drop a function or a method silently.
+    checkSendableOutputs(task.nodeId, Object.entries(outputs), 'json', 'a worker');
+    return { cid: task.cid, exhausted: raw === Exhausted, outputs };
   }
 
   #instance(task: TaskRequest, create: () => Live): Live {
@@ -153,11 +158,25 @@ export class TaskExecutor {
     return live;
   }
 
+  /**
+   * A class instance, made once per key: calls of one instance arriving together (in one
+   * batch) wait for the same construction and `init` instead of each making their own.
+   */
   async #instanceAsync(task: TaskRequest, create: () => Promise<Live>): Promise<Live> {
     const key = task.instance ?? `${task.type}#${task.nodeId}`;
-    const live = this.#instances.get(key) ?? (await create());
-    this.#instances.set(key, live);
-    return live;
+    const live = this.#instances.get(key);
+    if (live) return live;
+    let creating = this.#creating.get(key);
+    if (!creating) {
+      creating = create()
+        .then((made) => {
+          this.#instances.set(key, made);
+          return made;
+        })
+        .finally(() => this.#creating.delete(key));
+      this.#creating.set(key, creating);
+    }
+    return creating;
   }
 
   /** Number of stateful instances kept. */

@@ -1,19 +1,26 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createWorkerApp, type WorkerAppOptions } from './app.ts';
+import { newWorkerToken } from './guard.ts';
 
 /** A running HTTP worker. */
 export interface WorkerServer {
   /** `http://127.0.0.1:PORT` */
   url: string;
+  /** The token its requests must carry (`Authorization: Bearer TOKEN`). */
+  token: string;
   close(): Promise<void>;
 }
 
-/** Serves the worker app on Node (127.0.0.1 unless told otherwise; port 0 picks a free one). */
+/**
+ * Serves the worker app on Node (127.0.0.1 unless told otherwise; port 0 picks a free
+ * one). Always with a token: the one given, or a fresh random one (see `token` on the result).
+ */
 export function startWorkerServer(
   options: WorkerAppOptions & { port?: number; hostname?: string } = {},
 ): Promise<WorkerServer> {
-  const app = createWorkerApp(options);
+  const token = options.token ?? newWorkerToken();
+  const app = createWorkerApp({ ...options, token });
   const hostname = options.hostname ?? '127.0.0.1';
   return new Promise((resolve) => {
     const server = serve(
@@ -21,6 +28,7 @@ export function startWorkerServer(
       (info: AddressInfo) => {
         resolve({
           url: `http://${hostname}:${info.port}`,
+          token,
           close: async () => {
             await new Promise<void>((done) => server.close(() => done()));
             await app.executor.close();

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
@@ -6,14 +6,24 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UPSTREAM } from '../conformance/suite.ts';
-import { startWorkerProcess } from '../conformance/workers.ts';
+import { startWorkerProcess, WORKER_TOKEN } from '../conformance/workers.ts';
 import { writeMarkerFolders } from '../fixtures/module-tubes.ts';
 import { noob } from '../fixtures/noob-cli.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
+/** `noob ...args` with the test workers' token in NOOB_WORKER_TOKEN, as a developer runs it. */
+function noobWithToken(...args: string[]) {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'noob.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NOOB_DEBUG: '', NOOB_WORKER_TOKEN: WORKER_TOKEN },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
 describe('noob worker --http', () => {
-  it('default: a real worker process serves tasks on loopback and exits 0 on SIGTERM', async () => {
+  it('default: a real worker process serves tasks on loopback with the token it printed, and exits 0 on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
       [
@@ -44,9 +54,10 @@ describe('noob worker --http', () => {
         ok: true,
         tags: ['cpu', 'region:local'],
       });
+      const token = /Token \(.*\): (\S+)/.exec(output)![1]!;
       const response = await fetch(`${url}/v1/tasks`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({
           cid: 'k',
           type: 'noob.testing.divide',
@@ -65,7 +76,7 @@ describe('noob worker --http', () => {
   it('default: noob run --runner http sends the node calls to worker processes', async () => {
     const workers = await Promise.all([startWorkerProcess(), startWorkerProcess()]);
     try {
-      const run = noob(
+      const run = noobWithToken(
         'run',
         join(UPSTREAM, 'basic', 'basic.yaml'),
         '-n',
@@ -83,7 +94,12 @@ describe('noob worker --http', () => {
       expect(run.stdout).toBe('[0,2,4,6,8]\n');
       const loads = await Promise.all(
         workers.map(
-          async (w) => ((await (await fetch(`${w.url}/v1/load`)).json()) as any).completed,
+          async (w) =>
+            (
+              (await (
+                await fetch(`${w.url}/v1/load`, { headers: { authorization: `Bearer ${w.token}` } })
+              ).json()) as any
+            ).completed,
         ),
       );
       expect(loads.reduce((a: number, b: number) => a + b, 0)).toBe(10);
@@ -131,7 +147,7 @@ describe('noob worker --allow-modules', () => {
   const postTask = async (url: string, type: string) => {
     const response = await fetch(`${url}/v1/tasks`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${WORKER_TOKEN}` },
       body: JSON.stringify({ cid: `c-${randomUUID()}`, type, inputs: { value: 5 } }),
     });
     return { status: response.status, body: (await response.json()) as any };
@@ -175,10 +191,10 @@ describe('noob worker --allow-modules', () => {
     }
   });
 
-  it("default: a developer's worker runs their tube's module nodes for noob run --runner http", async () => {
-    const worker = await startWorkerProcess();
+  it("behavior: a developer's worker started with --allow-modules ./examples runs their tube's module nodes for noob run --runner http", async () => {
+    const worker = await startWorkerProcess(['--allow-modules', './examples']);
     try {
-      const run = noob(
+      const run = noobWithToken(
         'run',
         join(ROOT, 'examples', 'shout', 'shout.yaml'),
         '-n',
@@ -199,12 +215,21 @@ describe('noob worker --allow-modules', () => {
     }
   });
 
-  it('error: a worker listening beyond loopback without a module choice, or with two, exits 2', async () => {
+  it('default: with no module choice an HTTP worker loads no module: 403 module_not_allowed, nothing imported', async () => {
+    const worker = await startWorkerProcess([], { testModules: false });
+    try {
+      const refused = await postTask(worker.url, `${join(outside, 'marker.ts')}#x`);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('module_not_allowed');
+      expect(existsSync(join(outside, 'marker.imported'))).toBe(false);
+      expect((await postTask(worker.url, 'noob.testing.exclaim')).status).toBe(200);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('error: two module choices, or a bad list, exit 2', async () => {
     for (const [args, message] of [
-      [
-        ['--http', '--host', '0.0.0.0', '--port', '0'],
-        /listening on 0\.0\.0\.0 can be reached by others/,
-      ],
       [['--no-modules', '--allow-modules'], /--no-modules and --allow-modules contradict/],
       [['--allow-modules', 'a,,b'], /--allow-modules takes nothing/],
     ] as const) {
@@ -212,5 +237,90 @@ describe('noob worker --allow-modules', () => {
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toMatch(message);
     }
+  });
+});
+
+describe('noob worker --http: who may call it', () => {
+  const task = JSON.stringify({ cid: 'sec', type: 'noob.testing.multiply', inputs: { left: 2 } });
+
+  it('error: without the token, or with a wrong one, a task is 401 and runs nothing; with it, 200', async () => {
+    const worker = await startWorkerProcess();
+    try {
+      const send = (headers: Record<string, string>) =>
+        fetch(`${worker.url}/v1/tasks`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: task,
+        });
+      const missing = await send({});
+      expect(missing.status).toBe(401);
+      expect(((await missing.json()) as any).error.code).toBe('unauthorized');
+      expect((await send({ authorization: 'Bearer not-the-token-at-all' })).status).toBe(401);
+      const ran = await send({ authorization: `Bearer ${WORKER_TOKEN}` });
+      expect(ran.status).toBe(200);
+      const load = (await (
+        await fetch(`${worker.url}/v1/load`, {
+          headers: { authorization: `Bearer ${WORKER_TOKEN}` },
+        })
+      ).json()) as any;
+      expect(load.completed).toBe(1);
+      expect((await fetch(`${worker.url}/v1/load`)).status).toBe(401);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('error: a text/plain body (what a page may post without asking) is 415; a request from a page (Origin) is 403', async () => {
+    const worker = await startWorkerProcess();
+    try {
+      const auth = { authorization: `Bearer ${WORKER_TOKEN}` };
+      const plain = await fetch(`${worker.url}/v1/tasks`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', ...auth },
+        body: task,
+      });
+      expect(plain.status).toBe(415);
+      expect(((await plain.json()) as any).error.code).toBe('unsupported_media_type');
+      const fromPage = await fetch(`${worker.url}/v1/tasks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'https://example.com', ...auth },
+        body: task,
+      });
+      expect(fromPage.status).toBe(403);
+      expect(((await fromPage.json()) as any).error.code).toBe('cross_origin');
+      const preflight = await fetch(`${worker.url}/v1/tasks`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://example.com', 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.status).toBe(403);
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("error: noob run --runner http without the workers' token fails naming NOOB_WORKER_TOKEN", async () => {
+    const worker = await startWorkerProcess();
+    try {
+      const run = noob(
+        'run',
+        join(UPSTREAM, 'basic', 'basic.yaml'),
+        '--runner',
+        'http',
+        '--workers',
+        worker.url,
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/needs its token/);
+      expect(run.stderr).toMatch(/NOOB_WORKER_TOKEN/);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('error: a token shorter than 16 characters exits 2', () => {
+    const run = noob('worker', '--http', '--port', '0', '--token', 'short');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/at least 16 characters/);
   });
 });

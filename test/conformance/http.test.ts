@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { HttpRunner } from '../../core/runners/http/runner.ts';
 import { describeConformance } from './suite.ts';
-import { startWorkerProcess, type WorkerProcess } from './workers.ts';
+import { startWorkerProcess, WORKER_TOKEN, type WorkerProcess } from './workers.ts';
 
 /** The whole conformance suite on the distributed runner with 3 worker processes. */
 let workers: WorkerProcess[] = [];
@@ -14,7 +14,7 @@ afterAll(async () => {
 
 describeConformance(
   'http (3 workers)',
-  (tube) => new HttpRunner(tube, { workers: workers.map((w) => w.url) }),
+  (tube) => new HttpRunner(tube, { workers: workers.map((w) => w.url), token: WORKER_TOKEN }),
   {
     nodesInProcess: false,
   },

@@ -6,6 +6,7 @@ import type { Runner } from '../../core/runners/runner.ts';
 import { loadTube, resolveTubeSpecification } from '../../core/tube/load.ts';
 import type { Tube } from '../../core/tube/tube.ts';
 import { describeFidelity } from './fidelity.ts';
+import { describePlacement } from './placement.ts';
 import { tallyCounts } from './tubes/nodes.ts';
 
 /**
@@ -104,6 +105,7 @@ export function describeConformance(
   options: ConformanceOptions = {},
 ): void {
   describeFidelity(runnerName, factory, options);
+  describePlacement(runnerName, factory, options);
   describe(`conformance: ${runnerName}`, () => {
     describeBehaviours(harness(OWN, factory));
     describeFeatures(harness(OWN, factory), options);

@@ -1,24 +1,50 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { newWorkerToken, WORKER_TOKEN_ENV } from '../../functions/worker/guard.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The token of every worker this process starts (a runner sends one token to all its workers). */
+export const WORKER_TOKEN = newWorkerToken();
+
+/**
+ * The folders whose module types the suites' workers may load (given as
+ * `--allow-modules` unless the caller chooses): the suites' own tubes, the benchmarks'
+ * and the examples.
+ */
+export const TEST_MODULE_FOLDERS = ['./test/conformance/tubes', './bench/tubes', './examples'];
 
 /** A `noob worker --http` process on loopback. */
 export interface WorkerProcess {
   url: string;
+  /** Its token ({@link WORKER_TOKEN}). */
+  token: string;
   child: ChildProcess;
   /** Stops it (SIGTERM, then SIGKILL if it lingers). */
   stop(): Promise<void>;
 }
 
-/** Starts a real worker process on a free port and waits until it listens. */
-export async function startWorkerProcess(args: readonly string[] = []): Promise<WorkerProcess> {
+/**
+ * Starts a real worker process on a free port, with {@link WORKER_TOKEN} (through
+ * `NOOB_WORKER_TOKEN`) and, unless `args` choose or `testModules` is false, the modules
+ * of {@link TEST_MODULE_FOLDERS}; waits until it listens.
+ */
+export async function startWorkerProcess(
+  args: readonly string[] = [],
+  options: { testModules?: boolean } = {},
+): Promise<WorkerProcess> {
+  const chosen = args.some((arg) => arg.startsWith('--allow-modules') || arg === '--no-modules');
+  const modules =
+    chosen || options.testModules === false
+      ? []
+      : ['--allow-modules', TEST_MODULE_FOLDERS.join(',')];
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin', 'noob.js'), 'worker', '--http', '--port', '0', ...args],
+    [join(ROOT, 'bin', 'noob.js'), 'worker', '--http', '--port', '0', ...modules, ...args],
     {
       cwd: ROOT,
+      env: { ...process.env, [WORKER_TOKEN_ENV]: WORKER_TOKEN },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -37,6 +63,7 @@ export async function startWorkerProcess(args: readonly string[] = []): Promise<
   });
   return {
     url,
+    token: WORKER_TOKEN,
     child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

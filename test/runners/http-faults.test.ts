@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HttpRunner } from '../../core/runners/http/runner.ts';
 import { loadTube } from '../../core/tube/load.ts';
 import { UPSTREAM } from '../conformance/suite.ts';
-import { startWorkerProcess, type WorkerProcess } from '../conformance/workers.ts';
+import { startWorkerProcess, WORKER_TOKEN, type WorkerProcess } from '../conformance/workers.ts';
 
 let workers: WorkerProcess[] = [];
 afterEach(async () => {
@@ -16,6 +16,7 @@ describe('distributed runner faults (real worker processes)', () => {
     workers = await Promise.all([startWorkerProcess(), startWorkerProcess(), startWorkerProcess()]);
     const runner = new HttpRunner(await loadTube(join(UPSTREAM, 'basic', 'basic.yaml')), {
       workers: workers.map((w) => w.url),
+      token: WORKER_TOKEN,
       strategy: 'round-robin',
     });
     let killed: WorkerProcess | undefined;
@@ -37,6 +38,7 @@ describe('distributed runner faults (real worker processes)', () => {
     workers = await Promise.all([startWorkerProcess(), startWorkerProcess()]);
     const runner = new HttpRunner(await loadTube(join(UPSTREAM, 'basic', 'basic.yaml')), {
       workers: workers.map((w) => w.url),
+      token: WORKER_TOKEN,
     });
     await runner.run(3);
     const pinned = workers.find((w) => runner.pool.pinnedWorkers().includes(w.url))!;

@@ -13,13 +13,14 @@ describe('several epochs in flight', () => {
     const tube = await loadTube(join(OWN, 'slow.yaml'));
     const server = await startWorkerServer({ capacity: 16 });
     try {
-      const runner = new HttpRunner(tube, { workers: [server.url] });
+      const runner = new HttpRunner(tube, { workers: [server.url], token: server.token });
       const results = await runner.run(8);
       await runner.deinit();
       const sync = new SyncRunner(tube);
       expect(results).toEqual(await sync.run(8));
       await sync.deinit();
-      const load = (await (await fetch(`${server.url}/v1/load`)).json()) as {
+      const auth = { authorization: `Bearer ${server.token}` };
+      const load = (await (await fetch(`${server.url}/v1/load`, { headers: auth })).json()) as {
         peakInFlight: number;
       };
       expect(load.peakInFlight).toBeGreaterThan(1);

@@ -124,4 +124,28 @@ describe('HttpWorkerPool', () => {
     expect(error).toBeInstanceOf(NoWorkerAvailableError);
     expect((error as Error).message).toMatch(/node b in epoch 1/);
   });
+
+  it('behavior: calls made together travel together: one worker gets 12 calls in few requests', async () => {
+    const pool = new HttpWorkerPool({ workers: [await startServer()] });
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => pool.call(task(i))));
+    expect(results.map((r) => r.outputs.value)).toEqual(
+      Array.from({ length: 12 }, (_, i) => 2 * i),
+    );
+    const [stats] = pool.stats();
+    expect(stats!.calls).toBe(12);
+    expect(stats!.requests).toBeLessThanOrEqual(2);
+  });
+
+  it('behavior: calls of one sticky key sent at once all reach its one worker, in order', async () => {
+    const pool = new HttpWorkerPool({ workers: [await startServer(), await startServer()] });
+    pool.pin('other'); // the first worker holds another instance: this one goes to the second
+    const calls = [0, 1, 2, 3].map((i) =>
+      pool.call(
+        { ...task(i, 'noob.testing.count_source'), inputs: {}, instance: 'src' },
+        { stickyKey: 'src' },
+      ),
+    );
+    expect((await Promise.all(calls)).map((r) => r.outputs.index)).toEqual([0, 1, 2, 3]);
+    expect(pool.stats().map((s) => s.calls)).toEqual([0, 4]);
+  });
 });

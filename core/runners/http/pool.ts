@@ -1,16 +1,19 @@
 import type { TaskRequest, TaskResult } from '../../../functions/worker/task.ts';
-import { type BalancingStrategy, createPicker, type Picker, type WorkerStats } from './balancer.ts';
-import { type BreakerOptions, type BreakerState, CircuitBreaker } from './breaker.ts';
-import { NoWorkerAvailableError, RemoteNodeError, TaskRejectedError } from './errors.ts';
+import { type BalancingStrategy, createPicker, type Picker } from './balancer.ts';
+import type { BreakerOptions, BreakerState } from './breaker.ts';
+import { NoWorkerAvailableError } from './errors.ts';
 import { JsonTransport } from './transport.ts';
+import { type PendingCall, WorkerLink } from './worker-link.ts';
 
 /** How the pool talks to its workers. */
 export interface HttpWorkerPoolOptions {
   /** Worker base URLs (`http://127.0.0.1:9001`). */
   workers: readonly string[];
+  /** The workers' token (`noob worker --http` prints it, or takes `--token`). */
+  token?: string | undefined;
   strategy?: BalancingStrategy;
   breaker?: BreakerOptions;
-  /** Per-call timeout (default 30 s). */
+  /** Per-request timeout (a request carries a batch of calls; default 30 s). */
   timeoutMs?: number;
   /** Other workers to try after a worker fault (default: all the others). */
   retries?: number;
@@ -25,47 +28,38 @@ export interface PoolCallOptions {
   signal?: AbortSignal | undefined;
 }
 
-class WorkerEntry implements WorkerStats {
-  readonly url: string;
-  readonly breaker: CircuitBreaker;
-  inFlight = 0;
-  calls = 0;
-  averageMs: number | undefined;
-
-  constructor(url: string, breaker: BreakerOptions | undefined) {
-    this.url = url.replace(/\/+$/, '');
-    this.breaker = new CircuitBreaker(breaker);
-  }
-}
-
 /**
  * A set of HTTP workers behind one `call`: picks a worker by the balancing strategy,
  * keeps a circuit breaker per worker, retries worker faults (5xx, network errors,
  * timeouts) on another worker, and sends calls with the same sticky key to one worker.
  * A node's own failure (422) or a rejected task (4xx) is not the worker's fault: it is
- * neither retried nor counted against the breaker.
+ * neither retried nor counted against the breaker. Calls made together travel together:
+ * each worker gets its ready calls in one request (see {@link WorkerLink}).
  */
 export class HttpWorkerPool {
-  readonly #workers: WorkerEntry[];
+  readonly #workers: WorkerLink[];
   readonly #pick: Picker;
-  readonly #timeoutMs: number;
   readonly #retries: number;
-  readonly #sticky = new Map<string, WorkerEntry>();
-  readonly #transport = new JsonTransport();
+  readonly #sticky = new Map<string, WorkerLink>();
+  readonly #transport: JsonTransport;
 
   constructor(options: HttpWorkerPoolOptions) {
     if (options.workers.length === 0)
       throw new TypeError('an HTTP worker pool needs at least one worker URL');
-    this.#workers = options.workers.map((url) => new WorkerEntry(url, options.breaker));
+    this.#transport = new JsonTransport(options.token);
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    this.#workers = options.workers.map(
+      (url) => new WorkerLink(url, this.#transport, timeoutMs, options.breaker),
+    );
     this.#pick = createPicker(options.strategy ?? 'round-robin', options.random);
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retries = options.retries ?? this.#workers.length - 1;
   }
 
-  /** Per worker: calls sent, in flight, average latency, breaker state. */
+  /** Per worker: calls and requests sent, calls in flight, average latency, breaker state. */
   stats(): Array<{
     url: string;
     calls: number;
+    requests: number;
     inFlight: number;
     averageMs: number | undefined;
     breaker: BreakerState;
@@ -73,10 +67,24 @@ export class HttpWorkerPool {
     return this.#workers.map((w) => ({
       url: w.url,
       calls: w.calls,
+      requests: w.requests,
       inFlight: w.inFlight,
       averageMs: w.averageMs,
       breaker: w.breaker.state,
     }));
+  }
+
+  /**
+   * Places a stateful instance now, before its first call: on the worker holding the
+   * fewest instances, so two stateful nodes spread over two workers, and every call of
+   * the instance (even two sent at once) reaches that one worker.
+   */
+  pin(stickyKey: string): void {
+    if (this.#sticky.has(stickyKey)) return;
+    const held = new Map(this.#workers.map((worker) => [worker, 0]));
+    for (const worker of this.#sticky.values()) held.set(worker, held.get(worker)! + 1);
+    const worker = this.#workers.reduce((best, w) => (held.get(w)! < held.get(best)! ? w : best));
+    this.#sticky.set(stickyKey, worker);
   }
 
   /** URLs of the workers holding stateful nodes (sticky calls). */
@@ -86,6 +94,7 @@ export class HttpWorkerPool {
 
   /** Asks every worker to drop the node instances whose key starts with `prefix` (best effort). */
   async dropInstances(prefix: string): Promise<void> {
+    for (const key of this.#sticky.keys()) if (key.startsWith(prefix)) this.#sticky.delete(key);
     await Promise.allSettled(
       this.#workers.map((worker) =>
         this.#transport.request(
@@ -104,91 +113,70 @@ export class HttpWorkerPool {
   }
 
   /** Runs one task on some worker. */
-  async call(task: TaskRequest, options: PoolCallOptions = {}): Promise<TaskResult> {
-    const tried = new Set<WorkerEntry>();
-    let lastFault: unknown;
-    for (let attempt = 0; attempt <= this.#retries; attempt++) {
-      const worker = this.#choose(options.stickyKey, tried);
-      if (!worker) break;
-      tried.add(worker);
-      try {
-        const result = await this.#send(worker, task, options.signal);
-        if (options.stickyKey) this.#sticky.set(options.stickyKey, worker);
-        return result;
-      } catch (error) {
-        if (error instanceof RemoteNodeError || error instanceof TaskRejectedError) throw error;
-        if (options.signal?.aborted) throw error;
-        lastFault = error;
-        // A sticky call cannot move: its node's state lives on that worker.
-        if (options.stickyKey && this.#sticky.get(options.stickyKey) === worker) break;
-      }
-    }
-    const reason = lastFault instanceof Error ? `: ${lastFault.message}` : '';
-    throw new NoWorkerAvailableError(
-      `no worker could run node ${task.nodeId} in epoch ${task.epoch}${reason}`,
-      { cause: lastFault },
-    );
+  call(task: TaskRequest, options: PoolCallOptions = {}): Promise<TaskResult> {
+    const { stickyKey, signal } = options;
+    return new Promise<TaskResult>((resolve, reject) => {
+      const tried = new Set<WorkerLink>();
+      let settled = false;
+      const finish = () => {
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        if (settled) return;
+        finish();
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const dispatch = (lastFault: unknown): void => {
+        const worker = tried.size <= this.#retries ? this.#choose(stickyKey, tried) : undefined;
+        if (!worker) {
+          finish();
+          const reason = lastFault instanceof Error ? `: ${lastFault.message}` : '';
+          reject(
+            new NoWorkerAvailableError(
+              `no worker could run node ${task.nodeId} in epoch ${task.epoch}${reason}`,
+              { cause: lastFault },
+            ),
+          );
+          return;
+        }
+        tried.add(worker);
+        const call: PendingCall = {
+          task,
+          signal,
+          resolve: (result) => {
+            if (settled) return;
+            finish();
+            resolve(result);
+          },
+          reject: (error) => {
+            if (settled) return;
+            finish();
+            reject(error);
+          },
+          // Another worker, if any is left to try; never for a sticky call (#choose):
+          // its node's state lives on the worker that failed.
+          fault: (error) => {
+            if (settled) return;
+            if (signal?.aborted) return onAbort();
+            dispatch(error);
+          },
+        };
+        worker.enqueue(call);
+      };
+      if (signal?.aborted) onAbort();
+      else dispatch(undefined);
+    });
   }
 
-  #choose(stickyKey: string | undefined, tried: Set<WorkerEntry>): WorkerEntry | undefined {
+  #choose(stickyKey: string | undefined, tried: Set<WorkerLink>): WorkerLink | undefined {
     if (stickyKey) {
-      const pinned = this.#sticky.get(stickyKey);
-      if (pinned) return tried.has(pinned) || !pinned.breaker.allows() ? undefined : pinned;
+      if (!this.#sticky.has(stickyKey)) this.pin(stickyKey);
+      const pinned = this.#sticky.get(stickyKey)!;
+      return tried.has(pinned) || !pinned.breaker.allows() ? undefined : pinned;
     }
     const candidates = this.#workers.filter((w) => !tried.has(w) && w.breaker.allows());
-    return candidates.length === 0 ? undefined : (this.#pick(candidates) as WorkerEntry);
-  }
-
-  async #send(
-    worker: WorkerEntry,
-    task: TaskRequest,
-    signal: AbortSignal | undefined,
-  ): Promise<TaskResult> {
-    worker.breaker.begin();
-    worker.inFlight++;
-    worker.calls++;
-    const started = performance.now();
-    try {
-      const response = await this.#transport.request('POST', `${worker.url}/v1/tasks`, task, {
-        signal,
-        timeoutMs: this.#timeoutMs,
-      });
-      const body = response.body;
-      const ok = response.status >= 200 && response.status < 300;
-      if (ok) {
-        worker.breaker.success();
-        const elapsed = performance.now() - started;
-        worker.averageMs =
-          worker.averageMs === undefined ? elapsed : worker.averageMs * 0.8 + elapsed * 0.2;
-        return body as TaskResult;
-      }
-      const code = body?.error?.code ?? 'unknown';
-      const message = body?.error?.message ?? `HTTP ${response.status}`;
-      if (response.status === 422 && code === 'node_failed') {
-        worker.breaker.success();
-        throw new RemoteNodeError(
-          body.error.details?.message ?? message,
-          body.error.details?.name ?? 'Error',
-        );
-      }
-      if (response.status >= 400 && response.status < 500) {
-        worker.breaker.success();
-        throw new TaskRejectedError(
-          `${worker.url} rejected the task: ${message}`,
-          response.status,
-          code,
-        );
-      }
-      throw new Error(`${worker.url} answered ${response.status}: ${message}`);
-    } catch (error) {
-      // A worker fault (5xx, connection lost, timeout) counts against its breaker; the
-      // node's own failure, a rejected task or our own cancellation does not.
-      const notTheWorker =
-        error instanceof RemoteNodeError || error instanceof TaskRejectedError || signal?.aborted;
-      if (!notTheWorker) worker.breaker.failure();
-      throw error;
-    } finally {
-      worker.inFlight--;
-    }
+    return candidates.length === 0 ? undefined : (this.#pick(candidates) as WorkerLink);
   }
 }

@@ -9,12 +9,20 @@ import { HttpWorkerPool } from './pool.ts';
 export interface HttpRunnerOptions {
   /** Worker base URLs, e.g. `http://127.0.0.1:9001` (start them with `noob worker --http`). */
   workers: readonly string[];
+  /**
+   * The workers' shared token: `noob worker --http` prints the one it made, or takes
+   * `--token` / `NOOB_WORKER_TOKEN`. Sent as `Authorization: Bearer TOKEN`.
+   */
+  token?: string | undefined;
   /** Default `round-robin`. */
   strategy?: BalancingStrategy;
   breaker?: BreakerOptions;
-  /** Per-call timeout in ms (default 30 s). */
+  /** Per-request timeout in ms (a request carries a batch of calls; default 30 s). */
   timeoutMs?: number;
-  /** Calls in flight at once within an epoch (default: 4 per worker). */
+  /**
+   * Calls in flight at once (default: 16 per worker). The calls ready together for one
+   * worker travel in one request, so a high limit makes few, full requests.
+   */
   maxInFlight?: number;
 }
 
@@ -22,12 +30,15 @@ export interface HttpRunnerOptions {
  * The distributed runner: node calls run on `noob worker --http` processes, chosen by a
  * load-balancing strategy, each worker behind a circuit breaker; a call that fails
  * because of its worker (5xx, timeout, connection lost) is retried on another worker.
- * Calls of stateful nodes stick to one worker (their state lives there); if that worker
- * is lost, the call fails rather than silently restarting the node's state.
+ * A node with state (a generator, a class, a `stateful` node) has one instance, placed on
+ * one worker when the run starts; if that worker is lost, the call fails rather than
+ * silently restarting the node's state. Nodes that take a live object (an asset, or what
+ * a node that takes one emits) run in this process. The ready calls of a worker travel
+ * together in one request, over kept-alive connections.
  *
  * @example
  * ```ts
- * const runner = new HttpRunner(tube, { workers: ['http://127.0.0.1:9001', 'http://127.0.0.1:9002'], strategy: 'least-loaded' });
+ * const runner = new HttpRunner(tube, { workers: ['http://127.0.0.1:9001', 'http://127.0.0.1:9002'], token, strategy: 'least-loaded' });
  * await runner.run(10);
  * ```
  */
@@ -38,13 +49,14 @@ export class HttpRunner extends EngineRunner {
   constructor(tube: Tube, options: HttpRunnerOptions) {
     const pool = new HttpWorkerPool({
       workers: options.workers,
+      token: options.token,
       strategy: options.strategy,
       breaker: options.breaker,
       timeoutMs: options.timeoutMs,
     });
     super(tube, {
       executor: new HttpExecutor(pool),
-      maxInFlight: options.maxInFlight ?? 4 * options.workers.length,
+      maxInFlight: options.maxInFlight ?? 16 * options.workers.length,
     });
     this.pool = pool;
   }

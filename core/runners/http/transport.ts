@@ -8,12 +8,18 @@ export interface JsonResponse {
 }
 
 /**
- * JSON over HTTP with kept-alive connections (`node:http` agents). Measured here, a task
- * round trip to a local worker costs about 40% less this way than with `fetch`.
+ * JSON over HTTP with kept-alive connections (`node:http` agents, Nagle off). Measured
+ * here, a task round trip to a local worker costs about 40% less this way than with
+ * `fetch`. With a token, every request carries `Authorization: Bearer TOKEN`.
  */
 export class JsonTransport {
-  readonly #http = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  readonly #https = new https.Agent({ keepAlive: true, maxSockets: 64 });
+  readonly #http = new http.Agent({ keepAlive: true, maxSockets: 64, noDelay: true });
+  readonly #https = new https.Agent({ keepAlive: true, maxSockets: 64, noDelay: true });
+  readonly #auth: Record<string, string>;
+
+  constructor(token?: string) {
+    this.#auth = token === undefined ? {} : { authorization: `Bearer ${token}` };
+  }
 
   /** Sends `body` as JSON with `method` to `url`; rejects on network errors, timeouts and aborts. */
   request(
@@ -33,8 +39,9 @@ export class JsonTransport {
           agent: secure ? this.#https : this.#http,
           headers:
             payload === undefined
-              ? {}
+              ? this.#auth
               : {
+                  ...this.#auth,
                   'content-type': 'application/json',
                   'content-length': Buffer.byteLength(payload),
                 },

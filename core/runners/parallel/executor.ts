@@ -3,6 +3,7 @@ import type { NodeContext } from '../../node/define.ts';
 import type { RemoteExecutor } from '../engine-runner.ts';
 import type { ExecutionPlan, PlanNode } from '../plan.ts';
 import { EXHAUSTED } from '../scheduler.ts';
+import { checkSendableInputs } from '../sendable.ts';
 import { StatefulNodeLostError, WorkerThreadExitedError } from './errors.ts';
 import { isPinned, placeNodes } from './placement.ts';
 import { type ThreadCallResult, ThreadPool } from './pool.ts';
@@ -49,10 +50,7 @@ export class ThreadExecutor implements RemoteExecutor {
   }
 
   handles(node: PlanNode): boolean {
-    return (
-      THREAD_KINDS.has(node.kind) &&
-      !node.node.bindings.some((binding) => binding.source.kind === 'asset')
-    );
+    return THREAD_KINDS.has(node.kind) && !node.takesLive;
   }
 
   /** The running pool, else the last one (closed, so its threads have exited). */
@@ -113,6 +111,7 @@ export class ThreadExecutor implements RemoteExecutor {
       throw new Error(
         'the parallel runner has no running threads (its init failed or it was deinit): call deinit() and init() again',
       );
+    checkSendableInputs(node, inputs, 'clone', 'a worker thread');
     const epoch = String(context.epoch);
     const slot = this.#slots[node.index]!;
     if (isPinned(node) && slot >= 0) {

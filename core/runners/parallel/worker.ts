@@ -12,6 +12,7 @@ import { loadTubeFromText } from '../../tube/load.ts';
 import { isPromise, NodeHost } from '../node-host.ts';
 import { createPlan, type ExecutionPlan } from '../plan.ts';
 import { EXHAUSTED } from '../scheduler.ts';
+import { checkSendableOutputs } from '../sendable.ts';
 import { type FromWorker, serializeError, type ToWorker, type WorkerSetup } from './protocol.ts';
 
 const port = parentPort!;
@@ -75,6 +76,14 @@ async function call(message: Extract<ToWorker, { type: 'call' }>): Promise<void>
       if (value === NoEvent) silent.push(i);
       values.push(value === NoEvent ? null : value);
     });
+    // A structured clone drops a prototype silently and fails on a function obscurely.
+    const signals = node.node.signals;
+    checkSendableOutputs(
+      node.id,
+      values.map((value, i) => [signals[i]!, value] as const),
+      'clone',
+      'a worker thread',
+    );
     // A stateless node is done with what it returned: its buffers move instead of being
     // copied. A pinned node may keep a reference as state, so its outputs are copied.
     const transfer = pinned.has(node.index) ? [] : transferables(values);

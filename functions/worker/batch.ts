@@ -1,0 +1,101 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import {
+  EngineNodeError,
+  ModuleNotAllowedError,
+  type TaskExecutor,
+  UnknownNodeTypeError,
+} from './executor.ts';
+import type { LoadTracker } from './load.ts';
+import type { RunQueue } from './run-queue.ts';
+import { type TaskRequest, type TaskResult, taskRequest } from './task.ts';
+
+/** Most calls one `POST /v1/batch` may carry. */
+export const MAX_BATCH_TASKS = 1024;
+
+/**
+ * `POST /v1/batch`: several node calls in one request (the http runner sends every ready
+ * call of a worker at once, instead of a round trip each).
+ */
+export const taskBatch = z
+  .object({ tasks: z.array(taskRequest).min(1).max(MAX_BATCH_TASKS) })
+  .strict();
+
+/** Why one call of a batch (or the one call of `POST /v1/tasks`) failed, as HTTP says it. */
+export interface TaskFailure {
+  status: ContentfulStatusCode;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** One entry of a batch's answer, in the order of its tasks. */
+export type BatchEntry = ({ ok: true } & TaskResult) | ({ ok: false } & TaskFailure);
+
+/**
+ * Maps what a call threw to its status: 403 a module the worker's policy refuses, 404 an
+ * unknown node type, 422 an engine node or a node that failed (its error named).
+ */
+export function taskFailure(task: TaskRequest, error: unknown): TaskFailure {
+  if (error instanceof ModuleNotAllowedError) {
+    return {
+      status: 403,
+      code: 'module_not_allowed',
+      message: `node type "${task.type}": ${error.message}`,
+      details: { field: 'type', type: task.type },
+    };
+  }
+  if (error instanceof UnknownNodeTypeError) {
+    return {
+      status: 404,
+      code: 'unknown_node_type',
+      message: `node type "${task.type}": ${error.message}`,
+      details: { type: task.type },
+    };
+  }
+  if (error instanceof EngineNodeError)
+    return {
+      status: 422,
+      code: 'engine_node',
+      message: error.message,
+      details: { type: task.type },
+    };
+  const cause =
+    error instanceof Error
+      ? { name: error.name, message: error.message }
+      : { name: 'Error', message: String(error) };
+  return {
+    status: 422,
+    code: 'node_failed',
+    message: `node ${task.nodeId} (${task.type}) failed in epoch ${task.epoch}: ${cause.message}`,
+    details: cause,
+  };
+}
+
+/**
+ * Runs a batch's calls in their turns on the worker's {@link RunQueue} (in order, a
+ * stateful instance's before others) and answers each, in the batch's order.
+ */
+export function runBatch(
+  executor: TaskExecutor,
+  queue: RunQueue,
+  load: LoadTracker,
+  tasks: readonly TaskRequest[],
+  signal: AbortSignal,
+): Promise<BatchEntry[]> {
+  return Promise.all(
+    tasks.map((task) =>
+      queue.run(async (): Promise<BatchEntry> => {
+        const finish = load.start();
+        try {
+          const result = await executor.execute(task, signal);
+          finish(true);
+          return { ok: true, ...result };
+        } catch (error) {
+          finish(false);
+          return { ok: false, ...taskFailure(task, error) };
+        }
+      }, task.instance !== undefined),
+    ),
+  );
+}
