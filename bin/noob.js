@@ -18,6 +18,20 @@ if (major < needed[0] || (major === needed[0] && minor < needed[1])) {
   );
   process.exit(2);
 }
+if (fromSource) {
+  // In the repository, `import 'noob'` (the examples, your nodes beside them) means the
+  // sources too, as it does for tsc and vitest: the `noob-source` export condition.
+  const { registerHooks } = await import('node:module');
+  registerHooks({
+    resolve: (specifier, context, next) =>
+      next(
+        specifier,
+        specifier === 'noob' || specifier.startsWith('noob/')
+          ? { ...context, conditions: [...context.conditions, 'noob-source'] }
+          : context,
+      ),
+  });
+}
 const { main } = await import(
   fromSource ? source.href : new URL('../dist/core/cli/main.js', import.meta.url).href
 );

@@ -17,6 +17,13 @@ export const MODULE_EXTENSION = COMPILED ? '.js' : '.ts';
 /** The package's root folder: where package.json, bin/ and examples/ are. */
 export const PACKAGE_ROOT = join(import.meta.dirname, ...(COMPILED ? ['..', '..'] : ['..']));
 
+/**
+ * Node options for a worker thread that may load user modules: from the sources, the
+ * `noob-source` export condition, so that their `import 'noob'` means the sources as it
+ * does in the main thread (bin/noob.js adds it there). None for the compiled package.
+ */
+export const THREAD_EXEC_ARGV: readonly string[] = COMPILED ? [] : ['--conditions=noob-source'];
+
 /** The `noob` command's script (bin/noob.js), for starting noob processes. */
 export const NOOB_BIN = join(PACKAGE_ROOT, 'bin', 'noob.js');
 

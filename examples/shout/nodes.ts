@@ -1,5 +1,5 @@
 /** The example's own node, written with noob's authoring API. */
-import { defineNode } from '../../core/index.ts';
+import { defineNode } from 'noob';
 
 /** Upper-cases a letter and adds `hype` exclamation marks. */
 export const shout = defineNode({

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { ownModuleUrl } from '../../package-layout.ts';
+import { ownModuleUrl, THREAD_EXEC_ARGV } from '../../package-layout.ts';
 import { RunCancelledError } from '../errors.ts';
 import { WorkerThreadExitedError } from './errors.ts';
 import { type FromWorker, restoreError, type ToWorker, type WorkerSetup } from './protocol.ts';
@@ -47,7 +47,10 @@ class Thread {
   deinited: ((error: Error | undefined) => void) | undefined;
 
   constructor(setup: WorkerSetup) {
-    this.worker = new Worker(WORKER_URL, { workerData: setup });
+    this.worker = new Worker(WORKER_URL, {
+      workerData: setup,
+      execArgv: [...process.execArgv, ...THREAD_EXEC_ARGV],
+    });
     this.threadId = this.worker.threadId;
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.on('error', (error) => {
