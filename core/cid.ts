@@ -56,17 +56,19 @@ function encode(value: unknown, what: string): Uint8Array {
 }
 
 /**
- * The native addon when it is built (see native/): plain JSON values then take one call
- * from their JSON text to the CID text, the same bytes hashed the same way (many times
- * faster for a task, see docs/native.md); other values are encoded by dag-cbor here and
- * hashed there.
+ * The native addon when it is built (see native/): plain JSON values of short strings
+ * then take one call from their JSON text to the CID text, the same bytes hashed the same
+ * way (several times faster for a task, see docs/native.md); other values are encoded by
+ * dag-cbor here and hashed there.
  */
 const native = sharedNative().addon;
+/** Longer strings go through dag-cbor, which copies them faster than JSON.stringify does. */
+const JSON_ROUTE_MAX_STRING = 1024;
 
 /** The CID text of a value, through the addon where it is built. */
 function cidText(value: unknown, what: string): string {
   if (!native) return cidOf(value, what).toString();
-  if (isPlainJson(value)) return native.cidOfJson(JSON.stringify(value));
+  if (isPlainJson(value, JSON_ROUTE_MAX_STRING)) return native.cidOfJson(JSON.stringify(value));
   return native.cidOfDagCbor(encode(value, what));
 }
 

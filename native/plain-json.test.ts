@@ -69,6 +69,12 @@ describe('isPlainJson', () => {
       expect(isPlainJson(value), String(value)).toBe(false);
   });
 
+  it('behavior: a longer string than maxStringLength, as a value or a key, is refused', () => {
+    expect(isPlainJson({ a: 'xy' }, 2)).toBe(true);
+    expect(isPlainJson({ a: ['xyz'] }, 2)).toBe(false);
+    expect(isPlainJson({ abc: 1 }, 2)).toBe(false);
+  });
+
   it(`behavior: nesting beyond ${MAX_DEPTH} is refused, up to it accepted`, () => {
     const nest = (n: number): unknown => (n === 0 ? 0 : [nest(n - 1)]);
     expect(isPlainJson(nest(MAX_DEPTH))).toBe(true);
