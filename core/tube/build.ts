@@ -3,7 +3,7 @@ import { slotIsRequired, slotNeedsValue } from '../node/define.ts';
 import { didYouMean } from '../node/suggest.ts';
 import { bindTubeInputs } from './bind.ts';
 import type { TubeProblem } from './errors.ts';
-import { INPUT_TYPES, inputReference, parseInputText } from './inputs.ts';
+import { INPUT_TYPES, inputReference, inputTypeProblem, parseInputText } from './inputs.ts';
 import { computeLevels, orderByDependencies, topologicalOrder } from './levels.ts';
 import { type LoadContext, loadTubeById, moduleRulesFor } from './load.ts';
 import { checkParamsDeclared } from './params.ts';
@@ -127,6 +127,12 @@ function normalizeInputs(
         ['input', id, 'type'],
         `input ${id}: unknown type "${spec.type}".${didYouMean(spec.type, INPUT_TYPES)} (types: ${INPUT_TYPES.join(', ')})`,
       );
+    else if (spec.default != null) {
+      // A default is a value like any other (it reaches nested tubes and worker threads).
+      const problem = inputTypeProblem(spec.default, spec.type);
+      if (problem)
+        report(['input', id, 'default'], `input ${id}: default (${spec.type}): ${problem}`);
+    }
     inputs[id] = {
       id,
       type: spec.type ?? 'any',

@@ -125,6 +125,18 @@ nodes:
     ]);
   });
 
+  it("error: a default that does not fit its input's type is refused", async () => {
+    expect(
+      await problems(`noob_id: t
+input:
+  start: {type: int, default: five}
+nodes:
+  a: {type: noob.testing.count_source, params: {start: input.start}}
+  out: {type: return, depends: a.index}
+`),
+    ).toEqual(['t.yaml:3: input start: default (int): expected an integer, got the string "five"']);
+  });
+
   it('error: a tube without noob_id says so plainly and still lists its other problems', async () => {
     const found = await problems(`nodes:
   a: {type: noob.testing.count_source, params: {strat: 3}}
