@@ -23,4 +23,4 @@ const lazyApp = {
 };
 
 /** The streaming handler (`awslambda.streamifyResponse`, from the Lambda runtime). */
-export const handler = streamHandle(lazyApp as unknown as Hono);
+export const handler: ReturnType<typeof streamHandle> = streamHandle(lazyApp as unknown as Hono);
