@@ -25,14 +25,20 @@ const OVERHEAD_EPOCHS = 300;
 /** Untimed epochs first: the workers import the node module and JIT-compile it. */
 const WARMUP_EPOCHS = 5;
 
+/** This process's CPU time (µs) in the timed runs of the last http runner measured. */
+let runnerCpuMicros = 0;
+
 /** Seconds of one timed run of `epochs` epochs on a fresh runner (warm-up untimed). */
 async function timeOnce(make: () => Runner, epochs: number): Promise<number> {
   const runner = make();
   try {
     await runner.run(WARMUP_EPOCHS);
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const results = await runner.run(epochs);
     const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    if (runner instanceof HttpRunner) runnerCpuMicros = used.user + used.system;
     if (results.length !== epochs)
       throw new Error(`expected ${epochs} results, got ${results.length}`);
     return seconds;
@@ -82,6 +88,10 @@ try {
     CPU_EPOCHS,
   );
   const sent = lastHttp!.pool.stats();
+  // The runner's own cost per remote call, batched (its CPU time over the calls it sent in
+  // the last timed run; the workers' node work is not in it).
+  const timedCalls = CPU_EPOCHS * 13;
+  const runnerCpuPerCall = runnerCpuMicros / timedCalls;
   const callsPerRequest =
     sent.reduce((sum, w) => sum + w.calls, 0) /
     Math.max(
@@ -105,6 +115,7 @@ try {
       `sync              ${syncRate.toFixed(2)}`,
       `http, 2 workers   ${httpRate.toFixed(2)}   (${(httpRate / syncRate).toFixed(2)}x; goal 1.6x)`,
       `calls per request (cpu-wide, last run): ${callsPerRequest.toFixed(1)}`,
+      `runner CPU per remote call on cpu-wide (batched): ${runnerCpuPerCall.toFixed(0)} µs`,
       `HTTP per-call overhead on basic (one call at a time, a round trip each): ${overheadUs.toFixed(0)} µs`,
       '',
     ].join('\n'),
@@ -124,6 +135,7 @@ try {
       timing: 'fastest of the repeats, runners measured in turns',
       callsPerRequest: Number(callsPerRequest.toFixed(2)),
       perCallOverheadMicroseconds: Math.round(overheadUs),
+      runnerCpuPerRemoteCallMicroseconds: Math.round(runnerCpuPerCall),
       overheadMethod: `(http − sync seconds on basic) / (${OVERHEAD_EPOCHS} epochs × 2 remote calls)`,
       cores: availableParallelism(),
       workers: 'noob worker --http processes, each in a session of its own (setsid)',
