@@ -72,5 +72,9 @@ export function contractSuite(core: NativeCore): void {
     expect(() => core.blake3Many(utf8('ab'), Uint32Array.of(1, 0), out)).toThrow(bad);
     expect(() => core.blake3Many(utf8('ab'), Uint32Array.of(0, 3), out)).toThrow(bad);
     expect(() => core.blake3Many(utf8('ab'), Uint32Array.of(0, 1, 2), out)).toThrow(bad);
+    const shared = new Uint8Array(64);
+    expect(() => core.blake3Into(shared.subarray(0, 40), shared.subarray(32))).toThrow(bad);
+    expect(() => core.blake3Many(shared, Uint32Array.of(0, 8), shared.subarray(8))).toThrow(bad);
+    core.blake3Into(shared.subarray(0, 32), shared.subarray(32));
   });
 }

@@ -9,13 +9,13 @@ export interface NativeCore {
   blake3(input: Uint8Array): Uint8Array;
   /**
    * Writes the BLAKE3 digest of `input` to `out[0..32]` (small inputs: no allocation).
-   * Throws `NativeArgumentError` if `out` is shorter than 32 bytes.
+   * Throws `NativeArgumentError` if `out` is shorter than 32 bytes or overlaps `input`.
    */
   blake3Into(input: Uint8Array, out: Uint8Array): void;
   /**
    * Hashes many inputs at once: input `i` is `data[offsets[i]..offsets[i + 1]]`, its
    * digest goes to `out[32 * i..32 * (i + 1)]`. Throws `NativeArgumentError` if the
-   * offsets decrease or run past `data`, or `out` is too small.
+   * offsets decrease or run past `data`, or `out` is too small or overlaps `data`.
    */
   blake3Many(data: Uint8Array, offsets: Uint32Array, out: Uint8Array): void;
   /** The CIDv1 text (dag-cbor codec, BLAKE3 multihash, base32) of dag-cbor `bytes`. */

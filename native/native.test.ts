@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { contractSuite } from './contract.suite.ts';
-import { MAX_DEPTH, type NativeCore } from './contract.ts';
+import { MAX_DEPTH, NATIVE_EXPORTS, type NativeCore } from './contract.ts';
 import { sharedNative } from './load.ts';
 import { twin } from './twin.ts';
 
@@ -17,6 +19,17 @@ it(`behavior: the addon is loaded where it is required${required ? '' : ' (not r
   if (required) expect(reason, 'NOOB_NATIVE_REQUIRED=1 but the addon did not load').toBe('');
   else expect(addon !== null || reason !== '').toBe(true);
 });
+
+const generatedTypes = join(import.meta.dirname, 'generated', 'index.d.ts');
+
+it.skipIf(!existsSync(generatedTypes))(
+  'behavior: napi-rs’s generated index.d.ts declares every export of the contract',
+  () => {
+    const declared = readFileSync(generatedTypes, 'utf8');
+    for (const name of NATIVE_EXPORTS)
+      expect(declared).toContain(`export declare function ${name}(`);
+  },
+);
 
 /** What a call gave: its output as hex, or its error's name and, where deterministic, message. */
 function outcome(call: () => unknown, withMessage: boolean): unknown {

@@ -3,8 +3,9 @@
 // in one line and exits 0: the project then runs on the TypeScript twins (native/twin*.ts).
 //
 //   node scripts/build-native.mjs            this machine's addon → native/generated/
-//   node scripts/build-native.mjs --lambda   also the Lambda artifact (glibc ≤ 2.17, via
-//                                            cargo-zigbuild with zig from PyPI) and its check
+//   node scripts/build-native.mjs --lambda   the Lambda artifact (glibc ≤ 2.17, via
+//                                            cargo-zigbuild with zig from PyPI) and its check;
+//                                            on x86_64 Linux it is this machine's addon too
 //   --required                               fail (exit 1) instead of skipping without cargo
 //
 // Run on the project's Node (>= 22: it imports native/glibc.ts); scripts/bootstrap.mjs does.
@@ -59,28 +60,25 @@ function upToDate(file) {
   return existsSync(file) && statSync(file).mtimeMs >= sourcesTime();
 }
 
+/** `napi build` of the binding into native/generated/ (the addon, its loader and .d.ts). */
+function napiBuild(extra, env = process.env) {
+  const napi = join(root, 'node_modules', '.bin', 'napi');
+  const output = ['--output-dir', generated, '--js', 'index.js', '--dts', 'index.d.ts'];
+  execFileSync(
+    napi,
+    ['build', '--release', '--platform', '--esm', ...output, '--target-dir', target, ...extra],
+    {
+      cwd: join(native, 'binding'),
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+}
+
 function buildHost() {
   if (upToDate(addon)) return;
   say('building the native addon (cargo, release)…');
-  const napi = join(root, 'node_modules', '.bin', 'napi');
-  execFileSync(
-    napi,
-    [
-      'build',
-      '--release',
-      '--platform',
-      '--esm',
-      '--output-dir',
-      generated,
-      '--js',
-      'index.js',
-      '--dts',
-      'index.d.ts',
-      '--target-dir',
-      target,
-    ],
-    { cwd: join(native, 'binding'), stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+  napiBuild([]);
 }
 
 /** zig and cargo-zigbuild from PyPI, in a virtual environment cached under native/target. */
@@ -98,31 +96,18 @@ function zigTools() {
   return { ...process.env, PATH: `${bin}:${process.env.PATH}` };
 }
 
+/**
+ * The Lambda artifact: the same build linked against glibc 2.17 by cargo-zigbuild. On an
+ * x86_64 Linux machine it serves as this machine's addon too (one compile, not two).
+ */
 function buildLambda() {
-  if (upToDate(LAMBDA_ADDON)) return checkGlibc(LAMBDA_ADDON);
-  const env = zigTools();
-  say('building the Lambda addon (x86_64-unknown-linux-gnu, glibc 2.17)…');
-  execFileSync(
-    'cargo-zigbuild',
-    [
-      'build',
-      '--release',
-      '-p',
-      'noob-native',
-      '--target',
-      'x86_64-unknown-linux-gnu.2.17',
-      '--manifest-path',
-      join(native, 'Cargo.toml'),
-      '--target-dir',
-      target,
-    ],
-    { env, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  mkdirSync(dirname(LAMBDA_ADDON), { recursive: true });
-  copyFileSync(
-    join(target, 'x86_64-unknown-linux-gnu', 'release', 'libnoob_native.so'),
-    LAMBDA_ADDON,
-  );
+  if (!upToDate(LAMBDA_ADDON)) {
+    const env = zigTools();
+    say('building the Lambda addon (x86_64-unknown-linux-gnu, glibc 2.17, cargo-zigbuild)…');
+    napiBuild(['--cross-compile', '--target', 'x86_64-unknown-linux-gnu.2.17'], env);
+    mkdirSync(dirname(LAMBDA_ADDON), { recursive: true });
+    copyFileSync(join(generated, 'noob-native.linux-x64-gnu.node'), LAMBDA_ADDON);
+  }
   checkGlibc(LAMBDA_ADDON);
 }
 
@@ -141,8 +126,8 @@ if (!has('cargo')) {
   process.exit(args.has('--required') ? 1 : 0);
 }
 try {
-  buildHost();
   if (args.has('--lambda')) buildLambda();
+  buildHost();
 } catch (error) {
   say(`native addon build failed: ${error.message}`);
   // Without --required the project goes on, slower, on the twins.

@@ -12,11 +12,19 @@ fn map_error(error: CoreError) -> napi::Error<String> {
     napi::Error::new(error.name().to_string(), error.to_string())
 }
 
-/// The caller's output buffer as a mutable slice.
-fn writable<'a>(out: &'a mut Uint8ArraySlice) -> &'a mut [u8] {
+/// The caller's output buffer as a mutable slice, refused if it shares memory with the
+/// input (Rust's `&[u8]` and `&mut [u8]` may not alias; the twin refuses it too).
+fn writable<'a>(input: &[u8], out: &'a mut Uint8ArraySlice) -> napi::Result<&'a mut [u8], String> {
+    let (a, b) = (input.as_ptr_range(), out.as_ptr_range());
+    if !input.is_empty() && !out.is_empty() && a.start < b.end && b.start < a.end {
+        return Err(map_error(CoreError::InvalidArgument(
+            "the output buffer must not overlap the input".into(),
+        )));
+    }
     // SAFETY: the call runs synchronously on the JavaScript thread, so no JavaScript
-    // touches the buffer while the core writes to it; the slice does not outlive the call.
-    unsafe { out.as_mut() }
+    // touches the buffer while the core writes to it; the slice does not outlive the call
+    // and does not overlap the input (checked above).
+    Ok(unsafe { out.as_mut() })
 }
 
 /// The BLAKE3 digest of `input`, as a new 32-byte Buffer (for large inputs; small ones
@@ -29,7 +37,7 @@ pub fn blake3(input: &[u8]) -> Buffer {
 /// Writes the BLAKE3 digest of `input` to `out[0..32]`.
 #[napi]
 pub fn blake3_into(input: &[u8], mut out: Uint8ArraySlice) -> napi::Result<(), String> {
-    hash::digest_into(input, writable(&mut out)).map_err(map_error)
+    hash::digest_into(input, writable(input, &mut out)?).map_err(map_error)
 }
 
 /// Hashes input `i` = `data[offsets[i]..offsets[i + 1]]` for each `i`, writing digest `i`
@@ -40,7 +48,7 @@ pub fn blake3_many(
     offsets: &[u32],
     mut out: Uint8ArraySlice,
 ) -> napi::Result<(), String> {
-    hash::digest_many(data, offsets, writable(&mut out)).map(|_| ()).map_err(map_error)
+    hash::digest_many(data, offsets, writable(data, &mut out)?).map(|_| ()).map_err(map_error)
 }
 
 /// The CIDv1 string (dag-cbor, BLAKE3, base32) of dag-cbor `bytes`.
