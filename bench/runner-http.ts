@@ -12,11 +12,11 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { HttpRunner } from '../core/runners/http/runner.ts';
-import type { Runner } from '../core/runners/runner.ts';
 import { SyncRunner } from '../core/runners/sync.ts';
 import { loadTube } from '../core/tube/load.ts';
 import { startWorkerProcess, WORKER_TOKEN } from '../test/conformance/workers.ts';
 import { printResult } from './report.ts';
+import { compareInTurns } from './runners/turns.ts';
 
 const here = import.meta.dirname;
 const REPEATS = 3;
@@ -24,43 +24,6 @@ const CPU_EPOCHS = 30;
 const OVERHEAD_EPOCHS = 300;
 /** Untimed epochs first: the workers import the node module and JIT-compile it. */
 const WARMUP_EPOCHS = 5;
-
-/** This process's CPU time (µs) in the timed runs of the last http runner measured. */
-let runnerCpuMicros = 0;
-
-/** Seconds of one timed run of `epochs` epochs on a fresh runner (warm-up untimed). */
-async function timeOnce(make: () => Runner, epochs: number): Promise<number> {
-  const runner = make();
-  try {
-    await runner.run(WARMUP_EPOCHS);
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    const results = await runner.run(epochs);
-    const seconds = (performance.now() - started) / 1000;
-    const used = process.cpuUsage(cpu);
-    if (runner instanceof HttpRunner) runnerCpuMicros = used.user + used.system;
-    if (results.length !== epochs)
-      throw new Error(`expected ${epochs} results, got ${results.length}`);
-    return seconds;
-  } finally {
-    await runner.deinit();
-  }
-}
-
-/** The fastest of `REPEATS` runs of each runner, taken in turns. */
-async function compare(
-  makeBaseline: () => Runner,
-  makeCandidate: () => Runner,
-  epochs: number,
-): Promise<[baseline: number, candidate: number]> {
-  let baseline = Number.POSITIVE_INFINITY;
-  let candidate = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < REPEATS; r++) {
-    baseline = Math.min(baseline, await timeOnce(makeBaseline, epochs));
-    candidate = Math.min(candidate, await timeOnce(makeCandidate, epochs));
-  }
-  return [baseline, candidate];
-}
 
 const cpuTube = await loadTube(join(here, 'tubes', 'cpu-wide.yaml'));
 const basicTube = await loadTube(join(here, 'tubes', 'basic.yaml'));
@@ -75,7 +38,7 @@ const workers = await Promise.all([
 try {
   const urls = workers.map((w) => w.url);
   let lastHttp: HttpRunner | undefined;
-  const [syncSeconds, httpSeconds] = await compare(
+  const cpu = await compareInTurns(
     () => new SyncRunner(cpuTube),
     () => {
       lastHttp = new HttpRunner(cpuTube, {
@@ -85,27 +48,30 @@ try {
       });
       return lastHttp;
     },
-    CPU_EPOCHS,
+    { epochs: CPU_EPOCHS, warmup: WARMUP_EPOCHS, repeats: REPEATS },
   );
+  const syncSeconds = cpu.baseline.seconds;
+  const httpSeconds = cpu.candidate.seconds;
   const sent = lastHttp!.pool.stats();
-  // The runner's own cost per remote call, batched (its CPU time over the calls it sent in
-  // the last timed run; the workers' node work is not in it).
-  const timedCalls = CPU_EPOCHS * 13;
-  const runnerCpuPerCall = runnerCpuMicros / timedCalls;
   const callsPerRequest =
     sent.reduce((sum, w) => sum + w.calls, 0) /
     Math.max(
       1,
       sent.reduce((sum, w) => sum + w.requests, 0),
     );
+  // The runner's own cost per remote call, batched: its CPU time in the fastest http run
+  // over the calls it sent (13 per epoch: the source and 12 crunches); the workers' node
+  // work is not in it.
+  const runnerCpuPerCall = cpu.candidate.cpuMicros / (CPU_EPOCHS * 13);
   // basic: 2 remote calls per epoch (source, multiply), each waiting for the one before;
   // the return node stays local.
-  const [syncBasic, httpBasic] = await compare(
+  const basic = await compareInTurns(
     () => new SyncRunner(basicTube),
     () => new HttpRunner(basicTube, { workers: urls, token: WORKER_TOKEN }),
-    OVERHEAD_EPOCHS,
+    { epochs: OVERHEAD_EPOCHS, warmup: WARMUP_EPOCHS, repeats: REPEATS },
   );
-  const overheadUs = ((httpBasic - syncBasic) / (OVERHEAD_EPOCHS * 2)) * 1e6;
+  const overheadUs =
+    ((basic.candidate.seconds - basic.baseline.seconds) / (OVERHEAD_EPOCHS * 2)) * 1e6;
 
   const syncRate = CPU_EPOCHS / syncSeconds;
   const httpRate = CPU_EPOCHS / httpSeconds;

@@ -13,6 +13,7 @@ import type { Runner } from '../core/runners/runner.ts';
 import { SyncRunner } from '../core/runners/sync.ts';
 import { loadTube } from '../core/tube/load.ts';
 import { printResult } from './report.ts';
+import { compareInTurns } from './runners/turns.ts';
 
 const here = import.meta.dirname;
 const REPEATS = 3;
@@ -22,39 +23,18 @@ const WARMUP_EPOCHS = 10;
 const OVERHEAD_EPOCHS = 2000;
 const THREADS = 2;
 
-/** Seconds of one timed run of `epochs` epochs on a fresh runner (warm-up untimed). */
-async function timeOnce(make: () => Runner, epochs: number): Promise<number> {
-  const runner = make();
-  try {
-    await runner.run(WARMUP_EPOCHS);
-    const started = performance.now();
-    const results = await runner.run(epochs);
-    const seconds = (performance.now() - started) / 1000;
-    if (results.length !== epochs)
-      throw new Error(`expected ${epochs} results, got ${results.length}`);
-    return seconds;
-  } finally {
-    await runner.deinit();
-  }
-}
-
-/**
- * The fastest of `REPEATS` runs of each runner, taken in turns (sync, parallel, sync, …),
- * so a burst of other work on the machine hits both alike; the fastest run is the one
- * least disturbed by it.
- */
+/** The fastest of `REPEATS` runs of each runner, taken in turns (see runners/turns.ts). */
 async function compare(
   makeBaseline: () => Runner,
   makeCandidate: () => Runner,
   epochs: number,
 ): Promise<[baseline: number, candidate: number]> {
-  let baseline = Number.POSITIVE_INFINITY;
-  let candidate = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < REPEATS; r++) {
-    baseline = Math.min(baseline, await timeOnce(makeBaseline, epochs));
-    candidate = Math.min(candidate, await timeOnce(makeCandidate, epochs));
-  }
-  return [baseline, candidate];
+  const { baseline, candidate } = await compareInTurns(makeBaseline, makeCandidate, {
+    epochs,
+    warmup: WARMUP_EPOCHS,
+    repeats: REPEATS,
+  });
+  return [baseline.seconds, candidate.seconds];
 }
 
 const cpuTube = await loadTube(join(here, 'tubes', 'cpu-wide.yaml'));
