@@ -19,6 +19,11 @@ export interface Sqld {
   child: ChildProcess;
   /** Kill it and remove its data. */
   stop(): Promise<void>;
+  /**
+   * Kill it (SIGKILL, as a crash would) and start it again on the same port and data,
+   * waiting until it answers; `downMs` is how long it stays down in between.
+   */
+  restart(downMs?: number): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -37,33 +42,59 @@ export async function startSqld(): Promise<Sqld> {
   const dir = mkdtempSync(join(tmpdir(), 'noob-sqld-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    SQLD_BIN,
-    ['--db-path', join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  let child: ChildProcess;
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const stop = async () => {
+  let exited: Promise<void>;
+  const spawnServer = () => {
+    child = spawn(
+      SQLD_BIN,
+      ['--db-path', join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    exited = new Promise<void>((done) => child.once('exit', () => done()));
+  };
+  const kill = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
       await exited;
     }
+  };
+  const stop = async () => {
+    await kill();
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 15_000;
-  for (let i = 0; i < 1_000 && Date.now() < deadline; i++) {
-    if (child.exitCode !== null) break;
-    const ok = await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { url, child, stop };
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const healthy = async () => {
+    const deadline = Date.now() + 15_000;
+    for (let i = 0; i < 1_000 && Date.now() < deadline; i++) {
+      if (child.exitCode !== null) break;
+      const ok = await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return true;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return false;
+  };
+  spawnServer();
+  const server: Sqld = {
+    url,
+    get child() {
+      return child;
+    },
+    stop,
+    async restart(downMs = 0) {
+      await kill();
+      await new Promise((r) => setTimeout(r, downMs));
+      spawnServer();
+      if (!(await healthy()))
+        throw new Error(`sqld did not restart on ${url}: ${stderr.slice(-2_000)}`);
+    },
+  };
+  if (await healthy()) return server;
   await stop();
   throw new Error(`sqld did not start on ${url}: ${stderr.slice(-2_000)}`);
 }

@@ -1,13 +1,19 @@
+import { NoobError } from '../../errors.ts';
 import type { NodeContext } from '../../node/define.ts';
 import type { RemoteExecutor } from '../engine-runner.ts';
 import type { ExecutionPlan, PlanNode } from '../plan.ts';
 import { QueueExecutor, type QueueExecutorOptions } from '../queued/executor.ts';
 import type { LambdaDispatcher } from './dispatcher.ts';
 
+/** Longest the runner rides out a queue outage before the call fails (ms). */
+const OUTAGE_MS = 30_000;
+
 /**
  * The queued runner's executor (node calls become tasks on the queue, outcomes are read
  * back from it), telling a {@link LambdaDispatcher} how many calls are outstanding so
- * that worker Lambdas are invoked for them.
+ * that worker Lambdas are invoked for them. A call whose queue operation failed (the
+ * database restarting, a connection dropped) is tried again for up to 30 s: the task is
+ * named by its CID, so trying again neither adds it twice nor loses a result.
  */
 export class LambdaExecutor implements RemoteExecutor {
   readonly #queued: QueueExecutor;
@@ -38,7 +44,17 @@ export class LambdaExecutor implements RemoteExecutor {
     // and the next look (see LambdaDispatcher's activeMs) sends another.
     this.#dispatcher.demand(++this.#outstanding);
     try {
-      return await this.#queued.execute(node, inputs, context);
+      const until = Date.now() + OUTAGE_MS;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.#queued.execute(node, inputs, context);
+        } catch (error) {
+          // A node's error, a cancellation or a bad input is noob's; anything else is the database's.
+          if (error instanceof NoobError || Date.now() > until || context.signal.aborted)
+            throw error;
+          await pause(Math.min(2_000, 50 * 2 ** attempt), context.signal);
+        }
+      }
     } finally {
       this.#dispatcher.demand(--this.#outstanding);
     }
@@ -48,4 +64,19 @@ export class LambdaExecutor implements RemoteExecutor {
     await this.#dispatcher.stop();
     await this.#queued.close();
   }
+}
+
+/** Wait `ms`, or less if `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        done();
+      },
+      { once: true },
+    );
+  });
 }
