@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { TubeLoadError } from './errors.ts';
+import { checkTubeData, checkTubeText, TUBE_LIMITS } from './limits.ts';
 
 /** A tube file's text parsed, with a way back from a path in it to its line. */
 export interface TubeSource {
@@ -12,9 +13,11 @@ export interface TubeSource {
 }
 
 /**
- * Parses tube YAML. Malformed YAML fails with the file and line of the first problem.
+ * Parses tube YAML. Malformed YAML fails with the file and line of the first problem; text
+ * or data past {@link TUBE_LIMITS} (nesting, nodes, expanded size) fails naming the limit.
  */
 export function parseTubeSource(text: string, file: string): TubeSource {
+  checkTubeText(text, file);
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -27,7 +30,7 @@ export function parseTubeSource(text: string, file: string): TubeSource {
   }
   let data: unknown;
   try {
-    data = document.toJS({ maxAliasCount: 1000 });
+    data = document.toJS({ maxAliasCount: TUBE_LIMITS.maxAliasCount });
   } catch (error) {
     // An alias that expands too far ("billion laughs") is refused here, not in parsing.
     const message = error instanceof Error ? error.message : String(error);
@@ -35,6 +38,7 @@ export function parseTubeSource(text: string, file: string): TubeSource {
       { path: [], message: `${file}: ${message.split('\n')[0]}` },
     ]);
   }
+  checkTubeData(data, file);
   return {
     file,
     data,

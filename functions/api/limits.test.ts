@@ -156,4 +156,22 @@ describe('job API limits', () => {
       expect(text).toMatch(/^event: done$/m);
     }
   });
+
+  it('error: a tube nested too deeply or with too many nodes is a 400 naming the limit', async () => {
+    env = await apiTestEnv({ maxBodyBytes: 4 * 1024 * 1024 });
+    const nested = `noob_id: deep\nnodes: ${'['.repeat(500_000)}${']'.repeat(500_000)}\n`;
+    const deep = await env.app.request('/v1/jobs', authed(env.acme, 'POST', { tube: nested }));
+    expect(deep.status).toBe(400);
+    expect(((await deep.json()) as any).error).toMatchObject({
+      code: 'invalid_tube',
+      message: expect.stringContaining('lists and maps nest deeper than 64 levels'),
+    });
+    let wide = 'noob_id: wide\nnodes:\n';
+    for (let i = 0; i <= 1_000; i++) wide += `  n${i}:\n    type: noob.testing.count_source\n`;
+    const many = await env.app.request('/v1/jobs', authed(env.acme, 'POST', { tube: wide }));
+    expect(many.status).toBe(400);
+    expect(((await many.json()) as any).error.message).toMatch(
+      /1001 nodes, over the limit of 1000/,
+    );
+  });
 });
