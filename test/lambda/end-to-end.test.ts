@@ -53,10 +53,22 @@ beforeAll(async () => {
   });
   url = stack.twin.functionUrl('api');
   key = (await new KeyStore(stack.queue.driver).create('acme')).key;
-  const { queue, client } = stack;
   // What the coordinator service does as it starts on AWS.
-  await registerWorkerFunction(queue, 'worker');
-  coordinator = new Coordinator({
+  await registerWorkerFunction(stack.queue, 'worker');
+  coordinator = startCoordinator();
+  const sync = new SyncRunner(await loadTubeFromText(TUBE));
+  expected = await sync.run(EPOCHS);
+  await sync.deinit();
+});
+afterAll(async () => {
+  await coordinator?.stop();
+  await stack?.stop();
+});
+
+/** A coordinator (the ECS service's code) running tube jobs with the lambda runner. */
+function startCoordinator(): Coordinator {
+  const { queue, client } = stack;
+  const started = new Coordinator({
     queue,
     recordOutcome: async (tenant, jobId, outcome) => {
       await queue.setJobOutcome(tenant, jobId, outcome);
@@ -68,15 +80,9 @@ beforeAll(async () => {
         lambda: { client, functionName: 'worker', concurrency: 4, activeMs: 300, backoffMs: 20 },
       }),
   });
-  coordinator.start();
-  const sync = new SyncRunner(await loadTubeFromText(TUBE));
-  expected = await sync.run(EPOCHS);
-  await sync.deinit();
-});
-afterAll(async () => {
-  await coordinator?.stop();
-  await stack?.stop();
-});
+  started.start();
+  return started;
+}
 
 const authed = (method = 'GET', body?: unknown): RequestInit => ({
   method,
@@ -199,6 +205,19 @@ describe('serverless end to end (API Lambda → queue → dispatcher → worker 
       await stack.sqld.restart(300);
     });
     expect(restarted).toBe(1);
+    await expectSyncResults(id, job);
+  });
+
+  it('behavior: a job survives its coordinator stopping mid-job: another takes the run over and finishes it', async () => {
+    const id = await submit();
+    let replaced = 0;
+    const job = await finished(id, async (done) => {
+      if (replaced > 0 || done < 40) return;
+      replaced++;
+      await coordinator.stop();
+      coordinator = startCoordinator();
+    });
+    expect(replaced).toBe(1);
     await expectSyncResults(id, job);
   });
 });
