@@ -24,8 +24,8 @@ execFileSync(
 let copied = 0;
 for (const source of SOURCES) {
   for (const file of readdirSync(join(ROOT, source), { recursive: true, withFileTypes: true })) {
-    if (!file.isFile() || !isRuntimeAsset(file.name)) continue;
     const from = join(file.parentPath, file.name);
+    if (!file.isFile() || !isRuntimeAsset(from)) continue;
     const to = join(DIST, relative(ROOT, from));
     mkdirSync(dirname(to), { recursive: true });
     copyFileSync(from, to);
@@ -34,7 +34,12 @@ for (const source of SOURCES) {
 }
 process.stdout.write(`built dist/ (${copied} files copied beside the modules)\n`);
 
-/** Files read at run time: anything but TypeScript sources and tests. */
-function isRuntimeAsset(name: string): boolean {
-  return !name.endsWith('.ts') && !/\.test\.\w+$/.test(name) && !name.endsWith('.md');
+/** Files read at run time: anything but TypeScript sources, docs and tests' files. */
+function isRuntimeAsset(path: string): boolean {
+  return (
+    !path.endsWith('.ts') &&
+    !path.endsWith('.md') &&
+    !/\.test\.\w+$/.test(path) &&
+    !/[/\\]fixtures[/\\]/.test(path)
+  );
 }
