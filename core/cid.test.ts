@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CID } from 'multiformats/cid';
 import { describe, expect, it } from 'vitest';
-import { UPSTREAM } from '../test/conformance/suite.ts';
+import { OWN } from '../test/conformance/suite.ts';
 import { BLAKE3_CODE, cidOf, taskCid, tubeCid } from './cid.ts';
 import { loadTube } from './tube/load.ts';
 
@@ -43,7 +43,7 @@ describe('task CIDs', () => {
   });
 
   it('behavior: a tube’s CID depends on its spec and bound inputs', async () => {
-    const path = join(UPSTREAM, 'input', 'input_tube_params.yaml');
+    const path = join(OWN, 'input', 'input_tube_params.yaml');
     const seven = tubeCid(await loadTube(path, { input: { start: 7 } }));
     expect(tubeCid(await loadTube(path, { input: { start: 7 } }))).toBe(seven);
     expect(tubeCid(await loadTube(path, { input: { start: 8 } }))).not.toBe(seven);
