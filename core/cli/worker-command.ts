@@ -118,7 +118,10 @@ async function queueWorker(
   const database = brokenDatabase();
   const queue = await openQueue(db, { onBroken: database.onBroken });
   const { modules, ...rest } = options;
-  const worker = new QueueWorker({ queue, ...rest, executor: new TaskExecutor({ modules }) });
+  // A process of its own: a node call that blocks the event loop past the task timeout
+  // ends the process (its tasks are retried elsewhere), see StallWatchdog.
+  const executor = new TaskExecutor({ modules });
+  const worker = new QueueWorker({ queue, ...rest, executor, watchdog: true });
   await worker.start();
   const signalled = untilSignalled(); // before the line that tells a parent it may signal
   io.stdout.write(

@@ -168,3 +168,26 @@ export class TooManyTasksError extends NoobError {
     this.limit = limit;
   }
 }
+
+/**
+ * A node call ran past the worker's task timeout: its signal was aborted, its slot freed
+ * and the task failed (retried with backoff while attempts remain).
+ */
+export class TaskTimeoutError extends NoobError {
+  override name = 'TaskTimeoutError' as const;
+  readonly nodeId: string | null;
+  /** The timeout in ms. */
+  readonly limit: number;
+
+  constructor(nodeId: string | null, limit: number) {
+    super(
+      `${nodeId ? `node ${nodeId}` : 'a task'} ran longer than the task timeout of ${limit} ms`,
+      {
+        details:
+          'The call was abandoned and its AbortSignal fired. Make the node finish sooner (or honour its signal), or raise the timeout (worker option taskTimeoutMs, NOOB_TASK_TIMEOUT_MS).',
+      },
+    );
+    this.nodeId = nodeId;
+    this.limit = limit;
+  }
+}

@@ -16,7 +16,9 @@ afterEach(async () => {
 });
 
 /** A queue on a fresh file, and a started worker on it running the nodes below. */
-async function workerOnFreshQueue(options: { maxResultBytes?: number } = {}) {
+async function workerOnFreshQueue(
+  options: { maxResultBytes?: number; taskTimeoutMs?: number; heartbeatMs?: number } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'noob-worker-limits-'));
   const queue = await openQueue(join(dir, 'noob.db'), { backoffBaseMs: 1 });
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,20 +52,30 @@ async function workerOnFreshQueue(options: { maxResultBytes?: number } = {}) {
       },
     }),
   );
-  const calls = { refused: 0, flaky: 0 };
+  registry.register(
+    'test.stuck',
+    defineNode({
+      slots: { always: { default: false } },
+      // Ignores its signal: hangs on its first call (or on every call with `always`).
+      process: async ({ always }) => {
+        if (always || ++calls.stuck === 1) await new Promise(() => {});
+        return 'unstuck';
+      },
+    }),
+  );
+  const calls = { refused: 0, flaky: 0, stuck: 0, reportFailures: 0 };
   const worker = new QueueWorker({
     queue,
-    concurrency: 2,
+    concurrency: options.taskTimeoutMs ? 1 : 2,
     executor: new TaskExecutor({ registry }),
     onError: () => {
       calls.reportFailures++;
     },
     ...options,
   });
-  const counts = Object.assign(calls, { reportFailures: 0 });
   await worker.start();
   cleanups.push(() => worker.stop());
-  return { queue, worker, counts };
+  return { queue, worker, counts: calls };
 }
 
 /** A job of one call of `type`, by node `nodeId`. */
@@ -118,5 +130,31 @@ describe('QueueWorker limits', () => {
       message: 'the input names no file',
     });
     expect(counts.refused).toBe(1);
+  });
+
+  it('behavior: a call past the task timeout is abandoned, its slot freed, and its task retried', async () => {
+    const { queue, counts } = await workerOnFreshQueue({ taskTimeoutMs: 100 });
+    const stuck = await submitCall(queue, 'test.stuck', 'poll');
+    const job = await finished(queue, stuck.jobId);
+    expect(job.state).toBe('succeeded');
+    expect(job.results['poll-call']).toMatchObject({ outputs: { value: 'unstuck' } });
+    const retry = (await queue.events('t', stuck.jobId)).find((e) => e.type === 'task.queued');
+    expect(retry?.data.error).toMatchObject({
+      name: 'TaskTimeoutError',
+      message: 'node poll ran longer than the task timeout of 100 ms',
+    });
+    expect(counts.stuck).toBe(2);
+  });
+
+  it('behavior: cancelling a job frees the slot of a call that ignores its signal', async () => {
+    const { queue } = await workerOnFreshQueue({ taskTimeoutMs: 3_600_000, heartbeatMs: 50 });
+    const stuck = await submitCall(queue, 'test.stuck', 'wait', { always: true });
+    await queue.changes.until(async () =>
+      (await queue.events('t', stuck.jobId)).some((e) => e.type === 'tasks.leased'),
+    );
+    await queue.cancelJob('t', stuck.jobId);
+    // One slot: the next job runs only once the cancelled call is left behind.
+    const next = await submitCall(queue, 'test.echo', 'echo', { value: 1 });
+    expect((await finished(queue, next.jobId)).state).toBe('succeeded');
   });
 });

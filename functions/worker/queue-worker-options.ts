@@ -44,6 +44,20 @@ export interface QueueWorkerOptions {
    * the worker goes on.
    */
   maxResultBytes?: number;
+  /**
+   * Longest a node call may run (ms, default NOOB_TASK_TIMEOUT_MS or 10 minutes). Past it
+   * the call's signal is aborted, its slot freed and the task failed with
+   * `TaskTimeoutError` (retried while attempts remain); a call that ignores its signal is
+   * left behind. A cancelled or lost task's call is left behind the same way.
+   */
+  taskTimeoutMs?: number;
+  /**
+   * Kill this process when its event loop is blocked past the task timeout (a node spinning
+   * synchronously cannot be stopped otherwise): its leases expire and the tasks are retried
+   * elsewhere, and a supervisor (`noob serve`) starts a new worker. Default false: only
+   * for a process of its own (`noob worker`).
+   */
+  watchdog?: boolean;
   /** Runs the node calls (default: built-ins, standard library, modules by path). */
   executor?: TaskExecutor;
 }

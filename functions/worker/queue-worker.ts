@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { RESCAN_MS } from '../../core/queue/changes.ts';
 import { MAX_CLAIM } from '../../core/queue/claim.ts';
 import type { Completion } from '../../core/queue/complete.ts';
-import { TaskTooLargeError } from '../../core/queue/errors.ts';
+import { TaskTimeoutError, TaskTooLargeError } from '../../core/queue/errors.ts';
 import type { HandedTask, HandOff, IdleMark } from '../../core/queue/handoff.ts';
 import { boundedJson } from '../../core/queue/limits.ts';
 import type { Queue } from '../../core/queue/queue.ts';
@@ -14,6 +14,7 @@ import { TaskExecutor, UnknownNodeTypeError } from './executor.ts';
 import type { QueueWorkerOptions } from './queue-worker-options.ts';
 import { taskRequest } from './task.ts';
 import { WakeUp } from './wake-up.ts';
+import { StallWatchdog } from './watchdog.ts';
 
 export type { QueueWorkerOptions } from './queue-worker-options.ts';
 
@@ -22,6 +23,21 @@ const MAX_ERROR_PAUSE_MS = 5_000;
 
 /** Largest result a call may report by default (bytes of JSON). */
 export const DEFAULT_MAX_RESULT_BYTES = 8 * 1024 * 1024;
+
+/** How long a node call may run by default (ms): NOOB_TASK_TIMEOUT_MS, else 10 minutes. */
+export function defaultTaskTimeoutMs(): number {
+  const configured = Number(process.env.NOOB_TASK_TIMEOUT_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : 10 * 60_000;
+}
+
+/** A running call, as its deadline sees it: abandoned once past it, cancelled or lost. */
+interface CallWatch {
+  /** When it is past its time (ms since the epoch). */
+  readonly at: number;
+  abandoned: boolean;
+  /** Leave the call behind now: free its slot, and report a timeout when `timedOut`. */
+  abandon(timedOut: boolean): void;
+}
 
 /** Results reported in one transaction at most (a larger batch waits for the next). */
 const MAX_REPORT = 512;
@@ -57,6 +73,14 @@ export class QueueWorker {
   readonly #onError: (error: unknown, retryInMs: number) => void;
   readonly #executor: TaskExecutor;
   readonly #maxResultBytes: number;
+  readonly #taskTimeoutMs: number;
+  readonly #watchdog: boolean;
+  /** Running calls by their controller, for the timeout sweep and for cancellation. */
+  readonly #watches = new Map<AbortController, CallWatch>();
+  /** Abandoned calls that have not settled: stop() does not wait for them. */
+  #abandoned = 0;
+  #sweep: NodeJS.Timeout | undefined;
+  #stallWatchdog: StallWatchdog | undefined;
   readonly #sizer: ClaimSizer;
   /** Claimed, not started, in claim order. */
   readonly #waiting: ClaimedTask[] = [];
@@ -97,6 +121,8 @@ export class QueueWorker {
         ));
     this.#executor = options.executor ?? new TaskExecutor();
     this.#maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
+    this.#taskTimeoutMs = options.taskTimeoutMs ?? defaultTaskTimeoutMs();
+    this.#watchdog = options.watchdog ?? false;
     this.#sizer = new ClaimSizer(this.#concurrency, options.prefetchMs ?? 2);
   }
 
@@ -113,7 +139,20 @@ export class QueueWorker {
   /** Registers the worker and starts claiming. */
   async start(): Promise<void> {
     await this.#queue.registerWorker(this.workerId, this.#tags);
+    // One sweep for every call's deadline, not a timer per call (the hot path stays as fast).
+    const sweepMs = Math.max(10, Math.min(1_000, Math.floor(this.#taskTimeoutMs / 4)));
+    this.#sweep = setInterval(() => this.#sweepDeadlines(), sweepMs);
+    this.#sweep.unref();
+    if (this.#watchdog) {
+      this.#stallWatchdog = new StallWatchdog(this.#taskTimeoutMs, `noob worker ${this.workerId}`);
+    }
     this.#loop = this.#run();
+  }
+
+  /** Abandon the calls past their deadline. */
+  #sweepDeadlines(): void {
+    const now = Date.now();
+    for (const watch of this.#watches.values()) if (now >= watch.at) watch.abandon(true);
   }
 
   /** Stops claiming, gives back unstarted tasks, reports running calls, closes node instances. */
@@ -121,6 +160,8 @@ export class QueueWorker {
     this.#stopping = true;
     this.#wake();
     await this.#loop;
+    clearInterval(this.#sweep);
+    await this.#stallWatchdog?.stop();
     await this.#executor.close();
   }
 
@@ -428,7 +469,7 @@ export class QueueWorker {
       await this.#queue.release(this.workerId, unstarted).catch((e) => this.#onError(e, 0));
     }
     let lastBeat = Date.now();
-    while (this.#inFlight.size > 0 || this.#finished.length > 0) {
+    while (this.#inFlight.size > this.#abandoned || this.#finished.length > 0) {
       if (this.#finished.length > 0) {
         const report = this.#finished.splice(0, MAX_REPORT);
         try {
@@ -457,7 +498,10 @@ export class QueueWorker {
     const { cancelled, lost } = await this.#queue.heartbeat(this.workerId, held);
     const gone = new Set([...cancelled, ...lost]);
     for (const id of gone) {
-      this.#running.get(id)?.abort(new Error(`task ${id} was cancelled or its lease lost`));
+      const controller = this.#running.get(id);
+      controller?.abort(new Error(`task ${id} was cancelled or its lease lost`));
+      // A call that does not stop at its signal is left behind: its slot is free again.
+      if (controller) this.#watches.get(controller)?.abandon(false);
     }
     // A waiting task that is gone is simply not started.
     const keep = this.#waiting.filter((task) => !gone.has(task.id));
@@ -474,6 +518,7 @@ export class QueueWorker {
     const controller = new AbortController();
     const call = this.#hold(controller, taskId);
     const started = performance.now();
+    const watch = this.#watch(controller, task, call);
     try {
       const parsed = taskRequest.safeParse(task.input);
       if (!parsed.success) {
@@ -492,6 +537,7 @@ export class QueueWorker {
       }
       try {
         const result = await this.#executor.execute(parsed.data, controller.signal);
+        if (watch.abandoned) return;
         this.#sizer.observe(performance.now() - started);
         // Serialized here, where its size can fail this task alone: in a report it would
         // fail the whole batch, again at every round.
@@ -501,6 +547,7 @@ export class QueueWorker {
         if (this.#finished.length === 0) this.#oldestFinishedAt = Date.now();
         this.#finished.push({ taskId: id, json });
       } catch (error) {
+        if (watch.abandoned) return;
         const id = await call.id;
         if (id === undefined) return;
         // An unknown type will not become known by retrying, nor a result smaller; a
@@ -514,8 +561,54 @@ export class QueueWorker {
       // Recording the failure failed: the lease expires and the task runs again.
       this.#onError(error, 0);
     } finally {
-      call.end();
-      this.#completed++;
+      this.#watches.delete(controller);
+      if (watch.abandoned) this.#abandoned--;
+      else {
+        call.end();
+        this.#completed++;
+      }
+    }
+  }
+
+  /**
+   * Watch a starting call: past the task timeout (see #sweepDeadlines), or when its task is
+   * cancelled or lost, it is abandoned: its signal aborted, its slot freed at once and, for
+   * a timeout, the task failed with {@link TaskTimeoutError}; whatever it returns later is
+   * dropped.
+   */
+  #watch(
+    controller: AbortController,
+    task: HandedTask,
+    call: { id: number | Promise<number | undefined>; end(): void },
+  ): CallWatch {
+    const watch: CallWatch = {
+      at: Date.now() + this.#taskTimeoutMs,
+      abandoned: false,
+      abandon: (timedOut) => {
+        if (watch.abandoned) return;
+        watch.abandoned = true;
+        this.#abandoned++;
+        this.#watches.delete(controller);
+        const error = new TaskTimeoutError(task.nodeId, this.#taskTimeoutMs);
+        controller.abort(timedOut ? error : controller.signal.reason);
+        call.end();
+        this.#completed++;
+        if (timedOut) this.#track(this.#failAbandoned(call.id, error));
+        this.#afterCall();
+      },
+    };
+    this.#watches.set(controller, watch);
+    return watch;
+  }
+
+  /** Report an abandoned call's timeout (the queue retries it with backoff). */
+  async #failAbandoned(taskId: number | Promise<number | undefined>, error: Error): Promise<void> {
+    try {
+      const id = await taskId;
+      if (id !== undefined) await this.#queue.fail(this.workerId, id, error);
+    } catch (failure) {
+      // The lease expires and the task runs again.
+      this.#onError(failure, 0);
     }
   }
 

@@ -10,6 +10,7 @@ import type { Queue } from '../../core/queue/queue.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 const HANG = `${join(ROOT, 'test', 'fixtures', 'hang-node.ts')}#hang`;
 const children: ChildProcess[] = [];
+const stderr = new Map<ChildProcess, string>();
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const child of children.splice(0)) {
@@ -26,9 +27,13 @@ async function startWorker(db: string, env: Record<string, string> = {}): Promis
   const child = spawn(
     process.execPath,
     [join(ROOT, 'bin', 'noob.js'), 'worker', '--db', db, '--lease-ms', '300'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   children.push(child);
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => {
+    stderr.set(child, (stderr.get(child) ?? '') + text);
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('pulling from')) resolve();
@@ -76,5 +81,24 @@ describe('a lost worker', () => {
       attempt: 0,
       error: { name: 'LeaseExpiredError', message: expect.stringContaining('1 of 5 expiries') },
     });
+  });
+
+  it('behavior: a node that blocks the event loop past the task timeout gets its worker process killed; the call runs elsewhere', async () => {
+    const { queue, db } = await freshQueue();
+    const spinning = await startWorker(db, { NOOB_TEST_SPIN: '1', NOOB_TASK_TIMEOUT_MS: '500' });
+    const cid = 'call-0';
+    const { jobId } = await queue.submitJob({
+      tenant: 't',
+      kind: 'tasks',
+      tasks: [{ cid, nodeId: 'spin', input: { cid, type: HANG, inputs: { value: 7 } } }],
+    });
+    const [, signal] = await once(spinning, 'exit');
+    expect(signal).toBe('SIGKILL');
+    expect(stderr.get(spinning)).toMatch(/the event loop was blocked for over 500 ms/);
+    await startWorker(db);
+    await queue.changes.until(async () => (await queue.getJob('t', jobId)).state !== 'running');
+    const job = await queue.getJob('t', jobId);
+    expect(job.state).toBe('succeeded');
+    expect(job.results[cid]).toMatchObject({ outputs: { value: 7 } });
   });
 });
