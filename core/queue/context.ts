@@ -1,6 +1,7 @@
 import type { QueueDriver } from './backend.ts';
 import type { Clock } from './clock.ts';
 import { LatencyRecorder } from './latency.ts';
+import { envLimit } from './limits.ts';
 
 /** The queue's size limits by default (see docs/limits.md). */
 export const DEFAULT_LIMITS = {
@@ -9,6 +10,16 @@ export const DEFAULT_LIMITS = {
   maxTasksPerJob: 1_000_000,
   maxLeaseExpiries: 5,
 } as const;
+
+/** {@link DEFAULT_LIMITS} as the environment sets them (NOOB_MAX_INPUT_BYTES, …). */
+export function queueLimits() {
+  return {
+    maxInputBytes: envLimit('NOOB_MAX_INPUT_BYTES', DEFAULT_LIMITS.maxInputBytes),
+    maxOutcomeBytes: envLimit('NOOB_MAX_OUTCOME_BYTES', DEFAULT_LIMITS.maxOutcomeBytes),
+    maxTasksPerJob: envLimit('NOOB_MAX_TASKS_PER_JOB', DEFAULT_LIMITS.maxTasksPerJob),
+    maxLeaseExpiries: envLimit('NOOB_MAX_LEASE_EXPIRIES', DEFAULT_LIMITS.maxLeaseExpiries),
+  };
+}
 
 /** Tunables of a queue; every field has a default (see {@link resolveOptions}). */
 export interface QueueOptions {
@@ -26,15 +37,15 @@ export interface QueueOptions {
   agingMs?: number;
   /** Random numbers in [0, 1) for backoff jitter (Math.random by default). */
   random?: () => number;
-  /** Largest task input (its JSON: params and slot values) in bytes (default 8 MiB). */
+  /** Largest task input (its JSON: params and slot values) in bytes (default NOOB_MAX_INPUT_BYTES or 8 MiB). */
   maxInputBytes?: number;
-  /** Largest job outcome (a tube run's results as JSON) in bytes (default 16 MiB). */
+  /** Largest job outcome (a tube run's results as JSON) in bytes (default NOOB_MAX_OUTCOME_BYTES or 16 MiB). */
   maxOutcomeBytes?: number;
-  /** Most tasks one job may hold: epochs × calls per epoch (default 1,000,000). */
+  /** Most tasks one job may hold: epochs × calls per epoch (default NOOB_MAX_TASKS_PER_JOB or 1,000,000). */
   maxTasksPerJob?: number;
   /**
    * Lease expiries (a worker lost with the task) before a task is dead-lettered (default
-   * 5). They are not node failures and do not use up its attempts, but a task that keeps
+   * NOOB_MAX_LEASE_EXPIRIES or 5). They are not node failures and do not use up its attempts, but a task that keeps
    * killing its workers must stop somewhere.
    */
   maxLeaseExpiries?: number;
@@ -79,11 +90,21 @@ export function resolveOptions(
     backoffMaxMs: options.backoffMaxMs ?? 10 * 60_000,
     agingMs: options.agingMs ?? 60_000,
     random: options.random ?? Math.random,
-    maxInputBytes: options.maxInputBytes ?? DEFAULT_LIMITS.maxInputBytes,
-    maxOutcomeBytes: options.maxOutcomeBytes ?? DEFAULT_LIMITS.maxOutcomeBytes,
-    maxTasksPerJob: options.maxTasksPerJob ?? DEFAULT_LIMITS.maxTasksPerJob,
-    maxLeaseExpiries: options.maxLeaseExpiries ?? DEFAULT_LIMITS.maxLeaseExpiries,
+    ...queueLimits(),
+    ...definedOnly({
+      maxInputBytes: options.maxInputBytes,
+      maxOutcomeBytes: options.maxOutcomeBytes,
+      maxTasksPerJob: options.maxTasksPerJob,
+      maxLeaseExpiries: options.maxLeaseExpiries,
+    }),
     latency: new LatencyRecorder(driver),
     inertCommits: 0,
   };
+}
+
+/** The fields of `values` that are set. */
+function definedOnly<T extends Record<string, number | undefined>>(values: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
 }

@@ -147,8 +147,8 @@ export class TaskTooLargeError extends NoobError {
     super(`the ${what} of ${node} is ${size}, over the limit of ${limit} bytes`, {
       details:
         what === 'input'
-          ? 'Pass a reference (a path, a URL, a key) instead of the data, or raise the limit (queue option maxInputBytes, `noob serve --max-input-bytes`).'
-          : 'Return a reference (a path, a URL, a key) instead of the data, or raise the limit (worker option maxResultBytes, `noob worker|serve --max-result-bytes`).',
+          ? 'Pass a reference (a path, a URL, a key) instead of the data, or raise the limit (NOOB_MAX_INPUT_BYTES, or the queue option maxInputBytes).'
+          : 'Return a reference (a path, a URL, a key) instead of the data, or raise the limit (NOOB_MAX_RESULT_BYTES for the workers, or the worker option maxResultBytes).',
     });
     this.nodeId = nodeId;
     this.limit = limit;
@@ -163,7 +163,7 @@ export class TooManyTasksError extends NoobError {
   constructor(jobId: string, limit: number) {
     super(`job ${jobId} would hold more than ${limit} tasks`, {
       details:
-        'Epochs × node calls per epoch (map items included) is over the per-job limit: run fewer epochs, split the job, or raise the limit (queue option maxTasksPerJob, `noob serve --max-tasks-per-job`).',
+        'Epochs × node calls per epoch (map items included) is over the per-job limit: run fewer epochs, split the job, or raise the limit (NOOB_MAX_TASKS_PER_JOB, or the queue option maxTasksPerJob).',
     });
     this.limit = limit;
   }

@@ -62,7 +62,7 @@ function outcomeText(outcome: JobOutcome, limit: number): { text: string; failed
     code: 'ResultTooLargeError',
     message: `the job's results are ${size}, over the limit of ${limit} bytes`,
     details:
-      'Return references (paths, URLs, keys) instead of the data, return fewer epochs, or raise the limit (queue option maxOutcomeBytes).',
+      'Return references (paths, URLs, keys) instead of the data, return fewer epochs, or raise the limit (NOOB_MAX_OUTCOME_BYTES, or the queue option maxOutcomeBytes).',
   };
   return { text: JSON.stringify({ error }), failed: true };
 }

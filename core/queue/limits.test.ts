@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { boundedJson, overLimit } from './limits.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { queueLimits } from './context.ts';
+import { boundedJson, envLimit, overLimit } from './limits.ts';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 describe('size limits', () => {
   it('default: a value within the limit is its JSON text', () => {
@@ -33,6 +38,20 @@ describe('size limits', () => {
     };
     expect(() => boundedJson('result', huge, 'repeat', 100)).toThrow(
       /result of node repeat is too large to serialize, over the limit of 100 bytes/,
+    );
+  });
+
+  it('behavior: an operator sets limits in the environment (NOOB_MAX_…)', () => {
+    expect(queueLimits().maxTasksPerJob).toBe(1_000_000);
+    vi.stubEnv('NOOB_MAX_TASKS_PER_JOB', '500');
+    vi.stubEnv('NOOB_MAX_INPUT_BYTES', '');
+    expect(queueLimits()).toMatchObject({ maxTasksPerJob: 500, maxInputBytes: 8 * 1024 * 1024 });
+  });
+
+  it('error: a limit in the environment that is not a whole number > 0 names the variable', () => {
+    vi.stubEnv('NOOB_MAX_STREAMS', '2.5k');
+    expect(() => envLimit('NOOB_MAX_STREAMS', 32)).toThrow(
+      'NOOB_MAX_STREAMS must be a whole number greater than 0, got "2.5k"',
     );
   });
 });

@@ -43,3 +43,20 @@ export function boundedJson(
   }
   return text;
 }
+
+/**
+ * A limit from the environment (`NOOB_MAX_…`, a whole number > 0), else `fallback`: how an
+ * operator sets limits for `noob serve` and every worker process it starts at once. A value
+ * that is not a whole number > 0 is an error naming the variable, not silently ignored.
+ */
+export function envLimit(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(
+      `${name} must be a whole number greater than 0, got ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}

@@ -12,7 +12,7 @@ import { deadLettersRoute, rerunJobRoute, retryJobRoute } from './job-actions.ts
 import { jobListRoute } from './job-list.ts';
 import { toJobStatus, toWorker } from './job-view.ts';
 import { KeyStore } from './keys.ts';
-import { type ApiLimits, DEFAULT_API_LIMITS, quotaExceeded, TenantSlots } from './limits.ts';
+import { type ApiLimits, defaultApiLimits, quotaExceeded, TenantSlots } from './limits.ts';
 import { methodNotAllowed } from './methods.ts';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
@@ -79,7 +79,7 @@ export function createApiApp(options: ApiAppOptions) {
   const openApi = openApiDocument();
   // Submissions name the same few tubes again and again: check each once.
   const tubes = new TubeCheckCache(options);
-  const limits: ApiLimits = { ...DEFAULT_API_LIMITS, ...options.limits };
+  const limits: ApiLimits = { ...defaultApiLimits(), ...options.limits };
   const streams = new TenantSlots(limits.maxStreamsPerTenant);
   const app = new Hono<{ Variables: AuthVariables }>();
 

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import { DEFAULT_LIMITS } from '../../core/queue/context.ts';
+import { queueLimits } from '../../core/queue/context.ts';
+import { envLimit } from '../../core/queue/limits.ts';
 import { errorResponse } from '../http/errors.ts';
 
 /**
@@ -22,13 +23,18 @@ export interface ApiLimits {
   retryAfterSeconds: number;
 }
 
-/** The limits when none are given. */
-export const DEFAULT_API_LIMITS: ApiLimits = {
-  maxOpenJobsPerTenant: 1_000,
-  maxStreamsPerTenant: 32,
-  maxTasksPerJob: DEFAULT_LIMITS.maxTasksPerJob,
-  retryAfterSeconds: 5,
-};
+/**
+ * The limits when none are given: NOOB_MAX_OPEN_JOBS, NOOB_MAX_STREAMS, NOOB_MAX_TASKS_PER_JOB
+ * and NOOB_RETRY_AFTER_SECONDS, else the defaults above.
+ */
+export function defaultApiLimits(): ApiLimits {
+  return {
+    maxOpenJobsPerTenant: envLimit('NOOB_MAX_OPEN_JOBS', 1_000),
+    maxStreamsPerTenant: envLimit('NOOB_MAX_STREAMS', 32),
+    maxTasksPerJob: queueLimits().maxTasksPerJob,
+    retryAfterSeconds: envLimit('NOOB_RETRY_AFTER_SECONDS', 5),
+  };
+}
 
 /** A 429 for a full quota: the code, what is full, its limit, and when to try again. */
 export function quotaExceeded(

@@ -39,7 +39,8 @@ export interface QueueWorkerOptions {
    */
   onError?: (error: unknown, retryInMs: number) => void;
   /**
-   * Largest result one call may report, as JSON, in bytes (default 8 MiB). A larger one
+   * Largest result one call may report, as JSON, in bytes (default NOOB_MAX_RESULT_BYTES or
+   * 8 MiB). A larger one
    * fails its task (`TaskTooLargeError`, naming the node and the limit, not retried) and
    * the worker goes on.
    */

@@ -5,7 +5,7 @@ import { MAX_CLAIM } from '../../core/queue/claim.ts';
 import type { Completion } from '../../core/queue/complete.ts';
 import { TaskTimeoutError, TaskTooLargeError } from '../../core/queue/errors.ts';
 import type { HandedTask, HandOff, IdleMark } from '../../core/queue/handoff.ts';
-import { boundedJson } from '../../core/queue/limits.ts';
+import { boundedJson, envLimit } from '../../core/queue/limits.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { nextDueAt } from '../../core/queue/ready.ts';
 import type { ClaimedTask, ClaimRequest } from '../../core/queue/types.ts';
@@ -26,8 +26,7 @@ export const DEFAULT_MAX_RESULT_BYTES = 8 * 1024 * 1024;
 
 /** How long a node call may run by default (ms): NOOB_TASK_TIMEOUT_MS, else 10 minutes. */
 export function defaultTaskTimeoutMs(): number {
-  const configured = Number(process.env.NOOB_TASK_TIMEOUT_MS);
-  return Number.isFinite(configured) && configured > 0 ? configured : 10 * 60_000;
+  return envLimit('NOOB_TASK_TIMEOUT_MS', 10 * 60_000);
 }
 
 /** A running call, as its deadline sees it: abandoned once past it, cancelled or lost. */
@@ -120,7 +119,8 @@ export class QueueWorker {
           `noob worker ${this.workerId}: the queue failed (${(error as Error)?.message ?? error}); trying again in ${retryInMs} ms\n`,
         ));
     this.#executor = options.executor ?? new TaskExecutor();
-    this.#maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
+    this.#maxResultBytes =
+      options.maxResultBytes ?? envLimit('NOOB_MAX_RESULT_BYTES', DEFAULT_MAX_RESULT_BYTES);
     this.#taskTimeoutMs = options.taskTimeoutMs ?? defaultTaskTimeoutMs();
     this.#watchdog = options.watchdog ?? false;
     this.#sizer = new ClaimSizer(this.#concurrency, options.prefetchMs ?? 2);
