@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Epoch } from '../../epoch.ts';
 import {
   justWait,
@@ -7,6 +7,10 @@ import {
   numberToLetter,
   numberToLetterCls,
 } from './async.ts';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 const ctx = () => ({ nodeId: 'async', epoch: new Epoch(0), signal: new AbortController().signal });
 
@@ -29,6 +33,19 @@ describe('number_to_letter', () => {
 describe('long_add and just_wait', () => {
   it('behavior: long_add adds one after sleeping', async () => {
     expect(await longAdd.process!({ value: 1, sleep_for: 0.01 }, ctx())).toBe(2);
+  });
+
+  it('behavior: just_wait(wait_for: 1e9) waits its time (a timer past 2^31 ms would fire at once)', async () => {
+    vi.useFakeTimers();
+    let done = false;
+    const waiting = justWait.process!({ value: 'x', wait_for: 1e9 }, ctx()).then((value) => {
+      done = true;
+      return value;
+    });
+    await vi.advanceTimersByTimeAsync(2 ** 31);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1e12);
+    expect(await waiting).toBe('x');
   });
 
   it('behavior: just_wait returns its value', async () => {
