@@ -364,7 +364,8 @@ function parseReference(
 ): BindingSource | undefined {
   const [sourceId, signal] = reference.split('.') as [string, string];
   if (sourceId === 'input') {
-    if (!scope.inputs[signal])
+    // Own names only: `input.toString` is no declared input.
+    if (!Object.hasOwn(scope.inputs, signal))
       report(
         path,
         `node ${id} depends on input.${signal}, but the tube declares no input ${signal}`,
@@ -372,7 +373,7 @@ function parseReference(
     return { kind: 'input', name: signal };
   }
   if (sourceId === 'assets') {
-    if (!scope.assets[signal])
+    if (!Object.hasOwn(scope.assets, signal))
       report(
         path,
         `node ${id} depends on assets.${signal}, but the tube declares no asset ${signal}`,
@@ -445,7 +446,7 @@ function checkInputReferences(
     const name = inputReference(value);
     if (name === undefined) continue;
     const what = path.at(-1) === 'params' ? `param ${key}` : key;
-    const input = inputs[name];
+    const input = Object.hasOwn(inputs, name) ? inputs[name] : undefined;
     if (!input)
       report(
         [...path, key],
