@@ -85,7 +85,7 @@ function boundParamProblems(node: TubeNode): TubeProblem[] {
   if (!declared) return [];
   const problems: TubeProblem[] = [];
   for (const [key, raw] of Object.entries(node.rawParams)) {
-    const spec = declared[key];
+    const spec = Object.hasOwn(declared, key) ? declared[key] : undefined;
     const name = inputReference(raw);
     if (!spec || name === undefined) continue;
     const problem = paramTypeProblem(node.params[key], spec);

@@ -65,6 +65,18 @@ nodes:
     ]);
   });
 
+  it('error: a param named like an object property (toString) is unknown too', async () => {
+    expect(
+      await problems(`noob_id: t
+nodes:
+  a: {type: noob.testing.count_source, params: {toString: 3}}
+  out: {type: return, depends: a.index}
+`),
+    ).toEqual([
+      't.yaml:3: node a: noob.testing.count_source takes no param "toString" (its params: limit, start)',
+    ]);
+  });
+
   it('error: a param of the wrong type, written or from an input, is refused', async () => {
     expect(
       await problems(`noob_id: t

@@ -29,6 +29,12 @@ export function knownParams(definition: NodeDefinition): string[] | undefined {
   return [...new Set(names)];
 }
 
+/** `. Did you mean "x"?` after a sentence, or nothing. */
+function suggestion(name: string, known: readonly string[]): string {
+  const hint = didYouMean(name, known);
+  return hint ? `.${hint}` : '';
+}
+
 /** Checks a node's written params: unknown names, missing required ones, literal types. */
 export function checkParamsDeclared(
   id: string,
@@ -42,12 +48,13 @@ export function checkParamsDeclared(
   if (!declared || !known) return;
   const listed = known.length ? known.join(', ') : 'none';
   for (const [key, value] of Object.entries(params)) {
-    const spec = declared[key];
+    // Own names only: a param called `toString` is not declared by every node.
+    const spec = Object.hasOwn(declared, key) ? declared[key] : undefined;
     if (!spec) {
       if (!known.includes(key) && !definition.variadic)
         report(
           ['nodes', id, 'params', key],
-          `node ${id}: ${type} takes no param "${key}".${didYouMean(key, known)} (its params: ${listed})`,
+          `node ${id}: ${type} takes no param "${key}"${suggestion(key, known)} (its params: ${listed})`,
         );
       continue;
     }
