@@ -58,6 +58,21 @@ export function describeFidelity(
         expect(await withTube(factory, 'asset_copy', (r) => r.run(3))).toEqual([1, 3, 5]);
       });
 
+      it('behavior: as reported: a counter asset depending on b.iterator, with c after b, gives 1, 3, 5', async () => {
+        expect(await withTube(factory, 'asset_copy_counter', (r) => r.run(3))).toEqual([1, 3, 5]);
+      });
+
+      it('behavior: as reported: a node-scoped counter_cm is exited after a, so b sees 4', async () => {
+        await withTube(factory, 'asset_node_counter', async (runner, events) => {
+          expect(await runner.run(2)).toEqual([
+            { a: 2, b: 4 },
+            { a: 2, b: 4 },
+          ]);
+          const handed = events.find((e) => e.nodeId === 'b' && e.signal === 'iterator');
+          expect((handed?.value as { exited: number }).exited).toBe(1);
+        });
+      });
+
       it('behavior: a node-scoped asset is left right after the call that used it', async () => {
         const results = await withTube(factory, 'asset_node_scope', async (runner) => [
           await runner.process(),
