@@ -9,6 +9,7 @@ import {
   findRegisteredTube,
   loadSubmittedTube,
   type RegisteredTube,
+  registeredTubeFolders,
   type TubeFolders,
   type TubeSourceOptions,
   tubeTextDirectory,
@@ -76,7 +77,7 @@ export class TubeCheckCache {
   constructor(options: TubeSourceOptions, cache: TubeCheckCacheOptions = {}) {
     this.#options = options;
     this.#folders = new ListedTubeFolders(
-      options.tubePaths ?? [],
+      registeredTubeFolders(options),
       cache.clock ?? systemClock,
       cache.listingMaxAgeMs ?? 1_000,
     );

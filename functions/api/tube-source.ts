@@ -59,6 +59,16 @@ export interface RegisteredIdentity {
 /** `tube` is one word without spaces or colons: a noob_id, not YAML text. */
 const NOOB_ID = /^[A-Za-z0-9_.@/-]+$/;
 
+/**
+ * The folders of registered tubes: `tubePaths`, then those of NOOB_TUBE_PATH (which
+ * `extends` searches too, so a tube there can be submitted by its noob_id as well as
+ * extended).
+ */
+export function registeredTubeFolders(options: TubeSourceOptions): string[] {
+  const fromEnvironment = (process.env.NOOB_TUBE_PATH ?? '').split(':').filter(Boolean);
+  return [...(options.tubePaths ?? []), ...fromEnvironment];
+}
+
 /** A registered tube: a file in the tube folders, and its text. */
 export interface RegisteredTube {
   file: string;
@@ -100,7 +110,10 @@ export async function checkTube(
   inputs: Record<string, unknown>,
   options: TubeSourceOptions,
 ): Promise<CheckedTube> {
-  const registered = await findRegisteredTube(tube, scanTubeFolders(options.tubePaths ?? []));
+  const registered = await findRegisteredTube(
+    tube,
+    scanTubeFolders(registeredTubeFolders(options)),
+  );
   return loadSubmittedTube(tube, registered, inputs, options);
 }
 
@@ -186,7 +199,7 @@ export async function loadStoredTube(
   options: TubeSourceOptions,
 ): Promise<CheckedTube> {
   if (!registered) return checkTube(tube, inputs, options);
-  const tubePaths = options.tubePaths ?? [];
+  const tubePaths = registeredTubeFolders(options);
   const file = (await isRegisteredFile(registered.path, tubePaths))
     ? registered.path
     : (await scanTubeFolders(tubePaths).find(registered.id))?.file;
