@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { noobBundling, ROOT } from './bundle.ts';
+import type { QueueLink } from './queue-link.ts';
+
+/** How the worker function is deployed. */
+export interface WorkerProps {
+  queue: QueueLink;
+  /** Reserved concurrency: the most worker Lambdas at once (the dispatcher's limit too). */
+  concurrency: number;
+}
+
+/**
+ * The worker Lambda (`functions/worker/lambda.ts`): invoked asynchronously with a claim
+ * request, it claims tasks from the queue and runs them. Lambda's own retries are off
+ * (the dispatcher re-invokes, and leases hand tasks over); an async invocation that
+ * failed anyway lands in a dead-letter queue to be looked at.
+ */
+export class WorkerFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly failures: Queue;
+
+  constructor(scope: Construct, id: string, props: WorkerProps) {
+    super(scope, id);
+    this.failures = new Queue(this, 'Failures', { retentionPeriod: Duration.days(14) });
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(ROOT, 'functions', 'worker', 'lambda.ts'),
+      handler: 'handler',
+      projectRoot: ROOT,
+      depsLockFilePath: join(ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.X86_64,
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+      reservedConcurrentExecutions: props.concurrency,
+      retryAttempts: 0,
+      onFailure: new SqsDestination(this.failures),
+      environment: { ...props.queue.environment, NOOB_RESERVE_MS: '5000' },
+      bundling: noobBundling(),
+    });
+  }
+}
