@@ -44,7 +44,8 @@ export interface SlotSpec {
 /** The types a param can declare (the same names tube inputs use). */
 export type ParamType = 'int' | 'float' | 'str' | 'bool' | 'list' | 'dict' | 'null' | 'any';
 
-const PARAM_TYPES: readonly string[] = [
+/** Every {@link ParamType}, for checks and messages. */
+export const PARAM_TYPES: readonly ParamType[] = [
   'int',
   'float',
   'str',
@@ -186,7 +187,7 @@ export function defineNode(input: NodeDefinitionInput): NodeDefinition {
   for (const [name, param] of Object.entries(input.params ?? {})) {
     const types =
       param.type === undefined ? [] : typeof param.type === 'string' ? [param.type] : param.type;
-    const unknown = types.filter((type) => !PARAM_TYPES.includes(type));
+    const unknown = types.filter((type) => !PARAM_TYPES.includes(type as ParamType));
     if (unknown.length > 0)
       throw new TypeError(
         `param ${name}: unknown type ${unknown.map((t) => `"${t}"`).join(', ')} (types: ${PARAM_TYPES.join(', ')})`,

@@ -12,6 +12,19 @@ async function results(yaml: string, n: number, inputs?: Record<string, unknown>
   return out;
 }
 
+/** Rows of cells: each cell exclaimed in the inner map, gathered back per row. */
+const NESTED_MAPS = `
+noob_id: t
+input:
+  rows: {type: list, scope: process}
+nodes:
+  rows: {type: map, depends: [{value: input.rows}]}
+  cells: {type: map, depends: [{value: rows.value}]}
+  loud: {type: noob.testing.exclaim, depends: [{string: cells.value}]}
+  per_row: {type: gather, depends: [{value: loud.value}, {n: cells.n}]}
+  out: {type: return, depends: [{cell: loud.value}, {row: per_row.value}]}
+`;
+
 describe('scheduler', () => {
   it('behavior: a gather inside a map that never reaches n settles as NoEvent in the parent epoch', async () => {
     const yaml = `
@@ -45,18 +58,7 @@ nodes:
   });
 
   it('behavior: nested maps run the inner nodes once per inner item, in epoch order', async () => {
-    const yaml = `
-noob_id: t
-input:
-  rows: {type: list, scope: process}
-nodes:
-  rows: {type: map, depends: [{value: input.rows}]}
-  cells: {type: map, depends: [{value: rows.value}]}
-  loud: {type: noob.testing.exclaim, depends: [{string: cells.value}]}
-  per_row: {type: gather, depends: [{value: loud.value}, {n: cells.n}]}
-  out: {type: return, depends: [{cell: loud.value}, {row: per_row.value}]}
-`;
-    expect(await results(yaml, 1, { rows: [['a', 'b'], ['c']] })).toEqual([
+    expect(await results(NESTED_MAPS, 1, { rows: [['a', 'b'], ['c']] })).toEqual([
       { cell: ['a!', 'b!', 'c!'], row: [['a!', 'b!'], ['c!']] },
     ]);
   });
@@ -91,20 +93,9 @@ nodes:
   });
 
   it('behavior: a map larger than one chunk of sub-epochs gives every item once, in order', async () => {
-    const yaml = `
-noob_id: t
-input:
-  rows: {type: list, scope: process}
-nodes:
-  rows: {type: map, depends: [{value: input.rows}]}
-  cells: {type: map, depends: [{value: rows.value}]}
-  loud: {type: noob.testing.exclaim, depends: [{string: cells.value}]}
-  per_row: {type: gather, depends: [{value: loud.value}, {n: cells.n}]}
-  out: {type: return, depends: [{row: per_row.value}]}
-`;
     const size = EXPANSION_CHUNK * 2 + 7;
     const rows = [0, 1, 2].map((row) => Array.from({ length: size }, (_, i) => `${row}.${i}`));
-    const [result] = (await results(yaml, 1, { rows })) as Array<{ row: string[][] }>;
+    const [result] = (await results(NESTED_MAPS, 1, { rows })) as Array<{ row: string[][] }>;
     expect(result!.row).toEqual(rows.map((cells) => cells.map((cell) => `${cell}!`)));
   });
 });

@@ -1,3 +1,4 @@
+import { PARAM_TYPES } from '../node/define.ts';
 import { InputError } from './errors.ts';
 import type { TubeInput } from './tube.ts';
 
@@ -13,16 +14,8 @@ export function inputReference(value: unknown): string | undefined {
   return typeof value === 'string' ? INPUT_REFERENCE.exec(value)?.[1] : undefined;
 }
 
-/** The types an input can declare. */
-export const INPUT_TYPES: readonly string[] = [
-  'int',
-  'float',
-  'str',
-  'bool',
-  'list',
-  'dict',
-  'any',
-];
+/** The types an input can declare: a param's, but `null` (an optional input may be null). */
+export const INPUT_TYPES: readonly string[] = PARAM_TYPES.filter((type) => type !== 'null');
 
 /** Why `value` does not fit `type`, or `undefined` when it does. Unknown types accept anything. */
 export function inputTypeProblem(value: unknown, type: string): string | undefined {
