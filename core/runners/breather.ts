@@ -11,13 +11,16 @@ const SLICE_MS = 10;
  */
 export class Breather {
   #work = 0;
-  #since = performance.now();
+  /** When the slice began; read at the first check, so a short run never reads the clock. */
+  #since = -1;
 
   /** Counts one unit of work; gives a promise to await when the slice is used up. */
   tick(): Promise<void> | undefined {
     if (++this.#work < CHECK_EVERY) return undefined;
     this.#work = 0;
-    if (performance.now() - this.#since < SLICE_MS) return undefined;
+    const now = performance.now();
+    if (this.#since < 0) this.#since = now;
+    if (now - this.#since < SLICE_MS) return undefined;
     return new Promise((resolve) =>
       setImmediate(() => {
         this.#since = performance.now();
