@@ -1,3 +1,4 @@
+import type { SignedMessage } from '@libp2p/gossipsub';
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
@@ -32,7 +33,7 @@ export interface PeerOptions {
   executes?: boolean;
   /** How far a message's time may be from ours (ms, default 30 s). */
   freshnessMs?: number;
-  /** How often presence is announced (ms, default 2 s); a peer silent 3 times this is gone. */
+  /** How often presence is announced (ms, default 2 s); a peer silent 5 times this is gone. */
   presenceMs?: number;
   connectionGater?: ConnectionGater;
 }
@@ -40,6 +41,8 @@ export interface PeerOptions {
 type Handler<K extends PeerMessage['kind']> = (
   message: Extract<PeerMessage, { kind: K }>,
   signer: string,
+  /** The message as signed (data, signature, key): evidence a third party can check. */
+  signed: SignedMessage,
 ) => void;
 
 /** The default listen addresses: loopback only, ports chosen by the system. */
@@ -65,14 +68,17 @@ export class Peer {
   readonly directory: PeerDirectory;
   quorumEligible = false;
   readonly #options: PeerOptions;
-  readonly #handlers = new Map<string, Array<(message: PeerMessage, signer: string) => void>>();
+  readonly #handlers = new Map<
+    string,
+    Array<(message: PeerMessage, signer: string, signed: SignedMessage) => void>
+  >();
   #node: PeerNode | undefined;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
 
   constructor(options: PeerOptions) {
     this.#options = options;
-    this.directory = new PeerDirectory(3 * (options.presenceMs ?? 2000));
+    this.directory = new PeerDirectory(5 * (options.presenceMs ?? 2000));
   }
 
   /** The libp2p node (after `start`). */
@@ -123,7 +129,7 @@ export class Peer {
       const message = event.detail;
       if (message.type !== 'signed') return;
       const decoded = decodeMessage(message.data);
-      if (decoded) this.#dispatch(decoded, message.from.toString());
+      if (decoded) this.#dispatch(decoded, message.from.toString(), message);
     });
     // A newcomer hears of us at once instead of at our next announcement.
     node.services.pubsub.addEventListener('subscription-change', (event) => {
@@ -154,7 +160,7 @@ export class Peer {
   /** Calls `handler` for every accepted message of this kind (own ones excluded). */
   on<K extends PeerMessage['kind']>(kind: K, handler: Handler<K>): () => void {
     const list = this.#handlers.get(kind) ?? [];
-    list.push(handler as (message: PeerMessage, signer: string) => void);
+    list.push(handler as (message: PeerMessage, signer: string, signed: SignedMessage) => void);
     this.#handlers.set(kind, list);
     return () => list.splice(list.indexOf(handler as never), 1);
   }
@@ -201,10 +207,10 @@ export class Peer {
     };
   }
 
-  #dispatch(message: PeerMessage, signer: string): void {
+  #dispatch(message: PeerMessage, signer: string, signed: SignedMessage): void {
     for (const handler of this.#handlers.get(message.kind) ?? []) {
       try {
-        handler(message, signer);
+        handler(message, signer, signed);
       } catch (error) {
         process.emitWarning(
           `noob peer: a ${message.kind} handler failed: ${(error as Error).message}`,

@@ -59,7 +59,7 @@ export async function peerCommand(args: readonly string[], io: CommandIO): Promi
   });
   await peer.start();
   const worker = new TaskWorker({ peer, executor: new TaskExecutor({ modules }) });
-  worker.start();
+  await worker.start();
   const health = await startHealthServer(
     { health: () => peer.health(), metrics: () => peer.metrics.render() },
     { port: healthPort },

@@ -7,6 +7,7 @@ import { QueuedRunner } from '../runners/queued/runner.ts';
 import type { Runner } from '../runners/runner.ts';
 import { SyncRunner } from '../runners/sync.ts';
 import type { Tube } from '../tube/tube.ts';
+import { createP2PRunner, type P2PChoice } from './p2p-runner-choice.ts';
 import { UsageError } from './usage.ts';
 
 /** What `noob run` says about where node calls run. */
@@ -19,10 +20,13 @@ export interface RunnerChoice {
   balance?: string | undefined;
   /** For `queued`: the queue database (default `.noob/noob.db`). */
   db?: string | undefined;
+  /** For `p2p`: peers to join through, and the verification (see {@link P2PChoice}). */
+  bootstrap?: string | undefined;
+  verification?: string | undefined;
 }
 
 /** Runner names `--runner` accepts. */
-export const RUNNER_NAMES = ['sync', 'parallel', 'http', 'queued'] as const;
+export const RUNNER_NAMES = ['sync', 'parallel', 'http', 'queued', 'p2p'] as const;
 
 /**
  * Makes the runner `noob run` asked for (and what to close after it), or a usage error
@@ -32,6 +36,9 @@ export async function createRunner(
   tube: Tube,
   choice: RunnerChoice,
 ): Promise<{ runner: Runner; close(): Promise<void> }> {
+  if (choice.runner === 'p2p') return createP2PRunner(tube, choice);
+  if (choice.bootstrap !== undefined || choice.verification !== undefined)
+    throw new UsageError('--bootstrap and --verification are for --runner p2p');
   if (choice.runner === 'queued') {
     if (choice.workers !== undefined || choice.balance !== undefined) {
       throw new UsageError(

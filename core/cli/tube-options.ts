@@ -66,6 +66,8 @@ export function parseRunArguments(
     workers: { type: 'string' },
     balance: { type: 'string' },
     db: { type: 'string' },
+    bootstrap: { type: 'string' },
+    verification: { type: 'string' },
     json: { type: 'boolean', default: false },
     format: { type: 'string' },
   });
@@ -87,6 +89,8 @@ export function parseRunArguments(
     workers: values.workers as string | undefined,
     balance: values.balance as string | undefined,
     db: values.db as string | undefined,
+    bootstrap: values.bootstrap as string | undefined,
+    verification: values.verification as string | undefined,
     json: Boolean(values.json) || format === 'json',
   };
 }

@@ -41,6 +41,9 @@ Options for run and validate:
   --balance STRATEGY      for --runner http: round-robin (default), least-loaded,
                           fastest-response or random; the workers' token is read
                           from NOOB_WORKER_TOKEN
+  --bootstrap ADDR,…      for --runner p2p: noob peer addresses to join through
+  --verification MODE     for --runner p2p: trusted (default: one executor), quorum
+                          (3 executors, 2 equal results) or quorum:K/Q
   --db URL                for --runner queued and noob worker: the queue database,
                           a libSQL file (default .noob/noob.db) or libsql:// / http://
   --search-path DIR       another folder to find tubes by noob_id (repeatable;

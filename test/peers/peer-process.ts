@@ -86,3 +86,12 @@ export async function startPeerProcess(
     },
   };
 }
+
+/** Starts `count` peer processes, the others joining through the first. */
+export async function startPeerProcesses(count: number): Promise<PeerProcess[]> {
+  const first = await startPeerProcess();
+  const others = await Promise.all(
+    Array.from({ length: count - 1 }, () => startPeerProcess({ bootstrap: [first.tcp] })),
+  );
+  return [first, ...others];
+}
