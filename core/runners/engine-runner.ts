@@ -270,7 +270,10 @@ export class EngineRunner implements Runner {
     for (;;) {
       while (!failure && inFlight.size < this.#maxInFlight) {
         const pause = breather.tick();
-        if (pause) await pause;
+        if (pause) {
+          await pause;
+          if (failure) break; // a call in flight failed meanwhile
+        }
         const call = next();
         if (!call) {
           // Nothing ready: open more of a large map, if one is waiting.
