@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Coordinator } from '../serve/coordinator.ts';
-import { QueueWorker } from '../worker/queue-worker.ts';
 import { createNoobClient, type JobStreamMessage, type NoobClient } from './client.ts';
 import { ApiError, JobWaitTimeoutError } from './client-errors.ts';
 import { type ApiServer, startApiServer } from './serve.ts';
-import { type ApiTestEnv, servedApiTestEnv, UPSTREAM } from './test-env.ts';
+import { type ApiTestEnv, servedApiTestEnv, startPlatform, UPSTREAM } from './test-env.ts';
 
 const BASIC = readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8');
 
@@ -34,18 +32,7 @@ async function setUp(): Promise<{
 
 /** The platform's moving parts on the same queue: a worker pulling tasks and the coordinator. */
 async function runPlatform(env: ApiTestEnv): Promise<void> {
-  const worker = new QueueWorker({ queue: env.queue, idleMs: 2 });
-  await worker.start();
-  const coordinator = new Coordinator({
-    queue: env.queue,
-    pollMs: 5,
-    recordOutcome: async (tenant, jobId, outcome) => {
-      await env.queue.setJobOutcome(tenant, jobId, outcome);
-    },
-  });
-  coordinator.start();
-  cleanups.push(() => worker.stop());
-  cleanups.push(() => coordinator.stop());
+  cleanups.push(await startPlatform(env.queue));
 }
 
 async function collect(stream: AsyncGenerator<JobStreamMessage>): Promise<JobStreamMessage[]> {

@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Coordinator } from '../serve/coordinator.ts';
-import { QueueWorker } from '../worker/queue-worker.ts';
-import { type ApiTestEnv, apiTestEnv, authed } from './test-env.ts';
+import { type ApiTestEnv, apiTestEnv, authed, startPlatform } from './test-env.ts';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 let env: ApiTestEnv;
@@ -12,18 +10,7 @@ afterEach(async () => {
 
 /** A worker and a coordinator on the env's queue, as `noob serve` runs them. */
 async function runPlatform(): Promise<void> {
-  const worker = new QueueWorker({ queue: env.queue, idleMs: 2 });
-  await worker.start();
-  const coordinator = new Coordinator({
-    queue: env.queue,
-    pollMs: 5,
-    recordOutcome: async (tenant, jobId, outcome) => {
-      await env.queue.setJobOutcome(tenant, jobId, outcome);
-    },
-  });
-  coordinator.start();
-  cleanups.push(() => worker.stop());
-  cleanups.push(() => coordinator.stop());
+  cleanups.push(await startPlatform(env.queue));
 }
 
 /** `path` as `key`'s tenant: status and JSON body. */

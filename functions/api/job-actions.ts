@@ -1,9 +1,10 @@
 import type { Context } from 'hono';
 import type { Queue } from '../../core/queue/queue.ts';
 import type { AuthVariables } from './auth.ts';
-import { type FieldProblem, fieldProblems, invalidRequest } from './errors.ts';
+import { fieldProblems, invalidRequest } from './errors.ts';
 import { toJobStatus } from './job-view.ts';
 import type { ApiLimits } from './limits.ts';
+import { singleQueryValues } from './query.ts';
 import { deadLetterQuery } from './schemas.ts';
 import { enqueueTubeJob, type TubeJobPayload } from './submit-job.ts';
 
@@ -18,12 +19,7 @@ type ApiContext = Context<{ Variables: AuthVariables }>;
 /** `GET /v1/dead-letters[?job=ID][&limit=N]`: the tenant's dead-lettered tasks, newest first. */
 export function deadLettersRoute(queue: Queue) {
   return async (c: ApiContext): Promise<Response> => {
-    const problems: FieldProblem[] = [];
-    const query: Record<string, string> = {};
-    for (const [name, values] of Object.entries(c.req.queries())) {
-      if (values.length > 1) problems.push({ field: name, message: 'given more than once' });
-      query[name] = values[0] ?? '';
-    }
+    const { query, problems } = singleQueryValues(c);
     const parsed = deadLetterQuery.safeParse(query);
     if (!parsed.success) problems.push(...fieldProblems(parsed.error));
     if (problems.length > 0 || !parsed.data)

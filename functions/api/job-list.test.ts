@@ -188,7 +188,6 @@ describe('GET /v1/jobs', () => {
       ['limit=2.5', 'limit'],
       ['state=done', 'state'],
       ['state=queued&state=running', 'state'],
-      ['after=', 'after'],
       ['after=%3F%3F', 'after'],
       [`after=${notACursor}`, 'after'],
       ['status=queued', 'status'],

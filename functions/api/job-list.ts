@@ -5,8 +5,9 @@ import { num, parseJson } from '../../core/queue/rows.ts';
 import { sql } from '../../core/queue/sql.ts';
 import type { JobKind, JobOutcome, JobState, TaskFailure } from '../../core/queue/types.ts';
 import type { AuthVariables } from './auth.ts';
-import { type FieldProblem, fieldProblems, invalidRequest } from './errors.ts';
+import { fieldProblems, invalidRequest } from './errors.ts';
 import { toJobStatus } from './job-view.ts';
+import { singleQueryValues } from './query.ts';
 import { type JobList, type JobSummary, jobListQuery } from './schemas.ts';
 
 /**
@@ -81,12 +82,9 @@ export async function listJobs(
 /** The route: query checked (a bad or unknown parameter is a 400 naming it), then a page. */
 export function jobListRoute(driver: QueueDriver) {
   return async (c: Context<{ Variables: AuthVariables }>): Promise<Response> => {
-    const problems: FieldProblem[] = [];
-    const query: Record<string, string> = {};
-    for (const [name, values] of Object.entries(c.req.queries())) {
-      if (values.length > 1) problems.push({ field: name, message: 'given more than once' });
-      query[name] = values[0] ?? '';
-    }
+    const { query, problems } = singleQueryValues(c);
+    // An empty cursor is no cursor (the first page), as its schema in /openapi.json allows.
+    if (query.after === '') delete query.after;
     const parsed = jobListQuery.safeParse(query);
     if (!parsed.success) problems.push(...fieldProblems(parsed.error));
     const after = parsed.data?.after === undefined ? undefined : decodeJobCursor(parsed.data.after);

@@ -135,6 +135,14 @@ describe('job API limits', () => {
     ]);
   });
 
+  it('behavior: an empty after lists the first page of jobs', async () => {
+    env = await apiTestEnv();
+    await env.app.request('/v1/jobs', authed(env.acme, 'POST', { tube: BASIC }));
+    const response = await env.app.request('/v1/jobs?after=', authed(env.acme));
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as any).jobs).toHaveLength(1);
+  });
+
   it('behavior: an empty after or Last-Event-ID streams from the start', async () => {
     env = await apiTestEnv();
     const { id } = (await (

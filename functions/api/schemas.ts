@@ -161,19 +161,24 @@ export type JobSummary = z.output<typeof jobSummary>;
 /** Most jobs one page of `GET /v1/jobs` holds. */
 export const MAX_JOB_PAGE = 200;
 
+/** A `?limit=` query parameter: a whole number from 1 to {@link MAX_JOB_PAGE}. */
+function pageLimit(description: string) {
+  return z
+    .string()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.int().min(1).max(MAX_JOB_PAGE))
+    .optional()
+    .describe(description);
+}
+
 /**
  * `GET /v1/jobs` query: a state filter and a page (`after` is the `next` of the previous
  * page). Unknown parameters are refused, as unknown body fields are.
  */
 export const jobListQuery = z.strictObject({
   state: jobState.optional().describe('Only jobs in this state.'),
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'expected a whole number')
-    .transform(Number)
-    .pipe(z.int().min(1).max(MAX_JOB_PAGE))
-    .optional()
-    .describe(`Jobs per page, 1 to ${MAX_JOB_PAGE} (default 50).`),
+  limit: pageLimit(`Jobs per page, 1 to ${MAX_JOB_PAGE} (default 50).`),
   after: z.string().min(1).max(1000).optional().describe('The next cursor of the previous page.'),
 });
 
@@ -231,13 +236,7 @@ export const deadLetterList = z
 /** `GET /v1/dead-letters` query. */
 export const deadLetterQuery = z.strictObject({
   job: z.string().min(1).max(200).optional().describe("Only this job's."),
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'expected a whole number')
-    .transform(Number)
-    .pipe(z.int().min(1).max(MAX_JOB_PAGE))
-    .optional()
-    .describe(`Dead letters to list, 1 to ${MAX_JOB_PAGE} (default 50).`),
+  limit: pageLimit(`Dead letters to list, 1 to ${MAX_JOB_PAGE} (default 50).`),
 });
 
 /** `POST /v1/jobs/{id}/retry`. */

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { UPSTREAM } from '../../test/conformance/suite.ts';
+import { Coordinator } from '../serve/coordinator.ts';
+import { QueueWorker } from '../worker/queue-worker.ts';
 import { type ApiAppOptions, createApiApp } from './app.ts';
 import { KeyStore } from './keys.ts';
 import { type ApiServer, type ApiServerOptions, startApiServer } from './serve.ts';
@@ -83,3 +85,24 @@ export function authed(key: string, method = 'GET', body?: unknown): RequestInit
 }
 
 export { UPSTREAM };
+
+/**
+ * A queue worker and a coordinator on `queue`, as `noob serve` runs them (in this process):
+ * returns the function that stops both.
+ */
+export async function startPlatform(queue: Queue): Promise<() => Promise<void>> {
+  const worker = new QueueWorker({ queue, idleMs: 2 });
+  await worker.start();
+  const coordinator = new Coordinator({
+    queue,
+    pollMs: 5,
+    recordOutcome: async (tenant, jobId, outcome) => {
+      await queue.setJobOutcome(tenant, jobId, outcome);
+    },
+  });
+  coordinator.start();
+  return async () => {
+    await coordinator.stop();
+    await worker.stop();
+  };
+}
