@@ -63,6 +63,7 @@ it('default: noob/runners', async () => {
   expect(Object.keys(await import('noob/runners')).sort()).toMatchInlineSnapshot(`
     [
       "EngineRunner",
+      "LiveObjectError",
       "NodeRunError",
       "ParallelRunner",
       "RunCancelledError",

@@ -11,4 +11,5 @@ export {
 } from './parallel/errors.ts';
 export { ParallelRunner, type ParallelRunnerOptions } from './parallel/runner.ts';
 export type { Runner, RunnerEvents, RunOptions } from './runner.ts';
+export { LiveObjectError } from './sendable.ts';
 export { SyncRunner } from './sync.ts';
