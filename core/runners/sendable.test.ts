@@ -27,9 +27,12 @@ describe('whyUnsendable', () => {
     expect(whyUnsendable(new Map([['k', () => 1]]), 'clone')).toBe('a function at .get()');
   });
 
-  it('behavior: a cycle is walked once', () => {
+  it('behavior: a cycle is walked once; a clone keeps it, JSON cannot; a shared part is no cycle', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
-    cyclic.self = cyclic;
+    cyclic.self = { back: cyclic };
     expect(whyUnsendable(cyclic, 'clone')).toBeUndefined();
+    expect(whyUnsendable(cyclic, 'json')).toBe('a cycle (JSON cannot hold one) at .self.back');
+    const shared = { x: 1 };
+    expect(whyUnsendable({ a: shared, b: [shared] }, 'json')).toBeUndefined();
   });
 });

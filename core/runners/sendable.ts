@@ -35,21 +35,34 @@ const MAX_VISITS = 100_000;
  */
 export function whyUnsendable(value: unknown, crossing: Crossing): string | undefined {
   const seen = new Set<object>();
-  const stack: Array<[unknown, string]> = [[value, '']];
+  /** Objects on the path from the root to the item visited (a cycle JSON cannot hold). */
+  const onPath = new Set<object>();
+  // Depth first; an `exit` entry takes its object off the path once its contents are done.
+  const stack: Array<{ item: unknown; path: string; exit?: boolean }> = [{ item: value, path: '' }];
   for (let visits = 0; stack.length > 0 && visits < MAX_VISITS; visits++) {
-    const [item, path] = stack.pop()!;
+    const { item, path, exit } = stack.pop()!;
+    if (exit) {
+      onPath.delete(item as object);
+      continue;
+    }
     const problem = liveness(item, crossing);
     if (problem) return path ? `${problem} at ${path}` : problem;
-    if (item === null || typeof item !== 'object' || seen.has(item)) continue;
+    if (item === null || typeof item !== 'object') continue;
+    if (crossing === 'json' && onPath.has(item))
+      return `a cycle (JSON cannot hold one) at ${path || '(the value)'}`;
+    if (seen.has(item)) continue;
     seen.add(item);
+    onPath.add(item);
+    stack.push({ item, path, exit: true });
     if (item instanceof Map) {
-      for (const [key, entry] of item) stack.push([key, `${path}<key>`], [entry, `${path}.get()`]);
+      for (const [key, entry] of item)
+        stack.push({ item: key, path: `${path}<key>` }, { item: entry, path: `${path}.get()` });
     } else if (item instanceof Set) {
-      for (const entry of item) stack.push([entry, `${path}<item>`]);
+      for (const entry of item) stack.push({ item: entry, path: `${path}<item>` });
     } else if (!ArrayBuffer.isView(item) && !(item instanceof ArrayBuffer)) {
       for (const key of Object.keys(item)) {
         const at = Array.isArray(item) ? `${path}[${key}]` : `${path}.${key}`;
-        stack.push([(item as Record<string, unknown>)[key], at]);
+        stack.push({ item: (item as Record<string, unknown>)[key], path: at });
       }
     }
   }
