@@ -148,4 +148,34 @@ describe('HttpWorkerPool', () => {
     expect((await Promise.all(calls)).map((r) => r.outputs.index)).toEqual([0, 1, 2, 3]);
     expect(pool.stats().map((s) => s.calls)).toEqual([0, 4]);
   });
+
+  it("behavior: a batch over the worker's body limit is split until its parts fit; a call too large alone is rejected (413)", async () => {
+    const worker = createWorkerApp({ maxBodyBytes: 2048 });
+    const server = await new Promise<string>((resolve) => {
+      const running = serve(
+        { fetch: worker.fetch, port: 0, hostname: '127.0.0.1' },
+        (info: AddressInfo) => {
+          servers.push(() => new Promise((done) => running.close(() => done())));
+          resolve(`http://127.0.0.1:${info.port}`);
+        },
+      );
+    });
+    const pool = new HttpWorkerPool({ workers: [server] });
+    const text = (i: number, size: number) => ({
+      ...task(i, 'noob.testing.exclaim'),
+      inputs: { string: `${i}`.padEnd(size, '.') },
+    });
+    const fitting = await Promise.all([0, 1, 2, 3].map((i) => pool.call(text(i, 600))));
+    expect(fitting.map((r) => (r.outputs.value as string).endsWith('!'))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(pool.stats()[0]!.requests).toBeGreaterThan(1);
+    const error = await pool.call(text(9, 4096)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskRejectedError);
+    expect((error as TaskRejectedError).status).toBe(413);
+    expect(pool.stats()[0]!.inFlight).toBe(0);
+  });
 });

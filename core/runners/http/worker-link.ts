@@ -86,6 +86,7 @@ export class WorkerLink implements WorkerStats {
       if (batch.length === 0) continue;
       this.#sending[lane]++;
       void this.#send(batch).finally(() => {
+        this.inFlight -= batch.length;
         this.#sending[lane]--;
         this.#flush(lane);
       });
@@ -106,6 +107,14 @@ export class WorkerLink implements WorkerStats {
         { timeoutMs: this.#timeoutMs },
       );
       const error = response.body?.error;
+      if (response.status === 413 && batch.length > 1) {
+        // Too large together (the worker's body limit): each half on its own.
+        this.breaker.success();
+        this.calls -= batch.length;
+        const half = Math.ceil(batch.length / 2);
+        await Promise.all([this.#send(batch.slice(0, half)), this.#send(batch.slice(half))]);
+        return;
+      }
       if (response.status >= 500 || response.status === 0)
         throw new Error(`${this.url} answered ${response.status}: ${error?.message ?? 'no body'}`);
       if (response.status !== 200 || !Array.isArray(response.body?.results)) {
@@ -124,8 +133,6 @@ export class WorkerLink implements WorkerStats {
       this.breaker.failure();
       for (const call of batch) call.fault(error);
       return;
-    } finally {
-      this.inFlight -= batch.length;
     }
     this.breaker.success();
     const elapsed = performance.now() - started;
