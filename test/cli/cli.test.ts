@@ -231,10 +231,14 @@ describe('help and version', () => {
       expect(code).toBe(0);
       expect(stdout).toMatch(new RegExp(`^Usage:\\n  noob ${command}\\b`));
       expect(stdout).toMatch(/Exit codes:/);
-      expect(noob('help', command).stdout).toBe(stdout);
-      expect(noob(command, '-h').stdout).toBe(stdout);
     });
   }
+
+  it('default: noob help COMMAND and COMMAND -h print the same as COMMAND --help', () => {
+    const { stdout } = noob('serve', '--help');
+    expect(noob('help', 'serve').stdout).toBe(stdout);
+    expect(noob('serve', '-h').stdout).toBe(stdout);
+  });
 
   it('default: the options of a command are in its help', () => {
     expect(noob('serve', '--help').stdout).toMatch(/--port P +the job API's port/);
