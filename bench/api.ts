@@ -1,20 +1,26 @@
 /**
- * `npm run bench -- api [--duration S] [--warmup S] [--connections N] [--rounds N]`: job
- * submissions per second through the real job API (`startApiServer`, `POST /v1/jobs` with
- * an API key, tube `testing-basic` by noob_id, `epochs: 1`) over an embedded libSQL queue
- * on a fresh temporary file, against a bare Hono route on `@hono/node-server` with the
- * same shape and no database, measured in the same run under the same bounded autocannon
- * load (fixed connections, pipelining 1, fixed duration after a warm-up). A 202 means the
- * job is committed to disk; no coordinator or workers run. autocannon runs in a child
- * process so the servers keep a core of their own; the two targets are measured in turns
- * and the best round of each is kept, so a burst of other work on the machine hits both
- * alike. Then each step of one submission is timed alone, to show where the time goes.
- * Prints a table, then the JSON line; `value` is noob's 2xx responses per second.
+ * `npm run bench -- api [--duration S] [--warmup S] [--connections N] [--rounds N] [--backlog N]`:
+ * job submissions per second through the real job API (`startApiServer`, `POST /v1/jobs`
+ * with an API key, tube `testing-basic` by noob_id, `epochs: 1`) over an embedded libSQL
+ * queue on a fresh temporary file, against the route a user would otherwise build: Hono
+ * doing BullMQ's `queue.add` on Redis with `appendfsync always` (a 202 from either means
+ * the job is on disk), and a bare Hono route with the same shape and no database (the
+ * ceiling of the HTTP stack), all measured in the same run under the same bounded
+ * autocannon load (fixed connections, pipelining 1, fixed duration after a warm-up). No
+ * coordinator or workers run meanwhile. autocannon runs in a child process so the servers
+ * keep a core of their own; the targets are measured in turns and the best round of each
+ * is kept, so a burst of other work on the machine hits them alike. Then each step of one
+ * submission is timed alone, to show where the time goes, and a backlog of `--backlog`
+ * (2,000) jobs is drained by the platform `noob serve` runs (coordinator process and
+ * worker processes). Prints a table, then the JSON line; `value` is noob's 2xx responses
+ * per second, `baseline` the BullMQ route's (goal: ratio ≥ 2).
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type BenchServer, startBareHono } from './api/baseline.ts';
 import { timeSubmissionSteps } from './api/breakdown.ts';
+import { startBullmqRoute } from './api/bullmq-route.ts';
+import { measureDrain } from './api/drain.ts';
 import { type LoadOptions, type LoadSummary, measureLoad } from './api/load.ts';
 import { type NoobApi, startNoobApi } from './api/noob.ts';
 import { printResult } from './report.ts';
@@ -24,19 +30,22 @@ const MAX_FAILED_SHARE = 0.001;
 const BREAKDOWN_CALLS = 100;
 const BODY = JSON.stringify({ tube: 'testing-basic', epochs: 1 });
 const USAGE =
-  'Usage: npm run bench -- api [--duration S (4)] [--warmup S (1)] [--connections N (16)] [--rounds N (2)]';
+  'Usage: npm run bench -- api [--duration S (4)] [--warmup S (1)] [--connections N (16)] [--rounds N (2)] [--backlog N (2000)]';
 
-const { rounds, ...load } = readSettings(process.argv.slice(2));
+const { rounds, backlog, ...load } = readSettings(process.argv.slice(2));
 const stop = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
 
 let bare: BenchServer | undefined;
+let bullmq: BenchServer | undefined;
 let noob: NoobApi | undefined;
 try {
   bare = await startBareHono();
+  bullmq = await startBullmqRoute();
   noob = await startNoobApi();
   const headers = { authorization: `Bearer ${noob.key}`, 'content-type': 'application/json' };
   await expectAccepted(bare.url, headers);
+  await expectAccepted(bullmq.url, headers);
   await expectAccepted(noob.url, headers);
 
   const target = (url: string): LoadOptions => ({
@@ -46,29 +55,38 @@ try {
     ...load,
   });
   const bareRuns: LoadSummary[] = [];
+  const bullmqRuns: LoadSummary[] = [];
   const noobRuns: LoadSummary[] = [];
   for (let round = 0; round < rounds; round++) {
     bareRuns.push(await measureLoad(target(bare.url), stop.signal));
+    bullmqRuns.push(await measureLoad(target(bullmq.url), stop.signal));
     noobRuns.push(await measureLoad(target(noob.url), stop.signal));
   }
-  const baseline = best(bareRuns);
+  const ceiling = best(bareRuns);
+  const baseline = best(bullmqRuns);
   const measured = best(noobRuns);
   const steps = await timeSubmissionSteps(noob, BREAKDOWN_CALLS);
+  // The servers above are idle now: the drain has the machine to itself.
+  const drain = await measureDrain(backlog, Math.min(2, availableParallelism()));
 
   const row = (name: string, s: LoadSummary) =>
     columns(name, rate(s).toFixed(0), s.latencyMs.p50, s.latencyMs.p99, failed(s));
   process.stdout.write(
     [
       columns('target (best round)', '2xx/s', 'p50 ms', 'p99 ms', 'failed'),
-      row('bare Hono (no database)', baseline),
+      row('bare Hono (no database)', ceiling),
+      row('Hono + BullMQ add (appendfsync)', baseline),
       row(`noob POST /v1/jobs (${noob.queue.driver.kind})`, measured),
+      `noob vs the BullMQ route: ${(rate(measured) / rate(baseline)).toFixed(2)}× (goal ≥ 2×)`,
       `${load.connections} connections, ${rounds} rounds of ${load.durationSeconds} s after ${load.warmupSeconds} s warm-up, per target`,
       `one submission, steps alone (µs): auth ${steps.authMicroseconds}, tube check ${steps.cachedTubeCheckMicroseconds} (uncached ${steps.tubeCheckMicroseconds}), commit ${steps.commitMicroseconds} (disk fsync ${steps.fsyncMicroseconds})`,
+      `backlog drain: ${drain.jobs} queued jobs worked off at ${drain.jobsPerSecond} jobs/s (coordinator process + ${drain.workers} workers, ${drain.seconds} s)`,
       '',
     ].join('\n'),
   );
   const failures = [
     ...bareRuns.filter(tooManyFailed).map((s) => `bare Hono: ${describeFailures(s)}`),
+    ...bullmqRuns.filter(tooManyFailed).map((s) => `BullMQ route: ${describeFailures(s)}`),
     ...noobRuns.filter(tooManyFailed).map((s) => `noob: ${describeFailures(s)}`),
   ];
   if (failures.length > 0) {
@@ -82,7 +100,8 @@ try {
     metric: 'job submissions/s (POST /v1/jobs answered 2xx)',
     value: Number(rate(measured).toFixed(1)),
     baseline: Number(rate(baseline).toFixed(1)),
-    baselineName: 'bare Hono route on @hono/node-server (no database)',
+    baselineName:
+      'Hono route doing BullMQ queue.add on Redis with appendfsync always (@hono/node-server)',
     ratio: Number((rate(measured) / rate(baseline)).toFixed(4)),
     details: {
       database: noob.queue.driver.kind,
@@ -93,7 +112,10 @@ try {
       rounds,
       timing: 'best round of each target, targets measured in turns',
       noob: figures(measured, noobRuns),
-      bareHono: figures(baseline, bareRuns),
+      bullmqRoute: figures(baseline, bullmqRuns),
+      bareHono: figures(ceiling, bareRuns),
+      ratioVsBareHono: Number((rate(measured) / rate(ceiling)).toFixed(4)),
+      backlogDrain: drain,
       submissionStepsMicroseconds: steps,
       loadGenerator: 'autocannon 9 in a child process',
       latencyResolutionMs: 1,
@@ -102,11 +124,13 @@ try {
   });
 } finally {
   await noob?.close();
+  await bullmq?.close();
   await bare?.close();
 }
 
 type Settings = Pick<LoadOptions, 'connections' | 'warmupSeconds' | 'durationSeconds'> & {
   rounds: number;
+  backlog: number;
 };
 
 /** Settings from the command line (`--` separators that npm passes along are ignored). */
@@ -124,6 +148,7 @@ function readSettings(argv: string[]): Settings {
         warmup: { type: 'string', default: '1' },
         connections: { type: 'string', default: '16' },
         rounds: { type: 'string', default: '2' },
+        backlog: { type: 'string', default: '2000' },
       },
     }).values;
   } catch (error) {
@@ -141,6 +166,7 @@ function readSettings(argv: string[]): Settings {
     warmupSeconds: whole('warmup', 0),
     connections: whole('connections', 1),
     rounds: whole('rounds', 1),
+    backlog: whole('backlog', 1),
   };
 }
 

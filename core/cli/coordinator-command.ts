@@ -6,6 +6,9 @@ import type { CommandIO } from './commands.ts';
 import { ALL_MODULES, modulePolicyArgument } from './serve-command.ts';
 import { UsageError } from './usage.ts';
 
+/** How long a stop may take before the process exits anyway (ms). */
+const STOP_GRACE_MS = 8_000;
+
 /** The usage of `noob coordinator`. */
 export const COORDINATOR_USAGE =
   'noob coordinator [--db URL] [--id NAME] [--concurrency 16] [--lease-ms 10000] [--max-losses 3] [--search-path DIR …] [--allow-modules [PKG,./DIR,…]]';
@@ -41,7 +44,19 @@ export async function coordinatorCommand(args: readonly string[], io: CommandIO)
   const signalled = untilSignalled(); // before the line that tells a parent it may signal
   io.stdout.write(`noob coordinator ${coordinator.id} driving tube jobs from ${db}\n`);
   const broken = await Promise.race([signalled.then(() => undefined), database.broken]);
-  await coordinator.stop();
+  // Bounded: a run that does not end when interrupted must not keep this process up
+  // after its server is gone; its leases then expire and another coordinator takes over.
+  const stopped = await Promise.race([
+    coordinator.stop().then(() => true),
+    new Promise<false>((resolve) => setTimeout(resolve, STOP_GRACE_MS, false).unref()),
+  ]);
+  if (!stopped) {
+    io.stderr.write(
+      `noob coordinator: its runs did not stop within ${STOP_GRACE_MS} ms; exiting without giving their leases back\n`,
+    );
+    // What still runs would keep the process up: exit now.
+    process.exit(1);
+  }
   await queue.close();
   // The IPC channel from `noob serve` would keep this process alive after its work is done.
   if (process.connected) process.disconnect();

@@ -65,10 +65,14 @@ export async function claimJob(
   leaseMs: number,
   now = Date.now(),
 ): Promise<number | undefined> {
-  const { rows } = await driver.execute(
+  // In a batch, not execute(): its transaction takes the write lock before the statement
+  // runs (a RETURNING statement that met another process's lock midway through execute()
+  // was left open on the embedded driver, and every later write of the process failed).
+  const [claimed] = await driver.batch([
     sql('job_lease_claim', { job_id: jobId, owner, lease_ms: leaseMs, now }),
-  );
-  return rows[0] === undefined ? undefined : Number(rows[0].losses);
+  ]);
+  const row = claimed!.rows[0];
+  return row === undefined ? undefined : Number(row.losses);
 }
 
 /** Extends `owner`'s leases on `jobIds`; the ids it no longer holds. */
@@ -80,10 +84,11 @@ export async function renewJobs(
   now = Date.now(),
 ): Promise<string[]> {
   if (jobIds.length === 0) return [];
-  const { rows } = await driver.execute(
+  // A batch, as in claimJob.
+  const [renewed] = await driver.batch([
     sql('job_leases_renew', { owner, job_ids: JSON.stringify(jobIds), lease_ms: leaseMs, now }),
-  );
-  const held = new Set(rows.map((row) => String(row.job_id)));
+  ]);
+  const held = new Set(renewed!.rows.map((row) => String(row.job_id)));
   return jobIds.filter((id) => !held.has(id));
 }
 
