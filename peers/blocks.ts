@@ -83,7 +83,12 @@ export async function fetchBlock<T = unknown>(
 ): Promise<T> {
   const local = store.get<T>(cid);
   if (local !== undefined) return local;
-  const stream = await node.dialProtocol(peer, BLOCK_PROTOCOL, { signal });
+  let stream: Awaited<ReturnType<PeerNode['dialProtocol']>>;
+  try {
+    stream = await node.dialProtocol(peer, BLOCK_PROTOCOL, { signal });
+  } catch (error) {
+    throw new BlockError(`could not reach ${peer} for block ${cid}: ${(error as Error).message}`);
+  }
   let bytes: Uint8Array;
   try {
     const lp = lpStream(stream, { maxDataLength: MAX_BLOCK_BYTES });

@@ -5,6 +5,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { BlockStore, serveBlocks } from './blocks.ts';
 import { PeerDirectory } from './directory.ts';
 import { PeerError } from './errors.ts';
+import { Ledger } from './ledger.ts';
 import {
   decodeMessage,
   encodeMessage,
@@ -33,6 +34,8 @@ export interface PeerOptions {
   executes?: boolean;
   /** How far a message's time may be from ours (ms, default 30 s). */
   freshnessMs?: number;
+  /** How often the ledger is exchanged with connected peers (ms, default 1 s). */
+  ledgerSyncMs?: number;
   /** How often presence is announced (ms, default 2 s); a peer silent 5 times this is gone. */
   presenceMs?: number;
   connectionGater?: ConnectionGater;
@@ -73,6 +76,7 @@ export class Peer {
     Array<(message: PeerMessage, signer: string, signed: SignedMessage) => void>
   >();
   #node: PeerNode | undefined;
+  #ledger: Ledger | undefined;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
 
@@ -85,6 +89,12 @@ export class Peer {
   get node(): PeerNode {
     if (!this.#node) throw new PeerError('the peer is not started');
     return this.#node;
+  }
+
+  /** The replicated ledger of quorum work (after `start`). */
+  get ledger(): Ledger {
+    if (!this.#ledger) throw new PeerError('the peer is not started');
+    return this.#ledger;
   }
 
   get peerId(): string {
@@ -125,6 +135,8 @@ export class Peer {
     this.#node = node;
     await node.start();
     await serveBlocks(node, this.blocks);
+    this.#ledger = new Ledger(node.peerId.toString());
+    await this.#ledger.start(node, this.#options.ledgerSyncMs ?? 1000);
     node.services.pubsub.addEventListener('message', (event) => {
       const message = event.detail;
       if (message.type !== 'signed') return;
@@ -152,6 +164,7 @@ export class Peer {
   async stop(): Promise<void> {
     this.#started = false;
     clearTimeout(this.#timer);
+    this.#ledger?.stop();
     const node = this.#node;
     this.#node = undefined;
     await node?.stop();

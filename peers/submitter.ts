@@ -129,7 +129,11 @@ export class Submitter {
   }
 }
 
-/** Fetches an executor's result block (hash-checked) and checks that it answers `task`. */
+/**
+ * Fetches an executor's result block (hash-checked) and checks that it answers `task`:
+ * undefined when it does not. A fetch that fails (the executor busy or briefly
+ * unreachable) is tried again, a few times, before the error is thrown.
+ */
 export async function fetchOutcome(
   peer: Peer,
   executor: string,
@@ -137,14 +141,21 @@ export async function fetchOutcome(
   task: string,
   signal: AbortSignal,
 ): Promise<TaskOutcome | undefined> {
-  const outcome = await fetchBlock<TaskOutcome>(
-    peer.node,
-    peer.blocks,
-    peerIdFromString(executor),
-    result,
-    signal,
-  );
-  return outcome && typeof outcome === 'object' && outcome.task === task ? outcome : undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const outcome = await fetchBlock<TaskOutcome>(
+        peer.node,
+        peer.blocks,
+        peerIdFromString(executor),
+        result,
+        AbortSignal.any([signal, AbortSignal.timeout(10_000)]),
+      );
+      return outcome && typeof outcome === 'object' && outcome.task === task ? outcome : undefined;
+    } catch (error) {
+      if (attempt >= 5 || signal.aborted || (error as Error).name !== 'BlockError') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { TaskExecutor } from '../../functions/worker/executor.ts';
 import type { TaskRequest } from '../../functions/worker/task.ts';
 import { commitmentOf, newSalt } from '../../peers/commitment.ts';
 import type { Peer } from '../../peers/peer.ts';
-import { type Evidence, QuorumVerifier } from '../../peers/quorum-verifier.ts';
+import type { Evidence } from '../../peers/quorum-verifier.ts';
 import { type Answer, TaskWorker } from '../../peers/task-worker.ts';
 import { startTestPeer } from '../../peers/test-peer.fixture.ts';
 
@@ -108,12 +108,12 @@ async function worker(peer: Peer, options: Partial<ConstructorParameters<typeof 
   stops.push(async () => taskWorker.stop());
 }
 
-async function runSquares(client: Peer, evidence: Evidence[]) {
+/** Runs the square tube under quorum; the verifier writes to the client's ledger. */
+async function runSquares(client: Peer) {
   const runner = new P2PRunner(await tube('square'), {
     peer: client,
     verification: QUORUM,
     deadlineMs: 1500,
-    verifiers: { quorum: new QuorumVerifier(client, { evidence: (e) => evidence.push(e) }) },
   });
   try {
     return await runner.run(6);
@@ -128,9 +128,18 @@ describe('quorum with a Byzantine peer (q = 2 of k = 3)', () => {
     ['copies reveals', copier, 'unopened'],
   ] as const) {
     it(`behavior: one peer that ${name} is never accepted; its reputation and score drop, with signed evidence`, async () => {
-      const { bad, client } = await network(byzantine);
-      const evidence: Evidence[] = [];
-      expect(await runSquares(client, evidence)).toEqual([0, 1, 4, 9, 16, 25]);
+      const { honest, bad, client } = await network(byzantine);
+      expect(await runSquares(client)).toEqual([0, 1, 4, 9, 16, 25]);
+      // The ledger holds the verdicts and evidence, and replicates them to the executors.
+      const evidence: Evidence[] = Object.values(client.ledger.document.evidence);
+      await vi.waitFor(
+        () =>
+          expect(Object.keys(honest[0]!.ledger.document.verdicts)).toEqual(
+            Object.keys(client.ledger.document.verdicts),
+          ),
+        { timeout: 10_000, interval: 100 },
+      );
+      expect(Object.keys(client.ledger.document.verdicts)).toHaveLength(6);
       expect(client.reputation.score(bad.peerId)).toBeLessThan(0);
       await vi.waitFor(() => expect(client.score(bad.peerId)).toBeLessThan(0), { timeout: 5000 });
       expect(evidence.length).toBeGreaterThan(0);
@@ -145,8 +154,7 @@ describe('quorum with a Byzantine peer (q = 2 of k = 3)', () => {
 
   it("behavior: messages forged in an honest peer's name are rejected; the forger loses reputation and the run is right", async () => {
     const { bad, client } = await network(forger);
-    const evidence: Evidence[] = [];
-    expect(await runSquares(client, evidence)).toEqual([0, 1, 4, 9, 16, 25]);
+    expect(await runSquares(client)).toEqual([0, 1, 4, 9, 16, 25]);
     expect(
       client.metrics
         .gauge({ name: 'noob_peer_messages_rejected_total', help: '' })

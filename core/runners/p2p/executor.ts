@@ -26,7 +26,7 @@ export interface PeerExecutorOptions {
   standbys?: number;
   /** How long a call waits for enough executors to be known (ms, default 15000). */
   waitForPeersMs?: number;
-  /** Verifiers by mode (default: {@link TrustedVerifier}, {@link QuorumVerifier} without a ledger). */
+  /** Verifiers by mode (default: {@link TrustedVerifier}, {@link QuorumVerifier} writing to the peer's ledger). */
   verifiers?: Partial<Record<Verification['mode'], Verifier>>;
 }
 
@@ -47,7 +47,7 @@ export class PeerExecutor implements RemoteExecutor {
     this.#options = options;
     this.#submitter = new Submitter(options.peer, {
       trusted: options.verifiers?.trusted ?? new TrustedVerifier(options.peer),
-      quorum: options.verifiers?.quorum ?? new QuorumVerifier(options.peer),
+      quorum: options.verifiers?.quorum ?? new QuorumVerifier(options.peer, options.peer.ledger),
     });
   }
 

@@ -1,0 +1,186 @@
+import * as Automerge from '@automerge/automerge';
+import type { PeerId } from '@libp2p/interface';
+import { lpStream } from '@libp2p/utils';
+import type { TaskMessage } from './messages.ts';
+import type { PeerNode } from './node.ts';
+import type { Evidence, QuorumObserver } from './quorum-verifier.ts';
+
+/** The protocol the ledger replicates over. */
+export const LEDGER_PROTOCOL = '/noob/ledger/1.0.0';
+/** Largest ledger a peer accepts from another in one exchange. */
+const MAX_LEDGER_BYTES = 64 * 1024 * 1024;
+
+/** What the ledger holds, by task CID (and by peer within a task). */
+export interface LedgerDocument {
+  claims: Record<string, { owner: string; executors: string[]; k: number; q: number; ts: number }>;
+  commitments: Record<string, Record<string, string>>;
+  reveals: Record<string, Record<string, { result: string; valid: boolean }>>;
+  /** Keyed by task, then by the submitter that decided: concurrent verdicts never overwrite. */
+  verdicts: Record<string, Record<string, { result: string; executors: string[] }>>;
+  evidence: Record<string, Evidence>;
+}
+
+/**
+ * Every ledger starts from this same first change (fixed actor, time 0), so that ledgers
+ * made apart share their root maps and merge key by key instead of one replacing another.
+ */
+function genesis(): Uint8Array {
+  const doc = Automerge.change(
+    Automerge.init<LedgerDocument>({ actor: '6e6f6f62' }),
+    { time: 0, message: 'noob ledger' },
+    (d) => {
+      d.claims = {};
+      d.commitments = {};
+      d.reveals = {};
+      d.verdicts = {};
+      d.evidence = {};
+    },
+  );
+  return Automerge.save(doc);
+}
+
+/**
+ * The peers' shared record of quorum work: claims (announced quorum tasks), commitments,
+ * reveals, verdicts and evidence of disagreement, as an Automerge document. A submitter
+ * writes what its quorum verifier sees (it is a {@link QuorumObserver}); every `syncMs`,
+ * every peer sends its document to each connected peer it has not sent this version to,
+ * over {@link LEDGER_PROTOCOL}, and merges the one sent back, so ledgers converge after a
+ * partition heals (a peer met again after a cut gets the versions made meanwhile).
+ * Replication exchanges whole documents and merges them: simple and always convergent; the
+ * incremental sync protocol is the next step when ledgers grow.
+ */
+export class Ledger implements QuorumObserver {
+  #doc: Automerge.Doc<LedgerDocument>;
+  readonly #self: string;
+  #node: PeerNode | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #syncing = false;
+  /** Our heads when we last exchanged with each peer: unchanged since, nothing to push. */
+  readonly #pushed = new Map<string, string>();
+
+  constructor(self: string) {
+    this.#self = self;
+    this.#doc = Automerge.load<LedgerDocument>(genesis());
+  }
+
+  /** The document as plain data. */
+  get document(): LedgerDocument {
+    return Automerge.toJS(this.#doc) as LedgerDocument;
+  }
+
+  /** Serves replication on `node` and syncs with connected peers every `syncMs`. */
+  async start(node: PeerNode, syncMs = 1000): Promise<void> {
+    this.#node = node;
+    await node.handle(LEDGER_PROTOCOL, async (stream) => {
+      const lp = lpStream(stream, { maxDataLength: MAX_LEDGER_BYTES });
+      try {
+        const theirs = (await lp.read()).subarray();
+        await lp.write(Automerge.save(this.#doc));
+        await stream.close();
+        this.#merge(theirs);
+      } catch (error) {
+        stream.abort(error as Error);
+      }
+    });
+    const tick = () => {
+      void this.sync().finally(() => {
+        if (this.#node) this.#timer = setTimeout(tick, syncMs);
+      });
+    };
+    this.#timer = setTimeout(tick, syncMs);
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#node = undefined;
+  }
+
+  /** Exchanges documents with every connected peer once. */
+  async sync(): Promise<void> {
+    const node = this.#node;
+    if (!node || this.#syncing) return;
+    this.#syncing = true;
+    try {
+      const peers = new Map<string, PeerId>();
+      for (const connection of node.getConnections())
+        peers.set(connection.remotePeer.toString(), connection.remotePeer);
+      const heads = Automerge.getHeads(this.#doc).join();
+      await Promise.all(
+        [...peers]
+          .filter(([id]) => this.#pushed.get(id) !== heads)
+          .map(async ([id, peer]) => {
+            if (await this.#exchange(node, peer)) this.#pushed.set(id, heads);
+          }),
+      );
+    } finally {
+      this.#syncing = false;
+    }
+  }
+
+  /** Sends our document, merges theirs; false when the peer could not be reached. */
+  async #exchange(node: PeerNode, peer: PeerId): Promise<boolean> {
+    try {
+      const stream = await node.dialProtocol(peer, LEDGER_PROTOCOL, {
+        signal: AbortSignal.timeout(5000),
+      });
+      const lp = lpStream(stream, { maxDataLength: MAX_LEDGER_BYTES });
+      await lp.write(Automerge.save(this.#doc));
+      const theirs = (await lp.read()).subarray();
+      await stream.close();
+      this.#merge(theirs);
+      return true;
+    } catch {
+      // Not a noob peer, or gone: the next round tries again.
+      return false;
+    }
+  }
+
+  #merge(bytes: Uint8Array): void {
+    this.#doc = Automerge.merge(this.#doc, Automerge.load<LedgerDocument>(bytes));
+  }
+
+  #change(edit: (d: LedgerDocument) => void): void {
+    this.#doc = Automerge.change(this.#doc, edit);
+  }
+
+  claimed(task: TaskMessage): void {
+    if (task.verification.mode !== 'quorum') return;
+    const { k, q } = task.verification;
+    this.#change((d) => {
+      d.claims[task.task] ??= {
+        owner: task.owner,
+        executors: [...task.executors],
+        k,
+        q,
+        ts: Date.now(),
+      };
+    });
+  }
+
+  committed(task: string, executor: string, commitment: string): void {
+    this.#change((d) => {
+      d.commitments[task] ??= {};
+      d.commitments[task][executor] ??= commitment;
+    });
+  }
+
+  revealed(task: string, executor: string, result: string, valid: boolean): void {
+    this.#change((d) => {
+      d.reveals[task] ??= {};
+      d.reveals[task][executor] ??= { result, valid };
+    });
+  }
+
+  decided(task: string, result: string, executors: readonly string[]): void {
+    this.#change((d) => {
+      d.verdicts[task] ??= {};
+      d.verdicts[task][this.#self] ??= { result, executors: [...executors] };
+    });
+  }
+
+  evidence(evidence: Evidence): void {
+    this.#change((d) => {
+      d.evidence[`${evidence.task}/${evidence.offender}`] ??= structuredClone(evidence);
+    });
+  }
+}
