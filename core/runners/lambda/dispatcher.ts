@@ -15,9 +15,9 @@ export interface LambdaDispatcherOptions {
    * How long an invoked worker keeps looking for new work once the queue is empty (its
    * claim's `idleMs`), and so how long an invocation counts as running after it was sent
    * (ms, default 500). An async invoke's end is not seen: after this the dispatcher sends
-   * another if work is still outstanding, which is also how a task whose worker died (its
-   * lease expired) finds a new one. An extra invocation finds nothing to claim and costs
-   * one request.
+   * another if work is still outstanding and no call finished meanwhile, which is also how
+   * a task whose worker died (its lease expired) finds a new one. An extra invocation
+   * finds nothing to claim and costs one request.
    */
   activeMs?: number;
   /** Tags the invoked workers claim with. */
@@ -80,6 +80,10 @@ export class LambdaDispatcher {
 
   /** Say how many tasks are outstanding now (queued or running); invokes as needed. */
   demand(outstanding: number): void {
+    // A call finished: the workers are alive, so the ones counted as running still are
+    // (they drain the queue until it is empty). Without it, a long run would be sent a
+    // fresh set of invocations every activeMs, piling up in Lambda's async queue.
+    if (outstanding < this.#outstanding) this.#active = this.#active.map(() => Date.now());
     this.#outstanding = Math.max(0, outstanding);
     if (this.#outstanding > 0) this.#schedule(Date.now());
   }

@@ -1,0 +1,28 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+/**
+ * noob on AWS with SST: this file only orchestrates; each concern is a file of infra/
+ * (see docs/deploy-aws.md). `sst deploy --stage prod` deploys it to one's own account.
+ */
+export default $config({
+  app(input) {
+    return {
+      name: 'noob',
+      home: 'aws',
+      removal: input?.stage === 'prod' ? 'retain' : 'remove',
+    };
+  },
+  async run() {
+    const { queueLink } = await import('./infra/queue');
+    const { workerFunction } = await import('./infra/worker');
+    const { apiFunction } = await import('./infra/api');
+    const { coordinatorService } = await import('./infra/coordinator');
+    const { workerSweep } = await import('./infra/sweep');
+    const queue = queueLink();
+    const worker = workerFunction(queue);
+    const api = apiFunction(queue);
+    coordinatorService(queue, worker);
+    workerSweep(worker);
+    return { api: api.url };
+  },
+});
