@@ -33,8 +33,13 @@ export {
   type NodeContext,
   type NodeDefinition,
   type NodeDefinitionInput,
+  type NodeInputs,
   type NodeInstance,
+  type NodeOutput,
+  type NodeSignalValues,
   type SlotSpec,
+  slot,
+  type TypedSlot,
 } from './node/define.ts';
 export type { ModulePolicy, ModulePolicyHint } from './node/module-policy.ts';
 export {

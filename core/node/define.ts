@@ -1,4 +1,21 @@
 import type { Epoch } from '../epoch.ts';
+import type {
+  ClassInputs,
+  EmittedValue,
+  FunctionInputs,
+  ParamsArgument,
+  SignalCheck,
+  TypedNodeClass,
+  TypedSlot,
+} from './define-types.ts';
+
+export type {
+  NodeInputs,
+  NodeOutput,
+  NodeSignalValues,
+  SlotValue,
+  TypedSlot,
+} from './define-types.ts';
 
 /**
  * The authoring API for nodes written in TypeScript.
@@ -93,20 +110,33 @@ export interface NodeInstance {
 /** A class whose instances are nodes; constructed with the node's params. */
 export type NodeClass = new (params: Record<string, any>) => NodeInstance;
 
-/** Fields shared by every kind of node definition. */
-interface NodeDefinitionBase {
-  /** Input slots in positional order (positional `depends` fill them in this order). */
-  slots?: Record<string, SlotSpec>;
+/**
+ * Fields shared by every kind of node definition. The type parameters are what
+ * {@link defineNode} infers (slots, params, signal names, variadic); their defaults are the
+ * loose, untyped form.
+ */
+interface NodeDefinitionBase<
+  S extends Record<string, SlotSpec> | undefined = Record<string, SlotSpec>,
+  P extends Record<string, ParamSpec> | undefined = Record<string, ParamSpec>,
+  Sig extends string = string,
+  V extends boolean = boolean,
+> {
+  /**
+   * Input slots in positional order (positional `depends` fill them in this order). A
+   * slot's type comes from its `default`, or from `slot<T>()`; otherwise it is `any`.
+   */
+  slots?: S;
   /** Output signal names (default `['value']`). */
-  signals?: readonly string[];
+  signals?: readonly Sig[];
   /**
    * The params the node takes. When given, a tube's params are checked against them at
    * load: unknown names (a function node's slots count as params too) and wrong types are
-   * refused. When left out, any params pass, as before.
+   * refused. When left out, any params pass, as before (but a function node that declares
+   * slots only sees its slots in its typed inputs).
    */
-  params?: Record<string, ParamSpec>;
+  params?: P;
   /** Accepts keyword slots beyond `slots` (like Python's `**kwargs`). */
-  variadic?: boolean;
+  variadic?: V;
   /**
    * Whether calls must run in epoch order because the node keeps state between them.
    * Defaults: functions false, generators and classes true. A tube's `stateful:` overrides.
@@ -117,28 +147,46 @@ interface NodeDefinitionBase {
 }
 
 /** A function node. */
-export interface FunctionNodeDefinition extends NodeDefinitionBase {
+export interface FunctionNodeDefinition<
+  S extends Record<string, SlotSpec> | undefined = Record<string, SlotSpec>,
+  P extends Record<string, ParamSpec> | undefined = Record<string, ParamSpec>,
+  Sig extends string = string,
+  V extends boolean = boolean,
+  R = unknown,
+> extends NodeDefinitionBase<S, P, Sig, V> {
   /** Called once per epoch with params and slot values merged (slots win). */
-  process(inputs: Record<string, any>, context: NodeContext): unknown;
+  process: (inputs: FunctionInputs<S, P, V>, context: NodeContext) => R;
   generate?: never;
   class?: never;
 }
 
 /** A source generator node. */
-export interface GeneratorNodeDefinition extends NodeDefinitionBase {
+export interface GeneratorNodeDefinition<
+  S extends Record<string, SlotSpec> | undefined = Record<string, SlotSpec>,
+  P extends Record<string, ParamSpec> | undefined = Record<string, ParamSpec>,
+  Sig extends string = string,
+  V extends boolean = boolean,
+  Y = unknown,
+> extends NodeDefinitionBase<S, P, Sig, V> {
   /** Creates the value stream from the params, once per run. */
-  generate(
-    params: Record<string, any>,
+  generate: (
+    params: ParamsArgument<P>,
     context: Omit<NodeContext, 'epoch'>,
-  ): Iterator<unknown> | AsyncIterator<unknown>;
+  ) => Iterator<Y> | AsyncIterator<Y>;
   process?: never;
   class?: never;
 }
 
 /** A class node. */
-export interface ClassNodeDefinition extends NodeDefinitionBase {
+export interface ClassNodeDefinition<
+  S extends Record<string, SlotSpec> | undefined = Record<string, SlotSpec>,
+  P extends Record<string, ParamSpec> | undefined = Record<string, ParamSpec>,
+  Sig extends string = string,
+  V extends boolean = boolean,
+  R = unknown,
+> extends NodeDefinitionBase<S, P, Sig, V> {
   /** Constructed with the node's params when the runner starts. */
-  class: NodeClass;
+  class: TypedNodeClass<ParamsArgument<P>, ClassInputs<S, V>, R>;
   process?: never;
   generate?: never;
 }
@@ -152,8 +200,12 @@ export type NodeDefinitionInput =
 /** The engine-internal kinds of node: user kinds plus the special built-ins. */
 export type NodeKind = 'function' | 'generator' | 'class' | 'map' | 'gather' | 'return' | 'tube';
 
-/** A node definition after {@link defineNode}: defaults filled, kind known. */
-export interface NodeDefinition {
+/**
+ * A node definition after {@link defineNode}: defaults filled, kind known. `I`, `O` and
+ * `Sig` are what the node takes, emits and its signal names, for the compiler only (read
+ * them with {@link NodeInputs}, {@link NodeOutput} and {@link NodeSignalValues}).
+ */
+export interface NodeDefinition<I = any, O = unknown, Sig extends string = string> {
   readonly kind: NodeKind;
   readonly slots: Readonly<Record<string, SlotSpec>>;
   readonly signals: readonly string[];
@@ -162,14 +214,52 @@ export interface NodeDefinition {
   readonly variadic: boolean;
   readonly stateful: boolean;
   readonly description: string | undefined;
-  readonly process?: FunctionNodeDefinition['process'];
-  readonly generate?: GeneratorNodeDefinition['generate'];
+  // Loosely typed on purpose: the engine (and tests) call it with whatever a tube binds.
+  readonly process?: (inputs: Record<string, any>, context: NodeContext) => unknown;
+  readonly generate?: (
+    params: Record<string, any>,
+    context: Omit<NodeContext, 'epoch'>,
+  ) => Iterator<unknown> | AsyncIterator<unknown>;
   readonly class?: NodeClass;
+  /** Never set: carries the inferred types (valibot's `~types` style). */
+  readonly '~types'?: { readonly inputs: I; readonly output: O; readonly signals: Sig };
 }
 
 const DEFINITION = Symbol.for('noob.NodeDefinition');
 
-/** Declares a node: checks the definition and fills its defaults. */
+/**
+ * Declares a node: checks the definition and fills its defaults. Its types are inferred:
+ * `process` gets exactly the declared slots and params (a misspelt name does not compile),
+ * typed by `slot<T>()`, a slot's `default` or a param's `type`; the definition carries what
+ * `process` (or the generator, or the class's `process`) returns as {@link NodeOutput}.
+ */
+export function defineNode<
+  const S extends Record<string, SlotSpec> | undefined = undefined,
+  const P extends Record<string, ParamSpec> | undefined = undefined,
+  Sig extends string = 'value',
+  V extends boolean = false,
+  R = unknown,
+>(
+  input: FunctionNodeDefinition<S, P, Sig, V, R> & SignalCheck<Sig, R>,
+): NodeDefinition<FunctionInputs<S, P, V>, EmittedValue<R>, Sig>;
+export function defineNode<
+  const S extends Record<string, SlotSpec> | undefined = undefined,
+  const P extends Record<string, ParamSpec> | undefined = undefined,
+  Sig extends string = 'value',
+  V extends boolean = false,
+  Y = unknown,
+>(
+  input: GeneratorNodeDefinition<S, P, Sig, V, Y> & SignalCheck<Sig, Y>,
+): NodeDefinition<ParamsArgument<P>, EmittedValue<Y>, Sig>;
+export function defineNode<
+  const S extends Record<string, SlotSpec> | undefined = undefined,
+  const P extends Record<string, ParamSpec> | undefined = undefined,
+  Sig extends string = 'value',
+  V extends boolean = false,
+  R = unknown,
+>(
+  input: ClassNodeDefinition<S, P, Sig, V, R> & SignalCheck<Sig, R>,
+): NodeDefinition<ClassInputs<S, V>, EmittedValue<R>, Sig>;
 export function defineNode(input: NodeDefinitionInput): NodeDefinition {
   const kinds = (['process', 'generate', 'class'] as const).filter((key) => input[key] != null);
   if (kinds.length !== 1) {
@@ -207,6 +297,15 @@ export function defineNode(input: NodeDefinitionInput): NodeDefinition {
   };
   Object.defineProperty(definition, DEFINITION, { value: true });
   return Object.freeze(definition);
+}
+
+/**
+ * A slot that says its value's type, for a slot whose `default` does not (or that has
+ * none): `slots: { image: slot<Uint8Array>(), width: slot<number>({ required: false }) }`.
+ * At run time it is the spec itself.
+ */
+export function slot<T>(spec: SlotSpec = {}): TypedSlot<T> {
+  return spec;
 }
 
 /** Defines one of the engine's special built-in nodes (map, gather, return, tube). */

@@ -1,17 +1,24 @@
 import { ApiError, JobWaitTimeoutError } from './client-errors.ts';
-import type { JobEvent, JobList, JobRequest, JobStatus, Worker } from './schemas.ts';
+import type {
+  JobEvent,
+  JobList,
+  JobRequest,
+  JobStatus as JobStatusSchema,
+  Worker,
+} from './schemas.ts';
 import { readSse } from './sse.ts';
 
 // The client is an entry point for users: its errors and types come with it.
 export { ApiError, JobWaitTimeoutError } from './client-errors.ts';
-export type {
-  JobEvent,
-  JobList,
-  JobRequest,
-  JobStatus,
-  JobSummary,
-  Worker,
-} from './schemas.ts';
+export type { JobEvent, JobList, JobRequest, JobSummary, Worker } from './schemas.ts';
+
+/**
+ * A job as its submitter sees it, with results typed as `T[]` (an epoch's result each;
+ * `unknown` by default: the client takes the caller's word for it).
+ */
+export type JobStatus<T = unknown> = Omit<JobStatusSchema, 'results'> & {
+  results: T[] | null;
+};
 
 /**
  * A typed client of the noob job API, for Node 22+, browsers, Deno and Bun (it only
@@ -35,10 +42,13 @@ export interface NoobClient {
    * `after` for the following page (null on the last).
    */
   listJobs(options?: ListJobsOptions): Promise<JobList>;
-  /** A job's state, progress, results and error. */
-  getJob(id: string, options?: CallOptions): Promise<JobStatus>;
-  /** Poll until the job is succeeded, failed or cancelled, and return it. */
-  waitForJob(id: string, options?: WaitOptions): Promise<JobStatus>;
+  /**
+   * A job's state, progress, results and error. `T` is what one result is, e.g.
+   * `getJob<NodeOutput<typeof scale>>(id)`; it is not checked (the server sends JSON).
+   */
+  getJob<T = unknown>(id: string, options?: CallOptions): Promise<JobStatus<T>>;
+  /** Poll until the job is succeeded, failed or cancelled, and return it (`T`: as getJob). */
+  waitForJob<T = unknown>(id: string, options?: WaitOptions): Promise<JobStatus<T>>;
   /** Cancel a job (queued work at once, running work at its next heartbeat). */
   cancelJob(id: string, options?: CallOptions): Promise<JobStatus>;
   /**
@@ -136,15 +146,16 @@ export function createNoobClient(options: NoobClientOptions): NoobClient {
       const search = params.size > 0 ? `?${params}` : '';
       return call('GET', `/v1/jobs${search}`, { signal });
     },
-    getJob: (id, opts = {}) => call('GET', jobPath(id), { signal: opts.signal }),
+    getJob: <T>(id: string, opts: CallOptions = {}) =>
+      call<JobStatus<T>>('GET', jobPath(id), { signal: opts.signal }),
     cancelJob: (id, opts = {}) => call('DELETE', jobPath(id), { signal: opts.signal }),
     listWorkers: async (opts = {}) =>
       (await call<{ workers: Worker[] }>('GET', '/v1/workers', { signal: opts.signal })).workers,
 
-    async waitForJob(id, opts = {}) {
+    async waitForJob<T>(id: string, opts: WaitOptions = {}) {
       const started = Date.now();
       for (;;) {
-        const job = await client.getJob(id, opts);
+        const job = await client.getJob<T>(id, opts);
         if (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled')
           return job;
         if (opts.timeoutMs !== undefined && Date.now() - started >= opts.timeoutMs)

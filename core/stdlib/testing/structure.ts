@@ -21,7 +21,7 @@ export const thisOrThat = defineNode({
   slots: { this: OPTIONAL, that: OPTIONAL, the_other: OPTIONAL },
   process: (inputs) => {
     const arrived: Record<string, unknown> = {};
-    for (const slot of ['this', 'that', 'the_other']) {
+    for (const slot of ['this', 'that', 'the_other'] as const) {
       if (inputs[slot] != null) arrived[slot] = inputs[slot];
     }
     return arrived;
