@@ -34,10 +34,11 @@ export type {
  *
  * @example
  * ```ts
- * import { defineNode } from 'noob';
+ * import { defineNode, slot } from 'noob';
  *
+ * // process receives { image: Uint8Array; width: number }; a misspelt name does not compile.
  * export const resize = defineNode({
- *   slots: { image: {}, width: { required: false, default: 256 } },
+ *   slots: { image: slot<Uint8Array>(), width: { required: false, default: 256 } },
  *   process: ({ image, width }) => shrink(image, width),
  * });
  * ```
