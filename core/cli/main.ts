@@ -1,16 +1,16 @@
 import { parseArgs } from 'node:util';
 import { NodeRunError, RunCancelledError, TubeExhaustedError } from '../runners/errors.ts';
 import { InputError, TubeLoadError } from '../tube/errors.ts';
-import { type CommandIO, runCommand, schemaCommand, validateCommand } from './commands.ts';
-import { coordinatorCommand } from './coordinator-command.ts';
+import type { CommandIO } from './commands.ts';
 import { commandHelp, versionText } from './help.ts';
-import { keysCommand } from './keys-command.ts';
-import { peerCommand } from './peer-command.ts';
 import { assertPortFree } from './port-check.ts';
-import { ALL_MODULES, type ServeArguments, serveCommand } from './serve-command.ts';
+import type { ServeArguments } from './serve-command.ts';
 import { parseRunArguments, parseTubeArguments } from './tube-options.ts';
 import { USAGE, UsageError } from './usage.ts';
-import { type WorkerArguments, workerCommand } from './worker-command.ts';
+import type { WorkerArguments } from './worker-command.ts';
+
+// Each command's module is imported when that command runs: `noob --help` or `noob run`
+// need not load the job platform, the queue or libp2p.
 
 /**
  * The `noob` command line. Returns the exit code: 0 success, 1 a node failed at run time,
@@ -35,12 +35,12 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
     return printHelp(command, io);
   switch (command) {
     case 'run':
-      return runCommand(parseRunArguments(rest), io);
+      return (await import('./commands.ts')).runCommand(parseRunArguments(rest), io);
     case 'worker': {
       let parsed: ReturnType<typeof parseArgs>;
       try {
         parsed = parseArgs({
-          args: withBareAllowModules(rest),
+          args: await withBareAllowModules(rest),
           options: {
             http: { type: 'boolean', default: false },
             db: { type: 'string' },
@@ -58,7 +58,7 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
         throw new UsageError((error as Error).message);
       }
       if (parsed.values.http) await assertPortFree(parsed.values.port, parsed.values.host);
-      return workerCommand(
+      return (await import('./worker-command.ts')).workerCommand(
         {
           ...(parsed.values as unknown as WorkerArguments),
           leaseMs: String(parsed.values['lease-ms']),
@@ -70,7 +70,7 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
       let parsed: ReturnType<typeof parseArgs>;
       try {
         parsed = parseArgs({
-          args: withBareAllowModules(rest),
+          args: await withBareAllowModules(rest),
           options: {
             port: { type: 'string', default: '8787' },
             host: { type: 'string', default: '127.0.0.1' },
@@ -83,20 +83,23 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
         throw new UsageError((error as Error).message);
       }
       await assertPortFree(parsed.values.port, parsed.values.host);
-      return serveCommand(parsed.values as unknown as ServeArguments, io);
+      return (await import('./serve-command.ts')).serveCommand(
+        parsed.values as unknown as ServeArguments,
+        io,
+      );
     }
     case 'keys':
-      return keysCommand(rest, io);
+      return (await import('./keys-command.ts')).keysCommand(rest, io);
     case 'peer':
-      return peerCommand(withBareAllowModules(rest), io);
+      return (await import('./peer-command.ts')).peerCommand(await withBareAllowModules(rest), io);
     case 'coordinator':
-      return coordinatorCommand(rest, io);
+      return (await import('./coordinator-command.ts')).coordinatorCommand(rest, io);
     case 'validate':
-      return validateCommand(parseTubeArguments(rest).tube, io);
+      return (await import('./commands.ts')).validateCommand(parseTubeArguments(rest).tube, io);
     case 'schema':
       if (rest.length > 0)
         throw new UsageError(`schema takes no arguments (got ${rest.join(' ')})`);
-      return schemaCommand(io);
+      return (await import('./commands.ts')).schemaCommand(io);
     case 'help':
       return rest[0] === undefined ? printHelp(undefined, io) : printHelp(rest[0], io);
     case '--help':
@@ -114,7 +117,8 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
  * `--allow-modules` may stand alone (all modules) or take a list; parseArgs wants a value
  * for a string option, so a bare one (last, or before another option) becomes `=*`.
  */
-function withBareAllowModules(args: readonly string[]): string[] {
+async function withBareAllowModules(args: readonly string[]): Promise<string[]> {
+  const { ALL_MODULES } = await import('./serve-command.ts');
   return args.map((arg, i) =>
     arg === '--allow-modules' && (i + 1 === args.length || args[i + 1]!.startsWith('-'))
       ? `--allow-modules=${ALL_MODULES}`
