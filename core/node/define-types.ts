@@ -8,8 +8,9 @@ import type { NodeContext, NodeDefinition, ParamType, SlotSpec } from './define.
  */
 
 /**
- * A slot that says its value's type: `slot<Uint8Array>()`, `slot<number>({ default: 1 })`.
- * The `~type` field is never set; it only carries `T` for the compiler (valibot's style).
+ * A slot that says its value's type: `slot<Uint8Array>()`, `slot<number | null>({ default:
+ * null })`; `T` is taken as is (optionality included). The `~type` field is never set; it
+ * only carries `T` for the compiler (valibot's style).
  */
 export interface TypedSlot<T> extends SlotSpec {
   readonly '~type'?: { readonly value: T };

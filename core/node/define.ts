@@ -302,7 +302,8 @@ export function defineNode(input: NodeDefinitionInput): NodeDefinition {
 
 /**
  * A slot that says its value's type, for a slot whose `default` does not (or that has
- * none): `slots: { image: slot<Uint8Array>(), width: slot<number>({ required: false }) }`.
+ * none). `T` is exactly what `process` gets, so an optional slot says so:
+ * `slots: { image: slot<Uint8Array>(), size: slot<number | undefined>({ required: false }) }`.
  * At run time it is the spec itself.
  */
 export function slot<T>(spec: SlotSpec = {}): TypedSlot<T> {

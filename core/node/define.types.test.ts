@@ -64,6 +64,16 @@ describe('defineNode types', () => {
       mode?: string | null;
     }>();
     expectTypeOf<NodeInputs<typeof scaler>>().toEqualTypeOf<{ value: number }>();
+    const optional = defineNode({
+      slots: { size: slot<number | undefined>({ required: false }), name: { default: 'a' } },
+      params: {},
+      process: ({ size, name }) => `${name}${size ?? ''}`,
+    });
+    expectTypeOf<NodeInputs<typeof optional>>().toEqualTypeOf<{
+      size: number | undefined;
+      name: string;
+    }>();
+    expectTypeOf<NodeOutput<typeof optional>>().toEqualTypeOf<string>();
     expectTypeOf<NodeInputs<typeof count>>().toEqualTypeOf<{ start?: number }>();
   });
 
