@@ -38,7 +38,8 @@ describe('long_add and just_wait', () => {
   it('behavior: just_wait(wait_for: 1e9) waits its time (a timer past 2^31 ms would fire at once)', async () => {
     vi.useFakeTimers();
     let done = false;
-    const waiting = justWait.process!({ value: 'x', wait_for: 1e9 }, ctx()).then((value) => {
+    const call = justWait.process!({ value: 'x', wait_for: 1e9 }, ctx()) as Promise<unknown>;
+    const waiting = call.then((value) => {
       done = true;
       return value;
     });
