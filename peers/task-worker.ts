@@ -107,10 +107,9 @@ export class TaskWorker {
     const self = this.#peer.peerId;
     const position = message.executors.indexOf(self);
     if (position < 0) return;
-    const known = this.#tasks.get(message.task);
-    // Already on it: the answer will come. A standby takes the newer announcement instead.
-    if (known?.running) return;
-    if (known) clearTimeout(known.timer);
+    // Already on it, or standing by for it: a repeated announcement changes nothing (a
+    // standby that restarted its wait at each repeat would never take over).
+    if (this.#tasks.has(message.task)) return;
     if (!isRendezvousOrder(message.task, message.executors)) {
       // The owner chose its executors itself: its task is not run, and that is remembered.
       this.#peer.reputation.penalize(message.owner, 'forged');
