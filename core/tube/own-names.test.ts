@@ -11,7 +11,7 @@ nodes:
       - left: input.toString
       - right: assets.constructor
 `;
-    const error = await loadTubeFromText(tube, { name: 'proto.yaml' }).catch((e: unknown) => e);
+    const error = await loadTubeFromText(tube, { file: 'proto.yaml' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'TubeLoadError' });
     const messages = (error as { problems: { message: string }[] }).problems.map((p) => p.message);
     expect(messages).toEqual(

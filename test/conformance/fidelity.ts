@@ -69,7 +69,7 @@ export function describeFidelity(
             { a: 2, b: 4 },
           ]);
           const handed = events.find((e) => e.nodeId === 'b' && e.signal === 'iterator');
-          expect((handed?.value as { exited: number }).exited).toBe(1);
+          expect((handed?.value as { exited: number } | undefined)?.exited).toBe(1);
         });
       });
 

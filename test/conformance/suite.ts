@@ -104,8 +104,8 @@ export function describeConformance(
   factory: RunnerFactory,
   options: ConformanceOptions = {},
 ): void {
-  describeFidelity(runnerName, factory, options);
   describePlacement(runnerName, factory, options);
+  describeFidelity(runnerName, factory, options);
   describe(`conformance: ${runnerName}`, () => {
     describeBehaviours(harness(OWN, factory));
     describeFeatures(harness(OWN, factory), options);
