@@ -42,6 +42,7 @@ it('default: noob', async () => {
       "loadTube",
       "loadTubeFromText",
       "resolveTubeSpecification",
+      "slot",
       "taskCid",
       "tubeCid",
       "tubeJsonSchema",
