@@ -411,6 +411,35 @@ describe('embedded driver', () => {
       expect((await driver.batch([select], 'read'))[0]!.rows).toEqual([]);
       await driver.close();
     });
+
+    it.each([
+      ['UPDATE', 'UPDATE t SET x = x + 1', 'plain'],
+      ['UPDATE … RETURNING', 'UPDATE t SET x = x + 1 RETURNING x', 'returning'],
+    ])(
+      'behavior: an execute() %s that gave up waiting for the lock leaves no read open: once the other process commits, writes commit',
+      async (_, update, name) => {
+        // Before the fix, the statement stayed open and every later write failed for good.
+        const { path, driver: setup } = await tableAt(`lock-timeout-execute-${name}`);
+        await setup.close();
+        const driver = openEmbeddedDriver(path, { busyTimeoutMs: 50 });
+        const holder = await lockHolder(path);
+        try {
+          await expect(driver.execute({ sql: update, params: {} })).rejects.toThrow(/locked|busy/i);
+          // Its commit makes any snapshot this connection still reads stale.
+          await holder.commit();
+        } finally {
+          holder.kill();
+        }
+        await driver.batch([insert(1)]);
+        await driver.execute(insert(2));
+        expect((await driver.batch([select], 'read'))[0]!.rows).toEqual([
+          { x: 1 },
+          { x: 2 },
+          { x: 100 },
+        ]);
+        await driver.close();
+      },
+    );
   });
 
   it('behavior: a failing statement rolls the whole batch back', async () => {

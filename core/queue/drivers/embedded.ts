@@ -112,6 +112,9 @@ const LOCK_RETRY_MS = 1;
  */
 const SHORT_LOCK_PAUSES_MS = [0.05, 0.1, 0.2];
 
+/** Statements that write rows or the schema (see EmbeddedDriver.#runAlone). */
+const WRITE_STATEMENT = /^\s*(insert|update|delete|replace|create|drop|alter)\b/i;
+
 /** Blocks the thread for the short pauses. */
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
@@ -195,8 +198,9 @@ class EmbeddedDriver implements QueueDriver {
       return result;
     }
     // Anything but a query commits on its own: flushed and announced like a batch, at once.
+    // A write runs in a transaction that takes the write lock first (see #runAlone).
     const commit = () => {
-      const result = this.#run(statement);
+      const result = this.#runAlone(statement);
       return { result, flushed: this.#committed('write') };
     };
     const now = this.#whenFree(commit);
@@ -345,6 +349,21 @@ class EmbeddedDriver implements QueueDriver {
     const { results, flushed } = now instanceof Promise ? await now : now;
     await flushed;
     return results;
+  }
+
+  /**
+   * A statement of `execute()` that is not a query. A write (WRITE_STATEMENT) runs in a
+   * transaction taking the write lock first: run bare, a statement that met another
+   * process's lock midway stayed open when its waits ran out (the libsql package neither
+   * resets nor finalizes a statement that failed), holding a read of a snapshot that the
+   * other process's next commit made stale, so every later write of the connection failed
+   * with "database is locked" for good. In a transaction nothing can stop it midway, and a
+   * failure is rolled back, which ends any read. Anything else (a PRAGMA, which may not
+   * run in a transaction) runs bare.
+   */
+  #runAlone(statement: SqlStatement): SqlResult {
+    if (!WRITE_STATEMENT.test(statement.sql) || this.#db.inTransaction) return this.#run(statement);
+    return this.#inTransaction('BEGIN IMMEDIATE', () => this.#run(statement));
   }
 
   /**
