@@ -4,6 +4,7 @@ import { DEFAULT_QUEUE_PATH, openQueue } from '../queue/open.ts';
 import { brokenDatabase, reportBroken } from './broken-database.ts';
 import type { CommandIO } from './commands.ts';
 import { ALL_MODULES, modulePolicyArgument } from './serve-command.ts';
+import { untilSignalled } from './until-signalled.ts';
 import { UsageError } from './usage.ts';
 
 /** How long a stop may take before the process exits anyway (ms). */
@@ -105,16 +106,4 @@ function parseCoordinatorArguments(args: readonly string[]) {
     searchPaths: (values['search-path'] as string[] | undefined) ?? [],
     modules: modulePolicyArgument(values['allow-modules'] as string | undefined),
   };
-}
-
-/**
- * Resolves on the first SIGTERM or SIGINT, or, when started by `noob serve`, once that
- * process is gone (even killed with SIGKILL): no coordinator outlives its server.
- */
-function untilSignalled(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-    if (process.connected) process.once('disconnect', () => resolve());
-  });
 }

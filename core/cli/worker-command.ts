@@ -7,6 +7,7 @@ import { openQueue } from '../queue/open.ts';
 import { brokenDatabase, reportBroken } from './broken-database.ts';
 import type { CommandIO } from './commands.ts';
 import { modulePolicyArgument } from './serve-command.ts';
+import { untilSignalled } from './until-signalled.ts';
 import { UsageError } from './usage.ts';
 
 /** Options of `noob worker`. */
@@ -133,19 +134,6 @@ async function queueWorker(
   // The IPC channel from `noob serve` would keep this process alive after its work is done.
   if (process.connected) process.disconnect();
   return broken ? reportBroken('worker', broken, io) : 0;
-}
-
-/**
- * Resolves on the first SIGTERM or SIGINT, or, for a worker started by `noob serve`, when
- * its parent goes away (even killed with SIGKILL): no worker outlives its server. Call it
- * before announcing readiness: until a listener is on, a signal ends the process at once.
- */
-function untilSignalled(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-    if (process.connected) process.once('disconnect', () => resolve());
-  });
 }
 
 function describeModules(modules: ModulePolicy, http: boolean): string {
