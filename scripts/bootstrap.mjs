@@ -22,9 +22,13 @@ if (!installed || stale) {
   execSync(command, { cwd: root, stdio: 'inherit' });
 }
 
-// The native addon (native/): built when cargo is on this machine, skipped in a moment when
-// up to date; without cargo one line says the twins run instead (scripts/build-native.mjs).
-execFileSync(projectNode, [join(root, 'scripts', 'build-native.mjs')], {
-  cwd: root,
-  stdio: 'inherit',
-});
+// The native addon (native/): built before the tests when cargo is on this machine, skipped
+// in a moment when up to date; without cargo one line says the twins run instead
+// (scripts/build-native.mjs). `npm start` does not wait for a Rust build: no end-to-end
+// figure gains from the addon (docs/native.md), and it is used once built.
+if (process.env.npm_lifecycle_event !== 'prestart') {
+  execFileSync(projectNode, [join(root, 'scripts', 'build-native.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}
