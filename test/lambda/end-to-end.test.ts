@@ -155,23 +155,32 @@ describe('serverless end to end (API Lambda → queue → dispatcher → worker 
       Array.from({ length: 8 }, () => 'throttle' as const),
     );
     const id = await submit();
-    let sent = 0;
     const faults = () =>
       stack.twin.invocations('worker').filter((r) => r.outcome === 'fault').length - before;
-    const job = await finished(id, async () => {
-      // The dispatcher meets the throttles first; then the duplicates come.
-      if (sent >= 40 || faults() < 8) return;
-      sent++;
-      await stack.client
-        .send(
-          new InvokeCommand({
-            FunctionName: 'worker',
-            InvocationType: 'Event',
-            Payload: JSON.stringify({ claim: { max: 4 } }),
-          }),
-        )
-        .catch(() => undefined); // one of the injected throttles may land here
-    });
+    // The dispatcher meets the throttles first (no task runs before all eight are served,
+    // in order); then duplicates come while tasks run. This loop watches the twin's own
+    // records (in this process, so it reacts within milliseconds, however fast the job is).
+    let sent = 0;
+    let final = false;
+    const duplicates = (async () => {
+      while (!final && faults() < 8) await new Promise((done) => setTimeout(done, 2));
+      while (!final && sent < 40) {
+        sent++;
+        await stack.client
+          .send(
+            new InvokeCommand({
+              FunctionName: 'worker',
+              InvocationType: 'Event',
+              Payload: JSON.stringify({ claim: { max: 4 } }),
+            }),
+          )
+          .catch(() => undefined);
+        await new Promise((done) => setTimeout(done, 10));
+      }
+    })();
+    const job = await finished(id);
+    final = true;
+    await duplicates;
     expect(sent).toBeGreaterThan(0);
     expect(faults()).toBe(8);
     await expectSyncResults(id, job);
