@@ -32,3 +32,28 @@ if (process.env.npm_lifecycle_event !== 'prestart') {
     stdio: 'inherit',
   });
 }
+
+// Chromium for the real-browser tests (the dashboard, the browser peer): Debian's package,
+// installed once with apt when missing and this user may (root, as on CI); otherwise those
+// tests say in one line that they need it. Never a browser a test tool downloads.
+if (process.env.npm_lifecycle_event === 'pretest') ensureChromium();
+
+function ensureChromium() {
+  const found = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].some(
+    (path) => existsSync(path),
+  );
+  if (found || process.env.NOOB_CHROMIUM || process.getuid?.() !== 0) return;
+  if (!existsSync('/usr/bin/apt-get')) return;
+  process.stderr.write(
+    'noob: installing Chromium for the browser tests (apt-get install chromium)…\n',
+  );
+  try {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    execSync('apt-get update -qq && apt-get install -y -qq chromium >/dev/null', {
+      stdio: 'inherit',
+      env,
+    });
+  } catch {
+    process.stderr.write('noob: Chromium could not be installed; the browser tests will say so\n');
+  }
+}
