@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ApiTestEnv, apiTestEnv, authed, UPSTREAM } from './test-env.ts';
+import { type ApiTestEnv, apiTestEnv, authed, BASIC_TUBE, OWN } from './test-env.ts';
 
-const BASIC = readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8');
-const INPUT = readFileSync(join(UPSTREAM, 'input', 'input_tube_params.yaml'), 'utf8');
+const BASIC = readFileSync(BASIC_TUBE, 'utf8');
+const INPUT = readFileSync(join(OWN, 'input', 'input_tube_params.yaml'), 'utf8');
 
 let env: ApiTestEnv;
 afterEach(async () => {
@@ -45,7 +45,7 @@ describe('job API', () => {
     // Its text is a registered tube's verbatim: the job also says which one.
     expect(stored.payload).toEqual({
       tube: BASIC,
-      registered: { id: 'testing-basic', path: join(UPSTREAM, 'basic', 'basic.yaml') },
+      registered: { id: 'testing-basic', path: BASIC_TUBE },
       inputs: {},
       epochs: 5,
       tags: [],
@@ -55,7 +55,7 @@ describe('job API', () => {
   it('behavior: a registered tube is found by noob_id and its YAML is stored', async () => {
     env = await apiTestEnv();
     const id = await submitted(env.acme, {
-      tube: 'testing-input-tube-params',
+      tube: 'own-input-tube-params',
       inputs: { start: 7 },
       epochs: 3,
       priority: 'HIGH',
@@ -66,8 +66,8 @@ describe('job API', () => {
     expect(stored.payload).toEqual({
       tube: INPUT,
       registered: {
-        id: 'testing-input-tube-params',
-        path: join(UPSTREAM, 'input', 'input_tube_params.yaml'),
+        id: 'own-input-tube-params',
+        path: join(OWN, 'input', 'input_tube_params.yaml'),
       },
       inputs: { start: 7 },
       epochs: 3,
@@ -284,7 +284,7 @@ describe('job API', () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ tube: 'nodes: {a: [' }, /./],
       [{ tube: ALIAS_BOMB }, /alias/i],
-      [{ tube: 'testing-cycle' }, /cycle/],
+      [{ tube: 'own-cycle' }, /cycle/],
       [{ tube: 'no-such-tube' }, /no registered tube with noob_id "no-such-tube"/],
       [{ tube: INPUT }, /missing required input start/],
       [{ tube: INPUT, inputs: { start: 'seven' } }, /expected an integer/],

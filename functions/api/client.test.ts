@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createNoobClient, type JobStreamMessage, type NoobClient } from './client.ts';
 import { ApiError, JobWaitTimeoutError } from './client-errors.ts';
 import { type ApiServer, startApiServer } from './serve.ts';
-import { type ApiTestEnv, servedApiTestEnv, startPlatform, UPSTREAM } from './test-env.ts';
+import { type ApiTestEnv, BASIC_TUBE, servedApiTestEnv, startPlatform } from './test-env.ts';
 
-const BASIC = readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8');
+const BASIC = readFileSync(BASIC_TUBE, 'utf8');
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -116,7 +116,7 @@ describe('createNoobClient (real HTTP)', () => {
     await runPlatform(env);
     // One attempt: the first failure (epoch 0's) ends the run.
     const { id } = await acme.submitJob({
-      tube: 'testing-error',
+      tube: 'own-error',
       epochs: 2,
       retry: { attempts: 1 },
     });

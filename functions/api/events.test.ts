@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Queue } from '../../core/queue/queue.ts';
 import { type ApiServer, startApiServer } from './serve.ts';
 import { readSse, type SseMessage } from './sse.ts';
-import { type ApiTestEnv, apiTestEnv, UPSTREAM } from './test-env.ts';
+import { type ApiTestEnv, apiTestEnv, BASIC_TUBE } from './test-env.ts';
 
-const BASIC = readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8');
+const BASIC = readFileSync(BASIC_TUBE, 'utf8');
 
 let env: ApiTestEnv;
 let server: ApiServer | undefined;

@@ -37,7 +37,7 @@ describe('retries, dead letters, retry and re-run', () => {
     env = await apiTestEnv();
     await runPlatform();
     const retry = { attempts: 2, backoff: { type: 'fixed', delayMs: 20 } };
-    const submitted = await call('/v1/jobs', 'POST', { tube: 'testing-error', retry });
+    const submitted = await call('/v1/jobs', 'POST', { tube: 'own-error', retry });
     expect(submitted.status).toBe(202);
     const { id } = submitted.body;
     const failed = await finished(id);

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNoobClient } from './client.ts';
 import { decodeJobCursor, encodeJobCursor } from './job-list.ts';
-import { authed, type ServedApiTestEnv, servedApiTestEnv, UPSTREAM } from './test-env.ts';
+import { authed, BASIC_TUBE, type ServedApiTestEnv, servedApiTestEnv } from './test-env.ts';
 
-const BASIC = readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8');
+const BASIC = readFileSync(BASIC_TUBE, 'utf8');
 
 let env: ServedApiTestEnv;
 afterEach(async () => {

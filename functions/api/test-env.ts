@@ -3,16 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
-import { UPSTREAM } from '../../test/conformance/suite.ts';
+import { BASIC_TUBE, EXAMPLES, OWN } from '../../test/conformance/suite.ts';
 import { Coordinator } from '../serve/coordinator.ts';
 import { QueueWorker } from '../worker/queue-worker.ts';
 import { type ApiAppOptions, createApiApp } from './app.ts';
 import { KeyStore } from './keys.ts';
 import { type ApiServer, type ApiServerOptions, startApiServer } from './serve.ts';
 
+/** The folders whose tubes these tests submit by noob_id. */
+export const TEST_TUBE_PATHS = [EXAMPLES, OWN];
+
 /**
  * For this folder's tests: a fresh queue on a libSQL file in its own temp folder, an app
- * over it with upstream's conformance tubes registered, and keys for two tenants.
+ * over it with the examples and the project's conformance tubes registered (noob_ids
+ * `testing-basic`, `own-error`, `own-cycle`, …), and keys for two tenants.
  */
 export interface ApiTestEnv {
   queue: Queue;
@@ -29,7 +33,7 @@ export async function apiTestEnv(options: Partial<ApiAppOptions> = {}): Promise<
   const dir = mkdtempSync(join(tmpdir(), 'noob-api-'));
   const queue = await openQueue(join(dir, 'noob.db'));
   const keys = new KeyStore(queue.driver);
-  const app = createApiApp({ queue, keys, tubePaths: [UPSTREAM], eventPollMs: 5, ...options });
+  const app = createApiApp({ queue, keys, tubePaths: TEST_TUBE_PATHS, eventPollMs: 5, ...options });
   return {
     queue,
     keys,
@@ -59,7 +63,7 @@ export async function servedApiTestEnv(
   const server = await startApiServer({
     queue: env.queue,
     keys: env.keys,
-    tubePaths: [UPSTREAM],
+    tubePaths: TEST_TUBE_PATHS,
     port: 0,
     eventPollMs: 5,
     ...options,
@@ -84,7 +88,7 @@ export function authed(key: string, method = 'GET', body?: unknown): RequestInit
   };
 }
 
-export { UPSTREAM };
+export { BASIC_TUBE, OWN };
 
 /**
  * A queue worker and a coordinator on `queue`, as `noob serve` runs them (in this process):

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeDoublingTube, writeMarkerModule } from '../../test/fixtures/module-tubes.ts';
 import type { ApiAppOptions } from './app.ts';
-import { type ApiTestEnv, apiTestEnv, authed, UPSTREAM } from './test-env.ts';
+import { type ApiTestEnv, apiTestEnv, authed, BASIC_TUBE, TEST_TUBE_PATHS } from './test-env.ts';
 
 // registered/: a tube folder of the server's, with a tube that uses a module beside it.
 // cwd/: the folder submitted text resolves against, holding modules (a file and a
@@ -15,7 +15,7 @@ const registered = join(root, 'registered');
 const cwd = join(root, 'cwd');
 const evilPackage = join(cwd, 'node_modules', 'evil-nodes');
 const markerOf = (name: string) => join(root, `${name}.imported`);
-const BASIC = readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8');
+const BASIC = readFileSync(BASIC_TUBE, 'utf8');
 let REGISTERED: string;
 beforeAll(() => {
   mkdirSync(registered, { recursive: true });
@@ -49,7 +49,11 @@ afterEach(async () => {
 });
 
 const start = async (options: Partial<ApiAppOptions> = {}) => {
-  env = await apiTestEnv({ tubePaths: [UPSTREAM, registered], directory: cwd, ...options });
+  env = await apiTestEnv({
+    tubePaths: [...TEST_TUBE_PATHS, registered],
+    directory: cwd,
+    ...options,
+  });
 };
 const submit = async (tube: string) => {
   const response = await env.app.request('/v1/jobs', authed(env.acme, 'POST', { tube }));
@@ -151,7 +155,7 @@ describe('module types in submitted tubes', () => {
 describe('tubes a submitted tube names', () => {
   /** Whether `text` names an absolute path (a server folder, the tube folders, the cwd). */
   const namesAPath = (text: string) =>
-    [root, UPSTREAM, process.cwd()].some((folder) => text.includes(folder));
+    [root, ...TEST_TUBE_PATHS, process.cwd()].some((folder) => text.includes(folder));
 
   it('error: text may not extend or nest a tube under the working folder; the 400 names its noob_id and no folder', async () => {
     await start();
@@ -189,7 +193,7 @@ describe('tubes a submitted tube names', () => {
     const broken = join(root, 'broken');
     mkdirSync(broken, { recursive: true });
     writeFileSync(join(broken, 'broken.yaml'), 'noob_id: policy-broken\nextends:\n  - nowhere\n');
-    await start({ tubePaths: [UPSTREAM, registered, broken] });
+    await start({ tubePaths: [...TEST_TUBE_PATHS, registered, broken] });
     const { status, body } = await submit('policy-broken');
     expect(status).toBe(400);
     expect(body.error.message).toContain('extends "nowhere": no registered tube with that noob_id');

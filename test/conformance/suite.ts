@@ -38,6 +38,12 @@ export const UPSTREAM = join(
 /** Folder of the project's own tubes: every behaviour of upstream's table, and more. */
 export const OWN = join(import.meta.dirname, 'tubes');
 
+/** The project's examples (what `noob serve` registers by noob_id). */
+export const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');
+
+/** `examples/basic`: noob_id `testing-basic`, count → double → return `c`, as upstream's basic tube. */
+export const BASIC_TUBE = join(EXAMPLES, 'basic', 'basic.yaml');
+
 /** Whether upstream's tubes are there to run as the extra suite. */
 const HAS_UPSTREAM = existsSync(UPSTREAM);
 if (!HAS_UPSTREAM) {
