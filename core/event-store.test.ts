@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UPSTREAM } from '../test/conformance/suite.ts';
+import { BASIC_TUBE, OWN } from '../test/conformance/suite.ts';
 import { Epoch } from './epoch.ts';
 import { EventStore } from './event-store.ts';
 import { SyncRunner } from './runners/sync.ts';
@@ -8,7 +8,7 @@ import { loadTube } from './tube/load.ts';
 
 describe('EventStore', () => {
   it('default: keeps a run’s events by epoch, node and signal', async () => {
-    const runner = new SyncRunner(await loadTube(join(UPSTREAM, 'basic', 'basic.yaml')));
+    const runner = new SyncRunner(await loadTube(BASIC_TUBE));
     const store = new EventStore();
     runner.on('event', (event) => store.add(event));
     await runner.run(3);
@@ -26,24 +26,24 @@ describe('EventStore', () => {
   });
 
   it('behavior: a sub-epoch lookup falls back to the parent epoch', async () => {
-    const runner = new SyncRunner(await loadTube(join(UPSTREAM, 'map', 'map_depends.yaml')));
+    const runner = new SyncRunner(await loadTube(join(OWN, 'map', 'map_depends.yaml')));
     const store = new EventStore();
     runner.on('event', (event) => store.add(event));
     await runner.run(2);
     await runner.deinit();
-    const subEpoch = new Epoch(1, [{ nodeId: 'map', index: 0 }]);
+    const subEpoch = new Epoch(1, [{ nodeId: 'letters', index: 0 }]);
     expect(store.get('count', 'index', subEpoch)?.value).toBe(1);
-    expect(store.get('exclaim', 'value', subEpoch)?.value).toMatch(/^[a-z]!$/);
+    expect(store.get('loud', 'value', subEpoch)?.value).toMatch(/^[a-z]!$/);
   });
 
   it('behavior: clear(epoch) forgets that epoch and its sub-epochs only', async () => {
-    const runner = new SyncRunner(await loadTube(join(UPSTREAM, 'map', 'map_basic.yaml')));
+    const runner = new SyncRunner(await loadTube(join(OWN, 'map', 'map_basic.yaml')));
     const store = new EventStore();
     runner.on('event', (event) => store.add(event));
     await runner.run(2);
     await runner.deinit();
     store.clear(0);
     expect(store.events().every((event) => event.epoch.root === 1)).toBe(true);
-    expect(store.get('a', 'word', 1)).toBeDefined();
+    expect(store.get('words', 'word', 1)).toBeDefined();
   });
 });

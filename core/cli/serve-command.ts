@@ -57,11 +57,11 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
     throw new UsageError(`--workers takes a whole number ≥ 1, got "${args.workers}"`);
   }
-  // Tubes that can be submitted by noob_id: the examples, the conformance tubes when they
-  // sit beside the project, and NOOB_TUBE_PATH.
+  // Tubes that can be submitted by noob_id: the examples, and the folders NOOB_TUBE_PATH
+  // lists (separated by `:`, as `noob run` reads it).
   const tubePaths = [
     join(ROOT, 'examples'),
-    join(ROOT, '..', 'shared', 'conformance', 'upstream'),
+    ...(process.env.NOOB_TUBE_PATH ?? '').split(':').filter(Boolean),
   ].filter((path) => existsSync(path));
   const modules = modulePolicyArgument(args['allow-modules']);
   const database = brokenDatabase();

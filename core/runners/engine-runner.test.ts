@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UPSTREAM } from '../../test/conformance/suite.ts';
+import { BASIC_TUBE } from '../../test/conformance/suite.ts';
 import { loadTube, loadTubeFromText } from '../tube/load.ts';
 import { EngineRunner, type RemoteExecutor } from './engine-runner.ts';
 
@@ -19,7 +19,7 @@ describe('EngineRunner', () => {
         closed++;
       },
     };
-    const runner = new EngineRunner(await loadTube(join(UPSTREAM, 'basic', 'basic.yaml')), {
+    const runner = new EngineRunner(await loadTube(BASIC_TUBE), {
       executor,
     });
     await expect(runner.init()).rejects.toThrow(/workers unreachable/);

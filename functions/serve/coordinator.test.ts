@@ -6,7 +6,7 @@ import { openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { QueuedRunner } from '../../core/runners/queued/runner.ts';
 import { loadTube } from '../../core/tube/load.ts';
-import { UPSTREAM } from '../../test/conformance/suite.ts';
+import { BASIC_TUBE, OWN } from '../../test/conformance/suite.ts';
 import { writeDoublingTube, writeMarkerModule } from '../../test/fixtures/module-tubes.ts';
 import { createApiApp } from '../api/app.ts';
 import { KeyStore } from '../api/keys.ts';
@@ -73,11 +73,7 @@ const submit = (queue: Queue, tube: string, epochs: number) =>
 describe('Coordinator', () => {
   it('default: runs a submitted tube job through the queue and records run(epochs)', async () => {
     const { queue, outcomes } = await setUp();
-    const { jobId } = await submit(
-      queue,
-      readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8'),
-      5,
-    );
+    const { jobId } = await submit(queue, readFileSync(BASIC_TUBE, 'utf8'), 5);
     expect(await waitFor(outcomes, jobId)).toEqual({ results: [0, 2, 4, 6, 8] });
     const job = await queue.getJob('t1', jobId);
     expect(job.sealed).toBe(true);
@@ -86,7 +82,7 @@ describe('Coordinator', () => {
 
   it('behavior: a run driven by a local queued runner is left to that runner', async () => {
     const { queue, outcomes } = await setUp();
-    const runner = new QueuedRunner(await loadTube(join(UPSTREAM, 'basic', 'basic.yaml')), {
+    const runner = new QueuedRunner(await loadTube(BASIC_TUBE), {
       queue,
       tenant: 't1',
     });
@@ -94,11 +90,7 @@ describe('Coordinator', () => {
     const local = runner.jobId!;
     expect(await runner.run(3)).toEqual([0, 2, 4]);
     // The coordinator is alive and scanning meanwhile: a submitted job of its own runs.
-    const { jobId } = await submit(
-      queue,
-      readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8'),
-      2,
-    );
+    const { jobId } = await submit(queue, readFileSync(BASIC_TUBE, 'utf8'), 2);
     expect(await waitFor(outcomes, jobId)).toEqual({ results: [0, 2] });
     await runner.deinit();
     expect(outcomes.has(local)).toBe(false);
@@ -124,11 +116,7 @@ describe('Coordinator', () => {
       }
       return batch(statements, mode);
     };
-    const { jobId } = await submit(
-      queue,
-      readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8'),
-      2,
-    );
+    const { jobId } = await submit(queue, readFileSync(BASIC_TUBE, 'utf8'), 2);
     expect(await waitFor(outcomes, jobId)).toEqual({ results: [0, 2] });
     expect(told.map(String)).toEqual([
       'Error: database is locked',
@@ -140,7 +128,7 @@ describe('Coordinator', () => {
     const { queue, outcomes } = await setUp();
     const { jobId } = await submit(
       queue,
-      readFileSync(join(UPSTREAM, 'special', 'cycle.yaml'), 'utf8'),
+      readFileSync(join(OWN, 'special', 'cycle.yaml'), 'utf8'),
       1,
     );
     const outcome = (await waitFor(outcomes, jobId)) as {
@@ -153,7 +141,7 @@ describe('Coordinator', () => {
     const { queue, outcomes } = await setUp();
     const { jobId } = await submit(
       queue,
-      readFileSync(join(UPSTREAM, 'special', 'error.yaml'), 'utf8'),
+      readFileSync(join(OWN, 'special', 'error.yaml'), 'utf8'),
       2,
     );
     const outcome = (await waitFor(outcomes, jobId)) as {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UPSTREAM } from '../../test/conformance/suite.ts';
+import { BASIC_TUBE } from '../../test/conformance/suite.ts';
 import { startPlatform, workerModules } from './platform.ts';
 
 describe('platform', () => {
@@ -19,7 +19,7 @@ describe('platform', () => {
         tenant: 'local',
         kind: 'tube',
         payload: {
-          tube: readFileSync(join(UPSTREAM, 'basic', 'basic.yaml'), 'utf8'),
+          tube: readFileSync(BASIC_TUBE, 'utf8'),
           inputs: {},
           epochs: 5,
         },

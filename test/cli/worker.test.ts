@@ -5,7 +5,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UPSTREAM } from '../conformance/suite.ts';
+import { BASIC_TUBE } from '../conformance/suite.ts';
 import { startWorkerProcess, WORKER_TOKEN } from '../conformance/workers.ts';
 import { writeMarkerFolders } from '../fixtures/module-tubes.ts';
 import { noob } from '../fixtures/noob-cli.ts';
@@ -78,7 +78,7 @@ describe('noob worker --http', () => {
     try {
       const run = noobWithToken(
         'run',
-        join(UPSTREAM, 'basic', 'basic.yaml'),
+        BASIC_TUBE,
         '-n',
         '5',
         '--json',
@@ -109,7 +109,7 @@ describe('noob worker --http', () => {
   });
 
   it('error: --runner http without workers, or with a bad strategy, exits 2', () => {
-    const basic = join(UPSTREAM, 'basic', 'basic.yaml');
+    const basic = BASIC_TUBE;
     for (const args of [
       ['--runner', 'http'],
       ['--runner', 'http', '--workers', 'ftp://x'],
@@ -302,14 +302,7 @@ describe('noob worker --http: who may call it', () => {
   it("error: noob run --runner http without the workers' token fails naming NOOB_WORKER_TOKEN", async () => {
     const worker = await startWorkerProcess();
     try {
-      const run = noob(
-        'run',
-        join(UPSTREAM, 'basic', 'basic.yaml'),
-        '--runner',
-        'http',
-        '--workers',
-        worker.url,
-      );
+      const run = noob('run', BASIC_TUBE, '--runner', 'http', '--workers', worker.url);
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/needs its token/);
       expect(run.stderr).toMatch(/NOOB_WORKER_TOKEN/);

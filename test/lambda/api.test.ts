@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyStore } from '../../functions/api/keys.ts';
-import { UPSTREAM } from '../conformance/suite.ts';
+import { EXAMPLES } from '../conformance/suite.ts';
 import { type LambdaStack, startLambdaStack } from './stack.ts';
 
 /**
@@ -21,7 +21,7 @@ beforeAll(async () => {
         name: 'api',
         file: API,
         functionUrl: true,
-        env: { NOOB_QUEUE_URL: queueUrl, NOOB_TUBE_PATHS: UPSTREAM },
+        env: { NOOB_QUEUE_URL: queueUrl, NOOB_TUBE_PATHS: EXAMPLES },
       },
     ],
   });

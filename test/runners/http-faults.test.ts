@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpRunner } from '../../core/runners/http/runner.ts';
 import { loadTube } from '../../core/tube/load.ts';
-import { UPSTREAM } from '../conformance/suite.ts';
+import { BASIC_TUBE } from '../conformance/suite.ts';
 import { startWorkerProcess, WORKER_TOKEN, type WorkerProcess } from '../conformance/workers.ts';
 
 let workers: WorkerProcess[] = [];
@@ -14,7 +14,7 @@ afterEach(async () => {
 describe('distributed runner faults (real worker processes)', () => {
   it('behavior: a worker killed mid-run: the run completes with correct results on the others', async () => {
     workers = await Promise.all([startWorkerProcess(), startWorkerProcess(), startWorkerProcess()]);
-    const runner = new HttpRunner(await loadTube(join(UPSTREAM, 'basic', 'basic.yaml')), {
+    const runner = new HttpRunner(await loadTube(BASIC_TUBE), {
       workers: workers.map((w) => w.url),
       token: WORKER_TOKEN,
       strategy: 'round-robin',
@@ -36,7 +36,7 @@ describe('distributed runner faults (real worker processes)', () => {
 
   it('error: losing the worker that holds a stateful node fails the run, naming the node', async () => {
     workers = await Promise.all([startWorkerProcess(), startWorkerProcess()]);
-    const runner = new HttpRunner(await loadTube(join(UPSTREAM, 'basic', 'basic.yaml')), {
+    const runner = new HttpRunner(await loadTube(BASIC_TUBE), {
       workers: workers.map((w) => w.url),
       token: WORKER_TOKEN,
     });

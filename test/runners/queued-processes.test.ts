@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openQueue } from '../../core/queue/open.ts';
 import { QueuedRunner } from '../../core/runners/queued/runner.ts';
 import { loadTubeFromText } from '../../core/tube/load.ts';
-import { OWN, UPSTREAM } from '../conformance/suite.ts';
+import { BASIC_TUBE, OWN } from '../conformance/suite.ts';
 import { noob } from '../fixtures/noob-cli.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -53,17 +53,7 @@ describe('queued runner with real worker processes', () => {
   it('default: noob run --runner queued, drained by two noob worker processes', async () => {
     const db = tempDb();
     await Promise.all([startQueueWorker(db), startQueueWorker(db)]);
-    const run = noob(
-      'run',
-      join(UPSTREAM, 'basic', 'basic.yaml'),
-      '-n',
-      '5',
-      '--json',
-      '--runner',
-      'queued',
-      '--db',
-      db,
-    );
+    const run = noob('run', BASIC_TUBE, '-n', '5', '--json', '--runner', 'queued', '--db', db);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('[0,2,4,6,8]\n');
