@@ -1,6 +1,7 @@
 import { loadTube } from '../tube/load.ts';
 import { tubeJsonSchema } from '../tube/spec.ts';
-import { ProgressBar, ResultPrinter, toJson } from './output.ts';
+import { ResultPrinter, toJson } from './output.ts';
+import { ProgressBar } from './progress-bar.ts';
 import { createRunner, RUNNER_NAMES, type RunnerChoice } from './runner-choice.ts';
 import { findTubeFile } from './tube-argument.ts';
 import { UsageError } from './usage.ts';
@@ -39,13 +40,18 @@ export async function runCommand(
     searchPaths: args.searchPaths,
   });
   const { runner, close } = await createRunner(tube, args);
-  if (io.stderr.isTTY && args.epochs >= 100) {
-    const bar = new ProgressBar(io.stderr);
-    runner.on('progress', ({ completed, total }) => bar.update(completed, total));
-  }
+  // On a terminal, a bar on stderr once the run has lasted a second (a quick run stays clean);
+  // not over a --json array being written piece by piece on the same terminal.
+  const bar =
+    io.stderr.isTTY && !(args.json && io.stdout.isTTY) ? new ProgressBar(io.stderr) : undefined;
+  bar?.update(0, args.epochs);
+  runner.on('progress', ({ completed, total }) => bar?.update(completed, total));
   const printer = new ResultPrinter(io.stdout, args.json);
   runner.on('epoch', ({ result }) => {
-    if (result !== null) printer.print(result);
+    if (result === null) return;
+    // Results on the same terminal would land after the bar's text: wipe it first.
+    if (io.stdout.isTTY) bar?.clear();
+    printer.print(result);
   });
   const interrupt = new AbortController();
   const onSigint = () => {
@@ -55,18 +61,21 @@ export async function runCommand(
   process.on('SIGINT', onSigint);
   try {
     const results = await runner.run(args.epochs, { signal: interrupt.signal });
+    bar?.stop();
     // A runner that does not report epochs one by one: print what it gave at the end.
     for (const result of results.slice(printer.count)) printer.print(result);
     printer.finish();
     return 0;
   } catch (error) {
     if (!interrupt.signal.aborted) throw error;
+    bar?.stop();
     printer.finish();
     io.stderr.write(
       `noob: interrupted; printed the ${printer.count} result${printer.count === 1 ? '' : 's'} of the epochs that finished\n`,
     );
     return INTERRUPTED_EXIT_CODE;
   } finally {
+    bar?.stop();
     process.off('SIGINT', onSigint);
     await runner.deinit();
     await close();

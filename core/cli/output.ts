@@ -16,28 +16,6 @@ export function toJson(value: unknown, indent?: number): string {
   );
 }
 
-/** A progress bar on a terminal (stderr), redrawn at most every 100 ms. */
-export class ProgressBar {
-  readonly #stream: NodeJS.WriteStream;
-  #lastDraw = 0;
-
-  constructor(stream: NodeJS.WriteStream) {
-    this.#stream = stream;
-  }
-
-  update(completed: number, total: number): void {
-    const now = Date.now();
-    if (completed < total && now - this.#lastDraw < 100) return;
-    this.#lastDraw = now;
-    const width = 30;
-    const filled = Math.round((completed / total) * width);
-    this.#stream.write(
-      `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${completed}/${total} epochs`,
-    );
-    if (completed === total) this.#stream.write('\n');
-  }
-}
-
 /**
  * `noob run`'s results on stdout as each epoch finishes: one JSON value per line, or with
  * `--json` one JSON array written piece by piece, closed by {@link finish} (also after an
