@@ -3,6 +3,7 @@ import { claimedTasks, claimStatements, claimTasks } from './claim.ts';
 import type { QueueContext } from './context.ts';
 import { operationMark } from './mark.ts';
 import { sql } from './sql.ts';
+import { type LogChunk, taskLogsStatement } from './task-logs.ts';
 import type { ClaimedTask, ClaimRequest } from './types.ts';
 import { requireId } from './validate.ts';
 
@@ -13,6 +14,8 @@ export interface Completion {
   result?: unknown;
   /** The result as JSON text already (a worker that checked its size has made it). */
   json?: string;
+  /** What the call printed, kept with the task when the result is accepted (see task-logs.ts). */
+  logs?: readonly LogChunk[];
 }
 
 /**
@@ -43,8 +46,11 @@ export function completionStatements(
     mark: operationMark(),
     now: ctx.clock.now(),
   };
+  // Output first: it is kept only while the tasks are still this worker's to finish.
+  const logs = taskLogsStatement(workerId, unique);
   return [
     sql('worker_seen', values),
+    ...(logs ? [logs] : []),
     sql('tasks_complete', values),
     // Events first: a job finished by this completion logs `job.succeeded` after them.
     sql('completed_events', values),

@@ -2,6 +2,7 @@ import { NoobError } from '../errors.ts';
 import type { QueueContext } from './context.ts';
 import { UNRECOVERABLE_ERRORS } from './errors.ts';
 import { sql } from './sql.ts';
+import { type LogChunk, taskLogsStatement } from './task-logs.ts';
 import type { FailResult, TaskFailure, TaskState } from './types.ts';
 import { requireId } from './validate.ts';
 
@@ -13,6 +14,8 @@ export interface FailOptions {
    * another process.
    */
   retryable?: boolean;
+  /** What the failed call printed, kept with the task (see task-logs.ts). */
+  logs?: readonly LogChunk[];
 }
 
 /** What is stored of an error: its name, its message and details, never its stack. */
@@ -46,8 +49,10 @@ export async function failTask(
   requireId(workerId, 'workerId');
   const failure = describeFailure(error);
   const retryable = options.retryable ?? !UNRECOVERABLE_ERRORS.has(failure.name);
-  const [, failed] = await ctx.driver.batch([
+  const logs = taskLogsStatement(workerId, [{ taskId, logs: options.logs }]);
+  const results = await ctx.driver.batch([
     sql('worker_seen', { worker_id: workerId, tags: null, now: ctx.clock.now() }),
+    ...(logs ? [logs] : []),
     sql('task_fail', {
       worker_id: workerId,
       task_id: taskId,
@@ -60,7 +65,7 @@ export async function failTask(
       now: ctx.clock.now(),
     }),
   ]);
-  const row = failed!.rows[0];
+  const row = results.at(-1)!.rows[0];
   if (!row) return { accepted: false, state: null, retryAt: null };
   const state = String(row.state) as TaskState;
   return { accepted: true, state, retryAt: state === 'queued' ? Number(row.run_at) : null };

@@ -29,6 +29,13 @@ import { type TaskOutcome, taskOutcome } from './outcome.ts';
 import { nextDueAt, nextReady, type ReadyState } from './ready.ts';
 import { queueStats } from './stats.ts';
 import { addTasks, prepareSubmission, sealJob } from './submit.ts';
+import {
+  addJobLogs,
+  type LogEntry,
+  type LogsQuery,
+  listLogs,
+  type NodeLogChunk,
+} from './task-logs.ts';
 import type {
   ClaimedTask,
   ClaimRequest,
@@ -247,6 +254,22 @@ export class Queue {
   /** A job's events after an id (for streaming with resume). */
   events(tenant: string, jobId: string, options: EventsOptions = {}): Promise<QueueEvent[]> {
     return listEvents(this.#ctx, tenant, jobId, options);
+  }
+
+  /**
+   * A job's log entries (what its node calls printed) after an id, oldest first; empty
+   * for an unknown job or another tenant's.
+   */
+  logs(tenant: string, jobId: string, query: LogsQuery = {}): Promise<LogEntry[]> {
+    return listLogs(this.#ctx, tenant, jobId, query);
+  }
+
+  /**
+   * Keep what calls made outside any task printed (stateful nodes its coordinator runs);
+   * task output comes with results instead (`Completion.logs`, `FailOptions.logs`).
+   */
+  addJobLogs(tenant: string, jobId: string, chunks: readonly NodeLogChunk[]): Promise<void> {
+    return addJobLogs(this.#ctx, tenant, jobId, chunks);
   }
 
   /** Return expired leases to the queue now (claims also do it); returns how many. */

@@ -10,6 +10,7 @@ import { streamJobEvents } from './events.ts';
 import { databaseReadiness, type Readiness, readyRoute } from './health.ts';
 import { deadLettersRoute, rerunJobRoute, retryJobRoute } from './job-actions.ts';
 import { jobListRoute } from './job-list.ts';
+import { jobLogsRoute } from './job-logs.ts';
 import { toJobStatus, toWorker } from './job-view.ts';
 import { KeyStore } from './keys.ts';
 import { type ApiLimits, defaultApiLimits, quotaExceeded, TenantSlots } from './limits.ts';
@@ -49,7 +50,8 @@ export interface ApiAppOptions extends TubeSourceOptions {
 /**
  * The job API: a runtime-agnostic Hono app over the durable queue.
  * - `POST /v1/jobs` queues a tube run (the tube is loaded and checked first) → 202 `{id}`
- * - `GET /v1/jobs/:id`, `DELETE /v1/jobs/:id` (cancel), `GET /v1/jobs/:id/events` (SSE)
+ * - `GET /v1/jobs/:id`, `DELETE /v1/jobs/:id` (cancel), `GET /v1/jobs/:id/events` (SSE),
+ *   `GET /v1/jobs/:id/logs` (what its node calls printed)
  * - `GET /v1/jobs` lists the tenant's jobs, newest first (`?state=`, `?limit=`, `?after=`)
  * - `GET /v1/workers`; public: `GET /openapi.json`, `GET /metrics`, the dashboard at `GET /`
  *   (an HTML page whose own requests carry the user's key), and health: `GET /livez` (the
@@ -174,6 +176,7 @@ export function createApiApp(options: ApiAppOptions) {
     });
   });
 
+  app.get('/v1/jobs/:id/logs', jobLogsRoute(queue));
   app.post('/v1/jobs/:id/retry', retryJobRoute(queue));
   app.post('/v1/jobs/:id/rerun', rerunJobRoute(queue, limits));
   app.get('/v1/dead-letters', deadLettersRoute(queue));

@@ -4,13 +4,22 @@ import type {
   JobList,
   JobRequest,
   JobStatus as JobStatusSchema,
+  LogPage,
   Worker,
 } from './schemas.ts';
 import { readSse } from './sse.ts';
 
 // The client is an entry point for users: its errors and types come with it.
 export { ApiError, JobWaitTimeoutError } from './client-errors.ts';
-export type { JobEvent, JobList, JobRequest, JobSummary, Worker } from './schemas.ts';
+export type {
+  JobEvent,
+  JobList,
+  JobRequest,
+  JobSummary,
+  LogEntry,
+  LogPage,
+  Worker,
+} from './schemas.ts';
 
 /**
  * A job as its submitter sees it, with results typed as `T[]` (an epoch's result each;
@@ -56,6 +65,11 @@ export interface NoobClient {
    * dropped connection is resumed from the last event id.
    */
   events(id: string, options?: EventsOptions): AsyncGenerator<JobStreamMessage>;
+  /**
+   * A page of what the job's node calls printed, oldest first. Pass `next` back as `after`
+   * for the following page; while the job runs, ask again with the last entry's id.
+   */
+  logs(jobId: string, options?: LogsOptions): Promise<LogPage>;
   /** Workers the queue knows. */
   listWorkers(options?: CallOptions): Promise<Worker[]>;
 }
@@ -83,6 +97,14 @@ export interface ListJobsOptions extends CallOptions {
   limit?: number;
   /** The `next` of the previous page. */
   after?: string;
+}
+
+/** Options of {@link NoobClient.logs}. */
+export interface LogsOptions extends CallOptions {
+  /** Only entries after this id (the last one seen, or the previous page's `next`). */
+  after?: number | null;
+  /** Entries per page, 1 to 1000 (default 200). */
+  limit?: number;
 }
 
 /** Options of {@link NoobClient.waitForJob}. */
@@ -134,21 +156,23 @@ export function createNoobClient(options: NoobClientOptions): NoobClient {
   }
 
   const jobPath = (id: string) => `/v1/jobs/${encodeURIComponent(id)}`;
+  const withQuery = (path: string, query: Record<string, unknown>) => {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined && value !== null) params.set(name, String(value));
+    }
+    return params.size > 0 ? `${path}?${params}` : path;
+  };
 
   const client: NoobClient = {
     submitJob: (request, opts = {}) =>
       call('POST', '/v1/jobs', { body: request, signal: opts.signal }),
-    listJobs: ({ signal, ...query } = {}) => {
-      const params = new URLSearchParams();
-      for (const [name, value] of Object.entries(query)) {
-        if (value !== undefined) params.set(name, String(value));
-      }
-      const search = params.size > 0 ? `?${params}` : '';
-      return call('GET', `/v1/jobs${search}`, { signal });
-    },
+    listJobs: ({ signal, ...query } = {}) => call('GET', withQuery('/v1/jobs', query), { signal }),
     getJob: <T>(id: string, opts: CallOptions = {}) =>
       call<JobStatus<T>>('GET', jobPath(id), { signal: opts.signal }),
     cancelJob: (id, opts = {}) => call('DELETE', jobPath(id), { signal: opts.signal }),
+    logs: (id, { signal, ...query } = {}) =>
+      call('GET', withQuery(`${jobPath(id)}/logs`, query), { signal }),
     listWorkers: async (opts = {}) =>
       (await call<{ workers: Worker[] }>('GET', '/v1/workers', { signal: opts.signal })).workers,
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiSchemas, jobRequest, jobState, MAX_JOB_PAGE } from './schemas.ts';
+import { apiSchemas, jobRequest, jobState, MAX_JOB_PAGE, MAX_LOG_PAGE } from './schemas.ts';
 
 /**
  * The OpenAPI 3.1 document of the job API, generated from the zod schemas that validate
@@ -184,6 +184,37 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
             ...authErrors,
             '404': error('No such job for this tenant.'),
             '429': quota('open event streams'),
+          },
+        },
+      },
+      '/v1/jobs/{id}/logs': {
+        get: {
+          operationId: 'jobLogs',
+          summary: "What a job's node calls printed (stdout and stderr), oldest first",
+          description:
+            'Each entry is one write of a node call (console.log, console.error, process.stdout.write, …) with its task, node, epoch and stream; output past the per-task bound (NOOB_MAX_LOG_BYTES) ends with an entry saying how much was dropped. Page with ?after= the next of the previous page; follow a running job by asking again after the last id (the event stream also sends each entry as a "log" message).',
+          parameters: [
+            jobId,
+            {
+              name: 'after',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', pattern: '^[0-9]*$' },
+              description: 'Only entries after this id (empty: from the start).',
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: MAX_LOG_PAGE, default: 200 },
+              description: 'Entries per page.',
+            },
+          ],
+          responses: {
+            '200': json('LogPage', 'A page of log entries.'),
+            '400': error('A bad or unknown query parameter (details name it).'),
+            ...authErrors,
+            '404': error('No such job for this tenant.'),
           },
         },
       },

@@ -214,6 +214,69 @@ export const jobEvent = z
 /** An event of a job's stream as the client reads it. */
 export type JobEvent = z.output<typeof jobEvent>;
 
+/** Most log entries one page of `GET /v1/jobs/:id/logs` holds. */
+export const MAX_LOG_PAGE = 1000;
+
+/**
+ * One entry of a job's logs: one write a node call made to stdout or stderr (its
+ * `console.log`, `console.error`, …), with where it came from. The same object is the data
+ * of the event stream's `log` messages.
+ */
+export const logEntry = z
+  .object({
+    id: z.int().describe('Grows monotonically: read on with ?after= the last id seen.'),
+    taskId: z
+      .int()
+      .nullable()
+      .describe("The task whose call printed it; null for a call made by the job's coordinator."),
+    node: z.string().describe('The node id.'),
+    epoch: z.string().describe('The epoch of the call (`3`, or `3/(split,0)` inside a map).'),
+    stream: z.enum(['stdout', 'stderr']),
+    text: z
+      .string()
+      .describe(
+        'What was written, as written (a console.log line ends in a newline). Past the per-task bound a last entry says how much was dropped.',
+      ),
+    at: z.int().describe('ms since the Unix epoch'),
+  })
+  .register(apiSchemas, { id: 'LogEntry' });
+
+/** A log entry as the client reads it. */
+export type LogEntry = z.output<typeof logEntry>;
+
+/** `GET /v1/jobs/:id/logs` query: entries after an id, a page at a time. */
+export const logQuery = z.strictObject({
+  after: z
+    .string()
+    .regex(/^\d{1,15}$/, 'expected a log entry id')
+    .transform(Number)
+    .optional()
+    .describe('Only entries after this id (the last id seen, or the next of the previous page).'),
+  limit: z
+    .string()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.int().min(1).max(MAX_LOG_PAGE))
+    .optional()
+    .describe(`Entries per page, 1 to ${MAX_LOG_PAGE} (default 200).`),
+});
+
+/** `GET /v1/jobs/:id/logs`: a page of a job's log entries, oldest first. */
+export const logPage = z
+  .object({
+    logs: z.array(logEntry),
+    next: z
+      .int()
+      .nullable()
+      .describe(
+        'Pass as ?after= for the next page; null when this page holds the last entry so far (a running job may print more: ask again after the last id).',
+      ),
+  })
+  .register(apiSchemas, { id: 'LogPage' });
+
+/** A page of log entries as the client reads it. */
+export type LogPage = z.output<typeof logPage>;
+
 /** A dead-lettered task: a node call that failed for good. */
 export const deadLetter = z
   .object({
@@ -254,7 +317,14 @@ export const worker = z
     tags: z.array(z.string()),
     startedAt: z.iso.datetime(),
     lastSeenAt: z.iso.datetime(),
-    leased: z.int().describe('Tasks it holds right now.'),
+    leased: z
+      .int()
+      .describe("Tasks it holds right now (a tenant key counts its own tenant's only)."),
+    alive: z
+      .boolean()
+      .describe(
+        'Seen (a claim or a heartbeat) in the last 60 s; a worker that died stays listed, not alive.',
+      ),
   })
   .register(apiSchemas, { id: 'Worker' });
 
