@@ -18,7 +18,7 @@ import { methodNotAllowed } from './methods.ts';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { submitJobRoute } from './submit-job.ts';
-import { TubeCheckCache } from './tube-check-cache.ts';
+import { tubeChecker } from './tube-checker.ts';
 import type { TubeSourceOptions } from './tube-source.ts';
 
 /** A job's status needs its row, not every task's result. */
@@ -79,8 +79,9 @@ export function createApiApp(options: ApiAppOptions) {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const log = options.log ?? ((message, error) => console.error(message, error));
   const openApi = openApiDocument();
-  // Submissions name the same few tubes again and again: check each once.
-  const tubes = new TubeCheckCache(options);
+  // Tubes are checked on threads of their own (bounded), never on this event loop.
+  const tubes = tubeChecker(options);
+  options.signal?.addEventListener('abort', () => void tubes.close(), { once: true });
   const limits: ApiLimits = { ...defaultApiLimits(), ...options.limits };
   const streams = new TenantSlots(limits.maxStreamsPerTenant);
   const app = new Hono<{ Variables: AuthVariables }>();

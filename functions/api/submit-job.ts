@@ -7,7 +7,8 @@ import type { AuthVariables } from './auth.ts';
 import { fieldProblems, invalidRequest } from './errors.ts';
 import { type ApiLimits, quotaExceeded } from './limits.ts';
 import { jobRequest } from './schemas.ts';
-import type { TubeCheckCache } from './tube-check-cache.ts';
+import type { TubeCheckBusyError } from './tube-check-errors.ts';
+import type { TubeChecker, TubeCheckSummary } from './tube-check-protocol.ts';
 import { problemDetails } from './tube-source.ts';
 
 /** A tube run as a job carries it: what the coordinator runs, and what a re-run repeats. */
@@ -76,10 +77,11 @@ export async function enqueueTubeJob(
 
 /**
  * `POST /v1/jobs`: a JSON body (415 otherwise), checked field by field, its tube loaded and
- * checked (400 `invalid_tube` naming the problems), its size within the per-job task limit
+ * checked off the event loop by `tubes` (400 `invalid_tube` naming the problems; 429 when
+ * the tenant already has as many checks waiting as it may), its size within the per-job task limit
  * (400 `too_many_tasks`), then queued ({@link enqueueTubeJob}).
  */
-export function submitJobRoute(queue: Queue, tubes: TubeCheckCache, limits: ApiLimits) {
+export function submitJobRoute(queue: Queue, tubes: TubeChecker, limits: ApiLimits) {
   return async (c: Context<{ Variables: AuthVariables }>): Promise<Response> => {
     const type = c.req.header('content-type') ?? '';
     if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
@@ -100,10 +102,20 @@ export function submitJobRoute(queue: Queue, tubes: TubeCheckCache, limits: ApiL
     if (!parsed.success) return invalidRequest(c, 'job', fieldProblems(parsed.error));
     const request = parsed.data;
     const idempotencyKey = request.idempotencyKey ?? c.req.header('idempotency-key');
-    let checked: Awaited<ReturnType<TubeCheckCache['check']>>;
+    let checked: TubeCheckSummary;
     try {
-      checked = await tubes.check(request.tube, request.inputs);
+      checked = await tubes.check(c.get('tenant'), request.tube, request.inputs);
     } catch (error) {
+      if ((error as Error)?.name === 'TubeCheckBusyError') {
+        const remedy = 'wait for its submissions to be answered, then submit again';
+        return quotaExceeded(
+          c,
+          limits,
+          'tube checks waiting',
+          (error as TubeCheckBusyError).limit,
+          remedy,
+        );
+      }
       if ((error as Error)?.name !== 'TubeLoadError') throw error;
       const problems = problemDetails((error as TubeLoadError).problems);
       return errorResponse(
@@ -114,14 +126,14 @@ export function submitJobRoute(queue: Queue, tubes: TubeCheckCache, limits: ApiL
         problems,
       );
     }
-    const calls = request.epochs * checked.tube.nodes.length;
+    const calls = request.epochs * checked.nodeCount;
     if (calls > limits.maxTasksPerJob) {
       return errorResponse(
         c,
         400,
         'too_many_tasks',
-        `${request.epochs} epochs × ${checked.tube.nodes.length} nodes is ${calls} node calls, over the per-job limit of ${limits.maxTasksPerJob}`,
-        { epochs: request.epochs, nodes: checked.tube.nodes.length, limit: limits.maxTasksPerJob },
+        `${request.epochs} epochs × ${checked.nodeCount} nodes is ${calls} node calls, over the per-job limit of ${limits.maxTasksPerJob}`,
+        { epochs: request.epochs, nodes: checked.nodeCount, limit: limits.maxTasksPerJob },
       );
     }
     return enqueueTubeJob(c, queue, limits, {
