@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { startApiServer } from '../../functions/api/serve.ts';
+import { LOCAL_TENANT } from '../../functions/serve/local-key.ts';
 import { type Platform, startPlatform } from '../../functions/serve/platform.ts';
 import type { ModulePolicy } from '../node/module-policy.ts';
 import { PACKAGE_ROOT as ROOT } from '../package-layout.ts';
@@ -74,9 +75,16 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
       tubePaths,
       modules,
       // startApiServer ends open event streams when it closes, so a stop does not wait on
-      // clients that keep watching a job.
+      // clients that keep watching a job. The `local` key is the operator's: it sees the
+      // whole platform in the dashboard and /metrics, other tenants' keys their own part.
       startApi: (deps) =>
-        startApiServer({ ...deps, directory: process.cwd(), port, hostname: args.host }),
+        startApiServer({
+          ...deps,
+          operators: [LOCAL_TENANT],
+          directory: process.cwd(),
+          port,
+          hostname: args.host,
+        }),
     });
   } catch (error) {
     // A damaged database, a port in use, a part that cannot start: nothing is served.

@@ -277,9 +277,9 @@ export class Queue {
     return reapExpiredLeases(this.#ctx);
   }
 
-  /** Depth by state and priority, jobs by state. */
-  stats(): Promise<QueueStats> {
-    return queueStats(this.#ctx);
+  /** Depth by state and priority, jobs by state: the whole queue's, or one tenant's only. */
+  stats(tenant?: string): Promise<QueueStats> {
+    return queueStats(this.#ctx, tenant);
   }
 
   /** Task wait and run time histograms, across every worker (for /metrics). */
@@ -292,9 +292,12 @@ export class Queue {
     return registerWorker(this.#ctx, workerId, tags);
   }
 
-  /** Known workers with their last-seen times. */
-  listWorkers(): Promise<WorkerInfo[]> {
-    return listWorkers(this.#ctx);
+  /**
+   * Known workers with their last-seen times; given a tenant, the tasks each holds count
+   * that tenant's only (every worker serves every tenant, so all are listed).
+   */
+  listWorkers(tenant?: string): Promise<WorkerInfo[]> {
+    return listWorkers(this.#ctx, tenant);
   }
 
   /** Commit the submissions still waiting for their group, then close the connection. */

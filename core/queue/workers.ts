@@ -20,8 +20,13 @@ export async function registerWorker(
   );
 }
 
-/** Known workers, most recently seen first, with how many tasks each holds. */
-export async function listWorkers(ctx: QueueContext): Promise<WorkerInfo[]> {
-  const { rows } = await ctx.driver.execute(sql('workers_list', {}));
+/**
+ * Known workers, most recently seen first, with how many tasks each holds (with `tenant`:
+ * how many of that tenant's).
+ */
+export async function listWorkers(ctx: QueueContext, tenant?: string): Promise<WorkerInfo[]> {
+  const { rows } = await ctx.driver.execute(
+    tenant === undefined ? sql('workers_list', {}) : sql('workers_list_tenant', { tenant }),
+  );
   return rows.map(toWorker);
 }

@@ -1,5 +1,5 @@
-import type { JobView, WorkerInfo } from '../../core/queue/types.ts';
-import type { JobStatus, Worker } from './schemas.ts';
+import type { JobView } from '../../core/queue/types.ts';
+import type { JobStatus } from './schemas.ts';
 
 /** What a job's API status is made from (a job list reads no more than this). */
 export type JobStatusSource = Pick<
@@ -51,15 +51,4 @@ function taskFailure(job: JobStatusSource): JobStatus['error'] {
   const [cid, failure] = Object.entries(job.failures)[0] ?? [];
   if (!failure) return { code: 'JobFailed', message: `job ${job.id} failed` };
   return { code: failure.name, message: failure.message, details: { cid, ...failure } };
-}
-
-/** A worker as the API shows it. */
-export function toWorker(worker: WorkerInfo): Worker {
-  return {
-    id: worker.id,
-    tags: worker.tags,
-    startedAt: new Date(worker.startedAt).toISOString(),
-    lastSeenAt: new Date(worker.lastSeenAt).toISOString(),
-    leased: worker.leased,
-  };
 }

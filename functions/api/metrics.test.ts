@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/queue/clock.ts';
 import { openDriver } from '../../core/queue/open.ts';
 import { Queue } from '../../core/queue/queue.ts';
-import { type ApiTestEnv, apiTestEnv } from './test-env.ts';
+import { type ApiTestEnv, apiTestEnv, authed } from './test-env.ts';
 
 let env: ApiTestEnv;
 afterEach(async () => {
@@ -58,9 +58,16 @@ const value = (samples: Sample[], name: string, labels: Record<string, string> =
     (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
   )?.value;
 
+/** The metrics as `key` reads them. */
+async function metrics(key: string): Promise<Sample[]> {
+  const response = await env.app.request('/metrics', authed(key));
+  expect(response.status).toBe(200);
+  return parsePrometheus(await response.text()).samples;
+}
+
 describe('GET /metrics', () => {
-  it('default: Prometheus text with queue depth by state and priority, jobs and workers', async () => {
-    env = await apiTestEnv();
+  it('default: Prometheus text with queue depth by state and priority, jobs and workers (operator key)', async () => {
+    env = await apiTestEnv({ operators: ['acme'] });
     const { queue } = env;
     await queue.submitJob({
       tenant: 'acme',
@@ -69,7 +76,7 @@ describe('GET /metrics', () => {
     });
     await queue.registerWorker('w1', ['gpu']);
     await queue.claim({ workerId: 'w1' });
-    const response = await env.app.request('/metrics');
+    const response = await env.app.request('/metrics', authed(env.acme));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const { types, samples } = parsePrometheus(await response.text());
@@ -86,9 +93,54 @@ describe('GET /metrics', () => {
     expect(value(samples, 'noob_tasks_leased')).toBe(1);
   });
 
+  it('error: without a key it is a 401 (counts are not public)', async () => {
+    env = await apiTestEnv();
+    const response = await env.app.request('/metrics');
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as any).error.code).toBe('unauthorized');
+  });
+
+  it("behavior: a tenant key reads its own jobs' counts and tasks held, never another tenant's, nor the shared histograms", async () => {
+    env = await apiTestEnv({ operators: ['ops'] });
+    const { queue } = env;
+    const ops = (await env.keys.create('ops')).key;
+    await queue.submitJob({
+      tenant: 'acme',
+      kind: 'tasks',
+      tasks: [
+        { cid: 'a1', priority: 'HIGH' },
+        { cid: 'a2', priority: 'HIGH' },
+      ],
+    });
+    await queue.submitJob({
+      tenant: 'globex',
+      kind: 'tasks',
+      tasks: [{ cid: 'g1' }, { cid: 'g2' }, { cid: 'g3' }],
+    });
+    await queue.registerWorker('w1');
+    await queue.claim({ workerId: 'w1', max: 5 });
+    const acme = await metrics(env.acme);
+    expect(value(acme, 'noob_view', { scope: 'tenant' })).toBe(1);
+    expect(value(acme, 'noob_queue_tasks', { state: 'leased', priority: 'HIGH' })).toBe(2);
+    expect(value(acme, 'noob_queue_tasks', { state: 'leased', priority: 'NORMAL' })).toBe(0);
+    expect(value(acme, 'noob_jobs', { state: 'running' })).toBe(1);
+    expect(value(acme, 'noob_tasks_leased')).toBe(2);
+    expect(value(acme, 'noob_workers')).toBe(1);
+    expect(acme.some((s) => s.name.startsWith('noob_task_run_seconds'))).toBe(false);
+    const globex = await metrics(env.globex);
+    expect(value(globex, 'noob_queue_tasks', { state: 'leased', priority: 'NORMAL' })).toBe(3);
+    expect(value(globex, 'noob_queue_tasks', { state: 'leased', priority: 'HIGH' })).toBe(0);
+    expect(value(globex, 'noob_tasks_leased')).toBe(3);
+    const all = await metrics(ops);
+    expect(value(all, 'noob_view', { scope: 'all' })).toBe(1);
+    expect(value(all, 'noob_jobs', { state: 'running' })).toBe(2);
+    expect(value(all, 'noob_tasks_leased')).toBe(5);
+    expect(value(all, 'noob_task_run_seconds_count')).toBe(0);
+  });
+
   it('behavior: an empty queue reports zeros, not missing series', async () => {
     env = await apiTestEnv();
-    const { samples } = parsePrometheus(await (await env.app.request('/metrics')).text());
+    const samples = await metrics(env.acme);
     expect(samples.filter((s) => s.name === 'noob_jobs').map((s) => s.value)).toEqual([
       0, 0, 0, 0, 0,
     ]);
@@ -100,7 +152,7 @@ describe('GET /metrics', () => {
     const clock = new ManualClock(1_700_000_000_000);
     const queue = new Queue(await openDriver(join(dir, 'noob.db')), { clock });
     try {
-      env = await apiTestEnv({ queue });
+      env = await apiTestEnv({ queue, operators: ['acme'] });
       await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: [{ cid: 'a' }, { cid: 'b' }] });
       clock.advance(3); // both wait 3 ms
       const [a, b] = await queue.claim({ workerId: 'w', max: 2 });
@@ -109,7 +161,8 @@ describe('GET /metrics', () => {
       clock.advance(2_000); // b runs 2.04 s
       await queue.complete('w', b!.id, 2);
       await queue.complete('w', b!.id, 2); // a repeated report is not observed twice
-      const { types, samples } = parsePrometheus(await (await env.app.request('/metrics')).text());
+      const response = await env.app.request('/metrics', authed(env.acme));
+      const { types, samples } = parsePrometheus(await response.text());
       expect(types.get('noob_task_wait_seconds')).toBe('histogram');
       expect(types.get('noob_task_run_seconds')).toBe('histogram');
       const wait = (le: string) => value(samples, 'noob_task_wait_seconds_bucket', { le });
@@ -125,6 +178,38 @@ describe('GET /metrics', () => {
     } finally {
       await queue.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('GET /v1/workers', () => {
+  it("behavior: every worker is listed, a dead one marked, with the tasks it holds for the key's tenant only", async () => {
+    env = await apiTestEnv({ operators: ['ops'] });
+    {
+      const ops = (await env.keys.create('ops')).key;
+      await env.queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: [{ cid: 'a' }] });
+      await env.queue.submitJob({
+        tenant: 'globex',
+        kind: 'tasks',
+        tasks: [{ cid: 'g' }, { cid: 'h' }],
+      });
+      await env.queue.registerWorker('live', ['gpu']);
+      await env.queue.claim({ workerId: 'live', max: 3 });
+      // A worker that was killed five minutes ago: its row stays, its clock stopped then.
+      const past = new Queue(env.queue.driver, {
+        clock: new ManualClock(Date.now() - 5 * 60_000),
+      });
+      await past.registerWorker('gone');
+      const read = async (key: string) =>
+        ((await (await env.app.request('/v1/workers', authed(key))).json()) as any).workers;
+      const acme = await read(env.acme);
+      expect(acme.map((w: any) => [w.id, w.alive, w.leased])).toEqual([
+        ['live', true, 1],
+        ['gone', false, 0],
+      ]);
+      const globex = await read(env.globex);
+      expect(globex.find((w: any) => w.id === 'live').leased).toBe(2);
+      expect((await read(ops)).find((w: any) => w.id === 'live').leased).toBe(3);
     }
   });
 });

@@ -1,29 +1,54 @@
+import type { Context } from 'hono';
 import type { LatencyHistogram, TaskLatency } from '../../core/queue/latency.ts';
+import type { Queue } from '../../core/queue/queue.ts';
 import type { QueueStats, WorkerInfo } from '../../core/queue/types.ts';
+import type { AuthVariables } from './auth.ts';
+import { ACTIVE_WORKER_MS, scopedTenant, viewScope } from './queue-view.ts';
 
 /** The content type of the Prometheus text exposition format. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-/** How recently a worker must have claimed or heartbeated to count as active. */
-export const ACTIVE_WORKER_MS = 60_000;
+/**
+ * `GET /metrics`, behind a key: a tenant key reads its own jobs' counts and the tasks
+ * workers hold for it, an operator key the whole queue with its latency histograms (they
+ * cover every tenant, so a tenant is not shown them). Scrape it with a bearer token.
+ */
+export function metricsRoute(queue: Queue, operators: ReadonlySet<string>) {
+  return async (c: Context<{ Variables: AuthVariables }>): Promise<Response> => {
+    const scope = viewScope(c, operators);
+    const tenant = scopedTenant(scope);
+    const [stats, workers, latency] = await Promise.all([
+      queue.stats(tenant),
+      queue.listWorkers(tenant),
+      scope.operator ? queue.taskLatency() : undefined,
+    ]);
+    return c.body(renderMetrics(stats, workers, Date.now(), latency), 200, {
+      'content-type': PROMETHEUS_CONTENT_TYPE,
+    });
+  };
+}
 
 /**
  * The queue in Prometheus text: gauges of tasks by state and priority (queue depth is
  * `state="queued"`), jobs by state, known and recently active workers and tasks held;
  * histograms of task wait (ready to claimed) and run time (claimed to succeeded), kept by
- * the queue across every worker.
+ * the queue across every worker. `noob_view` says whose counts they are: `scope="all"`
+ * with the histograms, `scope="tenant"` (one tenant's, no histograms) without `latency`.
  */
 export function renderMetrics(
   stats: QueueStats,
   workers: readonly WorkerInfo[],
   now: number,
-  latency: TaskLatency,
+  latency?: TaskLatency,
 ): string {
   const lines: string[] = [];
   const gauge = (name: string, help: string, samples: Array<[Record<string, string>, number]>) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
     for (const [labels, value] of samples) lines.push(`${name}${formatLabels(labels)} ${value}`);
   };
+  gauge('noob_view', "Whose counts these are: the whole queue (all) or one tenant's (tenant).", [
+    [{ scope: latency ? 'all' : 'tenant' }, 1],
+  ]);
   gauge(
     'noob_queue_tasks',
     'Tasks by state and priority (queue depth: state="queued"); finished tasks count under their job\'s priority.',
@@ -59,6 +84,7 @@ export function renderMetrics(
       `${name}_count ${h.count}`,
     );
   };
+  if (!latency) return `${lines.join('\n')}\n`;
   histogram(
     'noob_task_wait_seconds',
     'Time from a task being ready (submitted, delay or backoff over) to its claim by a worker.',

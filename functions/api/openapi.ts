@@ -275,7 +275,8 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
       '/v1/workers': {
         get: {
           operationId: 'listWorkers',
-          summary: 'Workers the queue knows, most recently seen first',
+          summary:
+            "Workers the queue knows, most recently seen first, alive or not; a tenant key sees only its own tasks they hold",
           responses: { '200': json('WorkerList', 'The workers.'), ...authErrors },
         },
       },
@@ -334,13 +335,14 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
       '/metrics': {
         get: {
           operationId: 'metrics',
-          summary: 'Queue depth, jobs and workers in the Prometheus text format',
-          security: [],
+          summary:
+            "Queue depth, jobs and workers in the Prometheus text format: a tenant key's own counts, or the whole queue's (with latency histograms) for an operator key",
           responses: {
             '200': {
               description: 'Prometheus text exposition format 0.0.4.',
               content: { 'text/plain': { schema: { type: 'string' } } },
             },
+            ...authErrors,
           },
         },
       },
