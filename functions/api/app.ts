@@ -11,12 +11,13 @@ import { databaseReadiness, type Readiness, readyRoute } from './health.ts';
 import { deadLettersRoute, rerunJobRoute, retryJobRoute } from './job-actions.ts';
 import { jobListRoute } from './job-list.ts';
 import { jobLogsRoute } from './job-logs.ts';
-import { toJobStatus, toWorker } from './job-view.ts';
+import { toJobStatus } from './job-view.ts';
 import { KeyStore } from './keys.ts';
 import { type ApiLimits, defaultApiLimits, quotaExceeded, TenantSlots } from './limits.ts';
 import { methodNotAllowed } from './methods.ts';
-import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
+import { metricsRoute } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
+import { workersRoute } from './queue-view.ts';
 import { submitJobRoute } from './submit-job.ts';
 import { tubeChecker } from './tube-checker.ts';
 import type { TubeSourceOptions } from './tube-source.ts';
@@ -45,6 +46,12 @@ export interface ApiAppOptions extends TubeSourceOptions {
    * coordinator and workers, the database's log file). Default: the database takes writes.
    */
   readiness?: Readiness;
+  /**
+   * Tenants whose keys see the whole platform in `GET /metrics`, `GET /v1/workers` and the
+   * dashboard (every tenant's counts); any other key sees its own tenant's part only.
+   * Default none; `noob serve` names its `local` tenant, the operator's own.
+   */
+  operators?: readonly string[];
 }
 
 /**
@@ -53,7 +60,8 @@ export interface ApiAppOptions extends TubeSourceOptions {
  * - `GET /v1/jobs/:id`, `DELETE /v1/jobs/:id` (cancel), `GET /v1/jobs/:id/events` (SSE),
  *   `GET /v1/jobs/:id/logs` (what its node calls printed)
  * - `GET /v1/jobs` lists the tenant's jobs, newest first (`?state=`, `?limit=`, `?after=`)
- * - `GET /v1/workers`; public: `GET /openapi.json`, `GET /metrics`, the dashboard at `GET /`
+ * - `GET /v1/workers` and `GET /metrics` (Prometheus): a tenant key sees its own counts, an
+ *   `operators` key the whole queue; public: `GET /openapi.json`, the dashboard at `GET /`
  *   (an HTML page whose own requests carry the user's key), and health: `GET /livez` (the
  *   process answers), `GET /healthz` (and its database answers), `GET /readyz` (it can
  *   accept and run work: 503 with the failing checks when not)
@@ -109,16 +117,9 @@ export function createApiApp(options: ApiAppOptions) {
   app.get('/livez', (c) => c.json({ ok: true }));
   const readiness = options.readiness ?? databaseReadiness(queue.driver);
   app.get('/readyz', (c) => readyRoute(c, readiness));
-  app.get('/metrics', async (c) => {
-    const [stats, workers, latency] = await Promise.all([
-      queue.stats(),
-      queue.listWorkers(),
-      queue.taskLatency(),
-    ]);
-    return c.body(renderMetrics(stats, workers, Date.now(), latency), 200, {
-      'content-type': PROMETHEUS_CONTENT_TYPE,
-    });
-  });
+  const operators = new Set(options.operators ?? []);
+  app.use('/metrics', requireApiKey(keys));
+  app.get('/metrics', metricsRoute(queue, operators));
 
   app.use('/v1/*', requireApiKey(keys));
 
@@ -182,9 +183,7 @@ export function createApiApp(options: ApiAppOptions) {
   app.post('/v1/jobs/:id/rerun', rerunJobRoute(queue, limits));
   app.get('/v1/dead-letters', deadLettersRoute(queue));
 
-  app.get('/v1/workers', async (c) =>
-    c.json({ workers: (await queue.listWorkers()).map(toWorker) }),
-  );
+  app.get('/v1/workers', workersRoute(queue, operators));
 
   app.get('/v1/jobs', jobListRoute(queue.driver));
 
