@@ -11,6 +11,7 @@ import { databaseReadiness, type Readiness, readyRoute } from './health.ts';
 import { deadLettersRoute, rerunJobRoute, retryJobRoute } from './job-actions.ts';
 import { jobListRoute } from './job-list.ts';
 import { jobLogsRoute } from './job-logs.ts';
+import { jobNodesRoute } from './job-nodes.ts';
 import { toJobStatus } from './job-view.ts';
 import { KeyStore } from './keys.ts';
 import { type ApiLimits, defaultApiLimits, quotaExceeded, TenantSlots } from './limits.ts';
@@ -60,6 +61,7 @@ export interface ApiAppOptions extends TubeSourceOptions {
  * - `GET /v1/jobs/:id`, `DELETE /v1/jobs/:id` (cancel), `GET /v1/jobs/:id/events` (SSE),
  *   `GET /v1/jobs/:id/logs` (what its node calls printed)
  * - `GET /v1/jobs` lists the tenant's jobs, newest first (`?state=`, `?limit=`, `?after=`)
+ * - `GET /v1/jobs/:id/nodes` (its tube's graph with each node's calls by state)
  * - `GET /v1/workers` and `GET /metrics` (Prometheus): a tenant key sees its own counts, an
  *   `operators` key the whole queue; public: `GET /openapi.json`, the dashboard at `GET /`
  *   (an HTML page whose own requests carry the user's key), and health: `GET /livez` (the
@@ -183,6 +185,7 @@ export function createApiApp(options: ApiAppOptions) {
   app.post('/v1/jobs/:id/rerun', rerunJobRoute(queue, limits));
   app.get('/v1/dead-letters', deadLettersRoute(queue));
 
+  app.get('/v1/jobs/:id/nodes', jobNodesRoute(queue, tubes));
   app.get('/v1/workers', workersRoute(queue, operators));
 
   app.get('/v1/jobs', jobListRoute(queue.driver));

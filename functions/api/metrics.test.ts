@@ -185,31 +185,29 @@ describe('GET /metrics', () => {
 describe('GET /v1/workers', () => {
   it("behavior: every worker is listed, a dead one marked, with the tasks it holds for the key's tenant only", async () => {
     env = await apiTestEnv({ operators: ['ops'] });
-    {
-      const ops = (await env.keys.create('ops')).key;
-      await env.queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: [{ cid: 'a' }] });
-      await env.queue.submitJob({
-        tenant: 'globex',
-        kind: 'tasks',
-        tasks: [{ cid: 'g' }, { cid: 'h' }],
-      });
-      await env.queue.registerWorker('live', ['gpu']);
-      await env.queue.claim({ workerId: 'live', max: 3 });
-      // A worker that was killed five minutes ago: its row stays, its clock stopped then.
-      const past = new Queue(env.queue.driver, {
-        clock: new ManualClock(Date.now() - 5 * 60_000),
-      });
-      await past.registerWorker('gone');
-      const read = async (key: string) =>
-        ((await (await env.app.request('/v1/workers', authed(key))).json()) as any).workers;
-      const acme = await read(env.acme);
-      expect(acme.map((w: any) => [w.id, w.alive, w.leased])).toEqual([
-        ['live', true, 1],
-        ['gone', false, 0],
-      ]);
-      const globex = await read(env.globex);
-      expect(globex.find((w: any) => w.id === 'live').leased).toBe(2);
-      expect((await read(ops)).find((w: any) => w.id === 'live').leased).toBe(3);
-    }
+    const ops = (await env.keys.create('ops')).key;
+    await env.queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: [{ cid: 'a' }] });
+    await env.queue.submitJob({
+      tenant: 'globex',
+      kind: 'tasks',
+      tasks: [{ cid: 'g' }, { cid: 'h' }],
+    });
+    await env.queue.registerWorker('live', ['gpu']);
+    await env.queue.claim({ workerId: 'live', max: 3 });
+    // A worker that was killed five minutes ago: its row stays, its clock stopped then.
+    const past = new Queue(env.queue.driver, {
+      clock: new ManualClock(Date.now() - 5 * 60_000),
+    });
+    await past.registerWorker('gone');
+    const read = async (key: string) =>
+      ((await (await env.app.request('/v1/workers', authed(key))).json()) as any).workers;
+    const acme = await read(env.acme);
+    expect(acme.map((w: any) => [w.id, w.alive, w.leased])).toEqual([
+      ['live', true, 1],
+      ['gone', false, 0],
+    ]);
+    const globex = await read(env.globex);
+    expect(globex.find((w: any) => w.id === 'live').leased).toBe(2);
+    expect((await read(ops)).find((w: any) => w.id === 'live').leased).toBe(3);
   });
 });

@@ -36,6 +36,7 @@ describe('GET /openapi.json', () => {
         'GET /v1/jobs/{id}',
         'DELETE /v1/jobs/{id}',
         'GET /v1/jobs/{id}/events',
+        'GET /v1/jobs/{id}/nodes',
         'GET /v1/jobs/{id}/logs',
         'POST /v1/jobs/{id}/retry',
         'POST /v1/jobs/{id}/rerun',

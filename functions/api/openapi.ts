@@ -1,4 +1,6 @@
 import { z } from 'zod';
+// The dashboard's answers register themselves with the others.
+import './dashboard-schemas.ts';
 import { apiSchemas, jobRequest, jobState, MAX_JOB_PAGE, MAX_LOG_PAGE } from './schemas.ts';
 
 /**
@@ -272,11 +274,24 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
           },
         },
       },
+      '/v1/jobs/{id}/nodes': {
+        get: {
+          operationId: 'jobNodes',
+          summary:
+            "A job's tube as a graph, with each node's calls counted by state and their mean run time",
+          parameters: [jobId],
+          responses: {
+            '200': json('JobNodes', 'The nodes.'),
+            ...authErrors,
+            '404': error('No such job for this tenant.'),
+          },
+        },
+      },
       '/v1/workers': {
         get: {
           operationId: 'listWorkers',
           summary:
-            "Workers the queue knows, most recently seen first, alive or not; a tenant key sees only its own tasks they hold",
+            'Workers the queue knows, most recently seen first, alive or not; a tenant key sees only its own tasks they hold',
           responses: { '200': json('WorkerList', 'The workers.'), ...authErrors },
         },
       },

@@ -1,4 +1,5 @@
 import type { TubeProblem } from '../../core/tube/errors.ts';
+import { type TubeGraphNode, tubeGraph } from './tube-graph.ts';
 import type { CheckedTube, RegisteredIdentity, TubeSourceOptions } from './tube-source.ts';
 
 /**
@@ -11,6 +12,8 @@ export interface TubeCheckSummary {
   id: string;
   nodeCount: number;
   registered?: RegisteredIdentity;
+  /** Its nodes and what they depend on (the dashboard's graph of a job). */
+  graph: TubeGraphNode[];
 }
 
 /** Checks submitted tubes for the job API (see `TubeCheckPool`, `tubeChecker`). */
@@ -64,6 +67,7 @@ export function summarize(checked: CheckedTube): TubeCheckSummary {
     text: checked.text,
     id: checked.id,
     nodeCount: checked.tube.nodes.length,
+    graph: tubeGraph(checked.tube),
     ...(checked.registered ? { registered: checked.registered } : {}),
   };
 }
