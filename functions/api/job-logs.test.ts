@@ -30,7 +30,7 @@ async function claimedJob(env: ApiTestEnv, count: number) {
 
 async function logsOf(env: ApiTestEnv, key: string, jobId: string, query = '') {
   const response = await env.app.request(`/v1/jobs/${jobId}/logs${query}`, authed(key));
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as any };
 }
 
 describe('GET /v1/jobs/:id/logs', () => {

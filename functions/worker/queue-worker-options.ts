@@ -1,5 +1,6 @@
 import type { Queue } from '../../core/queue/queue.ts';
 import type { TaskExecutor } from './executor.ts';
+import type { LogEcho } from './output-capture.ts';
 
 /** How a queue worker runs. */
 export interface QueueWorkerOptions {
@@ -59,6 +60,18 @@ export interface QueueWorkerOptions {
    * for a process of its own (`noob worker`).
    */
   watchdog?: boolean;
+  /**
+   * Most output one call keeps (bytes of what it writes to stdout and stderr; default
+   * NOOB_MAX_LOG_BYTES or 64 KiB). It is kept with the task (`GET /v1/jobs/:id/logs`);
+   * past the bound, a last entry says how much was dropped.
+   */
+  maxLogBytes?: number;
+  /**
+   * Where the kept output is also shown, a line at a time, labelled with its job, node
+   * and epoch (`[job 01H… node add #3] text`). Default (or true): this process's stderr,
+   * which is `noob serve`'s terminal for its workers; false: nowhere.
+   */
+  echoLogs?: boolean | LogEcho;
   /** Runs the node calls (default: built-ins, standard library, modules by path). */
   executor?: TaskExecutor;
 }

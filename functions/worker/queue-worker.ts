@@ -3,16 +3,19 @@ import { hostname } from 'node:os';
 import { RESCAN_MS } from '../../core/queue/changes.ts';
 import { MAX_CLAIM } from '../../core/queue/claim.ts';
 import type { Completion } from '../../core/queue/complete.ts';
-import { TaskTimeoutError, TaskTooLargeError } from '../../core/queue/errors.ts';
+import { TaskTimeoutError } from '../../core/queue/errors.ts';
 import type { HandedTask, HandOff, IdleMark } from '../../core/queue/handoff.ts';
-import { boundedJson, envLimit } from '../../core/queue/limits.ts';
+import { envLimit } from '../../core/queue/limits.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { nextDueAt } from '../../core/queue/ready.ts';
 import type { ClaimedTask, ClaimRequest } from '../../core/queue/types.ts';
+import { CallDeadlines, type CallWatch } from './call-deadlines.ts';
 import { ClaimSizer } from './claim-sizer.ts';
-import { TaskExecutor, UnknownNodeTypeError } from './executor.ts';
+import { TaskExecutor } from './executor.ts';
+import { defaultMaxLogBytes, type LogEcho, terminalEcho } from './output-capture.ts';
 import type { QueueWorkerOptions } from './queue-worker-options.ts';
-import { taskRequest } from './task.ts';
+import { type CallLimits, runCall } from './run-call.ts';
+import { type HeldCall, RunningCalls } from './running-calls.ts';
 import { WakeUp } from './wake-up.ts';
 import { StallWatchdog } from './watchdog.ts';
 
@@ -27,15 +30,6 @@ export const DEFAULT_MAX_RESULT_BYTES = 8 * 1024 * 1024;
 /** How long a node call may run by default (ms): NOOB_TASK_TIMEOUT_MS, else 10 minutes. */
 export function defaultTaskTimeoutMs(): number {
   return envLimit('NOOB_TASK_TIMEOUT_MS', 10 * 60_000);
-}
-
-/** A running call, as its deadline sees it: abandoned once past it, cancelled or lost. */
-interface CallWatch {
-  /** When it is past its time (ms since the epoch). */
-  readonly at: number;
-  abandoned: boolean;
-  /** Leave the call behind now: free its slot, and report a timeout when `timedOut`. */
-  abandon(timedOut: boolean): void;
 }
 
 /** Results reported in one transaction at most (a larger batch waits for the next). */
@@ -71,21 +65,18 @@ export class QueueWorker {
   readonly #rescanMs: number;
   readonly #onError: (error: unknown, retryInMs: number) => void;
   readonly #executor: TaskExecutor;
-  readonly #maxResultBytes: number;
+  readonly #limits: CallLimits;
   readonly #taskTimeoutMs: number;
   readonly #watchdog: boolean;
-  /** Running calls by their controller, for the timeout sweep and for cancellation. */
-  readonly #watches = new Map<AbortController, CallWatch>();
+  /** Running calls' deadlines, swept together; a cancelled call is abandoned through them. */
+  readonly #deadlines: CallDeadlines;
   /** Abandoned calls that have not settled: stop() does not wait for them. */
   #abandoned = 0;
-  #sweep: NodeJS.Timeout | undefined;
   #stallWatchdog: StallWatchdog | undefined;
   readonly #sizer: ClaimSizer;
   /** Claimed, not started, in claim order. */
   readonly #waiting: ClaimedTask[] = [];
-  readonly #running = new Map<number, AbortController>();
-  /** Handed over and started before they were stored: no id yet (see handoff.ts). */
-  readonly #unstored = new Set<AbortController>();
+  readonly #running = new RunningCalls();
   /** Handed-over tasks beyond the free slots, waiting for their ids to join #waiting. */
   #awaitingIds = 0;
   /** What the last look that found nothing ready knew, for a hand-off. */
@@ -119,9 +110,14 @@ export class QueueWorker {
           `noob worker ${this.workerId}: the queue failed (${(error as Error)?.message ?? error}); trying again in ${retryInMs} ms\n`,
         ));
     this.#executor = options.executor ?? new TaskExecutor();
-    this.#maxResultBytes =
-      options.maxResultBytes ?? envLimit('NOOB_MAX_RESULT_BYTES', DEFAULT_MAX_RESULT_BYTES);
+    this.#limits = {
+      maxResultBytes:
+        options.maxResultBytes ?? envLimit('NOOB_MAX_RESULT_BYTES', DEFAULT_MAX_RESULT_BYTES),
+      maxLogBytes: options.maxLogBytes ?? defaultMaxLogBytes(),
+      echo: echoOf(options.echoLogs),
+    };
     this.#taskTimeoutMs = options.taskTimeoutMs ?? defaultTaskTimeoutMs();
+    this.#deadlines = new CallDeadlines(this.#taskTimeoutMs);
     this.#watchdog = options.watchdog ?? false;
     this.#sizer = new ClaimSizer(this.#concurrency, options.prefetchMs ?? 2);
   }
@@ -139,20 +135,11 @@ export class QueueWorker {
   /** Registers the worker and starts claiming. */
   async start(): Promise<void> {
     await this.#queue.registerWorker(this.workerId, this.#tags);
-    // One sweep for every call's deadline, not a timer per call (the hot path stays as fast).
-    const sweepMs = Math.max(10, Math.min(1_000, Math.floor(this.#taskTimeoutMs / 4)));
-    this.#sweep = setInterval(() => this.#sweepDeadlines(), sweepMs);
-    this.#sweep.unref();
+    this.#deadlines.start();
     if (this.#watchdog) {
       this.#stallWatchdog = new StallWatchdog(this.#taskTimeoutMs, `noob worker ${this.workerId}`);
     }
     this.#loop = this.#run();
-  }
-
-  /** Abandon the calls past their deadline. */
-  #sweepDeadlines(): void {
-    const now = Date.now();
-    for (const watch of this.#watches.values()) if (now >= watch.at) watch.abandon(true);
   }
 
   /** Stops claiming, gives back unstarted tasks, reports running calls, closes node instances. */
@@ -160,7 +147,7 @@ export class QueueWorker {
     this.#stopping = true;
     this.#wake();
     await this.#loop;
-    clearInterval(this.#sweep);
+    this.#deadlines.stop();
     await this.#stallWatchdog?.stop();
     await this.#executor.close();
   }
@@ -348,7 +335,7 @@ export class QueueWorker {
 
   /** How many calls are running, stored or not. */
   #busy(): number {
-    return this.#running.size + this.#unstored.size;
+    return this.#running.size;
   }
 
   /** Wait `ms` (after a failure), or until stop(); finishing calls do not cut it short. */
@@ -490,7 +477,7 @@ export class QueueWorker {
   async #heartbeat(): Promise<void> {
     // Finished but not yet reported results hold their leases too.
     const held = [
-      ...this.#running.keys(),
+      ...this.#running.ids(),
       ...this.#waiting.map((task) => task.id),
       ...this.#finished.map((done) => done.taskId),
     ];
@@ -501,7 +488,7 @@ export class QueueWorker {
       const controller = this.#running.get(id);
       controller?.abort(new Error(`task ${id} was cancelled or its lease lost`));
       // A call that does not stop at its signal is left behind: its slot is free again.
-      if (controller) this.#watches.get(controller)?.abandon(false);
+      if (controller) this.#deadlines.get(controller)?.abandon(false);
     }
     // A waiting task that is gone is simply not started.
     const keep = this.#waiting.filter((task) => !gone.has(task.id));
@@ -509,59 +496,37 @@ export class QueueWorker {
   }
 
   /**
-   * Run one call and keep its result for the next report, or record its failure. A task
-   * handed over before it was stored has a promised id: the call runs meanwhile and its
-   * outcome waits for the id. If the task is never stored (its submission failed), the
-   * call's signal is aborted and its outcome dropped: there is nothing to report it to.
+   * Run one call and keep its result and output for the next report, or record its
+   * failure. A task handed over before it was stored has a promised id: the call runs
+   * meanwhile and its outcome waits for the id. If the task is never stored (its
+   * submission failed), the call's signal is aborted and its outcome dropped: there is
+   * nothing to report it to.
    */
   async #execute(task: HandedTask, taskId: number | Promise<number>): Promise<void> {
     const controller = new AbortController();
-    const call = this.#hold(controller, taskId);
+    const call = this.#running.hold(controller, taskId);
     const started = performance.now();
     const watch = this.#watch(controller, task, call);
     try {
-      const parsed = taskRequest.safeParse(task.input);
-      if (!parsed.success) {
-        const problems = parsed.error.issues
-          .map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`)
-          .join('; ');
-        const id = await call.id;
-        if (id === undefined) return;
-        await this.#queue.fail(
-          this.workerId,
-          id,
-          new TypeError(`task ${task.cid} is not a node call: ${problems}`),
-          { retryable: false },
-        );
+      const outcome = await runCall(this.#executor, task, controller.signal, this.#limits);
+      if (watch.abandoned) return;
+      const id = typeof call.id === 'number' ? call.id : await call.id;
+      if (id === undefined) return;
+      if (outcome.ok) {
+        this.#sizer.observe(performance.now() - started);
+        if (this.#finished.length === 0) this.#oldestFinishedAt = Date.now();
+        this.#finished.push({ taskId: id, json: outcome.json, logs: outcome.logs });
         return;
       }
-      try {
-        const result = await this.#executor.execute(parsed.data, controller.signal);
-        if (watch.abandoned) return;
-        this.#sizer.observe(performance.now() - started);
-        // Serialized here, where its size can fail this task alone: in a report it would
-        // fail the whole batch, again at every round.
-        const json = boundedJson('result', result, task.nodeId, this.#maxResultBytes);
-        const id = typeof call.id === 'number' ? call.id : await call.id;
-        if (id === undefined) return;
-        if (this.#finished.length === 0) this.#oldestFinishedAt = Date.now();
-        this.#finished.push({ taskId: id, json });
-      } catch (error) {
-        if (watch.abandoned) return;
-        const id = await call.id;
-        if (id === undefined) return;
-        // An unknown type will not become known by retrying, nor a result smaller; a
-        // node's own error might pass.
-        // (Otherwise the queue decides: an UnrecoverableError is not retried either.)
-        const hopeless =
-          error instanceof UnknownNodeTypeError || error instanceof TaskTooLargeError;
-        await this.#queue.fail(this.workerId, id, error, hopeless ? { retryable: false } : {});
-      }
+      await this.#queue.fail(this.workerId, id, outcome.error, {
+        ...(outcome.retryable === false ? { retryable: false } : {}),
+        logs: outcome.logs,
+      });
     } catch (error) {
       // Recording the failure failed: the lease expires and the task runs again.
       this.#onError(error, 0);
     } finally {
-      this.#watches.delete(controller);
+      this.#deadlines.forget(controller);
       if (watch.abandoned) this.#abandoned--;
       else {
         call.end();
@@ -571,34 +536,20 @@ export class QueueWorker {
   }
 
   /**
-   * Watch a starting call: past the task timeout (see #sweepDeadlines), or when its task is
-   * cancelled or lost, it is abandoned: its signal aborted, its slot freed at once and, for
-   * a timeout, the task failed with {@link TaskTimeoutError}; whatever it returns later is
-   * dropped.
+   * Watch a starting call: past the task timeout, or when its task is cancelled or lost,
+   * it is abandoned: its signal aborted, its slot freed at once and, for a timeout, the
+   * task failed with {@link TaskTimeoutError}; whatever it returns later is dropped.
    */
-  #watch(
-    controller: AbortController,
-    task: HandedTask,
-    call: { id: number | Promise<number | undefined>; end(): void },
-  ): CallWatch {
-    const watch: CallWatch = {
-      at: Date.now() + this.#taskTimeoutMs,
-      abandoned: false,
-      abandon: (timedOut) => {
-        if (watch.abandoned) return;
-        watch.abandoned = true;
-        this.#abandoned++;
-        this.#watches.delete(controller);
-        const error = new TaskTimeoutError(task.nodeId, this.#taskTimeoutMs);
-        controller.abort(timedOut ? error : controller.signal.reason);
-        call.end();
-        this.#completed++;
-        if (timedOut) this.#track(this.#failAbandoned(call.id, error));
-        this.#afterCall();
-      },
-    };
-    this.#watches.set(controller, watch);
-    return watch;
+  #watch(controller: AbortController, task: HandedTask, call: HeldCall): CallWatch {
+    return this.#deadlines.watch(controller, (timedOut) => {
+      this.#abandoned++;
+      const error = new TaskTimeoutError(task.nodeId, this.#taskTimeoutMs);
+      controller.abort(timedOut ? error : controller.signal.reason);
+      call.end();
+      this.#completed++;
+      if (timedOut) this.#track(this.#failAbandoned(call.id, error));
+      this.#afterCall();
+    });
   }
 
   /** Report an abandoned call's timeout (the queue retries it with backoff). */
@@ -611,44 +562,10 @@ export class QueueWorker {
       this.#onError(failure, 0);
     }
   }
+}
 
-  /**
-   * Count a starting call as running (heartbeats keep the leases of the stored ones) until
-   * `end()`. `id` is the task's id, or a promise of it that resolves to undefined, after
-   * aborting the call, if the task is never stored.
-   */
-  #hold(
-    controller: AbortController,
-    taskId: number | Promise<number>,
-  ): { id: number | Promise<number | undefined>; end(): void } {
-    if (typeof taskId === 'number') {
-      this.#running.set(taskId, controller);
-      return { id: taskId, end: () => this.#running.delete(taskId) };
-    }
-    this.#unstored.add(controller);
-    let ended = false;
-    let stored: number | undefined;
-    const id = taskId.then(
-      (value) => {
-        this.#unstored.delete(controller);
-        stored = value;
-        // A call that already ended holds no lease any more.
-        if (!ended) this.#running.set(value, controller);
-        return value;
-      },
-      (error: unknown) => {
-        // Still counted as running until it ends, aborted or not.
-        controller.abort(error);
-        return undefined;
-      },
-    );
-    return {
-      id,
-      end: () => {
-        ended = true;
-        this.#unstored.delete(controller);
-        if (stored !== undefined) this.#running.delete(stored);
-      },
-    };
-  }
+/** The echo a worker's option asks for: the terminal's by default, none for false. */
+function echoOf(option: QueueWorkerOptions['echoLogs']): LogEcho | undefined {
+  if (option === false) return undefined;
+  return option === undefined || option === true ? terminalEcho : option;
 }
