@@ -1,6 +1,7 @@
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { SignedMessage } from '@libp2p/gossipsub';
 import { blake3 } from '@noble/hashes/blake3.js';
+import { randomHex, toBase64, toHex } from './bytes.ts';
 
 /**
  * Quorum's commit–reveal. An executor first publishes BLAKE3(result CID, salt, its own
@@ -9,14 +10,12 @@ import { blake3 } from '@noble/hashes/blake3.js';
  * waits to copy a revealed result has nothing it could open: its commitment came first.
  */
 export function commitmentOf(result: string, salt: string, executor: string): string {
-  return Buffer.from(blake3(new TextEncoder().encode(`${result}\n${salt}\n${executor}`))).toString(
-    'hex',
-  );
+  return toHex(blake3(new TextEncoder().encode(`${result}\n${salt}\n${executor}`)));
 }
 
 /** A fresh random salt. */
 export function newSalt(): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex');
+  return randomHex(16);
 }
 
 /**
@@ -42,9 +41,9 @@ export function signedRecord(message: SignedMessage): SignedRecord {
   return {
     from: message.from.toString(),
     topic: message.topic,
-    data: Buffer.from(message.data).toString('base64'),
+    data: toBase64(message.data),
     seqno: message.sequenceNumber.toString(),
-    signature: Buffer.from(message.signature).toString('base64'),
-    key: Buffer.from(publicKeyToProtobuf(message.key)).toString('base64'),
+    signature: toBase64(message.signature),
+    key: toBase64(publicKeyToProtobuf(message.key)),
   };
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PageRoute } from './browser/page.ts';
 
 /** What the orchestrator's endpoints show. */
 export interface HealthSource {
@@ -21,7 +22,12 @@ export interface HealthServer {
  */
 export async function startHealthServer(
   source: HealthSource,
-  options: { port: number; host?: string },
+  options: {
+    port: number;
+    host?: string;
+    /** More pages by path (the browser peer's page and script). */
+    routes?: Record<string, PageRoute>;
+  },
 ): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -36,6 +42,15 @@ export async function startHealthServer(
       response
         .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
         .end(source.metrics());
+    } else if (options.routes && Object.hasOwn(options.routes, path!)) {
+      const route = options.routes[path!]!;
+      route.body().then(
+        (body) => response.writeHead(200, { 'content-type': route.type }).end(body),
+        (error: Error) =>
+          response
+            .writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
+            .end(`${error.message}\n`),
+      );
     } else {
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { randomHex } from './bytes.ts';
 
 /**
  * What peers say to each other on gossipsub. Every message is small JSON (tasks, inputs
@@ -141,7 +142,7 @@ export function speaker(message: PeerMessage): string {
 
 /** A fresh random nonce. */
 export function nonce(): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString('hex');
+  return randomHex(12);
 }
 
 /** A message without its envelope: what a peer says, before `ts` and `nonce` are added. */

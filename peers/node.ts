@@ -1,7 +1,6 @@
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
-import { type GossipSub, gossipsub, StrictSign, type TopicValidatorFn } from '@libp2p/gossipsub';
-import { createPeerScoreParams, createTopicScoreParams } from '@libp2p/gossipsub/score';
+import type { GossipSub, TopicValidatorFn } from '@libp2p/gossipsub';
 import { type Identify, identify } from '@libp2p/identify';
 import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface';
 import { type KadDHT, kadDHT, passthroughMapper } from '@libp2p/kad-dht';
@@ -9,8 +8,8 @@ import { type Ping, ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
 import { createLibp2p } from 'libp2p';
-import { TOPICS } from './messages.ts';
 import type { PeerMetrics } from './metrics.ts';
+import { pubsubService, setValidators } from './pubsub.ts';
 
 /** The DHT protocol of noob's network (its own, so noob peers do not fill IPFS tables). */
 export const DHT_PROTOCOL = '/noob/kad/1.0.0';
@@ -62,40 +61,9 @@ export async function createPeerNode(options: PeerNodeOptions): Promise<PeerNode
         clientMode: false,
         peerInfoMapper: passthroughMapper,
       }),
-      pubsub: gossipsub({
-        globalSignaturePolicy: StrictSign,
-        allowPublishToZeroTopicPeers: true,
-        emitSelf: false,
-        allowedTopics: [...TOPICS],
-        metricsRegister: options.metrics,
-        metricsTopicStrToLabel: new Map(TOPICS.map((topic) => [topic, topic])),
-        scoreParams: scoreParams(options.appScore),
-      }),
+      pubsub: pubsubService(options),
     },
   });
-  for (const topic of TOPICS) node.services.pubsub.topicValidators.set(topic, options.validator);
+  setValidators(node.services.pubsub, options.validator);
   return node;
-}
-
-/**
- * Peer scoring: invalid messages (P4) weigh heavily on every topic, the application score
- * (P5) carries the peer's reputation, and IP colocation (P6) is off, since honest peers
- * often share a host (tests, a machine running several) or a NAT.
- */
-function scoreParams(appScore: (peerId: string) => number) {
-  const topic = createTopicScoreParams({
-    topicWeight: 1,
-    timeInMeshWeight: 0,
-    firstMessageDeliveriesWeight: 0,
-    meshMessageDeliveriesWeight: 0,
-    meshFailurePenaltyWeight: 0,
-    invalidMessageDeliveriesWeight: -10,
-    invalidMessageDeliveriesDecay: 0.9,
-  });
-  return createPeerScoreParams({
-    topics: Object.fromEntries(TOPICS.map((name) => [name, topic])),
-    appSpecificScore: appScore,
-    appSpecificWeight: 1,
-    IPColocationFactorWeight: 0,
-  });
 }

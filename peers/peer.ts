@@ -225,9 +225,8 @@ export class Peer {
       try {
         handler(message, signer, signed);
       } catch (error) {
-        process.emitWarning(
-          `noob peer: a ${message.kind} handler failed: ${(error as Error).message}`,
-        );
+        // console, not process.emitWarning: a browser peer runs this too.
+        console.warn(`noob peer: a ${message.kind} handler failed: ${(error as Error).message}`);
       }
     }
   }

@@ -1,4 +1,5 @@
 import { blake3 } from '@noble/hashes/blake3.js';
+import { compareBytes } from './bytes.ts';
 
 /**
  * Rendezvous (highest random weight) hashing: every candidate gets the weight
@@ -8,12 +9,12 @@ import { blake3 } from '@noble/hashes/blake3.js';
  */
 export function rendezvousOrder(task: string, peers: readonly string[]): string[] {
   const weighed = peers.map((peer) => ({ peer, weight: weight(task, peer) }));
-  weighed.sort((a, b) => Buffer.compare(b.weight, a.weight) || (a.peer < b.peer ? -1 : 1));
+  weighed.sort((a, b) => compareBytes(b.weight, a.weight) || (a.peer < b.peer ? -1 : 1));
   return weighed.map(({ peer }) => peer);
 }
 
-function weight(task: string, peer: string): Buffer {
-  return Buffer.from(blake3(new TextEncoder().encode(`${task}\n${peer}`)));
+function weight(task: string, peer: string): Uint8Array {
+  return blake3(new TextEncoder().encode(`${task}\n${peer}`));
 }
 
 /** Whether `order` is the rendezvous order of its own members for `task`. */

@@ -17,9 +17,14 @@ export type Answer = (task: TaskMessage, result: string, signal: AbortSignal) =>
 export interface TaskWorkerOptions {
   peer: Peer;
   /** Runs node calls (resolves node types under the peer's module policy). */
-  executor: TaskExecutor;
+  executor: Pick<TaskExecutor, 'execute'>;
   /** Publishes the answer for quorum tasks (commit, then reveal); trusted ones are plain. */
   quorumAnswer?: Answer;
+  /**
+   * Node types this peer leaves to the next executor in rendezvous order instead of
+   * answering with an error (a browser peer, for nodes that are not browser-safe).
+   */
+  declines?: (type: string) => boolean;
 }
 
 /** One task this peer was named for, active or standing by. */
@@ -46,8 +51,9 @@ interface Tracked {
  */
 export class TaskWorker {
   readonly #peer: Peer;
-  readonly #executor: TaskExecutor;
+  readonly #executor: Pick<TaskExecutor, 'execute'>;
   readonly #quorumAnswer: Answer;
+  readonly #declines: (type: string) => boolean;
   /** Node types (with their params) that passed the determinism probe. */
   readonly #deterministic = new Set<string>();
   readonly #tasks = new Map<string, Tracked>();
@@ -62,6 +68,7 @@ export class TaskWorker {
     this.#peer = options.peer;
     this.#executor = options.executor;
     this.#quorumAnswer = options.quorumAnswer ?? new CommitReveal(options.peer).answer;
+    this.#declines = options.declines ?? (() => false);
   }
 
   /**
@@ -129,7 +136,9 @@ export class TaskWorker {
     this.#tasks.set(message.task, tracked);
     // Forgotten once every executor could have had its turn, whatever happened.
     const lifetime = (message.executors.length + 2) * message.deadlineMs * 2;
-    setTimeout(() => this.#forget(tracked), lifetime).unref();
+    const forget = setTimeout(() => this.#forget(tracked), lifetime);
+    // A browser's timers are numbers, with nothing to unref.
+    (forget as { unref?: () => void }).unref?.();
     if (position < k) void this.#run(tracked);
     else this.#standBy(tracked, (position - k + 1) * message.deadlineMs);
   }
@@ -203,6 +212,8 @@ export class TaskWorker {
       message.task,
       AbortSignal.any([signal, AbortSignal.timeout(Math.max(5000, message.deadlineMs))]),
     );
+    // Silence, as if this peer were gone: the next in order takes the task over.
+    if (this.#declines(task.type)) throw new Error(`declined ${task.type}`);
     let cid = await this.#outcome(message.task, task, signal);
     if (message.verification.mode === 'quorum')
       cid = await this.#probe(message.task, task, cid, signal);

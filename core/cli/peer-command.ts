@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { TaskExecutor } from '../../functions/worker/executor.ts';
+import { browserPageRoutes } from '../../peers/browser/page.ts';
 import { startHealthServer } from '../../peers/health.ts';
 import { loadOrCreateKey } from '../../peers/identity.ts';
 import { DEFAULT_LISTEN, Peer } from '../../peers/peer.ts';
@@ -25,7 +26,8 @@ const list = (value: unknown): string[] =>
  * `noob peer`: a long-lived libp2p node that runs other peers' tasks. Its identity is the
  * key in `--key` (made on first start), so a restart is the same peer. It listens on TCP
  * and WebSockets (default loopback, free ports), joins through `--bootstrap`, serves
- * `/healthz` and `/metrics` on 127.0.0.1 (`--health-port`, default a free port), and
+ * `/healthz` and `/metrics` on 127.0.0.1 (`--health-port`, default a free port) with the
+ * browser peer's page (a page that joins through this peer and runs tasks), and
  * runs tasks whose node types are built-ins and `noob.*`, plus the module types
  * `--allow-modules` lists (anyone may submit tasks, so none by default). Stops cleanly on
  * SIGTERM or SIGINT.
@@ -62,14 +64,16 @@ export async function peerCommand(args: readonly string[], io: CommandIO): Promi
   await worker.start();
   const health = await startHealthServer(
     { health: () => peer.health(), metrics: () => peer.metrics.render() },
-    { port: healthPort },
+    // The browser peer's page is served beside them; this server is on loopback, so the
+    // page may dial loopback peers (a browser refuses that unless told).
+    { port: healthPort, routes: browserPageRoutes({ allowPrivateDials: true }) },
   );
   const signalled = new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
   });
   io.stdout.write(
-    `noob peer ${peer.peerId}\n${peer.addresses.map((a) => `listening on ${a}\n`).join('')}health on ${health.url}/healthz\n`,
+    `noob peer ${peer.peerId}\n${peer.addresses.map((a) => `listening on ${a}\n`).join('')}health on ${health.url}/healthz\nbrowser peer page on ${health.url}/\n`,
   );
   await signalled;
   worker.stop();
