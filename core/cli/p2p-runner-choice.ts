@@ -47,7 +47,8 @@ export async function createP2PRunner(
   const verification = parseVerification(choice.verification);
   const peer = new Peer({
     privateKey: await generateKeyPair('Ed25519'),
-    listen: ['/ip4/127.0.0.1/tcp/0'],
+    // WebSockets too: browser peers fetch the task blocks from this peer.
+    listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
     bootstrap,
     executes: false,
   });
