@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { NodeRunError, RunCancelledError, TubeExhaustedError } from '../runners/errors.ts';
 import { InputError, TubeLoadError } from '../tube/errors.ts';
+import { isApiCommandError } from './api-errors.ts';
 import type { CommandIO } from './commands.ts';
 import { commandHelp, versionText } from './help.ts';
 import { assertPortFree } from './port-check.ts';
@@ -18,12 +19,22 @@ import type { WorkerArguments } from './worker-command.ts';
  * epoch; a stack trace only with NOOB_DEBUG=1.
  */
 export async function main(argv: readonly string[], io: CommandIO = process): Promise<number> {
+  let tracing: { stop(): Promise<void> } | undefined;
   try {
+    // Only when OTEL_EXPORTER_OTLP_*ENDPOINT asks for it (docs/tracing.md); the spans not
+    // yet sent go before the command returns.
+    if (TRACED.has(argv[0] ?? ''))
+      tracing = await (await import('../tracing/command.ts')).startCommandTracing(argv[0]);
     return await dispatch(argv, io);
   } catch (error) {
     return report(error, io);
+  } finally {
+    await tracing?.stop();
   }
 }
+
+/** The commands that export spans when tracing is configured. */
+const TRACED = new Set(['serve', 'coordinator', 'worker']);
 
 async function dispatch(argv: readonly string[], io: CommandIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -90,6 +101,10 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
     }
     case 'keys':
       return (await import('./keys-command.ts')).keysCommand(rest, io);
+    case 'jobs':
+      return (await import('./jobs-command.ts')).jobsCommand(rest, io);
+    case 'workers':
+      return (await import('./workers-command.ts')).workersCommand(rest, io);
     case 'peer':
       return (await import('./peer-command.ts')).peerCommand(await withBareAllowModules(rest), io);
     case 'coordinator':
@@ -142,9 +157,17 @@ function report(error: unknown, io: CommandIO): number {
     io.stderr.write('Run "noob help" for the commands, "noob COMMAND --help" for one command.\n');
     return 2;
   }
-  if (error instanceof TubeLoadError || error instanceof InputError) {
-    write(error.message);
+  if (
+    error instanceof TubeLoadError ||
+    error instanceof InputError ||
+    (error as Error)?.name === 'TracingConfigError'
+  ) {
+    write((error as Error).message);
     return 2;
+  }
+  if (isApiCommandError(error)) {
+    write(error.message);
+    return 1;
   }
   if (
     error instanceof NodeRunError ||

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isTraceParent } from '../tracing/traceparent.ts';
 import type { SqlResult, SqlRow, SqlStatement, SqlValue } from './backend.ts';
 import { canonicalHash } from './canonical.ts';
 import type { QueueContext } from './context.ts';
@@ -145,6 +146,14 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
   if (tasks.length > ctx.maxTasksPerJob) throw new TooManyTasksError(jobId, ctx.maxTasksPerJob);
   const checked = checkTasks(ctx, tasks);
   const retry = checkRetry(spec.retry);
+  if (spec.traceparent !== undefined && !isTraceParent(spec.traceparent)) {
+    throw new InvalidSubmissionError(
+      `traceparent: expected a W3C traceparent, got ${JSON.stringify(spec.traceparent)}`,
+      {
+        details: 'Give it as 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>, or leave it out.',
+      },
+    );
+  }
   const values = {
     job_id: jobId,
     tenant,
@@ -157,6 +166,7 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
     max_attempts: ctx.maxAttempts,
     max_tasks: ctx.maxTasksPerJob,
     ...retry,
+    traceparent: spec.traceparent ?? null,
     aging_ms: ctx.agingMs,
     now,
   };

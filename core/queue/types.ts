@@ -60,6 +60,12 @@ export interface JobSpec {
    * until {@link Queue.sealJob}. Default false: the job finishes when its tasks do.
    */
   open?: boolean;
+  /**
+   * The W3C `traceparent` of the span that submitted the job, stored with it so that the
+   * process that runs it continues the same trace (docs/tracing.md). Not compared by an
+   * idempotency key.
+   */
+  traceparent?: string;
 }
 
 /** The outcome of a submission. */

@@ -20,6 +20,11 @@ export const taskRequest = z
       .min(1)
       .optional()
       .describe('key of a stateful instance kept between calls'),
+    traceparent: z
+      .string()
+      .max(128)
+      .optional()
+      .describe('W3C traceparent of the span that dispatched the call (tracing; docs/tracing.md)'),
   })
   .strict();
 

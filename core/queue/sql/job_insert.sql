@@ -12,9 +12,10 @@
 -- :retry_attempts   attempts per task of this job (null: the queue's default)
 -- :retry_backoff_ms first retry delay (null: the queue's default)
 -- :retry_backoff_max_ms  longest retry delay (null: the queue's default)
+-- :traceparent      W3C traceparent of the submitting span (null: not traced)
 -- :now              ms since the epoch
 INSERT INTO jobs (id, tenant, kind, payload, payload_hash, priority, idempotency_key, sealed,
-  max_attempts, backoff_base_ms, backoff_max_ms, created_at, updated_at)
+  max_attempts, backoff_base_ms, backoff_max_ms, traceparent, created_at, updated_at)
 VALUES (:job_id, :tenant, :kind, :payload, :payload_hash, :priority, :idempotency_key, :sealed,
-  :retry_attempts, :retry_backoff_ms, :retry_backoff_max_ms, :now, :now)
+  :retry_attempts, :retry_backoff_ms, :retry_backoff_max_ms, :traceparent, :now, :now)
 ON CONFLICT DO NOTHING

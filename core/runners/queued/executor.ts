@@ -3,6 +3,7 @@ import { NoEvent } from '../../events.ts';
 import type { NodeContext } from '../../node/define.ts';
 import { RESCAN_MS } from '../../queue/changes.ts';
 import type { Queue } from '../../queue/queue.ts';
+import { traceDispatch } from '../../tracing/dispatch-span.ts';
 import type { RemoteExecutor } from '../engine-runner.ts';
 import { RunCancelledError } from '../errors.ts';
 import { RemoteNodeError } from '../http/errors.ts';
@@ -81,10 +82,24 @@ export class QueueExecutor implements RemoteExecutor {
 
   async execute(node: PlanNode, inputs: Record<string, unknown>, context: NodeContext) {
     checkSendableInputs(node, inputs, 'json', 'a queue worker');
-    const queue = this.#options.queue;
     const jobId = this.#jobId!;
     const epoch = String(context.epoch);
     const cid = taskCid({ tube: this.#tube, nodeId: node.id, epoch, inputs });
+    // Traced, the task carries its dispatch span's context to the worker that runs it.
+    return traceDispatch({ jobId, cid, nodeId: node.id, epoch }, (traceparent) =>
+      this.#send(node, inputs, context, { jobId, cid, epoch, traceparent }),
+    );
+  }
+
+  /** Queues the call as a task and waits for its outcome. */
+  async #send(
+    node: PlanNode,
+    inputs: Record<string, unknown>,
+    context: NodeContext,
+    task: { jobId: string; cid: string; epoch: string; traceparent: string | undefined },
+  ) {
+    const queue = this.#options.queue;
+    const { jobId, cid, epoch, traceparent } = task;
     await queue.addTasks(this.#tenant, jobId, [
       {
         cid,
@@ -97,6 +112,7 @@ export class QueueExecutor implements RemoteExecutor {
           inputs,
           nodeId: node.id,
           epoch,
+          ...(traceparent ? { traceparent } : {}),
         },
         ...(this.#options.tags ? { tags: [...this.#options.tags] } : {}),
         ...(this.#options.maxAttempts ? { maxAttempts: this.#options.maxAttempts } : {}),

@@ -1,0 +1,21 @@
+import { startTracing, type Tracing } from './start.ts';
+
+/** The service name each traced `noob` command exports its spans as. */
+const SERVICES: Readonly<Record<string, string>> = {
+  serve: 'noob-api',
+  coordinator: 'noob-coordinator',
+  worker: 'noob-worker',
+};
+
+/**
+ * Starts tracing for a `noob` command when the environment asks for it (see
+ * {@link startTracing}): `noob serve` (the job API) as `noob-api`, `noob coordinator` and
+ * `noob worker` under their names. Their children inherit the environment, so a whole
+ * `noob serve` exports to one collector. Other commands are not traced.
+ */
+export async function startCommandTracing(
+  command: string | undefined,
+): Promise<Tracing | undefined> {
+  const service = command === undefined ? undefined : SERVICES[command];
+  return service === undefined ? undefined : startTracing(service);
+}
