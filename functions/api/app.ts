@@ -6,7 +6,7 @@ import { errorResponse } from '../http/errors.ts';
 import { type AuthVariables, requireApiKey } from './auth.ts';
 import { dashboardRoute } from './dashboard/dashboard.ts';
 import { errorFor, invalidRequest } from './errors.ts';
-import { streamJobEvents } from './events.ts';
+import { parseStreamCursor, streamJobEvents } from './events.ts';
 import { databaseReadiness, type Readiness, readyRoute } from './health.ts';
 import { deadLettersRoute, rerunJobRoute, retryJobRoute } from './job-actions.ts';
 import { jobListRoute } from './job-list.ts';
@@ -157,8 +157,8 @@ export function createApiApp(options: ApiAppOptions) {
     const tenant = c.get('tenant');
     const jobId = c.req.param('id');
     const resumeFrom = c.req.header('last-event-id') || c.req.query('after') || '0';
-    const afterId = Number(resumeFrom);
-    if (!Number.isSafeInteger(afterId) || afterId < 0) {
+    const from = parseStreamCursor(resumeFrom);
+    if (!from) {
       return invalidRequest(c, 'event stream request', [
         {
           field: 'Last-Event-ID',
@@ -172,7 +172,8 @@ export function createApiApp(options: ApiAppOptions) {
       const remedy = 'close a stream (or read GET /v1/jobs/:id instead), then open it again';
       return quotaExceeded(c, limits, 'open event streams', limits.maxStreamsPerTenant, remedy);
     }
-    return streamJobEvents(c, queue, tenant, jobId, afterId, {
+    return streamJobEvents(c, queue, tenant, jobId, from, {
+      logs: c.req.query('logs') === 'true',
       ...(options.eventPollMs ? { pollMs: options.eventPollMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       log,

@@ -4,6 +4,7 @@ import type {
   JobList,
   JobRequest,
   JobStatus as JobStatusSchema,
+  LogEntry,
   LogPage,
   Worker,
 } from './schemas.ts';
@@ -61,9 +62,14 @@ export interface NoobClient {
   /** Cancel a job (queued work at once, running work at its next heartbeat). */
   cancelJob(id: string, options?: CallOptions): Promise<JobStatus>;
   /**
-   * The job's events as they happen, then one `done` message with its final status. A
-   * dropped connection is resumed from the last event id.
+   * The job's events as they happen (with `logs: true`, also what its node calls print, as
+   * `log` messages), then one `done` message with its final status. A dropped connection
+   * is resumed from the last message's id, without repeats.
    */
+  events(
+    id: string,
+    options: EventsOptions & { logs: true },
+  ): AsyncGenerator<JobStreamMessage | JobLogMessage>;
   events(id: string, options?: EventsOptions): AsyncGenerator<JobStreamMessage>;
   /**
    * A page of what the job's node calls printed, oldest first. Pass `next` back as `after`
@@ -117,18 +123,26 @@ export interface WaitOptions extends CallOptions {
 
 /** Options of {@link NoobClient.events}. */
 export interface EventsOptions extends CallOptions {
-  /** Start after this event id (default: from the job's first event). */
+  /** Start after this message id (an event id, or a message's id; default: from the start). */
   lastEventId?: string | number;
+  /** Also stream the job's log entries, as `log` messages (default false). */
+  logs?: boolean;
   /** Reconnections in a row without a new message before giving up (default 5). */
   maxReconnects?: number;
   /** Wait before reconnecting (ms, default 500). */
   reconnectMs?: number;
 }
 
-/** A message of a job's event stream. */
+/** A message of a job's event stream: an event, or the end. */
 export type JobStreamMessage =
   | { type: 'event'; event: JobEvent }
   | { type: 'done'; job: JobStatus };
+
+/** A log entry of a job's event stream (what a node call printed), sent when asked for (`logs: true`). */
+export interface JobLogMessage {
+  type: 'log';
+  log: LogEntry;
+}
 
 /** Make a client. */
 export function createNoobClient(options: NoobClientOptions): NoobClient {
@@ -188,13 +202,16 @@ export function createNoobClient(options: NoobClientOptions): NoobClient {
       }
     },
 
-    async *events(id, opts = {}) {
+    events: async function* (
+      id: string,
+      opts: EventsOptions = {},
+    ): AsyncGenerator<JobStreamMessage | JobLogMessage> {
       let lastEventId = opts.lastEventId === undefined ? undefined : String(opts.lastEventId);
       let failures = 0;
       for (;;) {
         let response: Response;
         try {
-          response = await doFetch(`${base}${jobPath(id)}/events`, {
+          response = await doFetch(`${base}${jobPath(id)}/events${opts.logs ? '?logs=true' : ''}`, {
             headers: {
               authorization: `Bearer ${options.apiKey}`,
               accept: 'text/event-stream',
@@ -222,6 +239,10 @@ export function createNoobClient(options: NoobClientOptions): NoobClient {
               continue;
             }
             lastEventId = message.id;
+            if (message.event === 'log') {
+              yield { type: 'log', log: JSON.parse(message.data) as LogEntry };
+              continue;
+            }
             yield { type: 'event', event: JSON.parse(message.data) as JobEvent };
           }
         } catch (error) {
@@ -240,7 +261,7 @@ export function createNoobClient(options: NoobClientOptions): NoobClient {
         }
         await delay(opts.reconnectMs ?? 500, opts.signal);
       }
-    },
+    } as NoobClient['events'],
   };
   return client;
 }

@@ -158,28 +158,36 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
           operationId: 'jobEvents',
           summary: "A job's events as Server-Sent Events, ending with a done message",
           description:
-            'Each message has event = the event type, id = the event id and data = a JobEvent. Reconnect with Last-Event-ID to resume. When the job is final a last message with event "done" carries its JobStatus.',
+            'Each message has event = the event type and data = a JobEvent, or (with ?logs=true) event = "log" and data = a LogEntry (what a node call printed, as GET /v1/jobs/{id}/logs gives it). The id is the event id, or EVENT:LOG once log entries were sent. Reconnect with Last-Event-ID to resume without repeats. When the job is final a last message with event "done" carries its JobStatus.',
           parameters: [
             jobId,
             {
               name: 'Last-Event-ID',
               in: 'header',
               required: false,
-              schema: { type: 'string', pattern: '^[0-9]*$' },
-              description: 'Resume after this event id (empty: from the start).',
+              schema: { type: 'string', pattern: '^([0-9]+(:[0-9]+)?)?$' },
+              description: 'Resume after this message id (empty: from the start).',
             },
             {
               name: 'after',
               in: 'query',
               required: false,
-              schema: { type: 'string', pattern: '^[0-9]*$' },
+              schema: { type: 'string', pattern: '^([0-9]+(:[0-9]+)?)?$' },
               description: 'As Last-Event-ID, for clients that cannot set headers.',
+            },
+            {
+              name: 'logs',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', enum: ['true', 'false'] },
+              description:
+                'true: also send what the job\'s node calls print, as "log" messages carrying a LogEntry.',
             },
           ],
           responses: {
             '200': {
               description:
-                'The event stream: text/event-stream messages, each data line a JobEvent (the last, event "done", a JobStatus).',
+                'The event stream: text/event-stream messages, each data line a JobEvent or (event "log") a LogEntry; the last, event "done", a JobStatus.',
               content: { 'text/event-stream': { schema: { type: 'string' } } },
             },
             '400': error('Last-Event-ID (or after) is not an event id.'),
