@@ -17,8 +17,8 @@ export function coordinatorService(queue: QueueLink, worker: sst.aws.Function) {
     link: [...queue.link, worker],
     environment: {
       ...queue.environment,
-      NOOB_WORKER_FUNCTION: worker.name,
-      NOOB_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+      NOOB_LAMBDA_FUNCTION: worker.name,
+      NOOB_LAMBDA_CONCURRENCY: String(WORKER_CONCURRENCY),
     },
   });
 }

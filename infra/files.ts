@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+
 /**
- * Files noob reads at run time, copied beside each function's bundle (the native addon
- * joins them here once it is built).
+ * Files noob reads at run time, copied beside each function's bundle (SST `copyFiles`,
+ * and the CDK app's bundling in infra/cdk/bundle.ts): `from` in this repository, `to` in
+ * the bundle.
  */
 export const runtimeFiles = [
   { from: 'core/queue/sql', to: 'sql' },
@@ -9,6 +12,32 @@ export const runtimeFiles = [
   { from: 'functions/api/dashboard/page.css', to: 'page.css' },
   { from: 'functions/api/dashboard/page.js', to: 'page.js' },
 ];
+
+/**
+ * The native addon's Lambda artifact (x86_64, glibc ≤ 2.17), built by
+ * `node scripts/build-native.mjs --lambda` (docs/native.md), and where the worker's
+ * bundle carries it.
+ */
+export const lambdaAddon = {
+  from: 'native/generated/lambda/noob-native.linux-x64-gnu.node',
+  to: 'native/noob-native.node',
+};
+
+/**
+ * The worker's extra files and environment when the addon's Lambda artifact is built:
+ * the file, and `NOOB_NATIVE_PATH` pointing at its place in the function (`/var/task` is
+ * where Lambda unpacks a bundle). Without it the worker runs on the TypeScript twins.
+ */
+export function workerAddon(root = '.'): {
+  files: { from: string; to: string }[];
+  environment: Record<string, string>;
+} {
+  if (!existsSync(`${root}/${lambdaAddon.from}`)) return { files: [], environment: {} };
+  return {
+    files: [lambdaAddon],
+    environment: { NOOB_NATIVE_PATH: `/var/task/${lambdaAddon.to}` },
+  };
+}
 
 /** The embedded driver's native package is installed, not bundled. */
 export const nodejs = { install: ['libsql'], format: 'esm' as const };

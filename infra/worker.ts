@@ -1,4 +1,4 @@
-import { nodejs, runtimeFiles } from './files';
+import { nodejs, runtimeFiles, workerAddon } from './files';
 import type { QueueLink } from './queue';
 
 /** Worker Lambdas at once: the reserved concurrency, and the dispatcher's limit. */
@@ -7,9 +7,11 @@ export const WORKER_CONCURRENCY = 50;
 /**
  * The worker Lambda (`functions/worker/lambda.ts`): invoked asynchronously with a claim
  * request, it claims tasks from the queue and runs them. Lambda's own retries are off:
- * the dispatcher re-invokes, and leases hand tasks over.
+ * the dispatcher re-invokes, and leases hand tasks over. It carries the native addon
+ * when its Lambda artifact is built (see {@link workerAddon}).
  */
 export function workerFunction(queue: QueueLink) {
+  const addon = workerAddon();
   return new sst.aws.Function('Worker', {
     handler: 'functions/worker/lambda.handler',
     runtime: 'nodejs22.x',
@@ -19,8 +21,8 @@ export function workerFunction(queue: QueueLink) {
     concurrency: { reserved: WORKER_CONCURRENCY },
     retries: 0,
     link: queue.link,
-    environment: { ...queue.environment, NOOB_RESERVE_MS: '5000' },
-    copyFiles: runtimeFiles,
+    environment: { ...queue.environment, NOOB_RESERVE_MS: '5000', ...addon.environment },
+    copyFiles: [...runtimeFiles, ...addon.files],
     nodejs,
   });
 }

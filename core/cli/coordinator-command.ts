@@ -3,6 +3,7 @@ import { Coordinator } from '../../functions/serve/coordinator.ts';
 import { DEFAULT_QUEUE_PATH, openQueue } from '../queue/open.ts';
 import { brokenDatabase, reportBroken } from './broken-database.ts';
 import type { CommandIO } from './commands.ts';
+import { type CoordinatorRunner, coordinatorRunner } from './coordinator-runner.ts';
 import { ALL_MODULES, modulePolicyArgument } from './serve-command.ts';
 import { untilSignalled } from './until-signalled.ts';
 import { UsageError } from './usage.ts';
@@ -12,7 +13,7 @@ const STOP_GRACE_MS = 8_000;
 
 /** The usage of `noob coordinator`. */
 export const COORDINATOR_USAGE =
-  'noob coordinator [--db URL] [--id NAME] [--concurrency 16] [--lease-ms 10000] [--max-losses 3] [--search-path DIR …] [--allow-modules [PKG,./DIR,…]]';
+  'noob coordinator [--db URL] [--id NAME] [--concurrency 16] [--lease-ms 10000] [--max-losses 3] [--search-path DIR …] [--allow-modules [PKG,./DIR,…]] [--runner queued|lambda --function NAME [--lambda-concurrency N]]';
 
 /**
  * `noob coordinator`: drives submitted tube jobs from the queue (`--db`, default
@@ -22,13 +23,22 @@ export const COORDINATOR_USAGE =
  * `noob serve` runs one and restarts it when it dies. `--search-path` and
  * `--allow-modules` must match the job API's, so both judge a tube alike. Runs until
  * SIGTERM or SIGINT (or, started by `noob serve`, until that process is gone), then gives
- * its jobs' leases back and exits 0.
+ * its jobs' leases back and exits 0. With `--runner lambda` (the ECS service on AWS) the
+ * node calls are run by worker Lambdas it invokes (see {@link coordinatorRunner}).
  */
 export async function coordinatorCommand(args: readonly string[], io: CommandIO): Promise<number> {
   const values = parseCoordinatorArguments(args);
   const database = brokenDatabase();
-  const db = values.db ?? DEFAULT_QUEUE_PATH;
-  const queue = await openQueue(db, { onBroken: database.onBroken });
+  const db =
+    values.db ??
+    (values.runner.runner === 'lambda' ? process.env.NOOB_QUEUE_URL : undefined) ??
+    DEFAULT_QUEUE_PATH;
+  const runs = await coordinatorRunner(values.runner, db, io.stderr);
+  const queue = await openQueue(db, {
+    onBroken: database.onBroken,
+    ...(runs.authToken ? { authToken: runs.authToken } : {}),
+  });
+  await runs.register(queue);
   const coordinator = new Coordinator({
     queue,
     searchPaths: values.searchPaths,
@@ -37,13 +47,16 @@ export async function coordinatorCommand(args: readonly string[], io: CommandIO)
     leaseMs: values.leaseMs,
     maxLosses: values.maxLosses,
     ...(values.id ? { id: values.id } : {}),
+    ...(runs.runner ? { runner: runs.runner } : {}),
     recordOutcome: async (tenant, jobId, outcome) => {
       await queue.setJobOutcome(tenant, jobId, outcome);
     },
   });
   coordinator.start();
   const signalled = untilSignalled(); // before the line that tells a parent it may signal
-  io.stdout.write(`noob coordinator ${coordinator.id} driving tube jobs from ${db}\n`);
+  io.stdout.write(
+    `noob coordinator ${coordinator.id} driving tube jobs from ${db}${runs.description}\n`,
+  );
   const broken = await Promise.race([signalled.then(() => undefined), database.broken]);
   // Bounded: a run that does not end when interrupted must not keep this process up
   // after its server is gone; its leases then expire and another coordinator takes over.
@@ -59,6 +72,7 @@ export async function coordinatorCommand(args: readonly string[], io: CommandIO)
     process.exit(1);
   }
   await queue.close();
+  runs.close();
   // The IPC channel from `noob serve` would keep this process alive after its work is done.
   if (process.connected) process.disconnect();
   return broken ? reportBroken('coordinator', broken, io) : 0;
@@ -83,6 +97,9 @@ function parseCoordinatorArguments(args: readonly string[]) {
         'max-losses': { type: 'string', default: '3' },
         'search-path': { type: 'string', multiple: true },
         'allow-modules': { type: 'string' },
+        runner: { type: 'string', default: 'queued' },
+        function: { type: 'string' },
+        'lambda-concurrency': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -105,5 +122,10 @@ function parseCoordinatorArguments(args: readonly string[]) {
     maxLosses: whole('max-losses', 1),
     searchPaths: (values['search-path'] as string[] | undefined) ?? [],
     modules: modulePolicyArgument(values['allow-modules'] as string | undefined),
+    runner: {
+      runner: values.runner as string,
+      function: values.function as string | undefined,
+      lambdaConcurrency: values['lambda-concurrency'] as string | undefined,
+    } satisfies CoordinatorRunner,
   };
 }

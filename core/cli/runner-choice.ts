@@ -7,6 +7,7 @@ import { QueuedRunner } from '../runners/queued/runner.ts';
 import type { Runner } from '../runners/runner.ts';
 import { SyncRunner } from '../runners/sync.ts';
 import type { Tube } from '../tube/tube.ts';
+import { createLambdaRunner, type LambdaChoice } from './lambda-runner-choice.ts';
 import { createP2PRunner, type P2PChoice } from './p2p-runner-choice.ts';
 import { UsageError } from './usage.ts';
 
@@ -18,15 +19,18 @@ export interface RunnerChoice {
   workers?: string | undefined;
   /** For `http`: round-robin, least-loaded, fastest-response or random. */
   balance?: string | undefined;
-  /** For `queued`: the queue database (default `.noob/noob.db`). */
+  /** For `queued`: the queue database (default `.noob/noob.db`); for `lambda` (see {@link LambdaChoice}). */
   db?: string | undefined;
+  /** For `lambda`: the worker function and its invocations at once (see {@link LambdaChoice}). */
+  function?: string | undefined;
+  lambdaConcurrency?: string | undefined;
   /** For `p2p`: peers to join through, and the verification (see {@link P2PChoice}). */
   bootstrap?: string | undefined;
   verification?: string | undefined;
 }
 
 /** Runner names `--runner` accepts. */
-export const RUNNER_NAMES = ['sync', 'parallel', 'http', 'queued', 'p2p'] as const;
+export const RUNNER_NAMES = ['sync', 'parallel', 'http', 'queued', 'lambda', 'p2p'] as const;
 
 /**
  * Makes the runner `noob run` asked for (and what to close after it), or a usage error
@@ -39,16 +43,21 @@ export async function createRunner(
   if (choice.runner === 'p2p') return createP2PRunner(tube, choice);
   if (choice.bootstrap !== undefined || choice.verification !== undefined)
     throw new UsageError('--bootstrap and --verification are for --runner p2p');
-  if (choice.runner === 'queued') {
+  if (choice.runner === 'lambda' || choice.runner === 'queued') {
     if (choice.workers !== undefined || choice.balance !== undefined) {
       throw new UsageError(
-        '--workers and --balance are not for --runner queued (start workers with noob worker --db)',
+        `--workers and --balance are not for --runner ${choice.runner} (${choice.runner === 'queued' ? 'start workers with noob worker --db' : 'the worker function runs the calls'})`,
       );
     }
+  }
+  if (choice.runner === 'lambda') return createLambdaRunner(tube, choice);
+  if (choice.function !== undefined || choice.lambdaConcurrency !== undefined)
+    throw new UsageError('--function and --lambda-concurrency are for --runner lambda');
+  if (choice.runner === 'queued') {
     const queue = await openQueue(choice.db);
     return { runner: new QueuedRunner(tube, { queue }), close: () => queue.close() };
   }
-  if (choice.db !== undefined) throw new UsageError('--db is for --runner queued');
+  if (choice.db !== undefined) throw new UsageError('--db is for --runner queued or lambda');
   return { runner: createLocalRunner(tube, choice), close: async () => {} };
 }
 

@@ -18,6 +18,7 @@ Usage:
   noob serve [--port 8787] [--db URL] [--workers N] [--allow-modules [PKG,./DIR,…]]
                                                       job API + workers + coordinator
   noob coordinator [--db URL] [--id NAME] [--concurrency N] [--lease-ms MS] [--search-path DIR …] [--allow-modules [PKG,./DIR,…]]
+                   [--runner queued|lambda] [--function NAME] [--lambda-concurrency N]
                                                       drive submitted tube jobs (claimed by lease)
   noob keys create --tenant NAME [--db URL]           a new API key, printed once
   noob peer [--listen ADDR,…] [--bootstrap ADDR,…] [--key FILE] [--tags a,b]
@@ -35,7 +36,8 @@ Options for run and validate:
   --runner NAME           where node calls run: sync (this thread, default),
                           parallel (worker threads on this machine's cores) or
                           http (noob worker --http processes given by --workers) or
-                          queued (the durable queue --db, drained by noob worker)
+                          queued (the durable queue --db, drained by noob worker),
+                          lambda (worker Lambdas invoked to drain --db) or p2p
   --workers N             for --runner parallel: threads (default: the cores)
   --workers URL,URL…      for --runner http: the workers' base URLs
   --balance STRATEGY      for --runner http: round-robin (default), least-loaded,
@@ -52,6 +54,18 @@ Options for run and validate:
   --format json|lines     --format json is --json; lines (default): one JSON value
                           per result, printed as each epoch finishes. Ctrl-C stops
                           the run: what finished is printed, the exit code is 130
+
+Options for run and coordinator with --runner lambda:
+  --function NAME         the worker function (functions/worker/lambda.ts) to invoke;
+                          default NOOB_LAMBDA_FUNCTION. Checked with a DryRun invoke
+  --db URL                the queue its invocations claim from: a libsql:// or http://
+                          server they reach; default NOOB_QUEUE_URL, its token
+                          NOOB_QUEUE_TOKEN
+  --lambda-concurrency N  invocations at once per run (default 10, or
+                          NOOB_LAMBDA_CONCURRENCY): the function's reserved concurrency
+  --runner queued         (coordinator, default) runs go to noob worker processes
+                          The region, credentials and endpoint (AWS_ENDPOINT_URL_LAMBDA)
+                          come from the AWS SDK's usual settings
 
 Options for serve:
   --port P                the job API's port (default 8787; 0 for any free port)

@@ -1,5 +1,7 @@
 import type { ModulePolicy } from '../../core/node/module-policy.ts';
 import { openQueue } from '../../core/queue/open.ts';
+import type { NativeInUse } from '../../core/runners/lambda/invocation.ts';
+import { sharedNative } from '../../native/load.ts';
 import { TaskExecutor } from './executor.ts';
 import { LambdaWorker } from './lambda-worker.ts';
 
@@ -13,6 +15,9 @@ import { LambdaWorker } from './lambda-worker.ts';
  * - `NOOB_ALLOW_MODULES`: module types tasks may load, as `noob worker --allow-modules`
  *   takes them (`*` for all, or packages and folders separated by commas); default none.
  * - `NOOB_WORKER_CONCURRENCY`, `NOOB_LEASE_MS`, `NOOB_RESERVE_MS`: see {@link LambdaWorker}.
+ * - `NOOB_NATIVE_PATH`: the native addon in the bundle (set by the deployment when it
+ *   carries one); without it the TypeScript twins run. Said once in the log, and in
+ *   every report.
  */
 export async function lambdaWorkerFromEnv(
   env: Record<string, string | undefined>,
@@ -29,7 +34,14 @@ export async function lambdaWorkerFromEnv(
     '-',
   );
   await queue.registerWorker(workerId, []);
+  const native = nativeInUse();
+  console.log(
+    native.addon
+      ? `noob worker: native addon in use (${native.path})`
+      : `noob worker: native addon not used, TypeScript twins run: ${native.reason}`,
+  );
   return new LambdaWorker({
+    native,
     queue,
     workerId,
     executor: new TaskExecutor({ modules: modulePolicy(env.NOOB_ALLOW_MODULES) }),
@@ -37,6 +49,12 @@ export async function lambdaWorkerFromEnv(
     ...optionalInt(env.NOOB_LEASE_MS, 'leaseMs'),
     ...optionalInt(env.NOOB_RESERVE_MS, 'reserveMs'),
   });
+}
+
+/** The addon core/cid.ts uses in this process (loaded once, from `NOOB_NATIVE_PATH` if set). */
+function nativeInUse(): NativeInUse {
+  const { addon, path, reason } = sharedNative();
+  return addon ? { addon: true, path } : { addon: false, path, reason };
 }
 
 function modulePolicy(value: string | undefined): ModulePolicy {

@@ -3,6 +3,7 @@ import type { Completion } from '../../core/queue/complete.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import type { ClaimedTask } from '../../core/queue/types.ts';
 import {
+  type NativeInUse,
   type WorkerInvocation,
   type WorkerReport,
   workerInvocation,
@@ -23,6 +24,8 @@ export interface LambdaWorkerOptions {
   leaseMs?: number;
   /** Stop claiming when less time than this is left in the invocation (default 3 s). */
   reserveMs?: number;
+  /** Whether the native addon is in use here, as each report says (default: not said to be). */
+  native?: NativeInUse;
 }
 
 /** A claimed task's input is not a node call (written by something other than a runner). */
@@ -68,6 +71,7 @@ export class LambdaWorker {
   readonly #concurrency: number;
   readonly #leaseMs: number;
   readonly #reserveMs: number;
+  readonly #native: NativeInUse;
 
   constructor(options: LambdaWorkerOptions) {
     this.#queue = options.queue;
@@ -76,6 +80,7 @@ export class LambdaWorker {
     this.#concurrency = options.concurrency ?? 8;
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#reserveMs = options.reserveMs ?? 3_000;
+    this.#native = options.native ?? { addon: false, path: '', reason: 'not given' };
   }
 
   /**
@@ -117,6 +122,7 @@ export class LambdaWorker {
       refused: 0,
       failed: 0,
       stoppedBy: 'empty' as 'empty' | 'time' | 'limit',
+      native: this.#native,
     };
     const max = claim.max ?? this.#concurrency;
     let finished: Completion[] = [];

@@ -1,26 +1,21 @@
 import { join } from 'node:path';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { runtimeFiles } from '../files.ts';
 
 /** The repository root (the functions' entries and the lock file are there). */
 export const ROOT = join(import.meta.dirname, '..', '..');
-
-/** Files noob reads at run time, from the repository to the bundle's folder. */
-const FILES: [string, string][] = [
-  ['core/queue/sql', 'sql'],
-  ['core/queue/migrations', 'migrations'],
-  ['functions/api/dashboard/page.html', 'page.html'],
-  ['functions/api/dashboard/page.css', 'page.css'],
-  ['functions/api/dashboard/page.js', 'page.js'],
-];
 
 /**
  * How a noob function is bundled (esbuild, on this machine, at synthesis): ES module
  * output for Node 22, with the embedded libSQL driver's native package copied beside the
  * bundle rather than bundled (esbuild cannot bundle a `.node` file, and `core/queue`
  * imports the driver even where only the remote one is used), and the SQL files and the
- * dashboard page noob reads at run time copied there too. Built for x86_64 Lambdas.
+ * dashboard page noob reads at run time copied there too (the SST app's list,
+ * infra/files.ts), with `extraFiles` (the worker's addon). Built for x86_64 Lambdas.
  */
-export function noobBundling(): BundlingOptions {
+export function noobBundling(
+  extraFiles: readonly { from: string; to: string }[] = [],
+): BundlingOptions {
   const natives = ['libsql', '@libsql/linux-x64-gnu', '@neon-rs/load', 'detect-libc'];
   return {
     format: 'esm' as BundlingOptions['format'],
@@ -40,7 +35,10 @@ export function noobBundling(): BundlingOptions {
             `mkdir -p ${outputDir}/node_modules/${name} && cp -R ${inputDir}/node_modules/${name}/. ${outputDir}/node_modules/${name}/`,
         ),
         // Files read at run time beside the module that reads them (now the bundle).
-        ...FILES.map(([from, to]) => `cp -R ${inputDir}/${from} ${outputDir}/${to}`),
+        ...[...runtimeFiles, ...extraFiles].map(
+          ({ from, to }) =>
+            `mkdir -p "$(dirname ${outputDir}/${to})" && cp -R ${inputDir}/${from} ${outputDir}/${to}`,
+        ),
       ],
     },
   };

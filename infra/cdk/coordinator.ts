@@ -45,8 +45,8 @@ export class CoordinatorService extends Construct {
       logging: LogDrivers.awsLogs({ streamPrefix: 'coordinator' }),
       environment: {
         ...props.queue.environment,
-        NOOB_WORKER_FUNCTION: props.worker.functionName,
-        NOOB_WORKER_CONCURRENCY: String(props.workerConcurrency),
+        NOOB_LAMBDA_FUNCTION: props.worker.functionName,
+        NOOB_LAMBDA_CONCURRENCY: String(props.workerConcurrency),
       },
     });
     props.worker.grantInvoke(task.taskRole);

@@ -5,6 +5,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { workerAddon } from '../files.ts';
 import { noobBundling, ROOT } from './bundle.ts';
 import type { QueueLink } from './queue-link.ts';
 
@@ -19,7 +20,8 @@ export interface WorkerProps {
  * The worker Lambda (`functions/worker/lambda.ts`): invoked asynchronously with a claim
  * request, it claims tasks from the queue and runs them. Lambda's own retries are off
  * (the dispatcher re-invokes, and leases hand tasks over); an async invocation that
- * failed anyway lands in a dead-letter queue to be looked at.
+ * failed anyway lands in a dead-letter queue to be looked at. It carries the native addon
+ * when its Lambda artifact is built (`NOOB_NATIVE_PATH` points at it; see infra/files.ts).
  */
 export class WorkerFunction extends Construct {
   readonly function: NodejsFunction;
@@ -28,6 +30,7 @@ export class WorkerFunction extends Construct {
   constructor(scope: Construct, id: string, props: WorkerProps) {
     super(scope, id);
     this.failures = new Queue(this, 'Failures', { retentionPeriod: Duration.days(14) });
+    const addon = workerAddon(ROOT);
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(ROOT, 'functions', 'worker', 'lambda.ts'),
       handler: 'handler',
@@ -40,8 +43,8 @@ export class WorkerFunction extends Construct {
       reservedConcurrentExecutions: props.concurrency,
       retryAttempts: 0,
       onFailure: new SqsDestination(this.failures),
-      environment: { ...props.queue.environment, NOOB_RESERVE_MS: '5000' },
-      bundling: noobBundling(),
+      environment: { ...props.queue.environment, NOOB_RESERVE_MS: '5000', ...addon.environment },
+      bundling: noobBundling(addon.files),
     });
   }
 }

@@ -22,6 +22,12 @@ export interface FunctionConfig {
   export?: string;
   /** Environment variables of the function. */
   env?: Record<string, string>;
+  /**
+   * The folder Lambda would unpack at `/var/task` (a bundle's folder): environment
+   * values under `/var/task/` point into it, so a deployment's own settings (the addon's
+   * `NOOB_NATIVE_PATH`) run unchanged.
+   */
+  codeDir?: string;
   /** Longest run of one invocation before the environment is killed (default 30 s). */
   timeoutMs?: number;
   /** What the runtime is told (default 512). */
@@ -99,6 +105,18 @@ export class Environment {
     return this.#log;
   }
 
+  /** The function's variables, `/var/task/…` values moved into its code folder. */
+  #functionEnv(): Record<string, string> {
+    const { env = {}, codeDir } = this.config;
+    if (!codeDir) return env;
+    return Object.fromEntries(
+      Object.entries(env).map(([key, value]) => [
+        key,
+        value.startsWith('/var/task/') ? join(codeDir, value.slice('/var/task/'.length)) : value,
+      ]),
+    );
+  }
+
   #spawn(taskRoot: string): void {
     const memory = String(this.config.memoryMb ?? 512);
     const child = spawn(process.execPath, [RIC_ENTRY], {
@@ -121,7 +139,7 @@ export class Environment {
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${this.config.name}`,
         AWS_LAMBDA_LOG_STREAM_NAME: `twin/${this.id}`,
         AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-        ...this.config.env,
+        ...this.#functionEnv(),
       },
     });
     this.#child = child;

@@ -7,7 +7,9 @@ import { SyncRunner } from '../../core/runners/sync.ts';
 import { loadTubeFromText } from '../../core/tube/load.ts';
 import { KeyStore } from '../../functions/api/keys.ts';
 import { Coordinator } from '../../functions/serve/coordinator.ts';
+import { acceptedTaskIds } from './accepted.ts';
 import { type LambdaStack, startLambdaStack } from './stack.ts';
+import { countingTube } from './tubes.ts';
 
 /**
  * The serverless path end to end on real parts: a 200-task tube job submitted to the API
@@ -22,20 +24,7 @@ const API = join(import.meta.dirname, '..', '..', 'functions', 'api', 'lambda.ts
 const EPOCHS = 200;
 
 /** One task per epoch (count is a stateful source: it stays with the coordinator). */
-const TUBE = `
-noob_id: lambda-e2e
-nodes:
-  count:
-    type: noob.testing.count_source
-  add:
-    type: noob.testing.long_add
-    params: { sleep_for: 0.01 }
-    depends:
-      - value: count.index
-  out:
-    type: return
-    depends: add.value
-`;
+const TUBE = countingTube('lambda-e2e', 0.01);
 
 let stack: LambdaStack;
 let coordinator: Coordinator;
@@ -117,16 +106,7 @@ async function finished(id: string, during: (done: number) => Promise<void> | vo
 
 /** Every task of the job was accepted once: the succeeded events name each task id once. */
 async function acceptedOnce(id: string): Promise<void> {
-  const ids: number[] = [];
-  for (let afterId = 0, i = 0; i < 1_000; i++) {
-    const page = await stack.queue.events('acme', id, { afterId, limit: 500 });
-    if (page.length === 0) break;
-    for (const event of page) {
-      if (event.type === 'tasks.succeeded')
-        ids.push(...(event.data.tasks as { id: number }[]).map((task) => task.id));
-    }
-    afterId = page.at(-1)!.id;
-  }
+  const ids = await acceptedTaskIds(stack.queue, 'acme', id);
   expect(ids).toHaveLength(EPOCHS);
   expect(new Set(ids).size).toBe(EPOCHS);
 }

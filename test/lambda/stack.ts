@@ -32,6 +32,8 @@ export interface LambdaStackOptions {
   workerEnv?: Record<string, string>;
   /** The worker's reserved concurrency (default 4). */
   concurrency?: number;
+  /** The worker's timeout: one invocation's time budget (ms, default the twin's 30 s). */
+  workerTimeoutMs?: number;
   /** More functions, given the sqld's URL. */
   functions?: (queueUrl: string) => TwinFunction[];
   twin?: TwinOptions;
@@ -48,6 +50,7 @@ export async function startLambdaStack(options: LambdaStackOptions = {}): Promis
         file: WORKER_HANDLER,
         env: { NOOB_QUEUE_URL: sqld.url, ...options.workerEnv },
         reservedConcurrency: options.concurrency ?? 4,
+        ...(options.workerTimeoutMs ? { timeoutMs: options.workerTimeoutMs } : {}),
       },
       ...(options.functions?.(sqld.url) ?? []),
     ],

@@ -30,6 +30,15 @@ export const workerInvocation = z
 /** A worker invocation's event. */
 export type WorkerInvocation = z.infer<typeof workerInvocation>;
 
+/** Whether an environment uses the native addon (see native/load.ts). */
+export interface NativeInUse {
+  addon: boolean;
+  /** The `.node` file loaded, or looked for. */
+  path: string;
+  /** Why the twin runs instead (absent when the addon is used). */
+  reason?: string;
+}
+
 /** What a worker invocation did. */
 export type WorkerReport =
   | {
@@ -47,6 +56,8 @@ export type WorkerReport =
       failed: number;
       /** Why it stopped claiming: the queue had no more work, time or the limit ran out. */
       stoppedBy: 'empty' | 'time' | 'limit';
+      /** What computes task CIDs here: the native addon (and its file) or the TypeScript twin, and why. */
+      native: NativeInUse;
     }
   | {
       ok: false;
