@@ -18,6 +18,8 @@ export interface AdmissibleJob {
   /** Times the run was taken over from a coordinator that never gave it back. */
   losses: number;
   payload: unknown;
+  /** When the run must be done by (ms since the epoch; its timeoutMs), if it has a timeout. */
+  deadlineAt?: number;
 }
 
 /**
@@ -42,6 +44,9 @@ export async function admissibleJobs(
     priority: Number(row.priority),
     losses: Number(row.losses),
     payload: parseJson(row.payload),
+    ...(row.deadline_at === null || row.deadline_at === undefined
+      ? {}
+      : { deadlineAt: Number(row.deadline_at) }),
   }));
 }
 

@@ -49,6 +49,7 @@ describe('job API', () => {
       inputs: {},
       epochs: 5,
       tags: [],
+      timeoutMs: 24 * 60 * 60 * 1000, // the server's maximum, the default
     });
   });
 
@@ -72,6 +73,7 @@ describe('job API', () => {
       inputs: { start: 7 },
       epochs: 3,
       tags: ['cpu'],
+      timeoutMs: 24 * 60 * 60 * 1000,
     });
   });
 

@@ -21,11 +21,16 @@ export interface ApiLimits {
   maxTasksPerJob: number;
   /** What `Retry-After` says when a quota is full (seconds, default 5). */
   retryAfterSeconds: number;
+  /**
+   * Longest `timeoutMs` a job may ask for, and the timeout of a job that asks for none
+   * (ms, default 24 hours): no job holds the platform's slots for ever.
+   */
+  maxJobTimeoutMs: number;
 }
 
 /**
- * The limits when none are given: NOOB_MAX_OPEN_JOBS, NOOB_MAX_STREAMS, NOOB_MAX_TASKS_PER_JOB
- * and NOOB_RETRY_AFTER_SECONDS, else the defaults above.
+ * The limits when none are given: NOOB_MAX_OPEN_JOBS, NOOB_MAX_STREAMS, NOOB_MAX_TASKS_PER_JOB,
+ * NOOB_RETRY_AFTER_SECONDS and NOOB_MAX_JOB_TIMEOUT_MS, else the defaults above.
  */
 export function defaultApiLimits(): ApiLimits {
   return {
@@ -33,6 +38,7 @@ export function defaultApiLimits(): ApiLimits {
     maxStreamsPerTenant: envLimit('NOOB_MAX_STREAMS', 32),
     maxTasksPerJob: queueLimits().maxTasksPerJob,
     retryAfterSeconds: envLimit('NOOB_RETRY_AFTER_SECONDS', 5),
+    maxJobTimeoutMs: envLimit('NOOB_MAX_JOB_TIMEOUT_MS', 24 * 60 * 60 * 1000),
   };
 }
 

@@ -107,6 +107,14 @@ export const jobRequest = z
         'Same key (per tenant) and same request → the same job; same key with another request → 409.',
       ),
     retry: retryPolicy.optional(),
+    timeoutMs: z
+      .int()
+      .min(1)
+      .max(2_147_483_647)
+      .optional()
+      .describe(
+        "The job's deadline, in ms after it is accepted (waiting for workers included): past it the job fails with JobTimeoutError and its tasks are cancelled. At most the server's maximum (NOOB_MAX_JOB_TIMEOUT_MS, default 24 hours), which is also the default.",
+      ),
   })
   .register(apiSchemas, { id: 'JobRequest' });
 

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Queue } from '../../core/queue/queue.ts';
 import type { Priority, RetryPolicy } from '../../core/queue/types.ts';
+import { traceSubmit } from '../../core/tracing/submit-span.ts';
 import type { TubeLoadError } from '../../core/tube/errors.ts';
 import { errorResponse } from '../http/errors.ts';
 import type { AuthVariables } from './auth.ts';
@@ -20,6 +21,11 @@ export interface TubeJobPayload {
   tags: string[];
   /** The request's retry policy, kept for a re-run (the queue has it as numbers). */
   retry?: ApiRetry;
+  /**
+   * The job's deadline after acceptance (ms): the request's, or the server's maximum. The
+   * coordinator fails the job past it (the queue counts it from `created_at`, or a retry).
+   */
+  timeoutMs?: number;
 }
 
 /** `retry` as the API takes it. */
@@ -62,15 +68,19 @@ export async function enqueueTubeJob(
     );
   }
   const retry = queueRetry(job.payload.retry);
-  const { jobId } = await queue.submitJob({
-    tenant,
-    kind: 'tube',
-    payload: job.payload,
-    priority: job.priority,
-    ...(retry ? { retry } : {}),
-    ...(job.idempotencyKey ? { idempotencyKey: job.idempotencyKey } : {}),
-    open: true,
-  });
+  const { jobId } = await traceSubmit(tenant, (traceparent) =>
+    queue.submitJob({
+      tenant,
+      kind: 'tube',
+      // A job stored before timeouts existed, re-run, gets the server's.
+      payload: { ...job.payload, timeoutMs: job.payload.timeoutMs ?? limits.maxJobTimeoutMs },
+      priority: job.priority,
+      ...(retry ? { retry } : {}),
+      ...(job.idempotencyKey ? { idempotencyKey: job.idempotencyKey } : {}),
+      open: true,
+      ...(traceparent ? { traceparent } : {}),
+    }),
+  );
   c.header('Location', `/v1/jobs/${jobId}`);
   return c.json({ id: jobId }, 202);
 }
@@ -102,6 +112,14 @@ export function submitJobRoute(queue: Queue, tubes: TubeChecker, limits: ApiLimi
     if (!parsed.success) return invalidRequest(c, 'job', fieldProblems(parsed.error));
     const request = parsed.data;
     const idempotencyKey = request.idempotencyKey ?? c.req.header('idempotency-key');
+    if (request.timeoutMs !== undefined && request.timeoutMs > limits.maxJobTimeoutMs) {
+      return invalidRequest(c, 'job', [
+        {
+          field: 'timeoutMs',
+          message: `${request.timeoutMs} ms is over this server's maximum job timeout of ${limits.maxJobTimeoutMs} ms (NOOB_MAX_JOB_TIMEOUT_MS)`,
+        },
+      ]);
+    }
     let checked: TubeCheckSummary;
     try {
       checked = await tubes.check(c.get('tenant'), request.tube, request.inputs);
@@ -146,6 +164,7 @@ export function submitJobRoute(queue: Queue, tubes: TubeChecker, limits: ApiLimi
         epochs: request.epochs,
         tags: request.tags,
         ...(request.retry ? { retry: request.retry } : {}),
+        ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
       },
       priority: request.priority,
       idempotencyKey,

@@ -12,7 +12,9 @@ import {
 } from '../../core/queue/job-leases.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { workerTagSets } from '../../core/queue/worker-presence.ts';
+import { traceJobRun } from '../../core/tracing/job-span.ts';
 import { FairAdmission } from './admission.ts';
+import { atDeadline, pastDeadline, timedOut } from './job-timeout.ts';
 import {
   jobTags,
   runTubeJob,
@@ -67,7 +69,7 @@ export interface CoordinatorOptions {
 const WAITING_PER_TENANT = 64;
 
 /** How a run held by this coordinator stopped before its end. */
-type Interruption = 'stop' | 'park' | 'lost';
+type Interruption = 'stop' | 'park' | 'lost' | 'timeout';
 
 /** A run in this coordinator's hands. */
 interface HeldRun {
@@ -77,6 +79,8 @@ interface HeldRun {
   suspect: boolean;
   controller: AbortController;
   interruption?: Interruption;
+  /** Cancels the timer of its deadline (`timeoutMs`), if it has one. */
+  unarm: () => void;
   done: Promise<void>;
 }
 
@@ -185,9 +189,14 @@ export class Coordinator {
     // Beyond the free slots, each tenant's list leaves room for runs that cannot start
     // (tags no worker offers) ahead of ones that can.
     const perTenant = this.#concurrency + WAITING_PER_TENANT;
-    const waiting = (await admissibleJobs(driver, this.id, perTenant)).filter(
+    const listed = (await admissibleJobs(driver, this.id, perTenant)).filter(
       (job) => !this.#held.has(job.id),
     );
+    // A run past its deadline while it waited (for a slot, or for workers with its tags)
+    // fails now rather than starting.
+    const now = Date.now();
+    await this.#take(listed.filter((job) => pastDeadline(job, now)));
+    const waiting = listed.filter((job) => !pastDeadline(job, now));
     if (waiting.length === 0) return;
     const offered = await workerTagSets(driver);
     const servable = waiting.filter((job) => servedBy(jobTags(job.payload), offered));
@@ -217,8 +226,12 @@ export class Coordinator {
       if (this.#stopping) return;
       const losses = await claimJob(this.#options.queue.driver, job.id, this.id, this.#leaseMs);
       if (losses === undefined) continue; // another coordinator took it meanwhile
+      if (pastDeadline(job)) {
+        await this.#fail(job, timedOut(job));
+        continue;
+      }
       if (losses >= this.#maxLosses) {
-        await this.#failLost(job, losses);
+        await this.#fail(job, this.#lost(job, losses));
         continue;
       }
       this.#start(job, losses > 0);
@@ -234,13 +247,18 @@ export class Coordinator {
       tags: jobTags(job.payload),
       suspect,
       controller,
+      unarm: () => {},
       done: Promise.resolve(),
     };
+    if (job.deadlineAt !== undefined) {
+      run.unarm = atDeadline(job.deadlineAt, () => this.#interrupt(run, 'timeout'));
+    }
     this.#held.set(job.id, run);
     run.done = this.#drive(job, run)
       // The job stays open: the next look picks it up again.
       .catch((error) => this.#report(error))
       .finally(() => {
+        run.unarm();
         this.#held.delete(job.id);
         this.#wake();
       });
@@ -250,21 +268,25 @@ export class Coordinator {
     const { queue, recordOutcome } = this.#options;
     let outcome: TubeRunOutcome;
     try {
-      outcome = await runTubeJob(
-        {
-          queue,
-          directory: this.#options.directory ?? process.cwd(),
-          searchPaths: this.#options.searchPaths ?? [],
-          ...(this.#options.modules ? { modules: this.#options.modules } : {}),
-          ...(this.#options.runner ? { runner: this.#options.runner } : {}),
-        },
-        job.tenant,
-        job.id,
-        job.payload as TubeJobPayload,
-        run.controller.signal,
+      // Traced, the run joins the trace its job was submitted in (docs/tracing.md).
+      outcome = await traceJobRun(queue.driver, job, () =>
+        runTubeJob(
+          {
+            queue,
+            directory: this.#options.directory ?? process.cwd(),
+            searchPaths: this.#options.searchPaths ?? [],
+            ...(this.#options.modules ? { modules: this.#options.modules } : {}),
+            ...(this.#options.runner ? { runner: this.#options.runner } : {}),
+          },
+          job.tenant,
+          job.id,
+          job.payload as TubeJobPayload,
+          run.controller.signal,
+        ),
       );
     } catch (error) {
       if (!run.interruption) throw error;
+      if (run.interruption === 'timeout') return this.#fail(job, timedOut(job));
       // Stopped or parked: give the lease back so any coordinator may take it at once; a
       // lost lease is someone else's now.
       if (run.interruption !== 'lost') await releaseJob(queue.driver, job.id, this.id);
@@ -275,18 +297,23 @@ export class Coordinator {
     await dropJobLease(queue.driver, job.id);
   }
 
-  /** Fails a run that kept taking its coordinators down. */
-  async #failLost(job: AdmissibleJob, losses: number): Promise<void> {
+  /** Ends a run in hand with `outcome` (an error: its tasks are cancelled), and lets it go. */
+  async #fail(job: AdmissibleJob, outcome: TubeRunOutcome): Promise<void> {
     const { queue, recordOutcome } = this.#options;
-    await recordOutcome(job.tenant, job.id, {
+    await recordOutcome(job.tenant, job.id, outcome);
+    await queue.sealJob(job.tenant, job.id).catch(() => {});
+    await dropJobLease(queue.driver, job.id);
+  }
+
+  /** The outcome of a run that kept taking its coordinators down. */
+  #lost(job: AdmissibleJob, losses: number): TubeRunOutcome {
+    return {
       error: {
         code: 'CoordinatorLostError',
         message: `job ${job.id}'s coordinator died or lost its lease ${losses} times while running it (limit ${this.#maxLosses}); the job is failed instead of being run again. Look for a node that crashes the process (exits, runs out of memory) or blocks it for longer than the lease (${this.#leaseMs} ms)`,
         details: { losses, maxLosses: this.#maxLosses, leaseMs: this.#leaseMs },
       },
-    });
-    await queue.sealJob(job.tenant, job.id).catch(() => {});
-    await dropJobLease(queue.driver, job.id);
+    };
   }
 
   #interrupt(run: HeldRun, why: Interruption): void {
