@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { NodeRunError, RunCancelledError, TubeExhaustedError } from '../runners/errors.ts';
 import { InputError, TubeLoadError } from '../tube/errors.ts';
+import { isApiCommandError } from './api-errors.ts';
 import type { CommandIO } from './commands.ts';
 import { commandHelp, versionText } from './help.ts';
 import { assertPortFree } from './port-check.ts';
@@ -100,6 +101,10 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
     }
     case 'keys':
       return (await import('./keys-command.ts')).keysCommand(rest, io);
+    case 'jobs':
+      return (await import('./jobs-command.ts')).jobsCommand(rest, io);
+    case 'workers':
+      return (await import('./workers-command.ts')).workersCommand(rest, io);
     case 'peer':
       return (await import('./peer-command.ts')).peerCommand(await withBareAllowModules(rest), io);
     case 'coordinator':
@@ -159,6 +164,10 @@ function report(error: unknown, io: CommandIO): number {
   ) {
     write((error as Error).message);
     return 2;
+  }
+  if (isApiCommandError(error)) {
+    write(error.message);
+    return 1;
   }
   if (
     error instanceof NodeRunError ||

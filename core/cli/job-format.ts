@@ -1,0 +1,69 @@
+import type { JobStatus, JobSummary, Worker } from '../../functions/api/client.ts';
+import { toJson } from './output.ts';
+import { durationBetween, formatTable, shortTime } from './table.ts';
+
+/** How the client commands show jobs and workers as text (their `--json` is the API's JSON). */
+
+/** `12/40`, with the failed and cancelled calls when there are some. */
+export function formatProgress(progress: JobSummary['progress']): string {
+  const extra = [
+    progress.failed > 0 ? `${progress.failed} failed` : '',
+    progress.cancelled > 0 ? `${progress.cancelled} cancelled` : '',
+  ].filter(Boolean);
+  return `${progress.done}/${progress.total}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
+}
+
+/** `noob jobs list`: one row a job, newest first, as the server sent them. */
+export function formatJobTable(jobs: readonly JobSummary[], now: number = Date.now()): string {
+  return formatTable(
+    ['ID', 'STATE', 'PRIORITY', 'TASKS', 'CREATED', 'DURATION'],
+    jobs.map((job) => [
+      job.id,
+      job.state,
+      job.priority,
+      formatProgress(job.progress),
+      shortTime(job.createdAt),
+      durationBetween(job.createdAt, job.finishedAt, now),
+    ]),
+  );
+}
+
+/** `noob jobs get`: the job's facts, its error, then its results one JSON value a line. */
+export function formatJob(job: JobStatus, now: number = Date.now()): string {
+  const lines = [
+    `job       ${job.id}`,
+    `state     ${job.state}`,
+    `priority  ${job.priority}`,
+    `tasks     ${formatProgress(job.progress)}`,
+    `created   ${shortTime(job.createdAt)}`,
+    `finished  ${shortTime(job.finishedAt)}`,
+    `duration  ${durationBetween(job.createdAt, job.finishedAt, now)}${job.finishedAt ? '' : ' so far'}`,
+  ];
+  if (job.error) lines.push(`error     ${job.error.code}: ${job.error.message}`);
+  if (job.results) {
+    lines.push(`results   ${job.results.length}`);
+    for (const result of job.results) lines.push(`  ${toJson(result)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A worker as the server may mark it: `alive` when it was seen recently. */
+type MaybeLiveWorker = Worker & { alive?: boolean };
+
+/** `noob workers`: live workers first, then those the queue has not heard from lately. */
+export function formatWorkerTable(workers: readonly Worker[], now: number = Date.now()): string {
+  const sorted = [...(workers as readonly MaybeLiveWorker[])].sort(
+    (a, b) => Number(b.alive !== false) - Number(a.alive !== false),
+  );
+  return formatTable(
+    ['ID', 'STATUS', 'TAGS', 'LEASED', 'STARTED', 'LAST SEEN'],
+    sorted.map((worker) => [
+      worker.id,
+      worker.alive === false ? 'dead' : 'live',
+      worker.tags.length > 0 ? worker.tags.join(',') : '-',
+      String(worker.leased),
+      shortTime(worker.startedAt),
+      `${durationBetween(worker.lastSeenAt, null, now)} ago`,
+    ]),
+  );
+}

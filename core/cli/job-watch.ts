@@ -1,0 +1,123 @@
+import type { JobStatus, NoobClient } from '../../functions/api/client.ts';
+import type { CommandIO } from './commands.ts';
+import { INTERRUPTED_EXIT_CODE } from './commands.ts';
+import { formatProgress } from './job-format.ts';
+import { toJson } from './output.ts';
+import { ProgressBar } from './progress-bar.ts';
+
+/** The exit code of `noob jobs watch` for a job that was cancelled (failed is 1). */
+export const CANCELLED_EXIT_CODE = 3;
+
+/** The exit code a job's final state gives: 0 succeeded, 1 failed, 3 cancelled. */
+export function exitCodeOf(state: JobStatus['state']): number {
+  if (state === 'succeeded') return 0;
+  return state === 'cancelled' ? CANCELLED_EXIT_CODE : 1;
+}
+
+/** Options of {@link watchJob}. */
+export interface WatchOptions {
+  /** One JSON line a stream message (`{"type":"event",…}`, then `{"type":"done",…}`). */
+  json: boolean;
+  /** Stop watching (Ctrl-C): the job goes on. */
+  signal?: AbortSignal;
+  /** Least time between two reads of the job's progress (ms, default 250). */
+  progressEveryMs?: number;
+}
+
+/**
+ * Follow a job to its end over its event stream: its state changes and failed calls on
+ * stderr as they happen, a progress bar of its node calls on a terminal, its results on
+ * stdout (one JSON value a line) once it succeeded, and the exit code of its final state
+ * ({@link exitCodeOf}). With `json`, stdout gets every stream message as one JSON line
+ * instead, and stderr nothing. Ctrl-C stops watching, not the job: exit 130.
+ */
+export async function watchJob(
+  client: NoobClient,
+  id: string,
+  io: CommandIO,
+  options: WatchOptions,
+): Promise<number> {
+  const say = (text: string) => {
+    bar?.clear();
+    io.stderr.write(`${text}\n`);
+  };
+  const bar =
+    !options.json && io.stderr.isTTY ? new ProgressBar(io.stderr, { unit: 'calls' }) : undefined;
+  const every = options.progressEveryMs ?? 250;
+  let lastRead = 0;
+  const readProgress = async () => {
+    if (!bar || Date.now() - lastRead < every) return;
+    lastRead = Date.now();
+    const job = await client.getJob(id, options.signal ? { signal: options.signal } : {});
+    bar.update(job.progress.done + job.progress.failed, job.progress.total);
+  };
+  try {
+    for await (const message of client.events(
+      id,
+      options.signal ? { signal: options.signal } : {},
+    )) {
+      if (options.json) {
+        io.stdout.write(`${toJson(message)}\n`);
+        if (message.type === 'done') return exitCodeOf(message.job.state);
+        continue;
+      }
+      if (message.type === 'done') {
+        bar?.stop({ clear: true });
+        return finish(message.job, io);
+      }
+      const { event } = message;
+      const line = describeEvent(event);
+      if (line) say(line);
+      if (event.type.startsWith('task')) await readProgress();
+    }
+    // The stream always ends with `done`; without it, read the job once more.
+    const job = await client.getJob(id);
+    bar?.stop({ clear: true });
+    return options.json ? exitCodeOf(job.state) : finish(job, io);
+  } catch (error) {
+    bar?.stop({ clear: true });
+    if (!options.signal?.aborted) throw error;
+    io.stderr.write(
+      `noob: stopped watching; job ${id} goes on (noob jobs cancel ${id} stops it)\n`,
+    );
+    return INTERRUPTED_EXIT_CODE;
+  }
+}
+
+/** A stream event worth a line on stderr, or undefined (progress goes to the bar). */
+export function describeEvent(event: {
+  type: string;
+  data: Record<string, unknown>;
+}): string | undefined {
+  const { type, data } = event;
+  if (type === 'log') {
+    const text = String(data.text ?? (event as { text?: unknown }).text ?? '').replace(/\n$/, '');
+    const node = data.node ?? (event as { node?: unknown }).node;
+    const epoch = data.epoch ?? (event as { epoch?: unknown }).epoch;
+    return `[${node} ${epoch}] ${text}`;
+  }
+  if (type === 'job.outcome') return undefined;
+  if (type.startsWith('job.')) return `job ${type.slice(4)}`;
+  if (type.startsWith('task.')) {
+    const error = data.error as { name?: string; message?: string } | undefined;
+    const node = data.node ?? data.nodeId;
+    const where = [
+      node === undefined ? '' : `node ${node}`,
+      data.epoch === undefined ? '' : `epoch ${data.epoch}`,
+      data.attempt === undefined ? '' : `attempt ${data.attempt}`,
+    ].filter(Boolean);
+    const because = error ? `: ${error.name ?? 'Error'}: ${error.message ?? ''}` : '';
+    return `task ${type.slice(5)}${where.length > 0 ? ` (${where.join(', ')})` : ''}${because}`;
+  }
+  return undefined;
+}
+
+/** Print the final job: results on stdout, its end on stderr; the exit code. */
+function finish(job: JobStatus, io: CommandIO): number {
+  for (const result of job.results ?? []) io.stdout.write(`${toJson(result)}\n`);
+  const tasks = formatProgress(job.progress);
+  if (job.state === 'failed' && job.error) {
+    io.stderr.write(`noob: job ${job.id} failed: ${job.error.code}: ${job.error.message}\n`);
+  } else io.stderr.write(`job ${job.id} ${job.state} (${tasks} node calls)\n`);
+  return exitCodeOf(job.state);
+}

@@ -1,0 +1,282 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OWN } from '../conformance/suite.ts';
+import { cleanUpServes, type ServeProcess, startServe } from '../platform/serve-process.ts';
+import { noobHere, runNoob } from './run-noob.ts';
+
+const WAITING = join(import.meta.dirname, 'tubes', 'waiting.yaml');
+
+// One real `noob serve` (API, coordinator and a worker process on a libSQL file) for the
+// file. Its database is the default one of `home` (.noob/noob.db), so that commands run
+// there find the key it keeps for tenant `local` without being told.
+let serve: ServeProcess;
+let home: string;
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'noob-cli-jobs-'));
+  serve = await startServe(join(home, '.noob', 'noob.db'), ['--workers', '1']);
+}, 120_000);
+afterAll(cleanUpServes);
+
+/**
+ * `noob ...args` as its own process from `home`, against the test's server given by
+ * NOOB_URL, with the key it finds in home.
+ */
+function noob(...args: string[]) {
+  return runNoob(args, { cwd: home, env: { NOOB_URL: serve.url } });
+}
+
+/** `noob ...args --url URL --key KEY` in this process (cheaper: the machine is shared). */
+function here(...args: string[]) {
+  return noobHere(...args, '--url', serve.url, '--key', serve.key);
+}
+
+const lines = (text: string) => text.split('\n').filter(Boolean);
+
+describe('noob jobs', () => {
+  it('default: submit --watch runs a registered tube by noob_id and prints its results as JSON lines', async () => {
+    const { code, stdout, stderr } = await noob(
+      'jobs',
+      'submit',
+      'testing-basic',
+      '-n',
+      '5',
+      '--watch',
+    );
+    expect(code, stderr).toBe(0);
+    expect(stdout).toBe('0\n2\n4\n6\n8\n');
+    expect(stderr).toMatch(/job running\n/);
+    expect(stderr).toMatch(/job \S+ succeeded \(5\/5 node calls\)/);
+  });
+
+  it('behavior: submit sends a tube file, reads --input by its declared type, and prints the id; get, list and watch find the job', async () => {
+    const submitted = await here('jobs', 'submit', WAITING, '-n', '3', '--input', 'seconds=0.01');
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const id = submitted.stdout.trim();
+    expect(id).toMatch(/^[\w-]+$/);
+    expect(submitted.stderr).toContain(`noob jobs watch ${id}`);
+
+    const watched = await here('jobs', 'watch', id);
+    expect(watched.code, watched.stderr).toBe(0);
+    expect(lines(watched.stdout).map(Number)).toEqual([0, 1, 2]);
+
+    const got = await here('jobs', 'get', id, '--json');
+    expect(JSON.parse(got.stdout)).toMatchObject({ id, state: 'succeeded', results: [0, 1, 2] });
+    const text = await here('jobs', 'get', id);
+    expect(text.stdout).toMatch(new RegExp(`^job +${id}\nstate +succeeded\n`));
+    expect(text.stdout).toMatch(/\nresults +3\n {2}0\n {2}1\n {2}2\n$/);
+
+    const listed = await here('jobs', 'list', '--json', '--limit', '50');
+    expect(JSON.parse(listed.stdout).jobs.map((job: { id: string }) => job.id)).toContain(id);
+    const table = await here('jobs', 'list');
+    expect(lines(table.stdout)[0]).toMatch(/^ID +STATE +PRIORITY +TASKS +CREATED +DURATION$/);
+    expect(table.stdout).toMatch(new RegExp(`\n${id} +succeeded +NORMAL +3/3 `));
+    const failedOnly = await here('jobs', 'list', '--state', 'failed', '--json');
+    expect(JSON.parse(failedOnly.stdout).jobs.map((job: { id: string }) => job.id)).not.toContain(
+      id,
+    );
+
+    const late = await here('jobs', 'cancel', id);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toBe(`noob: job ${id} is already succeeded (HTTP 409 job_finished)\n`);
+  });
+
+  it('behavior: watching a job that fails exits 1 with its error; its failed calls are said as they happen', async () => {
+    const { code, stdout, stderr } = await here(
+      'jobs',
+      'submit',
+      join(OWN, 'special', 'error.yaml'),
+      '-n',
+      '2',
+      '--attempts',
+      '1',
+      '--watch',
+    );
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /task dead \(.*attempt 1\): DeliberateError: This node just emits errors/,
+    );
+    expect(stderr).toMatch(/noob: job \S+ failed: NodeRunError: node b failed in epoch \d/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('behavior: cancel stops a running job; watch then exits 3, and --json gives every stream message as a line', async () => {
+    const submitted = await here(
+      'jobs',
+      'submit',
+      WAITING,
+      '-n',
+      '4',
+      '--input',
+      'seconds=60',
+      '--json',
+    );
+    const { id } = JSON.parse(submitted.stdout) as { id: string };
+    const cancelled = await here('jobs', 'cancel', id);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toBe(`job ${id} cancelled\n`);
+    const watched = await here('jobs', 'watch', id, '--json');
+    expect(watched.code).toBe(3);
+    const messages = lines(watched.stdout).map((line) => JSON.parse(line));
+    expect(messages[0]).toMatchObject({ type: 'event', event: { jobId: id, type: 'job.queued' } });
+    expect(messages.at(-1)).toMatchObject({ type: 'done', job: { id, state: 'cancelled' } });
+  });
+
+  it('behavior: Ctrl-C stops watching, not the job, and exits 130', async () => {
+    const submitted = await here('jobs', 'submit', WAITING, '-n', '2', '--input', 'seconds=60');
+    const id = submitted.stdout.trim();
+    let child: ChildProcess | undefined;
+    const watching = runNoob(['jobs', 'watch', id], {
+      cwd: home,
+      env: { NOOB_URL: serve.url },
+      started: (started) => {
+        child = started;
+        // Once the stream is open (its first line arrived), interrupt it.
+        started.stderr!.once('data', () => started.kill('SIGINT'));
+      },
+    });
+    const { code, stderr } = await watching;
+    expect(child).toBeDefined();
+    expect(code).toBe(130);
+    expect(stderr).toContain(
+      `stopped watching; job ${id} goes on (noob jobs cancel ${id} stops it)`,
+    );
+    const job = JSON.parse((await here('jobs', 'get', id, '--json')).stdout);
+    expect(['queued', 'running']).toContain(job.state);
+    await here('jobs', 'cancel', id);
+  });
+
+  it('error: an unknown job, an unreachable server and a refused key are one line each, exit 1', async () => {
+    const unknown = await here('jobs', 'get', 'no-such-job');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe(
+      'noob: job no-such-job not found: noob jobs list shows your jobs (HTTP 404 job_not_found)\n',
+    );
+
+    // A port nothing listens on: the server's own, once it is known to be closed is not
+    // available, so take one from a listener that is closed again.
+    const { createServer } = await import('node:net');
+    const probe = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => probe.once('listening', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const down = await noobHere('jobs', 'list', '--url', `http://127.0.0.1:${port}`, '--key', 'k');
+    expect(down.code).toBe(1);
+    expect(down.stderr).toBe(
+      `noob: cannot reach the noob server at http://127.0.0.1:${port} (connection refused): start it with noob serve, or give its address with --url or NOOB_URL\n`,
+    );
+
+    const refused = await noobHere(
+      ...['jobs', 'list', '--url', serve.url, '--key', 'noob_0000000000000000_wrong'],
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      new RegExp(`^noob: the server at ${serve.url} refused the API key: .*--key or NOOB_KEY\n$`),
+    );
+  });
+
+  it('error: usage mistakes exit 2 naming the action and what is wrong', async () => {
+    for (const [args, message] of [
+      [['jobs'], /noob jobs needs an action first: submit, list, get, cancel, watch, logs/],
+      [['jobs', 'frob'], /unknown jobs action "frob"/],
+      [['jobs', 'get'], /missing ID \(usage: noob jobs get ID\)/],
+      [['jobs', 'submit', 'testing-basic', '-n', 'lots'], /--epochs takes a whole number/],
+      [['jobs', 'submit', 'no/such/tube.yaml'], /no tube file no\/such\/tube.yaml/],
+    ] as const) {
+      const { code, stderr } = await here(...args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr, args.join(' ')).toMatch(message);
+    }
+    const ftp = await noobHere('jobs', 'list', '--url', 'ftp://x', '--key', 'k');
+    expect(ftp.code).toBe(2);
+    expect(ftp.stderr).toMatch(/--url takes an http:\/\/ or https:\/\/ address, got "ftp:\/\/x"/);
+  });
+
+  it('error: with no key given, none in NOOB_KEY and none kept here, the message says where to get one', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'noob-cli-nokey-'));
+    const { code, stderr } = await runNoob(['jobs', 'list', '--url', serve.url], {
+      cwd: elsewhere,
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /no API key for http:\/\/127\.0\.0\.1:\d+: give --key KEY or set NOOB_KEY/,
+    );
+  });
+});
+
+describe('noob workers', () => {
+  it('default: lists the live worker of noob serve; --json gives the API list', async () => {
+    const json = await here('workers', '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const workers = JSON.parse(json.stdout) as { id: string }[];
+    expect(workers.length).toBeGreaterThanOrEqual(1);
+    const table = await here('workers');
+    expect(lines(table.stdout)[0]).toMatch(/^ID +STATUS +TAGS +LEASED +STARTED +LAST SEEN$/);
+    expect(table.stdout).toMatch(new RegExp(`\n${workers[0]!.id} +live +`));
+  });
+});
+
+describe('noob keys', () => {
+  it('behavior: create --expires, list and revoke manage keys the server accepts and then refuses', async () => {
+    const db = join(home, '.noob', 'noob.db');
+    const created = await noobHere(
+      'keys',
+      'create',
+      '--tenant',
+      'cli-tenant',
+      '--expires',
+      '1h',
+      '--db',
+      db,
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const key = created.stdout.trim();
+    expect(created.stderr).toMatch(/for tenant cli-tenant, valid until \d{4}-/);
+
+    const listed = await noobHere('keys', 'list', '--tenant', 'cli-tenant', '--db', db, '--json');
+    const [info] = JSON.parse(listed.stdout) as {
+      id: string;
+      createdAt: number;
+      expiresAt: number;
+    }[];
+    expect(key.startsWith(`noob_${info!.id}_`)).toBe(true);
+    expect(info!.expiresAt - info!.createdAt).toBe(3_600_000);
+    expect(listed.stdout).not.toContain(key);
+    const table = await noobHere('keys', 'list', '--db', db);
+    expect(table.stdout).toMatch(
+      new RegExp(`\n${info!.id} +cli-tenant +active +\\S+ \\S+ +\\d{4}-`),
+    );
+    expect(table.stdout).toMatch(/ +local +active +\S+ \S+ +never\n/);
+
+    const withKey = (...args: string[]) => noobHere(...args, '--url', serve.url, '--key', key);
+    expect((await withKey('jobs', 'list')).code).toBe(0);
+    const revoked = await noobHere('keys', 'revoke', info!.id, '--db', db);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect((await noobHere('keys', 'list', '--tenant', 'cli-tenant', '--db', db)).stdout).toMatch(
+      / revoked /,
+    );
+    const refused = await withKey('jobs', 'list');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/refused the API key/);
+
+    const again = await noobHere('keys', 'revoke', info!.id, '--db', db);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^noob: no key \w+ to revoke \(unknown or already revoked\)/);
+    const badDuration = await noobHere(
+      'keys',
+      'create',
+      '--tenant',
+      'x',
+      '--expires',
+      'soon',
+      '--db',
+      db,
+    );
+    expect(badDuration.code).toBe(2);
+    expect(badDuration.stderr).toMatch(/--expires takes a duration such as 90s/);
+  });
+});
