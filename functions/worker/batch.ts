@@ -7,6 +7,7 @@ import {
   UnknownNodeTypeError,
 } from './executor.ts';
 import type { LoadTracker } from './load.ts';
+import { CallOutput, captureOutput, defaultMaxLogBytes, terminalEcho } from './output-capture.ts';
 import type { RunQueue } from './run-queue.ts';
 import { type TaskRequest, type TaskResult, taskRequest } from './task.ts';
 
@@ -74,7 +75,9 @@ export function taskFailure(task: TaskRequest, error: unknown): TaskFailure {
 
 /**
  * Runs a batch's calls in their turns on the worker's {@link RunQueue} (in order, a
- * stateful instance's before others) and answers each, in the batch's order.
+ * stateful instance's before others) and answers each, in the batch's order. What a call
+ * prints goes to the worker's stderr labelled with its node and epoch (bounded as a queue
+ * worker bounds it), never into its answers or its stdout.
  */
 export function runBatch(
   executor: TaskExecutor,
@@ -88,7 +91,14 @@ export function runBatch(
       queue.run(async (): Promise<BatchEntry> => {
         const finish = load.start();
         try {
-          const result = await executor.execute(task, signal);
+          const output = new CallOutput({
+            maxBytes: defaultMaxLogBytes(),
+            label: `[node ${task.nodeId} #${task.epoch}]`,
+            echo: terminalEcho,
+          });
+          const result = await captureOutput(output, () => executor.execute(task, signal)).finally(
+            () => output.close(),
+          );
           finish(true);
           return { ok: true, ...result };
         } catch (error) {
