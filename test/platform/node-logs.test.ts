@@ -23,8 +23,8 @@ beforeAll(() => {
     NODES,
     [
       'export function chatty({ value }) {',
-      '  console.log(`chatty says ${value}`);',
-      '  console.error(`chatty warns ${value}`);',
+      '  console.log("chatty says " + value);',
+      '  console.error("chatty warns " + value);',
       "  process.stdout.write('noob worker impostor pulling from nowhere\\n');",
       '  return value * 10;',
       '}',
