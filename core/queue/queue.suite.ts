@@ -373,7 +373,11 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       const events = await queue.events('acme', jobId);
       const succeeded = events.filter((e) => e.type === 'tasks.succeeded');
       expect(succeeded.map((e) => e.data)).toEqual([
-        { worker: 'w2', count: 1, tasks: [{ id: again!.id, cid: 'cid-0', attempt: 1 }] },
+        {
+          worker: 'w2',
+          count: 1,
+          tasks: [{ id: again!.id, cid: 'cid-0', node: null, epoch: null, attempt: 1 }],
+        },
       ]);
       expect(events.find((e) => e.type === 'task.queued')!.data.error).toMatchObject({
         name: 'LeaseExpiredError',
@@ -547,6 +551,33 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       await expect(queue.retryJob('other-tenant', jobId)).rejects.toMatchObject({
         name: 'JobNotFoundError',
       });
+    });
+
+    it('behavior: events name each task’s node and epoch: claims, completions, retries and dead letters', async () => {
+      const { jobId } = await queue.submitJob({
+        tenant: 'acme',
+        kind: 'tasks',
+        tasks: [
+          { cid: 'a', nodeId: 'add', epoch: '3', maxAttempts: 2 },
+          { cid: 'b', nodeId: 'split', epoch: '1/(m,0)' },
+        ],
+      });
+      const claimed = await queue.claim({ workerId: 'w', max: 2 });
+      const a = claimed.find((task) => task.cid === 'a')!;
+      const b = claimed.find((task) => task.cid === 'b')!;
+      await queue.complete('w', b.id, 1);
+      await queue.fail('w', a.id, new Error('once'));
+      const events = await queue.events('acme', jobId);
+      const named = (type: string) => events.find((event) => event.type === type)!;
+      const leased = named('tasks.leased').data.tasks as { cid: string }[];
+      expect([...leased].sort((x, y) => x.cid.localeCompare(y.cid))).toEqual([
+        expect.objectContaining({ cid: 'a', node: 'add', epoch: '3' }),
+        expect.objectContaining({ cid: 'b', node: 'split', epoch: '1/(m,0)' }),
+      ]);
+      expect(named('tasks.succeeded').data.tasks).toEqual([
+        expect.objectContaining({ cid: 'b', node: 'split', epoch: '1/(m,0)' }),
+      ]);
+      expect(named('task.queued')).toMatchObject({ cid: 'a', data: { node: 'add', epoch: '3' } });
     });
 
     it('behavior: an UnrecoverableError dead-letters at once, whatever attempts remain', async () => {

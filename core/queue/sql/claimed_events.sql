@@ -7,7 +7,8 @@
 INSERT INTO events (job_id, type, data, at)
 SELECT t.job_id, 'tasks.leased',
   json_object('worker', :worker_id, 'count', count(*),
-    'tasks', json_group_array(json_object('id', t.id, 'cid', t.cid, 'attempt', t.attempts))),
+    'tasks', json_group_array(json_object('id', t.id, 'cid', t.cid, 'node', t.node_id, 'epoch', t.epoch,
+      'attempt', t.attempts))),
   :now
 FROM tasks AS t
 WHERE t.state = 'leased' AND t.lease_expires_at = :now + :lease_ms AND t.mark = :mark

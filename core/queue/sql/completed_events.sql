@@ -7,7 +7,8 @@
 INSERT INTO events (job_id, type, data, at)
 SELECT t.job_id, 'tasks.succeeded',
   json_object('worker', :worker_id, 'count', count(*),
-    'tasks', json_group_array(json_object('id', t.id, 'cid', t.cid, 'attempt', t.attempts))),
+    'tasks', json_group_array(json_object('id', t.id, 'cid', t.cid, 'node', t.node_id, 'epoch', t.epoch,
+      'attempt', t.attempts))),
   :now
 FROM tasks AS t
 WHERE t.id IN (SELECT j.value FROM json_each(:task_ids) AS j)
