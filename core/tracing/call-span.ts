@@ -1,4 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
+import type { HandedTask } from '../queue/handoff.ts';
 import {
   ATTR_EPOCH,
   ATTR_JOB_ID,
@@ -10,7 +11,7 @@ import {
 } from './attributes.ts';
 import { contextOfTraceParent } from './carrier.ts';
 import { tracingEnabled } from './enabled.ts';
-import { inSpan } from './span.ts';
+import { failSpan, inSpan } from './span.ts';
 
 /** A claimed node call, as the worker that runs it knows it. */
 export interface CallIdentity {
@@ -34,7 +35,11 @@ export interface CallIdentity {
  * that throws marks the span failed and its error is rethrown as it was. With tracing
  * off, `call` runs alone.
  */
-export async function traceCall<T>(task: CallIdentity, call: () => Promise<T>): Promise<T> {
+export async function traceCall<T>(
+  task: CallIdentity,
+  call: () => Promise<T>,
+  failure?: (result: T) => unknown,
+): Promise<T> {
   if (!tracingEnabled()) return call();
   const attributes = {
     ...(task.jobId !== undefined ? { [ATTR_JOB_ID]: task.jobId } : {}),
@@ -46,5 +51,41 @@ export async function traceCall<T>(task: CallIdentity, call: () => Promise<T>): 
     [ATTR_WORKER_ID]: task.workerId,
   };
   const parent = contextOfTraceParent(task.traceparent);
-  return inSpan({ name: `call ${task.nodeId}`, kind: SpanKind.CONSUMER, parent, attributes }, call);
+  const start = { name: `call ${task.nodeId}`, kind: SpanKind.CONSUMER, parent, attributes };
+  return inSpan(start, async (span) => {
+    const result = await call();
+    const error = failure?.(result);
+    if (error !== undefined) failSpan(span, error);
+    return result;
+  });
+}
+
+/** A task as a queue worker holds it (claimed, or handed over before it was stored). */
+type QueueTask = Pick<HandedTask, 'jobId' | 'cid' | 'nodeId' | 'epoch' | 'attempt' | 'input'>;
+
+/**
+ * {@link traceCall} for a queue worker's task: `run` settles with an outcome rather than
+ * throwing, and `{ok: false, error}` marks the span failed. The task's node type and
+ * `traceparent` are read from its input (a node call as `POST /v1/tasks` takes it).
+ */
+export async function traceQueueCall<T extends { ok: boolean; error?: unknown }>(
+  task: QueueTask,
+  workerId: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (!tracingEnabled()) return run();
+  const input = (task.input ?? {}) as { type?: unknown; traceparent?: unknown };
+  const identity: CallIdentity = {
+    jobId: task.jobId,
+    cid: task.cid,
+    nodeId: task.nodeId ?? '?',
+    epoch: task.epoch ?? '?',
+    type: typeof input.type === 'string' ? input.type : '?',
+    attempt: task.attempt,
+    workerId,
+    traceparent: typeof input.traceparent === 'string' ? input.traceparent : undefined,
+  };
+  return traceCall(identity, run, (outcome) =>
+    outcome.ok ? undefined : (outcome.error ?? 'failed'),
+  );
 }

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Queue } from '../../core/queue/queue.ts';
 import { sql } from '../../core/queue/sql.ts';
 import { errorResponse } from '../http/errors.ts';
+import { traceRequests } from '../tracing/request-span.ts';
 import { type AuthVariables, requireApiKey } from './auth.ts';
 import { dashboardRoute } from './dashboard/dashboard.ts';
 import { errorFor, invalidRequest } from './errors.ts';
@@ -95,6 +96,8 @@ export function createApiApp(options: ApiAppOptions) {
   const limits: ApiLimits = { ...defaultApiLimits(), ...options.limits };
   const streams = new TenantSlots(limits.maxStreamsPerTenant);
   const app = new Hono<{ Variables: AuthVariables }>();
+  // Traced, each request is a server span the jobs it submits join (docs/tracing.md).
+  app.use(traceRequests());
 
   app.onError((error, c) => errorFor(c, error, log));
   app.notFound(

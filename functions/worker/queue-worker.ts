@@ -9,6 +9,7 @@ import { envLimit } from '../../core/queue/limits.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { nextDueAt } from '../../core/queue/ready.ts';
 import type { ClaimedTask, ClaimRequest } from '../../core/queue/types.ts';
+import { traceQueueCall } from '../../core/tracing/call-span.ts';
 import { CallDeadlines, type CallWatch } from './call-deadlines.ts';
 import { ClaimSizer } from './claim-sizer.ts';
 import { TaskExecutor } from './executor.ts';
@@ -508,7 +509,10 @@ export class QueueWorker {
     const started = performance.now();
     const watch = this.#watch(controller, task, call);
     try {
-      const outcome = await runCall(this.#executor, task, controller.signal, this.#limits);
+      // Traced, the call is a span under the one that dispatched its task (docs/tracing.md).
+      const outcome = await traceQueueCall(task, this.workerId, () =>
+        runCall(this.#executor, task, controller.signal, this.#limits),
+      );
       if (watch.abandoned) return;
       const id = typeof call.id === 'number' ? call.id : await call.id;
       if (id === undefined) return;
