@@ -2,6 +2,7 @@ import type { JobStatus, NoobClient } from '../../functions/api/client.ts';
 import type { CommandIO } from './commands.ts';
 import { INTERRUPTED_EXIT_CODE } from './commands.ts';
 import { formatProgress } from './job-format.ts';
+import { formatLogEntry } from './job-logs.ts';
 import { toJson } from './output.ts';
 import { ProgressBar } from './progress-bar.ts';
 
@@ -25,11 +26,12 @@ export interface WatchOptions {
 }
 
 /**
- * Follow a job to its end over its event stream: its state changes and failed calls on
- * stderr as they happen, a progress bar of its node calls on a terminal, its results on
- * stdout (one JSON value a line) once it succeeded, and the exit code of its final state
- * ({@link exitCodeOf}). With `json`, stdout gets every stream message as one JSON line
- * instead, and stderr nothing. Ctrl-C stops watching, not the job: exit 130.
+ * Follow a job to its end over its event stream: its state changes, failed calls and what
+ * its node calls print (labelled with node and epoch) on stderr as they happen, a progress
+ * bar of its node calls on a terminal, its results on stdout (one JSON value a line) once
+ * it succeeded, and the exit code of its final state ({@link exitCodeOf}). With `json`,
+ * stdout gets every stream message (events, logs, done) as one JSON line instead, and
+ * stderr nothing. Ctrl-C stops watching, not the job: exit 130.
  */
 export async function watchJob(
   client: NoobClient,
@@ -52,10 +54,11 @@ export async function watchJob(
     bar.update(job.progress.done + job.progress.failed, job.progress.total);
   };
   try {
-    for await (const message of client.events(
-      id,
-      options.signal ? { signal: options.signal } : {},
-    )) {
+    const stream = client.events(id, {
+      logs: true,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    for await (const message of stream) {
       if (options.json) {
         io.stdout.write(`${toJson(message)}\n`);
         if (message.type === 'done') return exitCodeOf(message.job.state);
@@ -64,6 +67,11 @@ export async function watchJob(
       if (message.type === 'done') {
         bar?.stop({ clear: true });
         return finish(message.job, io);
+      }
+      if (message.type === 'log') {
+        // What node calls print goes to stderr: stdout is for the results.
+        say(formatLogEntry(message.log).slice(0, -1));
+        continue;
       }
       const { event } = message;
       const line = describeEvent(event);
@@ -90,12 +98,6 @@ export function describeEvent(event: {
   data: Record<string, unknown>;
 }): string | undefined {
   const { type, data } = event;
-  if (type === 'log') {
-    const text = String(data.text ?? (event as { text?: unknown }).text ?? '').replace(/\n$/, '');
-    const node = data.node ?? (event as { node?: unknown }).node;
-    const epoch = data.epoch ?? (event as { epoch?: unknown }).epoch;
-    return `[${node} ${epoch}] ${text}`;
-  }
   if (type === 'job.outcome') return undefined;
   if (type.startsWith('job.')) return `job ${type.slice(4)}`;
   if (type.startsWith('task.')) {

@@ -4,6 +4,7 @@ import { type ClientValues, parseClientArguments, wholeNumber } from './client-a
 import type { CommandIO } from './commands.ts';
 import { inputPairs } from './input-pairs.ts';
 import { formatJob, formatJobTable } from './job-format.ts';
+import { jobLogs } from './job-logs.ts';
 import { jobRequest } from './job-request.ts';
 import { watchJob } from './job-watch.ts';
 import { toJson } from './output.ts';
@@ -147,24 +148,34 @@ const ACTIONS: Record<Action, ActionSpec> = {
   logs: {
     options: { follow: { type: 'boolean', short: 'f', default: false } },
     positionals: ['ID'],
-    async run() {
-      throw new UsageError('noob jobs logs is not available yet');
-    },
+    run: ({ client }, values, [id], io) =>
+      untilCtrlC((signal) =>
+        jobLogs(client, id!, io, {
+          follow: Boolean(values.follow),
+          json: Boolean(values.json),
+          signal,
+        }),
+      ),
   },
 };
 
 /** {@link watchJob} that Ctrl-C stops (the job goes on). */
-async function watchWithCtrlC(
+function watchWithCtrlC(
   client: Connection['client'],
   id: string,
   io: CommandIO,
   json: boolean,
 ): Promise<number> {
+  return untilCtrlC((signal) => watchJob(client, id, io, { json, signal }));
+}
+
+/** Run `work` with a signal that Ctrl-C (SIGINT) aborts, instead of killing the process. */
+async function untilCtrlC(work: (signal: AbortSignal) => Promise<number>): Promise<number> {
   const stop = new AbortController();
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
   try {
-    return await watchJob(client, id, io, { json, signal: stop.signal });
+    return await work(stop.signal);
   } finally {
     process.off('SIGINT', onSigint);
   }

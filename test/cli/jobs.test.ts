@@ -17,7 +17,15 @@ let home: string;
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'noob-cli-jobs-'));
-  serve = await startServe(join(home, '.noob', 'noob.db'), ['--workers', '1']);
+  // The server registers this folder's tubes (the chatty one loads the module beside it).
+  const saved = process.env.NOOB_TUBE_PATH;
+  process.env.NOOB_TUBE_PATH = join(import.meta.dirname, 'tubes');
+  try {
+    serve = await startServe(join(home, '.noob', 'noob.db'), ['--workers', '1']);
+  } finally {
+    if (saved === undefined) delete process.env.NOOB_TUBE_PATH;
+    else process.env.NOOB_TUBE_PATH = saved;
+  }
 }, 120_000);
 afterAll(cleanUpServes);
 
@@ -205,6 +213,45 @@ describe('noob jobs', () => {
     expect(stderr).toMatch(
       /no API key for http:\/\/127\.0\.0\.1:\d+: give --key KEY or set NOOB_KEY/,
     );
+  });
+});
+
+describe('noob jobs logs', () => {
+  it('default: what node calls printed, labelled with node and epoch, each on the stream it was written to; watch shows it as it comes', async () => {
+    const watched = await here('jobs', 'submit', 'cli-chatty', '-n', '2', '--watch');
+    expect(watched.code, watched.stderr).toBe(0);
+    expect(watched.stdout).toBe('0\n10\n');
+    expect(watched.stderr).toContain('[node chat #0] chatty says 0\n');
+    expect(watched.stderr).toContain('[node chat #1] chatty warns 1\n');
+    const id = /submitted job (\S+)/.exec(watched.stderr)![1]!;
+
+    const logs = await here('jobs', 'logs', id);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(lines(logs.stdout).sort()).toEqual([
+      '[node chat #0] chatty says 0',
+      '[node chat #1] chatty says 1',
+    ]);
+    expect(lines(logs.stderr).sort()).toEqual([
+      '[node chat #0] chatty warns 0',
+      '[node chat #1] chatty warns 1',
+    ]);
+
+    const json = await here('jobs', 'logs', id, '--json');
+    const entries = lines(json.stdout).map((line) => JSON.parse(line));
+    expect(entries).toHaveLength(4);
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        node: 'chat',
+        epoch: '1',
+        stream: 'stderr',
+        text: 'chatty warns 1\n',
+      }),
+    );
+
+    // --follow on a finished job: the same entries from the stream, then it ends.
+    const followed = await here('jobs', 'logs', id, '--follow', '--json');
+    expect(followed.code).toBe(0);
+    expect(lines(followed.stdout).map((line) => JSON.parse(line))).toEqual(entries);
   });
 });
 
