@@ -1,3 +1,4 @@
+import type { SqlValue } from './backend.ts';
 import type { QueueContext } from './context.ts';
 import { parseJson, toFailure } from './rows.ts';
 import { sql } from './sql.ts';
@@ -24,7 +25,27 @@ export async function taskOutcome(
     'read',
   );
   const row = rows!.rows[0];
-  if (!row) return undefined;
+  return row ? toOutcome(row) : undefined;
+}
+
+/**
+ * Several tasks of a tenant's job by CID, in one read: a map from each CID the job has a
+ * task for to its outcome (a waiting runner asks for all its pending calls at once).
+ */
+export async function taskOutcomes(
+  ctx: QueueContext,
+  tenant: string,
+  jobId: string,
+  cids: readonly string[],
+): Promise<Map<string, TaskOutcome>> {
+  const [rows] = await ctx.driver.batch(
+    [sql('task_outcomes', { tenant, job_id: jobId, cids: JSON.stringify(cids) })],
+    'read',
+  );
+  return new Map(rows!.rows.map((row) => [String(row.cid), toOutcome(row)]));
+}
+
+function toOutcome(row: Record<string, SqlValue>): TaskOutcome {
   const state = String(row.state) as TaskState;
   if (state === 'succeeded') return { state, result: parseJson(row.result) };
   if (state === 'dead') return { state, failure: toFailure(row.error) };

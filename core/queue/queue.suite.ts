@@ -94,6 +94,28 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       expect(await queue.claim({ workerId: 'w1', max: 10 })).toHaveLength(3);
     });
 
+    it('behavior: taskOutcomes reads several tasks of a job at once, only that tenant’s, only CIDs it has', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(3) });
+      const [first] = await queue.claim({ workerId: 'w1', max: 1 });
+      await queue.complete('w1', first!.id, { out: 1 });
+      await queue.fail(
+        'w1',
+        (await queue.claim({ workerId: 'w1', max: 1 }))[0]!.id,
+        new Error('no'),
+        {
+          retryable: false,
+        },
+      );
+      const outcomes = await queue.taskOutcomes('acme', jobId, ['cid-0', 'cid-1', 'cid-2', 'nope']);
+      expect(Object.fromEntries(outcomes)).toEqual({
+        'cid-0': { state: 'succeeded', result: { out: 1 } },
+        'cid-1': { state: 'dead', failure: expect.objectContaining({ message: 'no' }) },
+        'cid-2': { state: 'queued' },
+      });
+      expect((await queue.taskOutcomes('other', jobId, ['cid-0'])).size).toBe(0);
+      expect((await queue.taskOutcomes('acme', jobId, [])).size).toBe(0);
+    });
+
     it('behavior: a large submission keeps its order and stores a repeated CID once, across statements', async () => {
       // 700 rows take several insert statements (256 at most each); the repeats come last.
       const spec = {

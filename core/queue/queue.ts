@@ -17,6 +17,7 @@ import {
   openJobCount,
   retryJob,
 } from './dead-letters.ts';
+import { recordEpochs } from './epochs.ts';
 import { type EventsOptions, listEvents } from './events.ts';
 import { type FailOptions, failTask } from './fail.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -25,7 +26,7 @@ import { type JobOutcomeInput, setJobOutcome } from './job-outcome.ts';
 import { type GetJobOptions, getJob } from './jobs.ts';
 import { type TaskLatency, taskLatency } from './latency.ts';
 import { type ClaimOffer, ClaimOffers } from './offers.ts';
-import { type TaskOutcome, taskOutcome } from './outcome.ts';
+import { type TaskOutcome, taskOutcome, taskOutcomes } from './outcome.ts';
 import { nextDueAt, nextReady, type ReadyState } from './ready.ts';
 import { queueStats } from './stats.ts';
 import { addTasks, prepareSubmission, sealJob } from './submit.ts';
@@ -210,6 +211,14 @@ export class Queue {
     return failTask(this.#ctx, workerId, taskId, error, options);
   }
 
+  /**
+   * A tube run's coordinator has finished `done` root epochs (0: it starts the run): the
+   * job is running, and its progress says so (see {@link recordEpochs}).
+   */
+  recordEpochs(tenant: string, jobId: string, done: number): Promise<void> {
+    return recordEpochs(this.#ctx, tenant, jobId, done);
+  }
+
   /** Cancel a job's queued tasks and flag its running ones. */
   cancelJob(tenant: string, jobId: string): Promise<CancelResult> {
     return cancelJob(this.#ctx, tenant, jobId);
@@ -218,6 +227,15 @@ export class Queue {
   /** One task of a job by CID: its state, and its result or failure once final. */
   taskOutcome(tenant: string, jobId: string, cid: string): Promise<TaskOutcome | undefined> {
     return taskOutcome(this.#ctx, tenant, jobId, cid);
+  }
+
+  /** Several tasks of a job by CID in one read: each CID the job has a task for, with its outcome. */
+  taskOutcomes(
+    tenant: string,
+    jobId: string,
+    cids: readonly string[],
+  ): Promise<Map<string, TaskOutcome>> {
+    return taskOutcomes(this.#ctx, tenant, jobId, cids);
   }
 
   /** A job's state, progress, results and failures (see {@link GetJobOptions}). */

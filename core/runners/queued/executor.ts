@@ -1,7 +1,6 @@
 import { taskCid, tubeCid } from '../../cid.ts';
 import { NoEvent } from '../../events.ts';
 import type { NodeContext } from '../../node/define.ts';
-import { RESCAN_MS } from '../../queue/changes.ts';
 import type { Queue } from '../../queue/queue.ts';
 import { traceDispatch } from '../../tracing/dispatch-span.ts';
 import type { RemoteExecutor } from '../engine-runner.ts';
@@ -11,6 +10,7 @@ import { typeForWorkers } from '../module-type.ts';
 import type { ExecutionPlan, PlanNode } from '../plan.ts';
 import { EXHAUSTED } from '../scheduler.ts';
 import { checkSendableInputs } from '../sendable.ts';
+import { OutcomeWatch } from './outcome-watch.ts';
 
 /** How node calls go through the queue. */
 export interface QueueExecutorOptions {
@@ -49,6 +49,8 @@ export class QueueExecutor implements RemoteExecutor {
   #jobId: string | undefined;
   #tube = '';
   #directory = '';
+  /** Waits for the job's pending calls, all in one read per look (made on the first call). */
+  #watch: OutcomeWatch | undefined;
 
   constructor(options: QueueExecutorOptions) {
     this.#options = options;
@@ -118,28 +120,22 @@ export class QueueExecutor implements RemoteExecutor {
         ...(this.#options.maxAttempts ? { maxAttempts: this.#options.maxAttempts } : {}),
       },
     ]);
-    const changes = queue.changes;
-    for (let wait = 1; ; wait = Math.min(wait * 2, this.#options.maxPollMs ?? 20)) {
-      const version = changes.version;
-      const outcome = await queue.taskOutcome(this.#tenant, jobId, cid);
-      if (outcome?.state === 'succeeded') {
-        const result = outcome.result as { outputs: Record<string, unknown>; exhausted: boolean };
-        if (result.exhausted) return EXHAUSTED;
-        return node.node.signals.map((signal) =>
-          signal in result.outputs ? result.outputs[signal] : NoEvent,
-        );
-      }
-      if (outcome?.state === 'dead')
-        throw new RemoteNodeError(
-          outcome.failure?.message ?? 'task failed',
-          outcome.failure?.name ?? 'Error',
-        );
-      if (outcome?.state === 'cancelled') throw new RunCancelledError(`job ${jobId} was cancelled`);
-      if (context.signal.aborted)
-        throw new RunCancelledError(`run cancelled while node ${node.id} waited in the queue`);
-      // Announced commits wake the wait; the timer is then only a safety net.
-      await changes.wait(version, changes.live ? RESCAN_MS : wait, context.signal);
+    if (this.#watch?.jobId !== jobId)
+      this.#watch = new OutcomeWatch(queue, this.#tenant, jobId, this.#options.maxPollMs);
+    const outcome = await this.#watch.wait(cid, context.signal, `node ${node.id}`);
+    if (outcome.state === 'succeeded') {
+      const result = outcome.result as { outputs: Record<string, unknown>; exhausted: boolean };
+      if (result.exhausted) return EXHAUSTED;
+      return node.node.signals.map((signal) =>
+        signal in result.outputs ? result.outputs[signal] : NoEvent,
+      );
     }
+    if (outcome.state === 'dead')
+      throw new RemoteNodeError(
+        outcome.failure?.message ?? 'task failed',
+        outcome.failure?.name ?? 'Error',
+      );
+    throw new RunCancelledError(`job ${jobId} was cancelled`);
   }
 
   /** No more calls: the job finishes when its tasks have. */
