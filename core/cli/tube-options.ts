@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { TubeArguments } from './commands.ts';
+import { inputPairs } from './input-pairs.ts';
 import type { RunnerChoice } from './runner-choice.ts';
 import { UsageError } from './usage.ts';
 
@@ -37,15 +38,9 @@ export function parseTubeArguments(args: readonly string[], extra: OptionSpec = 
         : `one tube at a time (got ${given.join(', ')})`,
     );
   }
-  const inputText: Record<string, string> = {};
-  for (const pair of (values.input as string[] | undefined) ?? []) {
-    const equals = pair.indexOf('=');
-    if (equals <= 0) throw new UsageError(`--input takes key=value, got "${pair}"`);
-    inputText[pair.slice(0, equals)] = pair.slice(equals + 1);
-  }
   const tube: TubeArguments = {
     tube: given[0]!,
-    inputText,
+    inputText: inputPairs(values.input as string[] | undefined),
     searchPaths: (values['search-path'] as string[] | undefined) ?? [],
   };
   return { values, tube };

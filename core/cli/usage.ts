@@ -20,7 +20,17 @@ Usage:
   noob coordinator [--db URL] [--id NAME] [--concurrency N] [--lease-ms MS] [--search-path DIR …] [--allow-modules [PKG,./DIR,…]]
                    [--runner queued|lambda] [--function NAME] [--lambda-concurrency N]
                                                       drive submitted tube jobs (claimed by lease)
-  noob keys create --tenant NAME [--db URL]           a new API key, printed once
+  noob jobs submit TUBE [-n N] [--input key=value …] [--watch]
+                                                      queue a run on the server; TUBE is a file or a noob_id
+  noob jobs list [--state STATE] [--limit N] [--after CURSOR]
+                                                      your jobs, newest first
+  noob jobs get|cancel|watch ID                       one job; watch follows it to its end
+  noob jobs logs ID [--follow]                        what its node calls printed
+  noob workers                                        the server's workers, live and dead
+  noob keys create --tenant NAME [--expires 30d] [--db URL]
+                                                      a new API key, printed once
+  noob keys list [--tenant NAME] [--db URL]           the keys (never their secrets)
+  noob keys revoke ID [--db URL]                      stop accepting a key
   noob peer [--listen ADDR,…] [--bootstrap ADDR,…] [--key FILE] [--tags a,b]
             [--health-port P] [--allow-modules …]     a libp2p peer that runs tasks
   noob validate TUBE [--input key=value …]            check a tube without running it
@@ -96,5 +106,34 @@ Options for worker (MODULES):
                           folder: noob worker --http --allow-modules ./my-tubes
   --token T               for --http: the secret every request must carry (Authorization:
                           Bearer T); default NOOB_WORKER_TOKEN, else a new one, printed
+
+Options for jobs and workers:
+  --url URL               the job API (default NOOB_URL, else http://127.0.0.1:8787)
+  --key KEY               the API key (default NOOB_KEY, else, for a server on this
+                          machine, the one noob serve keeps in .noob/noob.db.local-key)
+  --json                  the API's JSON on stdout instead of text (watch, logs: one
+                          JSON line per message)
+
+Options for jobs:
+  -n, --epochs N          submit: epochs to run (default 1)
+  -i, --input key=value   submit: a tube input, read by the type the tube file declares
+                          (for a noob_id: JSON when it parses, else text)
+  --priority P            submit: CRITICAL, HIGH, NORMAL (default) or LOW
+  --tags a,b              submit: tags a worker must have to run the calls
+  --attempts N            submit: attempts per node call (default 3; 1: no retry)
+  --watch                 submit: then follow the job as noob jobs watch does
+  --state STATE           list: queued, running, succeeded, failed or cancelled
+  --limit N, --after C    list: jobs per page (1-200), and the page after C
+  -f, --follow            logs: then what is printed until the job ends
+                          watch (and submit --watch) exits 0 when the job succeeded, 1
+                          when it failed, 3 when it was cancelled; every command exits 1
+                          when the server cannot be reached, refuses the key or does
+                          not know the job. Ctrl-C stops watching, not the job (130)
+
+Options for keys:
+  --tenant NAME           create: whose key (1-128 of A-Z a-z 0-9 . _ : @ -); list: only theirs
+  --expires DURATION      create: refused after 90s, 15m, 12h, 30d, 2w, 1h30m… (default never)
+  --db URL                the database holding the keys (default .noob/noob.db)
+  --json                  create: {key, id, tenant, expiresAt}; list: the keys as JSON
 
 Exit codes: 0 success, 1 a node failed at run time, 2 an invalid tube or usage.`;

@@ -327,3 +327,21 @@ describe('noob keys', () => {
     expect(badDuration.stderr).toMatch(/--expires takes a duration such as 90s/);
   });
 });
+
+describe('help', () => {
+  it('behavior: jobs, workers and keys each have their own help, with their options', async () => {
+    const jobs = await noobHere('jobs', 'submit', '--help');
+    expect(jobs.code).toBe(0);
+    expect(jobs.stdout).toMatch(/^Usage:\n {2}noob jobs submit TUBE/);
+    expect(jobs.stdout).toMatch(/--attempts N +submit: attempts per node call/);
+    expect(jobs.stdout).toMatch(
+      /exits 0 when the job succeeded, 1\s+when it failed, 3 when it was cancelled/,
+    );
+    const workers = await noobHere('workers', '--help');
+    expect(workers.stdout).toMatch(/noob workers +the server's workers, live and dead/);
+    expect(workers.stdout).not.toMatch(/--attempts/);
+    const keys = await noobHere('help', 'keys');
+    expect(keys.stdout).toMatch(/noob keys revoke ID/);
+    expect(keys.stdout).toMatch(/--expires DURATION +create: refused after 90s/);
+  });
+});
