@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ServedApiTestEnv, servedApiTestEnv } from '../test-env.ts';
-import { inlineBlocks } from './fake-dom.ts';
+import { SCRIPTS } from './dashboard.ts';
 
 let env: ServedApiTestEnv;
 afterEach(async () => {
@@ -17,6 +17,13 @@ async function fetchPage(): Promise<{ response: Response; html: string }> {
   env = await servedApiTestEnv();
   const response = await fetch(`${env.url}/`);
   return { response, html: await response.text() };
+}
+
+/** The contents of each inline `<script>` or `<style>` block of a page. */
+function inlineBlocks(html: string, tag: 'script' | 'style'): string[] {
+  return [...html.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map(
+    (m) => m[1]!,
+  );
 }
 
 const sha256 = (text: string) =>
@@ -49,6 +56,10 @@ describe('GET / (the dashboard)', () => {
     expect(policy['script-src']).toEqual([sha256(script!)]);
     expect(policy['style-src']).toEqual([sha256(style!)]);
     expect(html).toContain('<script type="module">');
+    // Every script file is in the one block, in order.
+    const at = SCRIPTS.map((name) => script!.indexOf(`// ---- ${name}\n`));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
 
   it('behavior: the page has every element its script looks up, and nothing the policy blocks', async () => {

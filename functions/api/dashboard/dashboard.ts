@@ -5,10 +5,26 @@ import type { Context } from 'hono';
 /**
  * The dashboard: one HTML page with its style and script inline, so it needs no build step
  * and nothing from the network. The page is assembled once, when the app is built:
- * `page.html` with `page.css` and `page.js` put where their `data-inline` tags stand.
- * Its Content-Security-Policy allows exactly those two inline blocks, by hash, and
- * connections to this origin only; an injected script or style would not run.
+ * `page.html` with `page.css` and the {@link SCRIPTS} (plain scripts, one idea each, joined
+ * in order into one module) put where their `data-inline` tags stand. Its
+ * Content-Security-Policy allows exactly those two inline blocks, by hash, and connections
+ * to this origin only; an injected script or style would not run.
  */
+
+/**
+ * The page's scripts, in the order they are joined: each may use what the ones before it
+ * declare (they share one module scope); main.js starts the page.
+ */
+export const SCRIPTS = [
+  'api.js',
+  'view.js',
+  'graph.js',
+  'charts.js',
+  'overview.js',
+  'jobs.js',
+  'detail.js',
+  'main.js',
+] as const;
 
 /** The assembled page and the headers it is served with. */
 export interface DashboardPage {
@@ -18,11 +34,11 @@ export interface DashboardPage {
 
 const HERE = new URL('./', import.meta.url);
 
-/** Put `page.css` and `page.js` inside `page.html` and work out the policy for them. */
+/** Put `page.css` and the scripts inside `page.html` and work out the policy for them. */
 export function loadDashboard(dir: URL = HERE): DashboardPage {
   const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');
   const style = read('page.css');
-  const script = read('page.js');
+  const script = SCRIPTS.map((name) => `// ---- ${name}\n${read(name)}`).join('\n');
   const html = read('page.html')
     .replace('<style data-inline="page.css"></style>', () => `<style>\n${style}</style>`)
     .replace(
@@ -32,7 +48,7 @@ export function loadDashboard(dir: URL = HERE): DashboardPage {
   if (html.includes('data-inline=')) throw new Error('dashboard: a data-inline tag was not filled');
   // The page must not close its own blocks early, or the hashes would not match.
   if (/<\/(script|style)/i.test(`${style}${script}`)) {
-    throw new Error('dashboard: page.css or page.js contains a closing tag');
+    throw new Error('dashboard: page.css or a script contains a closing tag');
   }
   const policy = [
     "default-src 'none'",
