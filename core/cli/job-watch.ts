@@ -101,15 +101,17 @@ export function describeEvent(event: {
   if (type === 'job.outcome') return undefined;
   if (type.startsWith('job.')) return `job ${type.slice(4)}`;
   if (type.startsWith('task.')) {
+    const state = type.slice(5);
     const error = data.error as { name?: string; message?: string } | undefined;
-    const node = data.node ?? data.nodeId;
-    const where = [
-      node === undefined ? '' : `node ${node}`,
-      data.epoch === undefined ? '' : `epoch ${data.epoch}`,
-      data.attempt === undefined ? '' : `attempt ${data.attempt}`,
-    ].filter(Boolean);
-    const because = error ? `: ${error.name ?? 'Error'}: ${error.message ?? ''}` : '';
-    return `task ${type.slice(5)}${where.length > 0 ? ` (${where.join(', ')})` : ''}${because}`;
+    const call =
+      data.node === undefined
+        ? 'a node call'
+        : `node ${data.node}${data.epoch === undefined ? '' : ` (epoch ${data.epoch})`}`;
+    if (!error) return `${call} ${state}`;
+    const attempt = data.attempt === undefined ? '' : ` on attempt ${data.attempt}`;
+    // A failed call queued again is a retry; a dead one failed for good.
+    const outcome = state === 'queued' ? ', will retry' : state === 'dead' ? ', for good' : '';
+    return `${call} failed${attempt}${outcome}: ${error.name ?? 'Error'}: ${error.message ?? ''}`;
   }
   return undefined;
 }

@@ -106,7 +106,7 @@ describe('noob jobs', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(
-      /task dead \(.*attempt 1\): DeliberateError: This node just emits errors/,
+      /node b \(epoch \d\) failed on attempt 1, for good: DeliberateError: This node just emits errors/,
     );
     expect(stderr).toMatch(/noob: job \S+ failed: NodeRunError: node b failed in epoch \d/);
     expect(stderr).not.toMatch(/\n\s+at /);
