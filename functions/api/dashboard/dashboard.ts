@@ -23,6 +23,7 @@ export const SCRIPTS = [
   'overview.js',
   'jobs.js',
   'detail.js',
+  'stream.js',
   'main.js',
 ] as const;
 
