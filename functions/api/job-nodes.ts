@@ -26,8 +26,25 @@ const COUNTED: Record<TaskState, keyof NodeStatus['tasks']> = {
   cancelled: 'cancelled',
 };
 
+/** Jobs whose graphs are kept (a job's tube never changes; a dashboard asks again and again). */
+const KEPT_GRAPHS = 256;
+
 /** The route; 404 for a job that is not the tenant's. */
 export function jobNodesRoute(queue: Queue, tubes: TubeChecker) {
+  // Most recently asked last; only graphs that were known are kept.
+  const graphs = new Map<string, TubeGraphNode[]>();
+  const graphFor = async (tenant: string, jobId: string, payload: unknown) => {
+    let graph = graphs.get(jobId);
+    if (graph) graphs.delete(jobId);
+    else graph = await graphOf(tenant, payload, tubes);
+    if (!graph) return undefined;
+    graphs.set(jobId, graph);
+    for (const old of graphs.keys()) {
+      if (graphs.size <= KEPT_GRAPHS) break;
+      graphs.delete(old);
+    }
+    return graph;
+  };
   return async (c: Context<{ Variables: AuthVariables }>): Promise<Response> => {
     const tenant = c.get('tenant');
     const jobId = c.req.param('id')!;
@@ -36,7 +53,7 @@ export function jobNodesRoute(queue: Queue, tubes: TubeChecker) {
       [sql('job_nodes', { tenant, job_id: jobId })],
       'read',
     );
-    const graph = await graphOf(tenant, job.payload, tubes);
+    const graph = await graphFor(tenant, jobId, job.payload);
     const nodes = new Map<string, NodeStatus>();
     for (const node of graph ?? []) nodes.set(node.id, { ...unseen(node.id), ...node });
     const timing = new Map<string, { ms: number; n: number }>();
