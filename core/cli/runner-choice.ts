@@ -10,6 +10,7 @@ import type { Tube } from '../tube/tube.ts';
 import { createLambdaRunner, type LambdaChoice } from './lambda-runner-choice.ts';
 import { createP2PRunner, type P2PChoice } from './p2p-runner-choice.ts';
 import { UsageError } from './usage.ts';
+import { hintWaits } from './wait-hint.ts';
 
 /** What `noob run` says about where node calls run. */
 export interface RunnerChoice {
@@ -55,7 +56,20 @@ export async function createRunner(
     throw new UsageError('--function and --lambda-concurrency are for --runner lambda');
   if (choice.runner === 'queued') {
     const queue = await openQueue(choice.db);
-    return { runner: new QueuedRunner(tube, { queue }), close: () => queue.close() };
+    const runner = new QueuedRunner(tube, { queue });
+    // With no worker (or none with the tags), say so rather than wait in silence.
+    const stop = hintWaits(
+      queue.driver,
+      () => runner.jobId,
+      (line) => process.stderr.write(line),
+    );
+    return {
+      runner,
+      close: () => {
+        stop();
+        return queue.close();
+      },
+    };
   }
   if (choice.db !== undefined) throw new UsageError('--db is for --runner queued or lambda');
   return { runner: createLocalRunner(tube, choice), close: async () => {} };

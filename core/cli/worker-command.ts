@@ -4,6 +4,7 @@ import { QueueWorker } from '../../functions/worker/queue-worker.ts';
 import { startWorkerServer } from '../../functions/worker/serve.ts';
 import type { ModulePolicy } from '../node/module-policy.ts';
 import { openQueue } from '../queue/open.ts';
+import { forgetWorker } from '../queue/worker-presence.ts';
 import { brokenDatabase, reportBroken } from './broken-database.ts';
 import type { CommandIO } from './commands.ts';
 import { modulePolicyArgument } from './serve-command.ts';
@@ -130,6 +131,8 @@ async function queueWorker(
   );
   const broken = await Promise.race([signalled.then(() => undefined), database.broken]);
   await worker.stop();
+  // Gone on purpose (its server stopped or was killed): leave the worker list at once.
+  await forgetWorker(queue.driver, worker.workerId).catch(() => {});
   await queue.close();
   // The IPC channel from `noob serve` would keep this process alive after its work is done.
   if (process.connected) process.disconnect();

@@ -1,20 +1,48 @@
 import type { QueueDriver } from './backend.ts';
+import { envLimit } from './limits.ts';
 import { parseJson } from './rows.ts';
 import { sql } from './sql.ts';
 
 /**
- * Which workers are there, as coordinators and supervisors see it: the tag sets on offer
- * (a run that needs tags nobody offers must not hold a coordinator's slot), and
- * forgetting a worker whose process is known to be gone.
+ * Which workers are there, as coordinators, supervisors and the job API see it: the tag
+ * sets on offer (a run that needs tags nobody offers must not hold a coordinator's slot),
+ * and forgetting workers that are gone, whether their process was seen to exit or they
+ * simply stopped being seen (killed along with their server, their machine lost).
  */
 
-/** The tag sets known workers offer. */
-export async function workerTagSets(driver: QueueDriver): Promise<string[][]> {
-  const [found] = await driver.batch([sql('workers_tags', {})], 'read-relaxed');
+/**
+ * How long a worker may go unseen before it counts as gone (ms): NOOB_WORKER_DEAD_MS, else
+ * 60 s. A live worker, even an idle one, is seen at each heartbeat (a third of its lease,
+ * 10 s by default).
+ */
+export function workerDeadMs(): number {
+  return envLimit('NOOB_WORKER_DEAD_MS', 60_000);
+}
+
+/** The tag sets live workers offer (those seen within `deadMs`). */
+export async function workerTagSets(
+  driver: QueueDriver,
+  deadMs = workerDeadMs(),
+  now = Date.now(),
+): Promise<string[][]> {
+  const [found] = await driver.batch(
+    [sql('workers_tags', { now, dead_ms: deadMs })],
+    'read-relaxed',
+  );
   return found!.rows.map((row) => (parseJson(row.tags) as string[] | null) ?? []);
 }
 
 /** Removes a worker that is gone from the worker lists and counts. */
 export async function forgetWorker(driver: QueueDriver, workerId: string) {
   await driver.execute(sql('worker_forget', { worker_id: workerId }));
+}
+
+/** Removes every worker not seen for `deadMs`; the ids removed. */
+export async function reapWorkers(
+  driver: QueueDriver,
+  deadMs = workerDeadMs(),
+  now = Date.now(),
+): Promise<string[]> {
+  const { rows } = await driver.execute(sql('workers_reap', { now, dead_ms: deadMs }));
+  return rows.map((row) => String(row.id));
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Queue } from '../../core/queue/queue.ts';
 import { sql } from '../../core/queue/sql.ts';
+import { explainWait } from '../../core/queue/waits.ts';
 import { errorResponse } from '../http/errors.ts';
 import { traceRequests } from '../tracing/request-span.ts';
 import { type AuthVariables, requireApiKey } from './auth.ts';
@@ -13,7 +14,7 @@ import { deadLettersRoute, rerunJobRoute, retryJobRoute } from './job-actions.ts
 import { jobListRoute } from './job-list.ts';
 import { jobLogsRoute } from './job-logs.ts';
 import { jobNodesRoute } from './job-nodes.ts';
-import { toJobStatus } from './job-view.ts';
+import { isFinal, toJobStatus } from './job-view.ts';
 import { KeyStore } from './keys.ts';
 import { type ApiLimits, defaultApiLimits, quotaExceeded, TenantSlots } from './limits.ts';
 import { methodNotAllowed } from './methods.ts';
@@ -146,9 +147,12 @@ export function createApiApp(options: ApiAppOptions) {
     submitJobRoute(queue, tubes, limits),
   );
 
-  app.get('/v1/jobs/:id', async (c) =>
-    c.json(toJobStatus(await queue.getJob(c.get('tenant'), c.req.param('id'), SUMMARY))),
-  );
+  app.get('/v1/jobs/:id', async (c) => {
+    const status = toJobStatus(await queue.getJob(c.get('tenant'), c.req.param('id'), SUMMARY));
+    // An open job also says what it waits on, if anything (no workers, absent tags, …).
+    const waiting = isFinal(status.state) ? null : await explainWait(queue.driver, status.id);
+    return c.json({ ...status, waiting });
+  });
 
   app.delete('/v1/jobs/:id', async (c) => {
     const tenant = c.get('tenant');

@@ -131,6 +131,24 @@ export const jobError = z
   .object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
   .register(apiSchemas, { id: 'JobError' });
 
+/** What an open job waits on (see `explainWait` in core/queue/waits.ts). */
+export const jobWait = z
+  .object({
+    reason: z
+      .enum([
+        'no_workers',
+        'no_matching_workers',
+        'no_coordinator',
+        'retry_backoff',
+        'workers_busy',
+      ])
+      .describe(
+        'no_workers: no live worker at all; no_matching_workers: its tags are offered by none; no_coordinator: no coordinator took the tube job up yet; retry_backoff: its next task waits for a retry delay; workers_busy: ready, the workers are busy.',
+      ),
+    detail: z.string().describe('The same in words, with what to do.'),
+  })
+  .register(apiSchemas, { id: 'JobWait' });
+
 /** A job as its submitter sees it. */
 export const jobStatus = z
   .object({
@@ -152,6 +170,12 @@ export const jobStatus = z
     error: jobError.nullable().describe('Why the job failed; null otherwise.'),
     createdAt: z.iso.datetime(),
     finishedAt: z.iso.datetime().nullable(),
+    waiting: jobWait
+      .nullable()
+      .optional()
+      .describe(
+        'What the open job waits on, when it is not moving (GET /v1/jobs/:id only); null when it is not waiting.',
+      ),
   })
   .register(apiSchemas, { id: 'JobStatus' });
 

@@ -4,7 +4,7 @@ import type { ModulePolicy } from '../../core/node/module-policy.ts';
 import { NOOB_BIN } from '../../core/package-layout.ts';
 import { DEFAULT_QUEUE_PATH, openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
-import { forgetWorker } from '../../core/queue/worker-presence.ts';
+import { forgetWorker, reapWorkers } from '../../core/queue/worker-presence.ts';
 import type { Readiness } from '../api/health.ts';
 import { KeyStore } from '../api/keys.ts';
 import { embeddedPath } from './database-path.ts';
@@ -79,8 +79,9 @@ export interface Platform {
  * - `noob worker` processes: the node calls.
  * A coordinator or worker that dies is restarted with backoff; the coordinator comes back
  * under the same name and takes its jobs back at once (see `Coordinator`), a dead
- * worker's row is removed from the worker list. The database is checked before anything
- * starts: a damaged one fails the start.
+ * worker's row is removed from the worker list, and so are the rows of workers unseen for
+ * NOOB_WORKER_DEAD_MS (say a former server's, killed with -9 with its workers). The
+ * database is checked before anything starts: a damaged one fails the start.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const db = options.db ?? DEFAULT_QUEUE_PATH;
@@ -96,6 +97,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (path) await checkIntegrity(queue.driver, path);
     const keys = new KeyStore(queue.driver);
     const key = await localKey(keys, localKeyFile(db, path));
+    // Workers of a server killed with -9 whose processes died too said nothing: they are
+    // forgotten once unseen for NOOB_WORKER_DEAD_MS, now and every 15 s.
+    const reap = () => reapWorkers(queue.driver).catch(() => []);
+    await reap();
+    const reaping = setInterval(reap, 15_000).unref();
+    started.push({ stop: async () => clearInterval(reaping) });
     const tubePaths = options.tubePaths ?? [];
     const modules = options.modules ?? 'deny';
     const workers = await startWorkerPool(db, options.workers ?? availableParallelism(), {

@@ -482,7 +482,8 @@ export class QueueWorker {
       ...this.#waiting.map((task) => task.id),
       ...this.#finished.map((done) => done.taskId),
     ];
-    if (held.length === 0) return;
+    // Idle, it still says it is alive: a worker unseen for long counts as gone.
+    if (held.length === 0) return this.#queue.registerWorker(this.workerId, this.#tags);
     const { cancelled, lost } = await this.#queue.heartbeat(this.workerId, held);
     const gone = new Set([...cancelled, ...lost]);
     for (const id of gone) {

@@ -1,3 +1,6 @@
--- The tag sets the known workers offer (a run needing tags none offers waits without
--- holding a coordinator's slot).
-SELECT DISTINCT tags FROM workers
+-- The tag sets the live workers offer (a run needing tags none offers waits without
+-- holding a coordinator's slot). A worker not seen for :dead_ms is gone (killed along
+-- with its server, its machine lost): a live one, even idle, is seen every heartbeat.
+-- :now      ms since the epoch
+-- :dead_ms  how long unseen makes a worker gone
+SELECT DISTINCT tags FROM workers WHERE last_seen_at >= :now - :dead_ms
