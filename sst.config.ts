@@ -18,11 +18,14 @@ export default $config({
     const { apiFunction } = await import('./infra/api');
     const { coordinatorService } = await import('./infra/coordinator');
     const { workerSweep } = await import('./infra/sweep');
+    const { peersService } = await import('./infra/peers');
     const queue = queueLink();
     const worker = workerFunction(queue);
     const api = apiFunction(queue);
     coordinatorService(queue, worker);
     workerSweep(worker);
+    // Public noob peers (peers/Dockerfile) when asked for: NOOB_PEERS=1 sst deploy.
+    if (process.env.NOOB_PEERS === '1') peersService();
     return { api: api.url };
   },
 });

@@ -25,12 +25,12 @@ const list = (value: unknown): string[] =>
 /**
  * `noob peer`: a long-lived libp2p node that runs other peers' tasks. Its identity is the
  * key in `--key` (made on first start), so a restart is the same peer. It listens on TCP
- * and WebSockets (default loopback, free ports), joins through `--bootstrap`, serves
- * `/healthz` and `/metrics` on 127.0.0.1 (`--health-port`, default a free port) with the
- * browser peer's page (a page that joins through this peer and runs tasks), and
- * runs tasks whose node types are built-ins and `noob.*`, plus the module types
- * `--allow-modules` lists (anyone may submit tasks, so none by default). Stops cleanly on
- * SIGTERM or SIGINT.
+ * and WebSockets (default loopback, free ports), joins through `--bootstrap` (default
+ * `NOOB_PEER_BOOTSTRAP`), serves `/healthz` and `/metrics` on 127.0.0.1 (`--health-port`,
+ * default a free port) with the browser peer's page (a page that joins through this peer
+ * and runs tasks), and runs tasks whose node types are built-ins and `noob.*`, plus the
+ * module types `--allow-modules` lists (anyone may submit tasks, so none by default).
+ * Stops cleanly on SIGTERM or SIGINT.
  */
 export async function peerCommand(args: readonly string[], io: CommandIO): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
@@ -56,7 +56,8 @@ export async function peerCommand(args: readonly string[], io: CommandIO): Promi
   const peer = new Peer({
     privateKey: await loadOrCreateKey(String(values.key)),
     listen: values.listen ? list(values.listen) : DEFAULT_LISTEN,
-    bootstrap: list(values.bootstrap),
+    // The environment's list serves containers, whose command line is the image's.
+    bootstrap: list(values.bootstrap ?? process.env.NOOB_PEER_BOOTSTRAP),
     tags: list(values.tags),
   });
   await peer.start();

@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ApiFunction } from './api.ts';
 import { CoordinatorService } from './coordinator.ts';
+import { type PeersProps, PeersService } from './peers.ts';
 import { QueueLink } from './queue-link.ts';
 import { WorkerSweep } from './sweep.ts';
 import { WorkerFunction } from './worker.ts';
@@ -10,6 +11,8 @@ import { WorkerFunction } from './worker.ts';
 export interface NoobStackProps extends StackProps {
   /** Worker Lambdas at once (reserved concurrency; default 50). */
   workerConcurrency?: number;
+  /** Also run `noob peer` containers (peers/Dockerfile): a public peer service. */
+  peers?: PeersProps;
 }
 
 /**
@@ -28,6 +31,7 @@ export class NoobStack extends Stack {
   readonly api: ApiFunction;
   readonly worker: WorkerFunction;
   readonly coordinator: CoordinatorService;
+  readonly peers: PeersService | undefined;
 
   constructor(scope: Construct, id: string, props: NoobStackProps = {}) {
     super(scope, id, props);
@@ -41,5 +45,6 @@ export class NoobStack extends Stack {
       workerConcurrency: concurrency,
     });
     new WorkerSweep(this, 'Sweep', { worker: this.worker.function });
+    this.peers = props.peers ? new PeersService(this, 'Peers', props.peers) : undefined;
   }
 }
