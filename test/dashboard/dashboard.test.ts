@@ -139,6 +139,20 @@ describe.skipIf(chromiumMissing !== undefined)('the dashboard in Chromium', () =
     expect(page.url()).toContain(`#job=${id}`);
     await expect.poll(() => page.textContent('#detail-state'), WAIT).toBe('succeeded');
     expect(await node(page, 'b').getAttribute('data-state')).toBe('done');
+    // Events name each call's node and epoch, not only its CID.
+    await expect
+      .poll(() => page.textContent('#detail-events'), WAIT)
+      .toMatch(/tasks\.succeeded\s+\d+ calls?: b #\d/);
+  });
+
+  it('behavior: a job that cannot move says what it waits for', async () => {
+    const id = await submit(platform.acme, { tube: 'testing-basic', tags: ['gpu-none'] });
+    const page = await open(platform.acme);
+    await page.goto(`${platform.url}#job=${id}`);
+    await page.locator('#detail-waiting').waitFor(WAIT);
+    expect(await page.textContent('#detail-waiting')).toMatch(/^Waiting: .*gpu-none/);
+    await screenshot(page, 'dashboard-waiting');
+    await fetch(`${platform.url}v1/jobs/${id}`, authed(platform.acme, 'DELETE'));
   });
 
   it("behavior: a job's logs are shown with node and epoch, stderr apart", async () => {

@@ -83,16 +83,20 @@ function renderJob(job) {
   const { done, total } = job.progress;
   $('detail-bar').max = Math.max(total, 1);
   $('detail-bar').value = done;
-  $('detail-progress').textContent = `${progressText(job.progress)} node calls done`;
+  const epochs = job.progress.epochs;
+  $('detail-progress').textContent = `${progressText(job.progress)} node calls done${
+    epochs ? ` · ${epochs.done}${epochs.total === null ? '' : `/${epochs.total}`} epochs` : ''
+  }`;
   $('detail-times').textContent = `created ${when(job.createdAt)}${
     job.finishedAt
       ? ` · finished ${when(job.finishedAt)} · took ${jobDuration(job)}`
-      : ` · running for ${jobDuration(job)}`
+      : ` · ${job.state} for ${jobDuration(job)}`
   }`;
   $('detail-waiting').hidden = !job.waiting;
   $('detail-waiting').textContent = job.waiting
-    ? `Waiting: ${job.waiting.message ?? job.waiting}`
+    ? `Waiting: ${job.waiting.detail ?? job.waiting.reason ?? job.waiting}`
     : '';
+  $('detail-tube').textContent = tubeText(job);
   $('detail-error-box').hidden = !job.error;
   $('detail-error').replaceChildren(...(job.error ? [errorView(job.error)] : []));
   const hasResults = Array.isArray(job.results);
@@ -163,7 +167,15 @@ function addEvent(event) {
     parts.push(`node ${data.node}${data.epoch !== undefined ? ` #${data.epoch}` : ''}`);
   else if (event.cid) parts.push(event.cid.slice(0, 16));
   if (data.error?.message) parts.push(data.error.message);
-  else if (typeof data.count === 'number') parts.push(`${data.count} calls`);
+  else if (typeof data.count === 'number') {
+    // A batch names each call's node and epoch: the first few are enough to read.
+    const calls = Array.isArray(data.tasks) ? data.tasks : [];
+    const named = calls.slice(0, 6).map((t) => `${t.node ?? '?'} #${t.epoch ?? '?'}`);
+    const more = data.count > named.length ? ` +${data.count - named.length}` : '';
+    parts.push(
+      `${data.count} call${data.count === 1 ? '' : 's'}${named.length ? `: ${named.join(', ')}${more}` : ''}`,
+    );
+  }
   list.append(el('li', parts.join('  ')));
   while (list.childElementCount > MAX_EVENTS) list.firstElementChild.remove();
 }

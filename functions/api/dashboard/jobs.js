@@ -14,7 +14,7 @@ const list = {
   shown: new Map(),
 };
 
-const JOB_LABELS = ['job', 'state', 'priority', 'progress', 'duration', 'created'];
+const JOB_LABELS = ['job', 'tube', 'state', 'priority', 'progress', 'duration', 'created'];
 
 async function refreshJobs() {
   const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
@@ -41,6 +41,7 @@ function jobRow(job) {
   const tr = row(
     [
       id,
+      job.tube?.noobId ?? '',
       stateBadge(job.state),
       job.priority,
       progressText(job.progress),

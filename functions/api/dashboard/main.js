@@ -116,8 +116,8 @@ function tick() {
   }
   if (detail.job && detail.status && !FINAL.includes(detail.status.state)) {
     $('detail-times').textContent = $('detail-times').textContent.replace(
-      /running for .*$/,
-      `running for ${jobDuration(detail.status)}`,
+      /(queued|running) for .*$/,
+      `${detail.status.state} for ${jobDuration(detail.status)}`,
     );
   }
   refresh();

@@ -73,6 +73,15 @@ function jobDuration(job, now = Date.now()) {
   return duration(end - start);
 }
 
+/** Which tube a job runs: its noob_id and the start of its CID, when the API says. */
+function tubeText(job) {
+  const tube = job.tube;
+  if (!tube) return '';
+  return [tube.noobId, tube.cid ? `cid ${tube.cid.slice(0, 16)}…` : null]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 function stateBadge(state) {
   return el('span', state, JOB_STATES.includes(state) ? `state state-${state}` : 'state');
 }
