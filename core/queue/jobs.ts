@@ -61,6 +61,7 @@ export async function getJob(
       failed: num(job.failed),
       cancelled: num(job.cancelled),
     },
+    epochsDone: num(job.epochs_done),
     results,
     failures,
     outcome: parseJson(job.outcome) as JobOutcome | null,

@@ -17,6 +17,7 @@ import {
   openJobCount,
   retryJob,
 } from './dead-letters.ts';
+import { recordEpochs } from './epochs.ts';
 import { type EventsOptions, listEvents } from './events.ts';
 import { type FailOptions, failTask } from './fail.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -208,6 +209,14 @@ export class Queue {
     options: FailOptions = {},
   ): Promise<FailResult> {
     return failTask(this.#ctx, workerId, taskId, error, options);
+  }
+
+  /**
+   * A tube run's coordinator has finished `done` root epochs (0: it starts the run): the
+   * job is running, and its progress says so (see {@link recordEpochs}).
+   */
+  recordEpochs(tenant: string, jobId: string, done: number): Promise<void> {
+    return recordEpochs(this.#ctx, tenant, jobId, done);
   }
 
   /** Cancel a job's queued tasks and flag its running ones. */

@@ -142,6 +142,8 @@ export interface JobView {
   state: JobState;
   sealed: boolean;
   progress: JobProgress;
+  /** Root epochs a tube run's coordinator has finished (see `Queue.recordEpochs`). */
+  epochsDone: number;
   /** Results of succeeded tasks by CID. */
   results: Record<string, unknown>;
   /** Failures of dead-lettered tasks by CID. */

@@ -45,6 +45,8 @@ describe('job API', () => {
     // Its text is a registered tube's verbatim: the job also says which one.
     expect(stored.payload).toEqual({
       tube: BASIC,
+      noobId: 'testing-basic',
+      tubeCid: expect.stringMatching(/^b/),
       registered: { id: 'testing-basic', path: BASIC_TUBE },
       inputs: {},
       epochs: 5,
@@ -66,6 +68,8 @@ describe('job API', () => {
     expect(stored.priority).toBe('HIGH');
     expect(stored.payload).toEqual({
       tube: INPUT,
+      noobId: 'own-input-tube-params',
+      tubeCid: expect.stringMatching(/^b/),
       registered: {
         id: 'own-input-tube-params',
         path: join(OWN, 'input', 'input_tube_params.yaml'),

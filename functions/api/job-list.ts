@@ -107,6 +107,8 @@ function toJobSummary(row: SqlRow): JobSummary {
   const { results: _, ...summary } = toJobStatus({
     id: String(row.id),
     kind: String(row.kind) as JobKind,
+    // The fields of its payload that say what it is (see jobs_list.sql).
+    payload: parseJson(row.payload),
     state: String(row.state) as JobState,
     priority: priorityOf(num(row.priority)),
     progress: {
@@ -115,6 +117,7 @@ function toJobSummary(row: SqlRow): JobSummary {
       failed: num(row.failed),
       cancelled: num(row.cancelled),
     },
+    epochsDone: num(row.epochs_done),
     // Without its results (see jobs_list.sql): enough to tell recorded from not, and the error.
     outcome: parseJson(row.outcome) as JobOutcome | null,
     failures: failure?.error ? { [failure.cid]: failure.error } : {},

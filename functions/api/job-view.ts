@@ -1,4 +1,5 @@
 import type { JobView } from '../../core/queue/types.ts';
+import { jobProgress, jobTube } from './job-tube.ts';
 import type { JobStatus } from './schemas.ts';
 
 /** What a job's API status is made from (a job list reads no more than this). */
@@ -6,9 +7,11 @@ export type JobStatusSource = Pick<
   JobView,
   | 'id'
   | 'kind'
+  | 'payload'
   | 'state'
   | 'priority'
   | 'progress'
+  | 'epochsDone'
   | 'outcome'
   | 'failures'
   | 'createdAt'
@@ -16,7 +19,8 @@ export type JobStatusSource = Pick<
 >;
 
 /**
- * A queued job as the API shows it. A tube run counts as succeeded only once its
+ * A queued job as the API shows it, saying what it is (its tube) and how far it got (its
+ * tasks, and a tube run's epochs). A tube run counts as succeeded only once its
  * coordinator has recorded the results: until then a job whose tasks are all done is
  * still `running`, so `succeeded` always comes with `results`.
  */
@@ -30,7 +34,8 @@ export function toJobStatus(job: JobStatusSource): JobStatus {
     id: job.id,
     state,
     priority: job.priority,
-    progress: job.progress,
+    tube: jobTube(job.kind, job.payload),
+    progress: jobProgress(job.progress, job.payload, job.epochsDone),
     results: state === 'succeeded' && outcome && 'results' in outcome ? outcome.results : null,
     error: state === 'failed' ? (error ?? taskFailure(job)) : null,
     createdAt: new Date(job.createdAt).toISOString(),

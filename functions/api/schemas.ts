@@ -155,14 +155,39 @@ export const jobStatus = z
     id: z.string(),
     state: jobState,
     priority,
+    tube: z
+      .object({
+        noobId: z.string().nullable().describe("The tube's noob_id."),
+        cid: z
+          .string()
+          .nullable()
+          .describe(
+            'The CID of the tube as it runs (its spec and inputs); part of every task CID.',
+          ),
+      })
+      .nullable()
+      .describe('The tube the job runs (null for a job of plain tasks).'),
     progress: z
       .object({
         total: z.int().describe('Tasks (node calls) so far.'),
         done: z.int(),
         failed: z.int(),
         cancelled: z.int(),
+        epochs: z
+          .object({
+            total: z
+              .int()
+              .nullable()
+              .describe('Epochs asked for, known from the start (null when the job did not say).'),
+            done: z.int().describe('Root epochs the run has finished.'),
+          })
+          .describe(
+            "The run's root epochs: the progress to show when the tasks are not (stateful nodes run in the coordinator and make no tasks; map makes more per epoch).",
+          ),
       })
-      .describe('Counts of the tasks the run has made so far; total grows epoch by epoch.'),
+      .describe(
+        'Counts of the tasks the run has made so far (total grows epoch by epoch), and its epochs.',
+      ),
     results: z
       .array(z.unknown())
       .nullable()
@@ -235,7 +260,9 @@ export const jobEvent = z
     jobId: z.string(),
     type: z
       .string()
-      .describe('job.<state>, job.outcome (results or error) or task.<state> (progress).'),
+      .describe(
+        'job.<state>, job.outcome (results or error), job.progress (data.epochsDone), tasks.leased and tasks.succeeded (data.tasks: each {id, cid, node, epoch, attempt}) or task.<state> (a retry, dead letter or cancellation; data.node and data.epoch name the call).',
+      ),
     taskId: z.int().nullable(),
     cid: z.string().nullable(),
     data: z.record(z.string(), z.unknown()),

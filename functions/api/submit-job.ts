@@ -15,6 +15,9 @@ import { problemDetails } from './tube-source.ts';
 /** A tube run as a job carries it: what the coordinator runs, and what a re-run repeats. */
 export interface TubeJobPayload {
   tube: string;
+  /** What the job says it runs (GET /v1/jobs/:id `tube`): the tube's noob_id and CID. */
+  noobId?: string;
+  tubeCid?: string;
   registered?: { id: string; path: string };
   inputs: Record<string, unknown>;
   epochs: number;
@@ -157,6 +160,8 @@ export function submitJobRoute(queue: Queue, tubes: TubeChecker, limits: ApiLimi
     return enqueueTubeJob(c, queue, limits, {
       payload: {
         tube: checked.text,
+        noobId: checked.id,
+        tubeCid: checked.cid,
         // A registered tube is run as that file's text by the coordinator, with the
         // file's trust, even if the file is edited before the job runs.
         ...(checked.registered ? { registered: checked.registered } : {}),

@@ -1,3 +1,4 @@
+import { tubeCid } from '../../core/cid.ts';
 import type { TubeProblem } from '../../core/tube/errors.ts';
 import { type TubeGraphNode, tubeGraph } from './tube-graph.ts';
 import type { CheckedTube, RegisteredIdentity, TubeSourceOptions } from './tube-source.ts';
@@ -10,6 +11,8 @@ import type { CheckedTube, RegisteredIdentity, TubeSourceOptions } from './tube-
 export interface TubeCheckSummary {
   text: string;
   id: string;
+  /** The tube's CID as it will run (see `tubeCid`): a job says which tube it runs by it. */
+  cid: string;
   nodeCount: number;
   registered?: RegisteredIdentity;
   /** Its nodes and what they depend on (the dashboard's graph of a job). */
@@ -66,6 +69,7 @@ export function summarize(checked: CheckedTube): TubeCheckSummary {
   return {
     text: checked.text,
     id: checked.id,
+    cid: tubeCid(checked.tube),
     nodeCount: checked.tube.nodes.length,
     graph: tubeGraph(checked.tube),
     ...(checked.registered ? { registered: checked.registered } : {}),

@@ -4,6 +4,7 @@ import { QueuedRunner, type QueuedRunnerOptions } from '../../core/runners/queue
 import type { Runner } from '../../core/runners/runner.ts';
 import type { Tube } from '../../core/tube/tube.ts';
 import { loadStoredTube, type RegisteredIdentity } from '../api/tube-source.ts';
+import { EpochProgress } from './epoch-progress.ts';
 
 /** What a tube run ended with. */
 export type TubeRunOutcome =
@@ -71,9 +72,14 @@ export async function runTubeJob(
       ...(payload.tags ? { tags: payload.tags } : {}),
     };
     const runner = context.runner?.(tube, options) ?? new QueuedRunner(tube, options);
+    const progress = new EpochProgress(context.queue, tenant, jobId);
+    const unsubscribe = runner.on('progress', ({ completed }) => progress.record(completed));
     try {
+      progress.record(0);
       return { results: await runner.run(payload.epochs ?? 1, { signal }) };
     } finally {
+      unsubscribe();
+      await progress.settled();
       await runner.deinit();
     }
   } catch (error) {

@@ -2,5 +2,5 @@
 -- :tenant  owner
 -- :job_id  the job
 SELECT id, tenant, kind, payload, priority, idempotency_key, state, sealed, total, done,
-  failed, cancelled, created_at, updated_at, finished_at, outcome
+  failed, cancelled, created_at, updated_at, finished_at, outcome, epochs_done
 FROM jobs WHERE id = :job_id AND tenant = :tenant

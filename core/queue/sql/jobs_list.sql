@@ -7,7 +7,9 @@
 -- of a job that failed without an error outcome: what the API names as the cause. It is
 -- looked up outside the page's subquery, which then reads the index in order (a
 -- correlated subquery beside it makes SQLite sort the tenant's jobs instead). `outcome`
--- comes without its results, which a list never shows and which may be long.
+-- comes without its results, which a list never shows and which may be long; `payload`
+-- is only the fields that say what the job is (its tube's noob_id and CID, epochs), not
+-- the tube's text and inputs.
 -- :tenant     owner
 -- :state      only jobs the API shows in this state; NULL for all
 -- :before_at  created_at of the previous page's last job (past every job for page one)
@@ -20,7 +22,12 @@ SELECT page.*,
   END AS failure
 FROM (
   SELECT j.id, j.kind, j.priority, j.state, j.total, j.done, j.failed, j.cancelled,
-    j.created_at, j.finished_at, json_remove(j.outcome, '$.results') AS outcome,
+    j.created_at, j.finished_at, json_remove(j.outcome, '$.results') AS outcome, j.epochs_done,
+    json_object('noobId', j.payload -> '$.noobId', 'tubeCid', j.payload -> '$.tubeCid',
+      'epochs', j.payload -> '$.epochs', 'registered', j.payload -> '$.registered',
+      'runner', j.payload -> '$.runner',
+      'tube', CASE WHEN j.payload ->> '$.runner' = 'local' THEN j.payload -> '$.tube' END
+    ) AS payload,
     CASE
       WHEN j.state <> 'cancelled' AND json_type(j.outcome, '$.error') IS NOT NULL THEN 'failed'
       WHEN j.state = 'succeeded' AND j.kind = 'tube' AND j.outcome IS NULL THEN 'running'
