@@ -158,6 +158,7 @@ describe('job API', () => {
         startedAt: expect.any(String),
         lastSeenAt: expect.any(String),
         leased: 0,
+        alive: true,
       },
     ]);
   });
