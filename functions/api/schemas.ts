@@ -288,8 +288,14 @@ export const logEntry = z
       .int()
       .nullable()
       .describe("The task whose call printed it; null for a call made by the job's coordinator."),
-    node: z.string().describe('The node id.'),
-    epoch: z.string().describe('The epoch of the call (`3`, or `3/(split,0)` inside a map).'),
+    node: z
+      .string()
+      .describe(
+        "The node id; empty for output of the job's coordinator (its stateful nodes), which cannot tell which node printed.",
+      ),
+    epoch: z
+      .string()
+      .describe('The epoch of the call (`3`, or `3/(split,0)` inside a map); empty as node is.'),
     stream: z.enum(['stdout', 'stderr']),
     text: z
       .string()

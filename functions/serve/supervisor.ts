@@ -35,7 +35,9 @@ export interface SupervisedOptions {
 
 /**
  * One child process kept running: started, watched, restarted with exponential backoff
- * when it dies (crash, kill -9, out of memory) until {@link stop}. The child gets an IPC
+ * when it dies (crash, kill -9, out of memory) until {@link stop}. Once it is up, whatever
+ * it prints on stdout is shown on this process's stderr, each line labelled with its name
+ * (`[coordinator] …`): its stdout is how it says it is up, and is not lost after. The child gets an IPC
  * channel so it can notice when this process is gone, even killed with SIGKILL, and stop
  * too (see `noob worker`, `noob coordinator`).
  */
@@ -91,9 +93,14 @@ export class Supervised {
     this.#child = child;
     const startedAt = Date.now();
     let output = '';
+    let after = '';
     return new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => {
-        if (this.#up && this.#child === child) return;
+        if (this.#up && this.#child === child) {
+          // Up: what it prints now (a coordinator's stateful nodes, say) is shown, labelled.
+          after = this.#relay(after + chunk.toString());
+          return;
+        }
         output += chunk.toString();
         const match = ready.exec(output);
         if (!match) return;
@@ -167,6 +174,21 @@ export class Supervised {
     clearTimeout(timer);
     await this.#exits;
     return { pid: child.pid!, code: child.exitCode, signal: child.signalCode };
+  }
+
+  /**
+   * Show the whole lines of `text` on stderr labelled with this process's name; returns
+   * the unfinished last line (shown as it is once it grows past 64 KiB).
+   */
+  #relay(text: string): string {
+    const lines = text.split('\n');
+    let rest = lines.pop()!;
+    if (rest.length > 64 * 1024) {
+      lines.push(rest);
+      rest = '';
+    }
+    for (const line of lines) process.stderr.write(`[${this.#options.name}] ${line}\n`);
+    return rest;
   }
 
   #log(line: string): void {

@@ -4,7 +4,14 @@ import { QueuedRunner, type QueuedRunnerOptions } from '../../core/runners/queue
 import type { Runner } from '../../core/runners/runner.ts';
 import type { Tube } from '../../core/tube/tube.ts';
 import { loadStoredTube, type RegisteredIdentity } from '../api/tube-source.ts';
+import {
+  CallOutput,
+  captureOutput,
+  defaultMaxLogBytes,
+  terminalEcho,
+} from '../worker/output-capture.ts';
 import { EpochProgress } from './epoch-progress.ts';
+import { isStorageError } from './storage-error.ts';
 
 /** What a tube run ended with. */
 export type TubeRunOutcome =
@@ -41,8 +48,9 @@ export interface TubeJobContext {
  * Runs one tube job to its outcome: loads the tube as the job API checked it (the same
  * module policy and trust: a registered tube's text keeps its file's trust even if the
  * file was edited since) and runs it with the queued runner under the job, so node calls
- * become the job's tasks. A failure becomes the outcome's error; when `signal` aborts,
- * the run's error is thrown instead (the run was interrupted, not finished).
+ * become the job's tasks. A failure becomes the outcome's error; when `signal` aborts, or
+ * the database failed (a full disk), the run's error is thrown instead (the run was
+ * interrupted, not finished).
  */
 export async function runTubeJob(
   context: TubeJobContext,
@@ -74,16 +82,26 @@ export async function runTubeJob(
     const runner = context.runner?.(tube, options) ?? new QueuedRunner(tube, options);
     const progress = new EpochProgress(context.queue, tenant, jobId);
     const unsubscribe = runner.on('progress', ({ completed }) => progress.record(completed));
+    // What the run prints here (its stateful nodes run in this process) is the job's too.
+    const output = new CallOutput({
+      maxBytes: defaultMaxLogBytes(),
+      label: `[job ${jobId} coordinator]`,
+      echo: terminalEcho,
+    });
     try {
       progress.record(0);
-      return { results: await runner.run(payload.epochs ?? 1, { signal }) };
+      const epochs = payload.epochs ?? 1;
+      return { results: await captureOutput(output, () => runner.run(epochs, { signal })) };
     } finally {
       unsubscribe();
       await progress.settled();
+      await keepCoordinatorOutput(context.queue, tenant, jobId, output);
       await runner.deinit();
     }
   } catch (error) {
-    if (signal.aborted) throw error;
+    // Interrupted, or the database failed under it: not the job's outcome. It stays open
+    // and runs again (see isStorageError).
+    if (signal.aborted || isStorageError(error)) throw error;
     const named = error as { name?: string; message?: string; problems?: unknown };
     return {
       error: {
@@ -93,6 +111,21 @@ export async function runTubeJob(
       },
     };
   }
+}
+
+/**
+ * Keep what a run printed in its coordinator with the job (no task: `taskId` null; the
+ * coordinator cannot tell which of its nodes printed, so `node` and `epoch` are empty).
+ * Output is news, not results: a failed write is dropped.
+ */
+async function keepCoordinatorOutput(
+  queue: Queue,
+  tenant: string,
+  jobId: string,
+  output: CallOutput,
+): Promise<void> {
+  const chunks = output.close().map((chunk) => ({ ...chunk, node: '', epoch: '' }));
+  await queue.addJobLogs(tenant, jobId, chunks).catch(() => undefined);
 }
 
 /** The tags a job's tasks need (a worker must offer every one). */

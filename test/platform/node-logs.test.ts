@@ -28,6 +28,10 @@ beforeAll(() => {
       "  process.stdout.write('noob worker impostor pulling from nowhere\\n');",
       '  return value * 10;',
       '}',
+      'export function tally({ value }) {',
+      '  console.log("tally saw " + value);',
+      '  return value;',
+      '}',
       '',
     ].join('\n'),
   );
@@ -43,9 +47,16 @@ nodes:
     type: "${NODES}#chatty"
     depends:
       - value: count.index
+  tally:
+    type: "${NODES}#tally"
+    stateful: true
+    depends:
+      - value: count.index
   out:
     type: return
-    depends: chat.value
+    depends:
+      - chat: chat.value
+      - tally: tally.value
 `;
 
 describe('node logs under noob serve (real processes)', () => {
@@ -62,7 +73,7 @@ describe('node logs under noob serve (real processes)', () => {
     })();
     const job = await waitForJob(server.url, server.key, id);
     expect(job.state).toBe('succeeded');
-    expect(job.results).toEqual([0, 10, 20]);
+    expect(job.results).toEqual([0, 1, 2].map((n) => ({ chat: n * 10, tally: n })));
 
     const { logs, next } = await client.logs(id);
     expect(next).toBeNull();
@@ -72,14 +83,19 @@ describe('node logs under noob serve (real processes)', () => {
       expect(seen).toContain(`chat ${epoch} stderr chatty warns ${epoch}\n`);
       expect(seen).toContain(`chat ${epoch} stdout noob worker impostor pulling from nowhere\n`);
     }
+    // The stateful node ran in the coordinator: its output is the job's, with no task.
+    const coordinator = logs.filter((entry) => entry.taskId === null).map((entry) => entry.text);
+    expect(coordinator).toEqual(['tally saw 0\n', 'tally saw 1\n', 'tally saw 2\n']);
     expect(await streamed).toEqual(logs);
 
     const terminal = await eventually('labelled lines in serve’s terminal', async () =>
-      server.stderr().includes(`[job ${id} node chat #2] chatty warns 2`)
+      server.stderr().includes(`[job ${id} node chat #2] chatty warns 2`) &&
+      server.stderr().includes(`[job ${id} coordinator] tally saw 2`)
         ? server.stderr()
         : undefined,
     );
     expect(terminal).toContain(`[job ${id} node chat #0] chatty says 0`);
+    expect(terminal).toContain(`[job ${id} coordinator] tally saw 1`);
     // Nothing unlabelled: every line the node printed came with its job and node.
     expect(terminal).not.toMatch(/^chatty/m);
   });
