@@ -11,7 +11,6 @@ import {
   terminalEcho,
 } from '../worker/output-capture.ts';
 import { EpochProgress } from './epoch-progress.ts';
-import { isStorageError } from './storage-error.ts';
 
 /** What a tube run ended with. */
 export type TubeRunOutcome =
@@ -48,9 +47,8 @@ export interface TubeJobContext {
  * Runs one tube job to its outcome: loads the tube as the job API checked it (the same
  * module policy and trust: a registered tube's text keeps its file's trust even if the
  * file was edited since) and runs it with the queued runner under the job, so node calls
- * become the job's tasks. A failure becomes the outcome's error; when `signal` aborts, or
- * the database failed (a full disk), the run's error is thrown instead (the run was
- * interrupted, not finished).
+ * become the job's tasks. A failure becomes the outcome's error; when `signal` aborts,
+ * the run's error is thrown instead (the run was interrupted, not finished).
  */
 export async function runTubeJob(
   context: TubeJobContext,
@@ -99,9 +97,7 @@ export async function runTubeJob(
       await runner.deinit();
     }
   } catch (error) {
-    // Interrupted, or the database failed under it: not the job's outcome. It stays open
-    // and runs again (see isStorageError).
-    if (signal.aborted || isStorageError(error)) throw error;
+    if (signal.aborted) throw error;
     const named = error as { name?: string; message?: string; problems?: unknown };
     return {
       error: {
