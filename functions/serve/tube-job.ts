@@ -11,6 +11,7 @@ import {
   terminalEcho,
 } from '../worker/output-capture.ts';
 import { EpochProgress } from './epoch-progress.ts';
+import { isStorageError } from './storage-error.ts';
 
 /** What a tube run ended with. */
 export type TubeRunOutcome =
@@ -47,8 +48,9 @@ export interface TubeJobContext {
  * Runs one tube job to its outcome: loads the tube as the job API checked it (the same
  * module policy and trust: a registered tube's text keeps its file's trust even if the
  * file was edited since) and runs it with the queued runner under the job, so node calls
- * become the job's tasks. A failure becomes the outcome's error; when `signal` aborts,
- * the run's error is thrown instead (the run was interrupted, not finished).
+ * become the job's tasks. A failure becomes the outcome's error; when `signal` aborts, or
+ * the database failed (a full disk), the run's error is thrown instead (the run was
+ * interrupted, not finished).
  */
 export async function runTubeJob(
   context: TubeJobContext,
@@ -97,7 +99,9 @@ export async function runTubeJob(
       await runner.deinit();
     }
   } catch (error) {
-    if (signal.aborted) throw error;
+    // Interrupted, or the database failed under it: not the job's outcome. It stays open
+    // and runs again (see isStorageError).
+    if (signal.aborted || isStorageError(error)) throw error;
     const named = error as { name?: string; message?: string; problems?: unknown };
     return {
       error: {

@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSqld } from '../queue/sqld.ts';
+import {
+  type ChaosRow,
+  chaosTable,
+  diskFull,
+  killCoordinator,
+  killServe,
+  killWorker,
+  restartSqld,
+  runScenario,
+  smallDisk,
+} from './chaos.ts';
+import { cleanUpServes } from './serve-process.ts';
+
+afterEach(cleanUpServes);
+
+const rows: ChaosRow[] = [];
+
+/** The invariant of every scenario, with its row kept for the table. */
+function holds(row: ChaosRow): void {
+  rows.push(row);
+  expect(row.lost, `seed ${row.seed}`).toEqual([]);
+  expect(row.duplicates, `seed ${row.seed}`).toBe(0);
+  expect(row.succeeded).toBe(row.acknowledged);
+  expect(row.faults).toBeGreaterThan(0);
+}
+
+// The short matrix: a few jobs and faults each (the long one: npm run bench -- chaos).
+describe('chaos matrix (short)', () => {
+  afterEach(() => {
+    if (rows.length > 0) console.log(`\n${chaosTable(rows)}\n`);
+  });
+
+  it('behavior: kill -9 of workers mid-run loses no acknowledged job and accepts no result twice', async () => {
+    holds(await runScenario({ fault: killWorker, jobs: 4, faults: 2 }));
+  });
+
+  it('behavior: kill -9 of the coordinator mid-run loses no acknowledged job and accepts no result twice', async () => {
+    holds(await runScenario({ fault: killCoordinator, jobs: 4, faults: 2 }));
+  });
+
+  it('behavior: kill -9 of noob serve (the API) and a restart lose no acknowledged job', async () => {
+    holds(await runScenario({ fault: killServe, jobs: 4, faults: 1 }));
+  });
+
+  it('behavior: the remote database (sqld) killed and restarted loses no acknowledged job', async () => {
+    const sqld = await startSqld();
+    try {
+      holds(await runScenario({ fault: restartSqld(sqld), jobs: 4, faults: 1, db: sqld.url }));
+    } finally {
+      await cleanUpServes();
+      await sqld.stop();
+    }
+  });
+
+  it('behavior: a full disk, then freed, loses no acknowledged job', async (context) => {
+    const disk = smallDisk(16);
+    if ('reason' in disk) {
+      context.skip(disk.reason);
+      return;
+    }
+    try {
+      holds(
+        await runScenario({
+          fault: diskFull(disk.path),
+          jobs: 4,
+          faults: 1,
+          db: `${disk.path}/noob.db`,
+        }),
+      );
+    } finally {
+      await cleanUpServes();
+      disk.unmount();
+    }
+  });
+});
