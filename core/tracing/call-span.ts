@@ -35,7 +35,7 @@ export interface CallIdentity {
  * that throws marks the span failed and its error is rethrown as it was. With tracing
  * off, `call` runs alone.
  */
-export async function traceCall<T>(
+export function traceCall<T>(
   task: CallIdentity,
   call: () => Promise<T>,
   failure?: (result: T) => unknown,
@@ -68,7 +68,7 @@ type QueueTask = Pick<HandedTask, 'jobId' | 'cid' | 'nodeId' | 'epoch' | 'attemp
  * throwing, and `{ok: false, error}` marks the span failed. The task's node type and
  * `traceparent` are read from its input (a node call as `POST /v1/tasks` takes it).
  */
-export async function traceQueueCall<T extends { ok: boolean; error?: unknown }>(
+export function traceQueueCall<T extends { ok: boolean; error?: unknown }>(
   task: QueueTask,
   workerId: string,
   run: () => Promise<T>,

@@ -18,7 +18,7 @@ export interface TaskIdentity {
  * hands `send` the span's `traceparent` to put in the task, where the worker that runs
  * it finds its parent. With tracing off, `send` runs alone and gets undefined.
  */
-export async function traceDispatch<T>(
+export function traceDispatch<T>(
   task: TaskIdentity,
   send: (traceparent: string | undefined) => Promise<T>,
 ): Promise<T> {

@@ -16,12 +16,19 @@ type RunOutcome = { results: unknown[] } | { error: { code: string; message: str
  * `dispatch` spans, the trace context stored with its tasks) is under it. An outcome with
  * an error marks the span failed; a run interrupted (thrown) is recorded as such.
  */
-export async function traceJobRun<T extends RunOutcome>(
+export function traceJobRun<T extends RunOutcome>(
   driver: QueueDriver,
   job: { id: string; tenant: string },
   run: () => Promise<T>,
 ): Promise<T> {
-  if (!tracingEnabled()) return run();
+  return tracingEnabled() ? tracedRun(driver, job, run) : run();
+}
+
+async function tracedRun<T extends RunOutcome>(
+  driver: QueueDriver,
+  job: { id: string; tenant: string },
+  run: () => Promise<T>,
+): Promise<T> {
   const parent = contextOfTraceParent(await storedTraceParent(driver, job.id));
   const attributes = { [ATTR_JOB_ID]: job.id, [ATTR_TENANT]: job.tenant };
   return inSpan({ name: 'run job', kind: SpanKind.CONSUMER, parent, attributes }, async (span) => {

@@ -10,7 +10,7 @@ import { inSpan } from './span.ts';
  * with the job; the job's id becomes an attribute once known. With tracing off, `submit`
  * runs alone and gets undefined.
  */
-export async function traceSubmit<T extends { jobId: string }>(
+export function traceSubmit<T extends { jobId: string }>(
   tenant: string,
   submit: (traceparent: string | undefined) => Promise<T>,
 ): Promise<T> {
