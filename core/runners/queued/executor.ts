@@ -11,6 +11,7 @@ import type { ExecutionPlan, PlanNode } from '../plan.ts';
 import { EXHAUSTED } from '../scheduler.ts';
 import { checkSendableInputs } from '../sendable.ts';
 import { OutcomeWatch } from './outcome-watch.ts';
+import { TaskBatch } from './task-batch.ts';
 
 /** How node calls go through the queue. */
 export interface QueueExecutorOptions {
@@ -49,6 +50,8 @@ export class QueueExecutor implements RemoteExecutor {
   #jobId: string | undefined;
   #tube = '';
   #directory = '';
+  /** Adds the job's calls as tasks, those that start together in one write. */
+  #batch: TaskBatch | undefined;
   /** Waits for the job's pending calls, all in one read per look (made on the first call). */
   #watch: OutcomeWatch | undefined;
 
@@ -102,24 +105,23 @@ export class QueueExecutor implements RemoteExecutor {
   ) {
     const queue = this.#options.queue;
     const { jobId, cid, epoch, traceparent } = task;
-    await queue.addTasks(this.#tenant, jobId, [
-      {
+    if (this.#batch?.jobId !== jobId) this.#batch = new TaskBatch(queue, this.#tenant, jobId);
+    await this.#batch.add({
+      cid,
+      nodeId: node.id,
+      epoch,
+      input: {
         cid,
+        type: typeForWorkers(node.node.type, this.#directory),
+        params: { ...node.node.params },
+        inputs,
         nodeId: node.id,
         epoch,
-        input: {
-          cid,
-          type: typeForWorkers(node.node.type, this.#directory),
-          params: { ...node.node.params },
-          inputs,
-          nodeId: node.id,
-          epoch,
-          ...(traceparent ? { traceparent } : {}),
-        },
-        ...(this.#options.tags ? { tags: [...this.#options.tags] } : {}),
-        ...(this.#options.maxAttempts ? { maxAttempts: this.#options.maxAttempts } : {}),
+        ...(traceparent ? { traceparent } : {}),
       },
-    ]);
+      ...(this.#options.tags ? { tags: [...this.#options.tags] } : {}),
+      ...(this.#options.maxAttempts ? { maxAttempts: this.#options.maxAttempts } : {}),
+    });
     if (this.#watch?.jobId !== jobId)
       this.#watch = new OutcomeWatch(queue, this.#tenant, jobId, this.#options.maxPollMs);
     const outcome = await this.#watch.wait(cid, context.signal, `node ${node.id}`);
