@@ -1,0 +1,138 @@
+/**
+ * `npm run bench -- lambda`: node calls per second through worker Lambdas (the real
+ * handler under the local Lambda twin, invoked by the lambda runner's dispatcher through
+ * the real AWS SDK) against the queued runner drained by long-lived `noob worker`
+ * processes, on the same sqld, the same tube and the same number of worker processes (2,
+ * 8 calls at once each). What differs is only how work reaches the workers: async
+ * invokes that claim by lease, or workers that are always there.
+ *
+ * Also measured: the worker function's cold start (a first invoke on a fresh function
+ * against a warm one: a process, the runtime client, imports, the addon, the queue
+ * connection), and this process's CPU per call (for lambda it includes the twin's own
+ * Invoke and Runtime API servers, which run here).
+ *
+ * Runners are measured in turns and the fastest run of each is kept. Bounded: a few
+ * hundred calls per run. Prints a table, then the JSON line; `value` is calls/s through
+ * worker Lambdas.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { LambdaRunner } from '../core/runners/lambda/runner.ts';
+import { QueuedRunner } from '../core/runners/queued/runner.ts';
+import { loadTube } from '../core/tube/load.ts';
+import { type NoobProcess, startNoob } from '../test/lambda/noob-process.ts';
+import { startLambdaStack, WORKER_HANDLER } from '../test/lambda/stack.ts';
+import { printResult } from './report.ts';
+import { compareInTurns } from './runners/turns.ts';
+
+const EPOCHS = 30;
+const WARMUP_EPOCHS = 2;
+const REPEATS = 3;
+/** Stateless calls per epoch of the tube (the source stays with the runner). */
+const CALLS_PER_EPOCH = 16;
+const WORKERS = 2;
+const PER_WORKER = 8;
+
+const tube = await loadTube(join(import.meta.dirname, 'tubes', 'noop-wide.yaml'));
+const stack = await startLambdaStack({
+  concurrency: WORKERS,
+  workerEnv: { NOOB_WORKER_CONCURRENCY: String(PER_WORKER) },
+});
+const workers: NoobProcess[] = [];
+try {
+  for (let i = 0; i < WORKERS; i++) {
+    const worker = startNoob(
+      ['worker', '--db', stack.sqld.url, '--concurrency', String(PER_WORKER)],
+      {},
+    );
+    workers.push(worker);
+    await worker.printed(/pulling from/);
+  }
+  const timed = await compareInTurns(
+    () => new QueuedRunner(tube, { queue: stack.queue }),
+    () =>
+      new LambdaRunner(tube, {
+        queue: stack.queue,
+        lambda: {
+          client: stack.client,
+          functionName: 'worker',
+          concurrency: WORKERS,
+          perInvocation: PER_WORKER,
+        },
+      }),
+    { epochs: EPOCHS, warmup: WARMUP_EPOCHS, repeats: REPEATS },
+  );
+  const calls = EPOCHS * CALLS_PER_EPOCH;
+  const queuedRate = calls / timed.baseline.seconds;
+  const lambdaRate = calls / timed.candidate.seconds;
+  const cold = await coldStart();
+
+  process.stdout.write(
+    [
+      `runner                                   calls/s (${CALLS_PER_EPOCH} no-op calls per epoch, ${EPOCHS} epochs)`,
+      `queued, ${WORKERS} noob worker processes        ${queuedRate.toFixed(0)}`,
+      `lambda, ${WORKERS} worker Lambdas (twin)        ${lambdaRate.toFixed(0)}   (${(lambdaRate / queuedRate).toFixed(2)}x)`,
+      `this process's CPU per call: queued ${(timed.baseline.cpuMicros / calls).toFixed(0)} µs, lambda ${(timed.candidate.cpuMicros / calls).toFixed(0)} µs (with the twin's servers)`,
+      `worker cold start: first invoke ${cold.firstMs.toFixed(0)} ms, warm ${cold.warmMs.toFixed(0)} ms`,
+      '',
+    ].join('\n'),
+  );
+  printResult({
+    bench: 'lambda',
+    metric: `node calls/s, noop-wide tube (${CALLS_PER_EPOCH} no-op calls per epoch), ${WORKERS} worker Lambdas on the local twin`,
+    value: Number(lambdaRate.toFixed(1)),
+    baseline: Number(queuedRate.toFixed(1)),
+    baselineName: `QueuedRunner with ${WORKERS} noob worker processes (same sqld, same tube, same run)`,
+    ratio: Number((lambdaRate / queuedRate).toFixed(3)),
+    details: {
+      epochs: EPOCHS,
+      warmupEpochs: WARMUP_EPOCHS,
+      repeats: REPEATS,
+      timing: 'fastest of the repeats, runners measured in turns',
+      callsPerWorkerAtOnce: PER_WORKER,
+      cpuPerCallMicroseconds: {
+        queued: Math.round(timed.baseline.cpuMicros / calls),
+        lambdaWithTwinServers: Math.round(timed.candidate.cpuMicros / calls),
+      },
+      coldStartFirstInvokeMs: Math.round(cold.firstMs),
+      warmInvokeMs: Math.round(cold.warmMs),
+      invokes: stack.twin.invocations('worker').length,
+      cores: availableParallelism(),
+      queue: 'sqld (remote libSQL) on 127.0.0.1',
+    },
+  });
+} finally {
+  // A graceful stop, bounded: the benchmark must end whatever the workers do.
+  for (const worker of workers) worker.child.kill('SIGTERM');
+  const stopped = Promise.all(workers.map((worker) => worker.exited));
+  const late = setTimeout(() => {
+    for (const worker of workers) worker.child.kill('SIGKILL');
+  }, 5_000);
+  await stopped;
+  clearTimeout(late);
+  await stack.stop();
+}
+
+/**
+ * A fresh function's first invoke (a new environment: process, runtime client, imports,
+ * addon, queue connection) against its second (warm), each a claim that finds nothing.
+ */
+async function coldStart(): Promise<{ firstMs: number; warmMs: number }> {
+  stack.twin.deploy({
+    name: 'cold',
+    file: WORKER_HANDLER,
+    env: { NOOB_QUEUE_URL: stack.sqld.url },
+    reservedConcurrency: 1,
+  });
+  const invoke = async () => {
+    const started = performance.now();
+    await stack.client.send(
+      new InvokeCommand({ FunctionName: 'cold', Payload: '{"claim":{"tags":["none"]}}' }),
+    );
+    return performance.now() - started;
+  };
+  const firstMs = await invoke();
+  const warmMs = await invoke();
+  return { firstMs, warmMs };
+}
