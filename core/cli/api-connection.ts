@@ -48,8 +48,24 @@ export function connect(
       `no API key for ${url}: give --key KEY or set NOOB_KEY (noob serve prints one; noob keys create --tenant NAME makes another)`,
     );
   }
-  return { client: createNoobClient({ baseUrl: url, apiKey: key }), url };
+  return { client: createNoobClient({ baseUrl: url, apiKey: key, fetch: fetchOnceMore }), url };
 }
+
+/**
+ * fetch, sent once more when the server closed a kept-alive connection just as the request
+ * went out on it (undici's `UND_ERR_SOCKET`, or a reset): the request never reached the
+ * server's handler, or is safe to repeat. Every call the commands make is: reads and
+ * cancels are idempotent, and `jobs submit` sends an idempotency key.
+ */
+const fetchOnceMore: typeof fetch = async (input, init) => {
+  try {
+    return await fetch(input, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (init?.signal?.aborted || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET')) throw error;
+    return fetch(input, init);
+  }
+};
 
 function localKey(url: URL, cwd: string): string | undefined {
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return undefined;

@@ -56,12 +56,16 @@ export function explainApiError(error: unknown, url: string): unknown {
   }
   const cause = unreachableCause(error);
   if (cause !== undefined) {
+    const what = LOST.has(cause) ? 'lost the connection to' : 'cannot reach';
     return new ServerUnreachableError(
-      `cannot reach the noob server at ${url} (${cause}): start it with noob serve, or give its address with --url or NOOB_URL`,
+      `${what} the noob server at ${url} (${cause}): start it with noob serve, or give its address with --url or NOOB_URL`,
     );
   }
   return error;
 }
+
+/** Causes that mean the server was there and the connection broke. */
+const LOST = new Set(['connection reset', 'connection closed', 'timed out']);
 
 /** Why fetch could not talk to the server (`connection refused`, …), or undefined. */
 function unreachableCause(error: unknown): string | undefined {
@@ -72,6 +76,7 @@ function unreachableCause(error: unknown): string | undefined {
     ENOTFOUND: 'no such host',
     EAI_AGAIN: 'no such host',
     ECONNRESET: 'connection reset',
+    UND_ERR_SOCKET: 'connection closed',
     ETIMEDOUT: 'timed out',
     EHOSTUNREACH: 'host unreachable',
   };

@@ -41,6 +41,9 @@ export function parseClientArguments(
     throw new UsageError(`${(error as Error).message} (usage: ${usage})`);
   }
   const given = parsed.positionals;
+  const empty = given.findIndex((value) => value.trim() === '');
+  if (empty >= 0 && empty < positionals.length)
+    throw new UsageError(`${positionals[empty]} is empty (usage: ${usage})`);
   if (given.length < positionals.length)
     throw new UsageError(`missing ${positionals[given.length]} (usage: ${usage})`);
   if (given.length > positionals.length)

@@ -4,6 +4,28 @@ import { durationBetween, formatTable, shortTime } from './table.ts';
 
 /** How the client commands show jobs and workers as text (their `--json` is the API's JSON). */
 
+/**
+ * What a server may say of a job beyond the fields every version has: its tube, its epochs
+ * and what it waits on. Read when present, so that the commands work with older servers.
+ */
+export interface JobExtras {
+  tube?: { noobId: string | null; cid: string | null } | null;
+  waiting?: { reason: string; detail: string } | null;
+  progress: { epochs?: { total: number | null; done: number } };
+}
+
+/** A job's extra fields, when its server sends them (see {@link JobExtras}). */
+export function extrasOf(job: JobSummary | JobStatus): JobExtras {
+  return job as unknown as JobExtras;
+}
+
+/** `2/5`, or `2` when the total is unknown; undefined when the server does not count epochs. */
+export function formatEpochs(job: JobSummary | JobStatus): string | undefined {
+  const epochs = extrasOf(job).progress.epochs;
+  if (!epochs) return undefined;
+  return epochs.total === null ? String(epochs.done) : `${epochs.done}/${epochs.total}`;
+}
+
 /** `12/40`, with the failed and cancelled calls when there are some. */
 export function formatProgress(progress: JobSummary['progress']): string {
   const extra = [
@@ -16,11 +38,13 @@ export function formatProgress(progress: JobSummary['progress']): string {
 /** `noob jobs list`: one row a job, newest first, as the server sent them. */
 export function formatJobTable(jobs: readonly JobSummary[], now: number = Date.now()): string {
   return formatTable(
-    ['ID', 'STATE', 'PRIORITY', 'TASKS', 'CREATED', 'DURATION'],
+    ['ID', 'STATE', 'TUBE', 'PRIORITY', 'EPOCHS', 'TASKS', 'CREATED', 'DURATION'],
     jobs.map((job) => [
       job.id,
       job.state,
+      extrasOf(job).tube?.noobId ?? '-',
       job.priority,
+      formatEpochs(job) ?? '-',
       formatProgress(job.progress),
       shortTime(job.createdAt),
       durationBetween(job.createdAt, job.finishedAt, now),
@@ -30,10 +54,15 @@ export function formatJobTable(jobs: readonly JobSummary[], now: number = Date.n
 
 /** `noob jobs get`: the job's facts, its error, then its results one JSON value a line. */
 export function formatJob(job: JobStatus, now: number = Date.now()): string {
+  const { tube, waiting } = extrasOf(job);
+  const epochs = formatEpochs(job);
   const lines = [
     `job       ${job.id}`,
     `state     ${job.state}`,
+    ...(tube ? [`tube      ${tube.noobId ?? '-'}${tube.cid ? ` (${tube.cid})` : ''}`] : []),
+    ...(waiting ? [`waiting   ${waiting.detail}`] : []),
     `priority  ${job.priority}`,
+    ...(epochs === undefined ? [] : [`epochs    ${epochs}`]),
     `tasks     ${formatProgress(job.progress)}`,
     `created   ${shortTime(job.createdAt)}`,
     `finished  ${shortTime(job.finishedAt)}`,

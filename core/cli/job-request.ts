@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { JobRequest } from '../../functions/api/client.ts';
 import { parseInputText } from '../tube/inputs.ts';
@@ -40,6 +41,8 @@ export function jobRequest(args: SubmitArguments): JobRequest {
   }
   return {
     tube: text ?? args.tube,
+    // One key per command: a request sent again (see api-connection.ts) makes no second job.
+    idempotencyKey: `noob-cli-${randomUUID()}`,
     ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
     ...(args.epochs === undefined ? {} : { epochs: args.epochs }),
     ...(args.priority === undefined ? {} : { priority: args.priority as JobRequest['priority'] }),

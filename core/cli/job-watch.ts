@@ -1,7 +1,7 @@
 import type { JobStatus, NoobClient } from '../../functions/api/client.ts';
 import type { CommandIO } from './commands.ts';
 import { INTERRUPTED_EXIT_CODE } from './commands.ts';
-import { formatProgress } from './job-format.ts';
+import { extrasOf, formatProgress } from './job-format.ts';
 import { formatLogEntry } from './job-logs.ts';
 import { toJson } from './output.ts';
 import { ProgressBar } from './progress-bar.ts';
@@ -21,12 +21,13 @@ export interface WatchOptions {
   json: boolean;
   /** Stop watching (Ctrl-C): the job goes on. */
   signal?: AbortSignal;
-  /** Least time between two reads of the job's progress (ms, default 250). */
-  progressEveryMs?: number;
+  /** Between two looks at the job while its stream is quiet (ms, default 2000). */
+  lookEveryMs?: number;
 }
 
 /**
- * Follow a job to its end over its event stream: its state changes, failed calls and what
+ * Follow a job to its end over its event stream: its state changes, failed calls, what it
+ * waits on when it does not move (no live worker, no worker with its tags, …) and what
  * its node calls print (labelled with node and epoch) on stderr as they happen, a progress
  * bar of its node calls on a terminal, its results on stdout (one JSON value a line) once
  * it succeeded, and the exit code of its final state ({@link exitCodeOf}). With `json`,
@@ -45,14 +46,37 @@ export async function watchJob(
   };
   const bar =
     !options.json && io.stderr.isTTY ? new ProgressBar(io.stderr, { unit: 'calls' }) : undefined;
-  const every = options.progressEveryMs ?? 250;
-  let lastRead = 0;
-  const readProgress = async () => {
-    if (!bar || Date.now() - lastRead < every) return;
-    lastRead = Date.now();
-    const job = await client.getJob(id, options.signal ? { signal: options.signal } : {});
-    bar.update(job.progress.done + job.progress.failed, job.progress.total);
+  const signal = options.signal ? { signal: options.signal } : {};
+  // A look at the job: its progress for the bar, and what it waits on when it does not move
+  // (no event comes then, so looks are also made on a timer).
+  let lastLook = 0;
+  let looking = false;
+  let waitSaid: string | undefined;
+  const look = async () => {
+    if (looking) return;
+    looking = true;
+    lastLook = Date.now();
+    try {
+      const job = await client.getJob(id, signal);
+      const { progress, waiting } = extrasOf(job);
+      // Epochs (their total is known from the start) once they count; node calls before,
+      // and from a server that does not count epochs.
+      const epochs = progress.epochs;
+      if (epochs?.total && (epochs.done > 0 || job.progress.total === 0))
+        bar?.update(epochs.done, epochs.total, 'epochs');
+      else bar?.update(job.progress.done + job.progress.failed, job.progress.total, 'calls');
+      if (waiting && waiting.detail !== waitSaid) say(`waiting: ${waiting.detail}`);
+      waitSaid = waiting?.detail;
+    } catch {
+      // The stream says what matters when the server is gone; a look is only a look.
+    } finally {
+      looking = false;
+    }
   };
+  if (bar) void look();
+  const timer = options.json
+    ? undefined
+    : setInterval(() => void look(), options.lookEveryMs ?? 2_000).unref();
   try {
     const stream = client.events(id, {
       logs: true,
@@ -76,7 +100,8 @@ export async function watchJob(
       const { event } = message;
       const line = describeEvent(event);
       if (line) say(line);
-      if (event.type.startsWith('task')) await readProgress();
+      const moved = event.type.startsWith('task') || event.type === 'job.progress';
+      if (bar && moved && Date.now() - lastLook >= 250) await look();
     }
     // The stream always ends with `done`; without it, read the job once more.
     const job = await client.getJob(id);
@@ -89,6 +114,8 @@ export async function watchJob(
       `noob: stopped watching; job ${id} goes on (noob jobs cancel ${id} stops it)\n`,
     );
     return INTERRUPTED_EXIT_CODE;
+  } finally {
+    clearInterval(timer);
   }
 }
 
@@ -98,7 +125,8 @@ export function describeEvent(event: {
   data: Record<string, unknown>;
 }): string | undefined {
   const { type, data } = event;
-  if (type === 'job.outcome') return undefined;
+  // The outcome comes with `done`; progress goes to the bar.
+  if (type === 'job.outcome' || type === 'job.progress') return undefined;
   if (type.startsWith('job.')) return `job ${type.slice(4)}`;
   if (type.startsWith('task.')) {
     const state = type.slice(5);

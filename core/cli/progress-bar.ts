@@ -82,7 +82,7 @@ export interface ProgressBarOptions {
  */
 export class ProgressBar {
   readonly #stream: ProgressStream;
-  readonly #unit: string;
+  #unit: string;
   readonly #redrawMs: number;
   readonly #now: () => number;
   readonly #started: number;
@@ -111,10 +111,11 @@ export class ProgressBar {
     return this.#shown;
   }
 
-  /** News: `completed` of `total` done. */
-  update(completed: number, total: number): void {
+  /** News: `completed` of `total` done (counting `unit` from now on, when given). */
+  update(completed: number, total: number, unit?: string): void {
     this.#completed = completed;
     this.#total = total;
+    if (unit !== undefined) this.#unit = unit;
     if (this.#shown && this.#now() - this.#lastDraw >= this.#redrawMs) this.#draw();
   }
 

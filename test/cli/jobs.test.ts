@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWN } from '../conformance/suite.ts';
 import { cleanUpServes, type ServeProcess, startServe } from '../platform/serve-process.ts';
 import { noobHere, runNoob } from './run-noob.ts';
+import { hasScript, onTerminal, screenLines } from './terminal.ts';
 
 const WAITING = join(import.meta.dirname, 'tubes', 'waiting.yaml');
 
@@ -80,8 +80,10 @@ describe('noob jobs', () => {
     const listed = await here('jobs', 'list', '--json', '--limit', '50');
     expect(JSON.parse(listed.stdout).jobs.map((job: { id: string }) => job.id)).toContain(id);
     const table = await here('jobs', 'list');
-    expect(lines(table.stdout)[0]).toMatch(/^ID +STATE +PRIORITY +TASKS +CREATED +DURATION$/);
-    expect(table.stdout).toMatch(new RegExp(`\n${id} +succeeded +NORMAL +3/3 `));
+    expect(lines(table.stdout)[0]).toMatch(
+      /^ID +STATE +TUBE +PRIORITY +EPOCHS +TASKS +CREATED +DURATION$/,
+    );
+    expect(table.stdout).toMatch(new RegExp(`\n${id} +succeeded +\\S+ +NORMAL +\\S+ +3/3 `));
     const failedOnly = await here('jobs', 'list', '--state', 'failed', '--json');
     expect(JSON.parse(failedOnly.stdout).jobs.map((job: { id: string }) => job.id)).not.toContain(
       id,
@@ -134,22 +136,47 @@ describe('noob jobs', () => {
     expect(messages.at(-1)).toMatchObject({ type: 'done', job: { id, state: 'cancelled' } });
   });
 
+  it.skipIf(!hasScript)(
+    'behavior: on a terminal, watch shows a progress bar while the job runs',
+    async () => {
+      // On its own terminal, as a user runs it; submitted from there, so that the job starts
+      // once the command is up. 48 epochs of 0.3 s on a worker running 8 calls at a time
+      // take 1.8 s at the very least: longer than the second before the bar shows.
+      const { code, screen } = onTerminal(
+        ...['jobs', 'submit', WAITING, '-n', '48', '--input', 'seconds=0.3', '--watch'],
+        ...['--url', serve.url, '--key', serve.key],
+      );
+      expect(code).toBe(0);
+      expect(screen).toMatch(/\[[#-]+\] \d+\/\d+ (epochs|calls) {2}/);
+      const shown = screenLines(screen);
+      expect(shown.filter((line) => /^\d+$/.test(line)).map(Number)).toEqual([...Array(48).keys()]);
+      expect(shown.at(-1)).toMatch(/job \S+ succeeded/);
+    },
+  );
+
   it('behavior: Ctrl-C stops watching, not the job, and exits 130', async () => {
     const submitted = await here('jobs', 'submit', WAITING, '-n', '2', '--input', 'seconds=60');
+    expect(submitted.code, submitted.stderr).toBe(0);
     const id = submitted.stdout.trim();
-    let child: ChildProcess | undefined;
+    let interrupted = false;
     const watching = runNoob(['jobs', 'watch', id], {
       cwd: home,
       env: { NOOB_URL: serve.url },
-      started: (started) => {
-        child = started;
-        // Once the stream is open (its first line arrived), interrupt it.
-        started.stderr!.once('data', () => started.kill('SIGINT'));
+      started: (child) => {
+        // Once the stream is open (its first event was said), interrupt it, once.
+        let said = '';
+        child.stderr!.on('data', (chunk: Buffer) => {
+          said += chunk.toString();
+          if (!interrupted && /^job \w+$/m.test(said)) {
+            interrupted = true;
+            child.kill('SIGINT');
+          }
+        });
       },
     });
     const { code, stderr } = await watching;
-    expect(child).toBeDefined();
-    expect(code).toBe(130);
+    expect(interrupted, stderr).toBe(true);
+    expect(code, stderr).toBe(130);
     expect(stderr).toContain(
       `stopped watching; job ${id} goes on (noob jobs cancel ${id} stops it)`,
     );
@@ -192,6 +219,7 @@ describe('noob jobs', () => {
       [['jobs'], /noob jobs needs an action first: submit, list, get, cancel, watch, logs/],
       [['jobs', 'frob'], /unknown jobs action "frob"/],
       [['jobs', 'get'], /missing ID \(usage: noob jobs get ID\)/],
+      [['jobs', 'watch', ''], /ID is empty \(usage: noob jobs watch ID\)/],
       [['jobs', 'submit', 'testing-basic', '-n', 'lots'], /--epochs takes a whole number/],
       [['jobs', 'submit', 'no/such/tube.yaml'], /no tube file no\/such\/tube.yaml/],
     ] as const) {

@@ -1,23 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OWN } from '../conformance/suite.ts';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const hasScript = spawnSync('script', ['--version']).status === 0;
-
-/** `noob ...args` on a pseudo-terminal (util-linux `script`): what the terminal showed. */
-function onTerminal(...args: string[]): { code: number | null; screen: string } {
-  const command = [process.execPath, join(ROOT, 'bin', 'noob.js'), ...args]
-    .map((part) => `'${part.replaceAll("'", "'\\''")}'`)
-    .join(' ');
-  const result = spawnSync('script', ['-qec', command, '/dev/null'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NOOB_DEBUG: '', COLUMNS: '100' },
-  });
-  return { code: result.status, screen: result.stdout };
-}
+import { hasScript, onTerminal, screenLines } from './terminal.ts';
 
 describe.skipIf(!hasScript)('noob run on a terminal', () => {
   it('behavior: a run longer than a second shows a bar with rate and ETA, and every result', () => {
@@ -26,9 +10,7 @@ describe.skipIf(!hasScript)('noob run on a terminal', () => {
     expect(code).toBe(0);
     expect(screen).toMatch(/\[#*-+\] \d+\/40 epochs {2}[\d.]+\/s {2}ETA [\d.]+s/);
     expect(screen).toMatch(/\[#{30}\] 40\/40 epochs {2}[\d.]+\/s {2}in /);
-    const results = screen
-      .split(/[\r\n]+/)
-      .map((line) => line.replaceAll('\x1b[K', '').trim())
+    const results = screenLines(screen)
       .filter((line) => /^\d+$/.test(line))
       .map(Number);
     expect(results).toEqual([...Array(40).keys()]);
