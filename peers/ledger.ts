@@ -1,14 +1,12 @@
 import * as Automerge from '@automerge/automerge';
 import type { PeerId } from '@libp2p/interface';
-import { lpStream } from '@libp2p/utils';
+import { syncSession } from './ledger-sync.ts';
 import type { TaskMessage } from './messages.ts';
 import type { PeerNode } from './node.ts';
 import type { Evidence, QuorumObserver } from './quorum-verifier.ts';
 
 /** The protocol the ledger replicates over. */
 export const LEDGER_PROTOCOL = '/noob/ledger/1.0.0';
-/** Largest ledger a peer accepts from another in one exchange. */
-const MAX_LEDGER_BYTES = 64 * 1024 * 1024;
 
 /** What the ledger holds, by task CID (and by peer within a task). */
 export interface LedgerDocument {
@@ -43,11 +41,10 @@ function genesis(): Uint8Array {
  * The peers' shared record of quorum work: claims (announced quorum tasks), commitments,
  * reveals, verdicts and evidence of disagreement, as an Automerge document. A submitter
  * writes what its quorum verifier sees (it is a {@link QuorumObserver}); every `syncMs`,
- * every peer sends its document to each connected peer it has not sent this version to,
- * over {@link LEDGER_PROTOCOL}, and merges the one sent back, so ledgers converge after a
- * partition heals (a peer met again after a cut gets the versions made meanwhile).
- * Replication exchanges whole documents and merges them: simple and always convergent; the
- * incremental sync protocol is the next step when ledgers grow.
+ * every peer opens a sync session ({@link syncSession}: Automerge's sync protocol, which
+ * sends only the changes the other lacks) over {@link LEDGER_PROTOCOL} with each connected
+ * peer it has not synced this version with, so ledgers converge after a partition heals
+ * (a peer met again after a cut gets the changes made meanwhile).
  */
 export class Ledger implements QuorumObserver {
   #doc: Automerge.Doc<LedgerDocument>;
@@ -57,6 +54,8 @@ export class Ledger implements QuorumObserver {
   #syncing = false;
   /** Our heads when we last exchanged with each peer: unchanged since, nothing to push. */
   readonly #pushed = new Map<string, string>();
+  /** Bytes this peer sent in sync sessions (opened or answered). */
+  sentBytes = 0;
 
   constructor(self: string) {
     this.#self = self;
@@ -72,12 +71,8 @@ export class Ledger implements QuorumObserver {
   async start(node: PeerNode, syncMs = 1000): Promise<void> {
     this.#node = node;
     await node.handle(LEDGER_PROTOCOL, async (stream) => {
-      const lp = lpStream(stream, { maxDataLength: MAX_LEDGER_BYTES });
       try {
-        const theirs = (await lp.read()).subarray();
-        await lp.write(Automerge.save(this.#doc));
-        await stream.close();
-        this.#merge(theirs);
+        this.#count(await syncSession(stream, this.#synced, false, AbortSignal.timeout(10_000)));
       } catch (error) {
         stream.abort(error as Error);
       }
@@ -95,7 +90,7 @@ export class Ledger implements QuorumObserver {
     this.#node = undefined;
   }
 
-  /** Exchanges documents with every connected peer once. */
+  /** Syncs with every connected peer once. */
   async sync(): Promise<void> {
     const node = this.#node;
     if (!node || this.#syncing) return;
@@ -117,26 +112,31 @@ export class Ledger implements QuorumObserver {
     }
   }
 
-  /** Sends our document, merges theirs; false when the peer could not be reached. */
+  /** One sync session with `peer`; false when it could not be reached. */
   async #exchange(node: PeerNode, peer: PeerId): Promise<boolean> {
+    const signal = AbortSignal.timeout(10_000);
+    let stream: Awaited<ReturnType<PeerNode['dialProtocol']>> | undefined;
     try {
-      const stream = await node.dialProtocol(peer, LEDGER_PROTOCOL, {
-        signal: AbortSignal.timeout(5000),
-      });
-      const lp = lpStream(stream, { maxDataLength: MAX_LEDGER_BYTES });
-      await lp.write(Automerge.save(this.#doc));
-      const theirs = (await lp.read()).subarray();
-      await stream.close();
-      this.#merge(theirs);
+      stream = await node.dialProtocol(peer, LEDGER_PROTOCOL, { signal });
+      this.#count(await syncSession(stream, this.#synced, true, signal));
       return true;
-    } catch {
+    } catch (error) {
       // Not a noob peer, or gone: the next round tries again.
+      stream?.abort(error as Error);
       return false;
     }
   }
 
-  #merge(bytes: Uint8Array): void {
-    this.#doc = Automerge.merge(this.#doc, Automerge.load<LedgerDocument>(bytes));
+  /** The document as a sync session reads and updates it. */
+  readonly #synced = {
+    get: () => this.#doc,
+    set: (doc: Automerge.Doc<LedgerDocument>) => {
+      this.#doc = doc;
+    },
+  };
+
+  #count(session: { sent: number }): void {
+    this.sentBytes += session.sent;
   }
 
   #change(edit: (d: LedgerDocument) => void): void {
