@@ -198,13 +198,14 @@ export class Peer {
       peerId: node?.peerId.toString(),
       addresses: node ? this.addresses : [],
       connections: peers.length,
-      mesh: node
-        ? Object.fromEntries(
-            TOPICS.map((topic) => [topic, this.#router().getMeshPeers(topic).length]),
-          )
-        : {},
+      mesh: node ? Object.fromEntries(TOPICS.map((topic) => [topic, this.mesh(topic).length])) : {},
       known: this.directory.live().map((peer) => peer.id),
     };
+  }
+
+  /** The peers this one forwards `topic`'s messages to (its gossipsub mesh). */
+  mesh(topic: string): string[] {
+    return this.#router().getMeshPeers(topic);
   }
 
   /** Gossipsub's score of another peer as this one computes it. */
@@ -233,7 +234,11 @@ export class Peer {
 
   /** Remembers a peer and where to dial it (so blocks can be fetched from it directly). */
   #learn(message: PresenceMessage): void {
+    const before = this.directory.get(message.peer)?.addrs;
     this.directory.seen(message);
+    // The peer store only when the addresses changed: presence repeats every few seconds
+    // from every peer, and each merge is a peer-store write and an update event.
+    if (!this.#node || before?.join() === message.addrs.join()) return;
     const addrs = message.addrs.flatMap((text) => {
       try {
         return [multiaddr(text)];
@@ -241,7 +246,7 @@ export class Peer {
         return [];
       }
     });
-    void this.node.peerStore
+    void this.#node.peerStore
       .merge(peerIdFromString(message.peer), { multiaddrs: addrs })
       .catch(() => {});
   }

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
+import { multiaddr } from '@multiformats/multiaddr';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { P2PRunner } from '../../core/runners/p2p/runner.ts';
 import { loadTube } from '../../core/tube/load.ts';
 import { TaskExecutor } from '../../functions/worker/executor.ts';
 import type { TaskRequest } from '../../functions/worker/task.ts';
 import { commitmentOf, newSalt } from '../../peers/commitment.ts';
+import { RESULTS_TOPIC, TOPICS } from '../../peers/messages.ts';
 import type { Peer } from '../../peers/peer.ts';
 import type { Evidence } from '../../peers/quorum-verifier.ts';
 import { type Answer, TaskWorker } from '../../peers/task-worker.ts';
@@ -127,8 +129,14 @@ describe('quorum with a Byzantine peer (q = 2 of k = 3)', () => {
     ['gives wrong results', wrong, 'disagreed'],
     ['copies reveals', copier, 'unopened'],
   ] as const) {
-    it(`behavior: one peer that ${name} is never accepted; its reputation and score drop, with signed evidence`, async () => {
+    it(`behavior: one peer that ${name} is never accepted; its reputation and score drop, it is pruned, with signed evidence`, async () => {
       const { honest, bad, client } = await network(byzantine);
+      // In the client's mesh first, so that being pruned from it means something.
+      await client.node.dial(multiaddr(bad.addresses[0]!));
+      await vi.waitFor(() => expect(client.mesh(RESULTS_TOPIC)).toContain(bad.peerId), {
+        timeout: 10_000,
+        interval: 50,
+      });
       expect(await runSquares(client)).toEqual([0, 1, 4, 9, 16, 25]);
       // The ledger holds the verdicts and evidence, and replicates them to the executors.
       const evidence: Evidence[] = Object.values(client.ledger.document.evidence);
@@ -142,6 +150,13 @@ describe('quorum with a Byzantine peer (q = 2 of k = 3)', () => {
       expect(Object.keys(client.ledger.document.verdicts)).toHaveLength(6);
       expect(client.reputation.score(bad.peerId)).toBeLessThan(0);
       await vi.waitFor(() => expect(client.score(bad.peerId)).toBeLessThan(0), { timeout: 5000 });
+      // A negative score is pruned from every mesh at the router's next heartbeat.
+      await vi.waitFor(
+        () => {
+          for (const topic of TOPICS) expect(client.mesh(topic)).not.toContain(bad.peerId);
+        },
+        { timeout: 5000, interval: 100 },
+      );
       expect(evidence.length).toBeGreaterThan(0);
       for (const record of evidence) {
         expect(record.offender).toBe(bad.peerId);
