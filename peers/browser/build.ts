@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +62,12 @@ export interface BrowserBuildOptions {
  * Throws {@link PeerError} when esbuild is not installed or the bundle does not build.
  */
 export async function buildBrowserPeer(options: BrowserBuildOptions): Promise<string> {
+  const entry = join(here, 'main.ts');
+  if (!existsSync(entry))
+    throw new PeerError(
+      'the browser peer is bundled from its TypeScript sources, which an installed package does not carry',
+      { details: "Serve the page with noob peer from a checkout of noob's repository." },
+    );
   let esbuild: typeof import('esbuild');
   try {
     esbuild = await import('esbuild');
@@ -71,7 +78,7 @@ export async function buildBrowserPeer(options: BrowserBuildOptions): Promise<st
   }
   try {
     const result = await esbuild.build({
-      entryPoints: [join(here, 'main.ts')],
+      entryPoints: [entry],
       bundle: true,
       write: false,
       format: 'esm',

@@ -6,6 +6,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { P2PRunner } from '../../core/runners/p2p/runner.ts';
 import { loadTube } from '../../core/tube/load.ts';
+import { PEER_HEALTH_COMMAND, PEER_PORTS } from '../../infra/peer-container.ts';
 import type { Peer } from '../../peers/peer.ts';
 import { startTestPeer } from '../../peers/test-peer.fixture.ts';
 
@@ -118,6 +119,21 @@ describe('the peer container (peers/Dockerfile)', () => {
       arg.replace('127.0.0.1:9090', `127.0.0.1:${port}`),
     );
     expect(() => execFileSync(probe[0]!, probe.slice(1), { env, timeout: 30_000 })).not.toThrow();
+  });
+
+  it("error: the browser peer's script is refused with the reason: an installed package cannot bundle it", async () => {
+    const health = /health on (http:\/\/[^/\s]+)/.exec(output)![1]!;
+    const response = await fetch(`${health}/peer.js`);
+    expect(response.status).toBe(503);
+    expect(await response.text()).toMatch(/installed package does not carry/);
+  });
+
+  it('behavior: the SST and CDK services probe and open what the image does', () => {
+    expect(['CMD', ...instruction('HEALTHCHECK')]).toEqual(PEER_HEALTH_COMMAND);
+    const exposed = /\nEXPOSE ([\d ]+)\n/.exec(DOCKERFILE)![1]!.split(' ').map(Number);
+    expect(exposed).toEqual([...PEER_PORTS]);
+    const listen = instruction('CMD')[instruction('CMD').indexOf('--listen') + 1]!;
+    expect([...listen.matchAll(/\/tcp\/(\d+)/g)].map((m) => Number(m[1]))).toEqual([...PEER_PORTS]);
   });
 
   it('behavior: a tube runs on it', async () => {
