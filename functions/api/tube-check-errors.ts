@@ -14,3 +14,11 @@ export class TubeCheckBusyError extends NoobError {
     this.limit = limit;
   }
 }
+
+/**
+ * A tube check thread could not start (its module is missing, as in a single-file bundle
+ * such as a Lambda's): `tubeChecker` then checks in the API's own thread.
+ */
+export class TubeCheckThreadError extends NoobError {
+  override name = 'TubeCheckThreadError' as const;
+}

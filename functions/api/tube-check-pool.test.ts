@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { authed, servedApiTestEnv } from './test-env.ts';
 import { TubeCheckPool } from './tube-check-pool.ts';
+import { tubeChecker } from './tube-checker.ts';
 
 // A registered tube whose module never finishes loading: a check of it never ends by itself.
 const folder = mkdtempSync(join(tmpdir(), 'noob-check-pool-'));
@@ -71,6 +72,23 @@ describe('TubeCheckPool', () => {
       expect(await waiting).toMatchObject({ error: 'Error', message: /stopping/ });
     } finally {
       await pool.close();
+    }
+  });
+});
+
+describe('tubeChecker', () => {
+  it('behavior: where the thread module is missing (a one-file bundle), tubes are checked in this thread', async () => {
+    const checker = tubeChecker(
+      { tubePaths: [folder] },
+      { threadUrl: new URL('./no-such-thread.ts', import.meta.url) },
+    );
+    try {
+      expect(await checker.check('acme', SMALL, {})).toMatchObject({ id: 'small', nodeCount: 1 });
+      expect(await outcome(checker.check('acme', 'nodes: [', {}))).toMatchObject({
+        error: 'TubeLoadError',
+      });
+    } finally {
+      await checker.close();
     }
   });
 });

@@ -3,7 +3,7 @@ import { ownModuleUrl, THREAD_EXEC_ARGV } from '../../core/package-layout.ts';
 import { envLimit } from '../../core/queue/limits.ts';
 import { TubeLoadError } from '../../core/tube/errors.ts';
 import { TenantTurns } from './tenant-turns.ts';
-import { TubeCheckBusyError } from './tube-check-errors.ts';
+import { TubeCheckBusyError, TubeCheckThreadError } from './tube-check-errors.ts';
 import type {
   TubeCheckAnswer,
   TubeChecker,
@@ -25,6 +25,8 @@ export interface TubeCheckPoolOptions {
   maxWaitingPerTenant?: number;
   /** Heap one thread may use (MiB, default 512): a tube that needs more fails alone. */
   maxHeapMb?: number;
+  /** The thread's module (default `tube-check-thread` beside this file). */
+  threadUrl?: URL;
 }
 
 interface Check {
@@ -69,6 +71,7 @@ export class TubeCheckPool implements TubeChecker {
   readonly #size: number;
   readonly #timeoutMs: number;
   readonly #maxHeapMb: number;
+  readonly #threadUrl: URL;
   readonly #turns: TenantTurns<Check>;
   #nextId = 0;
   #closed = false;
@@ -78,6 +81,7 @@ export class TubeCheckPool implements TubeChecker {
     this.#size = pool.threads ?? envLimit('NOOB_TUBE_CHECK_THREADS', 2);
     this.#timeoutMs = pool.timeoutMs ?? envLimit('NOOB_TUBE_CHECK_TIMEOUT_MS', 10_000);
     this.#maxHeapMb = pool.maxHeapMb ?? 512;
+    this.#threadUrl = pool.threadUrl ?? THREAD_URL;
     this.#turns = new TenantTurns(Math.max(1, this.#size - 1), pool.maxWaitingPerTenant ?? 16);
   }
 
@@ -122,7 +126,7 @@ export class TubeCheckPool implements TubeChecker {
   }
 
   #start(): Thread {
-    const worker = new Worker(THREAD_URL, {
+    const worker = new Worker(this.#threadUrl, {
       workerData: this.#setup,
       execArgv: [...process.execArgv, ...THREAD_EXEC_ARGV],
       resourceLimits: { maxOldGenerationSizeMb: this.#maxHeapMb },
@@ -192,7 +196,7 @@ export class TubeCheckPool implements TubeChecker {
     check?.reject(uncheckable(why));
     if (starting) {
       // A thread that cannot even start would fail again: fail what waits, start no other.
-      const error = new Error(`the tube check thread could not start: ${why}`);
+      const error = new TubeCheckThreadError(`the tube check thread could not start: ${why}`);
       for (const waiting of this.#turns.drain()) waiting.reject(error);
       return;
     }

@@ -17,11 +17,44 @@ export function tubeChecker(options: TubeSourceOptions, pool?: TubeCheckPoolOpti
     for (const key of Object.keys(data) as Array<keyof typeof data>) {
       if (data[key] === undefined) delete data[key];
     }
-    return new TubeCheckPool(data, pool);
+    return withFallback(new TubeCheckPool(data, pool), options);
   }
+  return inlineChecker(options);
+}
+
+/** Checks in this thread, through a {@link TubeCheckCache}. */
+function inlineChecker(options: TubeSourceOptions): TubeChecker {
   const cache = new TubeCheckCache(options);
   return {
     check: async (_tenant, tube, inputs) => summarize(await cache.check(tube, inputs)),
     close: async () => undefined,
+  };
+}
+
+/**
+ * The pool, until a thread cannot start (a single-file bundle, such as the API Lambda's,
+ * has no thread module beside it): then checks run in this thread from then on, said once
+ * on stderr. On Lambda each instance serves one request at a time, so a slow check holds
+ * no other tenant's request.
+ */
+function withFallback(pool: TubeChecker, options: TubeSourceOptions): TubeChecker {
+  let inline: TubeChecker | undefined;
+  return {
+    async check(tenant, tube, inputs) {
+      if (inline) return inline.check(tenant, tube, inputs);
+      try {
+        return await pool.check(tenant, tube, inputs);
+      } catch (error) {
+        if ((error as Error)?.name !== 'TubeCheckThreadError') throw error;
+        if (!inline) {
+          process.stderr.write(
+            `noob api: ${(error as Error).message}; checking tubes in the API's thread\n`,
+          );
+          inline = inlineChecker(options);
+        }
+        return inline.check(tenant, tube, inputs);
+      }
+    },
+    close: () => pool.close(),
   };
 }
