@@ -72,7 +72,7 @@ export async function coordinatorCommand(args: readonly string[], io: CommandIO)
     process.exit(1);
   }
   await queue.close();
-  runs.close();
+  await runs.close();
   // The IPC channel from `noob serve` would keep this process alive after its work is done.
   if (process.connected) process.disconnect();
   return broken ? reportBroken('coordinator', broken, io) : 0;

@@ -1,4 +1,6 @@
 import type { Queue } from '../queue/queue.ts';
+import { LambdaRunner } from '../runners/lambda/runner.ts';
+import { SharedDispatcher } from '../runners/lambda/shared-dispatcher.ts';
 import { registerWorkerFunction } from '../runners/lambda/worker-function.ts';
 import type { QueuedRunnerOptions } from '../runners/queued/runner.ts';
 import type { Runner } from '../runners/runner.ts';
@@ -6,7 +8,6 @@ import type { Tube } from '../tube/tube.ts';
 import {
   dispatcherOptions,
   type LambdaChoice,
-  lambdaRunnerFactory,
   lambdaSettings,
   workerFunctionClient,
 } from './lambda-runner-choice.ts';
@@ -28,7 +29,7 @@ export interface CoordinatorRuns {
   description: string;
   /** Done once the queue is open, before the first run is admitted. */
   register(queue: Queue): Promise<void>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -36,7 +37,7 @@ export interface CoordinatorRuns {
  * lambda runner invoking the worker function, checked with a `DryRun` invoke before
  * anything starts. The function is registered as a standing worker in the queue, since
  * worker Lambdas exist only while invoked and admission waits for a worker that can run
- * a job's tasks. Each run's dispatcher keeps to the concurrency limit on its own.
+ * a job's tasks. All runs share one dispatcher, so together they keep to the limit.
  */
 export async function coordinatorRunner(
   choice: CoordinatorRunner,
@@ -47,7 +48,7 @@ export async function coordinatorRunner(
   if (choice.runner === 'queued') {
     if (choice.function !== undefined || choice.lambdaConcurrency !== undefined)
       throw new UsageError('--function and --lambda-concurrency are for --runner lambda');
-    return { authToken, description: '', register: async () => {}, close: () => {} };
+    return { authToken, description: '', register: async () => {}, close: async () => {} };
   }
   if (choice.runner !== 'lambda')
     throw new UsageError(
@@ -55,11 +56,15 @@ export async function coordinatorRunner(
     );
   const settings = lambdaSettings({ ...choice, db });
   const client = await workerFunctionClient(settings.functionName);
+  const shared = new SharedDispatcher(dispatcherOptions(client, settings, stderr));
   return {
-    runner: lambdaRunnerFactory(dispatcherOptions(client, settings, stderr)),
+    runner: (tube, options) => new LambdaRunner(tube, { ...options, dispatch: shared.forRun() }),
     authToken,
-    description: ` with worker Lambdas of ${settings.functionName} (at most ${settings.concurrency} invocations per run)`,
+    description: ` with worker Lambdas of ${settings.functionName} (at most ${settings.concurrency} invocations at once)`,
     register: (queue) => registerWorkerFunction(queue, settings.functionName),
-    close: () => client.destroy(),
+    close: async () => {
+      await shared.stop();
+      client.destroy();
+    },
   };
 }

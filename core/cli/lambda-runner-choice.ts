@@ -2,7 +2,6 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { openQueue } from '../queue/open.ts';
 import type { LambdaDispatcherOptions } from '../runners/lambda/dispatcher.ts';
 import { LambdaRunner } from '../runners/lambda/runner.ts';
-import type { QueuedRunnerOptions } from '../runners/queued/runner.ts';
 import type { Runner } from '../runners/runner.ts';
 import type { Tube } from '../tube/tube.ts';
 import { UsageError } from './usage.ts';
@@ -97,13 +96,6 @@ export function dispatcherOptions(
       );
     },
   };
-}
-
-/** A runner factory for the coordinator: each tube run gets a lambda runner. */
-export function lambdaRunnerFactory(
-  lambda: LambdaDispatcherOptions,
-): (tube: Tube, options: QueuedRunnerOptions) => Runner {
-  return (tube, options) => new LambdaRunner(tube, { ...options, lambda });
 }
 
 /**

@@ -71,8 +71,9 @@ Options for run and coordinator with --runner lambda:
   --db URL                the queue its invocations claim from: a libsql:// or http://
                           server they reach; default NOOB_QUEUE_URL, its token
                           NOOB_QUEUE_TOKEN
-  --lambda-concurrency N  invocations at once per run (default 10, or
-                          NOOB_LAMBDA_CONCURRENCY): the function's reserved concurrency
+  --lambda-concurrency N  invocations at once (default 10, or NOOB_LAMBDA_CONCURRENCY;
+                          a coordinator's runs share them): the function's reserved
+                          concurrency
   --runner queued         (coordinator, default) runs go to noob worker processes
                           The region, credentials and endpoint (AWS_ENDPOINT_URL_LAMBDA)
                           come from the AWS SDK's usual settings

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LambdaDispatcher } from '../../core/runners/lambda/dispatcher.ts';
+import { SharedDispatcher } from '../../core/runners/lambda/shared-dispatcher.ts';
 import { twinClient } from '../lambda-twin/sdk.ts';
 import { LambdaTwin } from '../lambda-twin/twin.ts';
 
@@ -65,6 +66,27 @@ describe('lambda dispatcher', () => {
     const invoked = dispatcher.stats.invoked;
     await new Promise((done) => setTimeout(done, 250));
     expect(dispatcher.stats.invoked).toBe(invoked);
+  });
+
+  it('behavior: runs sharing a dispatcher share its concurrency: their demands add up, the limit holds for all', async () => {
+    const shared = new SharedDispatcher({
+      client: client(),
+      functionName: 'echo',
+      concurrency: 3,
+      perInvocation: 8,
+      activeMs: 60_000,
+    });
+    const [a, b, c] = [shared.forRun(), shared.forRun(), shared.forRun()];
+    for (const run of [a, b, c]) run.start();
+    a.demand(8);
+    b.demand(8); // 16 in all: two invocations, not one per run
+    await until(() => shared.stats.invoked === 2);
+    c.demand(100); // capped at three for all runs, not three each
+    await until(() => shared.stats.invoked === 3);
+    await new Promise((done) => setTimeout(done, 100));
+    await Promise.all([a.stop(), b.stop(), c.stop()]);
+    await shared.stop();
+    expect(shared.stats).toEqual({ invoked: 3, throttled: 0, failed: 0 });
   });
 
   it('error: throttles and service errors back off with jitter and are tried again until accepted', async () => {

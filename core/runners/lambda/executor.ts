@@ -3,7 +3,7 @@ import type { NodeContext } from '../../node/define.ts';
 import type { RemoteExecutor } from '../engine-runner.ts';
 import type { ExecutionPlan, PlanNode } from '../plan.ts';
 import { QueueExecutor, type QueueExecutorOptions } from '../queued/executor.ts';
-import type { LambdaDispatcher } from './dispatcher.ts';
+import type { Dispatch } from './shared-dispatcher.ts';
 
 /** Longest the runner rides out a queue outage before the call fails (ms). */
 const OUTAGE_MS = 30_000;
@@ -17,10 +17,10 @@ const OUTAGE_MS = 30_000;
  */
 export class LambdaExecutor implements RemoteExecutor {
   readonly #queued: QueueExecutor;
-  readonly #dispatcher: LambdaDispatcher;
+  readonly #dispatcher: Dispatch;
   #outstanding = 0;
 
-  constructor(options: QueueExecutorOptions, dispatcher: LambdaDispatcher) {
+  constructor(options: QueueExecutorOptions, dispatcher: Dispatch) {
     this.#queued = new QueueExecutor(options);
     this.#dispatcher = dispatcher;
   }

@@ -3,12 +3,15 @@ import { EngineRunner } from '../engine-runner.ts';
 import type { QueuedRunnerOptions } from '../queued/runner.ts';
 import { LambdaDispatcher, type LambdaDispatcherOptions } from './dispatcher.ts';
 import { LambdaExecutor } from './executor.ts';
+import type { Dispatch, SharedDispatcher } from './shared-dispatcher.ts';
 
-/** How the lambda runner uses the queue and the worker function. */
-export interface LambdaRunnerOptions extends QueuedRunnerOptions {
-  /** How worker Lambdas are invoked (the function, the client, the concurrency limit). */
-  lambda: LambdaDispatcherOptions;
-}
+/**
+ * How the lambda runner uses the queue and the worker function: `lambda`, how its own
+ * dispatcher invokes worker Lambdas (the function, the client, the concurrency limit),
+ * or `dispatch`, a share of a dispatcher several runs use ({@link SharedDispatcher}).
+ */
+export type LambdaRunnerOptions = QueuedRunnerOptions &
+  ({ lambda: LambdaDispatcherOptions } | { dispatch: Dispatch });
 
 /**
  * The lambda runner: as the queued runner, stateless node calls become tasks on the
@@ -32,7 +35,9 @@ export class LambdaRunner extends EngineRunner {
   readonly #executor: LambdaExecutor;
 
   constructor(tube: Tube, options: LambdaRunnerOptions) {
-    const executor = new LambdaExecutor(options, new LambdaDispatcher(options.lambda));
+    const dispatch =
+      'dispatch' in options ? options.dispatch : new LambdaDispatcher(options.lambda);
+    const executor = new LambdaExecutor(options, dispatch);
     super(tube, { executor, maxInFlight: options.maxInFlight ?? 32 });
     this.#executor = executor;
   }
