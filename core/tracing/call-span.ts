@@ -64,16 +64,17 @@ export function traceCall<T>(
 type QueueTask = Pick<HandedTask, 'jobId' | 'cid' | 'nodeId' | 'epoch' | 'attempt' | 'input'>;
 
 /**
- * {@link traceCall} for a queue worker's task: `run` settles with an outcome rather than
- * throwing, and `{ok: false, error}` marks the span failed. The task's node type and
- * `traceparent` are read from its input (a node call as `POST /v1/tasks` takes it).
+ * {@link traceCall} for a task claimed from the queue (by a queue worker or a worker
+ * Lambda): its node type and `traceparent` are read from its input (a node call as
+ * `POST /v1/tasks` takes it).
  */
-export function traceQueueCall<T extends { ok: boolean; error?: unknown }>(
+export function traceClaimedCall<T>(
   task: QueueTask,
   workerId: string,
-  run: () => Promise<T>,
+  call: () => Promise<T>,
+  failure?: (result: T) => unknown,
 ): Promise<T> {
-  if (!tracingEnabled()) return run();
+  if (!tracingEnabled()) return call();
   const input = (task.input ?? {}) as { type?: unknown; traceparent?: unknown };
   const identity: CallIdentity = {
     jobId: task.jobId,
@@ -85,7 +86,19 @@ export function traceQueueCall<T extends { ok: boolean; error?: unknown }>(
     workerId,
     traceparent: typeof input.traceparent === 'string' ? input.traceparent : undefined,
   };
-  return traceCall(identity, run, (outcome) =>
+  return traceCall(identity, call, failure);
+}
+
+/**
+ * {@link traceClaimedCall} for a queue worker, whose `run` settles with an outcome rather
+ * than throwing: `{ok: false, error}` marks the span failed.
+ */
+export function traceQueueCall<T extends { ok: boolean; error?: unknown }>(
+  task: QueueTask,
+  workerId: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  return traceClaimedCall(task, workerId, run, (outcome) =>
     outcome.ok ? undefined : (outcome.error ?? 'failed'),
   );
 }

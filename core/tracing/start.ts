@@ -7,6 +7,11 @@ const STOP_WAIT_MS = 2_000;
 /** Tracing started in this process. */
 export interface Tracing {
   readonly config: TracingConfig;
+  /**
+   * Sends the spans finished so far (waiting 2 s at most): what a Lambda invocation does
+   * before it answers, since its environment may be frozen, batch timer and all, after.
+   */
+  flush(): Promise<void>;
   /** Sends the spans not yet sent (waiting 2 s at most), then stops tracing. */
   stop(): Promise<void>;
 }
@@ -75,25 +80,31 @@ export async function startTracing(
   api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   api.trace.setGlobalTracerProvider(provider);
   setTracingEnabled(true);
+  // Bounded: a collector that is down (the exporter retries) must not hold up an
+  // invocation's answer or a command's exit for long. Spans that could not be sent are
+  // lost; the work itself went well.
+  const send = async (sending: Promise<void>, what: string) => {
+    try {
+      const sent = await Promise.race([
+        sending.then(() => true),
+        new Promise<false>((resolve) => setTimeout(resolve, STOP_WAIT_MS, false).unref()),
+      ]);
+      if (!sent) {
+        logger.error(
+          `${what} were not sent within ${STOP_WAIT_MS} ms: is the collector at ${config.url} up?`,
+        );
+      }
+    } catch (error) {
+      logger.error(`${what} could not be sent:`, error);
+    }
+  };
   return {
     config,
+    flush: () => send(provider.forceFlush(), 'finished spans'),
     stop: async () => {
       setTracingEnabled(false);
       try {
-        // Bounded: a collector that is down (the exporter retries) must not hold up the
-        // command's exit for long.
-        const sent = await Promise.race([
-          provider.shutdown().then(() => true),
-          new Promise<false>((resolve) => setTimeout(resolve, STOP_WAIT_MS, false).unref()),
-        ]);
-        if (!sent) {
-          logger.error(
-            `the last spans were not sent within ${STOP_WAIT_MS} ms: is the collector at ${config.url} up?`,
-          );
-        }
-      } catch (error) {
-        // Spans that could not be sent are lost; the command itself went well.
-        logger.error('the last spans could not be sent:', error);
+        await send(provider.shutdown(), 'the last spans');
       } finally {
         api.trace.disable();
         api.propagation.disable();

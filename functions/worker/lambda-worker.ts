@@ -8,6 +8,7 @@ import {
   type WorkerReport,
   workerInvocation,
 } from '../../core/runners/lambda/invocation.ts';
+import { traceClaimedCall } from '../../core/tracing/call-span.ts';
 import { TaskExecutor, UnknownNodeTypeError } from './executor.ts';
 import { taskRequest } from './task.ts';
 
@@ -225,7 +226,8 @@ export class LambdaWorker {
         details: problems.join('; '),
       });
     }
-    return this.#executor.execute(parsed.data, signal);
+    // Traced, the call is a span under the one that dispatched its task (docs/tracing.md).
+    return traceClaimedCall(task, this.workerId, () => this.#executor.execute(parsed.data, signal));
   }
 
   /** Keep the leases of running calls; abort those that were cancelled or lost. */

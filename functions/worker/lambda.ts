@@ -1,4 +1,5 @@
 import type { WorkerReport } from '../../core/runners/lambda/invocation.ts';
+import { startTracing, type Tracing } from '../../core/tracing/start.ts';
 import { lambdaWorkerFromEnv } from './lambda-config.ts';
 import type { LambdaWorker } from './lambda-worker.ts';
 
@@ -10,6 +11,8 @@ import type { LambdaWorker } from './lambda-worker.ts';
  */
 
 let worker: Promise<LambdaWorker> | undefined;
+/** Tracing, started with the environment when OTEL_EXPORTER_OTLP_*ENDPOINT asks for it. */
+let tracing: Promise<Tracing | undefined> | undefined;
 
 /** What the runtime passes the handler (the part it reads). */
 interface LambdaContext {
@@ -18,9 +21,16 @@ interface LambdaContext {
 
 /** Handle `{"claim": {…}}`: claim, run and complete tasks; answer what was done. */
 export async function handler(event: unknown, context: LambdaContext): Promise<WorkerReport> {
+  tracing ??= startTracing('noob-worker');
+  const traced = await tracing; // a variable it cannot follow fails the invocation, naming it
   worker ??= lambdaWorkerFromEnv(process.env).catch((error: unknown) => {
     worker = undefined;
     throw error;
   });
-  return (await worker).handle(event, () => context.getRemainingTimeInMillis());
+  try {
+    return await (await worker).handle(event, () => context.getRemainingTimeInMillis());
+  } finally {
+    // The environment may be frozen once the invocation answers: its spans go first.
+    await traced?.flush();
+  }
 }
