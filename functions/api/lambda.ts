@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { streamHandle } from 'hono/aws-lambda';
+import { startTracing, type Tracing } from '../../core/tracing/start.ts';
 import { apiAppFromEnv } from './lambda-config.ts';
 
 /**
@@ -10,15 +11,24 @@ import { apiAppFromEnv } from './lambda-config.ts';
  */
 
 let app: Promise<{ fetch: Hono['fetch'] }> | undefined;
+/** Tracing, started with the environment when OTEL_EXPORTER_OTLP_*ENDPOINT asks for it. */
+let tracing: Promise<Tracing | undefined> | undefined;
 
 /** Builds the app once; a request's own call waits for it. */
 const lazyApp = {
   fetch: async (request: Request, env?: unknown): Promise<Response> => {
+    tracing ??= startTracing('noob-api');
+    const traced = await tracing; // a variable it cannot follow fails the request, naming it
     app ??= apiAppFromEnv(process.env).catch((error: unknown) => {
       app = undefined;
       throw error;
     });
-    return (await app).fetch(request, env);
+    try {
+      return await (await app).fetch(request, env);
+    } finally {
+      // The environment may be frozen once the answer is out: the request's spans go first.
+      await traced?.flush();
+    }
   },
 };
 
