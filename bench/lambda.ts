@@ -6,7 +6,13 @@
  * 8 calls at once each). What differs is only how work reaches the workers: async
  * invokes that claim by lease, or workers that are always there.
  *
- * Also measured: the worker function's cold start (a first invoke on a fresh function
+ * The Lambda path's tasks carry a tag only the invoked workers offer, so the `noob worker`
+ * processes (which stay up) never take them; the queued runner's tasks have none, and
+ * no worker Lambda is invoked meanwhile.
+ *
+ * Also measured: a 100-item no-op map from submission to done (a job on the queue, run by
+ * a coordinator in this process with either runner; AWS Step Functions' Distributed Map
+ * takes about 7 s for that, goal < 0.2 s), the worker function's cold start (a first invoke on a fresh function
  * against a warm one: a process, the runtime client, imports, the addon, the queue
  * connection), and this process's CPU per call (for lambda it includes the twin's own
  * Invoke and Runtime API servers, which run here).
@@ -15,12 +21,17 @@
  * hundred calls per run. Prints a table, then the JSON line; `value` is calls/s through
  * worker Lambdas.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { LambdaRunner } from '../core/runners/lambda/runner.ts';
-import { QueuedRunner } from '../core/runners/queued/runner.ts';
+import { SharedDispatcher } from '../core/runners/lambda/shared-dispatcher.ts';
+import { registerWorkerFunction } from '../core/runners/lambda/worker-function.ts';
+import { QueuedRunner, type QueuedRunnerOptions } from '../core/runners/queued/runner.ts';
 import { loadTube } from '../core/tube/load.ts';
+import type { Tube } from '../core/tube/tube.ts';
+import { Coordinator } from '../functions/serve/coordinator.ts';
 import { type NoobProcess, startNoob } from '../test/lambda/noob-process.ts';
 import { startLambdaStack, WORKER_HANDLER } from '../test/lambda/stack.ts';
 import { printResult } from './report.ts';
@@ -33,6 +44,10 @@ const REPEATS = 3;
 const CALLS_PER_EPOCH = 16;
 const WORKERS = 2;
 const PER_WORKER = 8;
+/** The tag of the Lambda path's tasks: the `noob worker` processes do not offer it. */
+const LAMBDA_TAGS = ['lambda'];
+const MAP_ITEMS = 100;
+const MAP_TUBE = readFileSync(join(import.meta.dirname, 'tubes', 'map-100.yaml'), 'utf8');
 
 const tube = await loadTube(join(import.meta.dirname, 'tubes', 'noop-wide.yaml'));
 const stack = await startLambdaStack({
@@ -54,11 +69,13 @@ try {
     () =>
       new LambdaRunner(tube, {
         queue: stack.queue,
+        tags: LAMBDA_TAGS,
         lambda: {
           client: stack.client,
           functionName: 'worker',
           concurrency: WORKERS,
           perInvocation: PER_WORKER,
+          tags: LAMBDA_TAGS,
         },
       }),
     { epochs: EPOCHS, warmup: WARMUP_EPOCHS, repeats: REPEATS },
@@ -66,6 +83,20 @@ try {
   const calls = EPOCHS * CALLS_PER_EPOCH;
   const queuedRate = calls / timed.baseline.seconds;
   const lambdaRate = calls / timed.candidate.seconds;
+  const mapQueuedMs = await mapLatency(undefined);
+  await registerWorkerFunction(stack.queue, 'worker', LAMBDA_TAGS);
+  const shared = new SharedDispatcher({
+    client: stack.client,
+    functionName: 'worker',
+    concurrency: WORKERS,
+    perInvocation: PER_WORKER,
+    tags: LAMBDA_TAGS,
+  });
+  const mapLambdaMs = await mapLatency(
+    (mapTube, options) => new LambdaRunner(mapTube, { ...options, dispatch: shared.forRun() }),
+    LAMBDA_TAGS,
+  );
+  await shared.stop();
   const cold = await coldStart();
 
   process.stdout.write(
@@ -74,6 +105,7 @@ try {
       `queued, ${WORKERS} noob worker processes        ${queuedRate.toFixed(0)}`,
       `lambda, ${WORKERS} worker Lambdas (twin)        ${lambdaRate.toFixed(0)}   (${(lambdaRate / queuedRate).toFixed(2)}x)`,
       `this process's CPU per call: queued ${(timed.baseline.cpuMicros / calls).toFixed(0)} µs, lambda ${(timed.candidate.cpuMicros / calls).toFixed(0)} µs (with the twin's servers)`,
+      `${MAP_ITEMS}-item no-op map, submission to done: queued ${mapQueuedMs.toFixed(0)} ms, lambda ${mapLambdaMs.toFixed(0)} ms (Step Functions Distributed Map: about 7 s; goal < 200 ms)`,
       `worker cold start: first invoke ${cold.firstMs.toFixed(0)} ms, warm ${cold.warmMs.toFixed(0)} ms`,
       '',
     ].join('\n'),
@@ -95,6 +127,10 @@ try {
         queued: Math.round(timed.baseline.cpuMicros / calls),
         lambdaWithTwinServers: Math.round(timed.candidate.cpuMicros / calls),
       },
+      map100SubmissionToDoneMs: {
+        queued: Math.round(mapQueuedMs),
+        lambda: Math.round(mapLambdaMs),
+      },
       coldStartFirstInvokeMs: Math.round(cold.firstMs),
       warmInvokeMs: Math.round(cold.warmMs),
       invokes: stack.twin.invocations('worker').length,
@@ -112,6 +148,48 @@ try {
   await stopped;
   clearTimeout(late);
   await stack.stop();
+}
+
+/**
+ * A 100-item map job from submission to done (fastest of 3, after one untimed): queued on
+ * the queue as the job API does, run by a coordinator in this process with `runner`
+ * (default the queued runner), polled every 2 ms.
+ */
+async function mapLatency(
+  runner: ((tube: Tube, options: QueuedRunnerOptions) => LambdaRunner) | undefined,
+  tags?: string[],
+): Promise<number> {
+  const coordinator = new Coordinator({
+    queue: stack.queue,
+    recordOutcome: (tenant, jobId, outcome) =>
+      stack.queue.setJobOutcome(tenant, jobId, outcome).then(() => {}),
+    ...(runner ? { runner } : {}),
+  });
+  coordinator.start();
+  try {
+    let best = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 4; i++) {
+      const items = Array.from({ length: MAP_ITEMS }, (_, item) => `item-${i}-${item}`);
+      const started = performance.now();
+      const { jobId } = await stack.queue.submitJob({
+        tenant: 'bench',
+        kind: 'tube',
+        payload: { tube: MAP_TUBE, inputs: { items }, epochs: 1, ...(tags ? { tags } : {}) },
+        open: true,
+      });
+      let state = 'queued';
+      for (let look = 0; look < 15_000 && (state === 'queued' || state === 'running'); look++) {
+        state = (await stack.queue.getJob('bench', jobId, { taskResults: false })).state;
+        if (state === 'queued' || state === 'running')
+          await new Promise((done) => setTimeout(done, 2));
+      }
+      if (state !== 'succeeded') throw new Error(`the map job ended ${state}`);
+      if (i > 0) best = Math.min(best, performance.now() - started);
+    }
+    return best;
+  } finally {
+    await coordinator.stop();
+  }
 }
 
 /**
