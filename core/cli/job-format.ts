@@ -4,28 +4,6 @@ import { durationBetween, formatTable, shortTime } from './table.ts';
 
 /** How the client commands show jobs and workers as text (their `--json` is the API's JSON). */
 
-/**
- * What a server may say of a job beyond the fields every version has: its tube, its epochs
- * and what it waits on. Read when present, so that the commands work with older servers.
- */
-export interface JobExtras {
-  tube?: { noobId: string | null; cid: string | null } | null;
-  waiting?: { reason: string; detail: string } | null;
-  progress: { epochs?: { total: number | null; done: number } };
-}
-
-/** A job's extra fields, when its server sends them (see {@link JobExtras}). */
-export function extrasOf(job: JobSummary | JobStatus): JobExtras {
-  return job as unknown as JobExtras;
-}
-
-/** `2/5`, or `2` when the total is unknown; undefined when the server does not count epochs. */
-export function formatEpochs(job: JobSummary | JobStatus): string | undefined {
-  const epochs = extrasOf(job).progress.epochs;
-  if (!epochs) return undefined;
-  return epochs.total === null ? String(epochs.done) : `${epochs.done}/${epochs.total}`;
-}
-
 /** `12/40`, with the failed and cancelled calls when there are some. */
 export function formatProgress(progress: JobSummary['progress']): string {
   const extra = [
@@ -35,6 +13,12 @@ export function formatProgress(progress: JobSummary['progress']): string {
   return `${progress.done}/${progress.total}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
 }
 
+/** `2/5`, or `2` when the job did not say how many epochs it runs. */
+export function formatEpochs(job: JobSummary | JobStatus): string {
+  const { epochs } = job.progress;
+  return epochs.total === null ? String(epochs.done) : `${epochs.done}/${epochs.total}`;
+}
+
 /** `noob jobs list`: one row a job, newest first, as the server sent them. */
 export function formatJobTable(jobs: readonly JobSummary[], now: number = Date.now()): string {
   return formatTable(
@@ -42,9 +26,9 @@ export function formatJobTable(jobs: readonly JobSummary[], now: number = Date.n
     jobs.map((job) => [
       job.id,
       job.state,
-      extrasOf(job).tube?.noobId ?? '-',
+      job.tube?.noobId ?? '-',
       job.priority,
-      formatEpochs(job) ?? '-',
+      formatEpochs(job),
       formatProgress(job.progress),
       shortTime(job.createdAt),
       durationBetween(job.createdAt, job.finishedAt, now),
@@ -54,15 +38,14 @@ export function formatJobTable(jobs: readonly JobSummary[], now: number = Date.n
 
 /** `noob jobs get`: the job's facts, its error, then its results one JSON value a line. */
 export function formatJob(job: JobStatus, now: number = Date.now()): string {
-  const { tube, waiting } = extrasOf(job);
-  const epochs = formatEpochs(job);
+  const { tube, waiting } = job;
   const lines = [
     `job       ${job.id}`,
     `state     ${job.state}`,
     ...(tube ? [`tube      ${tube.noobId ?? '-'}${tube.cid ? ` (${tube.cid})` : ''}`] : []),
     ...(waiting ? [`waiting   ${waiting.detail}`] : []),
     `priority  ${job.priority}`,
-    ...(epochs === undefined ? [] : [`epochs    ${epochs}`]),
+    `epochs    ${formatEpochs(job)}`,
     `tasks     ${formatProgress(job.progress)}`,
     `created   ${shortTime(job.createdAt)}`,
     `finished  ${shortTime(job.finishedAt)}`,
@@ -76,19 +59,14 @@ export function formatJob(job: JobStatus, now: number = Date.now()): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A worker as the server may mark it: `alive` when it was seen recently. */
-type MaybeLiveWorker = Worker & { alive?: boolean };
-
 /** `noob workers`: live workers first, then those the queue has not heard from lately. */
 export function formatWorkerTable(workers: readonly Worker[], now: number = Date.now()): string {
-  const sorted = [...(workers as readonly MaybeLiveWorker[])].sort(
-    (a, b) => Number(b.alive !== false) - Number(a.alive !== false),
-  );
+  const sorted = [...workers].sort((a, b) => Number(b.alive) - Number(a.alive));
   return formatTable(
     ['ID', 'STATUS', 'TAGS', 'LEASED', 'STARTED', 'LAST SEEN'],
     sorted.map((worker) => [
       worker.id,
-      worker.alive === false ? 'dead' : 'live',
+      worker.alive ? 'live' : 'dead',
       worker.tags.length > 0 ? worker.tags.join(',') : '-',
       String(worker.leased),
       shortTime(worker.startedAt),

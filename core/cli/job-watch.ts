@@ -1,7 +1,7 @@
 import type { JobStatus, NoobClient } from '../../functions/api/client.ts';
 import type { CommandIO } from './commands.ts';
 import { INTERRUPTED_EXIT_CODE } from './commands.ts';
-import { extrasOf, formatProgress } from './job-format.ts';
+import { formatProgress } from './job-format.ts';
 import { formatLogEntry } from './job-logs.ts';
 import { toJson } from './output.ts';
 import { ProgressBar } from './progress-bar.ts';
@@ -58,10 +58,10 @@ export async function watchJob(
     lastLook = Date.now();
     try {
       const job = await client.getJob(id, signal);
-      const { progress, waiting } = extrasOf(job);
-      // Epochs (their total is known from the start) once they count; node calls before,
-      // and from a server that does not count epochs.
-      const epochs = progress.epochs;
+      const { waiting } = job;
+      // Epochs (their total is known from the start) once they count; node calls before
+      // (a job's first epochs may take a while to finish while many calls do).
+      const { epochs } = job.progress;
       if (epochs?.total && (epochs.done > 0 || job.progress.total === 0))
         bar?.update(epochs.done, epochs.total, 'epochs');
       else bar?.update(job.progress.done + job.progress.failed, job.progress.total, 'calls');

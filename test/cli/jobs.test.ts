@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,30 @@ function here(...args: string[]) {
 }
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
+
+/**
+ * `noob jobs watch ID` as its own process (from home, as `noob`), calling `act` with it
+ * once, as soon as what it said on stderr matches `pattern`. Its result, and whether `act`
+ * ran.
+ */
+async function watchUntil(id: string, pattern: RegExp, act: (child: ChildProcess) => void) {
+  let acted = false;
+  const result = await runNoob(['jobs', 'watch', id], {
+    cwd: home,
+    env: { NOOB_URL: serve.url },
+    started: (child) => {
+      let said = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        said += chunk.toString();
+        if (!acted && pattern.test(said)) {
+          acted = true;
+          act(child);
+        }
+      });
+    },
+  });
+  return { ...result, acted };
+}
 
 describe('noob jobs', () => {
   it('default: submit --watch runs a registered tube by noob_id and prints its results as JSON lines', async () => {
@@ -154,28 +179,31 @@ describe('noob jobs', () => {
     },
   );
 
+  it('behavior: a job that waits for workers with its tags says so in get and watch', async () => {
+    const submitted = await here('jobs', 'submit', 'testing-basic', '--tags', 'cli-absent-tag');
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const id = submitted.stdout.trim();
+    // Once watch said what the job waits on, cancel the job: watch then ends.
+    const { code, stderr, acted } = await watchUntil(id, /waiting: /, () => {
+      void here('jobs', 'cancel', id);
+    });
+    expect(acted, stderr).toBe(true);
+    expect(stderr).toMatch(
+      /^waiting: its tasks need a worker with tags cli-absent-tag;.*noob worker --tags cli-absent-tag/m,
+    );
+    expect(code, stderr).toBe(3);
+    expect((await here('jobs', 'get', id)).stdout).toMatch(/\nstate +cancelled\n/);
+  });
+
   it('behavior: Ctrl-C stops watching, not the job, and exits 130', async () => {
     const submitted = await here('jobs', 'submit', WAITING, '-n', '2', '--input', 'seconds=60');
     expect(submitted.code, submitted.stderr).toBe(0);
     const id = submitted.stdout.trim();
-    let interrupted = false;
-    const watching = runNoob(['jobs', 'watch', id], {
-      cwd: home,
-      env: { NOOB_URL: serve.url },
-      started: (child) => {
-        // Once the stream is open (its first event was said), interrupt it, once.
-        let said = '';
-        child.stderr!.on('data', (chunk: Buffer) => {
-          said += chunk.toString();
-          if (!interrupted && /^job \w+$/m.test(said)) {
-            interrupted = true;
-            child.kill('SIGINT');
-          }
-        });
-      },
-    });
-    const { code, stderr } = await watching;
-    expect(interrupted, stderr).toBe(true);
+    // Once the stream is open (its first event was said), interrupt it.
+    const { code, stderr, acted } = await watchUntil(id, /^job \w+$/m, (child) =>
+      child.kill('SIGINT'),
+    );
+    expect(acted, stderr).toBe(true);
     expect(code, stderr).toBe(130);
     expect(stderr).toContain(
       `stopped watching; job ${id} goes on (noob jobs cancel ${id} stops it)`,
