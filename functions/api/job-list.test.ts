@@ -59,7 +59,10 @@ describe('GET /v1/jobs', () => {
     expect(page.next).toBeNull();
     expect(page.jobs.map((job: { id: string }) => job.id)).toEqual([...ids].reverse());
     for (const item of page.jobs) {
-      const { results, ...status } = await json(await get(env.acme, `/v1/jobs/${item.id}`));
+      // `waiting` is said by GET /v1/jobs/:id only (it costs a look per job).
+      const { results, waiting, ...status } = await json(
+        await get(env.acme, `/v1/jobs/${item.id}`),
+      );
       expect(item).toEqual(status);
       expect(item).not.toHaveProperty('results');
     }
@@ -117,7 +120,11 @@ describe('GET /v1/jobs', () => {
       ).toEqual(ids);
       for (const job of page.jobs) {
         expect(job.state).toBe(state);
-        const { results: _, ...status } = await json(await get(env.acme, `/v1/jobs/${job.id}`));
+        const {
+          results: _,
+          waiting: __,
+          ...status
+        } = await json(await get(env.acme, `/v1/jobs/${job.id}`));
         expect(job).toEqual(status);
       }
     }
