@@ -1,7 +1,7 @@
 // biome-ignore-all lint/correctness/noUnusedVariables: the page's scripts are joined into one module (dashboard.ts); what one declares, the others use
 // One job in detail: its state, duration, error in words, results, its tube as a graph
 // with each node's status, its logs and its events, live (stream.js follows them); each
-// burst of events reads the job, its nodes and new logs again.
+// burst of events reads the job and its nodes again.
 
 const MAX_EVENTS = 200;
 const MAX_LOG_LINES = 2000;
@@ -109,14 +109,13 @@ function renderJob(job) {
   $('detail-rerun').hidden = !final;
 }
 
-/** The graph and the logs, read again (after the status, on each burst of events). */
+/** The graph, read again (after the status, on each burst of events). */
 function refreshDetailParts(id) {
   api('GET', `${jobPath(id)}/nodes`).then((nodes) => {
     if (detail.job !== id) return;
     $('detail-graph').replaceChildren(renderGraph(nodes));
     $('detail-graph-note').hidden = nodes.complete;
   }, report);
-  readLogs(id).catch(report);
 }
 
 /** Read a job's status again soon (events come in bursts: one read per burst). */
@@ -128,19 +127,6 @@ function refreshJobSoon(id) {
     api('GET', jobPath(id)).then(renderJob, report);
     refreshDetailParts(id);
   }, 250);
-}
-
-/** The job's log entries after the last one shown, a page at a time (bounded). */
-async function readLogs(id) {
-  for (let page = 0; page < 5; page++) {
-    const { logs, next } = await api(
-      'GET',
-      `${jobPath(id)}/logs?after=${detail.logAfter}&limit=500`,
-    );
-    if (detail.job !== id) return;
-    for (const entry of logs) addLog(entry);
-    if (!next || logs.length === 0) return;
-  }
 }
 
 function addLog(entry) {

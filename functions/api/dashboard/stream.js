@@ -1,7 +1,8 @@
 // biome-ignore-all lint/correctness/noUnusedVariables: the page's scripts are joined into one module (dashboard.ts); what one declares, the others use
-// A job's events, live: its Server-Sent Events stream read with fetch() (EventSource
-// cannot send an Authorization header, and keys do not belong in URLs), resumed by
-// Last-Event-ID when it drops, ended by its `done` message.
+// A job's events and logs, live: its Server-Sent Events stream (`?logs=true`: what its
+// node calls print comes as `log` messages) read with fetch() (EventSource cannot send an
+// Authorization header, and keys do not belong in URLs), resumed by Last-Event-ID when it
+// drops, ended by its `done` message.
 
 const MAX_RECONNECTS = 5;
 
@@ -65,7 +66,10 @@ async function follow(id, stream, live) {
       live('● live');
       const headers = authHeaders({ accept: 'text/event-stream' });
       if (lastEventId) headers['last-event-id'] = lastEventId;
-      const response = await send(`${jobPath(id)}/events`, { headers, signal: stream.signal });
+      const response = await send(`${jobPath(id)}/events?logs=true`, {
+        headers,
+        signal: stream.signal,
+      });
       if (!response.ok) throw await toApiError(response);
       for await (const message of readSse(response.body)) {
         failures = 0;
@@ -79,11 +83,12 @@ async function follow(id, stream, live) {
           say(`The event stream failed: ${JSON.parse(message.data).message}`, true);
           continue;
         }
+        // The id is the stream's cursor over both events and logs: resume after either.
+        if (message.id) lastEventId = message.id;
         if (message.event === 'log') {
           addLog(JSON.parse(message.data));
           continue;
         }
-        lastEventId = message.id;
         addEvent(JSON.parse(message.data));
         refreshJobSoon(id);
       }
