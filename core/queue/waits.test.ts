@@ -79,6 +79,17 @@ describe('explainWait', () => {
     expect(await queue.listWorkers()).toEqual([]);
   });
 
+  it('behavior: a worker function (a standing entry) stays live and is never reaped', async () => {
+    await fresh();
+    await queue.registerWorker('lambda-function:noob-worker', []);
+    const later = Date.now() + workerDeadMs() + 1_000;
+    expect(await reapWorkers(queue.driver, workerDeadMs(), later)).toEqual([]);
+    // Workers are there: what it waits for a minute on is a coordinator.
+    expect(await explainWait(queue.driver, await tubeJob(), later)).toMatchObject({
+      reason: 'no_coordinator',
+    });
+  });
+
   it('behavior: a finished or unknown job waits on nothing', async () => {
     await fresh();
     const job = await tubeJob();

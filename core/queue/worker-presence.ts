@@ -19,14 +19,21 @@ export function workerDeadMs(): number {
   return envLimit('NOOB_WORKER_DEAD_MS', 60_000);
 }
 
-/** The tag sets live workers offer (those seen within `deadMs`). */
+/**
+ * Ids of standing entries: a worker function (`lambda-function:NAME`, see
+ * `registerWorkerFunction`) is registered once and exists whenever it is invoked, so it
+ * is live however long since it was seen, and never reaped.
+ */
+const STANDING = 'lambda-function:%';
+
+/** The tag sets live workers offer (those seen within `deadMs`, and standing entries). */
 export async function workerTagSets(
   driver: QueueDriver,
   deadMs = workerDeadMs(),
   now = Date.now(),
 ): Promise<string[][]> {
   const [found] = await driver.batch(
-    [sql('workers_tags', { now, dead_ms: deadMs })],
+    [sql('workers_tags', { now, dead_ms: deadMs, standing: STANDING })],
     'read-relaxed',
   );
   return found!.rows.map((row) => (parseJson(row.tags) as string[] | null) ?? []);
@@ -37,12 +44,14 @@ export async function forgetWorker(driver: QueueDriver, workerId: string) {
   await driver.execute(sql('worker_forget', { worker_id: workerId }));
 }
 
-/** Removes every worker not seen for `deadMs`; the ids removed. */
+/** Removes every worker not seen for `deadMs` (standing entries stay); the ids removed. */
 export async function reapWorkers(
   driver: QueueDriver,
   deadMs = workerDeadMs(),
   now = Date.now(),
 ): Promise<string[]> {
-  const { rows } = await driver.execute(sql('workers_reap', { now, dead_ms: deadMs }));
+  const { rows } = await driver.execute(
+    sql('workers_reap', { now, dead_ms: deadMs, standing: STANDING }),
+  );
   return rows.map((row) => String(row.id));
 }
