@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASIC_TUBE } from '../../test/conformance/suite.ts';
 import { loadTube, loadTubeFromText } from '../tube/load.ts';

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNoobClient, type JobStreamMessage, type NoobClient } from './client.ts';
 import { ApiError, JobWaitTimeoutError } from './client-errors.ts';

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Queue } from '../../core/queue/queue.ts';
 import { type ApiServer, startApiServer } from './serve.ts';

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNoobClient } from './client.ts';
 import { decodeJobCursor, encodeJobCursor } from './job-list.ts';

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpRunner } from '../../core/runners/http/runner.ts';
 import { loadTube } from '../../core/tube/load.ts';
