@@ -1,3 +1,4 @@
+import type { JobStatus } from '../../functions/api/client.ts';
 import { type Connection, connect } from './api-connection.ts';
 import { explainApiError } from './api-errors.ts';
 import { type ClientValues, parseClientArguments, wholeNumber } from './client-arguments.ts';
@@ -22,6 +23,11 @@ const USAGES = {
 } as const;
 
 type Action = keyof typeof USAGES;
+
+type JobState = JobStatus['state'];
+
+/** What `--state` takes: the states the API shows. */
+const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 /**
  * `noob jobs ACTION …`: the job API from the command line, against `--url`/`NOOB_URL` (the
@@ -105,8 +111,11 @@ const ACTIONS: Record<Action, ActionSpec> = {
     },
     positionals: [],
     async run({ client }, values, _, io) {
+      const state = values.state as JobState | undefined;
+      if (state !== undefined && !JOB_STATES.includes(state))
+        throw new UsageError(`--state takes ${JOB_STATES.join(', ')}; got "${state}"`);
       const page = await client.listJobs({
-        ...(values.state === undefined ? {} : { state: values.state as 'queued' }),
+        ...(state === undefined ? {} : { state }),
         ...(values.limit === undefined
           ? {}
           : { limit: wholeNumber(values.limit as string, '--limit')! }),

@@ -119,6 +119,17 @@ describe('noob jobs', () => {
     expect(late.stderr).toBe(`noob: job ${id} is already succeeded (HTTP 409 job_finished)\n`);
   });
 
+  it('behavior: list pages with --limit and the --after cursor it prints', async () => {
+    for (let i = 0; i < 2; i++) await here('jobs', 'submit', 'testing-basic');
+    const first = await here('jobs', 'list', '--limit', '1');
+    expect(lines(first.stdout)).toHaveLength(2);
+    const cursor = /^more: noob jobs list --after (\S+)$/m.exec(first.stderr)?.[1];
+    expect(cursor, first.stderr).toBeDefined();
+    const second = await here('jobs', 'list', '--limit', '1', '--after', cursor!);
+    const idOf = (table: string) => lines(table)[1]!.split(' ')[0];
+    expect(idOf(second.stdout)).not.toBe(idOf(first.stdout));
+  });
+
   it('behavior: watching a job that fails exits 1 with its error; its failed calls are said as they happen', async () => {
     const { code, stdout, stderr } = await here(
       'jobs',
@@ -248,6 +259,10 @@ describe('noob jobs', () => {
       [['jobs', 'frob'], /unknown jobs action "frob"/],
       [['jobs', 'get'], /missing ID \(usage: noob jobs get ID\)/],
       [['jobs', 'watch', ''], /ID is empty \(usage: noob jobs watch ID\)/],
+      [
+        ['jobs', 'list', '--state', 'done'],
+        /--state takes queued, running, succeeded, failed, cancelled; got "done"/,
+      ],
       [['jobs', 'submit', 'testing-basic', '-n', 'lots'], /--epochs takes a whole number/],
       [['jobs', 'submit', 'no/such/tube.yaml'], /no tube file no\/such\/tube.yaml/],
     ] as const) {
