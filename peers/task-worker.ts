@@ -38,6 +38,8 @@ interface Tracked {
   /** Executors' last sign of life (a `working` message). */
   heard: Map<string, number>;
   running: boolean;
+  /** Its run failed (the owner's block did not come in time, say): tried again at a repeat. */
+  failed: boolean;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -115,8 +117,17 @@ export class TaskWorker {
     const position = message.executors.indexOf(self);
     if (position < 0) return;
     // Already on it, or standing by for it: a repeated announcement changes nothing (a
-    // standby that restarted its wait at each repeat would never take over).
-    if (this.#tasks.has(message.task)) return;
+    // standby that restarted its wait at each repeat would never take over), unless its
+    // run failed: on a loaded network a block fetch can time out, and waiting for the task
+    // to be forgotten left a named executor silent for (executors + 2) × 2 deadlines.
+    const known = this.#tasks.get(message.task);
+    if (known) {
+      if (known.failed) {
+        known.failed = false;
+        void this.#run(known);
+      }
+      return;
+    }
     if (!isRendezvousOrder(message.task, message.executors)) {
       // The owner chose its executors itself: its task is not run, and that is remembered.
       this.#peer.reputation.penalize(message.owner, 'forged');
@@ -131,6 +142,7 @@ export class TaskWorker {
       answered: new Set(),
       heard: new Map(),
       running: false,
+      failed: false,
       timer: undefined,
     };
     this.#tasks.set(message.task, tracked);
@@ -191,9 +203,11 @@ export class TaskWorker {
         });
       // Done: the same task announced again (a later run) is answered from the result.
       this.#forget(tracked);
-    } catch {
-      // The owner is gone or sent a bad block: nothing to answer; a standby may try.
+    } catch (error) {
+      // The owner is gone or sent a bad block: nothing to answer now; a standby may try,
+      // and so may this peer at the owner's next announcement (unless it declined).
       tracked.running = false;
+      tracked.failed = !(error instanceof Declined);
     } finally {
       clearInterval(heartbeat);
     }
@@ -213,7 +227,7 @@ export class TaskWorker {
       AbortSignal.any([signal, AbortSignal.timeout(Math.max(5000, message.deadlineMs))]),
     );
     // Silence, as if this peer were gone: the next in order takes the task over.
-    if (this.#declines(task.type)) throw new Error(`declined ${task.type}`);
+    if (this.#declines(task.type)) throw new Declined(task.type);
     let cid = await this.#outcome(message.task, task, signal);
     if (message.verification.mode === 'quorum')
       cid = await this.#probe(message.task, task, cid, signal);
@@ -284,6 +298,9 @@ export class TaskWorker {
     if (this.#tasks.get(tracked.message.task) === tracked) this.#tasks.delete(tracked.message.task);
   }
 }
+
+/** This peer leaves the task to others (see `declines`): not a failure to retry. */
+class Declined extends Error {}
 
 /** A thrown value as the name and message an outcome carries. */
 function errorOf(error: unknown): { name: string; message: string } {
