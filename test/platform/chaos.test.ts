@@ -17,6 +17,9 @@ afterEach(cleanUpServes);
 
 const rows: ChaosRow[] = [];
 
+/** A scenario starts servers and waits for every job: more than the default test timeout. */
+const SCENARIO_MS = 240_000;
+
 /** The invariant of every scenario, with its row kept for the table. */
 function holds(row: ChaosRow): void {
   rows.push(row);
@@ -32,46 +35,66 @@ describe('chaos matrix (short)', () => {
     if (rows.length > 0) console.log(`\n${chaosTable(rows)}\n`);
   });
 
-  it('behavior: kill -9 of workers mid-run loses no acknowledged job and accepts no result twice', async () => {
-    holds(await runScenario({ fault: killWorker, jobs: 4, faults: 2 }));
-  });
+  it(
+    'behavior: kill -9 of workers mid-run loses no acknowledged job and accepts no result twice',
+    async () => {
+      holds(await runScenario({ fault: killWorker, jobs: 4, faults: 2 }));
+    },
+    SCENARIO_MS,
+  );
 
-  it('behavior: kill -9 of the coordinator mid-run loses no acknowledged job and accepts no result twice', async () => {
-    holds(await runScenario({ fault: killCoordinator, jobs: 4, faults: 2 }));
-  });
+  it(
+    'behavior: kill -9 of the coordinator mid-run loses no acknowledged job and accepts no result twice',
+    async () => {
+      holds(await runScenario({ fault: killCoordinator, jobs: 4, faults: 2 }));
+    },
+    SCENARIO_MS,
+  );
 
-  it('behavior: kill -9 of noob serve (the API) and a restart lose no acknowledged job', async () => {
-    holds(await runScenario({ fault: killServe, jobs: 4, faults: 1 }));
-  });
+  it(
+    'behavior: kill -9 of noob serve (the API) and a restart lose no acknowledged job',
+    async () => {
+      holds(await runScenario({ fault: killServe, jobs: 4, faults: 1 }));
+    },
+    SCENARIO_MS,
+  );
 
-  it('behavior: the remote database (sqld) killed and restarted loses no acknowledged job', async () => {
-    const sqld = await startSqld();
-    try {
-      holds(await runScenario({ fault: restartSqld(sqld), jobs: 4, faults: 1, db: sqld.url }));
-    } finally {
-      await cleanUpServes();
-      await sqld.stop();
-    }
-  });
+  it(
+    'behavior: the remote database (sqld) killed and restarted loses no acknowledged job',
+    async () => {
+      const sqld = await startSqld();
+      try {
+        holds(await runScenario({ fault: restartSqld(sqld), jobs: 4, faults: 1, db: sqld.url }));
+      } finally {
+        await cleanUpServes();
+        await sqld.stop();
+      }
+    },
+    SCENARIO_MS,
+  );
 
-  it('behavior: a full disk, then freed, loses no acknowledged job', async (context) => {
-    const disk = smallDisk(16);
-    if ('reason' in disk) {
-      context.skip(disk.reason);
-      return;
-    }
-    try {
-      holds(
-        await runScenario({
-          fault: diskFull(disk.path),
-          jobs: 4,
-          faults: 1,
-          db: `${disk.path}/noob.db`,
-        }),
-      );
-    } finally {
-      await cleanUpServes();
-      disk.unmount();
-    }
-  });
+  it(
+    'behavior: a full disk, then freed, loses no acknowledged job',
+    async (context) => {
+      const disk = smallDisk(16);
+      if ('reason' in disk) {
+        context.skip(disk.reason);
+        return;
+      }
+      try {
+        holds(
+          await runScenario({
+            fault: diskFull(disk.path),
+            jobs: 4,
+            faults: 1,
+            db: `${disk.path}/noob.db`,
+          }),
+        );
+      } finally {
+        await cleanUpServes();
+        disk.unmount();
+      }
+    },
+    SCENARIO_MS,
+  );
 });

@@ -63,7 +63,7 @@ describe('explained waits', () => {
     expect(run.output.stdout.trim().split('\n')).toEqual(['0', '2']);
     // Said once, not at every look.
     expect(run.output.stderr.match(/waiting:/g)).toHaveLength(1);
-  });
+  }, 180_000);
 
   it('behavior: GET /v1/jobs/:id says what an open job waits for; the OpenAPI document has the field', async () => {
     const env = await servedApiTestEnv();
