@@ -18,7 +18,7 @@ const USAGES = {
 } as const;
 
 /** The usage of `noob keys`. */
-export const KEYS_USAGE = Object.values(USAGES).join('; ');
+const KEYS_USAGE = Object.values(USAGES).join('; ');
 
 /**
  * `noob keys create|list|revoke`: the API keys on the queue's database (default
