@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { RESCAN_MS } from '../../core/queue/changes.ts';
 import { MAX_CLAIM } from '../../core/queue/claim.ts';
-import type { Completion } from '../../core/queue/complete.ts';
 import { TaskTimeoutError } from '../../core/queue/errors.ts';
 import type { HandedTask, HandOff, IdleMark } from '../../core/queue/handoff.ts';
 import { envLimit } from '../../core/queue/limits.ts';
@@ -13,6 +12,7 @@ import { traceQueueCall } from '../../core/tracing/call-span.ts';
 import { CallDeadlines, type CallWatch } from './call-deadlines.ts';
 import { ClaimSizer } from './claim-sizer.ts';
 import { TaskExecutor } from './executor.ts';
+import { FinishedCalls } from './finished-calls.ts';
 import { defaultMaxLogBytes, type LogEcho, terminalEcho } from './output-capture.ts';
 import type { QueueWorkerOptions } from './queue-worker-options.ts';
 import { type CallLimits, runCall } from './run-call.ts';
@@ -32,9 +32,6 @@ export const DEFAULT_MAX_RESULT_BYTES = 8 * 1024 * 1024;
 export function defaultTaskTimeoutMs(): number {
   return envLimit('NOOB_TASK_TIMEOUT_MS', 10 * 60_000);
 }
-
-/** Results reported in one transaction at most (a larger batch waits for the next). */
-const MAX_REPORT = 512;
 
 /**
  * A worker that pulls node calls from the durable queue and runs them with the same
@@ -62,7 +59,6 @@ export class QueueWorker {
   readonly #leaseMs: number;
   readonly #heartbeatMs: number;
   readonly #idleMs: number;
-  readonly #reportDelayMs: number;
   readonly #rescanMs: number;
   readonly #onError: (error: unknown, retryInMs: number) => void;
   readonly #executor: TaskExecutor;
@@ -85,13 +81,11 @@ export class QueueWorker {
   /** The offer registered now (see Queue.offer), and the room it was made for. */
   #offered: { room: number; withdraw: () => void } | undefined;
   /** Finished successfully, not yet reported. */
-  readonly #finished: Completion[] = [];
-  #oldestFinishedAt = 0;
+  readonly #finished: FinishedCalls;
   #inFlight = new Set<Promise<void>>();
   #stopping = false;
   #loop: Promise<void> | undefined;
   #completed = 0;
-  #reported = 0;
   readonly #wakeUp = new WakeUp();
 
   constructor(options: QueueWorkerOptions) {
@@ -102,7 +96,6 @@ export class QueueWorker {
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(this.#leaseMs / 3));
     this.#idleMs = options.idleMs ?? 10;
-    this.#reportDelayMs = options.reportDelayMs ?? 2;
     this.#rescanMs = options.rescanMs ?? RESCAN_MS;
     this.#onError =
       options.onError ??
@@ -120,6 +113,7 @@ export class QueueWorker {
     this.#taskTimeoutMs = options.taskTimeoutMs ?? defaultTaskTimeoutMs();
     this.#deadlines = new CallDeadlines(this.#taskTimeoutMs);
     this.#watchdog = options.watchdog ?? false;
+    this.#finished = new FinishedCalls(options.reportDelayMs ?? 2);
     this.#sizer = new ClaimSizer(this.#concurrency, options.prefetchMs ?? 2);
   }
 
@@ -130,7 +124,7 @@ export class QueueWorker {
 
   /** Results this worker reported that the queue accepted. */
   get reported(): number {
-    return this.#reported;
+    return this.#finished.reported;
   }
 
   /** Registers the worker and starts claiming. */
@@ -178,7 +172,7 @@ export class QueueWorker {
         // One claim takes at most MAX_CLAIM tasks, whatever the worker could hold.
         const room = this.#room();
         const claiming = room > 0 && mayHaveWork;
-        if (claiming || this.#reportDue()) {
+        if (claiming || this.#finished.due(this.#waiting.length > 0)) {
           // While only reporting, the offer stays: a submission meanwhile can still hand over.
           if (claiming) this.#withdrawOffer();
           else this.#keepOffer(room);
@@ -351,9 +345,7 @@ export class QueueWorker {
     const now = Date.now();
     let ms = changes.live ? this.#rescanMs : this.#idleMs;
     ms = Math.min(ms, wakeAt - now, lastBeat + this.#heartbeatMs - now);
-    if (this.#finished.length > 0) {
-      ms = Math.min(ms, this.#oldestFinishedAt + this.#reportDelayMs - now);
-    }
+    ms = Math.min(ms, this.#finished.dueAt - now);
     const stop = new AbortController();
     await this.#wakeUp.wait(changes.wait(since, Math.max(0, ms), stop.signal));
     stop.abort();
@@ -396,25 +388,12 @@ export class QueueWorker {
     }
     this.#startWaiting();
     const low = this.#room() > 0;
-    if (low || this.#waiting.length === 0 || this.#finished.length >= MAX_REPORT) this.#wake();
-  }
-
-  /** Whether finished results should be reported now rather than with a later round. */
-  #reportDue(): boolean {
-    if (this.#finished.length === 0) return false;
-    // Nothing left to start: report now. Otherwise batch, within the report delay.
-    return (
-      this.#waiting.length === 0 ||
-      this.#finished.length >= MAX_REPORT ||
-      Date.now() - this.#oldestFinishedAt >= this.#reportDelayMs
-    );
+    if (low || this.#waiting.length === 0 || this.#finished.full) this.#wake();
   }
 
   /** Report finished results and claim up to `max` more in one transaction; returns how many were claimed. */
   async #round(max: number): Promise<number> {
-    const report = this.#finished.splice(0, MAX_REPORT);
-    const oldest = this.#oldestFinishedAt;
-    if (this.#finished.length > 0) this.#oldestFinishedAt = Date.now();
+    const { batch: report, giveBack } = this.#finished.take();
     let accepted: boolean[];
     let claimed = 0;
     // Claimed tasks start as soon as the claim commits, while the flush that makes the
@@ -433,16 +412,11 @@ export class QueueWorker {
               .accepted;
     } catch (error) {
       // Nothing was recorded: keep the results for the next round.
-      this.#finished.unshift(...report);
-      if (report.length > 0) this.#oldestFinishedAt = oldest;
+      giveBack();
       throw error;
     }
-    this.#count(accepted);
+    this.#finished.count(accepted);
     return claimed;
-  }
-
-  #count(accepted: readonly boolean[]): void {
-    for (const ok of accepted) if (ok) this.#reported++;
   }
 
   /**
@@ -457,11 +431,11 @@ export class QueueWorker {
       await this.#queue.release(this.workerId, unstarted).catch((e) => this.#onError(e, 0));
     }
     let lastBeat = Date.now();
-    while (this.#inFlight.size > this.#abandoned || this.#finished.length > 0) {
-      if (this.#finished.length > 0) {
-        const report = this.#finished.splice(0, MAX_REPORT);
+    while (this.#inFlight.size > this.#abandoned || this.#finished.size > 0) {
+      if (this.#finished.size > 0) {
+        const { batch } = this.#finished.take();
         try {
-          this.#count(await this.#queue.completeMany(this.workerId, report));
+          this.#finished.count(await this.#queue.completeMany(this.workerId, batch));
         } catch (error) {
           this.#onError(error, 0);
         }
@@ -480,7 +454,7 @@ export class QueueWorker {
     const held = [
       ...this.#running.ids(),
       ...this.#waiting.map((task) => task.id),
-      ...this.#finished.map((done) => done.taskId),
+      ...this.#finished.taskIds(),
     ];
     // Idle, it still says it is alive: a worker unseen for long counts as gone.
     if (held.length === 0) return this.#queue.registerWorker(this.workerId, this.#tags);
@@ -519,8 +493,7 @@ export class QueueWorker {
       if (id === undefined) return;
       if (outcome.ok) {
         this.#sizer.observe(performance.now() - started);
-        if (this.#finished.length === 0) this.#oldestFinishedAt = Date.now();
-        this.#finished.push({ taskId: id, json: outcome.json, logs: outcome.logs });
+        this.#finished.add({ taskId: id, json: outcome.json, logs: outcome.logs });
         return;
       }
       await this.#queue.fail(this.workerId, id, outcome.error, {
