@@ -103,8 +103,6 @@ const client = new Peer({
   listen: ['/ip4/127.0.0.1/tcp/0'],
   bootstrap: peers.map((peer) => peer.tcp),
   executes: false,
-  // The peer processes announce themselves every 2 s (the default), and a directory takes
-  // a peer for gone after 5 of its own intervals: the client keeps the default too.
 });
 const dir = mkdtempSync(join(tmpdir(), 'noob-bench-p2p-'));
 const db = join(dir, 'queue.db');

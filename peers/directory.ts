@@ -9,13 +9,16 @@ export interface KnownPeer {
   quorum: boolean;
   /** When its last announcement arrived (ms). */
   seenAt: number;
+  /** The gap between its last two announcements (ms; 0 until there are two). */
+  interval: number;
 }
 
 /**
  * The peers able to run tasks, as this peer has heard of them: each announces itself every
- * few seconds, and one not heard of for `ttlMs` is taken for gone. Views of different
- * peers may differ for a moment; the rendezvous order computed from them differs only in
- * the peers that came or went.
+ * few seconds, and one not heard of for `ttlMs`, or for 5 of its own intervals if they are
+ * longer (peers need not announce as often as this one), is taken for gone. Views of
+ * different peers may differ for a moment; the rendezvous order computed from them
+ * differs only in the peers that came or went.
  */
 export class PeerDirectory {
   readonly #ttlMs: number;
@@ -29,12 +32,15 @@ export class PeerDirectory {
 
   /** Records an announcement. */
   seen(message: PresenceMessage): void {
+    const now = this.#now();
+    const before = this.#peers.get(message.peer);
     this.#peers.set(message.peer, {
       id: message.peer,
       addrs: message.addrs,
       tags: message.tags,
       quorum: message.quorum,
-      seenAt: this.#now(),
+      seenAt: now,
+      interval: before ? now - before.seenAt : 0,
     });
   }
 
@@ -45,10 +51,10 @@ export class PeerDirectory {
 
   /** Live peers that have every one of `tags` (and passed the probe, if `quorum`). */
   live(tags: readonly string[] = [], quorum = false): KnownPeer[] {
-    const oldest = this.#now() - this.#ttlMs;
+    const now = this.#now();
     const found: KnownPeer[] = [];
     for (const peer of this.#peers.values()) {
-      if (peer.seenAt < oldest) continue;
+      if (peer.seenAt < now - Math.max(this.#ttlMs, 5 * peer.interval)) continue;
       if (quorum && !peer.quorum) continue;
       if (tags.every((tag) => peer.tags.includes(tag))) found.push(peer);
     }
