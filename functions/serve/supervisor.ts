@@ -1,16 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 
-/**
- * Node flags of every supervised process. Node 22 keeps AsyncLocalStorage, which its node
- * calls' output is captured with (functions/worker/output-capture.ts), by hooking every
- * promise: about a sixth of a worker's no-op throughput. AsyncContextFrame (Node 24's
- * default) does the same without hooks. Only where this Node knows the flag.
- */
-const NODE_FLAGS = process.allowedNodeEnvironmentFlags.has('--experimental-async-context-frame')
-  ? ['--experimental-async-context-frame']
-  : [];
-
 /** How one run of a supervised process ended. */
 export interface ProcessExit {
   pid: number;
@@ -97,7 +87,7 @@ export class Supervised {
 
   #spawn(first: boolean): Promise<void> {
     const { name, args, ready } = this.#options;
-    const child = spawn(process.execPath, [...NODE_FLAGS, ...args], {
+    const child = spawn(process.execPath, [...args], {
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     this.#child = child;

@@ -107,6 +107,20 @@ describe('QueueWorker node logs (real queue file)', () => {
     ]);
   });
 
+  it('behavior: with captureLogs false nothing is kept (the output goes to the process)', async () => {
+    const queue = await freshQueue();
+    const worker = new QueueWorker({ queue, executor: chattyExecutor(), captureLogs: false });
+    await worker.start();
+    cleanups.push(() => worker.stop());
+    const { jobId } = await queue.submitJob({
+      tenant: 't',
+      kind: 'tasks',
+      tasks: [call('test.chatty', 'chat', 1)],
+    });
+    await queue.changes.until(async () => (await queue.getJob('t', jobId)).state === 'succeeded');
+    expect(await queue.logs('t', jobId)).toEqual([]);
+  });
+
   it('behavior: output past maxLogBytes is cut, and the last entry says how much was dropped', async () => {
     const queue = await freshQueue();
     const worker = new QueueWorker({

@@ -72,6 +72,12 @@ export interface QueueWorkerOptions {
    * which is `noob serve`'s terminal for its workers; false: nowhere.
    */
   echoLogs?: boolean | LogEcho;
+  /**
+   * False: do not capture what calls print (it goes to this process's stdout and stderr,
+   * unlabelled, and no logs are kept). Capturing costs a little on every call (see
+   * `npm run bench -- node-logs`). Default true.
+   */
+  captureLogs?: boolean;
   /** Runs the node calls (default: built-ins, standard library, modules by path). */
   executor?: TaskExecutor;
 }

@@ -109,6 +109,7 @@ export class QueueWorker {
         options.maxResultBytes ?? envLimit('NOOB_MAX_RESULT_BYTES', DEFAULT_MAX_RESULT_BYTES),
       maxLogBytes: options.maxLogBytes ?? defaultMaxLogBytes(),
       echo: echoOf(options.echoLogs),
+      capture: options.captureLogs ?? true,
     };
     this.#taskTimeoutMs = options.taskTimeoutMs ?? defaultTaskTimeoutMs();
     this.#deadlines = new CallDeadlines(this.#taskTimeoutMs);

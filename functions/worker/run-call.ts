@@ -19,6 +19,8 @@ export interface CallLimits {
   maxLogBytes: number;
   /** Where kept output is also shown, labelled (none: only kept). */
   echo?: LogEcho | undefined;
+  /** False: run calls without capturing what they print (it goes to the process's streams). */
+  capture?: boolean;
 }
 
 /** How a queue task's output is labelled where it is echoed: `[job J node add #3]`. */
@@ -53,7 +55,8 @@ export async function runCall(
     echo: limits.echo,
   });
   try {
-    const result = await captureOutput(output, () => executor.execute(parsed.data, signal));
+    const call = () => executor.execute(parsed.data, signal);
+    const result = await (limits.capture === false ? call() : captureOutput(output, call));
     const json = boundedJson('result', result, task.nodeId, limits.maxResultBytes);
     return { ok: true, json, logs: output.close() };
   } catch (error) {
