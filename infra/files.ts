@@ -8,9 +8,22 @@ import { existsSync } from 'node:fs';
 export const runtimeFiles = [
   { from: 'core/queue/sql', to: 'sql' },
   { from: 'core/queue/migrations', to: 'migrations' },
-  { from: 'functions/api/dashboard/page.html', to: 'page.html' },
-  { from: 'functions/api/dashboard/page.css', to: 'page.css' },
-  { from: 'functions/api/dashboard/page.js', to: 'page.js' },
+  // The dashboard's page, style and scripts (functions/api/dashboard/dashboard.ts reads
+  // them beside itself, which in a bundle is the bundle's folder; test/lambda/runtime-files.test.ts
+  // checks this list against its SCRIPTS).
+  ...[
+    'page.html',
+    'page.css',
+    'api.js',
+    'view.js',
+    'graph.js',
+    'charts.js',
+    'overview.js',
+    'jobs.js',
+    'detail.js',
+    'stream.js',
+    'main.js',
+  ].map((name) => ({ from: `functions/api/dashboard/${name}`, to: name })),
 ];
 
 /**
