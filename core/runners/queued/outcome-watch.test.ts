@@ -1,29 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openQueue } from '../../queue/open.ts';
-import type { Queue } from '../../queue/queue.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { fileQueue } from './file-queue.fixture.ts';
 import { OutcomeWatch } from './outcome-watch.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'noob-outcome-watch-'));
-let queue: Queue;
-
-beforeAll(async () => {
-  queue = await openQueue(join(root, 'queue.db'));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-afterAll(async () => {
-  await queue.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const useQueue = fileQueue('outcome-watch');
 
 /** An open job with `n` tasks `prefix0…`; their CIDs. */
 async function job(prefix: string, n: number) {
   const cids = Array.from({ length: n }, (_, i) => `${prefix}${i}`);
-  const { jobId } = await queue.submitJob({
+  const { jobId } = await useQueue().submitJob({
     tenant: 't',
     kind: 'tasks',
     tasks: cids.map((cid, i) => ({ cid, input: i })),
@@ -34,13 +18,13 @@ async function job(prefix: string, n: number) {
 describe('OutcomeWatch', () => {
   it('behavior: one read answers every waiting call; no read per call', async () => {
     const { jobId, cids } = await job('many-', 12);
-    const reads = vi.spyOn(queue, 'taskOutcomes');
-    const single = vi.spyOn(queue, 'taskOutcome');
-    const watch = new OutcomeWatch(queue, 't', jobId);
+    const reads = vi.spyOn(useQueue(), 'taskOutcomes');
+    const single = vi.spyOn(useQueue(), 'taskOutcome');
+    const watch = new OutcomeWatch(useQueue(), 't', jobId);
     const signal = new AbortController().signal;
     const outcomes = Promise.all(cids.map((cid) => watch.wait(cid, signal)));
-    const claimed = await queue.claim({ workerId: 'w', max: 12 });
-    await queue.completeMany(
+    const claimed = await useQueue().claim({ workerId: 'w', max: 12 });
+    await useQueue().completeMany(
       'w',
       claimed.map((task) => ({ taskId: task.id, result: { out: task.input } })),
     );
@@ -55,28 +39,28 @@ describe('OutcomeWatch', () => {
 
   it('behavior: a dead task and a cancelled job are outcomes too; reads stop once none waits', async () => {
     const { jobId, cids } = await job('final-', 2);
-    const watch = new OutcomeWatch(queue, 't', jobId);
+    const watch = new OutcomeWatch(useQueue(), 't', jobId);
     const signal = new AbortController().signal;
     const dead = watch.wait(cids[0]!, signal);
-    const [task] = await queue.claim({ workerId: 'w', max: 1 });
-    await queue.fail('w', task!.id, new Error('broken'), { retryable: false });
+    const [task] = await useQueue().claim({ workerId: 'w', max: 1 });
+    await useQueue().fail('w', task!.id, new Error('broken'), { retryable: false });
     expect(await dead).toMatchObject({ state: 'dead', failure: { message: 'broken' } });
     const cancelled = watch.wait(cids[1]!, signal);
-    await queue.cancelJob('t', jobId);
+    await useQueue().cancelJob('t', jobId);
     expect((await cancelled).state).toBe('cancelled');
-    const reads = vi.spyOn(queue, 'taskOutcomes');
-    const { jobId: unrelated } = await queue.submitJob({
+    const reads = vi.spyOn(useQueue(), 'taskOutcomes');
+    const { jobId: unrelated } = await useQueue().submitJob({
       tenant: 't',
       kind: 'tasks',
       tasks: [{ cid: 'unrelated', input: 0 }],
     });
     expect(reads).not.toHaveBeenCalled();
-    await queue.cancelJob('t', unrelated);
+    await useQueue().cancelJob('t', unrelated);
   });
 
   it('error: an aborted wait rejects with RunCancelledError naming the call; the others go on', async () => {
     const { jobId, cids } = await job('abort-', 2);
-    const watch = new OutcomeWatch(queue, 't', jobId);
+    const watch = new OutcomeWatch(useQueue(), 't', jobId);
     const controller = new AbortController();
     const aborted = watch.wait(cids[0]!, controller.signal, 'node b');
     const other = watch.wait(cids[1]!, new AbortController().signal);
@@ -85,9 +69,9 @@ describe('OutcomeWatch', () => {
       name: 'RunCancelledError',
       message: expect.stringContaining('node b'),
     });
-    const claimed = await queue.claim({ workerId: 'w', max: 10 });
+    const claimed = await useQueue().claim({ workerId: 'w', max: 10 });
     expect(claimed.map((task) => task.cid)).toEqual(cids);
-    for (const task of claimed) await queue.complete('w', task.id, 'done');
+    for (const task of claimed) await useQueue().complete('w', task.id, 'done');
     expect((await other).result).toBe('done');
   });
 });
