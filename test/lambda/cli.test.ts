@@ -30,7 +30,8 @@ beforeAll(async () => {
   stack = await startLambdaStack({
     concurrency: 2,
     workerTimeoutMs: 2_500,
-    workerEnv: { NOOB_LEASE_MS: '1000', NOOB_RESERVE_MS: '1000' },
+    // One call at a time: an invocation fits about four 0.4 s calls into its budget.
+    workerEnv: { NOOB_LEASE_MS: '1000', NOOB_RESERVE_MS: '1000', NOOB_WORKER_CONCURRENCY: '1' },
   });
   env = awsEnvironment(stack.twin.endpoint);
 });
