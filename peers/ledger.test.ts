@@ -20,7 +20,18 @@ describe('ledger replication', () => {
       interval: 50,
     });
     const whole = JSON.stringify(a.ledger.document).length;
-    const before = a.ledger.sentBytes + b.ledger.sentBytes;
+    // Sessions still under way when b got the last verdict are let finish first.
+    const sent = () => a.ledger.sentBytes + b.ledger.sentBytes;
+    let before = -1;
+    await vi.waitFor(
+      () => {
+        const now = sent();
+        const settled = now === before;
+        before = now;
+        expect(settled).toBe(true);
+      },
+      { timeout: 10_000, interval: 500 },
+    );
     a.ledger.decided(cid(300), cid(1300), [a.peerId]);
     await vi.waitFor(() => expect(b.ledger.document.verdicts[cid(300)]).toBeDefined(), {
       timeout: 10_000,

@@ -52,6 +52,11 @@ export class Ledger implements QuorumObserver {
   #node: PeerNode | undefined;
   #timer: NodeJS.Timeout | undefined;
   #syncing = false;
+  /**
+   * Peers in a session with this one now: no second session is opened beside one (two
+   * peers that both changed would each send the other everything twice at once).
+   */
+  readonly #sessions = new Set<string>();
   /** Our heads when we last exchanged with each peer: unchanged since, nothing to push. */
   readonly #pushed = new Map<string, string>();
   /** Bytes this peer sent in sync sessions (opened or answered). */
@@ -70,11 +75,15 @@ export class Ledger implements QuorumObserver {
   /** Serves replication on `node` and syncs with connected peers every `syncMs`. */
   async start(node: PeerNode, syncMs = 1000): Promise<void> {
     this.#node = node;
-    await node.handle(LEDGER_PROTOCOL, async (stream) => {
+    await node.handle(LEDGER_PROTOCOL, async (stream, connection) => {
+      const id = connection.remotePeer.toString();
+      this.#sessions.add(id);
       try {
         this.#count(await syncSession(stream, this.#synced, false, AbortSignal.timeout(10_000)));
       } catch (error) {
         stream.abort(error as Error);
+      } finally {
+        this.#sessions.delete(id);
       }
     });
     const tick = () => {
@@ -102,7 +111,7 @@ export class Ledger implements QuorumObserver {
       const heads = Automerge.getHeads(this.#doc).join();
       await Promise.all(
         [...peers]
-          .filter(([id]) => this.#pushed.get(id) !== heads)
+          .filter(([id]) => this.#pushed.get(id) !== heads && !this.#sessions.has(id))
           .map(async ([id, peer]) => {
             if (await this.#exchange(node, peer)) this.#pushed.set(id, heads);
           }),
@@ -116,6 +125,8 @@ export class Ledger implements QuorumObserver {
   async #exchange(node: PeerNode, peer: PeerId): Promise<boolean> {
     const signal = AbortSignal.timeout(10_000);
     let stream: Awaited<ReturnType<PeerNode['dialProtocol']>> | undefined;
+    const id = peer.toString();
+    this.#sessions.add(id);
     try {
       stream = await node.dialProtocol(peer, LEDGER_PROTOCOL, { signal });
       this.#count(await syncSession(stream, this.#synced, true, signal));
@@ -124,6 +135,8 @@ export class Ledger implements QuorumObserver {
       // Not a noob peer, or gone: the next round tries again.
       stream?.abort(error as Error);
       return false;
+    } finally {
+      this.#sessions.delete(id);
     }
   }
 
