@@ -1,15 +1,9 @@
 import { join } from 'node:path';
-import { SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
-import {
-  Cluster,
-  ContainerImage,
-  FargateService,
-  FargateTaskDefinition,
-  LogDrivers,
-} from 'aws-cdk-lib/aws-ecs';
+import { ContainerImage, FargateService, LogDrivers } from 'aws-cdk-lib/aws-ecs';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ROOT } from './bundle.ts';
+import { publicFargate } from './public-fargate.ts';
 import type { QueueLink } from './queue-link.ts';
 
 /** How the coordinator service is deployed. */
@@ -33,13 +27,7 @@ export class CoordinatorService extends Construct {
   constructor(scope: Construct, id: string, props: CoordinatorProps) {
     super(scope, id);
     // Public subnets and no NAT gateway: the task only calls out (Lambda, the database).
-    const vpc = new Vpc(this, 'Vpc', {
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC }],
-    });
-    const cluster = new Cluster(this, 'Cluster', { vpc });
-    const task = new FargateTaskDefinition(this, 'Task', { cpu: 256, memoryLimitMiB: 512 });
+    const { cluster, task } = publicFargate(this);
     task.addContainer('coordinator', {
       image: ContainerImage.fromAsset(join(ROOT, 'infra', 'coordinator')),
       logging: LogDrivers.awsLogs({ streamPrefix: 'coordinator' }),

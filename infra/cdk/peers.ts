@@ -1,18 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IgnoreMode } from 'aws-cdk-lib';
-import { Peer, Port, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
-import {
-  Cluster,
-  ContainerImage,
-  FargateService,
-  FargateTaskDefinition,
-  LogDrivers,
-  Protocol,
-} from 'aws-cdk-lib/aws-ecs';
+import { Peer, Port, SecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import { ContainerImage, FargateService, LogDrivers, Protocol } from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { PEER_HEALTH_COMMAND, PEER_PORTS } from '../peer-container.ts';
 import { ROOT } from './bundle.ts';
+import { publicFargate } from './public-fargate.ts';
 
 /** How the peers service is deployed. */
 export interface PeersProps {
@@ -45,13 +39,7 @@ export class PeersService extends Construct {
 
   constructor(scope: Construct, id: string, props: PeersProps = {}) {
     super(scope, id);
-    const vpc = new Vpc(this, 'Vpc', {
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC }],
-    });
-    const cluster = new Cluster(this, 'Cluster', { vpc });
-    const task = new FargateTaskDefinition(this, 'Task', { cpu: 256, memoryLimitMiB: 512 });
+    const { vpc, cluster, task } = publicFargate(this);
     task.addContainer('peer', {
       image: ContainerImage.fromAsset(ROOT, {
         file: 'peers/Dockerfile',
