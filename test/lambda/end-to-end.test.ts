@@ -1,14 +1,13 @@
 import { join } from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LambdaRunner } from '../../core/runners/lambda/runner.ts';
 import { registerWorkerFunction } from '../../core/runners/lambda/worker-function.ts';
 import { SyncRunner } from '../../core/runners/sync.ts';
 import { loadTubeFromText } from '../../core/tube/load.ts';
 import { KeyStore } from '../../functions/api/keys.ts';
-import { Coordinator } from '../../functions/serve/coordinator.ts';
+import type { Coordinator } from '../../functions/serve/coordinator.ts';
 import { acceptedTaskIds } from './accepted.ts';
-import { type LambdaStack, startLambdaStack } from './stack.ts';
+import { type LambdaStack, startLambdaCoordinator, startLambdaStack } from './stack.ts';
 import { countingTube } from './tubes.ts';
 
 /**
@@ -44,7 +43,7 @@ beforeAll(async () => {
   key = (await new KeyStore(stack.queue.driver).create('acme')).key;
   // What the coordinator service does as it starts on AWS.
   await registerWorkerFunction(stack.queue, 'worker');
-  coordinator = startCoordinator();
+  coordinator = startLambdaCoordinator(stack, 4);
   const sync = new SyncRunner(await loadTubeFromText(TUBE));
   expected = await sync.run(EPOCHS);
   await sync.deinit();
@@ -53,25 +52,6 @@ afterAll(async () => {
   await coordinator?.stop();
   await stack?.stop();
 });
-
-/** A coordinator (the ECS service's code) running tube jobs with the lambda runner. */
-function startCoordinator(): Coordinator {
-  const { queue, client } = stack;
-  const started = new Coordinator({
-    queue,
-    recordOutcome: async (tenant, jobId, outcome) => {
-      await queue.setJobOutcome(tenant, jobId, outcome);
-    },
-    onError: () => {},
-    runner: (tube, options) =>
-      new LambdaRunner(tube, {
-        ...options,
-        lambda: { client, functionName: 'worker', concurrency: 4, activeMs: 300, backoffMs: 20 },
-      }),
-  });
-  started.start();
-  return started;
-}
 
 const authed = (method = 'GET', body?: unknown): RequestInit => ({
   method,
@@ -195,7 +175,7 @@ describe('serverless end to end (API Lambda → queue → dispatcher → worker 
       if (replaced > 0 || done < 40) return;
       replaced++;
       await coordinator.stop();
-      coordinator = startCoordinator();
+      coordinator = startLambdaCoordinator(stack, 4);
     });
     expect(replaced).toBe(1);
     await expectSyncResults(id, job);

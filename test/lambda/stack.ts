@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
+import { LambdaRunner } from '../../core/runners/lambda/runner.ts';
+import { Coordinator } from '../../functions/serve/coordinator.ts';
 import { twinClient } from '../lambda-twin/sdk.ts';
 import { LambdaTwin, type TwinFunction, type TwinOptions } from '../lambda-twin/twin.ts';
 import { type Sqld, startSqld } from '../queue/sqld.ts';
@@ -69,4 +71,26 @@ export async function startLambdaStack(options: LambdaStackOptions = {}): Promis
       await sqld.stop();
     },
   };
+}
+
+/**
+ * A started coordinator (the ECS service's code, in the test process) that runs tube jobs
+ * on the stack's queue with the lambda runner, invoking the stack's `worker` function.
+ */
+export function startLambdaCoordinator(stack: LambdaStack, concurrency: number): Coordinator {
+  const { queue, client } = stack;
+  const coordinator = new Coordinator({
+    queue,
+    recordOutcome: async (tenant, jobId, outcome) => {
+      await queue.setJobOutcome(tenant, jobId, outcome);
+    },
+    onError: () => {},
+    runner: (tube, options) =>
+      new LambdaRunner(tube, {
+        ...options,
+        lambda: { client, functionName: 'worker', concurrency, activeMs: 300, backoffMs: 20 },
+      }),
+  });
+  coordinator.start();
+  return coordinator;
 }

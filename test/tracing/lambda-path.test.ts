@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LambdaRunner } from '../../core/runners/lambda/runner.ts';
 import { registerWorkerFunction } from '../../core/runners/lambda/worker-function.ts';
 import { startTracing, type Tracing } from '../../core/tracing/start.ts';
 import { KeyStore } from '../../functions/api/keys.ts';
-import { Coordinator } from '../../functions/serve/coordinator.ts';
-import { type LambdaStack, startLambdaStack } from '../lambda/stack.ts';
+import type { Coordinator } from '../../functions/serve/coordinator.ts';
+import { type LambdaStack, startLambdaCoordinator, startLambdaStack } from '../lambda/stack.ts';
 import { countingTube } from '../lambda/tubes.ts';
 import { eventually } from '../platform/serve-process.ts';
 import { OtlpReceiver } from './otlp-receiver.ts';
@@ -39,20 +38,7 @@ beforeAll(async () => {
     ],
   });
   await registerWorkerFunction(stack.queue, 'worker');
-  const { queue, client } = stack;
-  coordinator = new Coordinator({
-    queue,
-    recordOutcome: async (tenant, jobId, outcome) => {
-      await queue.setJobOutcome(tenant, jobId, outcome);
-    },
-    onError: () => {},
-    runner: (tube, options) =>
-      new LambdaRunner(tube, {
-        ...options,
-        lambda: { client, functionName: 'worker', concurrency: 2, activeMs: 300, backoffMs: 20 },
-      }),
-  });
-  coordinator.start();
+  coordinator = startLambdaCoordinator(stack, 2);
 });
 
 afterAll(async () => {
