@@ -1,6 +1,7 @@
 import type { JobStatus, NoobClient } from '../../functions/api/client.ts';
 import type { CommandIO } from './commands.ts';
 import { INTERRUPTED_EXIT_CODE } from './commands.ts';
+import { EpochResults } from './epoch-results.ts';
 import { formatProgress } from './job-format.ts';
 import { formatLogEntry } from './job-logs.ts';
 import { toJson } from './output.ts';
@@ -29,8 +30,8 @@ export interface WatchOptions {
  * Follow a job to its end over its event stream: its state changes, failed calls, what it
  * waits on when it does not move (no live worker, no worker with its tags, …) and what
  * its node calls print (labelled with node and epoch) on stderr as they happen, a progress
- * bar of its node calls on a terminal, its results on stdout (one JSON value a line) once
- * it succeeded, and the exit code of its final state ({@link exitCodeOf}). With `json`,
+ * bar of its node calls on a terminal, its results on stdout (one JSON value a line) as
+ * each root epoch finishes (see {@link EpochResults}), and the exit code of its final state ({@link exitCodeOf}). With `json`,
  * stdout gets every stream message (events, logs, done) as one JSON line instead, and
  * stderr nothing. Ctrl-C stops watching, not the job: exit 130.
  */
@@ -74,6 +75,7 @@ export async function watchJob(
     }
   };
   if (bar) void look();
+  const results = new EpochResults(io.stdout);
   const timer = options.json
     ? undefined
     : setInterval(() => void look(), options.lookEveryMs ?? 2_000).unref();
@@ -90,7 +92,7 @@ export async function watchJob(
       }
       if (message.type === 'done') {
         bar?.stop({ clear: true });
-        return finish(message.job, io);
+        return finish(message.job, io, results);
       }
       if (message.type === 'log') {
         // What node calls print goes to stderr: stdout is for the results.
@@ -98,6 +100,12 @@ export async function watchJob(
         continue;
       }
       const { event } = message;
+      if (event.type === 'job.epoch') {
+        // Results on the same terminal would land after the bar's text: wipe it first.
+        if (io.stdout.isTTY) bar?.clear();
+        results.take(event.data);
+        continue;
+      }
       const line = describeEvent(event);
       if (line) say(line);
       const moved = event.type.startsWith('task') || event.type === 'job.progress';
@@ -106,7 +114,7 @@ export async function watchJob(
     // The stream always ends with `done`; without it, read the job once more.
     const job = await client.getJob(id);
     bar?.stop({ clear: true });
-    return options.json ? exitCodeOf(job.state) : finish(job, io);
+    return options.json ? exitCodeOf(job.state) : finish(job, io, results);
   } catch (error) {
     bar?.stop({ clear: true });
     if (!options.signal?.aborted) throw error;
@@ -126,7 +134,7 @@ export function describeEvent(event: {
 }): string | undefined {
   const { type, data } = event;
   // The outcome comes with `done`; progress goes to the bar.
-  if (type === 'job.outcome' || type === 'job.progress') return undefined;
+  if (type === 'job.outcome' || type === 'job.progress' || type === 'job.epoch') return undefined;
   if (type.startsWith('job.')) return `job ${type.slice(4)}`;
   if (type.startsWith('task.')) {
     const state = type.slice(5);
@@ -144,9 +152,9 @@ export function describeEvent(event: {
   return undefined;
 }
 
-/** Print the final job: results on stdout, its end on stderr; the exit code. */
-function finish(job: JobStatus, io: CommandIO): number {
-  for (const result of job.results ?? []) io.stdout.write(`${toJson(result)}\n`);
+/** Print the final job: results the stream did not give on stdout, its end on stderr; the exit code. */
+function finish(job: JobStatus, io: CommandIO, results: EpochResults): number {
+  results.finish(job.results ?? []);
   const tasks = formatProgress(job.progress);
   if (job.state === 'failed' && job.error) {
     io.stderr.write(`noob: job ${job.id} failed: ${job.error.code}: ${job.error.message}\n`);

@@ -17,7 +17,7 @@ import {
   openJobCount,
   retryJob,
 } from './dead-letters.ts';
-import { recordEpochs } from './epochs.ts';
+import { type EpochResult, recordEpochs } from './epochs.ts';
 import { type EventsOptions, listEvents } from './events.ts';
 import { type FailOptions, failTask } from './fail.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -213,10 +213,16 @@ export class Queue {
 
   /**
    * A tube run's coordinator has finished `done` root epochs (0: it starts the run): the
-   * job is running, and its progress says so (see {@link recordEpochs}).
+   * job is running, and its progress says so; each of `finished` (epochs with a result)
+   * is a `job.epoch` event carrying it (see {@link recordEpochs}).
    */
-  recordEpochs(tenant: string, jobId: string, done: number): Promise<void> {
-    return recordEpochs(this.#ctx, tenant, jobId, done);
+  recordEpochs(
+    tenant: string,
+    jobId: string,
+    done: number,
+    finished: readonly EpochResult[] = [],
+  ): Promise<void> {
+    return recordEpochs(this.#ctx, tenant, jobId, done, finished);
   }
 
   /** Cancel a job's queued tasks and flag its running ones. */

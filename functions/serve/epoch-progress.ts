@@ -1,10 +1,13 @@
+import type { EpochResult } from '../../core/queue/epochs.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 
 /**
  * A tube run's epochs as its coordinator finishes them, recorded in the job
  * (`Queue.recordEpochs`) one write at a time and in order, without holding the run up: a
- * count that arrives while a write is under way waits, and only the newest is written.
- * Progress is news, not results: a failed write is skipped (the next one says more).
+ * count that arrives while a write is under way waits, and only the newest is written,
+ * together with every epoch result that came meanwhile (each a `job.epoch` event, so a
+ * watcher prints results as epochs finish). Progress is news, not results: a failed write
+ * is skipped (the next one says more; the job's outcome keeps every result).
  */
 export class EpochProgress {
   readonly #queue: Queue;
@@ -12,6 +15,7 @@ export class EpochProgress {
   readonly #jobId: string;
   #writing: Promise<void> = Promise.resolve();
   #pending: number | undefined;
+  #finished: EpochResult[] = [];
 
   constructor(queue: Queue, tenant: string, jobId: string) {
     this.#queue = queue;
@@ -26,9 +30,18 @@ export class EpochProgress {
     if (!idle) return;
     this.#writing = this.#writing.then(async () => {
       const latest = this.#pending!;
+      const finished = this.#finished;
       this.#pending = undefined;
-      await this.#queue.recordEpochs(this.#tenant, this.#jobId, latest).catch(() => undefined);
+      this.#finished = [];
+      await this.#queue
+        .recordEpochs(this.#tenant, this.#jobId, latest, finished)
+        .catch(() => undefined);
     });
+  }
+
+  /** Root epoch `epoch` finished with `result` (null results are not news); its count follows. */
+  result(epoch: number, result: unknown): void {
+    if (result !== null) this.#finished.push({ epoch, result });
   }
 
   /** Resolves once every count recorded so far is written (or skipped). */

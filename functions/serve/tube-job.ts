@@ -81,6 +81,10 @@ export async function runTubeJob(
     };
     const runner = context.runner?.(tube, options) ?? new QueuedRunner(tube, options);
     const progress = new EpochProgress(context.queue, tenant, jobId);
+    // A root epoch's result comes just before its count: both are written together.
+    const unsubscribeEpochs = runner.on('epoch', ({ epoch, result }) =>
+      progress.result(epoch, result),
+    );
     const unsubscribe = runner.on('progress', ({ completed }) => progress.record(completed));
     // What the run prints here (its stateful nodes run in this process) is the job's too.
     const output = new CallOutput({
@@ -94,6 +98,7 @@ export async function runTubeJob(
       return { results: await captureOutput(output, () => runner.run(epochs, { signal })) };
     } finally {
       unsubscribe();
+      unsubscribeEpochs();
       await progress.settled();
       await keepCoordinatorOutput(context.queue, tenant, jobId, output);
       await runner.deinit();

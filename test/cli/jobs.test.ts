@@ -47,17 +47,22 @@ const lines = (text: string) => text.split('\n').filter(Boolean);
 
 /**
  * `noob jobs watch ID` as its own process (from home, as `noob`), calling `act` with it
- * once, as soon as what it said on stderr matches `pattern`. Its result, and whether `act`
- * ran.
+ * once, as soon as what it said on `stream` (stderr unless told) matches `pattern`. Its
+ * result, and whether `act` ran.
  */
-async function watchUntil(id: string, pattern: RegExp, act: (child: ChildProcess) => void) {
+async function watchUntil(
+  id: string,
+  pattern: RegExp,
+  act: (child: ChildProcess) => void,
+  stream: 'stdout' | 'stderr' = 'stderr',
+) {
   let acted = false;
   const result = await runNoob(['jobs', 'watch', id], {
     cwd: home,
     env: { NOOB_URL: serve.url },
     started: (child) => {
       let said = '';
-      child.stderr!.on('data', (chunk: Buffer) => {
+      child[stream]!.on('data', (chunk: Buffer) => {
         said += chunk.toString();
         if (!acted && pattern.test(said)) {
           acted = true;
@@ -189,6 +194,25 @@ describe('noob jobs', () => {
       expect(shown.at(-1)).toMatch(/job \S+ succeeded/);
     },
   );
+
+  it('behavior: watch prints each epoch’s result as the epoch finishes, long before the job ends', async () => {
+    // Epoch 0 of cli-paced finishes at once, epoch 1 only after 20 s: once watch printed
+    // epoch 0's result, cancel the job. It never had results of its own.
+    const submitted = await here('jobs', 'submit', 'cli-paced', '-n', '2');
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const id = submitted.stdout.trim();
+    const { code, stdout, stderr, acted } = await watchUntil(
+      id,
+      /^0$/m,
+      () => void here('jobs', 'cancel', id),
+      'stdout',
+    );
+    expect(acted, stderr).toBe(true);
+    expect(code, stderr).toBe(3);
+    expect(stdout).toBe('0\n');
+    const job = JSON.parse((await here('jobs', 'get', id, '--json')).stdout);
+    expect(job).toMatchObject({ state: 'cancelled', progress: { epochs: { done: 1 } } });
+  });
 
   it('behavior: a job that waits for workers with its tags says so in get and watch', async () => {
     const submitted = await here('jobs', 'submit', 'testing-basic', '--tags', 'cli-absent-tag');
