@@ -12,10 +12,12 @@
  *
  * Also measured: a 100-item no-op map from submission to done (a job on the queue, run by
  * a coordinator in this process with either runner; AWS Step Functions' Distributed Map
- * takes about 7 s for that, goal < 0.2 s), the worker function's cold start (a first invoke on a fresh function
- * against a warm one: a process, the runtime client, imports, the addon, the queue
- * connection), and this process's CPU per call (for lambda it includes the twin's own
- * Invoke and Runtime API servers, which run here).
+ * takes about 7 s for that, goal < 0.2 s), the worker function's cold start in parts
+ * (bench/lambda/cold-start.ts: the runtime alone, the worker from its sources, its bundle
+ * as deployed), this process's CPU per call (for lambda it includes the twin's own
+ * Invoke and Runtime API servers, which run here), and the remote queue's row
+ * (bench/lambda/remote-queue.ts: 4 `noob worker` processes on sqld against the same on an
+ * embedded file and against BullMQ on Redis with `appendfsync always`).
  *
  * Runners are measured in turns and the fastest run of each is kept. Bounded: a few
  * hundred calls per run. Prints a table, then the JSON line; `value` is calls/s through
@@ -24,7 +26,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { LambdaRunner } from '../core/runners/lambda/runner.ts';
 import { SharedDispatcher } from '../core/runners/lambda/shared-dispatcher.ts';
 import { registerWorkerFunction } from '../core/runners/lambda/worker-function.ts';
@@ -33,7 +34,9 @@ import { loadTube } from '../core/tube/load.ts';
 import type { Tube } from '../core/tube/tube.ts';
 import { Coordinator } from '../functions/serve/coordinator.ts';
 import { type NoobProcess, startNoob } from '../test/lambda/noob-process.ts';
-import { startLambdaStack, WORKER_HANDLER } from '../test/lambda/stack.ts';
+import { startLambdaStack } from '../test/lambda/stack.ts';
+import { coldStarts } from './lambda/cold-start.ts';
+import { remoteQueueRow } from './lambda/remote-queue.ts';
 import { printResult } from './report.ts';
 import { compareInTurns } from './runners/turns.ts';
 
@@ -47,6 +50,8 @@ const PER_WORKER = 8;
 /** The tag of the Lambda path's tasks: the `noob worker` processes do not offer it. */
 const LAMBDA_TAGS = ['lambda'];
 const MAP_ITEMS = 100;
+/** The remote queue's row: tasks per store, worker processes, calls at once in each. */
+const REMOTE_ROW = { tasks: 5_000, processes: 4, concurrency: 16 };
 const MAP_TUBE = readFileSync(join(import.meta.dirname, 'tubes', 'map-100.yaml'), 'utf8');
 
 const tube = await loadTube(join(import.meta.dirname, 'tubes', 'noop-wide.yaml'));
@@ -97,7 +102,7 @@ try {
     LAMBDA_TAGS,
   );
   await shared.stop();
-  const cold = await coldStart();
+  const cold = await coldStarts(stack);
 
   process.stdout.write(
     [
@@ -106,7 +111,19 @@ try {
       `lambda, ${WORKERS} worker Lambdas (twin)        ${lambdaRate.toFixed(0)}   (${(lambdaRate / queuedRate).toFixed(2)}x)`,
       `this process's CPU per call: queued ${(timed.baseline.cpuMicros / calls).toFixed(0)} µs, lambda ${(timed.candidate.cpuMicros / calls).toFixed(0)} µs (with the twin's servers)`,
       `${MAP_ITEMS}-item no-op map, submission to done: queued ${mapQueuedMs.toFixed(0)} ms, lambda ${mapLambdaMs.toFixed(0)} ms (Step Functions Distributed Map: about 7 s; goal < 200 ms)`,
-      `worker cold start: first invoke ${cold.firstMs.toFixed(0)} ms, warm ${cold.warmMs.toFixed(0)} ms`,
+      ...coldStartLines(cold),
+      '',
+    ].join('\n'),
+  );
+  // Last: its own sqld, file and Redis, with the Lambda path's processes idle.
+  const remote = await remoteQueueRow(REMOTE_ROW);
+  const vsBullmq = (rate: number) => (rate / remote.bullmqFsync).toFixed(2);
+  process.stdout.write(
+    [
+      `remote queue, ${REMOTE_ROW.processes} worker processes (${REMOTE_ROW.concurrency} calls at once each), ${REMOTE_ROW.tasks} no-op tasks, tasks/s:`,
+      `  sqld (remote libSQL)             ${remote.sqld.toFixed(0)}   (${vsBullmq(remote.sqld)}x BullMQ fsync)`,
+      `  embedded libSQL file             ${remote.embedded.toFixed(0)}   (${vsBullmq(remote.embedded)}x)`,
+      `  BullMQ, Redis appendfsync always ${remote.bullmqFsync.toFixed(0)}`,
       '',
     ].join('\n'),
   );
@@ -131,8 +148,14 @@ try {
         queued: Math.round(mapQueuedMs),
         lambda: Math.round(mapLambdaMs),
       },
-      coldStartFirstInvokeMs: Math.round(cold.firstMs),
-      warmInvokeMs: Math.round(cold.warmMs),
+      coldStart: cold,
+      remoteQueueTasksPerSecond: {
+        ...REMOTE_ROW,
+        sqld: Math.round(remote.sqld),
+        embedded: Math.round(remote.embedded),
+        bullmqAppendfsyncAlways: Math.round(remote.bullmqFsync),
+        sqldVsBullmq: Number((remote.sqld / remote.bullmqFsync).toFixed(3)),
+      },
       invokes: stack.twin.invocations('worker').length,
       cores: availableParallelism(),
       queue: 'sqld (remote libSQL) on 127.0.0.1',
@@ -192,25 +215,20 @@ async function mapLatency(
   }
 }
 
-/**
- * A fresh function's first invoke (a new environment: process, runtime client, imports,
- * addon, queue connection) against its second (warm), each a claim that finds nothing.
- */
-async function coldStart(): Promise<{ firstMs: number; warmMs: number }> {
-  stack.twin.deploy({
-    name: 'cold',
-    file: WORKER_HANDLER,
-    env: { NOOB_QUEUE_URL: stack.sqld.url },
-    reservedConcurrency: 1,
-  });
-  const invoke = async () => {
-    const started = performance.now();
-    await stack.client.send(
-      new InvokeCommand({ FunctionName: 'cold', Payload: '{"claim":{"tags":["none"]}}' }),
-    );
-    return performance.now() - started;
-  };
-  const firstMs = await invoke();
-  const warmMs = await invoke();
-  return { firstMs, warmMs };
+/** The cold start's lines of the table. */
+function coldStartLines(cold: Awaited<ReturnType<typeof coldStarts>>): string[] {
+  const parts = (figure: (typeof cold)['sources']) =>
+    figure.parts
+      ? ` = modules ${figure.parts.modulesMs.toFixed(0)} (since the process started), addon ${figure.parts.addonMs.toFixed(0)}, connection ${figure.parts.connectionMs.toFixed(0)}, registration ${figure.parts.registerMs.toFixed(0)}, then the claim`
+      : '';
+  const row = (label: string, figure: (typeof cold)['sources']) =>
+    `  ${label} ${figure.firstMs.toFixed(0)} ms (warm ${figure.warmMs.toFixed(0)})${parts(figure)}`;
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+  return [
+    'worker cold start, first invoke on a fresh function (goal < 200 ms):',
+    row('runtime alone (empty handler)   ', cold.runtimeOnly),
+    row('worker, TypeScript sources      ', cold.sources),
+    row(`worker bundle (${kb(cold.bundle.bytes)})       `, cold.bundle),
+    row(`worker bundle, minified (${kb(cold.minified.bytes)})`, cold.minified),
+  ];
 }

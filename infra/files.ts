@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { DASHBOARD_FILES } from '../functions/api/dashboard/files.ts';
 
 /**
  * Files noob reads at run time, copied beside each function's bundle (SST `copyFiles`,
@@ -9,21 +10,8 @@ export const runtimeFiles = [
   { from: 'core/queue/sql', to: 'sql' },
   { from: 'core/queue/migrations', to: 'migrations' },
   // The dashboard's page, style and scripts (functions/api/dashboard/dashboard.ts reads
-  // them beside itself, which in a bundle is the bundle's folder; test/lambda/runtime-files.test.ts
-  // checks this list against its SCRIPTS).
-  ...[
-    'page.html',
-    'page.css',
-    'api.js',
-    'view.js',
-    'graph.js',
-    'charts.js',
-    'overview.js',
-    'jobs.js',
-    'detail.js',
-    'stream.js',
-    'main.js',
-  ].map((name) => ({ from: `functions/api/dashboard/${name}`, to: name })),
+  // them beside itself, which in a bundle is the bundle's folder).
+  ...DASHBOARD_FILES.map((name) => ({ from: `functions/api/dashboard/${name}`, to: name })),
 ];
 
 /**
@@ -51,6 +39,13 @@ export function workerAddon(root = '.'): {
     environment: { NOOB_NATIVE_PATH: `/var/task/${lambdaAddon.to}` },
   };
 }
+
+/**
+ * The first line of an ES module bundle: CommonJS dependencies bundled into it still
+ * call `require()`, which an ES module lacks.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __noobCreateRequire } from 'node:module'; const require = __noobCreateRequire(import.meta.url);";
 
 /** The embedded driver's native package is installed, not bundled. */
 export const nodejs = { install: ['libsql'], format: 'esm' as const };

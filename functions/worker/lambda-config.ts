@@ -1,6 +1,6 @@
 import type { ModulePolicy } from '../../core/node/module-policy.ts';
 import { openQueue } from '../../core/queue/open.ts';
-import type { NativeInUse } from '../../core/runners/lambda/invocation.ts';
+import type { ColdStart, NativeInUse } from '../../core/runners/lambda/invocation.ts';
 import { sharedNative } from '../../native/load.ts';
 import { TaskExecutor } from './executor.ts';
 import { LambdaWorker } from './lambda-worker.ts';
@@ -18,23 +18,35 @@ import { LambdaWorker } from './lambda-worker.ts';
  * - `NOOB_NATIVE_PATH`: the native addon in the bundle (set by the deployment when it
  *   carries one); without it the TypeScript twins run. Said once in the log, and in
  *   every report.
+ *
+ * `spent` is told how long each step took (ms): the addon, the connection, the registration.
  */
 export async function lambdaWorkerFromEnv(
   env: Record<string, string | undefined>,
+  spent: (step: Exclude<keyof ColdStart, 'modulesMs'>, ms: number) => void = () => {},
 ): Promise<LambdaWorker> {
   const url = env.NOOB_QUEUE_URL;
   if (!url) throw new TypeError('NOOB_QUEUE_URL is not set: the worker has no queue to claim from');
+  let since = performance.now();
+  const lap = (step: Exclude<keyof ColdStart, 'modulesMs'>) => {
+    const now = performance.now();
+    spent(step, now - since);
+    since = now;
+  };
+  const native = nativeInUse();
+  lap('addonMs');
   const queue = await openQueue(
     url,
     env.NOOB_QUEUE_TOKEN ? { authToken: env.NOOB_QUEUE_TOKEN } : {},
   );
+  lap('connectionMs');
   // One worker id per environment: its leases survive from one invocation to the next.
   const workerId = `lambda-${env.AWS_LAMBDA_LOG_STREAM_NAME ?? crypto.randomUUID()}`.replace(
     /[^\w.:-]/g,
     '-',
   );
   await queue.registerWorker(workerId, []);
-  const native = nativeInUse();
+  lap('registerMs');
   console.log(
     native.addon
       ? `noob worker: native addon in use (${native.path})`

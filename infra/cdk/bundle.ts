@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { runtimeFiles } from '../files.ts';
+import { ESM_REQUIRE_BANNER, runtimeFiles } from '../files.ts';
 
 /** The repository root (the functions' entries and the lock file are there). */
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -23,8 +23,7 @@ export function noobBundling(
     sourceMap: true,
     externalModules: ['libsql', '@aws-sdk/*'],
     // An ES module bundle still meets CommonJS dependencies that call require().
-    banner:
-      "import { createRequire as __noobCreateRequire } from 'node:module'; const require = __noobCreateRequire(import.meta.url);",
+    banner: ESM_REQUIRE_BANNER,
     forceDockerBundling: false,
     commandHooks: {
       beforeBundling: () => [],

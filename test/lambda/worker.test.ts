@@ -1,7 +1,7 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../../core/queue/types.ts';
-import { type LambdaStack, startLambdaStack } from './stack.ts';
+import { type LambdaStack, startLambdaStack, WORKER_HANDLER } from './stack.ts';
 
 /**
  * The worker Lambda's real handler file (functions/worker/lambda.ts) under the local
@@ -85,6 +85,30 @@ describe('worker Lambda', () => {
     expect(report).toMatchObject({ ok: true, claimed: 4, succeeded: 4, stoppedBy: 'limit' });
     expect((await stack.queue.getJob('t', jobId)).progress.done).toBe(4);
     expect((await invoke({ claim: {} })).report).toMatchObject({ claimed: 2 });
+  });
+
+  it('behavior: the first invocation of an environment says what its cold start cost, the next ones do not', async () => {
+    stack.twin.deploy({
+      name: 'worker-cold',
+      file: WORKER_HANDLER,
+      env: { NOOB_QUEUE_URL: stack.sqld.url },
+      reservedConcurrency: 1,
+    });
+    const claim = async () => {
+      const answer = await stack.client.send(
+        new InvokeCommand({ FunctionName: 'worker-cold', Payload: '{"claim":{"tags":["none"]}}' }),
+      );
+      return JSON.parse(Buffer.from(answer.Payload!).toString());
+    };
+    const first = await claim();
+    expect(first).toMatchObject({ ok: true, claimed: 0 });
+    const { modulesMs, addonMs, connectionMs, registerMs } = first.coldStart;
+    // The modules are loaded after the process started; a connection takes round trips.
+    for (const ms of [modulesMs, addonMs, connectionMs, registerMs])
+      expect(ms).toBeGreaterThanOrEqual(0);
+    expect(modulesMs).toBeGreaterThan(0);
+    expect(connectionMs).toBeGreaterThan(0);
+    expect((await claim()).coldStart).toBeUndefined();
   });
 
   it('error: a malformed event gets a clear error result, and the environment serves the next invocation', async () => {

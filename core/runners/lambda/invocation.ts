@@ -39,6 +39,20 @@ export interface NativeInUse {
   reason?: string;
 }
 
+/**
+ * What an environment's cold start cost, in ms, told by the invocation that found the
+ * environment new: from the process's start until the handler's modules were loaded
+ * (Node, the runtime client and every import), then the native addon's load, the queue
+ * connection (with its schema check) and the worker's registration. Whatever of these ran
+ * during Lambda's init phase, before the invocation arrived, cost the invocation nothing.
+ */
+export interface ColdStart {
+  modulesMs: number;
+  addonMs: number;
+  connectionMs: number;
+  registerMs: number;
+}
+
 /** What a worker invocation did. */
 export type WorkerReport =
   | {
@@ -58,6 +72,8 @@ export type WorkerReport =
       stoppedBy: 'empty' | 'time' | 'limit';
       /** What computes task CIDs here: the native addon (and its file) or the TypeScript twin, and why. */
       native: NativeInUse;
+      /** Said by the first invocation of an environment only. */
+      coldStart?: ColdStart;
     }
   | {
       ok: false;

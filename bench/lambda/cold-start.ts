@@ -1,0 +1,90 @@
+/**
+ * The worker function's cold start for bench lambda, in parts: the same first invoke (a
+ * claim that finds nothing) on a fresh function, whose handler is
+ *
+ * - a handler that does nothing: what the runtime itself costs (a Node process, the
+ *   runtime client `aws-lambda-ric`, the Runtime API's round trips);
+ * - functions/worker/lambda.ts from the TypeScript sources (Node strips their types);
+ * - the esbuild bundle the deployment ships (bench/lambda/worker-bundle.ts), and the same
+ *   minified (SST's default);
+ *
+ * with what the worker itself says its cold start cost (its first report's `coldStart`:
+ * modules loaded, addon, connection, registration) and a warm invoke after it. Each kind
+ * is started afresh {@link TRIES} times; the fastest first invoke is kept.
+ */
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { ColdStart, WorkerReport } from '../../core/runners/lambda/invocation.ts';
+import type { LambdaStack } from '../../test/lambda/stack.ts';
+import { WORKER_HANDLER } from '../../test/lambda/stack.ts';
+import { bundleWorker } from './worker-bundle.ts';
+
+const TRIES = 3;
+const EMPTY_HANDLER = `${import.meta.dirname}/empty-handler.mjs`;
+
+/** One kind of handler's cold start (fastest first invoke of the tries). */
+export interface ColdStartFigure {
+  firstMs: number;
+  warmMs: number;
+  /** What the worker said of its cold start, on that fastest try (absent: not a worker). */
+  parts?: ColdStart;
+}
+
+/** Cold starts of each kind of handler (see the module's comment). */
+export interface ColdStartFigures {
+  runtimeOnly: ColdStartFigure;
+  sources: ColdStartFigure;
+  bundle: ColdStartFigure & { bytes: number };
+  minified: ColdStartFigure & { bytes: number };
+}
+
+let deployed = 0;
+
+/** Measure the cold starts on `stack`'s twin and sqld. */
+export async function coldStarts(stack: LambdaStack): Promise<ColdStartFigures> {
+  const bundle = await bundleWorker({ minify: false });
+  const minified = await bundleWorker({ minify: true });
+  try {
+    return {
+      runtimeOnly: await fastest(stack, EMPTY_HANDLER),
+      sources: await fastest(stack, WORKER_HANDLER),
+      bundle: { ...(await fastest(stack, bundle.file)), bytes: bundle.bytes },
+      minified: { ...(await fastest(stack, minified.file)), bytes: minified.bytes },
+    };
+  } finally {
+    bundle.dispose();
+    minified.dispose();
+  }
+}
+
+async function fastest(stack: LambdaStack, file: string): Promise<ColdStartFigure> {
+  let best: ColdStartFigure | undefined;
+  for (let i = 0; i < TRIES; i++) {
+    const figure = await once(stack, file);
+    if (!best || figure.firstMs < best.firstMs) best = figure;
+  }
+  return best!;
+}
+
+/** A fresh function's first invoke and a warm one after it. */
+async function once(stack: LambdaStack, file: string): Promise<ColdStartFigure> {
+  const name = `cold-${++deployed}`;
+  stack.twin.deploy({
+    name,
+    file,
+    env: { NOOB_QUEUE_URL: stack.sqld.url },
+    reservedConcurrency: 1,
+  });
+  const invoke = async () => {
+    const started = performance.now();
+    const answer = await stack.client.send(
+      new InvokeCommand({ FunctionName: name, Payload: '{"claim":{"tags":["none"]}}' }),
+    );
+    if (answer.FunctionError) throw new Error(`${file} failed: ${Buffer.from(answer.Payload!)}`);
+    const report = JSON.parse(Buffer.from(answer.Payload!).toString()) as WorkerReport;
+    return { ms: performance.now() - started, report };
+  };
+  const first = await invoke();
+  const warm = await invoke();
+  const parts = first.report.ok ? first.report.coldStart : undefined;
+  return { firstMs: first.ms, warmMs: warm.ms, ...(parts ? { parts } : {}) };
+}
