@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCRIPTS } from '../../functions/api/dashboard/dashboard.ts';
+import { DASHBOARD_FILES } from '../../functions/api/dashboard/files.ts';
 import { runtimeFiles } from '../../infra/files.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -10,6 +10,6 @@ describe('runtime files of the bundles', () => {
   it('behavior: every file listed exists, and the dashboard’s page, style and every script are listed', () => {
     for (const { from } of runtimeFiles) expect(existsSync(join(ROOT, from)), from).toBe(true);
     const copied = runtimeFiles.map(({ to }) => to);
-    expect(copied).toEqual(expect.arrayContaining(['page.html', 'page.css', ...SCRIPTS]));
+    expect(copied).toEqual(expect.arrayContaining([...DASHBOARD_FILES]));
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ServedApiTestEnv, servedApiTestEnv } from '../test-env.ts';
-import { SCRIPTS } from './dashboard.ts';
+import { SCRIPTS } from './files.ts';
 
 let env: ServedApiTestEnv;
 afterEach(async () => {

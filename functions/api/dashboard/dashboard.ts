@@ -1,31 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Context } from 'hono';
+import { SCRIPTS } from './files.ts';
 
 /**
  * The dashboard: one HTML page with its style and script inline, so it needs no build step
  * and nothing from the network. The page is assembled once, when the app is built:
- * `page.html` with `page.css` and the {@link SCRIPTS} (plain scripts, one idea each, joined
+ * `page.html` with `page.css` and the {@link SCRIPTS} (named in files.ts) (plain scripts, one idea each, joined
  * in order into one module) put where their `data-inline` tags stand. Its
  * Content-Security-Policy allows exactly those two inline blocks, by hash, and connections
  * to this origin only; an injected script or style would not run.
  */
-
-/**
- * The page's scripts, in the order they are joined: each may use what the ones before it
- * declare (they share one module scope); main.js starts the page.
- */
-export const SCRIPTS = [
-  'api.js',
-  'view.js',
-  'graph.js',
-  'charts.js',
-  'overview.js',
-  'jobs.js',
-  'detail.js',
-  'stream.js',
-  'main.js',
-] as const;
 
 /** The assembled page and the headers it is served with. */
 export interface DashboardPage {
