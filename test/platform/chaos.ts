@@ -116,7 +116,8 @@ export const killServe: Fault = {
   },
 };
 
-function killQuietly(pid: number): void {
+/** SIGKILL to `pid`, if it is still there. */
+export function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
