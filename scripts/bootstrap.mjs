@@ -37,23 +37,31 @@ if (process.env.npm_lifecycle_event !== 'prestart') {
 // installed once with apt when missing and this user may (root, as on CI); otherwise those
 // tests say in one line that they need it. Never a browser a test tool downloads.
 if (process.env.npm_lifecycle_event === 'pretest') ensureChromium();
+// fuse3 (fusermount3, libfuse3) for the chaos matrix's power-loss scenario, whose disk is a
+// FUSE layer (test/platform/lazyfs); likewise, or that scenario says it is skipped and why.
+if (process.env.npm_lifecycle_event === 'pretest' && existsSync('/dev/fuse')) {
+  if (!existsSync('/usr/bin/fusermount3')) aptInstall('fuse3', 'the power-loss chaos scenario');
+}
 
 function ensureChromium() {
   const found = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].some(
     (path) => existsSync(path),
   );
-  if (found || process.env.NOOB_CHROMIUM || process.getuid?.() !== 0) return;
-  if (!existsSync('/usr/bin/apt-get')) return;
-  process.stderr.write(
-    'noob: installing Chromium for the browser tests (apt-get install chromium)…\n',
-  );
+  if (found || process.env.NOOB_CHROMIUM) return;
+  aptInstall('chromium', 'the browser tests');
+}
+
+/** `apt-get install NAME` once, where this user may; on failure one line says who misses it. */
+function aptInstall(name, forWhat) {
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return;
+  process.stderr.write(`noob: installing ${name} for ${forWhat} (apt-get install ${name})…\n`);
   try {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execSync('apt-get update -qq && apt-get install -y -qq chromium >/dev/null', {
+    execSync(`apt-get update -qq && apt-get install -y -qq ${name} >/dev/null`, {
       stdio: 'inherit',
       env,
     });
   } catch {
-    process.stderr.write('noob: Chromium could not be installed; the browser tests will say so\n');
+    process.stderr.write(`noob: ${name} could not be installed; ${forWhat} will say so\n`);
   }
 }
