@@ -178,4 +178,43 @@ describe('HttpWorkerPool', () => {
     expect((error as TaskRejectedError).status).toBe(413);
     expect(pool.stats()[0]!.inFlight).toBe(0);
   });
+  it('behavior: under least-loaded a slowed worker takes fewer calls; every call is answered once', async () => {
+    const pool = new HttpWorkerPool({
+      workers: [await startServer({ delayMs: 40 }), await startServer()],
+      strategy: 'least-loaded',
+    });
+    const results = await Promise.all(Array.from({ length: 48 }, (_, i) => pool.call(task(i))));
+    expect(results.map((r) => r.outputs.value)).toEqual(
+      Array.from({ length: 48 }, (_, i) => 2 * i),
+    );
+    const [slow, fast] = pool.stats();
+    expect(slow!.calls + fast!.calls).toBe(48);
+    expect(slow!.calls).toBeLessThan(fast!.calls);
+    expect(slow!.inFlight + fast!.inFlight).toBe(0);
+  });
+
+  it('behavior: under least-loaded the calls a dead worker took are run by the other', async () => {
+    const pool = new HttpWorkerPool({
+      workers: ['http://127.0.0.1:9', await startServer()],
+      strategy: 'least-loaded',
+      timeoutMs: 2000,
+    });
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => pool.call(task(i))));
+    expect(results.map((r) => r.outputs.value)).toEqual(
+      Array.from({ length: 20 }, (_, i) => 2 * i),
+    );
+  });
+
+  it('error: under least-loaded with every worker down each waiting call fails with NoWorkerAvailableError', async () => {
+    const pool = new HttpWorkerPool({
+      workers: ['http://127.0.0.1:9', await startServer({ failing: () => true })],
+      strategy: 'least-loaded',
+      breaker: { failureThreshold: 1, cooldownMs: 60_000 },
+      timeoutMs: 2000,
+    });
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => pool.call(task(i)).catch((e: unknown) => e)),
+    );
+    for (const outcome of outcomes) expect(outcome).toBeInstanceOf(NoWorkerAvailableError);
+  });
 });

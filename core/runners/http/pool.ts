@@ -2,8 +2,9 @@ import type { TaskRequest, TaskResult } from '../../../functions/worker/task.ts'
 import { type BalancingStrategy, createPicker, type Picker } from './balancer.ts';
 import type { BreakerOptions, BreakerState } from './breaker.ts';
 import { NoWorkerAvailableError } from './errors.ts';
+import { SharedCallQueue } from './shared-queue.ts';
 import { JsonTransport } from './transport.ts';
-import { type PendingCall, WorkerLink } from './worker-link.ts';
+import { LANE_DEPTH, type PendingCall, WorkerLink } from './worker-link.ts';
 
 /** How the pool talks to its workers. */
 export interface HttpWorkerPoolOptions {
@@ -42,6 +43,8 @@ export class HttpWorkerPool {
   readonly #retries: number;
   readonly #sticky = new Map<string, WorkerLink>();
   readonly #transport: JsonTransport;
+  /** `least-loaded`: calls wait here until a worker has room (see {@link SharedCallQueue}). */
+  readonly #shared: SharedCallQueue<WorkerLink> | undefined;
 
   constructor(options: HttpWorkerPoolOptions) {
     if (options.workers.length === 0)
@@ -53,6 +56,13 @@ export class HttpWorkerPool {
     );
     this.#pick = createPicker(options.strategy ?? 'round-robin', options.random);
     this.#retries = options.retries ?? this.#workers.length - 1;
+    if (options.strategy === 'least-loaded') {
+      const workers = this.#workers;
+      this.#shared = new SharedCallQueue(workers, LANE_DEPTH.stateless, () => {
+        for (const worker of workers) worker.pump();
+      });
+      for (const worker of workers) worker.shareFrom(this.#shared);
+    }
   }
 
   /** Per worker: calls and requests sent, calls in flight, average latency, breaker state. */
@@ -141,7 +151,6 @@ export class HttpWorkerPool {
           );
           return;
         }
-        tried.add(worker);
         const call: PendingCall = {
           task,
           signal,
@@ -163,6 +172,13 @@ export class HttpWorkerPool {
             dispatch(error);
           },
         };
+        // The first try of a stateless call under least-loaded: bound to whichever worker
+        // has room first. Retries (and every other strategy) go to the worker chosen now.
+        if (this.#shared && !stickyKey && tried.size === 0) {
+          this.#shared.push(call, tried);
+          return;
+        }
+        tried.add(worker);
         worker.enqueue(call);
       };
       if (signal?.aborted) onAbort();

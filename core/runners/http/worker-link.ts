@@ -3,6 +3,7 @@ import type { TaskRequest, TaskResult } from '../../../functions/worker/task.ts'
 import type { WorkerStats } from './balancer.ts';
 import { type BreakerOptions, CircuitBreaker } from './breaker.ts';
 import { RemoteNodeError, TaskRejectedError } from './errors.ts';
+import type { SharedCallQueue } from './shared-queue.ts';
 import type { JsonTransport } from './transport.ts';
 
 /** Most calls in one request: a bounded body, and a worker that answers now and then. */
@@ -12,7 +13,7 @@ const MAX_BATCH = 64;
  * while it runs one. Calls of stateful instances: one, so they reach the worker in the
  * order they were sent (several connections could reorder them).
  */
-const LANE_DEPTH = { stateless: 2, instance: 1 } as const;
+export const LANE_DEPTH = { stateless: 2, instance: 1 } as const;
 
 /** A call waiting for its worker's answer. */
 export interface PendingCall {
@@ -32,7 +33,9 @@ type Lane = keyof typeof LANE_DEPTH;
  * waiting to go. Ready calls are sent together, as one `POST /v1/batch`, whenever a lane
  * has room: while a request is out, the calls that become ready meanwhile gather into the
  * next one. Stateful calls have their own lane, so a cheap source is not sent behind a
- * batch of long calls (the worker runs it between two of them).
+ * batch of long calls (the worker runs it between two of them). With a shared queue
+ * (`least-loaded`), the stateless lane also takes its share of the calls no worker has
+ * been chosen for yet whenever it has room.
  */
 export class WorkerLink implements WorkerStats {
   readonly url: string;
@@ -49,12 +52,23 @@ export class WorkerLink implements WorkerStats {
   readonly #queued: Record<Lane, PendingCall[]> = { stateless: [], instance: [] };
   readonly #sending: Record<Lane, number> = { stateless: 0, instance: 0 };
   #flushScheduled = false;
+  #shared: SharedCallQueue<WorkerLink> | undefined;
 
   constructor(url: string, transport: JsonTransport, timeoutMs: number, breaker?: BreakerOptions) {
     this.url = url.replace(/\/+$/, '');
     this.breaker = new CircuitBreaker(breaker);
     this.#transport = transport;
     this.#timeoutMs = timeoutMs;
+  }
+
+  /** Lets the stateless lane take shares of `shared` when its own queue is empty. */
+  shareFrom(shared: SharedCallQueue<WorkerLink>): void {
+    this.#shared = shared;
+  }
+
+  /** Sends what there is room for (a shared queue's new calls, for one). */
+  pump(): void {
+    this.#flush('stateless');
   }
 
   /** Queues a call; it goes out with the others made in this turn of the event loop. */
@@ -71,13 +85,10 @@ export class WorkerLink implements WorkerStats {
   }
 
   #flush(lane: Lane): void {
-    const queue = this.#queued[lane];
-    while (this.#sending[lane] < LANE_DEPTH[lane] && queue.length > 0) {
-      // Shared between the requests there is room for: the worker runs them in order,
-      // so the first comes back (and is refilled) while it runs the next.
-      const room = LANE_DEPTH[lane] - this.#sending[lane];
-      const size = Math.min(MAX_BATCH, Math.ceil(queue.length / room));
-      const batch = queue.splice(0, size).filter((call) => {
+    while (this.#sending[lane] < LANE_DEPTH[lane]) {
+      const taken = this.#take(lane, LANE_DEPTH[lane] - this.#sending[lane]);
+      if (taken.length === 0) return;
+      const batch = taken.filter((call) => {
         if (!call.signal?.aborted) return true;
         this.inFlight--;
         call.reject(call.signal.reason);
@@ -91,6 +102,19 @@ export class WorkerLink implements WorkerStats {
         this.#flush(lane);
       });
     }
+  }
+
+  /** The next batch: this worker's own queue first, else its share of the shared queue. */
+  #take(lane: Lane, room: number): PendingCall[] {
+    const queue = this.#queued[lane];
+    // Shared between the requests there is room for: the worker runs them in order,
+    // so the first comes back (and is refilled) while it runs the next.
+    if (queue.length > 0)
+      return queue.splice(0, Math.min(MAX_BATCH, Math.ceil(queue.length / room)));
+    if (lane !== 'stateless' || !this.#shared || !this.breaker.allows()) return [];
+    const taken = this.#shared.take(this, MAX_BATCH);
+    this.inFlight += taken.length;
+    return taken;
   }
 
   async #send(batch: PendingCall[]): Promise<void> {
@@ -132,6 +156,7 @@ export class WorkerLink implements WorkerStats {
     } catch (error) {
       this.breaker.failure();
       for (const call of batch) call.fault(error);
+      this.#shared?.releaseIfStuck(error);
       return;
     }
     this.breaker.success();
