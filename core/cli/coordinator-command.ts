@@ -13,7 +13,7 @@ const STOP_GRACE_MS = 8_000;
 
 /** The usage of `noob coordinator`. */
 export const COORDINATOR_USAGE =
-  'noob coordinator [--db URL] [--id NAME] [--concurrency 16] [--lease-ms 10000] [--max-losses 3] [--search-path DIR …] [--allow-modules [PKG,./DIR,…]] [--runner queued|lambda --function NAME [--lambda-concurrency N]]';
+  'noob coordinator [--db URL] [--id NAME] [--concurrency 16] [--lease-ms 10000] [--max-losses 3] [--search-path DIR …] [--allow-modules [PKG,./DIR,…]] [--runner queued|lambda --function NAME [--lambda-concurrency N]] [--peers ADDR,…]';
 
 /**
  * `noob coordinator`: drives submitted tube jobs from the queue (`--db`, default
@@ -39,6 +39,10 @@ export async function coordinatorCommand(args: readonly string[], io: CommandIO)
     ...(runs.authToken ? { authToken: runs.authToken } : {}),
   });
   await runs.register(queue);
+  // Jobs asking for runner "p2p" go to the peer network joined here (libp2p loads only then).
+  const network = values.peers.length
+    ? await (await import('../../functions/serve/peer-network.ts')).PeerNetwork.join(values.peers)
+    : undefined;
   const coordinator = new Coordinator({
     queue,
     searchPaths: values.searchPaths,
@@ -48,6 +52,7 @@ export async function coordinatorCommand(args: readonly string[], io: CommandIO)
     maxLosses: values.maxLosses,
     ...(values.id ? { id: values.id } : {}),
     ...(runs.runner ? { runner: runs.runner } : {}),
+    ...(network ? { network } : {}),
     recordOutcome: async (tenant, jobId, outcome) => {
       await queue.setJobOutcome(tenant, jobId, outcome);
     },
@@ -55,7 +60,7 @@ export async function coordinatorCommand(args: readonly string[], io: CommandIO)
   coordinator.start();
   const signalled = untilSignalled(); // before the line that tells a parent it may signal
   io.stdout.write(
-    `noob coordinator ${coordinator.id} driving tube jobs from ${db}${runs.description}\n`,
+    `noob coordinator ${coordinator.id} driving tube jobs from ${db}${runs.description}${network ? `; p2p jobs on the peer network as ${network.peerId} through ${values.peers.join(', ')}` : ''}\n`,
   );
   const broken = await Promise.race([signalled.then(() => undefined), database.broken]);
   // Bounded: a run that does not end when interrupted must not keep this process up
@@ -73,6 +78,7 @@ export async function coordinatorCommand(args: readonly string[], io: CommandIO)
   }
   await queue.close();
   await runs.close();
+  await network?.close();
   // The IPC channel from `noob serve` would keep this process alive after its work is done.
   if (process.connected) process.disconnect();
   return broken ? reportBroken('coordinator', broken, io) : 0;
@@ -100,6 +106,7 @@ function parseCoordinatorArguments(args: readonly string[]) {
         runner: { type: 'string', default: 'queued' },
         function: { type: 'string' },
         'lambda-concurrency': { type: 'string' },
+        peers: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -122,10 +129,28 @@ function parseCoordinatorArguments(args: readonly string[]) {
     maxLosses: whole('max-losses', 1),
     searchPaths: (values['search-path'] as string[] | undefined) ?? [],
     modules: modulePolicyArgument(values['allow-modules'] as string | undefined),
+    peers: peerAddresses(values.peers as string | undefined),
     runner: {
       runner: values.runner as string,
       function: values.function as string | undefined,
       lambdaConcurrency: values['lambda-concurrency'] as string | undefined,
     } satisfies CoordinatorRunner,
   };
+}
+
+/**
+ * `--peers ADDR,…` (default `NOOB_PEER_BOOTSTRAP`): the multiaddrs of `noob peer`
+ * processes to join the network through, each ending in `/p2p/<peer id>`.
+ */
+export function peerAddresses(value: string | undefined): string[] {
+  const addresses = (value ?? process.env.NOOB_PEER_BOOTSTRAP ?? '')
+    .split(',')
+    .map((address) => address.trim())
+    .filter(Boolean);
+  for (const address of addresses)
+    if (!address.startsWith('/') || !address.includes('/p2p/'))
+      throw new UsageError(
+        `--peers takes multiaddrs of noob peers separated by commas (each as the peer prints it, ending in /p2p/<peer id>), got "${address}"`,
+      );
+  return addresses;
 }

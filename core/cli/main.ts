@@ -88,6 +88,7 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
             db: { type: 'string' },
             workers: { type: 'string' },
             'allow-modules': { type: 'string' },
+            peers: { type: 'string' },
           },
         });
       } catch (error) {

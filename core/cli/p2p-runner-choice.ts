@@ -1,7 +1,6 @@
-import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { Verification } from '../../peers/messages.ts';
-import { Peer } from '../../peers/peer.ts';
 import { P2PRunner } from '../runners/p2p/runner.ts';
+import { startSubmitterPeer } from '../runners/p2p/submitter-peer.ts';
 import type { Runner } from '../runners/runner.ts';
 import type { Tube } from '../tube/tube.ts';
 import { UsageError } from './usage.ts';
@@ -45,13 +44,6 @@ export async function createP2PRunner(
       '--runner p2p needs --bootstrap ADDR[,ADDR…]: the address of a noob peer (it prints it when it starts)',
     );
   const verification = parseVerification(choice.verification);
-  const peer = new Peer({
-    privateKey: await generateKeyPair('Ed25519'),
-    // WebSockets too: browser peers fetch the task blocks from this peer.
-    listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
-    bootstrap,
-    executes: false,
-  });
-  await peer.start();
+  const peer = await startSubmitterPeer(bootstrap);
   return { runner: new P2PRunner(tube, { peer, verification }), close: () => peer.stop() };
 }

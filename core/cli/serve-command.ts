@@ -7,6 +7,7 @@ import type { ModulePolicy } from '../node/module-policy.ts';
 import { PACKAGE_ROOT as ROOT } from '../package-layout.ts';
 import { brokenDatabase, reportBroken } from './broken-database.ts';
 import type { CommandIO } from './commands.ts';
+import { peerAddresses } from './coordinator-command.ts';
 import { UsageError } from './usage.ts';
 
 /** Options of `noob serve`. */
@@ -17,6 +18,8 @@ export interface ServeArguments {
   workers: string | undefined;
   /** `--allow-modules`: {@link ALL_MODULES} for all, or a comma-separated allow-list. */
   'allow-modules': string | undefined;
+  /** `--peers ADDR,…`: the peer network p2p jobs run on (default NOOB_PEER_BOOTSTRAP). */
+  peers?: string | undefined;
 }
 
 /** What `--allow-modules` given without a list stands for (see main.ts). */
@@ -65,6 +68,7 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
     ...(process.env.NOOB_TUBE_PATH ?? '').split(':').filter(Boolean),
   ].filter((path) => existsSync(path));
   const modules = modulePolicyArgument(args['allow-modules']);
+  const peers = peerAddresses(args.peers);
   const database = brokenDatabase();
   let platform: Platform;
   try {
@@ -74,6 +78,7 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
       ...(workers ? { workers } : {}),
       tubePaths,
       modules,
+      peers,
       // startApiServer ends open event streams when it closes, so a stop does not wait on
       // clients that keep watching a job. The `local` key is the operator's: it sees the
       // whole platform in the dashboard and /metrics, other tenants' keys their own part.
@@ -104,6 +109,9 @@ export async function serveCommand(args: ServeArguments, io: CommandIO): Promise
       `noob is serving on ${platform.url} (database ${args.db ?? '.noob/noob.db'}, ${platform.workers.pids.length} workers)`,
       `Processes: API ${process.pid}, coordinator ${platform.coordinator.pid}, workers ${platform.workers.pids.join(' ')} (a coordinator or worker that dies is restarted)`,
       describeModulePolicy(modules),
+      ...(peers.length
+        ? [`Jobs with "runner": "p2p" run on the peer network joined through ${peers.join(', ')}.`]
+        : []),
       `API key for tenant "local": ${key}${created ? ' (new)' : ' (kept from an earlier start)'}`,
       `Dashboard: open ${platform.url}/ in a browser and give it the key.`,
       '',

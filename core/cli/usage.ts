@@ -15,10 +15,10 @@ Usage:
                                                       pull calls from the queue
   noob worker --http [--port P] [--host H] [--token T] [--tags a,b] [--concurrency N] [MODULES]
                                                       serve calls over HTTP
-  noob serve [--port 8787] [--db URL] [--workers N] [--allow-modules [PKG,./DIR,…]]
+  noob serve [--port 8787] [--db URL] [--workers N] [--allow-modules [PKG,./DIR,…]] [--peers ADDR,…]
                                                       job API + workers + coordinator
   noob coordinator [--db URL] [--id NAME] [--concurrency N] [--lease-ms MS] [--search-path DIR …] [--allow-modules [PKG,./DIR,…]]
-                   [--runner queued|lambda] [--function NAME] [--lambda-concurrency N]
+                   [--runner queued|lambda] [--function NAME] [--lambda-concurrency N] [--peers ADDR,…]
                                                       drive submitted tube jobs (claimed by lease)
   noob jobs submit TUBE [-n N] [--input key=value …] [--watch]
                                                       queue a run on the server; TUBE is a file or a noob_id
@@ -89,6 +89,10 @@ Options for serve:
                           the server's own tube folders may always use their modules).
                           The server's workers run the same: its tube folders and the
                           list, or every module with a bare --allow-modules
+  --peers ADDR,…          (serve and coordinator) join the noob peer network through
+                          these peers (default NOOB_PEER_BOOTSTRAP): jobs submitted
+                          with "runner": "p2p" run their node calls on the peers,
+                          verified as their "verification" says
 
 Options for worker (MODULES):
   --db URL                the queue to pull from (default .noob/noob.db)

@@ -9,7 +9,9 @@ import type { JobError, JobOutcome } from './types.ts';
  * What a coordinator records: results, or an error: a {@link JobError}, or any thrown
  * value (stored by name, message and details, never its stack).
  */
-export type JobOutcomeInput = { results: unknown[] } | { error: unknown };
+export type JobOutcomeInput = ({ results: unknown[] } | { error: unknown }) & {
+  verdict?: object;
+};
 
 /**
  * Record what a job came to, once, and seal it. With results the job finishes when its
@@ -68,10 +70,14 @@ function outcomeText(outcome: JobOutcome, limit: number): { text: string; failed
 }
 
 function toOutcome(input: JobOutcomeInput): JobOutcome {
+  const verdict =
+    input?.verdict && typeof input.verdict === 'object'
+      ? { verdict: input.verdict as Record<string, unknown> }
+      : {};
   if (input && 'results' in input && Array.isArray(input.results)) {
-    return { results: input.results };
+    return { results: input.results, ...verdict };
   }
-  if (input && 'error' in input) return { error: describeJobError(input.error) };
+  if (input && 'error' in input) return { error: describeJobError(input.error), ...verdict };
   throw new InvalidSubmissionError('a job outcome is {results: [...]} or {error}', {
     details: `Got ${JSON.stringify(input)?.slice(0, 200)}.`,
   });

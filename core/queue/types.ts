@@ -127,9 +127,12 @@ export interface JobError {
 
 /**
  * What a job came to as a whole, recorded once by its coordinator: a tube run's results
- * (the list `run(epochs)` gives) or the error that ended it.
+ * (the list `run(epochs)` gives) or the error that ended it; for a run on the peer network,
+ * also its `verdict` (how the peers verified its calls, kept as the coordinator gave it).
  */
-export type JobOutcome = { results: unknown[] } | { error: JobError };
+export type JobOutcome = ({ results: unknown[] } | { error: JobError }) & {
+  verdict?: Record<string, unknown>;
+};
 
 /** A job as its submitter sees it. */
 export interface JobView {

@@ -55,6 +55,11 @@ export interface ApiAppOptions extends TubeSourceOptions {
    * Default none; `noob serve` names its `local` tenant, the operator's own.
    */
   operators?: readonly string[];
+  /**
+   * Whether jobs may ask for `runner: "p2p"`: the platform's coordinator joined a peer
+   * network (`noob serve --peers`). Default false: such a job is a 409 `no_peer_network`.
+   */
+  peerNetwork?: boolean;
 }
 
 /**
@@ -144,7 +149,7 @@ export function createApiApp(options: ApiAppOptions) {
           },
         ),
     }),
-    submitJobRoute(queue, tubes, limits),
+    submitJobRoute(queue, tubes, limits, options.peerNetwork),
   );
 
   app.get('/v1/jobs/:id', async (c) => {

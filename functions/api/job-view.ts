@@ -43,6 +43,8 @@ export function toJobStatus(job: JobStatusSource): JobStatus {
       state === 'running' || job.finishedAt === null
         ? null
         : new Date(job.finishedAt).toISOString(),
+    // Only a job run on the peer network has one (the coordinator records it).
+    ...(outcome?.verdict ? { verdict: outcome.verdict as JobStatus['verdict'] } : {}),
   };
 }
 

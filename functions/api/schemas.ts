@@ -76,6 +76,32 @@ export const retryPolicy = z
   )
   .register(apiSchemas, { id: 'RetryPolicy' });
 
+/** Most executors a quorum may ask for (the peers' own bound on a task's `k`). */
+export const MAX_QUORUM = 16;
+
+/** How the peer network verifies a job's node calls (`runner: "p2p"`). */
+export const jobVerification = z
+  .discriminatedUnion('mode', [
+    z
+      .strictObject({ mode: z.literal('trusted') })
+      .describe('One executor per call; its answer is accepted.'),
+    z
+      .strictObject({
+        mode: z.literal('quorum'),
+        k: z.int().min(2).max(MAX_QUORUM).describe('Executors per call.'),
+        q: z.int().min(1).max(MAX_QUORUM).describe('Equal result CIDs needed to accept (q ≤ k).'),
+      })
+      .refine((quorum) => quorum.q <= quorum.k, {
+        message: 'q (equal answers needed) cannot be more than k (executors)',
+        path: ['q'],
+      })
+      .describe(
+        'k executors per call, each committing to its result CID before revealing it; accepted when q reveal the same.',
+      ),
+  ])
+  .describe('How the peers verify the calls of a job with runner "p2p" (default trusted).')
+  .register(apiSchemas, { id: 'JobVerification' });
+
 /** `POST /v1/jobs`: a tube run to queue. Unknown fields are refused (a typo is a 400). */
 export const jobRequest = z
   .strictObject({
@@ -115,6 +141,17 @@ export const jobRequest = z
       .describe(
         "The job's deadline, in ms after it is accepted (waiting for workers included): past it the job fails with JobTimeoutError and its tasks are cancelled. At most the server's maximum (NOOB_MAX_JOB_TIMEOUT_MS, default 24 hours), which is also the default.",
       ),
+    runner: z
+      .enum(['queued', 'p2p'])
+      .optional()
+      .describe(
+        "Where the node calls run: queued (default: the server's workers) or p2p (the peer network the server joined with --peers; 409 no_peer_network when it has none). With p2p, tags are what an executing peer must have.",
+      ),
+    verification: jobVerification.optional(),
+  })
+  .refine((job) => job.verification === undefined || job.runner === 'p2p', {
+    message: 'verification is for jobs with runner "p2p" (the server\'s workers are trusted)',
+    path: ['verification'],
   })
   .register(apiSchemas, { id: 'JobRequest' });
 
@@ -148,6 +185,28 @@ export const jobWait = z
     detail: z.string().describe('The same in words, with what to do.'),
   })
   .register(apiSchemas, { id: 'JobWait' });
+
+/** What the peer network accepted for a job with runner "p2p". */
+export const jobVerdict = z
+  .object({
+    verification: jobVerification,
+    calls: z.int().describe('Node calls the network answered and the verification accepted.'),
+    accepted: z
+      .array(
+        z.object({
+          task: z.string().describe("The call's task CID (tube, node, epoch, inputs)."),
+          result: z.string().describe('The accepted result CID.'),
+          executors: z.array(z.string()).describe('The peers whose answers made it.'),
+        }),
+      )
+      .describe('Each accepted call, in order (the first 1000).'),
+    evidence: z
+      .int()
+      .describe(
+        "Signed evidence records against executors that answered otherwise (kept in the peers' ledger).",
+      ),
+  })
+  .register(apiSchemas, { id: 'JobVerdict' });
 
 /** A job as its submitter sees it. */
 export const jobStatus = z
@@ -201,6 +260,9 @@ export const jobStatus = z
       .describe(
         'What the open job waits on, when it is not moving (GET /v1/jobs/:id only); null when it is not waiting.',
       ),
+    verdict: jobVerdict
+      .optional()
+      .describe('How the peer network verified the calls, once a job with runner "p2p" ended.'),
   })
   .register(apiSchemas, { id: 'JobStatus' });
 

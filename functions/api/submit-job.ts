@@ -7,7 +7,7 @@ import { errorResponse } from '../http/errors.ts';
 import type { AuthVariables } from './auth.ts';
 import { fieldProblems, invalidRequest } from './errors.ts';
 import { type ApiLimits, quotaExceeded } from './limits.ts';
-import { jobRequest } from './schemas.ts';
+import { type JobRequest, jobRequest } from './schemas.ts';
 import type { TubeCheckBusyError } from './tube-check-errors.ts';
 import type { TubeChecker, TubeCheckSummary } from './tube-check-protocol.ts';
 import { problemDetails } from './tube-source.ts';
@@ -29,6 +29,10 @@ export interface TubeJobPayload {
    * coordinator fails the job past it (the queue counts it from `created_at`, or a retry).
    */
   timeoutMs?: number;
+  /** `p2p`: the node calls run on the peer network (see `functions/serve/peer-network.ts`). */
+  runner?: 'queued' | 'p2p';
+  /** How the peers verify them. */
+  verification?: JobRequest['verification'];
 }
 
 /** `retry` as the API takes it. */
@@ -94,7 +98,13 @@ export async function enqueueTubeJob(
  * the tenant already has as many checks waiting as it may), its size within the per-job task limit
  * (400 `too_many_tasks`), then queued ({@link enqueueTubeJob}).
  */
-export function submitJobRoute(queue: Queue, tubes: TubeChecker, limits: ApiLimits) {
+export function submitJobRoute(
+  queue: Queue,
+  tubes: TubeChecker,
+  limits: ApiLimits,
+  /** Whether the platform joined a peer network (else `runner: "p2p"` is a 409). */
+  peerNetwork = false,
+) {
   return async (c: Context<{ Variables: AuthVariables }>): Promise<Response> => {
     const type = c.req.header('content-type') ?? '';
     if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
@@ -122,6 +132,15 @@ export function submitJobRoute(queue: Queue, tubes: TubeChecker, limits: ApiLimi
           message: `${request.timeoutMs} ms is over this server's maximum job timeout of ${limits.maxJobTimeoutMs} ms (NOOB_MAX_JOB_TIMEOUT_MS)`,
         },
       ]);
+    }
+    if (request.runner === 'p2p' && !peerNetwork) {
+      return errorResponse(
+        c,
+        409,
+        'no_peer_network',
+        'runner "p2p" asks for the peer network, and this server has joined none: start noob serve with --peers ADDR (a noob peer\'s address), or leave runner out to use its workers',
+        [{ field: 'runner', message: 'no peer network on this server' }],
+      );
     }
     let checked: TubeCheckSummary;
     try {
@@ -170,6 +189,9 @@ export function submitJobRoute(queue: Queue, tubes: TubeChecker, limits: ApiLimi
         tags: request.tags,
         ...(request.retry ? { retry: request.retry } : {}),
         ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
+        ...(request.runner === 'p2p'
+          ? { runner: 'p2p', verification: request.verification ?? { mode: 'trusted' } }
+          : {}),
       },
       priority: request.priority,
       idempotencyKey,

@@ -17,6 +17,7 @@ import { FairAdmission } from './admission.ts';
 import { atDeadline, pastDeadline, timedOut } from './job-timeout.ts';
 import {
   jobTags,
+  runsOnNetwork,
   runTubeJob,
   type TubeJobContext,
   type TubeJobPayload,
@@ -63,6 +64,8 @@ export interface CoordinatorOptions {
   onError?: (error: unknown) => void;
   /** Makes each run's runner (default the queued runner; see {@link TubeJobContext}). */
   runner?: TubeJobContext['runner'];
+  /** The peer network jobs asking for `runner: "p2p"` run on; without it they fail. */
+  network?: TubeJobContext['network'];
 }
 
 /** How many runs per tenant a look lists beyond the coordinator's slots. */
@@ -75,6 +78,8 @@ type Interruption = 'stop' | 'park' | 'lost' | 'timeout';
 interface HeldRun {
   tenant: string;
   tags: string[];
+  /** Runs on the peer network: never waits on workers. */
+  network: boolean;
   /** Taken over from a coordinator that died: run alone, so it cannot take others down. */
   suspect: boolean;
   controller: AbortController;
@@ -199,11 +204,14 @@ export class Coordinator {
     const waiting = listed.filter((job) => !pastDeadline(job, now));
     if (waiting.length === 0) return;
     const offered = await workerTagSets(driver);
-    const servable = waiting.filter((job) => servedBy(jobTags(job.payload), offered));
+    // A job run on peers needs no worker: the network (or its absence) decides its fate.
+    const servable = waiting.filter(
+      (job) => runsOnNetwork(job.payload) || servedBy(jobTags(job.payload), offered),
+    );
     let free = this.#concurrency - this.#held.size;
     for (const run of this.#held.values()) {
       if (free >= servable.length) break;
-      if (run.interruption || servedBy(run.tags, offered)) continue;
+      if (run.interruption || run.network || servedBy(run.tags, offered)) continue;
       this.#interrupt(run, 'park'); // its slot is admitted into once it has let go
       free++;
     }
@@ -245,6 +253,7 @@ export class Coordinator {
     const run: HeldRun = {
       tenant: job.tenant,
       tags: jobTags(job.payload),
+      network: runsOnNetwork(job.payload),
       suspect,
       controller,
       unarm: () => {},
@@ -277,6 +286,7 @@ export class Coordinator {
             searchPaths: this.#options.searchPaths ?? [],
             ...(this.#options.modules ? { modules: this.#options.modules } : {}),
             ...(this.#options.runner ? { runner: this.#options.runner } : {}),
+            ...(this.#options.network ? { network: this.#options.network } : {}),
           },
           job.tenant,
           job.id,

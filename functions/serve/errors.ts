@@ -4,3 +4,8 @@ import { NoobError } from '../../core/errors.ts';
 export class DatabaseCorruptError extends NoobError {
   override name = 'DatabaseCorruptError' as const;
 }
+
+/** A job asks for the peer network (`runner: "p2p"`) where there is none (`--peers`). */
+export class NoPeerNetworkError extends NoobError {
+  override name = 'NoPeerNetworkError' as const;
+}

@@ -35,6 +35,11 @@ export interface PlatformOptions {
    * what it allows and the modules inside the tube folders (see {@link workerModules}).
    */
   modules?: ModulePolicy;
+  /**
+   * Multiaddrs of `noob peer` processes: the coordinator joins the peer network through
+   * them and runs jobs asking for `runner: "p2p"` there; without any, the API refuses them.
+   */
+  peers?: readonly string[];
   /** Starts the job API on the queue and key store, with the tube folders and policy. */
   startApi: (deps: ApiDeps) => Promise<ApiHandle>;
   /**
@@ -54,6 +59,8 @@ export interface ApiDeps {
   modules: ModulePolicy;
   /** `GET /readyz`: database writable, log file in place, a coordinator and a worker up. */
   readiness: Readiness;
+  /** Whether jobs may ask for `runner: "p2p"` (the coordinator joined a peer network). */
+  peerNetwork: boolean;
 }
 
 /** The running platform. */
@@ -128,6 +135,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           .slice(0, 64)}-${process.pid}`,
         ...tubePaths.flatMap((folder) => ['--search-path', folder]),
         ...coordinatorModuleFlags(modules),
+        ...(options.peers?.length ? ['--peers', options.peers.join(',')] : []),
       ],
       ready: /noob coordinator (\S+) driving/,
       log,
@@ -138,7 +146,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const watch = logFile ? setInterval(() => logFile.watch(log), 2_000).unref() : undefined;
     started.push({ stop: async () => clearInterval(watch) });
     const readiness = platformReadiness({ queue, coordinator, workers, logFile });
-    const api = await options.startApi({ queue, keys, tubePaths, modules, readiness });
+    const peerNetwork = (options.peers?.length ?? 0) > 0;
+    const api = await options.startApi({ queue, keys, tubePaths, modules, readiness, peerNetwork });
     started.push({ stop: () => api.close() });
     return {
       url: api.url,

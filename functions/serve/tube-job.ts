@@ -3,6 +3,7 @@ import type { Queue } from '../../core/queue/queue.ts';
 import { QueuedRunner, type QueuedRunnerOptions } from '../../core/runners/queued/runner.ts';
 import type { Runner } from '../../core/runners/runner.ts';
 import type { Tube } from '../../core/tube/tube.ts';
+import type { Verification } from '../../peers/messages.ts';
 import { loadStoredTube, type RegisteredIdentity } from '../api/tube-source.ts';
 import {
   CallOutput,
@@ -11,12 +12,15 @@ import {
   terminalEcho,
 } from '../worker/output-capture.ts';
 import { EpochProgress } from './epoch-progress.ts';
+import { NoPeerNetworkError } from './errors.ts';
+import type { NetworkVerdict, PeerNetwork } from './peer-network.ts';
 import { isStorageError } from './storage-error.ts';
 
-/** What a tube run ended with. */
-export type TubeRunOutcome =
+/** What a tube run ended with (and, run on the peer network, how it was verified). */
+export type TubeRunOutcome = (
   | { results: unknown[] }
-  | { error: { code: string; message: string; details?: unknown } };
+  | { error: { code: string; message: string; details?: unknown } }
+) & { verdict?: NetworkVerdict };
 
 /** What a submitted tube job carries (see the job API). */
 export interface TubeJobPayload {
@@ -26,6 +30,10 @@ export interface TubeJobPayload {
   inputs?: Record<string, unknown>;
   epochs?: number;
   tags?: string[];
+  /** `p2p`: the node calls go to the peer network (`tags` are then the peers'). */
+  runner?: 'queued' | 'p2p';
+  /** How the network verifies them (default trusted). */
+  verification?: Verification;
 }
 
 /** Where a tube job's tube is loaded from, and what it may load. */
@@ -42,6 +50,8 @@ export interface TubeJobContext {
    * dispatcher invokes worker Lambdas for the job's tasks).
    */
   runner?: (tube: Tube, options: QueuedRunnerOptions) => Runner;
+  /** The peer network that jobs asking for `runner: "p2p"` run on (`--peers`). */
+  network?: PeerNetwork;
 }
 
 /**
@@ -79,7 +89,10 @@ export async function runTubeJob(
       jobId,
       ...(payload.tags ? { tags: payload.tags } : {}),
     };
-    const runner = context.runner?.(tube, options) ?? new QueuedRunner(tube, options);
+    const network = runsOnNetwork(payload) ? networkRun(context, jobId, payload, tube) : undefined;
+    const runner =
+      network?.runner ?? context.runner?.(tube, options) ?? new QueuedRunner(tube, options);
+    const verdict = () => (network ? { verdict: network.verdict() } : {});
     const progress = new EpochProgress(context.queue, tenant, jobId);
     // A root epoch's result comes just before its count: both are written together.
     const unsubscribeEpochs = runner.on('epoch', ({ epoch, result }) =>
@@ -95,7 +108,13 @@ export async function runTubeJob(
     try {
       progress.record(0);
       const epochs = payload.epochs ?? 1;
-      return { results: await captureOutput(output, () => runner.run(epochs, { signal })) };
+      const results = await captureOutput(output, () => runner.run(epochs, { signal }));
+      return { results, ...verdict() };
+    } catch (error) {
+      // What the network accepted before the failure is part of the failed job's story.
+      if (network && error && typeof error === 'object')
+        (error as { verdict?: NetworkVerdict }).verdict ??= network.verdict();
+      throw error;
     } finally {
       unsubscribe();
       unsubscribeEpochs();
@@ -107,13 +126,19 @@ export async function runTubeJob(
     // Interrupted, or the database failed under it: not the job's outcome. It stays open
     // and runs again (see isStorageError).
     if (signal.aborted || isStorageError(error)) throw error;
-    const named = error as { name?: string; message?: string; problems?: unknown };
+    const named = error as {
+      name?: string;
+      message?: string;
+      problems?: unknown;
+      verdict?: NetworkVerdict;
+    };
     return {
       error: {
         code: named.name ?? 'Error',
         message: named.message ?? String(error),
         ...(named.problems ? { details: named.problems } : {}),
       },
+      ...(named.verdict ? { verdict: named.verdict } : {}),
     };
   }
 }
@@ -133,8 +158,26 @@ async function keepCoordinatorOutput(
   await queue.addJobLogs(tenant, jobId, chunks).catch(() => undefined);
 }
 
-/** The tags a job's tasks need (a worker must offer every one). */
+/** Whether a job's node calls go to the peer network (`runner: "p2p"`). */
+export function runsOnNetwork(payload: unknown): boolean {
+  return (payload as TubeJobPayload | null)?.runner === 'p2p';
+}
+
+/** The job's run on the coordinator's peer network; a clear error when it has none. */
+function networkRun(context: TubeJobContext, jobId: string, payload: TubeJobPayload, tube: Tube) {
+  if (!context.network)
+    throw new NoPeerNetworkError(
+      `job ${jobId} asks for runner "p2p", and this coordinator has no peer network: start it (or noob serve) with --peers ADDR, the address a noob peer prints`,
+    );
+  return context.network.run(tube, {
+    verification: payload.verification ?? { mode: 'trusted' },
+    tags: payload.tags ?? [],
+  });
+}
+
+/** The tags a job's tasks need from workers (every one; none for a job run on peers). */
 export function jobTags(payload: unknown): string[] {
+  if (runsOnNetwork(payload)) return [];
   const tags = (payload as TubeJobPayload | null)?.tags;
   return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === 'string') : [];
 }

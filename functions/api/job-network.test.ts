@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TubeJobPayload } from './submit-job.ts';
+import { type ApiTestEnv, apiTestEnv, authed } from './test-env.ts';
+
+/** POST /v1/jobs with `runner: "p2p"` and `verification`: what is accepted, what is refused. */
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setUp(peerNetwork: boolean): Promise<ApiTestEnv> {
+  const env = await apiTestEnv({ peerNetwork });
+  cleanups.push(() => env.close());
+  return env;
+}
+
+async function submit(env: ApiTestEnv, body: Record<string, unknown>) {
+  const response = await env.app.request(
+    '/v1/jobs',
+    authed(env.acme, 'POST', { tube: 'testing-basic', epochs: 2, ...body }),
+  );
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe('jobs for the peer network', () => {
+  it('behavior: a p2p job keeps its runner and verification in what the coordinator runs (trusted by default)', async () => {
+    const env = await setUp(true);
+    const quorum = await submit(env, {
+      runner: 'p2p',
+      verification: { mode: 'quorum', k: 3, q: 2 },
+    });
+    expect(quorum.status).toBe(202);
+    const payload = (await env.queue.getJob('acme', quorum.body.id)).payload as TubeJobPayload;
+    expect(payload).toMatchObject({
+      runner: 'p2p',
+      verification: { mode: 'quorum', k: 3, q: 2 },
+    });
+    const trusted = await submit(env, { runner: 'p2p' });
+    expect(
+      ((await env.queue.getJob('acme', trusted.body.id)).payload as TubeJobPayload).verification,
+    ).toEqual({ mode: 'trusted' });
+    // A job for the workers carries neither.
+    const plain = await submit(env, {});
+    const plainPayload = (await env.queue.getJob('acme', plain.body.id)).payload as TubeJobPayload;
+    expect(plainPayload.runner).toBeUndefined();
+    expect(plainPayload.verification).toBeUndefined();
+  });
+
+  it('error: runner "p2p" on a server with no peer network is a 409 naming the field, and queues nothing', async () => {
+    const env = await setUp(false);
+    const { status, body } = await submit(env, { runner: 'p2p' });
+    expect(status).toBe(409);
+    expect(body.error.code).toBe('no_peer_network');
+    expect(body.error.message).toMatch(/--peers/);
+    expect(body.error.details).toEqual([{ field: 'runner', message: expect.any(String) }]);
+    expect(await env.queue.openJobCount('acme')).toBe(0);
+  });
+
+  it.each([
+    ['q over k', { mode: 'quorum', k: 3, q: 4 }, 'verification.q'],
+    ['k over 16', { mode: 'quorum', k: 17, q: 2 }, 'verification.k'],
+    ['k under 2', { mode: 'quorum', k: 1, q: 1 }, 'verification.k'],
+    ['an unknown mode', { mode: 'majority' }, 'verification.mode'],
+    ['an unknown field', { mode: 'trusted', k: 3 }, 'verification.k'],
+  ])(
+    'error: a verification with %s is a 400 naming the field',
+    async (_what, verification, field) => {
+      const env = await setUp(true);
+      const { status, body } = await submit(env, { runner: 'p2p', verification });
+      expect(status).toBe(400);
+      expect(body.error.code).toBe('invalid_request');
+      expect(body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+      expect(await env.queue.openJobCount('acme')).toBe(0);
+    },
+  );
+
+  it('error: verification without runner "p2p", or an unknown runner, is a 400 naming the field', async () => {
+    const env = await setUp(true);
+    const stray = await submit(env, { verification: { mode: 'trusted' } });
+    expect(stray.status).toBe(400);
+    expect(stray.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      'verification',
+    ]);
+    const unknown = await submit(env, { runner: 'lambda' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details.map((d: { field: string }) => d.field)).toEqual(['runner']);
+  });
+});

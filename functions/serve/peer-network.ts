@@ -1,0 +1,137 @@
+import { P2PRunner } from '../../core/runners/p2p/runner.ts';
+import { startSubmitterPeer } from '../../core/runners/p2p/submitter-peer.ts';
+import type { Runner } from '../../core/runners/runner.ts';
+import type { Tube } from '../../core/tube/tube.ts';
+import type { TaskMessage, Verification } from '../../peers/messages.ts';
+import type { Peer } from '../../peers/peer.ts';
+import { type QuorumObserver, QuorumVerifier } from '../../peers/quorum-verifier.ts';
+import { type Accepted, TrustedVerifier, type Verifier } from '../../peers/submitter.ts';
+
+/** Accepted calls a verdict lists one by one; past it, `calls` still counts them all. */
+export const MAX_LISTED_CALLS = 1000;
+
+/** One node call the network answered, as its job's verifier accepted it. */
+export interface AcceptedCall {
+  /** The task block's CID (its tube, node, epoch and inputs). */
+  task: string;
+  /** The accepted result block's CID. */
+  result: string;
+  /** The peers whose answers made it (one when trusted, at least q in quorum). */
+  executors: string[];
+}
+
+/**
+ * How the peer network verified a job's node calls (`GET /v1/jobs/:id` `verdict`): the
+ * verification asked for, each accepted result CID, and how many signed evidence records
+ * name an executor that answered otherwise (kept in the peers' ledger for settlement).
+ */
+export interface NetworkVerdict {
+  verification: Verification;
+  /** Node calls accepted on the network. */
+  calls: number;
+  /** The first {@link MAX_LISTED_CALLS} of them, in the order they were accepted. */
+  accepted: AcceptedCall[];
+  /** Evidence records against executors that disagreed with an accepted result. */
+  evidence: number;
+}
+
+/** What a job run on the network needs besides its tube. */
+export interface NetworkRunOptions {
+  verification: Verification;
+  /** Tags every executor must have (the job's `tags`). */
+  tags: readonly string[];
+}
+
+/** A run on the network and what its verifiers accepted so far. */
+export interface NetworkRun {
+  runner: Runner;
+  verdict(): NetworkVerdict;
+}
+
+/**
+ * The coordinator's side of the peer network (`noob coordinator --peers`, which `noob
+ * serve --peers` passes on): one peer, joined through the given addresses, that runs no
+ * tasks itself and submits the node calls of jobs asking for `runner: "p2p"`. Every such
+ * job gets a p2p runner of its own on this peer, with its verification and tags, and its
+ * verdict is collected as the verifiers accept calls: no peer file changes for it, it
+ * wraps the verifiers the runner would use.
+ */
+export class PeerNetwork {
+  readonly #peer: Peer;
+
+  private constructor(peer: Peer) {
+    this.#peer = peer;
+  }
+
+  /** Joins through `bootstrap` with a fresh identity (see {@link startSubmitterPeer}). */
+  static async join(bootstrap: readonly string[]): Promise<PeerNetwork> {
+    return new PeerNetwork(await startSubmitterPeer(bootstrap));
+  }
+
+  /** This side's peer id. */
+  get peerId(): string {
+    return this.#peer.peerId;
+  }
+
+  /** A p2p runner for one job's tube, recording what its verifiers accept. */
+  run(tube: Tube, options: NetworkRunOptions): NetworkRun {
+    const peer = this.#peer;
+    const accepted: AcceptedCall[] = [];
+    let calls = 0;
+    let evidence = 0;
+    const record = (task: TaskMessage, answer: Accepted) => {
+      calls++;
+      if (accepted.length < MAX_LISTED_CALLS)
+        accepted.push({ task: task.task, result: answer.result, executors: [...answer.executors] });
+    };
+    const ledger = peer.ledger;
+    // The ledger still gets everything (peers replicate it); evidence is counted on the way.
+    const observer: QuorumObserver = {
+      claimed: (task) => ledger.claimed(task),
+      committed: (task, executor, commitment) => ledger.committed(task, executor, commitment),
+      revealed: (task, executor, result, valid) => ledger.revealed(task, executor, result, valid),
+      decided: (task, result, executors) => ledger.decided(task, result, executors),
+      evidence: (found) => {
+        evidence++;
+        ledger.evidence(found);
+      },
+    };
+    const runner = new P2PRunner(tube, {
+      peer,
+      verification: options.verification,
+      tags: options.tags,
+      verifiers: {
+        trusted: recording(new TrustedVerifier(peer), record),
+        quorum: recording(new QuorumVerifier(peer, observer), record),
+      },
+    });
+    return {
+      runner,
+      verdict: () => ({
+        verification: options.verification,
+        calls,
+        accepted: [...accepted],
+        evidence,
+      }),
+    };
+  }
+
+  /** Leaves the network. */
+  close(): Promise<void> {
+    return this.#peer.stop();
+  }
+}
+
+/** `verifier`, telling `record` of each answer it accepts. */
+function recording(
+  verifier: Verifier,
+  record: (task: TaskMessage, answer: Accepted) => void,
+): Verifier {
+  return {
+    async accept(task, signal, alive) {
+      const answer = await verifier.accept(task, signal, alive);
+      record(task, answer);
+      return answer;
+    },
+  };
+}

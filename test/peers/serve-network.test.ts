@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SyncRunner } from '../../core/runners/sync.ts';
+import { loadTubeFromText } from '../../core/tube/load.ts';
+import {
+  api,
+  cleanUpServes,
+  type ServeProcess,
+  startServe,
+  tempDb,
+} from '../platform/serve-process.ts';
+import { type PeerProcess, startPeerProcesses } from './peer-process.ts';
+
+/**
+ * Jobs the platform sends to the network: a real `noob serve --peers` and three `noob peer`
+ * processes on 127.0.0.1; tubes submitted over HTTP with `runner: "p2p"` run their node
+ * calls on the peers, and the job says how they were verified.
+ */
+
+const SQUARE = readFileSync(join(import.meta.dirname, 'tubes', 'square.yaml'), 'utf8');
+const EPOCHS = 4;
+
+let peers: PeerProcess[] = [];
+let serve: ServeProcess;
+let expected: unknown[];
+
+beforeAll(async () => {
+  peers = await startPeerProcesses(3);
+  serve = await startServe(tempDb(), ['--peers', peers.map((peer) => peer.tcp).join(',')]);
+  const sync = new SyncRunner(await loadTubeFromText(SQUARE));
+  expected = await sync.run(EPOCHS);
+  await sync.deinit();
+}, 120_000);
+
+afterAll(async () => {
+  await cleanUpServes();
+  await Promise.all(peers.map((peer) => peer.stop()));
+});
+
+/** Polls a job (every 100 ms, for at most `ms`) until it is final; its status. */
+async function finished(id: string, ms = 120_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const { body } = await api(serve.url, serve.key, `/v1/jobs/${id}`);
+    if (['succeeded', 'failed', 'cancelled'].includes(body.state)) return body;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`job ${id} did not finish within ${ms} ms`);
+}
+
+async function submit(body: Record<string, unknown>): Promise<string> {
+  const { status, body: answer } = await api(serve.url, serve.key, '/v1/jobs', {
+    method: 'POST',
+    body: JSON.stringify({ tube: SQUARE, epochs: EPOCHS, ...body }),
+  });
+  expect(status, JSON.stringify(answer)).toBe(202);
+  return answer.id;
+}
+
+describe('noob serve --peers', () => {
+  it('behavior: trusted and quorum 3/2 jobs run on three peer processes, give the sync results and say how they were verified', async () => {
+    expect(serve.output).toMatch(/"runner": "p2p" run on the peer network/);
+    const trustedId = await submit({ runner: 'p2p' });
+    const trusted = await finished(trustedId);
+    expect(trusted.error).toBeNull();
+    expect(trusted.state).toBe('succeeded');
+    expect(trusted.results).toEqual(expected);
+    expect(trusted.progress.epochs).toEqual({ total: EPOCHS, done: EPOCHS });
+    const peerIds = peers.map((peer) => peer.peerId);
+    expect(trusted.verdict).toMatchObject({ verification: { mode: 'trusted' }, evidence: 0 });
+    expect(trusted.verdict.calls).toBeGreaterThanOrEqual(EPOCHS);
+    expect(trusted.verdict.accepted).toHaveLength(trusted.verdict.calls);
+    for (const call of trusted.verdict.accepted) {
+      expect(call.result).toMatch(/^b[a-z2-7]+$/);
+      expect(call.executors).toHaveLength(1);
+      expect(peerIds).toContain(call.executors[0]);
+    }
+
+    const quorumId = await submit({ runner: 'p2p', verification: { mode: 'quorum', k: 3, q: 2 } });
+    const quorum = await finished(quorumId);
+    expect(quorum.error).toBeNull();
+    expect(quorum.results).toEqual(expected);
+    expect(quorum.verdict).toMatchObject({
+      verification: { mode: 'quorum', k: 3, q: 2 },
+      calls: trusted.verdict.calls,
+      evidence: 0,
+    });
+    for (const call of quorum.verdict.accepted) {
+      expect(call.executors.length).toBeGreaterThanOrEqual(2);
+      for (const executor of call.executors) expect(peerIds).toContain(executor);
+    }
+    // The same calls (task CIDs) came to the same results (result CIDs) either way.
+    const byTask = (verdict: { accepted: Array<{ task: string; result: string }> }) =>
+      Object.fromEntries(verdict.accepted.map((call) => [call.task, call.result]));
+    expect(byTask(quorum.verdict)).toEqual(byTask(trusted.verdict));
+
+    // Its events tell the story as any job's do, ending with the outcome.
+    const events = await fetch(`${serve.url}/v1/jobs/${quorumId}/events`, {
+      headers: { authorization: `Bearer ${serve.key}` },
+    }).then((response) => response.text());
+    expect(events).toMatch(/event: job\.progress/);
+    expect(events).toMatch(/event: job\.outcome/);
+    expect(events).toMatch(/event: done/);
+
+    // A job for the workers on the same server has no verdict.
+    const plain = await finished(await submit({}));
+    expect(plain.results).toEqual(expected);
+    expect(plain.verdict).toBeUndefined();
+  }, 300_000);
+
+  it('error: a job asking for more executors than the network has fails naming what it needs', async () => {
+    const id = await submit({ runner: 'p2p', verification: { mode: 'quorum', k: 5, q: 3 } });
+    const job = await finished(id, 120_000);
+    expect(job.state).toBe('failed');
+    // The node's call failed (NodeRunError names the node); the network's reason is inside.
+    expect(job.error.code).toBe('NodeRunError');
+    expect(job.error.message).toMatch(/square/);
+    expect(JSON.stringify(job.error)).toMatch(/needs 5 quorum-eligible peers, found 3/);
+    expect(job.verdict).toMatchObject({ calls: 0, accepted: [], evidence: 0 });
+  }, 180_000);
+});
