@@ -228,7 +228,7 @@ function coldStartLines(cold: Awaited<ReturnType<typeof coldStarts>>): string[] 
     'worker cold start, first invoke on a fresh function (goal < 200 ms):',
     row('runtime alone (empty handler)   ', cold.runtimeOnly),
     row('worker, TypeScript sources      ', cold.sources),
-    row(`worker bundle (${kb(cold.bundle.bytes)})       `, cold.bundle),
-    row(`worker bundle, minified (${kb(cold.minified.bytes)})`, cold.minified),
+    row(`worker bundle, not minified (${kb(cold.bundle.bytes)})`, cold.bundle),
+    row(`worker bundle, minified as deployed (${kb(cold.minified.bytes)})`, cold.minified),
   ];
 }

@@ -2,7 +2,8 @@
  * The worker Lambda as the deployment ships it, for bench lambda's cold start: one ES
  * module built by esbuild from functions/worker/lambda.ts the way infra/cdk/bundle.ts
  * has the CDK app build it (Node 22, `libsql` and the AWS SDK left outside, the SQL files
- * copied beside it), optionally minified as SST does by default. Written under
+ * copied beside it), minified as both deploy it (SST by default, the CDK app by its
+ * bundling options) or not, to show what that saves. Written under
  * bench/.cache so that `libsql` resolves from the repository's node_modules.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';

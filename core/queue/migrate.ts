@@ -32,6 +32,9 @@ const MIGRATIONS = loadMigrations();
 
 /** Apply the migrations not yet applied; returns the versions applied now. */
 export async function migrate(driver: QueueDriver, now = Date.now()): Promise<number[]> {
+  // Every open but the first finds them applied: one read, where the write transaction
+  // below costs a remote server several round trips (a worker Lambda's cold start).
+  if (await upToDate(driver)) return [];
   await driver.execute(sql('schema_migrations_create', {}));
   return driver.transaction(async (tx) => {
     const { rows } = await tx.execute(sql('schema_migrations_list', {}));
@@ -49,4 +52,15 @@ export async function migrate(driver: QueueDriver, now = Date.now()): Promise<nu
     }
     return fresh.map((m) => m.version);
   });
+}
+
+/** Whether every migration is applied already (false if that cannot be read, a new database). */
+async function upToDate(driver: QueueDriver): Promise<boolean> {
+  try {
+    const { rows } = await driver.execute(sql('schema_migrations_list', {}));
+    const applied = new Set(rows.map((row) => Number(row.version)));
+    return MIGRATIONS.every((m) => applied.has(m.version));
+  } catch {
+    return false;
+  }
 }

@@ -6,7 +6,7 @@ import type { QueueOptions } from './context.ts';
 import { openEmbeddedDriver } from './drivers/embedded.ts';
 import { openRemoteDriver } from './drivers/remote.ts';
 import { UnsupportedQueueUrlError } from './errors.ts';
-import { migrate } from './migrate.ts';
+import { migrated } from './open-remote.ts';
 import { Queue } from './queue.ts';
 
 /** Where the embedded queue lives when no URL is given. */
@@ -35,7 +35,7 @@ export async function openDriver(
   options: { authToken?: string; onBroken?: (error: Error) => void } = {},
 ): Promise<QueueDriver> {
   const { onBroken, ...remoteOptions } = options;
-  if (REMOTE.test(url)) return migrated(openRemoteDriver(url, remoteOptions));
+  if (REMOTE.test(url)) return migrated(await openRemoteDriver(url, remoteOptions));
   if (/^[a-z][a-z0-9+.-]+:/i.test(url) && !url.startsWith('file:')) {
     throw new UnsupportedQueueUrlError(url);
   }
@@ -53,17 +53,6 @@ export async function openDriver(
       await new Promise((done) => setTimeout(done, 25 + Math.random() * 50));
     }
   }
-}
-
-/** Applies the migrations, closing the driver if that fails. */
-async function migrated(driver: QueueDriver): Promise<QueueDriver> {
-  try {
-    await migrate(driver);
-  } catch (error) {
-    await driver.close();
-    throw error;
-  }
-  return driver;
 }
 
 // `file:///abs/path` and the relative `file:rel/path` both occur in libSQL URLs.

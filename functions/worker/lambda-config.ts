@@ -1,5 +1,5 @@
 import type { ModulePolicy } from '../../core/node/module-policy.ts';
-import { openQueue } from '../../core/queue/open.ts';
+import { openRemoteQueue } from '../../core/queue/open-remote.ts';
 import type { ColdStart, NativeInUse } from '../../core/runners/lambda/invocation.ts';
 import { sharedNative } from '../../native/load.ts';
 import { TaskExecutor } from './executor.ts';
@@ -10,7 +10,8 @@ import { LambdaWorker } from './lambda-worker.ts';
  * the deployment, see infra/): the queue connection, the node registry and its module
  * policy, the worker id under which this environment claims.
  *
- * - `NOOB_QUEUE_URL` (required): the libSQL server (`libsql://…` Turso, `http://…` sqld);
+ * - `NOOB_QUEUE_URL` (required): the libSQL server (`libsql://…` Turso, `http://…` sqld;
+ *   a file path is refused: a Lambda shares no disk);
  *   `NOOB_QUEUE_TOKEN` its auth token.
  * - `NOOB_ALLOW_MODULES`: module types tasks may load, as `noob worker --allow-modules`
  *   takes them (`*` for all, or packages and folders separated by commas); default none.
@@ -27,6 +28,10 @@ export async function lambdaWorkerFromEnv(
 ): Promise<LambdaWorker> {
   const url = env.NOOB_QUEUE_URL;
   if (!url) throw new TypeError('NOOB_QUEUE_URL is not set: the worker has no queue to claim from');
+  if (!/^(libsql|https?|wss?):\/\//i.test(url))
+    throw new TypeError(
+      `NOOB_QUEUE_URL must be a libSQL server's URL (libsql://, http(s)://, ws(s)://), got "${url}": a Lambda shares no disk with the coordinator`,
+    );
   let since = performance.now();
   const lap = (step: Exclude<keyof ColdStart, 'modulesMs'>) => {
     const now = performance.now();
@@ -35,7 +40,8 @@ export async function lambdaWorkerFromEnv(
   };
   const native = nativeInUse();
   lap('addonMs');
-  const queue = await openQueue(
+  // The remote driver alone: the embedded one's native package is not loaded at all.
+  const queue = await openRemoteQueue(
     url,
     env.NOOB_QUEUE_TOKEN ? { authToken: env.NOOB_QUEUE_TOKEN } : {},
   );

@@ -21,6 +21,8 @@ export function noobBundling(
     format: 'esm' as BundlingOptions['format'],
     target: 'node22',
     sourceMap: true,
+    // As SST does by default: a smaller file is parsed faster at every cold start.
+    minify: true,
     externalModules: ['libsql', '@aws-sdk/*'],
     // An ES module bundle still meets CommonJS dependencies that call require().
     banner: ESM_REQUIRE_BANNER,

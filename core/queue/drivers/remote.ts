@@ -1,4 +1,4 @@
-import { type Client, createClient, type InStatement, type ResultSet } from '@libsql/client';
+import { type Client, createClient, type InStatement, type ResultSet } from '@libsql/client/http';
 import type {
   BatchMode,
   QueueDriver,
@@ -21,13 +21,22 @@ export interface RemoteDriverOptions {
   authToken?: string;
 }
 
-/** Connect to the libSQL server at `url` (`libsql://`, `http(s)://`, `ws(s)://`). */
-export function openRemoteDriver(url: string, options: RemoteDriverOptions = {}): QueueDriver {
-  const client = createClient({
-    url,
-    ...(options.authToken ? { authToken: options.authToken } : {}),
-  });
-  return new RemoteDriver(client);
+/**
+ * Connect to the libSQL server at `url`: over HTTP for `http(s)://` and `libsql://` (which
+ * the client speaks over HTTPS), over a WebSocket for `ws(s)://`. The client's HTTP entry
+ * is imported rather than its main one, which loads the native SQLite package too (a
+ * worker Lambda's cold start paid for it); the WebSocket one only when a URL needs it.
+ */
+export async function openRemoteDriver(
+  url: string,
+  options: RemoteDriverOptions = {},
+): Promise<QueueDriver> {
+  const config = { url, ...(options.authToken ? { authToken: options.authToken } : {}) };
+  if (/^wss?:/i.test(url)) {
+    const { createClient: createWsClient } = await import('@libsql/client/ws');
+    return new RemoteDriver(createWsClient(config));
+  }
+  return new RemoteDriver(createClient(config));
 }
 
 function toStatement(statement: SqlStatement): InStatement {
