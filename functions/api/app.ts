@@ -11,6 +11,7 @@ import { errorFor, invalidRequest } from './errors.ts';
 import { parseStreamCursor, streamJobEvents } from './events.ts';
 import { databaseReadiness, type Readiness, readyRoute } from './health.ts';
 import { deadLettersRoute, rerunJobRoute, retryJobRoute } from './job-actions.ts';
+import { jobFeedRoute } from './job-feed.ts';
 import { jobListRoute } from './job-list.ts';
 import { jobLogsRoute } from './job-logs.ts';
 import { jobNodesRoute } from './job-nodes.ts';
@@ -67,7 +68,8 @@ export interface ApiAppOptions extends TubeSourceOptions {
  * - `POST /v1/jobs` queues a tube run (the tube is loaded and checked first) → 202 `{id}`
  * - `GET /v1/jobs/:id`, `DELETE /v1/jobs/:id` (cancel), `GET /v1/jobs/:id/events` (SSE),
  *   `GET /v1/jobs/:id/logs` (what its node calls printed)
- * - `GET /v1/jobs` lists the tenant's jobs, newest first (`?state=`, `?limit=`, `?after=`)
+ * - `GET /v1/jobs` lists the tenant's jobs, newest first (`?state=`, `?limit=`, `?after=`);
+ *   `GET /v1/jobs/events` streams their changes (SSE), for a list kept live
  * - `GET /v1/jobs/:id/nodes` (its tube's graph with each node's calls by state)
  * - `GET /v1/workers` and `GET /metrics` (Prometheus): a tenant key sees its own counts, an
  *   `operators` key the whole queue; public: `GET /openapi.json`, the dashboard at `GET /`
@@ -150,6 +152,16 @@ export function createApiApp(options: ApiAppOptions) {
         ),
     }),
     submitJobRoute(queue, tubes, limits, options.peerNetwork),
+  );
+
+  // Before /v1/jobs/:id, which would take "events" for a job id.
+  app.get(
+    '/v1/jobs/events',
+    jobFeedRoute(queue, streams, limits, {
+      ...(options.eventPollMs ? { pollMs: options.eventPollMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      log,
+    }),
   );
 
   app.get('/v1/jobs/:id', async (c) => {

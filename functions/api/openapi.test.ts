@@ -32,6 +32,7 @@ describe('GET /openapi.json', () => {
       [
         'GET /',
         'GET /v1/jobs',
+        'GET /v1/jobs/events',
         'POST /v1/jobs',
         'GET /v1/jobs/{id}',
         'DELETE /v1/jobs/{id}',

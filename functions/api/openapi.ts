@@ -130,6 +130,40 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
           },
         },
       },
+      '/v1/jobs/events': {
+        get: {
+          operationId: 'jobListEvents',
+          summary: "The tenant's job list, live: a Server-Sent Events stream of its jobs' changes",
+          description:
+            'One message per change of one of the tenant\'s jobs (submitted, leased, progressed, finished, cancelled): event = "job", data = the job as GET /v1/jobs lists it (a JobSummary), id = the events log position it is current to. Changes close together come once, as the job then is. Without Last-Event-ID the stream starts from now; reconnect with it to resume. The stream does not end by itself.',
+          parameters: [
+            {
+              name: 'Last-Event-ID',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', pattern: '^[0-9]{0,15}$' },
+              description: 'Resume after this message id (empty: from now).',
+            },
+            {
+              name: 'after',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', pattern: '^[0-9]{0,15}$' },
+              description: 'As Last-Event-ID, for clients that cannot set headers.',
+            },
+          ],
+          responses: {
+            '200': {
+              description:
+                'The stream: text/event-stream messages, event "job" with a JobSummary as data (or "error" when the stream failed on the server: reconnect to resume).',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+            '400': error('Last-Event-ID (or after) is not an event id.'),
+            ...authErrors,
+            '429': quota('open event streams'),
+          },
+        },
+      },
       '/v1/jobs/{id}': {
         get: {
           operationId: 'getJob',
