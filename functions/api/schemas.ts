@@ -194,6 +194,8 @@ export const jobVerdict = z
     accepted: z
       .array(
         z.object({
+          node: z.string().describe('The node called.'),
+          epoch: z.string().describe('The epoch of the call (`3`, or `3/(split,0)` inside a map).'),
           task: z.string().describe("The call's task CID (tube, node, epoch, inputs)."),
           result: z.string().describe('The accepted result CID.'),
           executors: z.array(z.string()).describe('The peers whose answers made it.'),

@@ -6,12 +6,16 @@ import type { TaskMessage, Verification } from '../../peers/messages.ts';
 import type { Peer } from '../../peers/peer.ts';
 import { type QuorumObserver, QuorumVerifier } from '../../peers/quorum-verifier.ts';
 import { type Accepted, TrustedVerifier, type Verifier } from '../../peers/submitter.ts';
+import type { PeerTask } from '../../peers/task.ts';
 
 /** Accepted calls a verdict lists one by one; past it, `calls` still counts them all. */
 export const MAX_LISTED_CALLS = 1000;
 
 /** One node call the network answered, as its job's verifier accepted it. */
 export interface AcceptedCall {
+  /** The node called, and in which epoch (`3`, `3/(split,0)` inside a map). */
+  node: string;
+  epoch: string;
   /** The task block's CID (its tube, node, epoch and inputs). */
   task: string;
   /** The accepted result block's CID. */
@@ -81,8 +85,16 @@ export class PeerNetwork {
     let evidence = 0;
     const record = (task: TaskMessage, answer: Accepted) => {
       calls++;
-      if (accepted.length < MAX_LISTED_CALLS)
-        accepted.push({ task: task.task, result: answer.result, executors: [...answer.executors] });
+      if (accepted.length >= MAX_LISTED_CALLS) return;
+      // The submitter stored the call's block here: it names the node and epoch.
+      const call = peer.blocks.get<PeerTask>(task.task);
+      accepted.push({
+        node: call?.nodeId ?? '',
+        epoch: call?.epoch ?? '',
+        task: task.task,
+        result: answer.result,
+        executors: [...answer.executors],
+      });
     };
     const ledger = peer.ledger;
     // The ledger still gets everything (peers replicate it); evidence is counted on the way.

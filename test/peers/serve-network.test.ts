@@ -71,6 +71,16 @@ describe('noob serve --peers', () => {
     expect(trusted.verdict).toMatchObject({ verification: { mode: 'trusted' }, evidence: 0 });
     expect(trusted.verdict.calls).toBeGreaterThanOrEqual(EPOCHS);
     expect(trusted.verdict.accepted).toHaveLength(trusted.verdict.calls);
+    // Every epoch's square was run on a peer (the count source may be too).
+    const squares = trusted.verdict.accepted.filter(
+      (call: { node: string }) => call.node === 'square',
+    );
+    expect(squares.map((call: { epoch: string }) => call.epoch).sort()).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+    ]);
     for (const call of trusted.verdict.accepted) {
       expect(call.result).toMatch(/^b[a-z2-7]+$/);
       expect(call.executors).toHaveLength(1);
@@ -99,6 +109,7 @@ describe('noob serve --peers', () => {
     const events = await fetch(`${serve.url}/v1/jobs/${quorumId}/events`, {
       headers: { authorization: `Bearer ${serve.key}` },
     }).then((response) => response.text());
+    expect(events).toMatch(/event: job\.running/);
     expect(events).toMatch(/event: job\.progress/);
     expect(events).toMatch(/event: job\.outcome/);
     expect(events).toMatch(/event: done/);
