@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDriver } from '../../core/queue/open.ts';
+import { runNoob } from '../../test/cli/run-noob.ts';
 import { startSqld } from '../../test/queue/sqld.ts';
 import { KeyStore } from './keys.ts';
 
@@ -48,6 +49,33 @@ describe('KeyStore', () => {
     expect(await keys.revoke(key)).toBe(true);
     expect(await keys.verify(key)).toBeUndefined();
     expect(await keys.revoke(key)).toBe(false);
+    await driver.close();
+  });
+
+  it('behavior: a key verified lately and then revoked by another process (noob keys revoke) is refused at its next check', async () => {
+    const file = join(root, `k${n++}.db`);
+    const driver = await openDriver(file);
+    const keys = new KeyStore(driver);
+    const { key, id } = await keys.create('acme');
+    const other = await keys.create('acme');
+    // Verified twice: the second is answered from what the first read.
+    expect([await keys.verify(key), await keys.verify(key)]).toEqual(['acme', 'acme']);
+    const revoked = await runNoob(['keys', 'revoke', id, '--db', file]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(await keys.verify(key)).toBeUndefined();
+    expect(await keys.verify(other.key)).toBe('acme');
+    await driver.close();
+  });
+
+  it('behavior: a key revoked through another KeyStore on the same connection is refused at once', async () => {
+    const { driver, keys } = await store();
+    const { key } = await keys.create('acme');
+    expect([await keys.verify(key), await keys.verify(key)]).toEqual(['acme', 'acme']);
+    const checking = keys.verify(key);
+    expect(await new KeyStore(driver).revoke(key)).toBe(true);
+    // A check under way as it was revoked may still pass, but leaves nothing kept.
+    await checking;
+    expect(await keys.verify(key)).toBeUndefined();
     await driver.close();
   });
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { QueueDriver } from '../../core/queue/backend.ts';
 import { InvalidSubmissionError } from '../../core/queue/errors.ts';
 import { sql } from '../../core/queue/sql.ts';
+import { type VerifiedKeys, verifiedKeys } from './verified-keys.ts';
 
 /**
  * API keys per tenant, on the queue's own database (table `api_keys`). A key reads
@@ -25,15 +26,20 @@ export interface CreatedKey {
   expiresAt?: number;
 }
 
-/** Creates, checks and revokes API keys. Holds no state besides the driver. */
+/**
+ * Creates, checks and revokes API keys. Holds no state besides the driver and the keys
+ * verified lately on it ({@link VerifiedKeys}, shared by every KeyStore on the driver).
+ */
 export class KeyStore {
   readonly #driver: QueueDriver;
   readonly #now: () => number;
+  readonly #verified: VerifiedKeys;
 
   /** `driver` is the queue's (`queue.driver`): keys live beside the jobs they guard. */
   constructor(driver: QueueDriver, options: { now?: () => number } = {}) {
     this.#driver = driver;
     this.#now = options.now ?? Date.now;
+    this.#verified = verifiedKeys(driver);
   }
 
   /**
@@ -73,10 +79,19 @@ export class KeyStore {
     };
   }
 
-  /** The tenant a key acts for, or undefined when it is malformed, unknown, revoked or expired. */
+  /**
+   * The tenant a key acts for, or undefined when it is malformed, unknown, revoked or
+   * expired. A key verified lately is answered without reading its row again, for as
+   * long as {@link VerifiedKeys} says that still holds (a revocation is seen at once).
+   */
   async verify(key: string): Promise<string | undefined> {
     const match = KEY.exec(key);
     if (!match) return undefined;
+    const digest = hashKey(key);
+    const kept = this.#verified.get(digest, this.#now());
+    if (kept !== undefined) return kept;
+    const version = this.#verified.version();
+    const readAt = performance.now();
     // Relaxed: the key is only checked, never shown, so the read need not wait for a flush
     // (every request reads it, and would otherwise queue behind the submissions' flushes).
     const [found] = await this.#driver.batch(
@@ -85,19 +100,25 @@ export class KeyStore {
     );
     const row = found!.rows[0];
     if (!row) return undefined;
-    if (row.expires_at !== null && Number(row.expires_at) <= this.#now()) return undefined;
+    const expiresAt = row.expires_at === null ? null : Number(row.expires_at);
+    if (expiresAt !== null && expiresAt <= this.#now()) return undefined;
     const expected = Buffer.from(String(row.hash), 'hex');
-    const actual = Buffer.from(hashKey(key), 'hex');
+    const actual = Buffer.from(digest, 'hex');
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
-    return String(row.tenant);
+    const tenant = String(row.tenant);
+    this.#verified.keep(digest, { tenant, expiresAt }, version, readAt);
+    return tenant;
   }
 
   /** Stop accepting a key, given the key or its id; returns whether one was revoked. */
   async revoke(keyOrId: string): Promise<boolean> {
     const id = KEY.exec(keyOrId)?.[1] ?? keyOrId;
+    // Before and after: no verification of it made meanwhile outlives the revocation.
+    this.#verified.forgetAll();
     const { changes } = await this.#driver.execute(
       sql('api_key_revoke', { key_id: id, now: this.#now() }),
     );
+    this.#verified.forgetAll();
     return changes > 0;
   }
 }

@@ -7,6 +7,7 @@ import { errorResponse } from '../http/errors.ts';
 import type { AuthVariables } from './auth.ts';
 import { fieldProblems, invalidRequest } from './errors.ts';
 import { type ApiLimits, quotaExceeded } from './limits.ts';
+import { type OpenJobsQuota, openJobsQuota } from './open-jobs.ts';
 import { type JobRequest, jobRequest } from './schemas.ts';
 import type { TubeCheckBusyError } from './tube-check-errors.ts';
 import type { TubeChecker, TubeCheckSummary } from './tube-check-protocol.ts';
@@ -54,9 +55,9 @@ export function queueRetry(retry: ApiRetry | undefined): RetryPolicy | undefined
 
 /**
  * Queue a tube run for a tenant, within its open-jobs quota: the 202 `{id}`, or a 429 with
- * `Retry-After` when the tenant has `maxOpenJobsPerTenant` jobs queued or running. (Two
- * submissions at the same moment may both pass: the quota is a bound on load, not an
- * exact count.)
+ * `Retry-After` when the tenant has `maxOpenJobsPerTenant` jobs queued or running (counted
+ * as {@link OpenJobsQuota} says: two submissions at the same moment may both pass, the
+ * quota is a bound on load, not an exact count).
  */
 export async function enqueueTubeJob(
   c: Context<{ Variables: AuthVariables }>,
@@ -65,7 +66,7 @@ export async function enqueueTubeJob(
   job: { payload: TubeJobPayload; priority: Priority; idempotencyKey?: string | undefined },
 ): Promise<Response> {
   const tenant = c.get('tenant');
-  if ((await queue.openJobCount(tenant)) >= limits.maxOpenJobsPerTenant) {
+  if (!(await openJobsQuota(queue).admit(tenant, limits.maxOpenJobsPerTenant))) {
     return quotaExceeded(
       c,
       limits,

@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../../core/queue/clock.ts';
 import { noobIdOf, TubeIndex } from '../../core/tube/search.ts';
 import { parseTubeSource } from '../../core/tube/source.ts';
 import type { Tube } from '../../core/tube/tube.ts';
+import { isJson } from './json-key.ts';
 import {
   type CheckedTube,
   findRegisteredTube,
@@ -73,6 +74,8 @@ export class TubeCheckCache {
   #textChars = 0;
   // Loads under way by key: checks that miss while one runs wait for it.
   readonly #loading = new Map<string, Promise<CheckedTube>>();
+  // Checks that depend on what their key hashes alone (see reusable).
+  readonly #reusable = new WeakSet<CheckedTube>();
 
   constructor(options: TubeSourceOptions, cache: TubeCheckCacheOptions = {}) {
     this.#options = options;
@@ -93,6 +96,16 @@ export class TubeCheckCache {
   /** Characters of tube text the kept checks hold, together (at most `maxTextChars`). */
   get textChars(): number {
     return this.#textChars;
+  }
+
+  /**
+   * Whether `checked`, an answer of this cache, depends on nothing but the tube's text (the
+   * registered file's, if it is one), the inputs, NOOB_TUBE_PATH, the folder tube text
+   * resolves against and this cache's options: whether another cache may keep it under
+   * those (see `TubeCheckAnswers`). False for anything not kept (an error never is).
+   */
+  reusable(checked: CheckedTube): boolean {
+    return this.#reusable.has(checked);
   }
 
   /** {@link checkTube} with this cache's options, answered from the cache when it can. */
@@ -131,6 +144,7 @@ export class TubeCheckCache {
       // The loader read the file again: keep the check only if it read the same text.
       const unchanged = !registered || readText(registered.file) === registered.text;
       if (unchanged && dependsOnItsTextAlone(checked)) {
+        this.#reusable.add(checked);
         this.#remember(key, { checked, types: typesOf(checked.tube) });
       }
       return checked;
@@ -328,37 +342,4 @@ function typesOf(tube: Tube): Entry['types'] {
       definition: a.definition,
     })),
   ];
-}
-
-/**
- * Deepest nesting of arrays and objects a cache key holds: deeper inputs are checked
- * without the cache (`JSON.stringify` of the key would overflow the stack long before).
- */
-const MAX_KEY_DEPTH = 64;
-
-/**
- * Whether `value` is plain JSON that `JSON.stringify` writes faithfully (no undefined,
- * NaN, -0, class instances…) and nested at most {@link MAX_KEY_DEPTH} deep: only then is
- * its text a safe part of a cache key. A walk with its own stack, so no input overflows it.
- */
-function isJson(root: unknown): boolean {
-  const pending: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 0 }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const { value, depth } = next;
-    if (value === null || typeof value === 'string' || typeof value === 'boolean') continue;
-    if (typeof value === 'number') {
-      if (Number.isFinite(value) && !Object.is(value, -0)) continue;
-      return false;
-    }
-    if (typeof value !== 'object' || depth >= MAX_KEY_DEPTH) return false;
-    if (Array.isArray(value)) {
-      // An index loop, not values(): a hole (read as undefined) is not JSON either.
-      for (let i = 0; i < value.length; i++) pending.push({ value: value[i], depth: depth + 1 });
-      continue;
-    }
-    const prototype = Object.getPrototypeOf(value);
-    if (prototype !== Object.prototype && prototype !== null) return false;
-    for (const child of Object.values(value)) pending.push({ value: child, depth: depth + 1 });
-  }
-  return true;
 }

@@ -17,6 +17,12 @@ export interface TubeCheckSummary {
   registered?: RegisteredIdentity;
   /** Its nodes and what they depend on (the dashboard's graph of a job). */
   graph: TubeGraphNode[];
+  /**
+   * Set when the check depends on nothing but the tube's text (its registered file's, if
+   * one), the inputs and NOOB_TUBE_PATH: it may be answered again without checking, for
+   * as long as the file stays the same (see `TubeCheckAnswers`).
+   */
+  reusable?: true;
 }
 
 /** Checks submitted tubes for the job API (see `TubeCheckPool`, `tubeChecker`). */

@@ -23,7 +23,11 @@ port.on('message', async ({ id, tube, inputs, tubePath }: TubeCheckRequest) => {
   if (tubePath === undefined) delete process.env.NOOB_TUBE_PATH;
   else process.env.NOOB_TUBE_PATH = tubePath;
   try {
-    answer = { id, ok: true, checked: summarize(await cache.check(tube, inputs)) };
+    const checked = await cache.check(tube, inputs);
+    const summary = summarize(checked);
+    // Said so, the API may answer the same check again itself (see TubeCheckAnswers).
+    if (cache.reusable(checked)) summary.reusable = true;
+    answer = { id, ok: true, checked: summary };
   } catch (error) {
     // Errors lose their class between threads: send what the API matches and reports.
     const { name, message, shortMessage, file, problems } = error as Error & {

@@ -1,3 +1,4 @@
+import { TubeCheckAnswers } from './tube-check-answers.ts';
 import { TubeCheckCache } from './tube-check-cache.ts';
 import { TubeCheckPool, type TubeCheckPoolOptions } from './tube-check-pool.ts';
 import { summarize, type TubeChecker } from './tube-check-protocol.ts';
@@ -5,7 +6,8 @@ import type { TubeSourceOptions } from './tube-source.ts';
 
 /**
  * The job API's tube checker: a {@link TubeCheckPool} (checks on worker threads, bounded
- * in time, memory and turns), unless `options.registry` holds node types registered in
+ * in time, memory and turns) whose answers are given again from {@link TubeCheckAnswers},
+ * unless `options.registry` holds node types registered in
  * code. Those live in this thread only, so such an app checks here, through a
  * {@link TubeCheckCache}, bounded by the tube limits alone (core/tube/limits.ts).
  */
@@ -17,7 +19,8 @@ export function tubeChecker(options: TubeSourceOptions, pool?: TubeCheckPoolOpti
     for (const key of Object.keys(data) as Array<keyof typeof data>) {
       if (data[key] === undefined) delete data[key];
     }
-    return withFallback(new TubeCheckPool(data, pool), options);
+    // A tube already checked is answered on this thread, without the trip to a thread.
+    return new TubeCheckAnswers(withFallback(new TubeCheckPool(data, pool), options));
   }
   return inlineChecker(options);
 }
