@@ -4,7 +4,9 @@ import { lpStream } from '@libp2p/utils';
 import { blake3 } from '@noble/hashes/blake3.js';
 import { CID } from 'multiformats/cid';
 import { BLAKE3_CODE, cidOf } from '../core/cid.ts';
+import { fromBase64, toBase64 } from './bytes.ts';
 import { BlockError } from './errors.ts';
+import { MAX_INLINE_BYTES } from './messages.ts';
 import type { PeerNode } from './node.ts';
 
 /** The protocol that serves blocks by CID. */
@@ -44,6 +46,30 @@ export class BlockStore {
   /** Keeps bytes already checked against their CID. */
   keepVerified(cid: string, bytes: Uint8Array): void {
     this.#keep(cid, bytes);
+  }
+
+  /** The block as a message carries it inline (base64), if this peer has it and it is small. */
+  inline(cid: string): string | undefined {
+    const bytes = this.#blocks.get(cid);
+    return bytes && bytes.byteLength <= MAX_INLINE_BYTES ? toBase64(bytes) : undefined;
+  }
+
+  /**
+   * Keeps a block that came inline in a message, if it hashes to `cid`; false when it
+   * does not (or is not base64): the block is then fetched by CID like any other.
+   */
+  keepInline(cid: string, text: string | undefined): boolean {
+    if (text === undefined) return false;
+    if (this.#blocks.has(cid)) return true;
+    let bytes: Uint8Array;
+    try {
+      bytes = fromBase64(text);
+    } catch {
+      return false;
+    }
+    if (!hashesTo(cid, bytes)) return false;
+    this.#keep(cid, bytes);
+    return true;
   }
 
   #keep(cid: string, bytes: Uint8Array): void {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareBytes, randomHex, toBase64, toHex } from './bytes.ts';
+import { compareBytes, fromBase64, randomHex, toBase64, toHex } from './bytes.ts';
 
 /** Browser peers must compute what Node peers compute with Buffer, byte for byte. */
 describe('byte helpers', () => {
@@ -9,8 +9,13 @@ describe('byte helpers', () => {
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
         expect(toHex(bytes)).toBe(Buffer.from(bytes).toString('hex'));
         expect(toBase64(bytes)).toBe(Buffer.from(bytes).toString('base64'));
+        expect(fromBase64(toBase64(bytes))).toEqual(bytes);
       }),
     );
+  });
+
+  it('error: text that is not base64 is refused', () => {
+    expect(() => fromBase64('not base64!')).toThrow();
   });
 
   it('behavior: byte strings are ordered as Buffer.compare orders them', () => {

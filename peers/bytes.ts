@@ -17,6 +17,14 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** The bytes of standard base64 text (what {@link toBase64} writes); throws on other text. */
+export function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 /** Hex of `length` random bytes. */
 export function randomHex(length: number): string {
   return toHex(crypto.getRandomValues(new Uint8Array(length)));

@@ -41,7 +41,8 @@ export class CommitReveal {
     await closed;
     this.#commits.delete(task.task);
     if (signal.aborted) return;
-    await this.#peer.publish({ kind: 'reveal', task: task.task, executor, result, salt });
+    const block = this.#peer.blocks.inline(result);
+    await this.#peer.publish({ kind: 'reveal', task: task.task, executor, result, salt, block });
   };
 
   #committed(task: string, executor: string): void {

@@ -3,7 +3,8 @@ import { randomHex } from './bytes.ts';
 
 /**
  * What peers say to each other on gossipsub. Every message is small JSON (tasks, inputs
- * and results travel as CIDs and are fetched by CID), carries the time it was made and a
+ * and results travel as CIDs and are fetched by CID; a small block rides along inline, so
+ * that nobody needs to fetch it, and is hash-checked against its CID all the same), carries the time it was made and a
  * random nonce (freshness and replay checks), and is signed by gossipsub (`StrictSign`):
  * a field naming a peer must name the signer, so no peer can speak for another.
  */
@@ -19,10 +20,21 @@ export const TOPICS = [PRESENCE_TOPIC, TASKS_TOPIC, RESULTS_TOPIC] as const;
 
 /** Largest message data accepted (a task announcement with a few hundred executors fits). */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
+/**
+ * Largest block sent inline (bytes, before base64): a task's inputs or a call's outcome
+ * this small travels in its announcement; a larger one is fetched by CID.
+ */
+export const MAX_INLINE_BYTES = 8 * 1024;
 
 const cid = z.string().regex(/^b[a-z2-7]{20,100}$/, 'a base32 CIDv1');
 const peerId = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{30,100}$/, 'a base58 peer id');
 const hex = z.string().regex(/^[0-9a-f]{16,128}$/);
+/** The bytes of the block the message names by CID, base64 (checked against the CID on use). */
+const inline = z
+  .string()
+  .max(Math.ceil(MAX_INLINE_BYTES / 3) * 4)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/)
+  .optional();
 
 const envelope = {
   v: z.literal(1),
@@ -73,12 +85,22 @@ export const taskMessage = z
     verification,
     /** How long an executor may stay silent before the next in order takes over (ms). */
     deadlineMs: z.number().int().min(10).max(600_000),
+    /** The task block, when small. */
+    block: inline,
   })
   .strict();
 
 /** An executor's plain answer (trusted mode). */
 export const resultMessage = z
-  .object({ ...envelope, kind: z.literal('result'), task: cid, executor: peerId, result: cid })
+  .object({
+    ...envelope,
+    kind: z.literal('result'),
+    task: cid,
+    executor: peerId,
+    result: cid,
+    /** The result block, when small. */
+    block: inline,
+  })
   .strict();
 
 /** "Still working on it": keeps standbys from taking over a long call. */
@@ -100,6 +122,8 @@ export const revealMessage = z
     executor: peerId,
     result: cid,
     salt: hex,
+    /** The result block, when small. */
+    block: inline,
   })
   .strict();
 
@@ -152,9 +176,16 @@ export type MessageBody = PeerMessage extends infer M
     : never
   : never;
 
-/** Encodes a message body with its envelope (time now, new nonce). */
+/**
+ * Encodes a message body with its envelope (time now, new nonce). An inline block that
+ * would make the message too large is left out: the receiver fetches it by CID instead.
+ */
 export function encodeMessage(body: MessageBody, now = Date.now()): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ v: 1, ts: now, nonce: nonce(), ...body }));
+  const data = new TextEncoder().encode(JSON.stringify({ v: 1, ts: now, nonce: nonce(), ...body }));
+  if (data.byteLength <= MAX_MESSAGE_BYTES || !('block' in body) || body.block === undefined)
+    return data;
+  const { block: _block, ...rest } = body;
+  return encodeMessage(rest as MessageBody, now);
 }
 
 /** Decodes message data already accepted by the validator (undefined if it is not one). */

@@ -159,6 +159,8 @@ export class QuorumVerifier implements Verifier {
         peer.on('reveal', (message, _signer, signed) => {
           if (message.task !== task.task || !named(message.executor)) return;
           alive();
+          // A result that came inline (and hashes to its CID) needs no fetch once decided.
+          peer.blocks.keepInline(message.result, message.block);
           if (!answers.has(message.executor)) {
             // Gossip may deliver the reveal first: held until its commitment arrives.
             early.set(message.executor, { result: message.result, salt: message.salt, signed });

@@ -66,6 +66,8 @@ export class Submitter {
       executors,
       verification: options.verification,
       deadlineMs: options.deadlineMs,
+      // Small inputs ride along: the executors need not fetch the task block.
+      block: peer.blocks.inline(cid),
     };
     const silence = new AbortController();
     const signal = AbortSignal.any([options.signal, silence.signal]);
@@ -189,6 +191,7 @@ export class TrustedVerifier implements Verifier {
         peer.on('result', (message) => {
           if (message.task !== task.task || !task.executors.includes(message.executor)) return;
           alive();
+          peer.blocks.keepInline(message.result, message.block);
           fetchOutcome(peer, message.executor, message.result, task.task, signal).then(
             (outcome) => {
               if (!outcome) {

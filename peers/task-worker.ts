@@ -200,6 +200,7 @@ export class TaskWorker {
           task: message.task,
           executor: this.#peer.peerId,
           result,
+          block: this.#peer.blocks.inline(result),
         });
       // Done: the same task announced again (a later run) is answered from the result.
       this.#forget(tracked);
@@ -216,9 +217,11 @@ export class TaskWorker {
   /** Fetches the task (hash-checked), runs it and stores the outcome; returns its CID. */
   async #execute(message: TaskMessage, signal: AbortSignal): Promise<string> {
     const owner = peerIdFromString(message.owner);
-    await this.#peer.node.peerStore
-      .merge(owner, { multiaddrs: message.addrs.map((text) => multiaddr(text)) })
-      .catch(() => {});
+    // Inputs that came inline (and hash to the task's CID) need no fetch.
+    if (!this.#peer.blocks.keepInline(message.task, message.block))
+      await this.#peer.node.peerStore
+        .merge(owner, { multiaddrs: message.addrs.map((text) => multiaddr(text)) })
+        .catch(() => {});
     const task = await fetchBlock<PeerTask>(
       this.#peer.node,
       this.#peer.blocks,
