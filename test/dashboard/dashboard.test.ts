@@ -145,6 +145,53 @@ describe.skipIf(chromiumMissing !== undefined)('the dashboard in Chromium', () =
       .toMatch(/tasks\.succeeded\s+\d+ calls?: b #\d/);
   });
 
+  it('behavior: the job list is pushed: a job submitted through the API joins it and changes state with no reload and no list read', async () => {
+    const page = await open(platform.acme);
+    await expect.poll(() => page.textContent('#jobs-live'), WAIT).toBe('● live');
+    const id = await submit(platform.acme, { tube: 'conformance-slow', epochs: 300 });
+    await row(page, id).waitFor(WAIT); // no reload, no click
+    // From now on the list cannot be read: it must be told.
+    let listReads = 0;
+    await page.route(/\/v1\/jobs(\?|$)/, (route) => {
+      listReads++;
+      return route.fulfill({ status: 503, body: '{"error":{"code":"test","message":"no"}}' });
+    });
+    await expect.poll(() => row(page, id).getAttribute('data-state'), WAIT).toBe('succeeded');
+    expect(await row(page, id).textContent()).toMatch(/300\/300/);
+    expect(listReads).toBe(0);
+    await screenshot(page, 'dashboard-live-list');
+  });
+
+  it('behavior: while a job runs, its row in the list never says other than its open detail', async () => {
+    const page = await open(platform.acme);
+    await expect.poll(() => page.textContent('#jobs-live'), WAIT).toBe('● live');
+    const id = await submit(platform.acme, { tube: 'conformance-slow', epochs: 300 });
+    await page.goto(`${platform.url}#job=${id}`);
+    await row(page, id).waitFor(WAIT);
+    // Compared in the page on every change of either, and every 10 ms, until the job is done.
+    await page.evaluate((jobId) => {
+      const page = globalThis as any;
+      const seen: string[] = [];
+      const compare = () => {
+        const detail = page.document.getElementById('detail-state').textContent;
+        const shown = page.document.querySelector(`#jobs-body tr[data-id="${jobId}"]`);
+        if (!detail || !shown) return;
+        if (shown.dataset.state !== detail) seen.push(`${shown.dataset.state} / ${detail}`);
+      };
+      new page.MutationObserver(compare).observe(page.document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      });
+      page.setInterval(compare, 10);
+      page.contradictions = seen;
+    }, id);
+    await expect.poll(() => page.textContent('#detail-state'), WAIT).toBe('succeeded');
+    await expect.poll(() => row(page, id).getAttribute('data-state'), WAIT).toBe('succeeded');
+    expect(await page.evaluate(() => (globalThis as any).contradictions)).toEqual([]);
+  });
+
   it('behavior: a job that cannot move says what it waits for', async () => {
     const id = await submit(platform.acme, { tube: 'testing-basic', tags: ['gpu-none'] });
     const page = await open(platform.acme);
@@ -259,6 +306,7 @@ describe.skipIf(chromiumMissing !== undefined)('the dashboard in Chromium', () =
     try {
       await page.locator('#offline').waitFor(WAIT);
       expect(await page.textContent('#offline')).toMatch(/does not answer/);
+      expect(await page.textContent('#jobs-live')).toBe('polling every second');
       expect(await page.locator('#jobs-body tr.job').count()).toBeGreaterThan(0); // kept, dimmed
       await screenshot(page, 'dashboard-offline');
     } finally {
@@ -266,6 +314,8 @@ describe.skipIf(chromiumMissing !== undefined)('the dashboard in Chromium', () =
     }
     await page.locator('#offline').waitFor({ state: 'hidden', ...WAIT });
     expect(await page.locator('body.offline').count()).toBe(0);
+    // The list's push stream is back too (the list was polled meanwhile).
+    await expect.poll(() => page.textContent('#jobs-live'), WAIT).toBe('● live');
   });
 
   it('behavior: on a phone the page fits the screen; tables stack, the graph scrolls in its box', async () => {

@@ -17,6 +17,7 @@ export const SCRIPTS = [
   'jobs.js',
   'detail.js',
   'stream.js',
+  'feed.js',
   'main.js',
 ] as const;
 

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/correctness/noUnusedVariables: the page's scripts are joined into one module (dashboard.ts); what one declares, the others use
-// The page's life: the key, the refresh loop (the job list every second, the queue panel
-// every other second, while the page is visible), the offline state, and the controls.
+// The page's life: the key, the refresh loop (the queue panel every other second, and the
+// job list every second while its push stream is down, while the page is visible), the
+// offline state, and the controls.
 
 const TICK_MS = 1000;
 const OFFLINE_RETRY_MS = 3000;
@@ -35,6 +36,7 @@ function report(error) {
 
 function askForKey(text) {
   stopRefreshing();
+  stopFeed();
   closeJob();
   link.key = '';
   localStorage.removeItem(KEY_ITEM);
@@ -69,6 +71,7 @@ async function useKey(key) {
   $('main').hidden = false;
   say('');
   startRefreshing();
+  startFeed();
   openJobFromHash();
 }
 
@@ -97,7 +100,7 @@ function showOffline() {
 
 function refresh() {
   if (document.visibilityState === 'hidden' || !link.key) return;
-  refreshJobs().catch(report);
+  if (!feed.live) refreshJobs().catch(report);
   if (loop.ticks % 2 === 0) refreshOverview().catch(report);
 }
 
