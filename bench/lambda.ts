@@ -23,19 +23,17 @@
  * hundred calls per run. Prints a table, then the JSON line; `value` is calls/s through
  * worker Lambdas.
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { LambdaRunner } from '../core/runners/lambda/runner.ts';
 import { SharedDispatcher } from '../core/runners/lambda/shared-dispatcher.ts';
 import { registerWorkerFunction } from '../core/runners/lambda/worker-function.ts';
-import { QueuedRunner, type QueuedRunnerOptions } from '../core/runners/queued/runner.ts';
+import { QueuedRunner } from '../core/runners/queued/runner.ts';
 import { loadTube } from '../core/tube/load.ts';
-import type { Tube } from '../core/tube/tube.ts';
-import { Coordinator } from '../functions/serve/coordinator.ts';
 import { type NoobProcess, startNoob } from '../test/lambda/noob-process.ts';
 import { startLambdaStack } from '../test/lambda/stack.ts';
 import { coldStarts } from './lambda/cold-start.ts';
+import { type MapLatency, mapLatency } from './lambda/map-latency.ts';
 import { remoteQueueRow } from './lambda/remote-queue.ts';
 import { printResult } from './report.ts';
 import { compareInTurns } from './runners/turns.ts';
@@ -52,7 +50,6 @@ const LAMBDA_TAGS = ['lambda'];
 const MAP_ITEMS = 100;
 /** The remote queue's row: tasks per store, worker processes, calls at once in each. */
 const REMOTE_ROW = { tasks: 5_000, processes: 4, concurrency: 16 };
-const MAP_TUBE = readFileSync(join(import.meta.dirname, 'tubes', 'map-100.yaml'), 'utf8');
 
 const tube = await loadTube(join(import.meta.dirname, 'tubes', 'noop-wide.yaml'));
 const stack = await startLambdaStack({
@@ -88,7 +85,7 @@ try {
   const calls = EPOCHS * CALLS_PER_EPOCH;
   const queuedRate = calls / timed.baseline.seconds;
   const lambdaRate = calls / timed.candidate.seconds;
-  const mapQueuedMs = await mapLatency(undefined);
+  const mapQueued = await mapLatency(stack.queue);
   await registerWorkerFunction(stack.queue, 'worker', LAMBDA_TAGS);
   const shared = new SharedDispatcher({
     client: stack.client,
@@ -97,7 +94,8 @@ try {
     perInvocation: PER_WORKER,
     tags: LAMBDA_TAGS,
   });
-  const mapLambdaMs = await mapLatency(
+  const mapLambda = await mapLatency(
+    stack.queue,
     (mapTube, options) => new LambdaRunner(mapTube, { ...options, dispatch: shared.forRun() }),
     LAMBDA_TAGS,
   );
@@ -110,7 +108,9 @@ try {
       `queued, ${WORKERS} noob worker processes        ${queuedRate.toFixed(0)}`,
       `lambda, ${WORKERS} worker Lambdas (twin)        ${lambdaRate.toFixed(0)}   (${(lambdaRate / queuedRate).toFixed(2)}x)`,
       `this process's CPU per call: queued ${(timed.baseline.cpuMicros / calls).toFixed(0)} µs, lambda ${(timed.candidate.cpuMicros / calls).toFixed(0)} µs (with the twin's servers)`,
-      `${MAP_ITEMS}-item no-op map, submission to done: queued ${mapQueuedMs.toFixed(0)} ms, lambda ${mapLambdaMs.toFixed(0)} ms (Step Functions Distributed Map: about 7 s; goal < 200 ms)`,
+      `${MAP_ITEMS}-item no-op map, submission to done (Step Functions Distributed Map: about 7 s; goal < 200 ms):`,
+      `  queued ${mapLine(mapQueued)}`,
+      `  lambda ${mapLine(mapLambda)}`,
       ...coldStartLines(cold),
       '',
     ].join('\n'),
@@ -144,10 +144,7 @@ try {
         queued: Math.round(timed.baseline.cpuMicros / calls),
         lambdaWithTwinServers: Math.round(timed.candidate.cpuMicros / calls),
       },
-      map100SubmissionToDoneMs: {
-        queued: Math.round(mapQueuedMs),
-        lambda: Math.round(mapLambdaMs),
-      },
+      map100SubmissionToDoneMs: { queued: rounded(mapQueued), lambda: rounded(mapLambda) },
       coldStart: cold,
       remoteQueueTasksPerSecond: {
         ...REMOTE_ROW,
@@ -173,46 +170,16 @@ try {
   await stack.stop();
 }
 
-/**
- * A 100-item map job from submission to done (fastest of 3, after one untimed): queued on
- * the queue as the job API does, run by a coordinator in this process with `runner`
- * (default the queued runner), polled every 2 ms.
- */
-async function mapLatency(
-  runner: ((tube: Tube, options: QueuedRunnerOptions) => LambdaRunner) | undefined,
-  tags?: string[],
-): Promise<number> {
-  const coordinator = new Coordinator({
-    queue: stack.queue,
-    recordOutcome: (tenant, jobId, outcome) =>
-      stack.queue.setJobOutcome(tenant, jobId, outcome).then(() => {}),
-    ...(runner ? { runner } : {}),
-  });
-  coordinator.start();
-  try {
-    let best = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < 4; i++) {
-      const items = Array.from({ length: MAP_ITEMS }, (_, item) => `item-${i}-${item}`);
-      const started = performance.now();
-      const { jobId } = await stack.queue.submitJob({
-        tenant: 'bench',
-        kind: 'tube',
-        payload: { tube: MAP_TUBE, inputs: { items }, epochs: 1, ...(tags ? { tags } : {}) },
-        open: true,
-      });
-      let state = 'queued';
-      for (let look = 0; look < 15_000 && (state === 'queued' || state === 'running'); look++) {
-        state = (await stack.queue.getJob('bench', jobId, { taskResults: false })).state;
-        if (state === 'queued' || state === 'running')
-          await new Promise((done) => setTimeout(done, 2));
-      }
-      if (state !== 'succeeded') throw new Error(`the map job ended ${state}`);
-      if (i > 0) best = Math.min(best, performance.now() - started);
-    }
-    return best;
-  } finally {
-    await coordinator.stop();
-  }
+/** A map figure's line: the total, then its phases. */
+function mapLine({ totalMs, phases }: MapLatency): string {
+  const ms = (value: number) => value.toFixed(0);
+  return `${ms(totalMs)} ms = pickup ${ms(phases.pickupMs)} + to first claim ${ms(phases.firstClaimMs)} + work ${ms(phases.workMs)} + finish ${ms(phases.finishMs)} + seen ${ms(phases.seenMs)}`;
+}
+
+/** A map figure, its numbers rounded, for the JSON line. */
+function rounded({ totalMs, phases }: MapLatency) {
+  const entries = Object.entries(phases).map(([key, value]) => [key, Math.round(value)]);
+  return { totalMs: Math.round(totalMs), ...Object.fromEntries(entries) };
 }
 
 /** The cold start's lines of the table. */
