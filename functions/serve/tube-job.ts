@@ -11,6 +11,7 @@ import {
   defaultMaxLogBytes,
   terminalEcho,
 } from '../worker/output-capture.ts';
+import { watchCancel } from './cancel-watch.ts';
 import { EpochProgress } from './epoch-progress.ts';
 import { NoPeerNetworkError } from './errors.ts';
 import type { NetworkVerdict, PeerNetwork } from './peer-network.ts';
@@ -105,10 +106,14 @@ export async function runTubeJob(
       label: `[job ${jobId} coordinator]`,
       echo: terminalEcho,
     });
+    // A run on peers makes no tasks to be cancelled with the job: it looks for itself.
+    const cancel = network ? watchCancel(context.queue, tenant, jobId, signal) : undefined;
     try {
       progress.record(0);
       const epochs = payload.epochs ?? 1;
-      const results = await captureOutput(output, () => runner.run(epochs, { signal }));
+      const results = await captureOutput(output, () =>
+        runner.run(epochs, { signal: cancel?.signal ?? signal }),
+      );
       return { results, ...verdict() };
     } catch (error) {
       // What the network accepted before the failure is part of the failed job's story.
@@ -116,6 +121,7 @@ export async function runTubeJob(
         (error as { verdict?: NetworkVerdict }).verdict ??= network.verdict();
       throw error;
     } finally {
+      cancel?.stop();
       unsubscribe();
       unsubscribeEpochs();
       await progress.settled();

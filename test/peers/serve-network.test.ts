@@ -49,6 +49,29 @@ async function finished(id: string, ms = 120_000) {
   throw new Error(`job ${id} did not finish within ${ms} ms`);
 }
 
+/** Calls the peers ran for others, summed from their /metrics. */
+async function executions(): Promise<number> {
+  let total = 0;
+  for (const peer of peers) {
+    const text = await (await fetch(`${peer.health}/metrics`)).text();
+    const line = /^noob_peer_tasks_executed_total(?:\{[^}]*\})? (\d+)/m.exec(text);
+    total += Number(line?.[1] ?? 0);
+  }
+  return total;
+}
+
+/** {@link executions} once it stayed the same for 3 s (looked at for at most 120 s). */
+async function settledExecutions(): Promise<number> {
+  let last = await executions();
+  for (let i = 0; i < 40; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const now = await executions();
+    if (now === last) return now;
+    last = now;
+  }
+  throw new Error('the peers kept running calls for 120 s');
+}
+
 async function submit(body: Record<string, unknown>): Promise<string> {
   const { status, body: answer } = await api(serve.url, serve.key, '/v1/jobs', {
     method: 'POST',
@@ -119,6 +142,23 @@ describe('noob serve --peers', () => {
     expect(plain.results).toEqual(expected);
     expect(plain.verdict).toBeUndefined();
   }, 300_000);
+
+  it('behavior: a p2p job cancelled while it runs stops sending calls to the peers', async () => {
+    const before = await settledExecutions();
+    const id = await submit({ runner: 'p2p', epochs: 300 });
+    for (let i = 0; i < 600; i++) {
+      const { body } = await api(serve.url, serve.key, `/v1/jobs/${id}`);
+      if (body.progress.epochs.done >= 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const cancelled = await api(serve.url, serve.key, `/v1/jobs/${id}`, { method: 'DELETE' });
+    expect(cancelled.status).toBe(200);
+    expect((await finished(id)).state).toBe('cancelled');
+    // Without the cancellation reaching the run, all 300 calls would be made.
+    const made = (await settledExecutions()) - before;
+    expect(made).toBeGreaterThanOrEqual(2);
+    expect(made).toBeLessThan(150);
+  }, 240_000);
 
   it('error: a job asking for more executors than the network has fails naming what it needs', async () => {
     const id = await submit({ runner: 'p2p', verification: { mode: 'quorum', k: 5, q: 3 } });
