@@ -49,7 +49,9 @@ export async function explainWait(
   const needed = neededTags(payload.tags, parseJson(row.ready_tags));
   // A tube job no coordinator has started waits for workers too: none starts it without.
   const nextDue = row.next_due === null || row.next_due === undefined ? null : Number(row.next_due);
-  if (ready > 0 || (tube && !driven && nextDue === null)) {
+  // A job run on the peer network (`runner: "p2p"`) needs no worker; its tags are the peers'.
+  const onPeers = payload.runner === 'p2p';
+  if (!onPeers && (ready > 0 || (tube && !driven && nextDue === null))) {
     if (offered.length === 0) {
       return {
         reason: 'no_workers',

@@ -47,6 +47,15 @@ describe('jobs for the peer network', () => {
     expect(plainPayload.verification).toBeUndefined();
   });
 
+  it("behavior: a p2p job waiting for its coordinator is not said to wait for workers (its tags are the peers')", async () => {
+    const env = await setUp(true);
+    const { body } = await submit(env, { runner: 'p2p', tags: ['gpu'] });
+    // No worker and no coordinator here: a job for the workers would say no_workers at once.
+    const job = await (await env.app.request(`/v1/jobs/${body.id}`, authed(env.acme))).json();
+    expect(job.state).toBe('queued');
+    expect(job.waiting).toBeNull();
+  });
+
   it('error: runner "p2p" on a server with no peer network is a 409 naming the field, and queues nothing', async () => {
     const env = await setUp(false);
     const { status, body } = await submit(env, { runner: 'p2p' });
