@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { QueueDriver } from '../../core/queue/backend.ts';
 import { InvalidSubmissionError } from '../../core/queue/errors.ts';
 import { sql } from '../../core/queue/sql.ts';
@@ -124,5 +124,6 @@ export class KeyStore {
 }
 
 function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  // One-shot: about half the cost of createHash's object, on every request.
+  return hash('sha256', key, 'hex');
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { isJson } from './json-key.ts';
 import type { TubeChecker, TubeCheckSummary } from './tube-check-protocol.ts';
@@ -7,7 +6,7 @@ import type { TubeChecker, TubeCheckSummary } from './tube-check-protocol.ts';
 export interface TubeCheckAnswersOptions {
   /** Most answers kept (default 256); the least recently used goes first. */
   maxEntries?: number;
-  /** Most characters of tube text kept over all answers (default 16 Mi). */
+  /** Most characters kept over all answers, their questions' and tube texts (default 16 Mi). */
   maxTextChars?: number;
   /**
    * How long an answer is given again before the checker is asked anew (ms, default
@@ -30,6 +29,8 @@ const SETTLED_MS = 1_000;
 
 interface Answer {
   summary: TubeCheckSummary;
+  /** Characters it holds: its key's and its text's. */
+  chars: number;
   /** `Date.now()` when the checker answered. */
   answeredAt: number;
   /** The registered file's `stat` signature when the answer was kept. */
@@ -108,14 +109,16 @@ export class TubeCheckAnswers implements TubeChecker {
     return this.#checker.close();
   }
 
-  /** The hash of the question, or `undefined` for one not answered from here. */
+  /**
+   * The question as one string (each part after its length, so no two questions read
+   * alike), or `undefined` for one not answered from here. Not hashed: the map hashes it,
+   * and a SHA-256 cost more than the rest of a hit together.
+   */
   #key(tenant: string, tube: string, inputs: Record<string, unknown>): string | undefined {
     if (tube.length > this.#maxTubeChars || !isJson(inputs, this.#maxInputValues)) return;
-    const hash = createHash('sha256');
-    for (const part of [tenant, tube, JSON.stringify(inputs), process.env.NOOB_TUBE_PATH ?? '']) {
-      hash.update(`${part.length}:`).update(part);
-    }
-    return hash.digest('base64');
+    const tubePath = process.env.NOOB_TUBE_PATH ?? '';
+    const json = JSON.stringify(inputs);
+    return `${tenant.length}:${tenant}${tubePath.length}:${tubePath}${json.length}:${json}${tube}`;
   }
 
   /** The kept answer under `key` if it still holds (made the most recently used). */
@@ -133,7 +136,11 @@ export class TubeCheckAnswers implements TubeChecker {
   }
 
   #keep(key: string, summary: TubeCheckSummary, askedAt: number): void {
-    const answer: Answer = { summary, answeredAt: Date.now() };
+    const answer: Answer = {
+      summary,
+      chars: key.length + summary.text.length,
+      answeredAt: Date.now(),
+    };
     const file = summary.registered?.path;
     if (file !== undefined) {
       const stat = signatureOf(file);
@@ -147,7 +154,7 @@ export class TubeCheckAnswers implements TubeChecker {
   }
 
   #remember(key: string, answer: Answer): void {
-    const chars = answer.summary.text.length;
+    const chars = answer.chars;
     if (this.#maxEntries === 0 || chars > this.#maxTextChars) return;
     this.#answers.set(key, answer);
     this.#textChars += chars;
@@ -160,7 +167,7 @@ export class TubeCheckAnswers implements TubeChecker {
   #forget(key: string, answer: Answer): void {
     if (this.#answers.get(key) !== answer) return;
     this.#answers.delete(key);
-    this.#textChars -= answer.summary.text.length;
+    this.#textChars -= answer.chars;
   }
 }
 
