@@ -1,6 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { checkSendableOutputs } from '../core/runners/sendable.ts';
+import { traceCall } from '../core/tracing/call-span.ts';
 import type { TaskExecutor } from '../functions/worker/executor.ts';
 import { fetchBlock } from './blocks.ts';
 import { CommitReveal } from './commit-reveal.ts';
@@ -243,16 +244,10 @@ export class TaskWorker {
   async #outcome(cid: string, task: PeerTask, signal: AbortSignal): Promise<string> {
     let outcome: TaskOutcome;
     try {
-      const result = await this.#executor.execute(
-        {
-          cid,
-          type: task.type,
-          params: task.params,
-          inputs: task.inputs,
-          nodeId: task.nodeId,
-          epoch: task.epoch,
-        },
-        signal,
+      // Traced, each execution is a `call NODE` span naming the task, node and this peer.
+      const call = { cid, nodeId: task.nodeId, epoch: task.epoch, type: task.type };
+      const result = await traceCall({ ...call, workerId: `peer:${this.#peer.peerId}` }, () =>
+        this.#executor.execute({ ...call, params: task.params, inputs: task.inputs }, signal),
       );
       checkSendableOutputs(task.nodeId, Object.entries(result.outputs), 'json', 'a peer');
       outcome = { task: cid, outputs: result.outputs, exhausted: result.exhausted };

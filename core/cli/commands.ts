@@ -1,3 +1,4 @@
+import { traceTubeRun } from '../tracing/local-span.ts';
 import { loadTube } from '../tube/load.ts';
 import { tubeJsonSchema } from '../tube/spec.ts';
 import { ResultPrinter, toJson } from './output.ts';
@@ -60,7 +61,10 @@ export async function runCommand(
   };
   process.on('SIGINT', onSigint);
   try {
-    const results = await runner.run(args.epochs, { signal: interrupt.signal });
+    const results = await traceTubeRun(
+      { id: tube.id, runner: args.runner, epochs: args.epochs },
+      () => runner.run(args.epochs, { signal: interrupt.signal }),
+    );
     bar?.stop();
     // A runner that does not report epochs one by one: print what it gave at the end.
     for (const result of results.slice(printer.count)) printer.print(result);

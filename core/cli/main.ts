@@ -34,7 +34,7 @@ export async function main(argv: readonly string[], io: CommandIO = process): Pr
 }
 
 /** The commands that export spans when tracing is configured. */
-const TRACED = new Set(['serve', 'coordinator', 'worker']);
+const TRACED = new Set(['serve', 'coordinator', 'worker', 'run', 'peer']);
 
 async function dispatch(argv: readonly string[], io: CommandIO): Promise<number> {
   const [command, ...rest] = argv;

@@ -1,6 +1,8 @@
 import type { Event } from '../events.ts';
 import { isNoEvent } from '../events.ts';
 import type { NodeContext } from '../node/define.ts';
+import { tracingEnabled } from '../tracing/enabled.ts';
+import { traceLocalCall } from '../tracing/local-span.ts';
 import { InputError } from '../tube/errors.ts';
 import { inputTypeProblem, lookupInput } from '../tube/inputs.ts';
 import type { Tube } from '../tube/tube.ts';
@@ -21,6 +23,9 @@ const NO_OUTPUTS: readonly unknown[] = [];
 const MAX_EPOCHS_IN_FLIGHT = 4;
 /** How many empty epochs `iter` tolerates before giving up on a result (as upstream). */
 const MAX_EPOCHS_PER_RESULT = 100;
+
+/** Node kinds whose calls in this process are traced (the tube's own nodes, not the engine's). */
+const TRACED_KINDS: ReadonlySet<string> = new Set(['function', 'generator', 'class']);
 
 /**
  * Sends some node calls elsewhere (worker threads, HTTP workers, …). Calls of nodes it
@@ -422,6 +427,13 @@ export class EngineRunner implements Runner {
   ): readonly unknown[] | typeof EXHAUSTED | Promise<readonly unknown[] | typeof EXHAUSTED> {
     const context: NodeContext = { nodeId: node.id, epoch: call.state.epoch, signal };
     if (this.#executor?.handles(node)) return this.#executor.execute(node, nodeInputs, context);
+    // Traced, a node's call here is a span (the engine's own map, gather and return are not).
+    if (tracingEnabled() && TRACED_KINDS.has(node.kind)) {
+      const traced = { nodeId: node.id, type: node.node.type, epoch: String(call.state.epoch) };
+      return traceLocalCall(traced, async () =>
+        this.#host.toOutputs(node, await this.#host.call(node, nodeInputs, context)),
+      );
+    }
     const raw = this.#host.call(node, nodeInputs, context);
     if (isPromise(raw)) return raw.then((value) => this.#host.toOutputs(node, value));
     return this.#host.toOutputs(node, raw);

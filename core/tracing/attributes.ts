@@ -22,6 +22,10 @@ export const ATTR_TASK_ATTEMPT = 'noob.task.attempt';
 export const ATTR_WORKER_ID = 'noob.worker.id';
 /** How many epochs the job runs. */
 export const ATTR_EPOCHS = 'noob.job.epochs';
+/** The tube's noob_id (a run of `noob run`). */
+export const ATTR_TUBE_ID = 'noob.tube.id';
+/** Which runner a `noob run` used (`sync`, `http`, …). */
+export const ATTR_RUNNER = 'noob.runner';
 
 /** The request's method (semantic conventions). */
 export const ATTR_HTTP_METHOD = 'http.request.method';

@@ -6,7 +6,8 @@ import { inSpan } from './span.ts';
 
 /** The node call a task stands for. */
 export interface TaskIdentity {
-  jobId: string;
+  /** The queue job (absent for a call `noob run` sends straight to an HTTP worker). */
+  jobId?: string;
   cid: string;
   nodeId: string;
   epoch: string;
@@ -24,7 +25,7 @@ export function traceDispatch<T>(
 ): Promise<T> {
   if (!tracingEnabled()) return send(undefined);
   const attributes = {
-    [ATTR_JOB_ID]: task.jobId,
+    ...(task.jobId !== undefined ? { [ATTR_JOB_ID]: task.jobId } : {}),
     [ATTR_TASK_CID]: task.cid,
     [ATTR_NODE_ID]: task.nodeId,
     [ATTR_EPOCH]: task.epoch,

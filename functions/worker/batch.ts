@@ -1,5 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { type CallIdentity, traceCall } from '../../core/tracing/call-span.ts';
 import {
   EngineNodeError,
   ModuleNotAllowedError,
@@ -74,10 +75,25 @@ export function taskFailure(task: TaskRequest, error: unknown): TaskFailure {
 }
 
 /**
+ * A call as its `call NODE` span names it (docs/tracing.md): the task's own ids, the
+ * `traceparent` of the span that dispatched it, and this worker as `http:PID`.
+ */
+function callIdentity(task: TaskRequest): CallIdentity {
+  return {
+    cid: task.cid,
+    nodeId: task.nodeId,
+    epoch: task.epoch,
+    type: task.type,
+    workerId: `http:${process.pid}`,
+    traceparent: task.traceparent,
+  };
+}
+
+/**
  * Runs a batch's calls in their turns on the worker's {@link RunQueue} (in order, a
  * stateful instance's before others) and answers each, in the batch's order. What a call
  * prints goes to the worker's stderr labelled with its node and epoch (bounded as a queue
- * worker bounds it), never into its answers or its stdout.
+ * worker bounds it), never into its answers or its stdout. Traced, each call is a span.
  */
 export function runBatch(
   executor: TaskExecutor,
@@ -96,9 +112,9 @@ export function runBatch(
             label: `[node ${task.nodeId} #${task.epoch}]`,
             echo: terminalEcho,
           });
-          const result = await captureOutput(output, () => executor.execute(task, signal)).finally(
-            () => output.close(),
-          );
+          const result = await traceCall(callIdentity(task), () =>
+            captureOutput(output, () => executor.execute(task, signal)),
+          ).finally(() => output.close());
           finish(true);
           return { ok: true, ...result };
         } catch (error) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { taskCid, tubeCid } from '../../cid.ts';
 import { NoEvent } from '../../events.ts';
 import type { NodeContext } from '../../node/define.ts';
+import { traceDispatch } from '../../tracing/dispatch-span.ts';
 import type { RemoteExecutor } from '../engine-runner.ts';
 import { typeForWorkers } from '../module-type.ts';
 import type { ExecutionPlan, PlanNode } from '../plan.ts';
@@ -69,17 +70,22 @@ export class HttpExecutor implements RemoteExecutor {
     const { type, params, instance } = this.#tasks[node.index]!;
     checkSendableInputs(node, inputs, 'json', 'an HTTP worker');
     const epoch = String(context.epoch);
-    const result = await this.#pool.call(
-      {
-        cid: taskCid({ tube: this.#tube, nodeId: node.id, epoch, inputs }),
-        type,
-        params,
-        inputs,
-        nodeId: node.id,
-        epoch,
-        ...(instance ? { instance } : {}),
-      },
-      { stickyKey: instance, signal: context.signal },
+    const cid = taskCid({ tube: this.#tube, nodeId: node.id, epoch, inputs });
+    // Traced, the call carries its dispatch span's context: the worker's span is its child.
+    const result = await traceDispatch({ cid, nodeId: node.id, epoch }, (traceparent) =>
+      this.#pool.call(
+        {
+          cid,
+          type,
+          params,
+          inputs,
+          nodeId: node.id,
+          epoch,
+          ...(instance ? { instance } : {}),
+          ...(traceparent ? { traceparent } : {}),
+        },
+        { stickyKey: instance, signal: context.signal },
+      ),
     );
     if (result.exhausted) return EXHAUSTED;
     return node.node.signals.map((signal) =>
