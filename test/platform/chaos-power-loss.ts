@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { currentPids, type Fault, killQuietly } from './chaos.ts';
-import { type LazyFs, lazyFsMissing, mountLazyFs } from './lazyfs/lazyfs.ts';
+import { type LazyFs, type LazyFsOptions, lazyFsMissing, mountLazyFs } from './lazyfs/lazyfs.ts';
 import { type ServeProcess, startServe } from './serve-process.ts';
 
 /**
@@ -26,14 +26,16 @@ export interface PowerLossDisk {
 
 /**
  * Mounts a layer for the scenario, or says why this machine cannot (no /dev/fuse, no
- * fusermount3, no python3 venv).
+ * fusermount3, no python3 venv). `ignoreFsync` makes it a disk that lies (see LazyFsOptions).
  */
-export async function powerLossDisk(): Promise<PowerLossDisk | { reason: string }> {
+export async function powerLossDisk(
+  options: LazyFsOptions = {},
+): Promise<PowerLossDisk | { reason: string }> {
   const reason = lazyFsMissing();
   if (reason) return { reason };
   const backing = mkdtempSync(join(tmpdir(), 'noob-power-disk-'));
   const mount = mkdtempSync(join(tmpdir(), 'noob-power-mount-'));
-  let layer: LazyFs = await mountLazyFs(backing, mount);
+  let layer: LazyFs = await mountLazyFs(backing, mount, options);
   let dropped = 0;
   const db = join(mount, 'noob.db');
   const fault: Fault = {
@@ -41,7 +43,7 @@ export async function powerLossDisk(): Promise<PowerLossDisk | { reason: string 
     async inject(serve: ServeProcess, dbPath: string) {
       await stopAllAtOnce(serve);
       dropped += (await layer.crash()).droppedBytes;
-      layer = await mountLazyFs(backing, mount);
+      layer = await mountLazyFs(backing, mount, options);
       return startServe(dbPath);
     },
   };

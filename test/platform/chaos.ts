@@ -275,14 +275,18 @@ export function smallDisk(sizeMb: number): { path: string; unmount(): void } | {
     path,
     unmount: () => {
       // Bounded: the processes that held files there were just killed.
-      for (let i = 0; i < 50; i++) {
+      let unmounted = false;
+      for (let i = 0; i < 50 && !unmounted; i++) {
         try {
           execFileSync('umount', [path], { stdio: 'pipe' });
-          break;
+          unmounted = true;
         } catch {
           execFileSync('sleep', ['0.1']);
         }
       }
+      // Still busy (a process slow to exit): detached now, freed when it lets go, instead
+      // of a tmpfs left mounted for good.
+      if (!unmounted) execFileSync('umount', ['-l', path], { stdio: 'pipe' });
       // A mount point just unmounted can stay busy a moment: leave the empty folder then.
       try {
         rmSync(path, { recursive: true, force: true });

@@ -1,12 +1,15 @@
-"""lazyfs.py BACKING MOUNT: a disk that loses what was not fsync'd, as a power loss does.
+"""lazyfs.py BACKING MOUNT [--ignore-fsync]: a disk that loses what was not fsync'd.
 
-A FUSE passthrough filesystem (mfusepy on libfuse3) in the spirit of Jepsen's LazyFS. The
-folder BACKING stands for the disk; MOUNT is what programs use. File contents written
-through MOUNT stay in this process's memory, page by page, until the file is fsync'd or
-fdatasync'd: only then do they reach BACKING. Reads see the unsynced writes, as they would
+As a power loss does. A FUSE passthrough filesystem (mfusepy on libfuse3) in the spirit
+of Jepsen's LazyFS. The folder BACKING stands for the disk; MOUNT is what programs use.
+File contents written through MOUNT stay in this process's memory, page by page, until
+the file is fsync'd or fdatasync'd: only then do they reach BACKING. Reads see the unsynced writes, as they would
 see the page cache. Names (create, unlink, rename, mkdir) reach BACKING at once, like a
 journaled filesystem's metadata; an emptied or shortened file (truncate) waits for fsync
 like its contents.
+
+With --ignore-fsync the disk lies: fsync returns at once and persists nothing, so a crash
+drops everything written through the mount (what a program that never syncs would lose).
 
 Control, one word a line on stdin:
   crash   power loss: every unsynced write is dropped, every later operation fails (EIO),
@@ -41,8 +44,9 @@ class Unsynced:
 class LazyFs(fuse.Operations):
     use_ns = True
 
-    def __init__(self, backing):
+    def __init__(self, backing, ignore_fsync=False):
         self.backing = backing
+        self.ignore_fsync = ignore_fsync
         # Not `self.lock`: that name is FUSE's lock operation, left to the kernel.
         self.guard = threading.Lock()
         # Keyed by path inside the mount; moved by rename, dropped by unlink.
@@ -206,8 +210,9 @@ class LazyFs(fuse.Operations):
 
     def fsync(self, path, datasync, fh):
         self.alive()
-        with self.guard:
-            self.persist(path)
+        if not self.ignore_fsync:
+            with self.guard:
+                self.persist(path)
         return 0
 
     def fsyncdir(self, path, datasync, fh):
@@ -277,7 +282,7 @@ def control(fs, mount):
 def main():
     # Absolute: libfuse moves this process to / once mounted.
     backing, mount = os.path.realpath(sys.argv[1]), os.path.realpath(sys.argv[2])
-    fs = LazyFs(backing)
+    fs = LazyFs(backing, ignore_fsync='--ignore-fsync' in sys.argv[3:])
     threading.Thread(target=control, args=(fs, mount), daemon=True).start()
     # kernel_cache: every change goes through this mount, so the kernel may keep pages
     # across opens (SQLite's processes open the same files often).
