@@ -22,6 +22,7 @@ import { methodNotAllowed } from './methods.ts';
 import { metricsRoute } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { workersRoute } from './queue-view.ts';
+import { streamResume } from './stream-resume.ts';
 import { submitJobRoute } from './submit-job.ts';
 import { tubeChecker } from './tube-checker.ts';
 import type { TubeSourceOptions } from './tube-source.ts';
@@ -180,14 +181,15 @@ export function createApiApp(options: ApiAppOptions) {
   app.get('/v1/jobs/:id/events', async (c) => {
     const tenant = c.get('tenant');
     const jobId = c.req.param('id');
-    const resumeFrom = c.req.header('last-event-id') || c.req.query('after') || '0';
-    const from = parseStreamCursor(resumeFrom);
-    if (!from) {
+    const resume = streamResume(c, (text) => parseStreamCursor(text) !== undefined);
+    if (resume.problems.length > 0) {
+      return invalidRequest(c, 'event stream request', resume.problems);
+    }
+    const from = parseStreamCursor(resume.text || '0')!;
+    const logs = c.req.query('logs');
+    if (logs !== undefined && logs !== 'true' && logs !== 'false') {
       return invalidRequest(c, 'event stream request', [
-        {
-          field: 'Last-Event-ID',
-          message: `expected an event id, got ${JSON.stringify(resumeFrom)}`,
-        },
+        { field: 'logs', message: `expected true or false, got ${JSON.stringify(logs)}` },
       ]);
     }
     await queue.getJob(tenant, jobId, SUMMARY); // 404 before the stream starts
@@ -197,7 +199,7 @@ export function createApiApp(options: ApiAppOptions) {
       return quotaExceeded(c, limits, 'open event streams', limits.maxStreamsPerTenant, remedy);
     }
     return streamJobEvents(c, queue, tenant, jobId, from, {
-      logs: c.req.query('logs') === 'true',
+      logs: logs === 'true',
       ...(options.eventPollMs ? { pollMs: options.eventPollMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       log,

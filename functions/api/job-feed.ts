@@ -8,6 +8,7 @@ import { toJobStatus } from './job-view.ts';
 import { type ApiLimits, quotaExceeded, type TenantSlots } from './limits.ts';
 import type { JobSummary } from './schemas.ts';
 import { type StreamLookOptions, streamLooks } from './stream-looks.ts';
+import { streamResume } from './stream-resume.ts';
 
 /** Jobs one look sends at most (more wait for the next look, which comes at once). */
 const PAGE = 50;
@@ -32,15 +33,11 @@ export function jobFeedRoute(
 ) {
   return async (c: Context<{ Variables: AuthVariables }>): Promise<Response> => {
     const tenant = c.get('tenant');
-    const resumeFrom = c.req.header('last-event-id') || c.req.query('after') || '';
-    if (resumeFrom !== '' && !/^\d{1,15}$/.test(resumeFrom)) {
-      return invalidRequest(c, 'job list stream request', [
-        {
-          field: 'Last-Event-ID',
-          message: `expected an event id, got ${JSON.stringify(resumeFrom)}`,
-        },
-      ]);
+    const resume = streamResume(c, (text) => /^\d{1,15}$/.test(text));
+    if (resume.problems.length > 0) {
+      return invalidRequest(c, 'job list stream request', resume.problems);
     }
+    const resumeFrom = resume.text;
     const release = streams.take(tenant);
     if (!release) {
       const remedy = 'close a stream (or poll GET /v1/jobs instead), then open it again';

@@ -34,18 +34,20 @@ export interface JobPageRequest {
   after?: JobCursor | undefined;
 }
 
-/** A cursor as the `next` string of a page. */
+/**
+ * A cursor as the `next` string of a page: `CREATED_AT.ID` with the id in base64url. Any
+ * text of that form is a place in the list (the jobs before it), so the pattern
+ * /openapi.json gives for `after` is exactly what is accepted.
+ */
 export function encodeJobCursor(cursor: JobCursor): string {
-  return Buffer.from(`${cursor.createdAt}:${cursor.id}`).toString('base64url');
+  return `${cursor.createdAt}.${Buffer.from(cursor.id).toString('base64url')}`;
 }
 
 /** The cursor inside a `next` string, or undefined when it is not one. */
 export function decodeJobCursor(text: string): JobCursor | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
-  const match = /^(\d{1,16}):(.+)$/s.exec(Buffer.from(text, 'base64url').toString('utf8'));
-  const createdAt = Number(match?.[1]);
-  if (!match || !Number.isSafeInteger(createdAt)) return undefined;
-  return { createdAt, id: match[2]! };
+  const match = /^(\d{1,15})\.([A-Za-z0-9_-]*)$/.exec(text);
+  if (!match) return undefined;
+  return { createdAt: Number(match[1]), id: Buffer.from(match[2]!, 'base64url').toString('utf8') };
 }
 
 /** One page of a tenant's jobs, in one read. */

@@ -19,12 +19,12 @@ function refs(value: unknown, found: string[] = []): string[] {
 }
 
 describe('GET /openapi.json', () => {
-  it('default: an OpenAPI 3.1 document listing every route, served without a key', async () => {
+  it('default: an OpenAPI 3.2 document listing every route, served without a key', async () => {
     env = await apiTestEnv();
     const response = await env.app.request('/openapi.json');
     expect(response.status).toBe(200);
     const doc = (await response.json()) as any;
-    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.openapi).toBe('3.2.0');
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.keys(methods as object).map((method) => `${method.toUpperCase()} ${path}`),
     );
@@ -114,9 +114,18 @@ describe('GET /openapi.json', () => {
       '500',
     ]);
     expect(post.parameters).toEqual([expect.objectContaining({ name: 'Idempotency-Key' })]);
-    // The stream is text, not one JobEvent; a bad resume id is a documented 400.
+    // The stream is a sequence of messages (each a JobEvent, a LogEntry or, last, a
+    // JobStatus as JSON text), not one JobEvent; a bad resume id is a documented 400.
     const events = doc.paths['/v1/jobs/{id}/events'].get;
-    expect(events.responses['200'].content['text/event-stream'].schema).toEqual({ type: 'string' });
+    const stream = events.responses['200'].content['text/event-stream'];
+    expect(stream.schema).toBeUndefined();
+    expect(stream.itemSchema.oneOf.map((one: any) => one.properties.data.contentSchema)).toEqual(
+      expect.arrayContaining([
+        { $ref: '#/components/schemas/JobStatus' },
+        { $ref: '#/components/schemas/LogEntry' },
+        { $ref: '#/components/schemas/JobEvent' },
+      ]),
+    );
     expect(Object.keys(events.responses)).toEqual(expect.arrayContaining(['400', '429']));
     expect(Object.keys(doc.paths['/v1/jobs/{id}'].get.responses)).toContain('404');
   });

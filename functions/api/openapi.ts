@@ -4,23 +4,27 @@ import './dashboard-schemas.ts';
 import { apiSchemas, jobRequest, jobState, MAX_JOB_PAGE, MAX_LOG_PAGE } from './schemas.ts';
 
 /**
- * The OpenAPI 3.1 document of the job API, generated from the zod schemas that validate
- * its requests (JSON Schema 2020-12 is OpenAPI 3.1's own dialect, so they go in as they
- * are). Built once per app.
+ * The OpenAPI 3.2 document of the job API, generated from the zod schemas that validate
+ * its requests (JSON Schema 2020-12 is OpenAPI's own dialect since 3.1, so they go in as
+ * they are). 3.2, not 3.1: only 3.2 can say what each message of the event stream holds
+ * (`itemSchema`). Parameters that the server parses itself (cursors, ids) carry the
+ * pattern it accepts, so that every value the document allows is one the server takes
+ * (test/platform/schemathesis.test.ts holds it to that). Built once per app.
  */
 export function openApiDocument(options: { version?: string } = {}): Record<string, unknown> {
   const uri = (id: string) => `#/components/schemas/${id}`;
   // Requests are described as a client writes them (defaults optional), answers as the
-  // server sends them.
+  // server sends them: the request body and every schema it refers to in input form.
   const outputs = z.toJSONSchema(apiSchemas, { io: 'output', uri }).schemas;
   const inputs = z.toJSONSchema(apiSchemas, { io: 'input', uri }).schemas;
+  const requestSide = referencedFrom(inputs, idOf(jobRequest)!, uri);
   const schemas: Record<string, unknown> = {};
   for (const [id, schema] of Object.entries(outputs)) {
     const {
       $schema: _,
       $id: __,
       ...rest
-    } = (id === idOf(jobRequest) ? inputs[id] : schema) as Record<string, unknown>;
+    } = (requestSide.has(id) ? inputs[id] : schema) as Record<string, unknown>;
     schemas[id] = rest;
   }
 
@@ -51,7 +55,7 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
   });
 
   return {
-    openapi: '3.1.0',
+    openapi: '3.2.0',
     info: {
       title: 'noob job API',
       version: options.version ?? '0.1.0',
@@ -91,8 +95,8 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
               name: 'after',
               in: 'query',
               required: false,
-              schema: { type: 'string' },
-              description: 'The next cursor of the previous page.',
+              schema: { type: 'string', pattern: JOB_CURSOR, maxLength: 1000 },
+              description: 'The next cursor of the previous page (empty: the first page).',
             },
           ],
           responses: {
@@ -115,7 +119,12 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
           ],
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: ref('JobRequest') } },
+            content: {
+              'application/json': {
+                schema: ref('JobRequest'),
+                example: { tube: 'testing-basic', epochs: 2 },
+              },
+            },
           },
           responses: {
             '202': json('JobCreated', 'The job is stored durably and will run.'),
@@ -141,14 +150,14 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
               name: 'Last-Event-ID',
               in: 'header',
               required: false,
-              schema: { type: 'string', pattern: '^[0-9]{0,15}$' },
+              schema: { type: 'string', pattern: FEED_ID },
               description: 'Resume after this message id (empty: from now).',
             },
             {
               name: 'after',
               in: 'query',
               required: false,
-              schema: { type: 'string', pattern: '^[0-9]{0,15}$' },
+              schema: { type: 'string', pattern: FEED_ID },
               description: 'As Last-Event-ID, for clients that cannot set headers.',
             },
           ],
@@ -156,7 +165,11 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
             '200': {
               description:
                 'The stream: text/event-stream messages, event "job" with a JobSummary as data (or "error" when the stream failed on the server: reconnect to resume).',
-              content: { 'text/event-stream': { schema: { type: 'string' } } },
+              content: {
+                'text/event-stream': {
+                  itemSchema: sseMessage(FEED_ID, [['job', ref('JobSummary')]]),
+                },
+              },
             },
             '400': error('Last-Event-ID (or after) is not an event id.'),
             ...authErrors,
@@ -199,14 +212,14 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
               name: 'Last-Event-ID',
               in: 'header',
               required: false,
-              schema: { type: 'string', pattern: '^([0-9]+(:[0-9]+)?)?$' },
+              schema: { type: 'string', pattern: STREAM_ID },
               description: 'Resume after this message id (empty: from the start).',
             },
             {
               name: 'after',
               in: 'query',
               required: false,
-              schema: { type: 'string', pattern: '^([0-9]+(:[0-9]+)?)?$' },
+              schema: { type: 'string', pattern: STREAM_ID },
               description: 'As Last-Event-ID, for clients that cannot set headers.',
             },
             {
@@ -222,7 +235,15 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
             '200': {
               description:
                 'The event stream: text/event-stream messages, each data line a JobEvent or (event "log") a LogEntry; the last, event "done", a JobStatus.',
-              content: { 'text/event-stream': { schema: { type: 'string' } } },
+              content: {
+                'text/event-stream': {
+                  itemSchema: sseMessage(STREAM_ID, [
+                    ['done', ref('JobStatus')],
+                    ['log', ref('LogEntry')],
+                    [null, ref('JobEvent')],
+                  ]),
+                },
+              },
             },
             '400': error('Last-Event-ID (or after) is not an event id.'),
             ...authErrors,
@@ -243,7 +264,7 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
               name: 'after',
               in: 'query',
               required: false,
-              schema: { type: 'string', pattern: '^[0-9]*$' },
+              schema: { type: 'string', pattern: LOG_ID },
               description: 'Only entries after this id (empty: from the start).',
             },
             {
@@ -355,7 +376,7 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
           operationId: 'openApi',
           summary: 'This document',
           security: [],
-          responses: { '200': { description: 'The OpenAPI 3.1 document.' } },
+          responses: { '200': { description: 'The OpenAPI 3.2 document.' } },
         },
       },
       '/healthz': {
@@ -405,6 +426,83 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
       },
     },
   };
+}
+
+/**
+ * A job list cursor (`next` of a page), or empty for the first page: any text of this
+ * form is a place in the list (job-list.ts reads it).
+ */
+export const JOB_CURSOR = '^([0-9]{1,15}\\.[A-Za-z0-9_-]*)?$';
+/** A message id of the event stream (`EVENT` or `EVENT:LOG`, as events.ts reads it), or empty. */
+export const STREAM_ID = '^([0-9]{1,15}(:[0-9]{1,15})?)?$';
+/** A log entry id, or empty (schemas.ts `logQuery`). */
+export const LOG_ID = '^[0-9]{0,15}$';
+/** A message id of the job list stream (a position in the events log), or empty. */
+export const FEED_ID = '^[0-9]{0,15}$';
+
+/**
+ * One message of an event stream as a client's SSE parser gives it (`event`, `data`,
+ * `id`): `data` is JSON text of the schema its event names (`null`: every other event).
+ * A stream that fails on the server sends a last `error` message, `{code, message}`:
+ * reconnect with Last-Event-ID to resume.
+ */
+function sseMessage(
+  idPattern: string,
+  kinds: Array<[event: string | null, data: unknown]>,
+): Record<string, unknown> {
+  const json = (schema: unknown) => ({
+    type: 'string',
+    contentMediaType: 'application/json',
+    contentSchema: schema,
+  });
+  const failure = {
+    type: 'object',
+    required: ['code', 'message'],
+    properties: { code: { const: 'stream_failed' }, message: { type: 'string' } },
+  };
+  const all: Array<[string | null, unknown]> = [...kinds, ['error', failure]];
+  const named = all.flatMap(([event]) => (event === null ? [] : [event]));
+  return {
+    type: 'object',
+    required: ['event', 'data'],
+    properties: {
+      event: { type: 'string' },
+      data: { type: 'string' },
+      id: { type: 'string', pattern: idPattern },
+    },
+    oneOf: all.map(([event, data]) => ({
+      properties: {
+        event: event === null ? { not: { enum: named } } : { const: event },
+        data: json(data),
+      },
+    })),
+  };
+}
+
+/** The ids of `start` and of every schema it refers to, at any depth. */
+function referencedFrom(
+  schemas: Record<string, unknown>,
+  start: string,
+  uri: (id: string) => string,
+): Set<string> {
+  const found = new Set<string>();
+  const pending: unknown[] = [];
+  const visit = (id: string) => {
+    if (found.has(id) || !(id in schemas)) return;
+    found.add(id);
+    pending.push(schemas[id]);
+  };
+  visit(start);
+  const prefix = uri('');
+  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
+    if (typeof value !== 'object' || value === null) continue;
+    for (const [key, item] of Object.entries(value)) {
+      if (key === '$ref' && typeof item === 'string' && item.startsWith(prefix)) {
+        visit(item.slice(prefix.length));
+      } else pending.push(item);
+    }
+  }
+  return found;
 }
 
 function idOf(schema: z.ZodType): string | undefined {

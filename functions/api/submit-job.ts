@@ -8,7 +8,7 @@ import type { AuthVariables } from './auth.ts';
 import { fieldProblems, invalidRequest } from './errors.ts';
 import { type ApiLimits, quotaExceeded } from './limits.ts';
 import { type OpenJobsQuota, openJobsQuota } from './open-jobs.ts';
-import { type JobRequest, jobRequest } from './schemas.ts';
+import { type JobRequest, jobRequest, idempotencyKey as keySchema } from './schemas.ts';
 import type { TubeCheckBusyError } from './tube-check-errors.ts';
 import type { TubeChecker, TubeCheckSummary } from './tube-check-protocol.ts';
 import { problemDetails } from './tube-source.ts';
@@ -125,7 +125,14 @@ export function submitJobRoute(
     const parsed = jobRequest.safeParse(body);
     if (!parsed.success) return invalidRequest(c, 'job', fieldProblems(parsed.error));
     const request = parsed.data;
-    const idempotencyKey = request.idempotencyKey ?? c.req.header('idempotency-key');
+    // The header is held to the body field's rules (1-200 characters, Unicode), whichever wins.
+    const header = c.req.header('idempotency-key');
+    const badHeader = header === undefined ? undefined : keySchema.safeParse(header).error;
+    if (badHeader) {
+      const message = badHeader.issues.map((issue) => issue.message).join('; ');
+      return invalidRequest(c, 'job', [{ field: 'Idempotency-Key', message }]);
+    }
+    const idempotencyKey = request.idempotencyKey ?? header;
     if (request.timeoutMs !== undefined && request.timeoutMs > limits.maxJobTimeoutMs) {
       return invalidRequest(c, 'job', [
         {
