@@ -17,6 +17,10 @@ export interface SubmitArguments {
   tags?: string[];
   /** Attempts per node call (`--attempts`; 1: no retry). */
   attempts?: number | undefined;
+  /** `--runner p2p`: the node calls run on the server's peer network. */
+  runner?: JobRequest['runner'];
+  /** `--verification`, read (see `parseVerification`): how the peers verify them. */
+  verification?: JobRequest['verification'];
 }
 
 /**
@@ -48,6 +52,8 @@ export function jobRequest(args: SubmitArguments): JobRequest {
     ...(args.priority === undefined ? {} : { priority: args.priority as JobRequest['priority'] }),
     ...(args.tags && args.tags.length > 0 ? { tags: args.tags } : {}),
     ...(args.attempts === undefined ? {} : { retry: { attempts: args.attempts } }),
+    ...(args.runner === undefined ? {} : { runner: args.runner }),
+    ...(args.verification === undefined ? {} : { verification: args.verification }),
   };
 }
 

@@ -14,7 +14,7 @@ import { UsageError } from './usage.ts';
 /** Each `noob jobs` action's usage (also in the top-level help). */
 const USAGES = {
   submit:
-    'noob jobs submit TUBE [-n N] [--input key=value …] [--priority P] [--tags a,b] [--attempts N] [--watch]',
+    'noob jobs submit TUBE [-n N] [--input key=value …] [--priority P] [--tags a,b] [--attempts N] [--runner queued|p2p [--verification trusted|quorum|quorum:K/Q]] [--watch]',
   list: 'noob jobs list [--state STATE] [--limit N] [--after CURSOR]',
   get: 'noob jobs get ID',
   cancel: 'noob jobs cancel ID',
@@ -78,10 +78,18 @@ const ACTIONS: Record<Action, ActionSpec> = {
       priority: { type: 'string' },
       tags: { type: 'string' },
       attempts: { type: 'string' },
+      runner: { type: 'string' },
+      verification: { type: 'string' },
       watch: { type: 'boolean', default: false },
     },
     positionals: ['TUBE'],
     async run({ client }, values, [tube], io) {
+      const runner = values.runner as string | undefined;
+      if (runner !== undefined && runner !== 'queued' && runner !== 'p2p')
+        throw new UsageError(`--runner takes queued or p2p for noob jobs submit, got "${runner}"`);
+      const verification = values.verification as string | undefined;
+      if (verification !== undefined && runner !== 'p2p')
+        throw new UsageError('--verification is for --runner p2p');
       const request = jobRequest({
         tube: tube!,
         inputText: inputPairs(values.input as string[] | undefined),
@@ -92,6 +100,15 @@ const ACTIONS: Record<Action, ActionSpec> = {
           .map((tag) => tag.trim())
           .filter(Boolean),
         attempts: wholeNumber(values.attempts as string | undefined, '--attempts'),
+        ...(runner ? { runner: runner as 'queued' | 'p2p' } : {}),
+        // Read only when given: the reader's module loads the p2p runner.
+        ...(verification
+          ? {
+              verification: (await import('./p2p-runner-choice.ts')).parseVerification(
+                verification,
+              ),
+            }
+          : {}),
       });
       const { id } = await client.submitJob(request);
       if (values.watch) {

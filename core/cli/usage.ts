@@ -126,6 +126,10 @@ Options for jobs:
   --priority P            submit: CRITICAL, HIGH, NORMAL (default) or LOW
   --tags a,b              submit: tags a worker must have to run the calls
   --attempts N            submit: attempts per node call (default 3; 1: no retry)
+  --runner p2p            submit: run the calls on the server's peer network (noob
+                          serve --peers); --tags then name what a peer must have
+  --verification MODE     submit, with --runner p2p: trusted (default), quorum (3
+                          executors, 2 equal results) or quorum:K/Q
   --watch                 submit: then follow the job as noob jobs watch does
   --state STATE           list: queued, running, succeeded, failed or cancelled
   --limit N, --after C    list: jobs per page (1-200), and the page after C

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncRunner } from '../../core/runners/sync.ts';
 import { loadTubeFromText } from '../../core/tube/load.ts';
@@ -18,6 +20,8 @@ import { type PeerProcess, startPeerProcesses } from './peer-process.ts';
  * calls on the peers, and the job says how they were verified.
  */
 
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
 const SQUARE = readFileSync(join(import.meta.dirname, 'tubes', 'square.yaml'), 'utf8');
 const EPOCHS = 4;
 
@@ -142,6 +146,52 @@ describe('noob serve --peers', () => {
     expect(plain.results).toEqual(expected);
     expect(plain.verdict).toBeUndefined();
   }, 300_000);
+
+  it('behavior: noob jobs submit --runner p2p --verification quorum:3/2 sends such a job', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'noob.js'),
+        'jobs',
+        'submit',
+        join(import.meta.dirname, 'tubes', 'square.yaml'),
+        '-n',
+        String(EPOCHS),
+        '--runner',
+        'p2p',
+        '--verification',
+        'quorum:3/2',
+        '--json',
+        '--url',
+        serve.url,
+        '--key',
+        serve.key,
+      ],
+      { cwd: ROOT, timeout: 60_000 },
+    );
+    const job = await finished(JSON.parse(stdout).id);
+    expect(job.results).toEqual(expected);
+    expect(job.verdict.verification).toEqual({ mode: 'quorum', k: 3, q: 2 });
+    // Refused before anything is sent: a usage error (exit 2).
+    const bad = await run(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'noob.js'),
+        'jobs',
+        'submit',
+        'testing-basic',
+        '--verification',
+        'quorum',
+        '--url',
+        serve.url,
+        '--key',
+        serve.key,
+      ],
+      { cwd: ROOT, timeout: 60_000 },
+    ).catch((error) => error);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--verification is for --runner p2p/);
+  }, 180_000);
 
   it('behavior: a p2p job cancelled while it runs stops sending calls to the peers', async () => {
     const before = await settledExecutions();
