@@ -3,13 +3,17 @@
  * chaos matrix (issue #13) on real processes. Each scenario runs `noob serve` with jobs
  * going, injects its faults at seeded random points, then checks that every acknowledged
  * job succeeded with the right results and no task result was accepted twice (see
- * test/platform/chaos.ts; `npm test` runs a short matrix). Then a soak: many jobs with
- * kills of workers and the coordinator mixed. It prints the table, and last the JSON line:
- * acknowledged jobs per second through the faults against the same jobs with none (the
- * baseline, same run). Exits 1 if any invariant broke.
+ * test/platform/chaos.ts; `npm test` runs a short matrix), a power loss among them (the
+ * database on a FUSE layer that drops unsynced writes: test/platform/chaos-power-loss.ts).
+ * Then a soak: many jobs with kills of workers and the coordinator mixed; then the load
+ * scenarios, larger than in `npm test`: a retry storm with another tenant's job, and a
+ * LOW-priority flood with HIGH jobs and another tenant's. It prints the table, and last
+ * the JSON line: acknowledged jobs per second through the faults against the same jobs
+ * with none (the baseline, same run; the load scenarios are not in that figure). Exits 1
+ * if any invariant broke.
  *
- * Not covered here (say so when citing it): power loss (writes not yet fsync'd dropped,
- * which needs a FUSE layer such as LazyFS); a full disk needs root (a tmpfs is mounted).
+ * Skipped with the reason where this machine cannot: a full disk needs root (a tmpfs is
+ * mounted), a power loss /dev/fuse, fusermount3 and a python3 venv.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -25,6 +29,9 @@ import {
   runScenario,
   smallDisk,
 } from '../test/platform/chaos.ts';
+import { powerLossDisk } from '../test/platform/chaos-power-loss.ts';
+import { runPriorityStarvation } from '../test/platform/chaos-priority.ts';
+import { runRetryStorm } from '../test/platform/chaos-retry-storm.ts';
 import { cleanUpServes } from '../test/platform/serve-process.ts';
 import { startSqld } from '../test/queue/sqld.ts';
 import { printResult } from './report.ts';
@@ -82,9 +89,30 @@ else {
     disk.unmount();
   }
 }
+const power = await powerLossDisk();
+if ('reason' in power) process.stderr.write(`power loss: skipped, ${power.reason}\n`);
+else {
+  try {
+    await scenario(power.fault, { db: power.db });
+  } finally {
+    await cleanUpServes();
+    await power.remove();
+  }
+}
 await scenario(mixed, { jobs: Number(values['soak-jobs']), faults: Math.max(1, faults * 3) });
 
+// The fault scenarios' rows, before the load scenarios join the table.
 const faulted = rows.slice(1);
+for (const run of [
+  () => runRetryStorm({ failing: jobs, passing: Math.ceil(jobs / 3), attempts: 5 }),
+  () => runPriorityStarvation({ flood: Math.max(32, jobs * 2), urgent: 4, others: 4 }),
+]) {
+  const row = await run();
+  await cleanUpServes();
+  rows.push(row);
+  process.stderr.write(`${chaosTable([row]).split('\n').at(-1)}\n`);
+}
+
 const rate = (row: ChaosRow) => row.acknowledged / row.seconds;
 const value =
   faulted.reduce((sum, row) => sum + row.acknowledged, 0) /
