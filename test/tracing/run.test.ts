@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WORKER_TOKEN_ENV } from '../../functions/worker/guard.ts';
+import { runNoob } from '../cli/run-noob.ts';
 import { startWorkerProcess, type WorkerProcess } from '../conformance/workers.ts';
 import { type PeerProcess, startPeerProcess } from '../peers/peer-process.ts';
 import { eventually } from '../platform/serve-process.ts';
-import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
+import { OtlpReceiver, type ReceivedSpan, traceProcessesTo } from './otlp-receiver.ts';
 
 /**
  * `noob run` and `noob worker --http` exporting their spans to an OTLP/HTTP receiver on
@@ -20,7 +20,7 @@ const BASIC = join(ROOT, 'test', 'conformance', 'tubes', 'basic', 'basic.yaml');
 let receiver: OtlpReceiver;
 let worker: WorkerProcess | undefined;
 let peer: PeerProcess | undefined;
-const saved = { ...process.env };
+let untrace: (() => void) | undefined;
 
 beforeAll(async () => {
   receiver = await OtlpReceiver.start();
@@ -30,9 +30,8 @@ afterEach(async () => {
   worker = undefined;
   await peer?.stop();
   peer = undefined;
-  for (const name of Object.keys(process.env))
-    if (name.startsWith('OTEL_')) delete process.env[name];
-  Object.assign(process.env, saved);
+  untrace?.();
+  untrace = undefined;
 });
 afterAll(async () => {
   await receiver.close();
@@ -40,27 +39,19 @@ afterAll(async () => {
 
 /** Turns tracing on for the processes started next. */
 function traceTo(endpoint: string): void {
-  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = endpoint;
-  process.env.OTEL_BSP_SCHEDULE_DELAY = '50';
+  untrace = traceProcessesTo(endpoint);
 }
 
 /** `noob run ...args` as its own process: its pid, exit code and output. */
 async function noobRun(args: readonly string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'noob.js'), 'run', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  let pid: number | undefined;
+  const result = await runNoob(['run', ...args], {
+    env,
+    started: (child) => {
+      pid = child.pid;
+    },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  return { pid: child.pid, code, stdout, stderr };
+  return { ...result, pid };
 }
 
 /** The spans of the trace whose `run tube` span `pid` exported, once `done` holds for them. */

@@ -9,7 +9,7 @@ import {
   tempDb,
   waitForJob,
 } from '../platform/serve-process.ts';
-import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
+import { OtlpReceiver, type ReceivedSpan, traceProcessesTo } from './otlp-receiver.ts';
 
 /**
  * `noob serve` (the API, its coordinator and worker processes) exporting its spans to an
@@ -18,7 +18,7 @@ import { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
  */
 
 let receiver: OtlpReceiver;
-const saved = { ...process.env };
+let untrace: (() => void) | undefined;
 
 beforeAll(async () => {
   receiver = await OtlpReceiver.start();
@@ -26,9 +26,8 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await cleanUpServes();
-  for (const name of Object.keys(process.env))
-    if (name.startsWith('OTEL_')) delete process.env[name];
-  Object.assign(process.env, saved);
+  untrace?.();
+  untrace = undefined;
 });
 
 afterAll(async () => {
@@ -37,8 +36,7 @@ afterAll(async () => {
 
 /** Turns tracing on for the `noob serve` started next (its children inherit it). */
 function traceTo(endpoint: string): void {
-  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = endpoint;
-  process.env.OTEL_BSP_SCHEDULE_DELAY = '50'; // spans arrive while the server runs
+  untrace = traceProcessesTo(endpoint);
 }
 
 /** A tube whose stateless node `b` throws at every call. */
