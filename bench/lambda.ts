@@ -173,7 +173,7 @@ try {
 /** A map figure's line: the total, then its phases. */
 function mapLine({ totalMs, phases }: MapLatency): string {
   const ms = (value: number) => value.toFixed(0);
-  return `${ms(totalMs)} ms = pickup ${ms(phases.pickupMs)} + to first claim ${ms(phases.firstClaimMs)} + work ${ms(phases.workMs)} + finish ${ms(phases.finishMs)} + seen ${ms(phases.seenMs)}`;
+  return `${ms(totalMs)} ms = pickup ${ms(phases.pickupMs)} + to first claim ${ms(phases.firstClaimMs)} + work ${ms(phases.workMs)} + finish ${ms(phases.finishMs)}`;
 }
 
 /** A map figure, its numbers rounded, for the JSON line. */

@@ -37,8 +37,12 @@ export class InvalidTaskError extends NoobError {
 /** Claims per invocation at most: every loop is bounded. */
 const MAX_ROUNDS = 100_000;
 
-/** Wait between two looks for new work while idle (ms). */
-const IDLE_LOOK_MS = 15;
+/**
+ * Waits between looks for new work while idle (ms): the first soon, since a runner adding
+ * the next calls as results come in refills the queue within a few ms, then longer, up to
+ * the last, so that a real idle tail costs few reads.
+ */
+const IDLE_LOOKS_MS = [2, 4, 8, 15];
 
 /**
  * A queue operation, tried again twice after a short pause if the database failed (a
@@ -163,13 +167,15 @@ export class LambdaWorker {
   }
 
   /**
-   * The queue had nothing: look (a read) every {@link IDLE_LOOK_MS} for up to the claim's
-   * `idleMs` whether work for these tags became ready. Returns whether it did.
+   * The queue had nothing: look (a read) after each of {@link IDLE_LOOKS_MS}, then at the
+   * last one's pace, for up to the claim's `idleMs` whether work for these tags became
+   * ready. Returns whether it did.
    */
   async #workArrives(claim: WorkerInvocation['claim'], remainingMs: () => number) {
     const until = Date.now() + (claim.idleMs ?? 0);
-    while (Date.now() < until && remainingMs() >= this.#reserveMs) {
-      await new Promise((done) => setTimeout(done, IDLE_LOOK_MS));
+    for (let look = 0; Date.now() < until && remainingMs() >= this.#reserveMs; look++) {
+      const waitMs = IDLE_LOOKS_MS[Math.min(look, IDLE_LOOKS_MS.length - 1)]!;
+      await new Promise((done) => setTimeout(done, waitMs));
       if ((await this.#queue.nextReady(claim.tags ?? [])).ready) return true;
     }
     return false;
