@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /**
  * A disk that loses what was not fsync'd ({@link mountLazyFs}): `lazyfs.py` beside this
@@ -15,7 +15,7 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 const MFUSEPY = 'mfusepy==3.1.1';
 /** Project-local and gitignored (`.venv/`); made on first use. */
 const VENV = join(ROOT, '.venv', 'lazyfs');
-const READY = join(VENV, '.noob-installed');
+const MARKER = '.noob-installed';
 const SCRIPT = join(import.meta.dirname, 'lazyfs.py');
 /** One pip install of a pure-Python wheel; past this it gives up instead of hanging. */
 const INSTALL_MS = 180_000;
@@ -34,13 +34,16 @@ export function lazyFsMissing(): string | undefined {
   if (spawnSync('fusermount3', ['-V']).error) {
     return 'no fusermount3 (Debian package fuse3; npm test installs it when run as root)';
   }
-  if (existsSync(READY) && readFileSync(READY, 'utf8') === MFUSEPY) return undefined;
-  rmSync(VENV, { recursive: true, force: true });
-  mkdirSync(VENV, { recursive: true });
+  if (ready(VENV)) return undefined;
+  // Made aside, then renamed into place: test files run side by side may both get here
+  // (the python of a moved venv still finds its packages).
+  const staging = `${VENV}.${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(dirname(staging), { recursive: true });
   const steps: [string, string[]][] = [
-    ['python3', ['-m', 'venv', VENV]],
+    ['python3', ['-m', 'venv', staging]],
     [
-      join(VENV, 'bin', 'python'),
+      join(staging, 'bin', 'python'),
       ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', MFUSEPY],
     ],
   ];
@@ -50,13 +53,28 @@ export function lazyFsMissing(): string | undefined {
       timeout: INSTALL_MS,
     });
     if (run.error || run.status !== 0) {
-      rmSync(VENV, { recursive: true, force: true });
+      rmSync(staging, { recursive: true, force: true });
       const why = run.error?.message ?? run.stderr.toString().trim().split('\n').at(-1);
       return `cannot set up ${MFUSEPY} in ${VENV}: ${command} ${args[0]} ${args[1]} failed (${why})`;
     }
   }
-  writeFileSync(READY, MFUSEPY);
-  return undefined;
+  writeFileSync(join(staging, MARKER), MFUSEPY);
+  if (!ready(VENV)) {
+    rmSync(VENV, { recursive: true, force: true });
+    try {
+      renameSync(staging, VENV);
+    } catch {
+      // Another process put its own in place meanwhile: that one serves.
+    }
+  }
+  rmSync(staging, { recursive: true, force: true });
+  return ready(VENV) ? undefined : `could not put the mfusepy venv in place at ${VENV}`;
+}
+
+/** Whether the venv at `folder` holds the pinned mfusepy. */
+function ready(folder: string): boolean {
+  const marker = join(folder, MARKER);
+  return existsSync(marker) && readFileSync(marker, 'utf8') === MFUSEPY;
 }
 
 /** A mounted layer. */
