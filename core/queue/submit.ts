@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { isTraceParent } from '../tracing/traceparent.ts';
 import type { SqlResult, SqlRow, SqlStatement, SqlValue } from './backend.ts';
 import { canonicalHash } from './canonical.ts';
 import type { QueueContext } from './context.ts';
 import { IdempotencyConflictError, InvalidSubmissionError, TooManyTasksError } from './errors.ts';
 import type { GroupCommit } from './group-commit.ts';
+import { jobId as newJobId } from './job-id.ts';
 import { requireJobOpen } from './job-state.ts';
 import { boundedJson } from './limits.ts';
 import { priorityLevel } from './priority.ts';
@@ -127,7 +127,8 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
   }
   if (spec.idempotencyKey !== undefined) requireId(spec.idempotencyKey, 'idempotencyKey');
   const now = ctx.clock.now();
-  const jobId = randomUUID();
+  // The wall clock, not the queue's: the id's time only places it in the indexes.
+  const jobId = newJobId();
   const tasks = spec.tasks ?? [];
   const open = spec.open ?? false;
   // Only a reused idempotency key is compared by content: without a key, skip hashing
