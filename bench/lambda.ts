@@ -23,7 +23,7 @@
  * hundred calls per run. Prints a table, then the JSON line; `value` is calls/s through
  * worker Lambdas.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { LambdaRunner } from '../core/runners/lambda/runner.ts';
 import { SharedDispatcher } from '../core/runners/lambda/shared-dispatcher.ts';
@@ -51,6 +51,8 @@ const MAP_ITEMS = 100;
 /** The remote queue's row: tasks per store, worker processes, calls at once in each. */
 const REMOTE_ROW = { tasks: 5_000, processes: 4, concurrency: 16 };
 
+/** The machine's load when the run started (others' work shares its cores): said with the figures. */
+const loadAtStart = loadavg()[0]!;
 const tube = await loadTube(join(import.meta.dirname, 'tubes', 'noop-wide.yaml'));
 const stack = await startLambdaStack({
   concurrency: WORKERS,
@@ -124,6 +126,7 @@ try {
       `  sqld (remote libSQL)             ${remote.sqld.toFixed(0)}   (${vsBullmq(remote.sqld)}x BullMQ fsync)`,
       `  embedded libSQL file             ${remote.embedded.toFixed(0)}   (${vsBullmq(remote.embedded)}x)`,
       `  BullMQ, Redis appendfsync always ${remote.bullmqFsync.toFixed(0)}`,
+      `load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end, on ${availableParallelism()} cores`,
       '',
     ].join('\n'),
   );
@@ -155,6 +158,7 @@ try {
       },
       invokes: stack.twin.invocations('worker').length,
       cores: availableParallelism(),
+      loadAverage: { start: Number(loadAtStart.toFixed(1)), end: Number(loadavg()[0]!.toFixed(1)) },
       queue: 'sqld (remote libSQL) on 127.0.0.1',
     },
   });
