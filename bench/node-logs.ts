@@ -3,8 +3,10 @@
  * queue worker, against the same worker not capturing (`captureLogs: false`), measured in
  * the same run.
  *
- * A queue worker captures every call's output with AsyncLocalStorage, which on Node 22
- * hooks every promise in the process. Each round runs the same worker over N no-op calls,
+ * A queue worker captures every call's output: what a node's own code writes, by a slot
+ * set around it; what it writes after an await, by AsyncLocalStorage (which on Node 22
+ * hooks every promise in the process), used only for node types seen doing that (see
+ * functions/worker/output-capture.ts). Each round runs the same worker over N no-op calls,
  * each in a fresh process (bench/node-logs/round.ts): not capturing; capturing (the
  * default); and capturing a node that prints a line per call (its output kept with each
  * task). Figures are the best of the rounds. Prints a table, then the JSON line: capturing

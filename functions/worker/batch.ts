@@ -8,7 +8,7 @@ import {
   UnknownNodeTypeError,
 } from './executor.ts';
 import type { LoadTracker } from './load.ts';
-import { CallOutput, captureOutput, defaultMaxLogBytes, terminalEcho } from './output-capture.ts';
+import { CallOutput, captureCall, defaultMaxLogBytes, terminalEcho } from './output-capture.ts';
 import type { RunQueue } from './run-queue.ts';
 import { type TaskRequest, type TaskResult, taskRequest } from './task.ts';
 
@@ -113,7 +113,7 @@ export function runBatch(
             echo: terminalEcho,
           });
           const result = await traceCall(callIdentity(task), () =>
-            captureOutput(output, () => executor.execute(task, signal)),
+            captureCall(output, task.type, (enter) => executor.execute(task, signal, enter)),
           ).finally(() => output.close());
           finish(true);
           return { ok: true, ...result };

@@ -105,8 +105,16 @@ export class TaskExecutor {
     );
   }
 
-  /** Runs one call. Errors thrown by the node propagate as they are. */
-  async execute(task: TaskRequest, signal: AbortSignal): Promise<TaskResult> {
+  /**
+   * Runs one call. Errors thrown by the node propagate as they are. `enter` runs each piece
+   * of the node's own code (what its output capture attributes writes by; see
+   * output-capture.ts `captureCall`).
+   */
+  async execute(
+    task: TaskRequest,
+    signal: AbortSignal,
+    enter: <R>(code: () => R) => R = (code) => code(),
+  ): Promise<TaskResult> {
     const definition = await this.definition(task.type);
     const context = { nodeId: task.nodeId, epoch: Epoch.parse(task.epoch), signal };
     let raw: unknown;
@@ -117,24 +125,26 @@ export class TaskExecutor {
             .filter(([, slot]) => 'default' in slot)
             .map(([name, slot]) => [name, slot.default]),
         );
-        raw = await definition.process!({ ...defaults, ...task.params, ...task.inputs }, context);
+        raw = await enter(() =>
+          definition.process!({ ...defaults, ...task.params, ...task.inputs }, context),
+        );
         break;
       }
       case 'generator': {
         const iterator = this.#instance(task, () =>
-          definition.generate!({ ...task.params }, context),
+          enter(() => definition.generate!({ ...task.params }, context)),
         ) as Iterator<unknown>;
-        const step = await iterator.next();
+        const step = await enter(() => iterator.next());
         raw = step.done ? Exhausted : step.value;
         break;
       }
       case 'class': {
         const instance = (await this.#instanceAsync(task, async () => {
-          const created = new definition.class!({ ...task.params });
-          await created.init?.();
+          const created = enter(() => new definition.class!({ ...task.params }));
+          await enter(() => created.init?.());
           return created;
         })) as NodeInstance;
-        raw = await instance.process(task.inputs, context);
+        raw = await enter(() => instance.process(task.inputs, context));
         break;
       }
       default:

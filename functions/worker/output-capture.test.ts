@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { CallOutput, captureOutput, MAX_LOG_ENTRIES } from './output-capture.ts';
+import { CallOutput, captureCall, captureOutput, MAX_LOG_ENTRIES } from './output-capture.ts';
 
 /** A call's output with its echoed lines collected. */
 function output(label: string, maxBytes = 64 * 1024) {
@@ -100,5 +100,41 @@ describe('captureOutput', () => {
     await sleep(30);
     expect(kept).toEqual([]);
     expect(echoed).toEqual(['[late] (after its call ended) too late']);
+  });
+});
+
+describe('captureCall (a worker’s calls)', () => {
+  /** A node's code: writes `now` at once, then `later` after an await (if given). */
+  const node = (now: string, later?: string) => async () => {
+    console.log(now);
+    if (later === undefined) return;
+    await sleep(1);
+    console.log(later);
+  };
+  const texts = (call: CallOutput) => call.close().map((c) => c.text.trim());
+
+  it('behavior: calls at once keep their own output, what they write after an await included', async () => {
+    const a = output('[a]');
+    const b = output('[b]');
+    const run = (out: CallOutput, name: string) =>
+      captureCall(out, 'test.both', async (enter) => {
+        for (let i = 0; i < 3; i++) await enter(node(`${name} ${i}`, `${name} ${i} later`));
+      });
+    await Promise.all([run(a.call, 'a'), run(b.call, 'b')]);
+    expect(texts(a.call)).toEqual(['a 0', 'a 0 later', 'a 1', 'a 1 later', 'a 2', 'a 2 later']);
+    expect(texts(b.call)).toEqual(['b 0', 'b 0 later', 'b 1', 'b 1 later', 'b 2', 'b 2 later']);
+  });
+
+  it('behavior: a type seen writing only in its own code runs unwatched; its first write after an await passes by, and it is watched again', async () => {
+    const run = async (later?: string) => {
+      const { call } = output('[q]');
+      await captureCall(call, 'test.quiet-then-not', (enter) => enter(node('now', later)));
+      return texts(call);
+    };
+    expect(await run()).toEqual(['now']); // watched: its type is new
+    expect(await run()).toEqual(['now']); // unwatched: its own code's writes are still its own
+    expect(await run('later')).toEqual(['now']); // `later` reached the process's stdout
+    expect(await run('later')).toEqual(['now', 'later']); // watched again, for good
+    expect(await run('later')).toEqual(['now', 'later']);
   });
 });

@@ -7,11 +7,18 @@ import type { LogChunk, LogStream } from '../../core/queue/task-logs.ts';
  * What node calls print, taken per call: while a call runs, the writes it makes to
  * `process.stdout` and `process.stderr` (`console.log`, `console.error` and direct writes,
  * from its own code and whatever it awaits or schedules) go to that call's
- * {@link CallOutput} instead of the process's streams. Calls running at once in one
- * process are told apart by their async context (AsyncLocalStorage), so each keeps its own
- * output; a worker's own messages, made outside any call, pass through untouched. So
- * nothing a node prints can corrupt what a worker says on stdout (`noob worker` announces
- * itself there to `noob serve`).
+ * {@link CallOutput} instead of the process's streams; a worker's own messages, made
+ * outside any call, pass through untouched. So nothing a node prints can corrupt what a
+ * worker says on stdout (`noob worker` announces itself there to `noob serve`).
+ *
+ * Telling calls apart costs. What a node's own code writes while it runs (synchronously)
+ * is found in a slot set around that code ({@link captureCall}'s `enter`): free. Writes
+ * after an `await` need the call's async context (AsyncLocalStorage), which on Node 22
+ * hooks every promise in the process while any call uses it (16–29% of a no-op worker's
+ * throughput). So a worker watches a node type's calls that way only until one of them has
+ * run without writing after an await; a type that did is watched for good. A write that
+ * no call claims while calls run (a type seen quiet printing later) passes through, and
+ * every type is watched again.
  */
 
 /** How much of one call's output is kept by default (bytes): NOOB_MAX_LOG_BYTES, else 64 KiB. */
@@ -39,6 +46,8 @@ export class CallOutput {
   #dropped = 0;
   #droppedOn: LogStream = 'stdout';
   #closed = false;
+  /** Writes found by async context rather than during the node's own code (see captureCall). */
+  asyncWrites = 0;
 
   /** `label` prefixes each echoed line (`[job 01H… node add #3]`). */
   constructor(options: { maxBytes: number; label: string; echo?: LogEcho | undefined }) {
@@ -107,6 +116,73 @@ function fitting(text: string, bytes: number): string {
 
 const current = new AsyncLocalStorage<CallOutput>();
 
+/** The call whose own code is running right now (set around it, synchronously). */
+let slot: CallOutput | undefined;
+/** Calls running in this process, and how many of them are in {@link current}'s context. */
+let running = 0;
+let watched = 0;
+/** Node types whose calls printed nothing after an await: run without async context. */
+const quietTypes = new Set<string>();
+/** Node types whose calls did: always in async context. */
+const printingTypes = new Set<string>();
+
+/** Runs a node's own code as its call's: what it writes meanwhile is the call's. */
+export type EnterCall = <R>(code: () => R) => R;
+
+/**
+ * Run a worker's node call of type `type` with its output going to `output`: `call` runs
+ * each piece of the node's own code through `enter` (so its synchronous writes are found
+ * at no cost), and runs in async context too unless `type` is known not to write after an
+ * await (see the module's comment).
+ */
+export function captureCall<T>(
+  output: CallOutput,
+  type: string,
+  call: (enter: EnterCall) => Promise<T>,
+): Promise<T> {
+  installCapture();
+  const enter: EnterCall = (code) => {
+    const previous = slot;
+    slot = output;
+    try {
+      return code();
+    } finally {
+      slot = previous;
+    }
+  };
+  running++;
+  if (quietTypes.has(type)) return call(enter).finally(() => running--);
+  watched++;
+  return current
+    .run(output, () => call(enter))
+    .finally(() => {
+      running--;
+      watched--;
+      if (output.asyncWrites > 0) {
+        printingTypes.add(type);
+        quietTypes.delete(type);
+      } else if (!printingTypes.has(type)) quietTypes.add(type);
+      // Nothing watched: let promises go unhooked until a call needs it again.
+      if (watched === 0) current.disable();
+    });
+}
+
+/**
+ * The call a write belongs to: the one whose code runs, else the one whose async context
+ * this is. A write no call claims while calls run was made by a call not watched (its type
+ * printed after an await for the first time): every type is watched again from now.
+ */
+function writer(): CallOutput | undefined {
+  if (slot) return slot;
+  const output = current.getStore();
+  if (output) {
+    output.asyncWrites++;
+    return output;
+  }
+  if (running > watched) quietTypes.clear();
+  return undefined;
+}
+
 /** The process's own writers, from before capture was installed. */
 const original: Partial<Record<LogStream, NodeJS.WriteStream['write']>> = {};
 
@@ -117,7 +193,12 @@ const original: Partial<Record<LogStream, NodeJS.WriteStream['write']>> = {};
  */
 export function captureOutput<T>(output: CallOutput, call: () => Promise<T>): Promise<T> {
   installCapture();
-  return current.run(output, call);
+  watched++;
+  running++;
+  return current.run(output, call).finally(() => {
+    watched--;
+    running--;
+  });
 }
 
 /** Write to the process's real stream, past any capture (what labelled echoes use). */
@@ -159,7 +240,7 @@ function installCapture(): void {
     ][]) {
       const method = console[name];
       console[name] = (...args: unknown[]) => {
-        const output = current.getStore();
+        const output = writer();
         if (output) output.write(stream, `${format(...args)}\n`);
         else method.apply(console, args);
       };
@@ -171,7 +252,7 @@ function installCapture(): void {
     const write = target.write;
     original[stream] = write;
     target.write = function captured(this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
-      const output = current.getStore();
+      const output = writer();
       if (!output) return (write as (...args: unknown[]) => boolean).call(target, chunk, ...rest);
       output.write(
         stream,

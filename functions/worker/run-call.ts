@@ -3,7 +3,7 @@ import type { HandedTask } from '../../core/queue/handoff.ts';
 import { boundedJson } from '../../core/queue/limits.ts';
 import type { LogChunk } from '../../core/queue/task-logs.ts';
 import { type TaskExecutor, UnknownNodeTypeError } from './executor.ts';
-import { CallOutput, captureOutput, type LogEcho } from './output-capture.ts';
+import { CallOutput, captureCall, type LogEcho } from './output-capture.ts';
 import { taskRequest } from './task.ts';
 
 /** What one call of a queue task came to, with what it printed. */
@@ -55,8 +55,11 @@ export async function runCall(
     echo: limits.echo,
   });
   try {
-    const call = () => executor.execute(parsed.data, signal);
-    const result = await (limits.capture === false ? call() : captureOutput(output, call));
+    const result = await (limits.capture === false
+      ? executor.execute(parsed.data, signal)
+      : captureCall(output, parsed.data.type, (enter) =>
+          executor.execute(parsed.data, signal, enter),
+        ));
     const json = boundedJson('result', result, task.nodeId, limits.maxResultBytes);
     return { ok: true, json, logs: output.close() };
   } catch (error) {
