@@ -34,10 +34,15 @@ PAGE = 4096
 
 
 class Unsynced:
-    """One file's contents since its last fsync: the pages written, and its size."""
+    """One file's contents since its last fsync: the pages written, and its size.
+
+    `floor`: the disk's bytes from there on are not the file's any more (it was shortened
+    to that size since): they read as zeros, even once the file grows again.
+    """
 
     def __init__(self, size):
         self.size = size
+        self.floor = size
         self.pages = {}
 
 
@@ -77,16 +82,17 @@ class LazyFs(fuse.Operations):
             return page
         page = bytearray(PAGE)
         start = index * PAGE
-        if start < state.size:
+        if start < state.floor:
             with open(self.real(path), 'rb') as disk:
                 disk.seek(start)
-                data = disk.read(min(PAGE, state.size - start))
+                data = disk.read(min(PAGE, state.floor - start))
             page[: len(data)] = data
         state.pages[index] = page
         return page
 
     def resize(self, path, length):
         state = self.state(path)
+        state.floor = min(state.floor, length)
         if length < state.size:
             for index in [i for i in state.pages if i * PAGE >= length]:
                 del state.pages[index]
@@ -181,7 +187,7 @@ class LazyFs(fuse.Operations):
                 page = state.pages.get(index)
                 take = min(PAGE - within, end - position)
                 if page is None:
-                    chunk = os.pread(fh, take, position)
+                    chunk = os.pread(fh, max(0, min(take, state.floor - position)), position)
                     out += chunk + bytes(take - len(chunk))
                 else:
                     out += page[within : within + take]

@@ -78,6 +78,9 @@ describe('lazyfs: a disk that loses unsynced writes', () => {
     expect(readFileSync(path, 'utf8').slice(4088, 4092)).toBe('aabb');
     truncateSync(path, 1000);
     expect(readFileSync(path, 'utf8')).toBe('a'.repeat(1000));
+    // Grown again, what the disk still holds past the cut reads as zeros.
+    truncateSync(path, 6000);
+    expect(readFileSync(path, 'utf8')).toBe('a'.repeat(1000) + '\0'.repeat(5000));
     await fs.crash();
     expect(readFileSync(join(fs.backing, 'log'), 'utf8')).toBe('a'.repeat(5000));
     // Mounted again on the same disk, it reads the same.
