@@ -121,7 +121,14 @@ export class TaskWorker {
     // standby that restarted its wait at each repeat would never take over), unless its
     // run failed: on a loaded network a block fetch can time out, and waiting for the task
     // to be forgotten left a named executor silent for (executors + 2) × 2 deadlines.
-    const known = this.#tasks.get(message.task);
+    let known = this.#tasks.get(message.task);
+    if (known && !known.running && !sameAsk(known.message, message)) {
+      // The same call asked for again by another owner, or with another verification (a
+      // job run trusted, then in quorum): standing by for the old ask must not keep this
+      // peer out of the new one until the old is forgotten, (executors + 2) × 2 deadlines.
+      this.#forget(known);
+      known = undefined;
+    }
     if (known) {
       if (known.failed) {
         known.failed = false;
@@ -295,6 +302,11 @@ export class TaskWorker {
     clearTimeout(tracked.timer);
     if (this.#tasks.get(tracked.message.task) === tracked) this.#tasks.delete(tracked.message.task);
   }
+}
+
+/** Whether two announcements of a task ask for the same thing (owner and verification). */
+function sameAsk(a: TaskMessage, b: TaskMessage): boolean {
+  return a.owner === b.owner && JSON.stringify(a.verification) === JSON.stringify(b.verification);
 }
 
 /** This peer leaves the task to others (see `declines`): not a failure to retry. */
