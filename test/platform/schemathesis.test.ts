@@ -30,11 +30,16 @@ async function findSchemathesis(): Promise<{ command?: string; missing?: string 
     return { command: stdout.trim() };
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
-    return { missing: stderr.split('\n').at(-1) || String(error) };
+    const reason = stderr.split('\n').at(-1)?.replace(/^noob: no schemathesis: /, '');
+    return { missing: reason || String(error) };
   }
 }
 
 const { command, missing } = await findSchemathesis();
+if (missing && process.env.NOOB_SCHEMATHESIS_REQUIRED) {
+  // CI sets it: there a skip would hide that the API went unchecked.
+  throw new Error(`schemathesis is required (NOOB_SCHEMATHESIS_REQUIRED) but missing: ${missing}`);
+}
 if (missing) console.log(`schemathesis test skipped: ${missing}`);
 
 /**
