@@ -132,7 +132,9 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
               'A bad field, malformed JSON, an invalid tube (details list its problems), or more node calls than the per-job limit (too_many_tasks).',
             ),
             ...authErrors,
-            '409': error('The idempotency key was used for a different request.'),
+            '409': error(
+              'The idempotency key was used for a different request, or the job asks for runner "p2p" and this server joined no peer network (no_peer_network, naming runner).',
+            ),
             '413': error('The body is over the size limit.'),
             '415': error('The body is not application/json.'),
             '429': quota('open jobs'),
