@@ -30,7 +30,10 @@ async function findSchemathesis(): Promise<{ command?: string; missing?: string 
     return { command: stdout.trim() };
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
-    const reason = stderr.split('\n').at(-1)?.replace(/^noob: no schemathesis: /, '');
+    const reason = stderr
+      .split('\n')
+      .at(-1)
+      ?.replace(/^noob: no schemathesis: /, '');
     return { missing: reason || String(error) };
   }
 }
