@@ -56,6 +56,26 @@ describe('jobs for the peer network', () => {
     expect(job.waiting).toBeNull();
   });
 
+  it('behavior: a job shows the verdict its coordinator recorded; the job list leaves it out, as it does results', async () => {
+    const env = await setUp(true);
+    const { body } = await submit(env, { runner: 'p2p' });
+    const verdict = {
+      verification: { mode: 'quorum', k: 3, q: 2 },
+      calls: 1,
+      accepted: [
+        { node: 'a', epoch: '0', task: 'bafytask', result: 'bafyresult', executors: ['p1', 'p2'] },
+      ],
+      evidence: 1,
+    };
+    await env.queue.setJobOutcome('acme', body.id, { results: [4], verdict });
+    const job = await (await env.app.request(`/v1/jobs/${body.id}`, authed(env.acme))).json();
+    expect(job.verdict).toEqual(verdict);
+    const list = await (await env.app.request('/v1/jobs', authed(env.acme))).json();
+    expect(list.jobs[0].id).toBe(body.id);
+    expect(list.jobs[0]).not.toHaveProperty('verdict');
+    expect(list.jobs[0]).not.toHaveProperty('results');
+  });
+
   it('error: runner "p2p" on a server with no peer network is a 409 naming the field, and queues nothing', async () => {
     const env = await setUp(false);
     const { status, body } = await submit(env, { runner: 'p2p' });

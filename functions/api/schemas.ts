@@ -271,9 +271,9 @@ export const jobStatus = z
 /** A job's status as the client reads it. */
 export type JobStatus = z.output<typeof jobStatus>;
 
-/** A job in a list: its status without the results (read one job for those). */
+/** A job in a list: its status without the results and verdict (read one job for those). */
 export const jobSummary = jobStatus
-  .omit({ results: true })
+  .omit({ results: true, verdict: true })
   .register(apiSchemas, { id: 'JobSummary' });
 
 /** A job of a list as the client reads it. */

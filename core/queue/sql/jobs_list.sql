@@ -7,7 +7,8 @@
 -- of a job that failed without an error outcome: what the API names as the cause. It is
 -- looked up outside the page's subquery, which then reads the index in order (a
 -- correlated subquery beside it makes SQLite sort the tenant's jobs instead). `outcome`
--- comes without its results, which a list never shows and which may be long; `payload`
+-- comes without its results and a peer network run's verdict, which a list never shows
+-- and which may be long; `payload`
 -- is only the fields that say what the job is (its tube's noob_id and CID, epochs), not
 -- the tube's text and inputs.
 -- :tenant     owner
@@ -22,7 +23,7 @@ SELECT page.*,
   END AS failure
 FROM (
   SELECT j.id, j.kind, j.priority, j.state, j.total, j.done, j.failed, j.cancelled,
-    j.created_at, j.finished_at, json_remove(j.outcome, '$.results') AS outcome, j.epochs_done,
+    j.created_at, j.finished_at, json_remove(j.outcome, '$.results', '$.verdict') AS outcome, j.epochs_done,
     json_object('noobId', j.payload -> '$.noobId', 'tubeCid', j.payload -> '$.tubeCid',
       'epochs', j.payload -> '$.epochs', 'registered', j.payload -> '$.registered',
       'runner', j.payload -> '$.runner',
