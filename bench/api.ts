@@ -70,15 +70,23 @@ try {
   const drain = await measureDrain(backlog, Math.min(2, availableParallelism()));
 
   const row = (name: string, s: LoadSummary) =>
-    columns(name, rate(s).toFixed(0), s.latencyMs.p50, s.latencyMs.p99, failed(s));
+    columns(
+      name,
+      rate(s).toFixed(0),
+      s.latencyMs.p50,
+      s.latencyMs.p99,
+      failed(s),
+      s.cpuMicrosecondsPerRequest ?? '-',
+    );
   process.stdout.write(
     [
-      columns('target (best round)', '2xx/s', 'p50 ms', 'p99 ms', 'failed'),
+      columns('target (best round)', '2xx/s', 'p50 ms', 'p99 ms', 'failed', 'CPU µs/req'),
       row('bare Hono (no database)', ceiling),
       row('Hono + BullMQ add (appendfsync)', baseline),
       row(`noob POST /v1/jobs (${noob.queue.driver.kind})`, measured),
       `noob vs the BullMQ route: ${(rate(measured) / rate(baseline)).toFixed(2)}× (goal ≥ 2×)`,
       `${load.connections} connections, ${rounds} rounds of ${load.durationSeconds} s after ${load.warmupSeconds} s warm-up, per target`,
+      "CPU µs/req: the servers' process per request (the BullMQ route's Redis not counted); on a busy machine it grows with the contention, but alike for each target",
       `one submission, steps alone (µs): auth ${steps.authMicroseconds}, tube check ${steps.cachedTubeCheckMicroseconds} (uncached ${steps.tubeCheckMicroseconds}), commit ${steps.commitMicroseconds} (disk fsync ${steps.fsyncMicroseconds})`,
       `backlog drain: ${drain.jobs} queued jobs worked off at ${drain.jobsPerSecond} jobs/s (coordinator process + ${drain.workers} workers, ${drain.seconds} s)`,
       '',
@@ -202,7 +210,10 @@ function describeFailures(s: LoadSummary): string {
 
 /** A table row: a name, then right-aligned figures. */
 function columns(name: string, ...figures: (string | number)[]): string {
-  return name.padEnd(34) + figures.map((f, i) => String(f).padStart(i === 0 ? 8 : 9)).join('');
+  return (
+    name.padEnd(34) +
+    figures.map((f, i) => String(f).padStart(i === 0 ? 8 : i === 4 ? 12 : 9)).join('')
+  );
 }
 
 /** The best round's figures, the rate of every round, and failures over all rounds. */
@@ -213,6 +224,7 @@ function figures(s: LoadSummary, runs: LoadSummary[]) {
     ok: s.ok,
     statusCodes: s.statusCodes,
     latencyMs: s.latencyMs,
+    cpuMicrosecondsPerRequest: s.cpuMicrosecondsPerRequest,
     seconds: s.seconds,
     failedAllRounds: {
       non2xx: runs.reduce((n, r) => n + r.non2xx, 0),

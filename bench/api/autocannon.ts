@@ -47,7 +47,7 @@ const run = (duration: number) =>
     duration,
   });
 
-if (options.warmupSeconds > 0) await run(options.warmupSeconds);
+const warmup = options.warmupSeconds > 0 ? await run(options.warmupSeconds) : undefined;
 const result = await run(options.durationSeconds);
 const statusCodes = Object.fromEntries(
   Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count]),
@@ -60,5 +60,6 @@ const summary: LoadSummary = {
   timeouts: result.timeouts,
   statusCodes,
   latencyMs: { mean: result.latency.mean, p50: result.latency.p50, p99: result.latency.p99 },
+  warmupRequests: warmup ? warmup['2xx'] + warmup.non2xx : 0,
 };
 process.stdout.write(`${JSON.stringify(summary)}\n`);

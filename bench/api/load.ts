@@ -27,6 +27,14 @@ export interface LoadSummary {
   /** Responses per status code. */
   statusCodes: Record<string, number>;
   latencyMs: { mean: number; p50: number; p99: number };
+  /** Requests answered during the warm-up (any status), for {@link cpuPerRequest}. */
+  warmupRequests: number;
+  /**
+   * CPU time this process (the servers') spent per request answered over the warm-up and
+   * the measured part (µs): what a request costs the server whatever else the machine
+   * runs, where the rate says how much of a busy machine it got.
+   */
+  cpuMicrosecondsPerRequest?: number;
 }
 
 const program = join(import.meta.dirname, 'autocannon.ts');
@@ -34,9 +42,23 @@ const program = join(import.meta.dirname, 'autocannon.ts');
 /**
  * Runs autocannon against `options.url` in a child process (on a 2-core machine the
  * server keeps one core to itself instead of sharing its event loop with the load
- * generator). Aborting `signal` kills the child and rejects.
+ * generator), and counts this process's CPU meanwhile: the servers under load live here.
+ * Aborting `signal` kills the child and rejects.
  */
-export function measureLoad(options: LoadOptions, signal?: AbortSignal): Promise<LoadSummary> {
+export async function measureLoad(
+  options: LoadOptions,
+  signal?: AbortSignal,
+): Promise<LoadSummary> {
+  const before = process.cpuUsage();
+  const summary = await runAutocannon(options, signal);
+  const { user, system } = process.cpuUsage(before);
+  const requests = summary.warmupRequests + summary.ok + summary.non2xx;
+  return requests > 0
+    ? { ...summary, cpuMicrosecondsPerRequest: Math.round((user + system) / requests) }
+    : summary;
+}
+
+function runAutocannon(options: LoadOptions, signal?: AbortSignal): Promise<LoadSummary> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [program, JSON.stringify(options)], {
       stdio: ['ignore', 'pipe', 'inherit'],
