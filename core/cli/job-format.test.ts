@@ -66,6 +66,24 @@ describe('job formatting', () => {
   });
 });
 
+describe('verdict formatting', () => {
+  it('behavior: a job run on peers says how its calls were verified; others say nothing of it', () => {
+    const verdict = (mode: 'trusted' | 'quorum', calls: number, evidence: number) => ({
+      verification: mode === 'quorum' ? { mode, k: 3, q: 2 } : { mode },
+      calls,
+      accepted: [],
+      evidence,
+    });
+    expect(formatJob(job({ verdict: verdict('quorum', 4, 0) as JobStatus['verdict'] }))).toContain(
+      'verified  quorum 3/2 on peers: 4 calls accepted, no evidence\n',
+    );
+    expect(formatJob(job({ verdict: verdict('trusted', 1, 2) as JobStatus['verdict'] }))).toContain(
+      'verified  trusted on peers: 1 call accepted, 2 evidence records\n',
+    );
+    expect(formatJob(job())).not.toContain('verified');
+  });
+});
+
 describe('worker formatting', () => {
   it('behavior: live workers first, then the dead (not heard from lately)', () => {
     const rows = formatWorkerTable(

@@ -19,6 +19,15 @@ export function formatEpochs(job: JobSummary | JobStatus): string {
   return epochs.total === null ? String(epochs.done) : `${epochs.done}/${epochs.total}`;
 }
 
+/** A peer network run's verdict in a line: `quorum 3/2 on peers: 4 calls accepted, no evidence`. */
+export function formatVerdict(verdict: NonNullable<JobStatus['verdict']>): string {
+  const { verification: how, calls, evidence } = verdict;
+  const mode = how.mode === 'quorum' ? `quorum ${how.k}/${how.q}` : 'trusted';
+  const proof =
+    evidence === 0 ? 'no evidence' : `${evidence} evidence record${evidence === 1 ? '' : 's'}`;
+  return `${mode} on peers: ${calls} call${calls === 1 ? '' : 's'} accepted, ${proof}`;
+}
+
 /** `noob jobs list`: one row a job, newest first, as the server sent them. */
 export function formatJobTable(jobs: readonly JobSummary[], now: number = Date.now()): string {
   return formatTable(
@@ -50,6 +59,7 @@ export function formatJob(job: JobStatus, now: number = Date.now()): string {
     `created   ${shortTime(job.createdAt)}`,
     `finished  ${shortTime(job.finishedAt)}`,
     `duration  ${durationBetween(job.createdAt, job.finishedAt, now)}${job.finishedAt ? '' : ' so far'}`,
+    ...(job.verdict ? [`verified  ${formatVerdict(job.verdict)}`] : []),
   ];
   if (job.error) lines.push(`error     ${job.error.code}: ${job.error.message}`);
   if (job.results) {
