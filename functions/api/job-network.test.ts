@@ -51,7 +51,9 @@ describe('jobs for the peer network', () => {
     const env = await setUp(true);
     const { body } = await submit(env, { runner: 'p2p', tags: ['gpu'] });
     // No worker and no coordinator here: a job for the workers would say no_workers at once.
-    const job = await (await env.app.request(`/v1/jobs/${body.id}`, authed(env.acme))).json();
+    const job = (await (
+      await env.app.request(`/v1/jobs/${body.id}`, authed(env.acme))
+    ).json()) as any;
     expect(job.state).toBe('queued');
     expect(job.waiting).toBeNull();
   });
@@ -68,9 +70,11 @@ describe('jobs for the peer network', () => {
       evidence: 1,
     };
     await env.queue.setJobOutcome('acme', body.id, { results: [4], verdict });
-    const job = await (await env.app.request(`/v1/jobs/${body.id}`, authed(env.acme))).json();
+    const job = (await (
+      await env.app.request(`/v1/jobs/${body.id}`, authed(env.acme))
+    ).json()) as any;
     expect(job.verdict).toEqual(verdict);
-    const list = await (await env.app.request('/v1/jobs', authed(env.acme))).json();
+    const list = (await (await env.app.request('/v1/jobs', authed(env.acme))).json()) as any;
     expect(list.jobs[0].id).toBe(body.id);
     expect(list.jobs[0]).not.toHaveProperty('verdict');
     expect(list.jobs[0]).not.toHaveProperty('results');
