@@ -12,6 +12,7 @@ import {
   runScenario,
   smallDisk,
 } from './chaos.ts';
+import { submitAll } from './chaos-jobs.ts';
 import { powerLossDisk } from './chaos-power-loss.ts';
 import { runPriorityStarvation } from './chaos-priority.ts';
 import { runRetryStorm } from './chaos-retry-storm.ts';
@@ -151,15 +152,8 @@ describe('chaos matrix (short)', () => {
       }
       try {
         let serve = await startServe(disk.db);
-        const ids: string[] = [];
-        for (let i = 0; i < 3; i++) {
-          const { status, body } = await api(serve.url, serve.key, '/v1/jobs', {
-            method: 'POST',
-            body: JSON.stringify({ tube: CHAOS_TUBE, epochs: 4 }),
-          });
-          expect(status).toBe(202);
-          ids.push(body.id);
-        }
+        const body = { tube: CHAOS_TUBE, epochs: 4 };
+        const ids = await submitAll(serve, serve.key, [body, body, body]);
         expect((await waitForJob(serve.url, serve.key, ids[0]!)).state).toBe('succeeded');
         serve = await disk.fault.inject(serve, disk.db, Math.random);
         const after = await Promise.all(
