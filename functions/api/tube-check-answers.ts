@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { isJson } from './json-key.ts';
+import { KeptBySize } from './kept-by-size.ts';
 import type { TubeChecker, TubeCheckSummary } from './tube-check-protocol.ts';
 
 /** Sizes and ages of {@link TubeCheckAnswers}. */
@@ -54,21 +55,20 @@ interface Answer {
  */
 export class TubeCheckAnswers implements TubeChecker {
   readonly #checker: TubeChecker;
-  readonly #maxEntries: number;
-  readonly #maxTextChars: number;
   readonly #maxAgeMs: number;
   readonly #maxTubeChars: number;
   readonly #maxInputValues: number;
-  // Map order is use order: the first key is the least recently used.
-  readonly #answers = new Map<string, Answer>();
-  #textChars = 0;
+  readonly #answers: KeptBySize<Answer>;
   // Questions sent to the checker and not answered yet, by key.
   readonly #asking = new Map<string, Promise<TubeCheckSummary>>();
 
   constructor(checker: TubeChecker, options: TubeCheckAnswersOptions = {}) {
     this.#checker = checker;
-    this.#maxEntries = Math.max(0, options.maxEntries ?? 256);
-    this.#maxTextChars = Math.max(0, options.maxTextChars ?? 16 * 1024 * 1024);
+    this.#answers = new KeptBySize(
+      options.maxEntries ?? 256,
+      options.maxTextChars ?? 16 * 1024 * 1024,
+      (answer) => answer.chars,
+    );
     this.#maxAgeMs = options.maxAgeMs ?? 1_000;
     this.#maxTubeChars = options.maxTubeChars ?? 64 * 1024;
     this.#maxInputValues = options.maxInputValues ?? 1_024;
@@ -105,7 +105,6 @@ export class TubeCheckAnswers implements TubeChecker {
 
   close(): Promise<void> {
     this.#answers.clear();
-    this.#textChars = 0;
     return this.#checker.close();
   }
 
@@ -125,13 +124,15 @@ export class TubeCheckAnswers implements TubeChecker {
   #answer(key: string): TubeCheckSummary | undefined {
     const answer = this.#answers.get(key);
     if (!answer) return undefined;
-    this.#forget(key, answer);
     const file = answer.summary.registered?.path;
     const holds =
       Date.now() - answer.answeredAt <= this.#maxAgeMs &&
       (file === undefined || signatureOf(file)?.signature === answer.signature);
-    if (!holds) return undefined;
-    this.#remember(key, answer);
+    if (!holds) {
+      this.#answers.delete(key, answer);
+      return undefined;
+    }
+    this.#answers.touch(key, answer);
     return answer.summary;
   }
 
@@ -148,26 +149,7 @@ export class TubeCheckAnswers implements TubeChecker {
       if (!stat || stat.changedAt > askedAt - SETTLED_MS) return;
       answer.signature = stat.signature;
     }
-    const replaced = this.#answers.get(key);
-    if (replaced) this.#forget(key, replaced);
-    this.#remember(key, answer);
-  }
-
-  #remember(key: string, answer: Answer): void {
-    const chars = answer.chars;
-    if (this.#maxEntries === 0 || chars > this.#maxTextChars) return;
     this.#answers.set(key, answer);
-    this.#textChars += chars;
-    for (const [oldest, old] of this.#answers) {
-      if (this.#answers.size <= this.#maxEntries && this.#textChars <= this.#maxTextChars) break;
-      this.#forget(oldest, old);
-    }
-  }
-
-  #forget(key: string, answer: Answer): void {
-    if (this.#answers.get(key) !== answer) return;
-    this.#answers.delete(key);
-    this.#textChars -= answer.chars;
   }
 }
 

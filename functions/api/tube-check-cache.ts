@@ -5,6 +5,7 @@ import { noobIdOf, TubeIndex } from '../../core/tube/search.ts';
 import { parseTubeSource } from '../../core/tube/source.ts';
 import type { Tube } from '../../core/tube/tube.ts';
 import { isJson } from './json-key.ts';
+import { KeptBySize } from './kept-by-size.ts';
 import {
   type CheckedTube,
   findRegisteredTube,
@@ -67,11 +68,7 @@ interface Entry {
 export class TubeCheckCache {
   readonly #options: TubeSourceOptions;
   readonly #folders: ListedTubeFolders;
-  readonly #maxEntries: number;
-  readonly #maxTextChars: number;
-  // Map order is use order: the first key is the least recently used.
-  readonly #entries = new Map<string, Entry>();
-  #textChars = 0;
+  readonly #entries: KeptBySize<Entry>;
   // Loads under way by key: checks that miss while one runs wait for it.
   readonly #loading = new Map<string, Promise<CheckedTube>>();
   // Checks that depend on what their key hashes alone (see reusable).
@@ -84,8 +81,11 @@ export class TubeCheckCache {
       cache.clock ?? systemClock,
       cache.listingMaxAgeMs ?? 1_000,
     );
-    this.#maxEntries = Math.max(0, cache.maxEntries ?? 256);
-    this.#maxTextChars = Math.max(0, cache.maxTextChars ?? 16 * 1024 * 1024);
+    this.#entries = new KeptBySize(
+      cache.maxEntries ?? 256,
+      cache.maxTextChars ?? 16 * 1024 * 1024,
+      (entry) => entry.checked.text.length,
+    );
   }
 
   /** How many checked tubes are kept. */
@@ -95,7 +95,7 @@ export class TubeCheckCache {
 
   /** Characters of tube text the kept checks hold, together (at most `maxTextChars`). */
   get textChars(): number {
-    return this.#textChars;
+    return this.#entries.totalSize;
   }
 
   /**
@@ -116,14 +116,10 @@ export class TubeCheckCache {
     const entry = this.#entries.get(key);
     // The entry stays kept while its types are asked about: checks meanwhile hit it too.
     if (entry && (await this.#resolvesAlike(entry))) {
-      if (this.#entries.get(key) === entry) {
-        // Set again to make it the most recently used.
-        this.#entries.delete(key);
-        this.#entries.set(key, entry);
-      }
+      this.#entries.touch(key, entry);
       return entry.checked;
     }
-    if (entry) this.#forget(key, entry);
+    if (entry) this.#entries.delete(key, entry);
     return this.#load(key, tube, registered, inputs);
   }
 
@@ -145,7 +141,7 @@ export class TubeCheckCache {
       const unchanged = !registered || readText(registered.file) === registered.text;
       if (unchanged && dependsOnItsTextAlone(checked)) {
         this.#reusable.add(checked);
-        this.#remember(key, { checked, types: typesOf(checked.tube) });
+        this.#entries.set(key, { checked, types: typesOf(checked.tube) });
       }
       return checked;
     })().finally(() => this.#loading.delete(key));
@@ -188,26 +184,6 @@ export class TubeCheckCache {
       if (!resolution.ok || resolution.definition !== definition) return false;
     }
     return true;
-  }
-
-  #remember(key: string, entry: Entry): void {
-    const chars = entry.checked.text.length;
-    if (this.#maxEntries === 0 || chars > this.#maxTextChars) return;
-    const replaced = this.#entries.get(key);
-    if (replaced) this.#forget(key, replaced);
-    this.#entries.set(key, entry);
-    this.#textChars += chars;
-    for (const [oldest, old] of this.#entries) {
-      if (this.#entries.size <= this.#maxEntries && this.#textChars <= this.#maxTextChars) break;
-      this.#forget(oldest, old);
-    }
-  }
-
-  /** Drop `key`'s entry if it is still `entry` (a newer one may have replaced it). */
-  #forget(key: string, entry: Entry): void {
-    if (this.#entries.get(key) !== entry) return;
-    this.#entries.delete(key);
-    this.#textChars -= entry.checked.text.length;
   }
 }
 
