@@ -193,7 +193,7 @@ function coldStartLines(cold: Awaited<ReturnType<typeof coldStarts>>): string[] 
       ? ` = modules ${figure.parts.modulesMs.toFixed(0)} (since the process started), addon ${figure.parts.addonMs.toFixed(0)}, connection ${figure.parts.connectionMs.toFixed(0)}, registration ${figure.parts.registerMs.toFixed(0)}, then the claim`
       : '';
   const row = (label: string, figure: (typeof cold)['sources']) =>
-    `  ${label} ${figure.firstMs.toFixed(0)} ms (warm ${figure.warmMs.toFixed(0)})${parts(figure)}`;
+    `  ${label} ${figure.firstMs.toFixed(0)} ms, CPU ${figure.cpuMs.toFixed(0)} ms (warm ${figure.warmMs.toFixed(0)})${parts(figure)}`;
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   return [
     'worker cold start, first invoke on a fresh function (goal < 200 ms):',

@@ -14,7 +14,13 @@ import type { LambdaWorker } from './lambda-worker.ts';
 /** Since the process started: Node, the runtime client and every import of this module. */
 const modulesMs = performance.now();
 /** The cold start's costs, said by the first invocation that gets a built worker. */
-let coldStart: ColdStart | undefined = { modulesMs, addonMs: 0, connectionMs: 0, registerMs: 0 };
+let coldStart: ColdStart | undefined = {
+  modulesMs,
+  addonMs: 0,
+  connectionMs: 0,
+  registerMs: 0,
+  cpuMs: 0,
+};
 
 let worker: Promise<LambdaWorker> | undefined = build();
 /** Tracing, started with the environment when OTEL_EXPORTER_OTLP_*ENDPOINT asks for it. */
@@ -23,6 +29,9 @@ let tracing: Promise<Tracing | undefined> | undefined;
 function build(): Promise<LambdaWorker> {
   const building = lambdaWorkerFromEnv(process.env, (step, ms) => {
     if (coldStart) coldStart[step] = ms;
+  }).then((built) => {
+    if (coldStart) coldStart.cpuMs = cpuMs();
+    return built;
   });
   // Failing before the first invocation awaits it is not an unhandled rejection.
   building.catch(() => {});
@@ -65,5 +74,12 @@ function roundAll(costs: ColdStart): ColdStart {
     addonMs: round(costs.addonMs),
     connectionMs: round(costs.connectionMs),
     registerMs: round(costs.registerMs),
+    cpuMs: round(costs.cpuMs),
   };
+}
+
+/** CPU time this process has used so far (user and system, ms). */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }

@@ -53,6 +53,11 @@ export interface ColdStart {
   addonMs: number;
   connectionMs: number;
   registerMs: number;
+  /**
+   * CPU time the process had used (user and system) once its components were built: the
+   * cold start's work, which a busy machine does not stretch as it does the times above.
+   */
+  cpuMs: number;
 }
 
 /** What a worker invocation did. */
