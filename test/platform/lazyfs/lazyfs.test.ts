@@ -20,9 +20,10 @@ import { type LazyFs, lazyFsMissing, mountLazyFs } from './lazyfs.ts';
  */
 
 let missing: string | undefined;
+// May make the venv first: two pip steps of at most 180 s each (lazyfs.ts).
 beforeAll(() => {
   missing = lazyFsMissing();
-}, 200_000);
+}, 400_000);
 
 const folders: string[] = [];
 const layers: LazyFs[] = [];
