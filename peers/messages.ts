@@ -36,7 +36,8 @@ const inline = z
   .regex(/^[A-Za-z0-9+/]*={0,2}$/)
   .optional();
 
-const envelope = {
+/** What every message carries besides what it says (see {@link MessageBody}). */
+export const envelope = {
   v: z.literal(1),
   /** When it was made (ms since the epoch): old messages are refused. */
   ts: z.number().int().nonnegative(),
@@ -186,14 +187,4 @@ export function encodeMessage(body: MessageBody, now = Date.now()): Uint8Array {
     return data;
   const { block: _block, ...rest } = body;
   return encodeMessage(rest as MessageBody, now);
-}
-
-/** Decodes message data already accepted by the validator (undefined if it is not one). */
-export function decodeMessage(data: Uint8Array): PeerMessage | undefined {
-  try {
-    const parsed = peerMessage.safeParse(JSON.parse(new TextDecoder().decode(data)));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
 }

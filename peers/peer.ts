@@ -2,18 +2,17 @@ import type { SignedMessage } from '@libp2p/gossipsub';
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
+import { decodeMessages } from './batch.ts';
+import { Batcher } from './batcher.ts';
 import { BlockStore, serveBlocks } from './blocks.ts';
 import { PeerDirectory } from './directory.ts';
 import { PeerError } from './errors.ts';
 import { Ledger } from './ledger.ts';
 import {
-  decodeMessage,
-  encodeMessage,
   type MessageBody,
   type PeerMessage,
   PRESENCE_TOPIC,
   type PresenceMessage,
-  TOPIC_OF,
   TOPICS,
 } from './messages.ts';
 import { PeerMetrics } from './metrics.ts';
@@ -44,7 +43,10 @@ export interface PeerOptions {
 type Handler<K extends PeerMessage['kind']> = (
   message: Extract<PeerMessage, { kind: K }>,
   signer: string,
-  /** The message as signed (data, signature, key): evidence a third party can check. */
+  /**
+   * The gossip message as signed (data, signature, key), the batch it came in if it did:
+   * evidence a third party can check.
+   */
   signed: SignedMessage,
 ) => void;
 
@@ -79,6 +81,10 @@ export class Peer {
   #ledger: Ledger | undefined;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
+  readonly #batcher = new Batcher(async (topic, data) => {
+    // Stopped in the meantime: nothing goes out, as for a publish after stop.
+    if (this.#started && this.#node) await this.#node.services.pubsub.publish(topic, data);
+  });
 
   constructor(options: PeerOptions) {
     this.#options = options;
@@ -140,8 +146,8 @@ export class Peer {
     node.services.pubsub.addEventListener('message', (event) => {
       const message = event.detail;
       if (message.type !== 'signed') return;
-      const decoded = decodeMessage(message.data);
-      if (decoded) this.#dispatch(decoded, message.from.toString(), message);
+      for (const decoded of decodeMessages(message.data) ?? [])
+        this.#dispatch(decoded, message.from.toString(), message);
     });
     // A newcomer hears of us at once instead of at our next announcement.
     node.services.pubsub.addEventListener('subscription-change', (event) => {
@@ -178,10 +184,13 @@ export class Peer {
     return () => list.splice(list.indexOf(handler as never), 1);
   }
 
-  /** Publishes a message (its envelope added) on its kind's topic, signed by this peer. */
+  /**
+   * Publishes a message (its envelope added) on its kind's topic, signed by this peer;
+   * what this peer says in the same turn of the event loop goes out batched.
+   */
   async publish(body: MessageBody): Promise<void> {
     if (!this.#started) return;
-    await this.node.services.pubsub.publish(TOPIC_OF[body.kind], encodeMessage(body));
+    await this.#batcher.publish(body);
   }
 
   /** Peers connected now. */

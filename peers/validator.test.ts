@@ -5,7 +5,9 @@ import { identify } from '@libp2p/identify';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p, type Libp2p } from 'libp2p';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodeMessage, PRESENCE_TOPIC, TASKS_TOPIC } from './messages.ts';
+import { cidOf } from '../core/cid.ts';
+import { encodeBatches } from './batch.ts';
+import { encodeMessage, PRESENCE_TOPIC, RESULTS_TOPIC, TASKS_TOPIC } from './messages.ts';
 import type { Peer } from './peer.ts';
 import { startTestPeer } from './test-peer.fixture.ts';
 
@@ -65,6 +67,37 @@ describe('topic validators', () => {
     );
     // The one valid presence got through.
     expect(victim.directory.get(attacker.peerId)).toBeDefined();
+  });
+
+  it('behavior: a batch reaches handlers message by message; one forged or misplaced message refuses the whole batch', async () => {
+    const victim = await startPeer();
+    const attacker = await startPeer(victim.addresses);
+    await meshed(attacker, victim);
+    const heard: string[] = [];
+    victim.on('working', (message) => heard.push(message.task));
+    const task = (i: number) => cidOf({ batch: i }).toString();
+    const working = (i: number, executor = attacker.peerId) =>
+      ({ kind: 'working', task: task(i), executor }) as const;
+    const publish = (...data: Uint8Array[]) =>
+      Promise.all(data.map((one) => attacker.node.services.pubsub.publish(RESULTS_TOPIC, one)));
+
+    await publish(...encodeBatches([working(1), working(2), working(3)]));
+    await publish(...encodeBatches([working(4), working(5, victim.peerId)]));
+    await publish(
+      ...encodeBatches([
+        working(6),
+        { kind: 'presence', peer: attacker.peerId, addrs: [], tags: [], quorum: false },
+      ]),
+    );
+
+    await vi.waitFor(
+      () => {
+        expect(rejected(victim, 'forged')).toBe(1);
+        expect(rejected(victim, 'malformed')).toBe(1);
+      },
+      { timeout: 5000, interval: 50 },
+    );
+    expect(heard).toEqual([task(1), task(2), task(3)]);
   });
 
   it('error: unsigned messages are rejected by the router and counted', async () => {

@@ -1,6 +1,7 @@
 import { type Message, TopicValidatorResult } from '@libp2p/gossipsub';
 import type { PeerId } from '@libp2p/interface';
-import { decodeMessage, MAX_MESSAGE_BYTES, speaker, TOPIC_OF } from './messages.ts';
+import { decodeMessages } from './batch.ts';
+import { MAX_MESSAGE_BYTES, speaker, TOPIC_OF } from './messages.ts';
 import type { PeerMetrics } from './metrics.ts';
 import { ReplayGuard } from './replay-guard.ts';
 
@@ -18,9 +19,9 @@ export interface ValidatorOptions {
 }
 
 /**
- * The gossipsub topic validator of every noob topic: refuses messages that are too large,
- * unsigned, not one of the schemas (or on the wrong topic), too old or too far in the
- * future, replayed, or that speak for a peer other than their signer. A refusal is a
+ * The gossipsub topic validator of every noob topic: refuses messages (alone or in a
+ * batch) that are too large, unsigned, not one of the schemas (or on the wrong topic), too
+ * old or too far in the future, replayed, or that speak for a peer other than their signer. A refusal is a
  * `Reject`, so gossipsub does not forward it and lowers the sender's score (P4); each is
  * counted by reason.
  */
@@ -46,13 +47,17 @@ export function createValidator(options: ValidatorOptions) {
     if (message.data.byteLength > MAX_MESSAGE_BYTES) return reject('oversized', signerOf(message));
     if (message.type !== 'signed') return reject('unsigned', undefined);
     const signer = message.from.toString();
-    const decoded = decodeMessage(message.data);
+    const decoded = decodeMessages(message.data);
     if (!decoded) return reject('malformed', signer);
-    if (TOPIC_OF[decoded.kind] !== message.topic) return reject('malformed', signer);
-    if (speaker(decoded) !== signer) return reject('forged', signer);
+    // A batch is refused whole if any of its messages would be refused alone.
+    if (decoded.some((one) => TOPIC_OF[one.kind] !== message.topic))
+      return reject('malformed', signer);
+    if (decoded.some((one) => speaker(one) !== signer)) return reject('forged', signer);
+    // One envelope for the whole batch.
+    const { ts, nonce } = decoded[0]!;
     const time = now();
-    if (Math.abs(time - decoded.ts) > options.freshnessMs) return reject('stale', signer);
-    if (!replays.admit(signer, decoded.nonce, time)) return reject('replayed', signer);
+    if (Math.abs(time - ts) > options.freshnessMs) return reject('stale', signer);
+    if (!replays.admit(signer, nonce, time)) return reject('replayed', signer);
     accepted.inc({ topic: message.topic });
     return TopicValidatorResult.Accept;
   };
