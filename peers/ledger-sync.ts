@@ -17,6 +17,8 @@ export interface SyncedDocument<T> {
 export interface SyncSession {
   /** Bytes this side sent. */
   sent: number;
+  /** What this side knows the other has, for the next session with it (encoded). */
+  state: Uint8Array;
 }
 
 /**
@@ -24,18 +26,22 @@ export interface SyncSession {
  * the other lacks (changes, found by heads and Bloom filters), not the whole document.
  * The two sides take turns, the opener first; an empty message means "nothing more from
  * me", and a side that receives one with nothing left to send closes the stream, which
- * ends the other's session too. Every session starts from a fresh sync state, so a peer
- * that restarted (and forgot what it had) is never assumed to hold what it lost.
+ * ends the other's session too. A session starts from what the last one with that peer
+ * ended knowing (`known`: the heads both had, as `encodeSyncState` keeps them), so it walks
+ * only the changes since; a fresh state walks the whole history. A peer that restarted
+ * and lost what it had is still sent it again: the protocol finds heads the other lacks
+ * and starts over from nothing.
  */
 export async function syncSession<T>(
   stream: Stream,
   doc: SyncedDocument<T>,
   opener: boolean,
   signal?: AbortSignal,
+  known?: Uint8Array,
 ): Promise<SyncSession> {
   const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES });
   const options = signal ? { signal } : {};
-  let state = Automerge.initSyncState();
+  let state = known ? Automerge.decodeSyncState(known) : Automerge.initSyncState();
   let sent = 0;
   const send = async (message: Uint8Array | null) => {
     const bytes = message ?? new Uint8Array();
@@ -67,5 +73,5 @@ export async function syncSession<T>(
     await send(reply);
   }
   await stream.close(options);
-  return { sent };
+  return { sent, state: Automerge.encodeSyncState(state) };
 }

@@ -1,9 +1,13 @@
 import * as Automerge from '@automerge/automerge';
 import type { PeerId } from '@libp2p/interface';
-import { syncSession } from './ledger-sync.ts';
+import { type SyncSession, syncSession } from './ledger-sync.ts';
 import type { TaskMessage } from './messages.ts';
 import type { PeerNode } from './node.ts';
 import type { Evidence, QuorumObserver } from './quorum-verifier.ts';
+import { soon } from './soon.ts';
+
+/** Peers whose sync state is kept, at most (the longest unseen forgotten first). */
+const MAX_KNOWN = 1000;
 
 /** The protocol the ledger replicates over. */
 export const LEDGER_PROTOCOL = '/noob/ledger/1.0.0';
@@ -61,6 +65,10 @@ export class Ledger implements QuorumObserver {
   readonly #pushed = new Map<string, string>();
   /** Bytes this peer sent in sync sessions (opened or answered). */
   sentBytes = 0;
+  /** What the last session with each peer ended knowing it has (encoded sync state). */
+  readonly #known = new Map<string, Uint8Array>();
+  /** Edits not yet made a change (see {@link Ledger.#change}). */
+  #pending: Array<(d: LedgerDocument) => void> = [];
 
   constructor(self: string) {
     this.#self = self;
@@ -69,7 +77,7 @@ export class Ledger implements QuorumObserver {
 
   /** The document as plain data. */
   get document(): LedgerDocument {
-    return Automerge.toJS(this.#doc) as LedgerDocument;
+    return Automerge.toJS(this.#current()) as LedgerDocument;
   }
 
   /** Serves replication on `node` and syncs with connected peers every `syncMs`. */
@@ -79,7 +87,11 @@ export class Ledger implements QuorumObserver {
       const id = connection.remotePeer.toString();
       this.#sessions.add(id);
       try {
-        this.#count(await syncSession(stream, this.#synced, false, AbortSignal.timeout(10_000)));
+        const signal = AbortSignal.timeout(10_000);
+        this.#count(
+          id,
+          await syncSession(stream, this.#synced, false, signal, this.#known.get(id)),
+        );
       } catch (error) {
         stream.abort(error as Error);
       } finally {
@@ -97,6 +109,7 @@ export class Ledger implements QuorumObserver {
   stop(): void {
     clearTimeout(this.#timer);
     this.#node = undefined;
+    this.#current();
   }
 
   /** Syncs with every connected peer once. */
@@ -108,7 +121,7 @@ export class Ledger implements QuorumObserver {
       const peers = new Map<string, PeerId>();
       for (const connection of node.getConnections())
         peers.set(connection.remotePeer.toString(), connection.remotePeer);
-      const heads = Automerge.getHeads(this.#doc).join();
+      const heads = Automerge.getHeads(this.#current()).join();
       await Promise.all(
         [...peers]
           .filter(([id]) => this.#pushed.get(id) !== heads && !this.#sessions.has(id))
@@ -129,7 +142,7 @@ export class Ledger implements QuorumObserver {
     this.#sessions.add(id);
     try {
       stream = await node.dialProtocol(peer, LEDGER_PROTOCOL, { signal });
-      this.#count(await syncSession(stream, this.#synced, true, signal));
+      this.#count(id, await syncSession(stream, this.#synced, true, signal, this.#known.get(id)));
       return true;
     } catch (error) {
       // Not a noob peer, or gone: the next round tries again.
@@ -142,18 +155,40 @@ export class Ledger implements QuorumObserver {
 
   /** The document as a sync session reads and updates it. */
   readonly #synced = {
-    get: () => this.#doc,
+    get: () => this.#current(),
     set: (doc: Automerge.Doc<LedgerDocument>) => {
       this.#doc = doc;
     },
   };
 
-  #count(session: { sent: number }): void {
+  #count(peer: string, session: SyncSession): void {
     this.sentBytes += session.sent;
+    this.#known.delete(peer);
+    this.#known.set(peer, session.state);
+    if (this.#known.size > MAX_KNOWN) this.#known.delete(this.#known.keys().next().value!);
   }
 
+  /**
+   * Edits made in one turn of the event loop become one Automerge change: a quorum call
+   * writes a claim, k commitments, k reveals and a verdict, and an epoch's calls arrive
+   * together. A change per edit made the history (what every sync session walks) grow by
+   * thousands of changes a run, and most of a quorum run's CPU went to Automerge.
+   */
   #change(edit: (d: LedgerDocument) => void): void {
-    this.#doc = Automerge.change(this.#doc, edit);
+    if (this.#pending.length === 0) soon(() => this.#current());
+    this.#pending.push(edit);
+  }
+
+  /** The document with every pending edit made (one change for them all). */
+  #current(): Automerge.Doc<LedgerDocument> {
+    if (this.#pending.length > 0) {
+      const edits = this.#pending;
+      this.#pending = [];
+      this.#doc = Automerge.change(this.#doc, (d) => {
+        for (const edit of edits) edit(d);
+      });
+    }
+    return this.#doc;
   }
 
   claimed(task: TaskMessage): void {
