@@ -111,7 +111,8 @@ export async function fetchBlock<T = unknown>(
   if (local !== undefined) return local;
   let stream: Awaited<ReturnType<PeerNode['dialProtocol']>>;
   try {
-    stream = await node.dialProtocol(peer, BLOCK_PROTOCOL, { signal });
+    // The protocol's name goes out with the request (one round trip, not two).
+    stream = await node.dialProtocol(peer, BLOCK_PROTOCOL, { signal, negotiateFully: false });
   } catch (error) {
     throw new BlockError(`could not reach ${peer} for block ${cid}: ${(error as Error).message}`);
   }

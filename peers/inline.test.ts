@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { P2PRunner } from '../core/runners/p2p/runner.ts';
 import { loadTube } from '../core/tube/load.ts';
 import { TaskExecutor } from '../functions/worker/executor.ts';
-import { BLOCK_PROTOCOL, BlockStore } from './blocks.ts';
+import { BLOCK_PROTOCOL, BlockStore, fetchBlock } from './blocks.ts';
 import { toBase64 } from './bytes.ts';
 import { TaskWorker } from './task-worker.ts';
 import { startTestPeer } from './test-peer.fixture.ts';
@@ -27,6 +27,20 @@ describe('blocks inline', () => {
     expect(receiver.get(cid)).toEqual({ inputs: [1, 2, 3] });
     expect(sender.inline(sender.put({ big: new Uint8Array(9000) }))).toBeUndefined();
     expect(toBase64(receiver.bytes(cid)!)).toBe(sender.inline(cid));
+  });
+
+  it('behavior: a block too large to ride along is fetched by CID; one the peer lacks is a BlockError', async () => {
+    const owner = await startTestPeer(stops);
+    const asker = await startTestPeer(stops, { bootstrap: owner.addresses });
+    const big = { inputs: 'x'.repeat(20_000) };
+    const cid = owner.blocks.put(big);
+    expect(owner.blocks.inline(cid)).toBeUndefined();
+    const signal = AbortSignal.timeout(10_000);
+    expect(await fetchBlock(asker.node, asker.blocks, owner.node.peerId, cid, signal)).toEqual(big);
+    const missing = new BlockStore().put({ nowhere: true });
+    await expect(
+      fetchBlock(asker.node, asker.blocks, owner.node.peerId, missing, signal),
+    ).rejects.toMatchObject({ name: 'BlockError' });
   });
 
   for (const verification of [{ mode: 'trusted' }, { mode: 'quorum', k: 3, q: 2 }] as const) {
