@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { currentPids, type Fault, killQuietly } from './chaos.ts';
-import { type LazyFs, type LazyFsOptions, lazyFsMissing, mountLazyFs } from './lazyfs/lazyfs.ts';
+import { type LazyFs, lazyFsMissing, mountLazyFs } from './lazyfs/lazyfs.ts';
 import { type ServeProcess, startServe } from './serve-process.ts';
 
 /**
@@ -26,16 +26,14 @@ export interface PowerLossDisk {
 
 /**
  * Mounts a layer for the scenario, or says why this machine cannot (no /dev/fuse, no
- * fusermount3, no python3 venv). `ignoreFsync` makes it a disk that lies (see LazyFsOptions).
+ * fusermount3, no python3 venv).
  */
-export async function powerLossDisk(
-  options: LazyFsOptions = {},
-): Promise<PowerLossDisk | { reason: string }> {
+export async function powerLossDisk(): Promise<PowerLossDisk | { reason: string }> {
   const reason = lazyFsMissing();
   if (reason) return { reason };
   const backing = mkdtempSync(join(tmpdir(), 'noob-power-disk-'));
   const mount = mkdtempSync(join(tmpdir(), 'noob-power-mount-'));
-  let layer: LazyFs = await mountLazyFs(backing, mount, options);
+  let layer: LazyFs = await mountLazyFs(backing, mount);
   let dropped = 0;
   const db = join(mount, 'noob.db');
   const fault: Fault = {
@@ -43,7 +41,7 @@ export async function powerLossDisk(
     async inject(serve: ServeProcess, dbPath: string) {
       await stopAllAtOnce(serve);
       dropped += (await layer.crash()).droppedBytes;
-      layer = await mountLazyFs(backing, mount, options);
+      layer = await mountLazyFs(backing, mount);
       return startServe(dbPath);
     },
   };

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSqld } from '../queue/sqld.ts';
 import {
@@ -26,6 +28,8 @@ const rows: ChaosRow[] = [];
 const SCENARIO_MS = 240_000;
 /** The power-loss ones may first make the FUSE layer's venv (a pip install, see lazyfs.ts). */
 const POWER_LOSS_MS = SCENARIO_MS + 360_000;
+/** See the last test. */
+const SKIP_FDATASYNC = pathToFileURL(join(import.meta.dirname, 'chaos-skip-fdatasync.ts')).href;
 
 /** The invariant of every scenario, with its row kept for the table. */
 function holds(row: ChaosRow): void {
@@ -142,18 +146,25 @@ describe('chaos matrix (short)', () => {
   );
 
   it(
-    'error: on a disk that ignores fsync, the same power loss loses acknowledged jobs (the scenario above can fail)',
+    "error: with the queue's own flush skipped, the same power loss loses acknowledged jobs (the scenario above can fail)",
     async (context) => {
-      // The scenario above passes because the queue's flushes reach the disk: without them
-      // (here the disk drops them; a queue that skipped fdatasync would be the same) the
-      // jobs the API acknowledged are gone after the crash, and its invariant would fail.
-      const disk = await powerLossDisk({ ignoreFsync: true });
+      // The power-loss scenario passes because the embedded driver flushes the log before
+      // it acknowledges a write: with that fdatasync stubbed out in every process of
+      // `noob serve` (chaos-skip-fdatasync.ts), jobs the API acknowledged, one of them seen
+      // succeeded, are gone after the same crash, and the scenario's invariant would fail.
+      const disk = await powerLossDisk();
       if ('reason' in disk) {
         context.skip(disk.reason);
         return;
       }
+      const options = process.env.NODE_OPTIONS;
       try {
-        let serve = await startServe(disk.db);
+        // Inherited by the processes started meanwhile only (the restart runs without it).
+        process.env.NODE_OPTIONS = `${options ?? ''} --import ${SKIP_FDATASYNC}`.trim();
+        let serve = await startServe(disk.db).finally(() => {
+          if (options === undefined) delete process.env.NODE_OPTIONS;
+          else process.env.NODE_OPTIONS = options;
+        });
         const body = { tube: CHAOS_TUBE, epochs: 4 };
         const ids = await submitAll(serve, serve.key, [body, body, body]);
         expect((await waitForJob(serve.url, serve.key, ids[0]!)).state).toBe('succeeded');
@@ -161,7 +172,7 @@ describe('chaos matrix (short)', () => {
         const after = await Promise.all(
           ids.map(async (id) => (await api(serve.url, serve.key, `/v1/jobs/${id}`)).status),
         );
-        expect(after).toEqual([404, 404, 404]);
+        expect(after).toContain(404);
       } finally {
         await cleanUpServes();
         await disk.remove();

@@ -1,4 +1,4 @@
-"""lazyfs.py BACKING MOUNT [--ignore-fsync]: a disk that loses what was not fsync'd.
+"""lazyfs.py BACKING MOUNT: a disk that loses what was not fsync'd.
 
 As a power loss does. A FUSE passthrough filesystem (mfusepy on libfuse3) in the spirit
 of Jepsen's LazyFS. The folder BACKING stands for the disk; MOUNT is what programs use.
@@ -7,9 +7,6 @@ the file is fsync'd or fdatasync'd: only then do they reach BACKING. Reads see t
 see the page cache. Names (create, unlink, rename, mkdir) reach BACKING at once, like a
 journaled filesystem's metadata; an emptied or shortened file (truncate) waits for fsync
 like its contents.
-
-With --ignore-fsync the disk lies: fsync returns at once and persists nothing, so a crash
-drops everything written through the mount (what a program that never syncs would lose).
 
 Control, one word a line on stdin:
   crash   power loss: every unsynced write is dropped, every later operation fails (EIO),
@@ -49,9 +46,8 @@ class Unsynced:
 class LazyFs(fuse.Operations):
     use_ns = True
 
-    def __init__(self, backing, ignore_fsync=False):
+    def __init__(self, backing):
         self.backing = backing
-        self.ignore_fsync = ignore_fsync
         # Not `self.lock`: that name is FUSE's lock operation, left to the kernel.
         self.guard = threading.Lock()
         # Keyed by path inside the mount; moved by rename, dropped by unlink.
@@ -216,9 +212,8 @@ class LazyFs(fuse.Operations):
 
     def fsync(self, path, datasync, fh):
         self.alive()
-        if not self.ignore_fsync:
-            with self.guard:
-                self.persist(path)
+        with self.guard:
+            self.persist(path)
         return 0
 
     def fsyncdir(self, path, datasync, fh):
@@ -288,7 +283,7 @@ def control(fs, mount):
 def main():
     # Absolute: libfuse moves this process to / once mounted.
     backing, mount = os.path.realpath(sys.argv[1]), os.path.realpath(sys.argv[2])
-    fs = LazyFs(backing, ignore_fsync='--ignore-fsync' in sys.argv[3:])
+    fs = LazyFs(backing)
     threading.Thread(target=control, args=(fs, mount), daemon=True).start()
     # kernel_cache: every change goes through this mount, so the kernel may keep pages
     # across opens (SQLite's processes open the same files often).

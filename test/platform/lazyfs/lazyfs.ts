@@ -91,26 +91,12 @@ export interface LazyFs {
   crash(): Promise<{ droppedBytes: number; files: number }>;
 }
 
-/** Options of {@link mountLazyFs}. */
-export interface LazyFsOptions {
-  /**
-   * A disk that lies: fsync persists nothing, so a crash drops every write. Shows that a
-   * test on the layer fails when the flushes it relies on are missing.
-   */
-  ignoreFsync?: boolean;
-}
-
 /**
  * Mounts the layer on `mount` (an empty folder) over `backing` (the disk) and waits until
  * the kernel talks to it. {@link lazyFsMissing} must have said nothing first.
  */
-export async function mountLazyFs(
-  backing: string,
-  mount: string,
-  options: LazyFsOptions = {},
-): Promise<LazyFs> {
-  const args = [SCRIPT, backing, mount, ...(options.ignoreFsync ? ['--ignore-fsync'] : [])];
-  const child = spawn(join(VENV, 'bin', 'python'), args, {
+export async function mountLazyFs(backing: string, mount: string): Promise<LazyFs> {
+  const child = spawn(join(VENV, 'bin', 'python'), [SCRIPT, backing, mount], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
