@@ -114,7 +114,7 @@ export async function mountLazyFs(backing: string, mount: string): Promise<LazyF
       exited.then(() => reject(new Error(`lazyfs exited before mounting ${mount}: ${errors}`)));
     }),
     MOUNT_MS,
-    `lazyfs did not mount ${mount}`,
+    () => `lazyfs did not mount ${mount}: ${errors}`,
     child,
     mount,
   );
@@ -132,7 +132,7 @@ export async function mountLazyFs(backing: string, mount: string): Promise<LazyF
         child.stdout!.on('data', check);
       }),
       UNMOUNT_MS,
-      `lazyfs on ${mount} did not crash: ${errors}`,
+      () => `lazyfs on ${mount} did not crash: ${errors}`,
       child,
       mount,
     );
@@ -154,11 +154,11 @@ export async function mountLazyFs(backing: string, mount: string): Promise<LazyF
   };
 }
 
-/** `promise`, or after `ms` the layer killed, its mount taken away and `what` thrown. */
+/** `promise`, or after `ms` the layer killed, its mount taken away and `what()` thrown. */
 async function bounded<T>(
   promise: Promise<T>,
   ms: number,
-  what: string,
+  what: () => string,
   child: ChildProcess,
   mount: string,
 ) {
@@ -168,7 +168,7 @@ async function bounded<T>(
       child.kill('SIGKILL');
       // A FUSE mount whose process died stays behind ("transport endpoint not connected").
       spawnSync('fusermount3', ['-u', '-z', mount]);
-      reject(new Error(what));
+      reject(new Error(what()));
     }, ms);
   });
   try {
