@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
+/** Files outside infra/ that infra/*.ts import (each with no imports of its own). */
+const INFRA_IMPORTS = ['functions/api/dashboard/files.ts'];
 const dir = mkdtempSync(join(tmpdir(), 'noob-sst-'));
 
 afterAll(() => {
@@ -25,6 +27,8 @@ describe('SST app', () => {
       if (file.endsWith('.ts') || file === 'tsconfig.sst.json')
         cpSync(join(ROOT, 'infra', file), join(dir, 'infra', file));
     }
+    // What infra/ imports from beyond it (the dashboard's file list, for the API's bundle).
+    for (const file of INFRA_IMPORTS) cpSync(join(ROOT, file), join(dir, file));
     cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     const env = {
