@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { KeyStore } from '../api/keys.ts';
 
@@ -33,9 +42,32 @@ export async function localKey(
   }
   const { key } = await keys.create(LOCAL_TENANT);
   mkdirSync(dirname(file), { recursive: true });
-  // Written whole then renamed: a crash leaves the old file or the new one, never half.
+  // Written whole, flushed, then renamed, and the rename flushed: a crash or a power loss
+  // leaves the old file or the new one, never an empty or half-written one.
   const partial = join(dirname(file), `.${process.pid}.local-key.tmp`);
-  writeFileSync(partial, `${key}\n`, { mode: 0o600 });
+  writeDurably(partial, `${key}\n`);
   renameSync(partial, file);
+  syncFolder(dirname(file));
   return { key, created: true };
+}
+
+/** Writes `text` to a new private file and flushes it to the disk before returning. */
+function writeDurably(path: string, text: string): void {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Flushes a folder's entries (a rename into it), so the new name survives a power loss. */
+function syncFolder(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
