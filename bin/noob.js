@@ -32,6 +32,13 @@ if (fromSource) {
       ),
   });
 }
+// A reader that went away (a pipe into `head`, or the `noob serve` that started this
+// worker, killed) is no reason to crash: what is left to print has nowhere to go.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
 const { main } = await import(
   fromSource ? source.href : new URL('../dist/core/cli/main.js', import.meta.url).href
 );

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -253,6 +254,21 @@ describe('help and version', () => {
       expect(code).toBe(0);
       expect(stdout).toMatch(new RegExp(`^noob ${version.replaceAll('.', '\\.')} \\(Node v\\d+`));
     }
+  });
+
+  it('behavior: output into a pipe whose reader has gone (noob … | head) ends quietly, not with an EPIPE crash', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'noob.js'), 'help'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the reader goes before noob writes
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('error: help for an unknown command exits 2', () => {
