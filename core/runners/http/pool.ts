@@ -138,7 +138,36 @@ export class HttpWorkerPool {
         reject(signal!.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      // One call object for every try: a fault hands it to dispatch again.
+      const call: PendingCall = {
+        task,
+        signal,
+        resolve: (result) => {
+          if (settled) return;
+          finish();
+          resolve(result);
+        },
+        reject: (error) => {
+          if (settled) return;
+          finish();
+          reject(error);
+        },
+        // Another worker, if any is left to try; never for a sticky call (#choose):
+        // its node's state lives on the worker that failed.
+        fault: (error) => {
+          if (settled) return;
+          if (signal?.aborted) return onAbort();
+          dispatch(error);
+        },
+      };
       const dispatch = (lastFault: unknown): void => {
+        // The first try of a stateless call under least-loaded: bound to whichever worker
+        // has room first. Retries (and every other strategy) go to the worker chosen now.
+        const shared = this.#shared && !stickyKey && tried.size === 0 ? this.#shared : undefined;
+        if (shared && this.#workers.some((w) => w.breaker.allows())) {
+          shared.push(call, tried);
+          return;
+        }
         const worker = tried.size <= this.#retries ? this.#choose(stickyKey, tried) : undefined;
         if (!worker) {
           finish();
@@ -149,33 +178,6 @@ export class HttpWorkerPool {
               { cause: lastFault },
             ),
           );
-          return;
-        }
-        const call: PendingCall = {
-          task,
-          signal,
-          resolve: (result) => {
-            if (settled) return;
-            finish();
-            resolve(result);
-          },
-          reject: (error) => {
-            if (settled) return;
-            finish();
-            reject(error);
-          },
-          // Another worker, if any is left to try; never for a sticky call (#choose):
-          // its node's state lives on the worker that failed.
-          fault: (error) => {
-            if (settled) return;
-            if (signal?.aborted) return onAbort();
-            dispatch(error);
-          },
-        };
-        // The first try of a stateless call under least-loaded: bound to whichever worker
-        // has room first. Retries (and every other strategy) go to the worker chosen now.
-        if (this.#shared && !stickyKey && tried.size === 0) {
-          this.#shared.push(call, tried);
           return;
         }
         tried.add(worker);
