@@ -1,16 +1,10 @@
 import * as dagCbor from '@ipld/dag-cbor';
-import type { PeerId } from '@libp2p/interface';
-import { lpStream } from '@libp2p/utils';
 import { blake3 } from '@noble/hashes/blake3.js';
 import { CID } from 'multiformats/cid';
 import { BLAKE3_CODE, cidOf } from '../core/cid.ts';
 import { fromBase64, toBase64 } from './bytes.ts';
-import { BlockError } from './errors.ts';
 import { MAX_INLINE_BYTES } from './messages.ts';
-import type { PeerNode } from './node.ts';
 
-/** The protocol that serves blocks by CID. */
-export const BLOCK_PROTOCOL = '/noob/block/1.0.0';
 /** Largest block served or accepted (a task's inputs or a call's outputs). */
 export const MAX_BLOCK_BYTES = 8 * 1024 * 1024;
 /** Blocks kept per peer before the oldest are forgotten. */
@@ -78,59 +72,6 @@ export class BlockStore {
     // Oldest first out: maps iterate in insertion order.
     if (this.#blocks.size > MAX_BLOCKS) this.#blocks.delete(this.#blocks.keys().next().value!);
   }
-}
-
-/** Serves `store`'s blocks over {@link BLOCK_PROTOCOL}. */
-export async function serveBlocks(node: PeerNode, store: BlockStore): Promise<void> {
-  await node.handle(BLOCK_PROTOCOL, async (stream) => {
-    const lp = lpStream(stream, { maxDataLength: 256 });
-    try {
-      const asked = new TextDecoder().decode((await lp.read()).subarray());
-      // An empty answer means "not here".
-      await lp.write(store.bytes(asked) ?? new Uint8Array());
-      await stream.close();
-    } catch (error) {
-      stream.abort(error as Error);
-    }
-  });
-}
-
-/**
- * Fetches a block from `peer` (or takes it from `store`), checks that its bytes hash to
- * `cid`, keeps it, and returns its value. Throws {@link BlockError} when the peer does not
- * have it or sends other bytes.
- */
-export async function fetchBlock<T = unknown>(
-  node: PeerNode,
-  store: BlockStore,
-  peer: PeerId,
-  cid: string,
-  signal: AbortSignal,
-): Promise<T> {
-  const local = store.get<T>(cid);
-  if (local !== undefined) return local;
-  let stream: Awaited<ReturnType<PeerNode['dialProtocol']>>;
-  try {
-    // The protocol's name goes out with the request (one round trip, not two).
-    stream = await node.dialProtocol(peer, BLOCK_PROTOCOL, { signal, negotiateFully: false });
-  } catch (error) {
-    throw new BlockError(`could not reach ${peer} for block ${cid}: ${(error as Error).message}`);
-  }
-  let bytes: Uint8Array;
-  try {
-    const lp = lpStream(stream, { maxDataLength: MAX_BLOCK_BYTES });
-    await lp.write(new TextEncoder().encode(cid), { signal });
-    bytes = (await lp.read({ signal })).subarray();
-    await stream.close({ signal });
-  } catch (error) {
-    stream.abort(error as Error);
-    throw new BlockError(`could not fetch block ${cid} from ${peer}: ${(error as Error).message}`);
-  }
-  if (bytes.byteLength === 0) throw new BlockError(`peer ${peer} does not have block ${cid}`);
-  if (!hashesTo(cid, bytes))
-    throw new BlockError(`peer ${peer} sent bytes that do not hash to ${cid}: refused`);
-  store.keepVerified(cid, bytes);
-  return dagCbor.decode<T>(bytes);
 }
 
 /** Whether `bytes` are what `cid` names (BLAKE3 multihash). */

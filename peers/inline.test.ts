@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { P2PRunner } from '../core/runners/p2p/runner.ts';
 import { loadTube } from '../core/tube/load.ts';
 import { TaskExecutor } from '../functions/worker/executor.ts';
-import { BLOCK_PROTOCOL, BlockStore, fetchBlock } from './blocks.ts';
+import { BLOCK_PROTOCOL } from './block-exchange.ts';
+import { BlockStore } from './blocks.ts';
 import { toBase64 } from './bytes.ts';
 import { TaskWorker } from './task-worker.ts';
 import { startTestPeer } from './test-peer.fixture.ts';
@@ -36,11 +37,11 @@ describe('blocks inline', () => {
     const cid = owner.blocks.put(big);
     expect(owner.blocks.inline(cid)).toBeUndefined();
     const signal = AbortSignal.timeout(10_000);
-    expect(await fetchBlock(asker.node, asker.blocks, owner.node.peerId, cid, signal)).toEqual(big);
+    expect(await asker.exchange.fetch(owner.node.peerId, cid, signal)).toEqual(big);
     const missing = new BlockStore().put({ nowhere: true });
-    await expect(
-      fetchBlock(asker.node, asker.blocks, owner.node.peerId, missing, signal),
-    ).rejects.toMatchObject({ name: 'BlockError' });
+    await expect(asker.exchange.fetch(owner.node.peerId, missing, signal)).rejects.toMatchObject({
+      name: 'BlockError',
+    });
   });
 
   for (const verification of [{ mode: 'trusted' }, { mode: 'quorum', k: 3, q: 2 }] as const) {

@@ -4,7 +4,8 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { decodeMessages } from './batch.ts';
 import { Batcher } from './batcher.ts';
-import { BlockStore, serveBlocks } from './blocks.ts';
+import { BlockExchange } from './block-exchange.ts';
+import { BlockStore } from './blocks.ts';
 import { PeerDirectory } from './directory.ts';
 import { PeerError } from './errors.ts';
 import { Ledger } from './ledger.ts';
@@ -79,6 +80,7 @@ export class Peer {
   >();
   #node: PeerNode | undefined;
   #ledger: Ledger | undefined;
+  #exchange: BlockExchange | undefined;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
   readonly #batcher = new Batcher(async (topic, data) => {
@@ -95,6 +97,12 @@ export class Peer {
   get node(): PeerNode {
     if (!this.#node) throw new PeerError('the peer is not started');
     return this.#node;
+  }
+
+  /** Fetches blocks from other peers and serves this one's (after `start`). */
+  get exchange(): BlockExchange {
+    if (!this.#exchange) throw new PeerError('the peer is not started');
+    return this.#exchange;
   }
 
   /** The replicated ledger of quorum work (after `start`). */
@@ -140,7 +148,8 @@ export class Peer {
     });
     this.#node = node;
     await node.start();
-    await serveBlocks(node, this.blocks);
+    this.#exchange = new BlockExchange(node, this.blocks, this.metrics);
+    await this.#exchange.start();
     this.#ledger = new Ledger(node.peerId.toString());
     await this.#ledger.start(node, this.#options.ledgerSyncMs ?? 1000);
     node.services.pubsub.addEventListener('message', (event) => {
@@ -171,6 +180,7 @@ export class Peer {
     this.#started = false;
     clearTimeout(this.#timer);
     this.#ledger?.stop();
+    this.#exchange?.stop();
     const node = this.#node;
     this.#node = undefined;
     await node?.stop();

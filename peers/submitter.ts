@@ -1,5 +1,4 @@
 import { peerIdFromString } from '@libp2p/peer-id';
-import { fetchBlock } from './blocks.ts';
 import { NoExecutorError } from './errors.ts';
 import type { TaskMessage, Verification } from './messages.ts';
 import type { Peer } from './peer.ts';
@@ -145,9 +144,7 @@ export async function fetchOutcome(
 ): Promise<TaskOutcome | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const outcome = await fetchBlock<TaskOutcome>(
-        peer.node,
-        peer.blocks,
+      const outcome = await peer.exchange.fetch<TaskOutcome>(
         peerIdFromString(executor),
         result,
         AbortSignal.any([signal, AbortSignal.timeout(10_000)]),

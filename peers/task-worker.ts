@@ -3,7 +3,6 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { checkSendableOutputs } from '../core/runners/sendable.ts';
 import { traceCall } from '../core/tracing/call-span.ts';
 import type { TaskExecutor } from '../functions/worker/executor.ts';
-import { fetchBlock } from './blocks.ts';
 import { CommitReveal } from './commit-reveal.ts';
 import { NonDeterministicNodeError } from './errors.ts';
 import type { MessageBody, TaskMessage } from './messages.ts';
@@ -230,9 +229,7 @@ export class TaskWorker {
       await this.#peer.node.peerStore
         .merge(owner, { multiaddrs: message.addrs.map((text) => multiaddr(text)) })
         .catch(() => {});
-    const task = await fetchBlock<PeerTask>(
-      this.#peer.node,
-      this.#peer.blocks,
+    const task = await this.#peer.exchange.fetch<PeerTask>(
       owner,
       message.task,
       AbortSignal.any([signal, AbortSignal.timeout(Math.max(5000, message.deadlineMs))]),
