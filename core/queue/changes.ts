@@ -19,11 +19,23 @@ export class QueueChanges {
   #version = 0;
 
   constructor(driver: QueueDriver) {
-    this.#unsubscribe = driver.onCommit?.(() => {
-      this.#version++;
-      for (const wake of this.#waiters) wake();
-      this.#waiters.clear();
-    });
+    this.#unsubscribe = driver.onCommit?.(() => this.#announce());
+  }
+
+  /**
+   * This process committed something waiters may be waiting for (a submission, a
+   * result): where the driver cannot announce commits, wake them now instead of at their
+   * next poll. Others' commits are still only found by polling; where commits are
+   * announced, this one was already.
+   */
+  nudge(): void {
+    if (!this.live) this.#announce();
+  }
+
+  #announce(): void {
+    this.#version++;
+    for (const wake of this.#waiters) wake();
+    this.#waiters.clear();
   }
 
   /** Whether commits are announced (else a wait only ends by its timer or signal). */

@@ -109,7 +109,14 @@ export class Queue {
     // A submission that no other one of this process is waiting ahead of may hand its
     // tasks to an idle worker at once (see handoff.ts).
     if (this.#submissions.idle) submission = this.#offers.handOff(submission);
-    return this.#submissions.submit(submission);
+    return this.#nudging(this.#submissions.submit(submission));
+  }
+
+  /** `write`, then wakes this process's waiters (see {@link QueueChanges.nudge}). */
+  async #nudging<T>(write: Promise<T>): Promise<T> {
+    const done = await write;
+    this.#changes?.nudge();
+    return done;
   }
 
   /**
@@ -184,7 +191,7 @@ export class Queue {
 
   /** {@link complete} for many tasks in one transaction; whether each was accepted. */
   completeMany(workerId: string, completions: readonly Completion[]): Promise<boolean[]> {
-    return completeTasks(this.#ctx, workerId, completions);
+    return this.#nudging(completeTasks(this.#ctx, workerId, completions));
   }
 
   /**
@@ -198,7 +205,7 @@ export class Queue {
     request: ClaimRequest,
     onClaimed?: (tasks: ClaimedTask[]) => void,
   ): Promise<CompleteAndClaimResult> {
-    return completeAndClaim(this.#ctx, completions, request, onClaimed);
+    return this.#nudging(completeAndClaim(this.#ctx, completions, request, onClaimed));
   }
 
   /** Record a failed attempt: retry with backoff, or dead-letter (see {@link FailOptions}). */
@@ -208,7 +215,7 @@ export class Queue {
     error: unknown,
     options: FailOptions = {},
   ): Promise<FailResult> {
-    return failTask(this.#ctx, workerId, taskId, error, options);
+    return this.#nudging(failTask(this.#ctx, workerId, taskId, error, options));
   }
 
   /**

@@ -17,6 +17,14 @@ import { NoPeerNetworkError } from './errors.ts';
 import type { NetworkVerdict, PeerNetwork } from './peer-network.ts';
 import { isStorageError } from './storage-error.ts';
 
+/**
+ * Node calls a job's run keeps in the queue at once. Large enough that a map of a few
+ * hundred items goes in as one write and workers drain it without waiting on the run
+ * (with 32, a 100-item map went in four waves, each waiting for the run to see the last
+ * one's results), small enough to bound one write and the run's memory.
+ */
+const RUN_IN_FLIGHT = 256;
+
 /** What a tube run ended with (and, run on the peer network, how it was verified). */
 export type TubeRunOutcome = (
   | { results: unknown[] }
@@ -88,6 +96,7 @@ export async function runTubeJob(
       queue: context.queue,
       tenant,
       jobId,
+      maxInFlight: RUN_IN_FLIGHT,
       ...(payload.tags ? { tags: payload.tags } : {}),
     };
     const network = runsOnNetwork(payload) ? networkRun(context, jobId, payload, tube) : undefined;
