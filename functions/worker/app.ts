@@ -1,12 +1,16 @@
+import type { Duplex } from 'node:stream';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { errorResponse } from '../http/errors.ts';
-import { runBatch, taskBatch } from './batch.ts';
+import { describeTaskIssues, runBatch, runTask, taskBatch } from './batch.ts';
+import { CALL_STREAM_PROTOCOL } from './call-frames.ts';
+import { type CallStreamHost, WorkerCallStream } from './call-stream.ts';
 import { TaskExecutor } from './executor.ts';
 import { workerGuard } from './guard.ts';
 import { LoadTracker } from './load.ts';
 import { RunQueue } from './run-queue.ts';
+import { isCallStreamUpgrade } from './stream-upgrade.ts';
 import { taskRequest } from './task.ts';
 
 /** How a worker app is built. */
@@ -39,10 +43,15 @@ export interface WorkerAppOptions {
  * - `POST /v1/batch`: `{tasks: [...]}` → `{results: [...]}`, one entry per task in order,
  *   `{ok: true, cid, outputs, exhausted}` or `{ok: false, status, code, message, details}`
  *   with the status `/v1/tasks` would have answered.
+ * - `GET /v1/stream` upgraded to `noob-calls/1`: the same batches over one connection
+ *   held open (`call-frames.ts`); served by `startWorkerServer`, which hands the
+ *   connection to `openCallStream` once this app accepted the upgrade request. Asked
+ *   without the upgrade, 426.
  * - `GET /healthz`, `GET /v1/load` (in flight, capacity, recent latency),
  *   `DELETE /v1/instances?prefix=` (a finished run drops its stateful instances).
  *
- * Every request passes {@link workerGuard} first: no `Origin` header, the token, JSON bodies.
+ * Every request passes {@link workerGuard} first: no `Origin` header, the token, JSON bodies;
+ * so does a call stream's upgrade request.
  *
  * @example
  * ```ts
@@ -92,17 +101,23 @@ export function createWorkerApp(options: WorkerAppOptions = {}) {
     }
     const parsed = schema.safeParse(body);
     if (parsed.success) return { data: parsed.data };
-    const issues = parsed.error.issues.map((issue) => ({
-      field: issue.path.join('.') || '(body)',
-      message: issue.message,
-    }));
-    const message = `invalid task: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`;
-    return { response: errorResponse(c, 400, 'invalid_task', message, issues) };
+    const { message, details } = describeTaskIssues(parsed.error);
+    return { response: errorResponse(c, 400, 'invalid_task', message, details) };
+  };
+
+  /** Takes a request's place toward capacity (a POST, or a frame of a call stream). */
+  const admit = (): boolean => {
+    if (requests >= load.capacity) return false;
+    requests++;
+    return true;
+  };
+  const release = (): void => {
+    requests--;
   };
 
   /** Runs `work` as one request toward capacity, or answers 503. */
   const admitted = async (c: Context, work: () => Promise<Response>): Promise<Response> => {
-    if (requests >= load.capacity) {
+    if (!admit()) {
       return errorResponse(
         c,
         503,
@@ -110,11 +125,10 @@ export function createWorkerApp(options: WorkerAppOptions = {}) {
         `worker is at capacity (${load.capacity} requests running)`,
       );
     }
-    requests++;
     try {
       return await work();
     } finally {
-      requests--;
+      release();
     }
   };
 
@@ -142,5 +156,30 @@ export function createWorkerApp(options: WorkerAppOptions = {}) {
     );
   });
 
-  return Object.assign(app, { executor, load });
+  // The http runner's stream of batches: the guard above has passed the upgrade request;
+  // only the node server's upgrade handler (serve.ts) may switch the connection over.
+  app.get('/v1/stream', (c) => {
+    if (isCallStreamUpgrade(c.env) && c.req.header('upgrade') === CALL_STREAM_PROTOCOL)
+      return c.json({ upgrade: CALL_STREAM_PROTOCOL });
+    c.header('Upgrade', CALL_STREAM_PROTOCOL);
+    return errorResponse(
+      c,
+      426,
+      'upgrade_required',
+      `GET /v1/stream is a call stream: send Connection: Upgrade and Upgrade: ${CALL_STREAM_PROTOCOL}`,
+    );
+  });
+
+  const streamHost: CallStreamHost = {
+    run: (task, signal) => runTask(executor, queue, load, task, signal),
+    admit,
+    release,
+    capacity: load.capacity,
+    maxBodyBytes,
+  };
+  /** Serves a call stream on a connection its upgrade request was accepted on. */
+  const openCallStream = (socket: Duplex, head: Buffer) =>
+    new WorkerCallStream(socket, head, streamHost);
+
+  return Object.assign(app, { executor, load, openCallStream });
 }

@@ -23,6 +23,19 @@ export const taskBatch = z
   .object({ tasks: z.array(taskRequest).min(1).max(MAX_BATCH_TASKS) })
   .strict();
 
+/** A task that is not a node call, as a 400 says it: each bad field and what is wrong. */
+export function describeTaskIssues(error: z.ZodError): {
+  message: string;
+  details: Array<{ field: string; message: string }>;
+} {
+  const details = error.issues.map((issue) => ({
+    field: issue.path.join('.') || '(body)',
+    message: issue.message,
+  }));
+  const message = `invalid task: ${details.map((i) => `${i.field}: ${i.message}`).join('; ')}`;
+  return { message, details };
+}
+
 /** Why one call of a batch (or the one call of `POST /v1/tasks`) failed, as HTTP says it. */
 export interface TaskFailure {
   status: ContentfulStatusCode;
@@ -91,9 +104,7 @@ function callIdentity(task: TaskRequest): CallIdentity {
 
 /**
  * Runs a batch's calls in their turns on the worker's {@link RunQueue} (in order, a
- * stateful instance's before others) and answers each, in the batch's order. What a call
- * prints goes to the worker's stderr labelled with its node and epoch (bounded as a queue
- * worker bounds it), never into its answers or its stdout. Traced, each call is a span.
+ * stateful instance's before others) and answers each, in the batch's order.
  */
 export function runBatch(
   executor: TaskExecutor,
@@ -102,26 +113,37 @@ export function runBatch(
   tasks: readonly TaskRequest[],
   signal: AbortSignal,
 ): Promise<BatchEntry[]> {
-  return Promise.all(
-    tasks.map((task) =>
-      queue.run(async (): Promise<BatchEntry> => {
-        const finish = load.start();
-        try {
-          const output = new CallOutput({
-            maxBytes: defaultMaxLogBytes(),
-            label: `[node ${task.nodeId} #${task.epoch}]`,
-            echo: terminalEcho,
-          });
-          const result = await traceCall(callIdentity(task), () =>
-            captureCall(output, task.type, (enter) => executor.execute(task, signal, enter)),
-          ).finally(() => output.close());
-          finish(true);
-          return { ok: true, ...result };
-        } catch (error) {
-          finish(false);
-          return { ok: false, ...taskFailure(task, error) };
-        }
-      }, task.instance !== undefined),
-    ),
-  );
+  return Promise.all(tasks.map((task) => runTask(executor, queue, load, task, signal)));
+}
+
+/**
+ * Runs one call in its turn on the worker's {@link RunQueue} and answers it. What a call
+ * prints goes to the worker's stderr labelled with its node and epoch (bounded as a queue
+ * worker bounds it), never into its answer or its stdout. Traced, each call is a span.
+ */
+export function runTask(
+  executor: TaskExecutor,
+  queue: RunQueue,
+  load: LoadTracker,
+  task: TaskRequest,
+  signal: AbortSignal,
+): Promise<BatchEntry> {
+  return queue.run(async (): Promise<BatchEntry> => {
+    const finish = load.start();
+    try {
+      const output = new CallOutput({
+        maxBytes: defaultMaxLogBytes(),
+        label: `[node ${task.nodeId} #${task.epoch}]`,
+        echo: terminalEcho,
+      });
+      const result = await traceCall(callIdentity(task), () =>
+        captureCall(output, task.type, (enter) => executor.execute(task, signal, enter)),
+      ).finally(() => output.close());
+      finish(true);
+      return { ok: true, ...result };
+    } catch (error) {
+      finish(false);
+      return { ok: false, ...taskFailure(task, error) };
+    }
+  }, task.instance !== undefined);
 }

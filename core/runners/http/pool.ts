@@ -117,8 +117,9 @@ export class HttpWorkerPool {
     );
   }
 
-  /** Closes the pool's idle connections. */
+  /** Closes the pool's call streams and idle connections. */
   close(): void {
+    for (const worker of this.#workers) worker.close();
     this.#transport.close();
   }
 

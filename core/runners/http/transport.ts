@@ -15,10 +15,11 @@ export interface JsonResponse {
 export class JsonTransport {
   readonly #http = new http.Agent({ keepAlive: true, maxSockets: 64, noDelay: true });
   readonly #https = new https.Agent({ keepAlive: true, maxSockets: 64, noDelay: true });
-  readonly #auth: Record<string, string>;
+  /** The headers that authenticate a request (`Authorization: Bearer TOKEN`), or none. */
+  readonly auth: Readonly<Record<string, string>>;
 
   constructor(token?: string) {
-    this.#auth = token === undefined ? {} : { authorization: `Bearer ${token}` };
+    this.auth = token === undefined ? {} : { authorization: `Bearer ${token}` };
   }
 
   /** Sends `body` as JSON with `method` to `url`; rejects on network errors, timeouts and aborts. */
@@ -39,27 +40,16 @@ export class JsonTransport {
           agent: secure ? this.#https : this.#http,
           headers:
             payload === undefined
-              ? this.#auth
+              ? this.auth
               : {
-                  ...this.#auth,
+                  ...this.auth,
                   'content-type': 'application/json',
                   'content-length': Buffer.byteLength(payload),
                 },
           signal: options.signal,
           timeout: options.timeoutMs,
         },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', reject);
-          response.on('end', () => {
-            let parsed: unknown = null;
-            try {
-              parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            } catch {}
-            resolve({ status: response.statusCode ?? 0, body: parsed });
-          });
-        },
+        (response) => readJsonResponse(response).then(resolve, reject),
       );
       request.on('timeout', () =>
         request.destroy(
@@ -76,4 +66,20 @@ export class JsonTransport {
     this.#http.destroy();
     this.#https.destroy();
   }
+}
+
+/** Reads a response to its end: its status and its body as JSON (null when it is not JSON). */
+export function readJsonResponse(response: http.IncomingMessage): Promise<JsonResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('error', reject);
+    response.on('end', () => {
+      let parsed: unknown = null;
+      try {
+        parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {}
+      resolve({ status: response.statusCode ?? 0, body: parsed });
+    });
+  });
 }

@@ -1,6 +1,7 @@
 import type { BatchEntry } from '../../../functions/worker/batch.ts';
 import type { TaskRequest, TaskResult } from '../../../functions/worker/task.ts';
 import type { WorkerStats } from './balancer.ts';
+import { BatchChannel } from './batch-channel.ts';
 import { type BreakerOptions, CircuitBreaker } from './breaker.ts';
 import { RemoteNodeError, TaskRejectedError } from './errors.ts';
 import type { SharedCallQueue } from './shared-queue.ts';
@@ -30,7 +31,8 @@ type Lane = keyof typeof LANE_DEPTH;
 
 /**
  * One worker as the pool sees it: its breaker, its statistics, and two lanes of calls
- * waiting to go. Ready calls are sent together, as one `POST /v1/batch`, whenever a lane
+ * waiting to go. Ready calls are sent together, as one batch (a frame of the worker's call
+ * stream, see {@link BatchChannel}), whenever a lane
  * has room: while a request is out, the calls that become ready meanwhile gather into the
  * next one. Stateful calls have their own lane, so a cheap source is not sent behind a
  * batch of long calls (the worker runs it between two of them). With a shared queue
@@ -47,8 +49,7 @@ export class WorkerLink implements WorkerStats {
   /** Requests sent. */
   requests = 0;
   averageMs: number | undefined;
-  readonly #transport: JsonTransport;
-  readonly #timeoutMs: number;
+  readonly #channel: BatchChannel;
   readonly #queued: Record<Lane, PendingCall[]> = { stateless: [], instance: [] };
   readonly #sending: Record<Lane, number> = { stateless: 0, instance: 0 };
   #flushScheduled = false;
@@ -57,8 +58,12 @@ export class WorkerLink implements WorkerStats {
   constructor(url: string, transport: JsonTransport, timeoutMs: number, breaker?: BreakerOptions) {
     this.url = url.replace(/\/+$/, '');
     this.breaker = new CircuitBreaker(breaker);
-    this.#transport = transport;
-    this.#timeoutMs = timeoutMs;
+    this.#channel = new BatchChannel(this.url, transport, timeoutMs);
+  }
+
+  /** Closes its call stream (the next batch would open another). */
+  close(): void {
+    this.#channel.close();
   }
 
   /** Lets the stateless lane take shares of `shared` when its own queue is empty. */
@@ -124,12 +129,7 @@ export class WorkerLink implements WorkerStats {
     const started = performance.now();
     let entries: BatchEntry[];
     try {
-      const response = await this.#transport.request(
-        'POST',
-        `${this.url}/v1/batch`,
-        { tasks: batch.map((call) => call.task) },
-        { timeoutMs: this.#timeoutMs },
-      );
+      const response = await this.#channel.send(batch.map((call) => call.task));
       const error = response.body?.error;
       if (response.status === 413 && batch.length > 1) {
         // Too large together (the worker's body limit): each half on its own.
