@@ -45,6 +45,40 @@ export async function taskOutcomes(
   return new Map(rows!.rows.map((row) => [String(row.cid), toOutcome(row)]));
 }
 
+/** What {@link finalOutcomes} found. */
+export interface FinalOutcomes {
+  /** How many of the job's tasks are final: the `seen` of the next look (-1: no such job). */
+  finished: number;
+  /** The final outcomes among the CIDs asked for (none read when nothing became final). */
+  outcomes: Map<string, TaskOutcome>;
+}
+
+/**
+ * The final outcomes (succeeded, dead, cancelled) among several tasks of a tenant's job,
+ * in one read, unless the job's count of final tasks is still `seen`: then only that
+ * count is read (one row, where reading the outcomes costs a row per CID). A runner
+ * polling for its calls' outcomes looks often at little cost this way.
+ */
+export async function finalOutcomes(
+  ctx: QueueContext,
+  tenant: string,
+  jobId: string,
+  cids: readonly string[],
+  seen = -1,
+): Promise<FinalOutcomes> {
+  const [count, rows] = await ctx.driver.batch(
+    [
+      sql('job_finished_count', { tenant, job_id: jobId }),
+      sql('task_outcomes_final', { tenant, job_id: jobId, cids: JSON.stringify(cids), seen }),
+    ],
+    'read',
+  );
+  return {
+    finished: Number(count!.rows[0]?.finished ?? -1),
+    outcomes: new Map(rows!.rows.map((row) => [String(row.cid), toOutcome(row)])),
+  };
+}
+
 function toOutcome(row: Record<string, SqlValue>): TaskOutcome {
   const state = String(row.state) as TaskState;
   if (state === 'succeeded') return { state, result: parseJson(row.result) };

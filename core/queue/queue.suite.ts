@@ -116,6 +116,26 @@ export function describeQueueSuite(name: string, openDriver: () => Promise<Queue
       expect((await queue.taskOutcomes('acme', jobId, [])).size).toBe(0);
     });
 
+    it('behavior: finalOutcomes reads only final outcomes, and only the count while it is the one seen', async () => {
+      const { jobId } = await queue.submitJob({ tenant: 'acme', kind: 'tasks', tasks: tasks(3) });
+      const cids = ['cid-0', 'cid-1', 'cid-2'];
+      expect(await queue.finalOutcomes('acme', jobId, cids)).toEqual({
+        finished: 0,
+        outcomes: new Map(),
+      });
+      const [first] = await queue.claim({ workerId: 'w1', max: 1 });
+      await queue.complete('w1', first!.id, { out: 1 });
+      const seen = await queue.finalOutcomes('acme', jobId, cids, 0);
+      expect(seen.finished).toBe(1);
+      expect(Object.fromEntries(seen.outcomes)).toEqual({
+        'cid-0': { state: 'succeeded', result: { out: 1 } },
+      });
+      // Nothing became final since: only the count is read.
+      expect((await queue.finalOutcomes('acme', jobId, cids, 1)).outcomes.size).toBe(0);
+      expect((await queue.finalOutcomes('acme', jobId, cids)).outcomes.size).toBe(1);
+      expect((await queue.finalOutcomes('other', jobId, cids)).outcomes.size).toBe(0);
+    });
+
     it('behavior: a large submission keeps its order and stores a repeated CID once, across statements', async () => {
       // 700 rows take several insert statements (256 at most each); the repeats come last.
       const spec = {

@@ -26,7 +26,13 @@ import { type JobOutcomeInput, setJobOutcome } from './job-outcome.ts';
 import { type GetJobOptions, getJob } from './jobs.ts';
 import { type TaskLatency, taskLatency } from './latency.ts';
 import { type ClaimOffer, ClaimOffers } from './offers.ts';
-import { type TaskOutcome, taskOutcome, taskOutcomes } from './outcome.ts';
+import {
+  type FinalOutcomes,
+  finalOutcomes,
+  type TaskOutcome,
+  taskOutcome,
+  taskOutcomes,
+} from './outcome.ts';
 import { nextDueAt, nextReady, type ReadyState } from './ready.ts';
 import { queueStats } from './stats.ts';
 import { addTasks, prepareSubmission, sealJob } from './submit.ts';
@@ -249,6 +255,19 @@ export class Queue {
     cids: readonly string[],
   ): Promise<Map<string, TaskOutcome>> {
     return taskOutcomes(this.#ctx, tenant, jobId, cids);
+  }
+
+  /**
+   * The final outcomes among several tasks of a job, in one read, unless the job's count
+   * of final tasks is still `seen` (then only that count is read: see {@link finalOutcomes}).
+   */
+  finalOutcomes(
+    tenant: string,
+    jobId: string,
+    cids: readonly string[],
+    seen?: number,
+  ): Promise<FinalOutcomes> {
+    return finalOutcomes(this.#ctx, tenant, jobId, cids, seen);
   }
 
   /** A job's state, progress, results and failures (see {@link GetJobOptions}). */

@@ -203,7 +203,8 @@ export class Coordinator {
     await this.#take(listed.filter((job) => pastDeadline(job, now)));
     const waiting = listed.filter((job) => !pastDeadline(job, now));
     if (waiting.length === 0) return;
-    const offered = await workerTagSets(driver);
+    // Both reads at once: a submission waits on each round trip before it starts.
+    const [offered, held] = await Promise.all([workerTagSets(driver), heldByTenant(driver)]);
     // A job run on peers needs no worker: the network (or its absence) decides its fate.
     const servable = waiting.filter(
       (job) => runsOnNetwork(job.payload) || servedBy(jobTags(job.payload), offered),
@@ -218,7 +219,6 @@ export class Coordinator {
     free = this.#concurrency - this.#held.size;
     if (free <= 0 || servable.length === 0) return;
     const suspects = servable.filter((job) => job.losses > 0);
-    const held = await heldByTenant(driver);
     if (suspects.length > 0 || [...this.#held.values()].some((run) => run.suspect)) {
       // A run that may take its coordinator down runs alone: wait for the others to end.
       if (this.#held.size > 0 || suspects.length === 0) return;

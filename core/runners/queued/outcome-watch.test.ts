@@ -18,7 +18,7 @@ async function job(prefix: string, n: number) {
 describe('OutcomeWatch', () => {
   it('behavior: one read answers every waiting call; no read per call', async () => {
     const { jobId, cids } = await job('many-', 12);
-    const reads = vi.spyOn(useQueue(), 'taskOutcomes');
+    const reads = vi.spyOn(useQueue(), 'finalOutcomes');
     const single = vi.spyOn(useQueue(), 'taskOutcome');
     const watch = new OutcomeWatch(useQueue(), 't', jobId);
     const signal = new AbortController().signal;
@@ -48,7 +48,7 @@ describe('OutcomeWatch', () => {
     const cancelled = watch.wait(cids[1]!, signal);
     await useQueue().cancelJob('t', jobId);
     expect((await cancelled).state).toBe('cancelled');
-    const reads = vi.spyOn(useQueue(), 'taskOutcomes');
+    const reads = vi.spyOn(useQueue(), 'finalOutcomes');
     const { jobId: unrelated } = await useQueue().submitJob({
       tenant: 't',
       kind: 'tasks',
@@ -56,6 +56,30 @@ describe('OutcomeWatch', () => {
     });
     expect(reads).not.toHaveBeenCalled();
     await useQueue().cancelJob('t', unrelated);
+  });
+
+  it('behavior: a look while none of its calls ended reads only the job’s count of final tasks', async () => {
+    const { jobId, cids } = await job('count-', 1);
+    const reads = vi.spyOn(useQueue(), 'finalOutcomes');
+    const watch = new OutcomeWatch(useQueue(), 't', jobId);
+    const outcome = watch.wait(cids[0]!, new AbortController().signal);
+    for (let i = 0; i < 200 && reads.mock.calls.length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    // Another job's commit makes the watch look again: nothing of this job ended.
+    const { jobId: other } = await useQueue().submitJob({
+      tenant: 't',
+      kind: 'tasks',
+      tasks: [{ cid: 'count-other', input: 0 }],
+    });
+    for (let i = 0; i < 200 && reads.mock.calls.length < 2; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(reads.mock.calls[0]![3]).toBe(-1); // the first look reads the outcomes
+    expect(reads.mock.calls[1]![3]).toBe(0); // then only whether the count moved from 0
+    expect((await reads.mock.results[1]!.value).outcomes.size).toBe(0);
+    const [task] = await useQueue().claim({ workerId: 'w', max: 1, tags: [] });
+    await useQueue().complete('w', task!.id, 'ended');
+    expect((await outcome).result).toBe('ended');
+    await useQueue().cancelJob('t', other);
   });
 
   it('error: an aborted wait rejects with RunCancelledError naming the call; the others go on', async () => {

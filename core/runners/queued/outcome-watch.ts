@@ -14,8 +14,9 @@ const FINAL = new Set(['succeeded', 'dead', 'cancelled']);
 
 /**
  * Waits for the outcomes of one job's tasks, for every pending call at once: one read
- * (`Queue.taskOutcomes`) per look answers all of them, where a look per call would cost
- * as many reads as calls in flight, each one a round trip to a remote database. Looks
+ * (`Queue.finalOutcomes`) per look answers all of them, where a look per call would cost
+ * as many reads as calls in flight, each one a round trip to a remote database; and a
+ * look that would find nothing new reads only the job's count of final tasks. Looks
  * follow announced commits on an embedded database; on a remote one they come every
  * 1 ms at first, backing off to `maxPollMs`, and again from 1 ms whenever a new call
  * starts waiting or an outcome arrives. It reads nothing while no call waits.
@@ -29,6 +30,12 @@ export class OutcomeWatch {
   readonly #waiting = new Map<string, Waiter[]>();
   #looking = false;
   #pollMs = 1;
+  /** The job's count of final tasks at the last look (see Queue.finalOutcomes). */
+  #seen = -1;
+  /** A call started waiting since the last look: its task may be final already. */
+  #joined = false;
+  /** When the outcomes were last read in full (a safety net for the count). */
+  #readAt = 0;
 
   constructor(queue: Queue, tenant: string, jobId: string, maxPollMs = 20) {
     this.#queue = queue;
@@ -65,6 +72,7 @@ export class OutcomeWatch {
       signal.addEventListener('abort', onAbort, { once: true });
       this.#waiting.set(cid, [...(this.#waiting.get(cid) ?? []), waiter]);
       this.#pollMs = 1;
+      this.#joined = true;
       if (this.#looking) return;
       this.#looking = true;
       // After the calls started in this same turn have joined: they go in the first read.
@@ -78,9 +86,18 @@ export class OutcomeWatch {
     try {
       while (this.#waiting.size > 0) {
         const version = changes.version;
-        const outcomes = await this.#queue.taskOutcomes(this.#tenant, this.jobId, [
-          ...this.#waiting.keys(),
-        ]);
+        // Only the job's count of final tasks, unless it moved (or a call joined, or a
+        // rescan is due): a look costs one row however many calls wait.
+        const full = this.#joined || Date.now() - this.#readAt >= RESCAN_MS;
+        this.#joined = false;
+        if (full) this.#readAt = Date.now();
+        const { finished, outcomes } = await this.#queue.finalOutcomes(
+          this.#tenant,
+          this.jobId,
+          [...this.#waiting.keys()],
+          full ? -1 : this.#seen,
+        );
+        this.#seen = finished;
         let settled = false;
         for (const [cid, outcome] of outcomes) {
           const waiters = this.#waiting.get(cid);
