@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Queue } from '../../core/queue/queue.ts';
 import { sql } from '../../core/queue/sql.ts';
 import { explainWait } from '../../core/queue/waits.ts';
 import { errorResponse } from '../http/errors.ts';
 import { traceRequests } from '../tracing/request-span.ts';
 import { type AuthVariables, requireApiKey } from './auth.ts';
+import { declaredBodyLimit } from './body-limit.ts';
 import { dashboardRoute } from './dashboard/dashboard.ts';
 import { errorFor, invalidRequest } from './errors.ts';
 import { parseStreamCursor, streamJobEvents } from './events.ts';
@@ -139,7 +139,7 @@ export function createApiApp(options: ApiAppOptions) {
 
   app.post(
     '/v1/jobs',
-    bodyLimit({
+    declaredBodyLimit({
       maxSize: maxBodyBytes,
       onError: (c) =>
         errorResponse(
