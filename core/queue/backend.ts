@@ -6,6 +6,8 @@
  * remote database, one round trip.
  */
 
+import type { CommitTally } from './drivers/commit-tally.ts';
+
 /** A value a statement can bind (booleans are written as 0/1 by the caller). */
 export type SqlValue = string | number | bigint | null | Uint8Array;
 
@@ -84,9 +86,15 @@ export interface QueueDriver {
    * commits (before `onCommitted` is called); `others`, a number that changes whenever
    * another connection commits to the database (SQLite's `data_version`). Together they
    * tell exactly whether the database changed since a look. Absent when the driver
-   * cannot tell.
+   * cannot tell; undefined when it cannot tell now (see {@link countCommitsOf}).
    */
-  commitCounts?(): CommitCounts;
+  commitCounts?(): CommitCounts | undefined;
+  /**
+   * Count the commits another thread's connection to the same file makes for this one (a
+   * submission writer, see `drivers/commit-tally.ts`) as this connection's own in
+   * {@link commitCounts}, not as another connection's.
+   */
+  countCommitsOf?(tally: CommitTally): void;
   /** Close the connection; the driver is unusable afterwards. */
   close(): Promise<void>;
 }

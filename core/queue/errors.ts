@@ -191,3 +191,20 @@ export class TaskTimeoutError extends NoobError {
     this.limit = limit;
   }
 }
+
+/**
+ * The submission writer's thread ended (or could not open the database) while a
+ * submission waited for its commit: whether that job was stored is unknown.
+ */
+export class SubmissionWriterError extends NoobError {
+  override name = 'SubmissionWriterError' as const;
+  readonly jobId: string;
+
+  constructor(jobId: string, why: string) {
+    super(`the submission writer thread ${why} before job ${jobId} was acknowledged`, {
+      details:
+        'Whether the job was stored is unknown: look it up (GET /v1/jobs/ID) or submit it again with the same idempotency key. The next submission starts a new writer thread.',
+    });
+    this.jobId = jobId;
+  }
+}

@@ -1,5 +1,5 @@
 import type { QueueDriver, SqlResult, SqlStatement } from './backend.ts';
-import { type PreparedSubmission, submissionResult } from './submit.ts';
+import { type CommittableSubmission, submissionResult } from './submit.ts';
 import { tell } from './tell.ts';
 import type { SubmitResult } from './types.ts';
 
@@ -32,7 +32,7 @@ export interface GroupCommitOptions {
   rider?: () => GroupRider | undefined;
   /**
    * Told, as it commits, of each group that made no task ready: every submission
-   * {@link PreparedSubmission.inert} (such a group carries no rider; see handoff.ts).
+   * {@link CommittableSubmission.inert} (such a group carries no rider; see handoff.ts).
    */
   inert?: () => void;
 }
@@ -52,7 +52,7 @@ export interface GroupRider {
 }
 
 interface Waiting {
-  submission: PreparedSubmission;
+  submission: CommittableSubmission;
   resolve(result: SubmitResult): void;
   reject(error: unknown): void;
 }
@@ -109,7 +109,7 @@ export class GroupCommit {
   }
 
   /** Commit `submission` with those made meanwhile; resolves once it is committed. */
-  submit(submission: PreparedSubmission): Promise<SubmitResult> {
+  submit(submission: CommittableSubmission): Promise<SubmitResult> {
     return new Promise<SubmitResult>((resolve, reject) => {
       this.#waiting.push({ submission, resolve, reject });
       const now = performance.now();

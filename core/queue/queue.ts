@@ -25,6 +25,7 @@ import { heartbeat, releaseTasks } from './heartbeat.ts';
 import { type JobOutcomeInput, setJobOutcome } from './job-outcome.ts';
 import { type GetJobOptions, getJob } from './jobs.ts';
 import { type TaskLatency, taskLatency } from './latency.ts';
+import { type NetworkCalls, recordNetworkCalls } from './network-calls.ts';
 import { type ClaimOffer, ClaimOffers } from './offers.ts';
 import {
   type FinalOutcomes,
@@ -35,6 +36,7 @@ import {
 } from './outcome.ts';
 import { nextDueAt, nextReady, type ReadyState } from './ready.ts';
 import { queueStats } from './stats.ts';
+import type { SubmissionSink } from './submission-writer.ts';
 import { addTasks, prepareSubmission, sealJob } from './submit.ts';
 import {
   addJobLogs,
@@ -107,6 +109,7 @@ export class Queue {
    * the promise resolves once the job is committed.
    */
   async submitJob(spec: JobSpec): Promise<SubmitResult> {
+    if (this.#sink) return this.#sink.submit(prepareSubmission(this.#ctx, spec));
     this.#submissions ??= new GroupCommit(this.#ctx.driver, {
       rider: () => this.#offers.rider(),
       inert: () => this.#ctx.inertCommits++,
@@ -123,6 +126,19 @@ export class Queue {
     const done = await write;
     this.#changes?.nudge();
     return done;
+  }
+
+  // What commits submissions instead of this connection (see commitSubmissionsWith).
+  #sink: SubmissionSink | undefined;
+
+  /**
+   * Commit this queue object's submissions with `sink` from now on (a connection of its
+   * own on another thread, see SubmissionWriter): this connection no longer runs their
+   * write transactions, and no submission hands its tasks to this process's idle workers
+   * (see offer). `undefined` goes back to this connection's own group commit.
+   */
+  commitSubmissionsWith(sink: SubmissionSink | undefined): void {
+    this.#sink = sink;
   }
 
   /**
@@ -236,6 +252,15 @@ export class Queue {
     finished: readonly EpochResult[] = [],
   ): Promise<void> {
     return recordEpochs(this.#ctx, tenant, jobId, done, finished);
+  }
+
+  /**
+   * A job run on the peer network has sent, had accepted and lost this many node calls
+   * (they are not tasks here): its progress counts, and a `job.progress` event (see
+   * {@link recordNetworkCalls}).
+   */
+  recordNetworkCalls(tenant: string, jobId: string, calls: NetworkCalls): Promise<void> {
+    return recordNetworkCalls(this.#ctx, tenant, jobId, calls);
   }
 
   /** Cancel a job's queued tasks and flag its running ones. */

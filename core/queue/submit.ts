@@ -93,6 +93,15 @@ export interface PreparedSubmission {
   readonly inert?: boolean;
 }
 
+/**
+ * What committing a submission needs of it (see {@link GroupCommit}): all a writer on
+ * another thread is sent (see submission-writer.ts).
+ */
+export type CommittableSubmission = Pick<
+  PreparedSubmission,
+  'jobId' | 'payloadHash' | 'idempotencyKey' | 'statements' | 'taskCount' | 'watcher' | 'inert'
+>;
+
 /** The parameters of a submission's statements. */
 export type SubmissionValues = Readonly<Record<string, SqlValue>> & {
   readonly job_id: string;
@@ -192,7 +201,7 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
  * {@link IdempotencyConflictError} when that job was submitted with other content.
  */
 export function submissionResult(
-  submission: PreparedSubmission,
+  submission: CommittableSubmission,
   rows: readonly SqlRow[],
 ): SubmitResult {
   const { jobId } = submission;

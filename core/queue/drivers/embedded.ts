@@ -10,7 +10,8 @@ import type {
   SqlTransaction,
 } from '../backend.ts';
 import { announceCommit, signalFilePath, watchCommits } from '../commits.ts';
-import { type LogCheckpointOptions, LogCheckpoints } from './log-checkpoints.ts';
+import type { CommitTally } from './commit-tally.ts';
+import { type LogCheckpointOptions, LogCheckpoints, WalIndex } from './log-checkpoints.ts';
 import { type Fdatasync, WalFlusher } from './wal-flusher.ts';
 
 /** What the signal file holds: one byte, rewritten after each commit. */
@@ -61,6 +62,11 @@ export interface EmbeddedDriverOptions {
   onBroken?: (error: Error) => void;
   /** When the log is copied back into the database file (see LogCheckpoints); tests only. */
   checkpoints?: LogCheckpointOptions;
+  /**
+   * This connection commits for another one in the process (a submission writer thread):
+   * each COMMIT that changed rows is marked in `commitsFor` (see {@link CommitTally}).
+   */
+  commitsFor?: CommitTally;
 }
 
 type Db = InstanceType<typeof Database>;
@@ -87,7 +93,9 @@ export function openEmbeddedDriver(path: string, options: EmbeddedDriverOptions 
     // connection to it names it alike (commit announcements, see commits.ts).
     const absolute = realpathSync(path);
     const flusher = new WalFlusher(absolute, options.fdatasync ?? fdatasync, options.onBroken);
-    return new EmbeddedDriver(db, absolute, busyTimeoutMs, flusher, options.checkpoints);
+    const driver = new EmbeddedDriver(db, absolute, busyTimeoutMs, flusher, options.checkpoints);
+    if (options.commitsFor) driver.markCommitsIn(options.commitsFor);
+    return driver;
   } catch (error) {
     // A locked file while another process sets it up (the caller tries again): close
     // this connection rather than leak it.
@@ -145,6 +153,12 @@ class EmbeddedDriver implements QueueDriver {
   #version: Stmt | undefined;
   // This connection's commits (see commitCounts).
   #ownCommits = 0;
+  // Commits another connection makes for this one (see countCommitsOf), and those this
+  // one makes for another (see markCommitsIn).
+  #adopted: CommitTally | undefined;
+  #marked: CommitTally | undefined;
+  // The file's WAL index, read for its count of commits when either is set.
+  #index: WalIndex | undefined;
 
   readonly #busyTimeoutMs: number;
 
@@ -373,9 +387,15 @@ class EmbeddedDriver implements QueueDriver {
   #inTransaction<T>(begin: 'BEGIN IMMEDIATE' | 'BEGIN DEFERRED', body: () => T): T {
     this.#statement(begin).run([]);
     try {
-      const result = body();
-      this.#statement('COMMIT').run([]);
-      return result;
+      const run = () => {
+        const result = body();
+        this.#statement('COMMIT').run([]);
+        return result;
+      };
+      // A write for another connection: its commits are counted for it (see CommitTally).
+      const marked = begin === 'BEGIN IMMEDIATE' ? this.#marked : undefined;
+      if (!marked) return run();
+      return marked.around(() => this.#index?.commits(), run);
     } catch (error) {
       if (this.#db.inTransaction) this.#statement('ROLLBACK').run([]);
       throw error;
@@ -422,9 +442,23 @@ class EmbeddedDriver implements QueueDriver {
     return watchCommits(this.#path, listener);
   }
 
-  commitCounts(): CommitCounts {
+  commitCounts(): CommitCounts | undefined {
     this.#usable();
-    return { own: this.#ownCommits, others: this.#dataVersion() };
+    if (!this.#adopted) return { own: this.#ownCommits, others: this.#dataVersion() };
+    // `others` then counts this connection's own commits too: a change either way.
+    const read = this.#adopted.read(() => this.#index?.commits());
+    return read && { own: this.#ownCommits + read.writer, others: read.others };
+  }
+
+  countCommitsOf(tally: CommitTally): void {
+    this.#index ??= WalIndex.acquire(this.#path);
+    this.#adopted = tally;
+  }
+
+  /** Count this connection's write commits in `tally` (see EmbeddedDriverOptions.commitsFor). */
+  markCommitsIn(tally: CommitTally): void {
+    this.#index ??= WalIndex.acquire(this.#path);
+    this.#marked = tally;
   }
 
   async transaction<T>(body: (tx: SqlTransaction) => Promise<T>): Promise<T> {
@@ -459,6 +493,8 @@ class EmbeddedDriver implements QueueDriver {
     await Promise.allSettled(this.#waitingForLock);
     await this.#flusher.close();
     await this.#checkpoints.close(() => this.#db.close());
+    // After the connection closed, as LogCheckpoints lets its own use go (see WalIndex).
+    this.#index?.release();
     closeSync(this.#signalFd);
   }
 }

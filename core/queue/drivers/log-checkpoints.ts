@@ -204,6 +204,28 @@ export class WalIndex {
    * undefined while there is no index yet (a new database before its first write).
    */
   frames(): { log: number; copied: number } | undefined {
+    const read = this.#read();
+    if (!read) return undefined;
+    const log = read(MX_FRAME_OFFSET);
+    // After a restart the log counts from 0 again while nBackfill may still hold the
+    // last checkpoint's count: never more copied than there is.
+    return { log, copied: Math.min(log, read(N_BACKFILL_OFFSET)) };
+  }
+
+  /**
+   * `iChange` of the header: a count every commit to the file, by any connection or
+   * process, adds one to (wrapping at 2^32); undefined while there is no index yet, or
+   * while a commit is rewriting the header (its two copies differ).
+   */
+  commits(): number | undefined {
+    const read = this.#read();
+    if (!read) return undefined;
+    const commits = read(I_CHANGE_OFFSET);
+    return commits === read(I_CHANGE_OFFSET + HEADER_COPY_BYTES) ? commits : undefined;
+  }
+
+  /** Reads the header now; returns its u32 reader, or undefined without an index. */
+  #read(): ((offset: number) => number) | undefined {
     if (this.#fd === undefined) {
       try {
         this.#fd = openSync(`${this.#path}-shm`, 'r');
@@ -212,12 +234,8 @@ export class WalIndex {
       }
     }
     if (readSync(this.#fd, this.#buffer, 0, HEADER_BYTES, 0) < HEADER_BYTES) return undefined;
-    const read = (offset: number) =>
+    return (offset: number) =>
       LITTLE_ENDIAN ? this.#buffer.readUInt32LE(offset) : this.#buffer.readUInt32BE(offset);
-    const log = read(MX_FRAME_OFFSET);
-    // After a restart the log counts from 0 again while nBackfill may still hold the
-    // last checkpoint's count: never more copied than there is.
-    return { log, copied: Math.min(log, read(N_BACKFILL_OFFSET)) };
   }
 
   /** One user less; the last one closes the descriptor. */
@@ -229,6 +247,10 @@ export class WalIndex {
 }
 
 const LITTLE_ENDIAN = endianness() === 'LE';
+/** WalIndexHdr.iChange, in the first of the header's two copies. */
+const I_CHANGE_OFFSET = 8;
+/** The header is written twice in a row (the second copy first), 48 bytes each. */
+const HEADER_COPY_BYTES = 48;
 /** WalIndexHdr.mxFrame, in the first of the header's two copies. */
 const MX_FRAME_OFFSET = 16;
 /** WalCkptInfo.nBackfill, after the two 48-byte header copies. */
