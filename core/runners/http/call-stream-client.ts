@@ -84,6 +84,8 @@ export class CallStreamClient {
   readonly #waiting = new Map<number, Waiting>();
   readonly #timeoutMs: number;
   #timer: NodeJS.Timeout | undefined;
+  /** When the worker last answered, or when it was sent a frame with none awaited. */
+  #heard = 0;
   #nextId = 1;
   #lost: Error | undefined;
 
@@ -116,9 +118,8 @@ export class CallStreamClient {
     return new Promise((resolve, reject) => {
       if (this.#waiting.size === 0) {
         this.#socket.ref();
-        // One timer, re-armed (it finds nothing to do when it fires with nothing awaited).
-        if (this.#timer) this.#timer.refresh();
-        else this.#timer = setTimeout(() => this.#expire(), this.#timeoutMs).unref();
+        this.#heard = performance.now();
+        if (!this.#timer) this.#arm(this.#timeoutMs);
       }
       this.#waiting.set(id, { resolve, reject });
       this.#socket.write(encodeFrame(id, tasks.length, JSON.stringify(tasks)));
@@ -145,18 +146,28 @@ export class CallStreamClient {
         waiting.reject(new Error(`${this.#url} sent an unreadable answer (${frame.length} bytes)`));
       }
     }
-    if (this.#waiting.size > 0) this.#timer?.refresh();
-    else this.#idle();
+    if (this.#waiting.size > 0) this.#heard = performance.now();
+    else this.#socket.unref();
+  }
+
+  /**
+   * One timer at most, checking when it fires how long the worker has been silent (a
+   * timer per frame, or re-armed at each answer, would cost more than the answers).
+   */
+  #arm(ms: number): void {
+    this.#timer = setTimeout(() => this.#expire(), ms).unref();
   }
 
   #expire(): void {
-    if (this.#waiting.size === 0) return;
+    this.#timer = undefined;
+    if (this.#waiting.size === 0 || this.#lost) return;
+    const left = this.#heard + this.#timeoutMs - performance.now();
+    if (left > 0) {
+      this.#arm(left);
+      return;
+    }
     const origin = new URL(this.#url).origin;
     this.#fail(new Error(`no answer from ${origin} within ${this.#timeoutMs} ms`));
-  }
-
-  #idle(): void {
-    this.#socket.unref();
   }
 
   #fail(error: Error): void {
