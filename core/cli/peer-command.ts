@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { TaskExecutor } from '../../functions/worker/executor.ts';
 import { browserPageRoutes } from '../../peers/browser/page.ts';
+import { CallOutputs } from '../../peers/call-outputs.ts';
 import { startHealthServer } from '../../peers/health.ts';
 import { loadOrCreateKey } from '../../peers/identity.ts';
 import { DEFAULT_LISTEN, Peer } from '../../peers/peer.ts';
@@ -61,7 +62,11 @@ export async function peerCommand(args: readonly string[], io: CommandIO): Promi
     tags: list(values.tags),
   });
   await peer.start();
-  const worker = new TaskWorker({ peer, executor: new TaskExecutor({ modules }) });
+  // What a call prints is kept for its submitter (a job's logs), served under output/.
+  const outputs = new CallOutputs();
+  outputs.serveOn(peer);
+  const executor = outputs.capturing(new TaskExecutor({ modules }));
+  const worker = new TaskWorker({ peer, executor });
   await worker.start();
   const health = await startHealthServer(
     { health: () => peer.health(), metrics: () => peer.metrics.render() },

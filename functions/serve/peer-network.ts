@@ -1,7 +1,10 @@
+import type { NetworkCalls } from '../../core/queue/network-calls.ts';
+import type { NodeLogChunk } from '../../core/queue/task-logs.ts';
 import { P2PRunner } from '../../core/runners/p2p/runner.ts';
 import { startSubmitterPeer } from '../../core/runners/p2p/submitter-peer.ts';
 import type { Runner } from '../../core/runners/runner.ts';
 import type { Tube } from '../../core/tube/tube.ts';
+import { fetchCallOutput } from '../../peers/call-outputs.ts';
 import type { TaskMessage, Verification } from '../../peers/messages.ts';
 import type { Peer } from '../../peers/peer.ts';
 import { type QuorumObserver, QuorumVerifier } from '../../peers/quorum-verifier.ts';
@@ -44,12 +47,21 @@ export interface NetworkRunOptions {
   verification: Verification;
   /** Tags every executor must have (the job's `tags`). */
   tags: readonly string[];
+  /**
+   * Keeps what an accepted call printed on the peer that ran it (the job's logs), each
+   * entry naming that peer. Without it, output stays on the peers.
+   */
+  keepOutput?: (chunks: NodeLogChunk[]) => Promise<void>;
+  /** Told the run's call counts each time one changes (the job's progress). */
+  onCalls?: (calls: NetworkCalls) => void;
 }
 
 /** A run on the network and what its verifiers accepted so far. */
 export interface NetworkRun {
   runner: Runner;
   verdict(): NetworkVerdict;
+  /** Resolves once the output of every call accepted so far is kept. */
+  settled(): Promise<void>;
 }
 
 /**
@@ -83,18 +95,45 @@ export class PeerNetwork {
     const accepted: AcceptedCall[] = [];
     let calls = 0;
     let evidence = 0;
+    const counts: NetworkCalls = { total: 0, done: 0, failed: 0, cancelled: 0 };
+    const outputs = new Set<Promise<void>>();
+    const count = (change: keyof NetworkCalls) => {
+      counts[change]++;
+      options.onCalls?.({ ...counts });
+    };
     const record = (task: TaskMessage, answer: Accepted) => {
       calls++;
-      if (accepted.length >= MAX_LISTED_CALLS) return;
+      // An accepted answer may be the node's error: the call failed, as a task would.
+      count('error' in answer.outcome ? 'failed' : 'done');
       // The submitter stored the call's block here: it names the node and epoch.
       const call = peer.blocks.get<PeerTask>(task.task);
+      const node = call?.nodeId ?? '';
+      const epoch = call?.epoch ?? '';
+      if (options.keepOutput) {
+        const keeping = keepOutput(
+          peer,
+          answer.executors[0]!,
+          task.task,
+          node,
+          epoch,
+          options.keepOutput,
+        );
+        outputs.add(keeping);
+        void keeping.finally(() => outputs.delete(keeping));
+      }
+      if (accepted.length >= MAX_LISTED_CALLS) return;
       accepted.push({
-        node: call?.nodeId ?? '',
-        epoch: call?.epoch ?? '',
+        node,
+        epoch,
         task: task.task,
         result: answer.result,
         executors: [...answer.executors],
       });
+    };
+    const hooks: Hooks = {
+      asked: () => count('total'),
+      accepted: record,
+      failed: (stopped) => count(stopped ? 'cancelled' : 'failed'),
     };
     const ledger = peer.ledger;
     // The ledger still gets everything (peers replicate it); evidence is counted on the way.
@@ -113,8 +152,8 @@ export class PeerNetwork {
       verification: options.verification,
       tags: options.tags,
       verifiers: {
-        trusted: recording(new TrustedVerifier(peer), record),
-        quorum: recording(new QuorumVerifier(peer, observer), record),
+        trusted: recording(new TrustedVerifier(peer), hooks),
+        quorum: recording(new QuorumVerifier(peer, observer), hooks),
       },
     });
     return {
@@ -125,6 +164,9 @@ export class PeerNetwork {
         accepted: [...accepted],
         evidence,
       }),
+      settled: async () => {
+        while (outputs.size > 0) await Promise.all(outputs);
+      },
     };
   }
 
@@ -134,16 +176,49 @@ export class PeerNetwork {
   }
 }
 
-/** `verifier`, telling `record` of each answer it accepts. */
-function recording(
-  verifier: Verifier,
-  record: (task: TaskMessage, answer: Accepted) => void,
-): Verifier {
+/** What a job's run is told of its calls. */
+interface Hooks {
+  /** A call went to the network. */
+  asked(): void;
+  accepted(task: TaskMessage, answer: Accepted): void;
+  /** A call failed, or was given up (`stopped`: the run stopped, or its silence was too long). */
+  failed(stopped: boolean): void;
+}
+
+/** `verifier`, telling `hooks` of each call asked and how it ended. */
+function recording(verifier: Verifier, hooks: Hooks): Verifier {
   return {
     async accept(task, signal, alive) {
-      const answer = await verifier.accept(task, signal, alive);
-      record(task, answer);
+      hooks.asked();
+      let answer: Accepted;
+      try {
+        answer = await verifier.accept(task, signal, alive);
+      } catch (error) {
+        hooks.failed(signal.aborted);
+        throw error;
+      }
+      hooks.accepted(task, answer);
       return answer;
     },
   };
+}
+
+/**
+ * Fetches what `executor` printed running `task` and keeps it, each entry starting with
+ * the executor's peer id (the job's log entries have no field for it). Output is news:
+ * one that cannot be fetched or kept is dropped.
+ */
+async function keepOutput(
+  peer: Peer,
+  executor: string,
+  task: string,
+  node: string,
+  epoch: string,
+  keep: (chunks: NodeLogChunk[]) => Promise<void>,
+): Promise<void> {
+  const chunks = await fetchCallOutput(peer, executor, task, AbortSignal.timeout(10_000));
+  if (chunks.length === 0) return;
+  await keep(
+    chunks.map((chunk) => ({ ...chunk, node, epoch, text: `[peer ${executor}] ${chunk.text}` })),
+  ).catch(() => undefined);
 }

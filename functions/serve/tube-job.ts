@@ -14,6 +14,7 @@ import {
 import { watchCancel } from './cancel-watch.ts';
 import { EpochProgress } from './epoch-progress.ts';
 import { NoPeerNetworkError } from './errors.ts';
+import { NetworkProgress } from './network-progress.ts';
 import type { NetworkVerdict, PeerNetwork } from './peer-network.ts';
 import { isStorageError } from './storage-error.ts';
 
@@ -99,7 +100,10 @@ export async function runTubeJob(
       maxInFlight: RUN_IN_FLIGHT,
       ...(payload.tags ? { tags: payload.tags } : {}),
     };
-    const network = runsOnNetwork(payload) ? networkRun(context, jobId, payload, tube) : undefined;
+    const calls = new NetworkProgress(context.queue, tenant, jobId);
+    const network = runsOnNetwork(payload)
+      ? networkRun(context, { tenant, jobId, payload, tube, calls })
+      : undefined;
     const runner =
       network?.runner ?? context.runner?.(tube, options) ?? new QueuedRunner(tube, options);
     const verdict = () => (network ? { verdict: network.verdict() } : {});
@@ -119,6 +123,8 @@ export async function runTubeJob(
     const cancel = network ? watchCancel(context.queue, tenant, jobId, signal) : undefined;
     try {
       progress.record(0);
+      // A run on peers counts its own calls, from zero (no task counts them).
+      if (network) calls.record({ total: 0, done: 0, failed: 0, cancelled: 0 });
       const epochs = payload.epochs ?? 1;
       const results = await captureOutput(output, () =>
         runner.run(epochs, { signal: cancel?.signal ?? signal }),
@@ -134,6 +140,10 @@ export async function runTubeJob(
       unsubscribe();
       unsubscribeEpochs();
       await progress.settled();
+      // Its last counts before its outcome: the job finishes once they add up (see
+      // job_network_calls.sql), and its logs hold what the peers printed.
+      await network?.settled();
+      await calls.settled();
       await keepCoordinatorOutput(context.queue, tenant, jobId, output);
       await runner.deinit();
     }
@@ -179,7 +189,17 @@ export function runsOnNetwork(payload: unknown): boolean {
 }
 
 /** The job's run on the coordinator's peer network; a clear error when it has none. */
-function networkRun(context: TubeJobContext, jobId: string, payload: TubeJobPayload, tube: Tube) {
+function networkRun(
+  context: TubeJobContext,
+  job: {
+    tenant: string;
+    jobId: string;
+    payload: TubeJobPayload;
+    tube: Tube;
+    calls: NetworkProgress;
+  },
+) {
+  const { tenant, jobId, payload, tube, calls } = job;
   if (!context.network)
     throw new NoPeerNetworkError(
       `job ${jobId} asks for runner "p2p", and this coordinator has no peer network: start it (or noob serve) with --peers ADDR, the address a noob peer prints`,
@@ -187,6 +207,9 @@ function networkRun(context: TubeJobContext, jobId: string, payload: TubeJobPayl
   return context.network.run(tube, {
     verification: payload.verification ?? { mode: 'trusted' },
     tags: payload.tags ?? [],
+    // What a node printed on its peer is the job's, as a queued worker's call's is.
+    keepOutput: (chunks) => context.queue.addJobLogs(tenant, jobId, chunks),
+    onCalls: (counts) => calls.record(counts),
   });
 }
 

@@ -23,6 +23,19 @@ import { type PeerProcess, startPeerProcesses } from './peer-process.ts';
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 const SQUARE = readFileSync(join(import.meta.dirname, 'tubes', 'square.yaml'), 'utf8');
+/** A tube whose node prints on stdout and stderr at every call (a module type, by path). */
+const CHATTY = `noob_id: peers-chatty
+nodes:
+  count:
+    type: noob.testing.count_source
+  talk:
+    type: ${join(ROOT, 'test', 'dashboard', 'tubes', 'nodes.ts')}#talk
+    depends:
+      - value: count.index
+  out:
+    type: return
+    depends: talk.value
+`;
 const EPOCHS = 4;
 
 let peers: PeerProcess[] = [];
@@ -31,7 +44,12 @@ let expected: unknown[];
 
 beforeAll(async () => {
   peers = await startPeerProcesses(3);
-  serve = await startServe(tempDb(), ['--peers', peers.map((peer) => peer.tcp).join(',')]);
+  serve = await startServe(tempDb(), [
+    '--peers',
+    peers.map((peer) => peer.tcp).join(','),
+    // The chatty tube's node is a module type (the peers allow them too).
+    '--allow-modules',
+  ]);
   const sync = new SyncRunner(await loadTubeFromText(SQUARE));
   expected = await sync.run(EPOCHS);
   await sync.deinit();
@@ -94,6 +112,13 @@ describe('noob serve --peers', () => {
     expect(trusted.state).toBe('succeeded');
     expect(trusted.results).toEqual(expected);
     expect(trusted.progress.epochs).toEqual({ total: EPOCHS, done: EPOCHS });
+    // Its calls on the peers are its progress, as a queued job's tasks are.
+    expect(trusted.progress).toMatchObject({
+      total: trusted.verdict.calls,
+      done: trusted.verdict.calls,
+      failed: 0,
+      cancelled: 0,
+    });
     const peerIds = peers.map((peer) => peer.peerId);
     expect(trusted.verdict).toMatchObject({ verification: { mode: 'trusted' }, evidence: 0 });
     expect(trusted.verdict.calls).toBeGreaterThanOrEqual(EPOCHS);
@@ -138,6 +163,15 @@ describe('noob serve --peers', () => {
     }).then((response) => response.text());
     expect(events).toMatch(/event: job\.running/);
     expect(events).toMatch(/event: job\.progress/);
+    // The calls' counts come in progress events too, the last one saying all were done.
+    const counts = [...events.matchAll(/event: job\.progress\ndata: (.*)/g)]
+      .map((match) => JSON.parse(match[1]!).data)
+      .filter((data) => data && 'total' in data);
+    expect(counts.at(-1)).toMatchObject({
+      total: quorum.verdict.calls,
+      done: quorum.verdict.calls,
+    });
+    expect(quorum.progress.total).toBe(quorum.verdict.calls);
     expect(events).toMatch(/event: job\.outcome/);
     expect(events).toMatch(/event: done/);
 
@@ -146,6 +180,44 @@ describe('noob serve --peers', () => {
     expect(plain.results).toEqual(expected);
     expect(plain.verdict).toBeUndefined();
   }, 300_000);
+
+  it('behavior: what a node prints on the peer that ran it comes into the job logs, naming that peer', async () => {
+    const id = await submit({ tube: CHATTY, epochs: 3, runner: 'p2p' });
+    const job = await finished(id);
+    expect(job.error).toBeNull();
+    expect(job.results).toEqual([0, 1, 2]);
+    const { body } = await api(serve.url, serve.key, `/v1/jobs/${id}/logs`);
+    const peerIds = peers.map((peer) => peer.peerId);
+    const talked = body.logs.filter((entry: { node: string }) => entry.node === 'talk');
+    // A line on stdout and one on stderr per call, each with its epoch and its executor.
+    expect(talked).toHaveLength(6);
+    for (const epoch of [0, 1, 2]) {
+      const ofEpoch = talked.filter((entry: { epoch: string }) => entry.epoch === String(epoch));
+      expect(ofEpoch.map((entry: { stream: string }) => entry.stream).sort()).toEqual([
+        'stderr',
+        'stdout',
+      ]);
+      for (const entry of ofEpoch) {
+        const [, executor] = /^\[peer (\S+)\] /.exec(entry.text) ?? [];
+        expect(peerIds).toContain(executor);
+        expect(entry.text).toMatch(new RegExp(`(talking|a warning) about ${epoch}\n$`));
+      }
+    }
+    // The executor is the one the verdict names for that call.
+    const byEpoch = new Map(
+      job.verdict.accepted
+        .filter((call: { node: string }) => call.node === 'talk')
+        .map((call: { epoch: string; executors: string[] }) => [call.epoch, call.executors[0]]),
+    );
+    for (const entry of talked) expect(entry.text).toContain(`[peer ${byEpoch.get(entry.epoch)}]`);
+    // And `noob jobs logs` prints them.
+    const { stdout } = await run(
+      process.execPath,
+      [join(ROOT, 'bin', 'noob.js'), 'jobs', 'logs', id, '--url', serve.url, '--key', serve.key],
+      { cwd: ROOT, timeout: 60_000 },
+    );
+    expect(stdout).toMatch(/talking about 2/);
+  }, 180_000);
 
   it('behavior: noob jobs submit --runner p2p --verification quorum:3/2 sends such a job', async () => {
     const { stdout } = await run(
