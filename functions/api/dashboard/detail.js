@@ -102,6 +102,7 @@ function renderJob(job) {
   const hasResults = Array.isArray(job.results);
   $('detail-results-box').hidden = !hasResults;
   $('detail-results').textContent = hasResults ? showJson(job.results) : '';
+  renderVerdict(job.verdict);
   const final = FINAL.includes(job.state);
   $('detail-cancel').hidden = final;
   $('detail-cancel').disabled = final;

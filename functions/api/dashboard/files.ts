@@ -16,6 +16,7 @@ export const SCRIPTS = [
   'overview.js',
   'jobs.js',
   'detail.js',
+  'verdict.js',
   'stream.js',
   'feed.js',
   'main.js',
