@@ -16,19 +16,33 @@ export interface Migration {
   sql: string;
 }
 
-/** The migrations shipped with the queue, in version order. */
-export function loadMigrations(dir = new URL('./migrations/', import.meta.url)): Migration[] {
+/** The shipped migrations (beside the bundle, once bundled). */
+const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
+
+/** The migration files of `dir`, in version order. */
+function migrationFiles(dir: URL): string[] {
   return readdirSync(dir)
     .filter((file) => /^\d{4}_.+\.sql$/.test(file))
-    .sort()
-    .map((file) => ({
-      version: Number(file.slice(0, 4)),
-      name: file,
-      sql: stripComments(readFileSync(new URL(file, dir), 'utf8')).trim(),
-    }));
+    .sort();
 }
 
-const MIGRATIONS = loadMigrations();
+/** The migrations shipped with the queue, in version order. */
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return migrationFiles(dir).map((file) => ({
+    version: Number(file.slice(0, 4)),
+    name: file,
+    sql: stripComments(readFileSync(new URL(file, dir), 'utf8')).trim(),
+  }));
+}
+
+/**
+ * The shipped versions, from the files' names: an up-to-date database (every open but
+ * the first) needs no more, so the files themselves are read only to apply them (a
+ * worker Lambda's cold start read all of them for nothing).
+ */
+let versions: number[] | undefined;
+const shippedVersions = () =>
+  (versions ??= migrationFiles(MIGRATIONS_DIR).map((file) => Number(file.slice(0, 4))));
 
 /** Apply the migrations not yet applied; returns the versions applied now. */
 export async function migrate(driver: QueueDriver, now = Date.now()): Promise<number[]> {
@@ -39,7 +53,7 @@ export async function migrate(driver: QueueDriver, now = Date.now()): Promise<nu
   return driver.transaction(async (tx) => {
     const { rows } = await tx.execute(sql('schema_migrations_list', {}));
     const applied = new Set(rows.map((row) => Number(row.version)));
-    const fresh = MIGRATIONS.filter((m) => !applied.has(m.version));
+    const fresh = loadMigrations().filter((m) => !applied.has(m.version));
     for (const migration of fresh) {
       await tx.execute({ sql: migration.sql, params: {} });
       await tx.execute(
@@ -59,7 +73,7 @@ async function upToDate(driver: QueueDriver): Promise<boolean> {
   try {
     const { rows } = await driver.execute(sql('schema_migrations_list', {}));
     const applied = new Set(rows.map((row) => Number(row.version)));
-    return MIGRATIONS.every((m) => applied.has(m.version));
+    return shippedVersions().every((version) => applied.has(version));
   } catch {
     return false;
   }

@@ -35,6 +35,18 @@ describe('SQL files', () => {
     expect(versions).toEqual(versions.map((_, i) => i + 1));
   });
 
+  it('behavior: every shipped statement reads and passes the checks (each is read on first use)', () => {
+    const files = loadSqlDir(new URL('./sql/', import.meta.url));
+    expect(files.size).toBeGreaterThan(50);
+    const values = { tenant: 't', job_id: 'j' };
+    expect(sql('job_exists', values).sql).toBe(files.get('job_exists')!.sql);
+  });
+
+  it('error: an unknown statement is named', () => {
+    expect(() => sql('no_such_statement', {})).toThrow(/no SQL statement no_such_statement/);
+    expect(() => sql('../migrations/0001_jobs', {})).toThrow(/no SQL statement/);
+  });
+
   it('error: a file with two statements is refused', () => {
     const dir = folder({ 'two.sql': 'SELECT 1;\nSELECT 2;\n' });
     expect(() => loadSqlDir(dir)).toThrow(/one statement per file/);

@@ -3,9 +3,11 @@ import type { SqlParams, SqlStatement, SqlValue } from './backend.ts';
 
 /**
  * The queue's SQL lives in `sql/*.sql`, one statement per file, with a header comment
- * naming each parameter (`-- :job_id  the job`). They are read once at module load and
- * checked then: a file with two statements, or whose header and body disagree on the
- * parameters, fails loudly instead of binding null at run time.
+ * naming each parameter (`-- :job_id  the job`). Each file is read and checked the first
+ * time its statement is used, and kept: a file with two statements, or whose header and
+ * body disagree on the parameters, fails loudly instead of binding null at run time (the
+ * suite loads every file, so a bad one fails a test first). Read on first use, not all
+ * at module load: a worker Lambda's cold start uses a few of them and read every one.
  */
 
 /** One loaded statement: its text and the parameters it uses. */
@@ -39,23 +41,29 @@ export function loadSqlDir(dir: URL): Map<string, SqlFile> {
     .filter((f) => f.endsWith('.sql'))
     .sort()) {
     const name = file.slice(0, -4);
-    const text = readFileSync(new URL(file, dir), 'utf8');
-    const body = stripComments(text).trim().replace(/;$/, '');
-    if (body.includes(';')) throw new Error(`${file}: one statement per file`);
-    const params = paramsOf(body);
-    const declared = [...text.matchAll(/^--\s*:([a-z_][a-z0-9_]*)/gim)].map((m) => m[1]!);
-    const missing = params.filter((p) => !declared.includes(p));
-    const extra = declared.filter((p) => !params.includes(p));
-    if (missing.length || extra.length) {
-      throw new Error(
-        `${file}: header and statement disagree on parameters (undeclared: ${missing.join(', ') || '-'}; unused: ${extra.join(', ') || '-'})`,
-      );
-    }
-    const template = ROW_TEMPLATE.exec(codeOnly(body));
-    const rows = template ? rowTemplate(body, params, template[1]!) : undefined;
-    files.set(name, { name, sql: body, params, ...(rows ? { rows } : {}) });
+    files.set(name, loadSqlFile(dir, name));
   }
   return files;
+}
+
+/** Read and check the statement of `dir`'s file `name`.sql. */
+export function loadSqlFile(dir: URL, name: string): SqlFile {
+  const file = `${name}.sql`;
+  const text = readFileSync(new URL(file, dir), 'utf8');
+  const body = stripComments(text).trim().replace(/;$/, '');
+  if (body.includes(';')) throw new Error(`${file}: one statement per file`);
+  const params = paramsOf(body);
+  const declared = [...text.matchAll(/^--\s*:([a-z_][a-z0-9_]*)/gim)].map((m) => m[1]!);
+  const missing = params.filter((p) => !declared.includes(p));
+  const extra = declared.filter((p) => !params.includes(p));
+  if (missing.length || extra.length) {
+    throw new Error(
+      `${file}: header and statement disagree on parameters (undeclared: ${missing.join(', ') || '-'}; unused: ${extra.join(', ') || '-'})`,
+    );
+  }
+  const template = ROW_TEMPLATE.exec(codeOnly(body));
+  const rows = template ? rowTemplate(body, params, template[1]!) : undefined;
+  return { name, sql: body, params, ...(rows ? { rows } : {}) };
 }
 
 /** The row template of a statement: `VALUES` and a parenthesized row of `?` only. */
@@ -104,7 +112,10 @@ function rowTemplate(body: string, params: string[], row: string): SqlFile['rows
   };
 }
 
-const STATEMENTS = loadSqlDir(new URL('./sql/', import.meta.url));
+/** The queue's statements folder (beside the bundle, once bundled). */
+const SQL_DIR = new URL('./sql/', import.meta.url);
+/** Statements read so far, by name. */
+const STATEMENTS = new Map<string, SqlFile>();
 
 /**
  * The statement `name` (a file of `sql/`) bound to exactly the parameters it uses.
@@ -160,8 +171,17 @@ export function sqlRows(
 }
 
 function statementFile(name: string): SqlFile {
-  const file = STATEMENTS.get(name);
-  if (!file) throw new Error(`no SQL statement ${name} in core/queue/sql`);
+  let file = STATEMENTS.get(name);
+  if (file) return file;
+  // Names come from the queue's code; one that is no file name is a bug, as is a missing file.
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`no SQL statement ${name} in core/queue/sql`);
+  try {
+    file = loadSqlFile(SQL_DIR, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new Error(`no SQL statement ${name} in core/queue/sql`);
+  }
+  STATEMENTS.set(name, file);
   return file;
 }
 

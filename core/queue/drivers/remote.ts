@@ -7,6 +7,7 @@ import type {
   SqlStatement,
   SqlTransaction,
 } from '../backend.ts';
+import { httpFetch } from './http-fetch.ts';
 
 /**
  * The remote driver: a libSQL server (Turso, or `sqld`) through `@libsql/client`, for
@@ -31,27 +32,13 @@ export async function openRemoteDriver(
   url: string,
   options: RemoteDriverOptions = {},
 ): Promise<QueueDriver> {
-  const config = {
-    url,
-    fetch: uncompressedFetch,
-    ...(options.authToken ? { authToken: options.authToken } : {}),
-  };
+  const auth = options.authToken ? { authToken: options.authToken } : {};
   if (/^wss?:/i.test(url)) {
     const { createClient: createWsClient } = await import('@libsql/client/ws');
-    return new RemoteDriver(createWsClient(config));
+    return new RemoteDriver(createWsClient({ url, ...auth }));
   }
-  return new RemoteDriver(createClient(config));
-}
-
-/**
- * `fetch` asking the server for uncompressed answers. sqld gzips every response unless
- * told otherwise, and the queue's answers are small: inflating each one cost a runner
- * (bench lambda's map) about a third of its CPU, and a worker Lambda bills CPU by the ms.
- */
-function uncompressedFetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
-  const request = new Request(input, init);
-  request.headers.set('accept-encoding', 'identity');
-  return fetch(request);
+  const http = httpFetch();
+  return new RemoteDriver(createClient({ url, fetch: http.fetch, ...auth }), http.close);
 }
 
 function toStatement(statement: SqlStatement): InStatement {
@@ -73,9 +60,11 @@ function toResult(result: ResultSet): SqlResult {
 class RemoteDriver implements QueueDriver {
   readonly kind = 'remote' as const;
   readonly #client: Client;
+  readonly #closeTransport: () => void;
 
-  constructor(client: Client) {
+  constructor(client: Client, closeTransport: () => void = () => {}) {
     this.#client = client;
+    this.#closeTransport = closeTransport;
   }
 
   async execute(statement: SqlStatement): Promise<SqlResult> {
@@ -114,5 +103,6 @@ class RemoteDriver implements QueueDriver {
 
   async close(): Promise<void> {
     this.#client.close();
+    this.#closeTransport();
   }
 }
