@@ -325,7 +325,7 @@ export const jobEvent = z
     type: z
       .string()
       .describe(
-        'job.<state>, job.outcome (results or error), job.progress (data.epochsDone), job.epoch (a finished root epoch: data {epoch, result}, or {epoch, bytes, stored} referencing a result over 16 KiB), tasks.leased and tasks.succeeded (data.tasks: each {id, cid, node, epoch, attempt}) or task.<state> (a retry, dead letter or cancellation; data.node and data.epoch name the call).',
+        'job.<state>, job.outcome (results or error), job.progress (data.epochsDone; for a job run on the peer network also data.total, done, failed and cancelled: its calls there), job.epoch (a finished root epoch: data {epoch, result}, or {epoch, bytes, stored} referencing a result over 16 KiB), tasks.leased and tasks.succeeded (data.tasks: each {id, cid, node, epoch, attempt}) or task.<state> (a retry, dead letter or cancellation; data.node and data.epoch name the call).',
       ),
     taskId: z.int().nullable(),
     cid: z.string().nullable(),
