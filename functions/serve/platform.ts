@@ -4,6 +4,7 @@ import type { ModulePolicy } from '../../core/node/module-policy.ts';
 import { NOOB_BIN } from '../../core/package-layout.ts';
 import { DEFAULT_QUEUE_PATH, openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
+import { SubmissionWriter } from '../../core/queue/submission-writer.ts';
 import { forgetWorker, reapWorkers } from '../../core/queue/worker-presence.ts';
 import type { Readiness } from '../api/health.ts';
 import { KeyStore } from '../api/keys.ts';
@@ -102,6 +103,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   };
   try {
     if (path) await checkIntegrity(queue.driver, path);
+    // Submissions commit on a thread of their own, off the API's event loop (docs/queue.md).
+    if (path) {
+      const onBroken = options.onBroken ? { onBroken: options.onBroken } : {};
+      const writer = await SubmissionWriter.start(path, queue.driver, onBroken);
+      queue.commitSubmissionsWith(writer);
+      started.push({
+        stop: async () => {
+          queue.commitSubmissionsWith(undefined);
+          await writer.close();
+        },
+      });
+    }
     const keys = new KeyStore(queue.driver);
     const key = await localKey(keys, localKeyFile(db, path));
     // Workers of a server killed with -9 whose processes died too said nothing: they are
