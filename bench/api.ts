@@ -77,16 +77,25 @@ try {
       s.latencyMs.p99,
       failed(s),
       s.cpuMicrosecondsPerRequest ?? '-',
+      s.mainThreadCpuMicrosecondsPerRequest ?? '-',
     );
   process.stdout.write(
     [
-      columns('target (best round)', '2xx/s', 'p50 ms', 'p99 ms', 'failed', 'CPU µs/req'),
+      columns(
+        'target (best round)',
+        '2xx/s',
+        'p50 ms',
+        'p99 ms',
+        'failed',
+        'CPU µs/req',
+        'loop µs/req',
+      ),
       row('bare Hono (no database)', ceiling),
       row('Hono + BullMQ add (appendfsync)', baseline),
       row(`noob POST /v1/jobs (${noob.queue.driver.kind})`, measured),
       `noob vs the BullMQ route: ${(rate(measured) / rate(baseline)).toFixed(2)}× (goal ≥ 2×)`,
       `${load.connections} connections, ${rounds} rounds of ${load.durationSeconds} s after ${load.warmupSeconds} s warm-up, per target`,
-      "CPU µs/req: the servers' process per request (the BullMQ route's Redis not counted); on a busy machine it grows with the contention, but alike for each target",
+      "CPU µs/req: the servers' process per request (the BullMQ route's Redis not counted); loop µs/req: its main thread's alone, where the HTTP servers run (not noob's submission writer thread); on a busy machine both grow with the contention, but alike for each target",
       `one submission, steps alone (µs): auth ${steps.authMicroseconds}, tube check ${steps.cachedTubeCheckMicroseconds} (uncached ${steps.tubeCheckMicroseconds}), commit ${steps.commitMicroseconds} (disk fsync ${steps.fsyncMicroseconds})`,
       `backlog drain: ${drain.jobs} queued jobs worked off at ${drain.jobsPerSecond} jobs/s (coordinator process + ${drain.workers} workers, ${drain.seconds} s)`,
       '',
@@ -212,7 +221,7 @@ function describeFailures(s: LoadSummary): string {
 function columns(name: string, ...figures: (string | number)[]): string {
   return (
     name.padEnd(34) +
-    figures.map((f, i) => String(f).padStart(i === 0 ? 8 : i === 4 ? 12 : 9)).join('')
+    figures.map((f, i) => String(f).padStart(i === 0 ? 8 : i >= 4 ? 12 : 9)).join('')
   );
 }
 
@@ -225,6 +234,7 @@ function figures(s: LoadSummary, runs: LoadSummary[]) {
     statusCodes: s.statusCodes,
     latencyMs: s.latencyMs,
     cpuMicrosecondsPerRequest: s.cpuMicrosecondsPerRequest,
+    mainThreadCpuMicrosecondsPerRequest: s.mainThreadCpuMicrosecondsPerRequest,
     seconds: s.seconds,
     failedAllRounds: {
       non2xx: runs.reduce((n, r) => n + r.non2xx, 0),

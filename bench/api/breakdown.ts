@@ -12,7 +12,7 @@ export interface SubmissionBreakdown {
   tubeCheckMicroseconds: number;
   /** The same check through the API's {@link TubeCheckCache}, as a request makes it. */
   cachedTubeCheckMicroseconds: number;
-  /** `queue.submitJob`: one write transaction, its log flushed to disk before it resolves. */
+  /** `queue.submitJob` through the writer thread (as `noob serve` does): a message there, its group's write transaction, the log flushed to disk, the answer back. */
   commitMicroseconds: number;
   /** A 4 KiB write and fsync on a file beside the database: the disk's floor for a commit. */
   fsyncMicroseconds: number;

@@ -35,6 +35,12 @@ export interface LoadSummary {
    * runs, where the rate says how much of a busy machine it got.
    */
   cpuMicrosecondsPerRequest?: number;
+  /**
+   * The same for this process's main thread alone, where the servers' event loops run (µs):
+   * what a request costs the API's event loop, without the threads it hands work to (noob's
+   * submission writer, libuv's flushes).
+   */
+  mainThreadCpuMicrosecondsPerRequest?: number;
 }
 
 const program = join(import.meta.dirname, 'autocannon.ts');
@@ -50,12 +56,17 @@ export async function measureLoad(
   signal?: AbortSignal,
 ): Promise<LoadSummary> {
   const before = process.cpuUsage();
+  const threadBefore = process.threadCpuUsage();
   const summary = await runAutocannon(options, signal);
   const { user, system } = process.cpuUsage(before);
+  const thread = process.threadCpuUsage(threadBefore);
   const requests = summary.warmupRequests + summary.ok + summary.non2xx;
-  return requests > 0
-    ? { ...summary, cpuMicrosecondsPerRequest: Math.round((user + system) / requests) }
-    : summary;
+  if (requests === 0) return summary;
+  return {
+    ...summary,
+    cpuMicrosecondsPerRequest: Math.round((user + system) / requests),
+    mainThreadCpuMicrosecondsPerRequest: Math.round((thread.user + thread.system) / requests),
+  };
 }
 
 function runAutocannon(options: LoadOptions, signal?: AbortSignal): Promise<LoadSummary> {

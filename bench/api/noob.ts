@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
+import { SubmissionWriter } from '../../core/queue/submission-writer.ts';
 import { KeyStore } from '../../functions/api/keys.ts';
 import { startApiServer } from '../../functions/api/serve.ts';
 
@@ -32,8 +33,12 @@ export async function startNoobApi(): Promise<NoobApi> {
   const database = join(dir, 'noob.db');
   const tubePaths = [join(import.meta.dirname, '..', '..', 'examples')];
   let queue: Queue | undefined;
+  let writer: SubmissionWriter | undefined;
   try {
     queue = await openQueue(database);
+    // As noob serve does: submissions commit on a thread of their own.
+    writer = await SubmissionWriter.start(database, queue.driver);
+    queue.commitSubmissionsWith(writer);
     const keys = new KeyStore(queue.driver);
     const { key } = await keys.create('bench');
     // The benchmark measures how fast submissions are accepted, with nothing draining them:
@@ -41,6 +46,7 @@ export async function startNoobApi(): Promise<NoobApi> {
     const limits = { maxOpenJobsPerTenant: Number.MAX_SAFE_INTEGER };
     const server = await startApiServer({ queue, keys, tubePaths, port: 0, limits });
     const opened = queue;
+    const started = writer;
     return {
       url: server.url,
       key,
@@ -52,12 +58,14 @@ export async function startNoobApi(): Promise<NoobApi> {
         try {
           await server.close();
         } finally {
+          await started.close();
           await opened.close();
           removeDir();
         }
       },
     };
   } catch (error) {
+    await writer?.close().catch(() => undefined);
     await queue?.close().catch(() => undefined);
     removeDir();
     throw error;
