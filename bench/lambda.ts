@@ -26,14 +26,11 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { LambdaRunner } from '../core/runners/lambda/runner.ts';
-import { SharedDispatcher } from '../core/runners/lambda/shared-dispatcher.ts';
-import { registerWorkerFunction } from '../core/runners/lambda/worker-function.ts';
 import { QueuedRunner } from '../core/runners/queued/runner.ts';
 import { loadTube } from '../core/tube/load.ts';
-import { type NoobProcess, startNoob } from '../test/lambda/noob-process.ts';
-import { startLambdaStack } from '../test/lambda/stack.ts';
+import { startBenchStack } from './lambda/bench-stack.ts';
 import { coldStarts } from './lambda/cold-start.ts';
-import { type MapLatency, mapLatency } from './lambda/map-latency.ts';
+import { mapBothWays, mapLine, roundedMap } from './lambda/map-latency.ts';
 import { remoteQueueRow } from './lambda/remote-queue.ts';
 import { printResult } from './report.ts';
 import { compareInTurns } from './runners/turns.ts';
@@ -54,20 +51,8 @@ const REMOTE_ROW = { tasks: 5_000, processes: 4, concurrency: 16 };
 /** The machine's load when the run started (others' work shares its cores): said with the figures. */
 const loadAtStart = loadavg()[0]!;
 const tube = await loadTube(join(import.meta.dirname, 'tubes', 'noop-wide.yaml'));
-const stack = await startLambdaStack({
-  concurrency: WORKERS,
-  workerEnv: { NOOB_WORKER_CONCURRENCY: String(PER_WORKER) },
-});
-const workers: NoobProcess[] = [];
+const { stack, stop } = await startBenchStack(WORKERS, PER_WORKER);
 try {
-  for (let i = 0; i < WORKERS; i++) {
-    const worker = startNoob(
-      ['worker', '--db', stack.sqld.url, '--concurrency', String(PER_WORKER)],
-      {},
-    );
-    workers.push(worker);
-    await worker.printed(/pulling from/);
-  }
   const timed = await compareInTurns(
     () => new QueuedRunner(tube, { queue: stack.queue }),
     () =>
@@ -87,21 +72,11 @@ try {
   const calls = EPOCHS * CALLS_PER_EPOCH;
   const queuedRate = calls / timed.baseline.seconds;
   const lambdaRate = calls / timed.candidate.seconds;
-  const mapQueued = await mapLatency(stack.queue);
-  await registerWorkerFunction(stack.queue, 'worker', LAMBDA_TAGS);
-  const shared = new SharedDispatcher({
-    client: stack.client,
-    functionName: 'worker',
-    concurrency: WORKERS,
-    perInvocation: PER_WORKER,
+  const { queued: mapQueued, lambda: mapLambda } = await mapBothWays(stack, {
+    workers: WORKERS,
+    perWorker: PER_WORKER,
     tags: LAMBDA_TAGS,
   });
-  const mapLambda = await mapLatency(
-    stack.queue,
-    (mapTube, options) => new LambdaRunner(mapTube, { ...options, dispatch: shared.forRun() }),
-    LAMBDA_TAGS,
-  );
-  await shared.stop();
   const cold = await coldStarts(stack);
 
   process.stdout.write(
@@ -147,7 +122,7 @@ try {
         queued: Math.round(timed.baseline.cpuMicros / calls),
         lambdaWithTwinServers: Math.round(timed.candidate.cpuMicros / calls),
       },
-      map100SubmissionToDoneMs: { queued: rounded(mapQueued), lambda: rounded(mapLambda) },
+      map100SubmissionToDoneMs: { queued: roundedMap(mapQueued), lambda: roundedMap(mapLambda) },
       coldStart: cold,
       remoteQueueTasksPerSecond: {
         ...REMOTE_ROW,
@@ -163,27 +138,7 @@ try {
     },
   });
 } finally {
-  // A graceful stop, bounded: the benchmark must end whatever the workers do.
-  for (const worker of workers) worker.child.kill('SIGTERM');
-  const stopped = Promise.all(workers.map((worker) => worker.exited));
-  const late = setTimeout(() => {
-    for (const worker of workers) worker.child.kill('SIGKILL');
-  }, 5_000);
-  await stopped;
-  clearTimeout(late);
-  await stack.stop();
-}
-
-/** A map figure's line: the total, then its phases. */
-function mapLine({ totalMs, phases }: MapLatency): string {
-  const ms = (value: number) => value.toFixed(0);
-  return `${ms(totalMs)} ms = pickup ${ms(phases.pickupMs)} + to first claim ${ms(phases.firstClaimMs)} + work ${ms(phases.workMs)} + finish ${ms(phases.finishMs)}`;
-}
-
-/** A map figure, its numbers rounded, for the JSON line. */
-function rounded({ totalMs, phases }: MapLatency) {
-  const entries = Object.entries(phases).map(([key, value]) => [key, Math.round(value)]);
-  return { totalMs: Math.round(totalMs), ...Object.fromEntries(entries) };
+  await stop();
 }
 
 /** The cold start's lines of the table. */

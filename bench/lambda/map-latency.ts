@@ -9,10 +9,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Queue } from '../../core/queue/queue.ts';
+import { LambdaRunner } from '../../core/runners/lambda/runner.ts';
+import { SharedDispatcher } from '../../core/runners/lambda/shared-dispatcher.ts';
+import { registerWorkerFunction } from '../../core/runners/lambda/worker-function.ts';
 import type { QueuedRunnerOptions } from '../../core/runners/queued/runner.ts';
 import type { Runner } from '../../core/runners/runner.ts';
 import type { Tube } from '../../core/tube/tube.ts';
 import { Coordinator } from '../../functions/serve/coordinator.ts';
+import type { LambdaStack } from '../../test/lambda/stack.ts';
 
 const MAP_ITEMS = 100;
 const MAP_TUBE = readFileSync(join(import.meta.dirname, '..', 'tubes', 'map-100.yaml'), 'utf8');
@@ -65,6 +69,47 @@ export async function mapLatency(
   }
 }
 
+/** The worker Lambdas of a map run through the lambda runner. */
+export interface MapLambdas {
+  /** Invocations at once (the function's concurrency), as `noob worker` processes for the queued runner. */
+  workers: number;
+  /** Calls at once in each, and tasks per claim. */
+  perWorker: number;
+  /** The tag only the invoked workers offer (so the `noob worker` processes leave the tasks alone). */
+  tags: string[];
+}
+
+/**
+ * The map through a coordinator with the queued runner (drained by the `noob worker`
+ * processes the caller started on `stack`'s sqld), then with the lambda runner invoking
+ * the stack's `worker` function, as a deployment's coordinator does (one dispatcher
+ * shared by its runs, the function registered as a standing worker).
+ */
+export async function mapBothWays(
+  stack: Pick<LambdaStack, 'queue' | 'client'>,
+  lambdas: MapLambdas,
+): Promise<{ queued: MapLatency; lambda: MapLatency }> {
+  const queued = await mapLatency(stack.queue);
+  await registerWorkerFunction(stack.queue, 'worker', lambdas.tags);
+  const shared = new SharedDispatcher({
+    client: stack.client,
+    functionName: 'worker',
+    concurrency: lambdas.workers,
+    perInvocation: lambdas.perWorker,
+    tags: lambdas.tags,
+  });
+  try {
+    const lambda = await mapLatency(
+      stack.queue,
+      (tube, options) => new LambdaRunner(tube, { ...options, dispatch: shared.forRun() }),
+      lambdas.tags,
+    );
+    return { queued, lambda };
+  } finally {
+    await shared.stop();
+  }
+}
+
 /** Longest a map job may take (ms): every wait is bounded. */
 const TIMEOUT_MS = 60_000;
 
@@ -110,4 +155,16 @@ async function once(
       finishMs: submittedAt + totalMs - completed,
     },
   };
+}
+
+/** A map figure's line: the total, then its phases. */
+export function mapLine({ totalMs, phases }: MapLatency): string {
+  const ms = (value: number) => value.toFixed(0);
+  return `${ms(totalMs)} ms = pickup ${ms(phases.pickupMs)} + to first claim ${ms(phases.firstClaimMs)} + work ${ms(phases.workMs)} + finish ${ms(phases.finishMs)}`;
+}
+
+/** A map figure, its numbers rounded, for the JSON line. */
+export function roundedMap({ totalMs, phases }: MapLatency) {
+  const entries = Object.entries(phases).map(([key, value]) => [key, Math.round(value)]);
+  return { totalMs: Math.round(totalMs), ...Object.fromEntries(entries) };
 }
