@@ -1,5 +1,12 @@
 import * as Automerge from '@automerge/automerge';
 import type { PeerId } from '@libp2p/interface';
+import {
+  entry,
+  entryKey,
+  type LedgerDocument,
+  readLedger,
+  type StoredLedger,
+} from './ledger-entries.ts';
 import { type SyncSession, syncSession } from './ledger-sync.ts';
 import type { TaskMessage } from './messages.ts';
 import type { PeerNode } from './node.ts';
@@ -9,18 +16,14 @@ import { soon } from './soon.ts';
 /** Peers whose sync state is kept, at most (the longest unseen forgotten first). */
 const MAX_KNOWN = 1000;
 
-/** The protocol the ledger replicates over. */
-export const LEDGER_PROTOCOL = '/noob/ledger/1.0.0';
+/**
+ * The protocol the ledger replicates over. Version 2 stores one scalar per entry
+ * ({@link StoredLedger}); a version-1 ledger (nested maps, text) would not merge with it,
+ * so the two never meet.
+ */
+export const LEDGER_PROTOCOL = '/noob/ledger/2.0.0';
 
-/** What the ledger holds, by task CID (and by peer within a task). */
-export interface LedgerDocument {
-  claims: Record<string, { owner: string; executors: string[]; k: number; q: number; ts: number }>;
-  commitments: Record<string, Record<string, string>>;
-  reveals: Record<string, Record<string, { result: string; valid: boolean }>>;
-  /** Keyed by task, then by the submitter that decided: concurrent verdicts never overwrite. */
-  verdicts: Record<string, Record<string, { result: string; executors: string[] }>>;
-  evidence: Record<string, Evidence>;
-}
+export type { LedgerDocument } from './ledger-entries.ts';
 
 /**
  * Every ledger starts from this same first change (fixed actor, time 0), so that ledgers
@@ -28,13 +31,10 @@ export interface LedgerDocument {
  */
 function genesis(): Uint8Array {
   const doc = Automerge.change(
-    Automerge.init<LedgerDocument>({ actor: '6e6f6f62' }),
-    { time: 0, message: 'noob ledger' },
+    Automerge.init<StoredLedger>({ actor: '6e6f6f62' }),
+    { time: 0, message: 'noob ledger 2' },
     (d) => {
-      d.claims = {};
-      d.commitments = {};
-      d.reveals = {};
-      d.verdicts = {};
+      d.tasks = {};
       d.evidence = {};
     },
   );
@@ -51,7 +51,7 @@ function genesis(): Uint8Array {
  * (a peer met again after a cut gets the changes made meanwhile).
  */
 export class Ledger implements QuorumObserver {
-  #doc: Automerge.Doc<LedgerDocument>;
+  #doc: Automerge.Doc<StoredLedger>;
   readonly #self: string;
   #node: PeerNode | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -68,16 +68,16 @@ export class Ledger implements QuorumObserver {
   /** What the last session with each peer ended knowing it has (encoded sync state). */
   readonly #known = new Map<string, Uint8Array>();
   /** Edits not yet made a change (see {@link Ledger.#change}). */
-  #pending: Array<(d: LedgerDocument) => void> = [];
+  #pending: Array<(d: StoredLedger) => void> = [];
 
   constructor(self: string) {
     this.#self = self;
-    this.#doc = Automerge.load<LedgerDocument>(genesis());
+    this.#doc = Automerge.load<StoredLedger>(genesis());
   }
 
-  /** The document as plain data. */
+  /** The document as plain data (decoded from its stored form: claims, commitments, …). */
   get document(): LedgerDocument {
-    return Automerge.toJS(this.#current()) as LedgerDocument;
+    return readLedger(Automerge.toJS(this.#current()) as StoredLedger);
   }
 
   /** Serves replication on `node` and syncs with connected peers every `syncMs`. */
@@ -156,7 +156,7 @@ export class Ledger implements QuorumObserver {
   /** The document as a sync session reads and updates it. */
   readonly #synced = {
     get: () => this.#current(),
-    set: (doc: Automerge.Doc<LedgerDocument>) => {
+    set: (doc: Automerge.Doc<StoredLedger>) => {
       this.#doc = doc;
     },
   };
@@ -174,13 +174,13 @@ export class Ledger implements QuorumObserver {
    * together. A change per edit made the history (what every sync session walks) grow by
    * thousands of changes a run, and most of a quorum run's CPU went to Automerge.
    */
-  #change(edit: (d: LedgerDocument) => void): void {
+  #change(edit: (d: StoredLedger) => void): void {
     if (this.#pending.length === 0) soon(() => this.#current());
     this.#pending.push(edit);
   }
 
   /** The document with every pending edit made (one change for them all). */
-  #current(): Automerge.Doc<LedgerDocument> {
+  #current(): Automerge.Doc<StoredLedger> {
     if (this.#pending.length > 0) {
       const edits = this.#pending;
       this.#pending = [];
@@ -191,44 +191,38 @@ export class Ledger implements QuorumObserver {
     return this.#doc;
   }
 
+  /** Writes an entry of `task` unless it is there already (entries never change). */
+  #write(task: string, key: string, value: unknown): void {
+    this.#change((d) => {
+      d.tasks[task] ??= {};
+      const entries = d.tasks[task];
+      if (entries[key] === undefined) entries[key] = entry(value);
+    });
+  }
+
   claimed(task: TaskMessage): void {
     if (task.verification.mode !== 'quorum') return;
     const { k, q } = task.verification;
-    this.#change((d) => {
-      d.claims[task.task] ??= {
-        owner: task.owner,
-        executors: [...task.executors],
-        k,
-        q,
-        ts: Date.now(),
-      };
-    });
+    const { owner, executors } = task;
+    this.#write(task.task, entryKey.claim, { owner, executors, k, q, ts: Date.now() });
   }
 
   committed(task: string, executor: string, commitment: string): void {
-    this.#change((d) => {
-      d.commitments[task] ??= {};
-      d.commitments[task][executor] ??= commitment;
-    });
+    this.#write(task, entryKey.commitment(executor), commitment);
   }
 
   revealed(task: string, executor: string, result: string, valid: boolean): void {
-    this.#change((d) => {
-      d.reveals[task] ??= {};
-      d.reveals[task][executor] ??= { result, valid };
-    });
+    this.#write(task, entryKey.reveal(executor), { result, valid });
   }
 
   decided(task: string, result: string, executors: readonly string[]): void {
-    this.#change((d) => {
-      d.verdicts[task] ??= {};
-      d.verdicts[task][this.#self] ??= { result, executors: [...executors] };
-    });
+    this.#write(task, entryKey.verdict(this.#self), { result, executors });
   }
 
   evidence(evidence: Evidence): void {
+    const key = `${evidence.task}/${evidence.offender}`;
     this.#change((d) => {
-      d.evidence[`${evidence.task}/${evidence.offender}`] ??= structuredClone(evidence);
+      if (d.evidence[key] === undefined) d.evidence[key] = entry(evidence);
     });
   }
 }

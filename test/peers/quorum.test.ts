@@ -169,6 +169,13 @@ describe('quorum with a Byzantine peer (q = 2 of k = 3)', () => {
 
   it("behavior: messages forged in an honest peer's name are rejected; the forger loses reputation and the run is right", async () => {
     const { bad, client } = await network(forger);
+    // Connected to the client, or its forgeries stop at the honest peers (who refuse them and
+    // forward nothing) and the client has nothing to count.
+    await client.node.dial(multiaddr(bad.addresses[0]!));
+    await vi.waitFor(() => expect(client.mesh(RESULTS_TOPIC)).toContain(bad.peerId), {
+      timeout: 10_000,
+      interval: 50,
+    });
     expect(await runSquares(client)).toEqual([0, 1, 4, 9, 16, 25]);
     expect(
       client.metrics
