@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -117,6 +117,15 @@ describe('SubmissionWriter', () => {
       params: {},
     });
     expect(counts().others).not.toBe(before);
+  });
+
+  it('error: a writer whose file is not a database fails to start, saying so', async () => {
+    const { queue, path } = await setUp();
+    const notDatabase = join(path, '..', 'notes.txt');
+    writeFileSync(notDatabase, 'not a database, only text '.repeat(200));
+    await expect(SubmissionWriter.start(notDatabase, queue.driver)).rejects.toThrow(
+      /not a database/,
+    );
   });
 
   it('behavior: close commits what was submitted, and later submissions are refused', async () => {
