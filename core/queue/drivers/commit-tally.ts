@@ -13,15 +13,16 @@
  * and adds the difference to `writerCommits`; a reader takes `iChange − writerCommits`,
  * which then moves exactly when some other connection commits. A sequence number, odd
  * while the writer holds the lock, makes the two numbers a consistent pair: a reader that
- * sees it odd, or changed across its reads, cannot tell (it looks again, as after any
+ * sees it change across its reads, or sees the file's count move during a transaction
+ * of the writer (its COMMIT, not yet added), cannot tell (it looks again, as after any
  * other commit).
  */
 export class CommitTally {
-  /** [sequence: 2 per transaction of the writer, odd during one; writerCommits; lost] */
+  /** [sequence: 2 per transaction of the writer, odd during one; writerCommits; lost; begunAt] */
   readonly #counts: Int32Array;
 
   /** A new tally, or the writer's view of one made elsewhere (from {@link buffer}). */
-  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(12)) {
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(16)) {
     this.#counts = new Int32Array(buffer);
   }
 
@@ -36,6 +37,9 @@ export class CommitTally {
    */
   around<T>(commits: () => number | undefined, transaction: () => T): T {
     const before = commits();
+    if (before === undefined) Atomics.store(this.#counts, LOST, 1);
+    // Published before the sequence turns odd: a reader meanwhile compares it (see read).
+    else Atomics.store(this.#counts, BEGUN_AT, before | 0);
     Atomics.add(this.#counts, SEQUENCE, 1);
     try {
       return transaction();
@@ -55,10 +59,16 @@ export class CommitTally {
    */
   read(commits: () => number | undefined): { others: number; writer: number } | undefined {
     const sequence = Atomics.load(this.#counts, SEQUENCE);
-    if ((sequence & 1) === 1 || Atomics.load(this.#counts, LOST) === 1) return undefined;
+    if (Atomics.load(this.#counts, LOST) === 1) return undefined;
+    const inTransaction = (sequence & 1) === 1;
+    const begunAt = Atomics.load(this.#counts, BEGUN_AT);
     const writer = Atomics.load(this.#counts, WRITER);
     const all = commits();
     if (all === undefined || Atomics.load(this.#counts, SEQUENCE) !== sequence) return undefined;
+    // In a transaction of the writer, which holds the write lock: nobody else can commit,
+    // and while the count is still what it was when the writer took the lock, its own
+    // COMMIT has not happened either, so the count holds no commit it has not counted.
+    if (inTransaction && (all | 0) !== begunAt) return undefined;
     return { others: (all - writer) >>> 0, writer: sequence >>> 1 };
   }
 }
@@ -66,3 +76,5 @@ export class CommitTally {
 const SEQUENCE = 0;
 const WRITER = 1;
 const LOST = 2;
+/** The file's count when the writer's current transaction took the lock. */
+const BEGUN_AT = 3;
