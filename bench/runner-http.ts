@@ -5,18 +5,21 @@
  * measures the per-call overhead of going over HTTP, on the 3-node `basic` tube where
  * nodes do almost nothing and each call waits for the one before (no batching helps).
  *
- * Runners are measured in turns (sync, http, sync, …) and the fastest run of each is
- * kept, so a burst of other work on the machine hits both alike. Goal: ≥ 1.6× sync.
+ * Runners are measured in turns (sync, http by requests, http by call streams, sync, …)
+ * and the fastest run of each is kept, so a burst of other work on the machine hits all
+ * alike. Goal: ≥ 1.6× sync, with call streams (the default transport); the runner sending
+ * a `POST /v1/batch` per batch is shown beside it, measured the same way.
  * Prints a table, then the JSON line; `value` is epochs/s on 2 HTTP workers.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { BatchTransport } from '../core/runners/http/batch-channel.ts';
 import { HttpRunner } from '../core/runners/http/runner.ts';
 import { SyncRunner } from '../core/runners/sync.ts';
 import { loadTube } from '../core/tube/load.ts';
 import { startWorkerProcess, WORKER_TOKEN } from '../test/conformance/workers.ts';
 import { printResult } from './report.ts';
-import { compareInTurns } from './runners/turns.ts';
+import { compareInTurns, timeInTurns } from './runners/turns.ts';
 
 const here = import.meta.dirname;
 const REPEATS = 3;
@@ -38,20 +41,24 @@ const workers = await Promise.all([
 try {
   const urls = workers.map((w) => w.url);
   let lastHttp: HttpRunner | undefined;
-  const cpu = await compareInTurns(
-    () => new SyncRunner(cpuTube),
-    () => {
-      lastHttp = new HttpRunner(cpuTube, {
-        workers: urls,
-        token: WORKER_TOKEN,
-        strategy: 'least-loaded',
-      });
-      return lastHttp;
-    },
+  const http = (transport: BatchTransport) => () => {
+    lastHttp = new HttpRunner(cpuTube, {
+      workers: urls,
+      token: WORKER_TOKEN,
+      strategy: 'least-loaded',
+      transport,
+    });
+    return lastHttp;
+  };
+  // The stream last in each turn, so the pool statistics below are its own.
+  const [sync, requests, stream] = await timeInTurns(
+    [() => new SyncRunner(cpuTube), http('requests'), http('stream')],
     { epochs: CPU_EPOCHS, warmup: WARMUP_EPOCHS, repeats: REPEATS },
   );
+  const cpu = { baseline: sync!, candidate: stream! };
   const syncSeconds = cpu.baseline.seconds;
   const httpSeconds = cpu.candidate.seconds;
+  const requestsSeconds = requests!.seconds;
   const sent = lastHttp!.pool.stats();
   const callsPerRequest =
     sent.reduce((sum, w) => sum + w.calls, 0) /
@@ -63,6 +70,7 @@ try {
   // over the calls it sent (13 per epoch: the source and 12 crunches); the workers' node
   // work is not in it.
   const runnerCpuPerCall = cpu.candidate.cpuMicros / (CPU_EPOCHS * 13);
+  const requestsCpuPerCall = requests!.cpuMicros / (CPU_EPOCHS * 13);
   // basic: 2 remote calls per epoch (source, multiply), each waiting for the one before;
   // the return node stays local.
   const basic = await compareInTurns(
@@ -75,13 +83,15 @@ try {
 
   const syncRate = CPU_EPOCHS / syncSeconds;
   const httpRate = CPU_EPOCHS / httpSeconds;
+  const requestsRate = CPU_EPOCHS / requestsSeconds;
   process.stdout.write(
     [
-      'runner            epochs/s (cpu-wide, 12 CPU nodes/epoch)',
-      `sync              ${syncRate.toFixed(2)}`,
-      `http, 2 workers   ${httpRate.toFixed(2)}   (${(httpRate / syncRate).toFixed(2)}x; goal 1.6x)`,
-      `calls per request (cpu-wide, last run): ${callsPerRequest.toFixed(1)}`,
-      `runner CPU per remote call on cpu-wide (batched): ${runnerCpuPerCall.toFixed(0)} µs`,
+      'runner                               epochs/s (cpu-wide, 12 CPU nodes/epoch)',
+      `sync                                 ${syncRate.toFixed(2)}`,
+      `http, 2 workers, a request per batch ${requestsRate.toFixed(2)}   (${(requestsRate / syncRate).toFixed(2)}x)`,
+      `http, 2 workers, call streams        ${httpRate.toFixed(2)}   (${(httpRate / syncRate).toFixed(2)}x; goal 1.6x)`,
+      `calls per batch (cpu-wide, last run): ${callsPerRequest.toFixed(1)}`,
+      `runner CPU per remote call on cpu-wide (batched): ${runnerCpuPerCall.toFixed(0)} µs streamed, ${requestsCpuPerCall.toFixed(0)} µs by requests`,
       `HTTP per-call overhead on basic (one call at a time, a round trip each): ${overheadUs.toFixed(0)} µs`,
       '',
     ].join('\n'),
@@ -99,9 +109,14 @@ try {
       warmupEpochs: WARMUP_EPOCHS,
       repeats: REPEATS,
       timing: 'fastest of the repeats, runners measured in turns',
+      transport:
+        'call streams (one connection per worker); baseline also beside it: a request per batch',
+      requestsRatio: Number((requestsRate / syncRate).toFixed(3)),
+      streamsVsRequests: Number((httpRate / requestsRate).toFixed(3)),
       callsPerRequest: Number(callsPerRequest.toFixed(2)),
       perCallOverheadMicroseconds: Math.round(overheadUs),
       runnerCpuPerRemoteCallMicroseconds: Math.round(runnerCpuPerCall),
+      runnerCpuPerRemoteCallByRequestsMicroseconds: Math.round(requestsCpuPerCall),
       overheadMethod: `(http − sync seconds on basic) / (${OVERHEAD_EPOCHS} epochs × 2 remote calls)`,
       cores: availableParallelism(),
       workers: 'noob worker --http processes, each in a session of its own (setsid)',

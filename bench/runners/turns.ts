@@ -36,13 +36,21 @@ export async function compareInTurns(
   makeCandidate: () => Runner,
   options: { epochs: number; warmup: number; repeats: number },
 ): Promise<{ baseline: Timed; candidate: Timed }> {
-  let baseline: Timed | undefined;
-  let candidate: Timed | undefined;
-  for (let r = 0; r < options.repeats; r++) {
-    const b = await timeOnce(makeBaseline, options.epochs, options.warmup);
-    const c = await timeOnce(makeCandidate, options.epochs, options.warmup);
-    if (!baseline || b.seconds < baseline.seconds) baseline = b;
-    if (!candidate || c.seconds < candidate.seconds) candidate = c;
-  }
+  const [baseline, candidate] = await timeInTurns([makeBaseline, makeCandidate], options);
   return { baseline: baseline!, candidate: candidate! };
+}
+
+/** The fastest of `repeats` runs of each runner, taken in turns (one of each, again). */
+export async function timeInTurns(
+  makers: ReadonlyArray<() => Runner>,
+  options: { epochs: number; warmup: number; repeats: number },
+): Promise<Timed[]> {
+  const fastest: Array<Timed | undefined> = makers.map(() => undefined);
+  for (let r = 0; r < options.repeats; r++) {
+    for (const [i, make] of makers.entries()) {
+      const timed = await timeOnce(make, options.epochs, options.warmup);
+      if (!fastest[i] || timed.seconds < fastest[i].seconds) fastest[i] = timed;
+    }
+  }
+  return fastest as Timed[];
 }

@@ -3,6 +3,14 @@ import { CallStreamClient, type OpenedStream, openCallStream } from './call-stre
 import type { JsonResponse, JsonTransport } from './transport.ts';
 
 /**
+ * How the http runner's batches travel: `stream`, on one connection held open per worker
+ * (`GET /v1/stream` upgraded), falling back to requests for a worker without streams; or
+ * `requests`, one `POST /v1/batch` each (for a proxy between runner and workers that does
+ * not pass upgrades).
+ */
+export type BatchTransport = 'stream' | 'requests';
+
+/**
  * How a worker link sends its batches: over one call stream held open to the worker
  * (a frame each way per batch, no HTTP request to build, parse and route on either side),
  * or, to a worker that has no streams (it answers the upgrade 404 or 426), as
@@ -16,13 +24,14 @@ export class BatchChannel {
   readonly #timeoutMs: number;
   #stream: CallStreamClient | undefined;
   #opening: Promise<OpenedStream> | undefined;
-  /** False once the worker said it has no call streams. */
-  #streams = true;
+  /** False when told to send requests, or once the worker said it has no call streams. */
+  #streams: boolean;
 
-  constructor(url: string, transport: JsonTransport, timeoutMs: number) {
+  constructor(url: string, transport: JsonTransport, timeoutMs: number, streams = true) {
     this.#url = url;
     this.#transport = transport;
     this.#timeoutMs = timeoutMs;
+    this.#streams = streams;
   }
 
   /** Sends one batch; rejects on network errors, timeouts and a stream lost. */

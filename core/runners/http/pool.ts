@@ -1,5 +1,6 @@
 import type { TaskRequest, TaskResult } from '../../../functions/worker/task.ts';
 import { type BalancingStrategy, createPicker, type Picker } from './balancer.ts';
+import type { BatchTransport } from './batch-channel.ts';
 import type { BreakerOptions, BreakerState } from './breaker.ts';
 import { NoWorkerAvailableError } from './errors.ts';
 import { SharedCallQueue } from './shared-queue.ts';
@@ -16,6 +17,8 @@ export interface HttpWorkerPoolOptions {
   breaker?: BreakerOptions;
   /** Per-request timeout (a request carries a batch of calls; default 30 s). */
   timeoutMs?: number;
+  /** How batches travel (default `stream`; see {@link BatchTransport}). */
+  transport?: BatchTransport;
   /** Other workers to try after a worker fault (default: all the others). */
   retries?: number;
   /** Random source for the `random` strategy. */
@@ -52,7 +55,12 @@ export class HttpWorkerPool {
     this.#transport = new JsonTransport(options.token);
     const timeoutMs = options.timeoutMs ?? 30_000;
     this.#workers = options.workers.map(
-      (url) => new WorkerLink(url, this.#transport, timeoutMs, options.breaker),
+      (url) =>
+        new WorkerLink(url, this.#transport, {
+          timeoutMs,
+          breaker: options.breaker,
+          streams: options.transport !== 'requests',
+        }),
     );
     this.#pick = createPicker(options.strategy ?? 'round-robin', options.random);
     this.#retries = options.retries ?? this.#workers.length - 1;

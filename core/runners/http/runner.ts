@@ -1,6 +1,7 @@
 import type { Tube } from '../../tube/tube.ts';
 import { EngineRunner } from '../engine-runner.ts';
 import type { BalancingStrategy } from './balancer.ts';
+import type { BatchTransport } from './batch-channel.ts';
 import type { BreakerOptions } from './breaker.ts';
 import { HttpExecutor } from './executor.ts';
 import { HttpWorkerPool } from './pool.ts';
@@ -20,6 +21,12 @@ export interface HttpRunnerOptions {
   /** Per-request timeout in ms (a request carries a batch of calls; default 30 s). */
   timeoutMs?: number;
   /**
+   * How batches travel: `stream` (default), one connection held open per worker, framed
+   * both ways; `requests`, one `POST /v1/batch` each, for a proxy that does not pass
+   * HTTP upgrades.
+   */
+  transport?: BatchTransport;
+  /**
    * Calls in flight at once (default: 16 per worker). The calls ready together for one
    * worker travel in one request, so a high limit makes few, full requests.
    */
@@ -34,7 +41,7 @@ export interface HttpRunnerOptions {
  * one worker when the run starts; if that worker is lost, the call fails rather than
  * silently restarting the node's state. Nodes that take a live object (an asset, or what
  * a node that takes one emits) run in this process. The ready calls of a worker travel
- * together in one request, over kept-alive connections.
+ * together as one batch, on a connection held open to it (its call stream).
  *
  * @example
  * ```ts
@@ -53,6 +60,7 @@ export class HttpRunner extends EngineRunner {
       strategy: options.strategy,
       breaker: options.breaker,
       timeoutMs: options.timeoutMs,
+      transport: options.transport,
     });
     super(tube, {
       executor: new HttpExecutor(pool),

@@ -55,10 +55,14 @@ export class WorkerLink implements WorkerStats {
   #flushScheduled = false;
   #shared: SharedCallQueue<WorkerLink> | undefined;
 
-  constructor(url: string, transport: JsonTransport, timeoutMs: number, breaker?: BreakerOptions) {
+  constructor(
+    url: string,
+    transport: JsonTransport,
+    options: { timeoutMs: number; breaker?: BreakerOptions | undefined; streams: boolean },
+  ) {
     this.url = url.replace(/\/+$/, '');
-    this.breaker = new CircuitBreaker(breaker);
-    this.#channel = new BatchChannel(this.url, transport, timeoutMs);
+    this.breaker = new CircuitBreaker(options.breaker);
+    this.#channel = new BatchChannel(this.url, transport, options.timeoutMs, options.streams);
   }
 
   /** Closes its call stream (the next batch would open another). */
