@@ -47,4 +47,13 @@ describe('batches', () => {
     ).toBeUndefined();
     expect(decodeMessages(new TextEncoder().encode('{"kind": "batch"'))).toBeUndefined();
   });
+
+  it('behavior: the validator and the handler decode a gossip message once: the same data gives the same messages', () => {
+    const [data] = encodeBatches([result(1), result(2)]);
+    const first = decodeMessages(data!);
+    expect(decodeMessages(data!)).toBe(first);
+    // Equal bytes in another array are decoded on their own.
+    expect(decodeMessages(data!.slice())).not.toBe(first);
+    expect(decodeMessages(data!.slice())).toEqual(first);
+  });
 });

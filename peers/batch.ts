@@ -73,10 +73,26 @@ export function encodeBatches(bodies: readonly MessageBody[], now = Date.now()):
 }
 
 /**
+ * What each gossip message's data decoded to (null: nothing valid). The topic validator
+ * decodes every message it admits and the peer's handler decodes it again for dispatch:
+ * the same bytes, so the second time is a lookup. Kept as long as the data is.
+ */
+const decoded = new WeakMap<Uint8Array, PeerMessage[] | null>();
+
+/**
  * The messages in gossip data: one, or each of a batch with the batch's envelope
- * (undefined if the data is neither).
+ * (undefined if the data is neither). The same data decodes to the same (shared) objects.
  */
 export function decodeMessages(data: Uint8Array): PeerMessage[] | undefined {
+  let messages = decoded.get(data);
+  if (messages === undefined) {
+    messages = decode(data) ?? null;
+    decoded.set(data, messages);
+  }
+  return messages ?? undefined;
+}
+
+function decode(data: Uint8Array): PeerMessage[] | undefined {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(data));
