@@ -31,7 +31,7 @@ import { loadTube } from '../core/tube/load.ts';
 import { startBenchStack } from './lambda/bench-stack.ts';
 import { coldStarts } from './lambda/cold-start.ts';
 import { mapBothWays, mapLine, roundedMap } from './lambda/map-latency.ts';
-import { remoteQueueRow } from './lambda/remote-queue.ts';
+import { remoteQueueLines, remoteQueueRow } from './lambda/remote-queue.ts';
 import { printResult } from './report.ts';
 import { compareInTurns } from './runners/turns.ts';
 
@@ -94,13 +94,9 @@ try {
   );
   // Last: its own sqld, file and Redis, with the Lambda path's processes idle.
   const remote = await remoteQueueRow(REMOTE_ROW);
-  const vsBullmq = (rate: number) => (rate / remote.bullmqFsync).toFixed(2);
   process.stdout.write(
     [
-      `remote queue, ${REMOTE_ROW.processes} worker processes (${REMOTE_ROW.concurrency} calls at once each), ${REMOTE_ROW.tasks} no-op tasks, tasks/s:`,
-      `  sqld (remote libSQL)             ${remote.sqld.toFixed(0)}   (${vsBullmq(remote.sqld)}x BullMQ fsync)`,
-      `  embedded libSQL file             ${remote.embedded.toFixed(0)}   (${vsBullmq(remote.embedded)}x)`,
-      `  BullMQ, Redis appendfsync always ${remote.bullmqFsync.toFixed(0)}`,
+      ...remoteQueueLines(remote, REMOTE_ROW),
       `load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end, on ${availableParallelism()} cores`,
       '',
     ].join('\n'),
@@ -127,9 +123,14 @@ try {
       remoteQueueTasksPerSecond: {
         ...REMOTE_ROW,
         sqld: Math.round(remote.sqld),
+        sqldCheckpointEverySecond: Math.round(remote.sqldEverySecond),
+        bullmqAppendfsyncEverysec: Math.round(remote.bullmqEverySecond),
         embedded: Math.round(remote.embedded),
         bullmqAppendfsyncAlways: Math.round(remote.bullmqFsync),
         sqldVsBullmq: Number((remote.sqld / remote.bullmqFsync).toFixed(3)),
+        sqldEverySecondVsBullmqEverysec: Number(
+          (remote.sqldEverySecond / remote.bullmqEverySecond).toFixed(3),
+        ),
       },
       invokes: stack.twin.invocations('worker').length,
       cores: availableParallelism(),

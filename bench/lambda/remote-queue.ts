@@ -1,13 +1,18 @@
 /**
  * The remote queue's row of `npm run bench -- lambda`: no-op tasks per second drained by
  * 4 worker processes, the same tasks submitted the same way (jobs of 1000 from this
- * process while the workers run them), on three stores:
+ * process while the workers run them), on these stores, paired by what a power loss can
+ * take of what they acknowledged:
  *
- * - sqld, the remote libSQL server the Lambda path uses, with 4 `noob worker --db URL`;
+ * - sqld, the remote libSQL server the Lambda path uses, with 4 `noob worker --db URL`,
+ *   as started by default (its WAL is flushed to disk only at a checkpoint, hourly);
+ * - the same sqld with `--checkpoint-interval-s 1`: its WAL flushed and checkpointed
+ *   every second (sqld 0.24 has no way to flush each commit: docs/lambda-performance.md),
+ *   beside BullMQ on Redis with `appendfsync everysec`, the same promise;
  * - an embedded libSQL file (every commit flushed to disk before it is acknowledged),
- *   with 4 `noob worker --db PATH` on the same file;
- * - BullMQ on Redis with `appendfsync always` (every write fsynced before it is
- *   acknowledged), with 4 processes of bench/queue/bullmq-worker.ts.
+ *   with 4 `noob worker --db PATH` on the same file, beside BullMQ on Redis with
+ *   `appendfsync always` (every write fsynced before it is acknowledged), the durable
+ *   figure; BullMQ runs as 4 processes of bench/queue/bullmq-worker.ts.
  *
  * Timed from the first submission until the last task is done, seen by a look every
  * {@link LOOK_MS} on every store alike. Each worker process runs 16 calls at once.
@@ -45,28 +50,55 @@ export interface RemoteQueueOptions {
 
 /** Tasks per second on each store, measured in this order in one run. */
 export interface RemoteQueueRow {
+  /** sqld as started by default. */
   sqld: number;
+  /** sqld with its WAL flushed and checkpointed every second. */
+  sqldEverySecond: number;
+  /** BullMQ, Redis `appendfsync everysec`. */
+  bullmqEverySecond: number;
   embedded: number;
+  /** BullMQ, Redis `appendfsync always`. */
   bullmqFsync: number;
 }
 
-/** Measure the three stores (see the module's comment). */
+/** sqld's flags for a WAL flushed to disk every second (its checkpoint fsyncs it). */
+export const SQLD_EVERY_SECOND = ['--checkpoint-interval-s', '1'];
+
+/** Measure the stores (see the module's comment). */
 export async function remoteQueueRow(options: RemoteQueueOptions): Promise<RemoteQueueRow> {
-  const sqld = await startSqld();
-  let onSqld: number;
-  try {
-    onSqld = await noobRate(sqld.url, options);
-  } finally {
-    await sqld.stop();
-  }
+  const onSqld = async (args: string[]) => {
+    const sqld = await startSqld(args);
+    try {
+      return await noobRate(sqld.url, options);
+    } finally {
+      await sqld.stop();
+    }
+  };
+  const sqld = await onSqld([]);
+  const sqldEverySecond = await onSqld(SQLD_EVERY_SECOND);
+  const bullmqEverySecond = await bullmqRate(options, 'everysec');
   const dir = mkdtempSync(join(tmpdir(), 'noob-bench-remote-row-'));
-  let onFile: number;
+  let embedded: number;
   try {
-    onFile = await noobRate(join(dir, 'queue.db'), options);
+    embedded = await noobRate(join(dir, 'queue.db'), options);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { sqld: onSqld, embedded: onFile, bullmqFsync: await bullmqRate(options) };
+  const bullmqFsync = await bullmqRate(options, true);
+  return { sqld, sqldEverySecond, bullmqEverySecond, embedded, bullmqFsync };
+}
+
+/** The row's lines for bench lambda's table. */
+export function remoteQueueLines(row: RemoteQueueRow, options: RemoteQueueOptions): string[] {
+  const vs = (rate: number, base: number) => `${rate.toFixed(0)}   (${(rate / base).toFixed(2)}x`;
+  return [
+    `remote queue, ${options.processes} worker processes (${options.concurrency} calls at once each), ${options.tasks} no-op tasks, tasks/s:`,
+    `  sqld, defaults (WAL flushed hourly)      ${vs(row.sqld, row.bullmqFsync)} BullMQ fsync always)`,
+    `  sqld, --checkpoint-interval-s 1          ${vs(row.sqldEverySecond, row.bullmqEverySecond)} BullMQ everysec)`,
+    `  BullMQ, Redis appendfsync everysec       ${row.bullmqEverySecond.toFixed(0)}`,
+    `  embedded libSQL file (fsync per commit)  ${vs(row.embedded, row.bullmqFsync)} BullMQ fsync always)`,
+    `  BullMQ, Redis appendfsync always         ${row.bullmqFsync.toFixed(0)}`,
+  ];
 }
 
 /** `options.processes` `noob worker` processes on `url`, draining no-op tasks. */
@@ -112,9 +144,9 @@ async function untilDone(queue: Queue, jobIds: readonly string[]): Promise<void>
   if (next < jobIds.length) throw new Error('the bench jobs did not finish in 10 minutes');
 }
 
-/** The same with BullMQ on a durable Redis and `options.processes` worker processes. */
-async function bullmqRate(options: RemoteQueueOptions): Promise<number> {
-  const redis = await startRedis(true);
+/** The same with BullMQ on a Redis flushing as `fsync` says, and `options.processes` worker processes. */
+async function bullmqRate(options: RemoteQueueOptions, fsync: true | 'everysec'): Promise<number> {
+  const redis = await startRedis(fsync);
   const connection = { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null };
   const name = `bench-remote-row-${process.pid}`;
   const queue = new BullQueue(name, { connection });

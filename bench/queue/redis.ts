@@ -45,14 +45,15 @@ export interface RedisServer {
 /**
  * Start Redis on a free loopback port. `durable`: append-only file with `appendfsync
  * always` (every write fsynced before it is acknowledged, as noob's queue does);
- * otherwise no persistence at all (Redis's fastest setting).
+ * `'everysec'`: the same file fsynced once a second (a power loss can take the last
+ * second's acknowledged writes); otherwise no persistence at all (Redis's fastest setting).
  */
-export async function startRedis(durable: boolean): Promise<RedisServer> {
+export async function startRedis(durable: boolean | 'everysec'): Promise<RedisServer> {
   const binary = ensureRedis();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'noob-bench-redis-'));
   const persistence = durable
-    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
+    ? ['--appendonly', 'yes', '--appendfsync', durable === true ? 'always' : durable, '--save', '']
     : ['--appendonly', 'no', '--save', ''];
   const child: ChildProcess = spawn(
     binary,

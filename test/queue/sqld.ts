@@ -37,8 +37,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Start sqld and wait (bounded) until it answers /health. */
-export async function startSqld(): Promise<Sqld> {
+/**
+ * Start sqld and wait (bounded) until it answers /health. `args`: more of sqld's flags
+ * (bench lambda's remote queue row starts one with `--checkpoint-interval-s 1`).
+ */
+export async function startSqld(args: readonly string[] = []): Promise<Sqld> {
   const dir = mkdtempSync(join(tmpdir(), 'noob-sqld-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -48,7 +51,7 @@ export async function startSqld(): Promise<Sqld> {
   const spawnServer = () => {
     child = spawn(
       SQLD_BIN,
-      ['--db-path', join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`],
+      ['--db-path', join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`, ...args],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     child.stderr!.on('data', (chunk: Buffer) => {
