@@ -40,7 +40,7 @@ export class BlockExchange {
   readonly #batches = new Map<string, Batch>();
   readonly #served = new Map<string, Lookup>();
   readonly #opened;
-  readonly #answered;
+  readonly #fetched;
   readonly #requests;
 
   constructor(node: PeerNode, store: BlockStore, metrics: PeerMetrics) {
@@ -54,7 +54,7 @@ export class BlockExchange {
       name: 'noob_peer_block_requests_total',
       help: 'Block requests this peer sent (each names one or more blocks)',
     });
-    this.#answered = metrics.gauge({
+    this.#fetched = metrics.gauge({
       name: 'noob_peer_blocks_fetched_total',
       help: 'Blocks this peer fetched from others and found to hash to their CID',
     });
@@ -98,7 +98,7 @@ export class BlockExchange {
     if (bytes === undefined) throw new BlockError(`peer ${peer} does not have block ${cid}`);
     if (!hashesTo(cid, bytes))
       throw new BlockError(`peer ${peer} sent bytes that do not hash to ${cid}: refused`);
-    this.#answered.inc();
+    this.#fetched.inc();
     this.#store.keepVerified(cid, bytes);
     return dagCbor.decode<T>(bytes);
   }
