@@ -47,12 +47,17 @@ export class WorkerCallStream {
     if (head.length > 0) this.#read(head);
   }
 
-  /** Takes no more frames, answers those running, then ends the connection. */
+  /**
+   * Takes no more frames, answers those running, then ends the connection (and drops it
+   * a second later if the runner does not close its side, so a stuck runner cannot keep
+   * a stopping worker alive).
+   */
   async close(): Promise<void> {
     this.#closing = true;
     this.#socket.pause();
     while (this.#answering.size > 0) await Promise.allSettled([...this.#answering]);
     this.#socket.end();
+    setTimeout(() => this.#socket.destroy(), 1_000).unref();
   }
 
   #read(chunk: Buffer): void {
