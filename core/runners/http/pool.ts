@@ -73,7 +73,7 @@ export class HttpWorkerPool {
     }
   }
 
-  /** Per worker: calls and requests sent, calls in flight, average latency, breaker state. */
+  /** Per worker: calls and batches (`requests`) sent, calls in flight, average latency, breaker state. */
   stats(): Array<{
     url: string;
     calls: number;

@@ -46,7 +46,7 @@ export class WorkerLink implements WorkerStats {
   inFlight = 0;
   /** Calls sent. */
   calls = 0;
-  /** Requests sent. */
+  /** Batches sent (frames of its call stream, or requests). */
   requests = 0;
   averageMs: number | undefined;
   readonly #channel: BatchChannel;
