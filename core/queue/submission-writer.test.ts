@@ -119,6 +119,27 @@ describe('SubmissionWriter', () => {
     expect(counts().others).not.toBe(before);
   });
 
+  it('error: a thread that ends fails what it had not answered; the next submission starts another', async () => {
+    const { queue, path } = await setUp();
+    const threadUrl = new URL('./submission-writer-crash.fixture.ts', import.meta.url);
+    const crashing = await SubmissionWriter.start(path, queue.driver, { threadUrl });
+    cleanups.push(() => crashing.close());
+    queue.commitSubmissionsWith(crashing);
+    const lost = await Promise.allSettled([1, 2, 3].map((i) => queue.submitJob(job(i))));
+    for (const outcome of lost) {
+      expect(outcome).toMatchObject({
+        status: 'rejected',
+        reason: { name: 'SubmissionWriterError' },
+      });
+      expect(String((outcome as PromiseRejectedResult).reason.message)).toMatch(
+        /ended \(exit code 3\) before job .* was acknowledged/,
+      );
+    }
+    // The next thread is the real one.
+    const { jobId } = await queue.submitJob(job(4));
+    expect((await queue.getJob('acme', jobId)).progress.total).toBe(1);
+  });
+
   it('error: a writer whose file is not a database fails to start, saying so', async () => {
     const { queue, path } = await setUp();
     const notDatabase = join(path, '..', 'notes.txt');

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ownModuleUrl } from '../package-layout.ts';
 import type { QueueDriver, SqlStatement } from './backend.ts';
@@ -29,6 +30,8 @@ export interface SubmissionWriterOptions {
   busyTimeoutMs?: number;
   /** Told when the thread's connection breaks (a failed flush): stop, and restart. */
   onBroken?: (error: Error) => void;
+  /** The thread's module (default `submission-writer-thread` beside this file); tests only. */
+  threadUrl?: URL;
 }
 
 interface Pending {
@@ -43,6 +46,13 @@ interface Thread {
   ready: Promise<void>;
   /** The SQL texts sent to it so far, by their number (see WriterRequest). */
   sql: Map<string, number>;
+  /** Submissions made for it in this turn of the loop, sent together at its end. */
+  outbox: WriterItem[];
+  /** SQL texts first used in this turn, and whether its items can travel as JSON. */
+  newSql: string[];
+  json: boolean;
+  /** It ended (see #ended): nothing more is sent to it. */
+  ended?: boolean;
 }
 
 /**
@@ -75,19 +85,17 @@ interface Thread {
  */
 export class SubmissionWriter implements SubmissionSink {
   readonly #path: string;
+  // As the connections name the file (commit announcements are by that name).
+  readonly #realPath: string;
   readonly #tally = new CommitTally();
   readonly #options: SubmissionWriterOptions;
   #thread: Thread | undefined;
   #next = 0;
-  // Submissions made in this turn of the loop, sent together at its end.
-  #outbox: WriterItem[] = [];
-  // SQL texts first used in this turn, and whether its items can travel as JSON.
-  #newSql: string[] = [];
-  #json = true;
   #closed = false;
 
   private constructor(path: string, options: SubmissionWriterOptions) {
     this.#path = path;
+    this.#realPath = realpathSync(path);
     this.#options = options;
   }
 
@@ -117,41 +125,15 @@ export class SubmissionWriter implements SubmissionSink {
     const n = this.#next++;
     const { jobId, payloadHash, idempotencyKey, taskCount } = submission;
     const statements = submission.statements.map((s): [number, SqlStatement['params']] => {
-      if (this.#json && !jsonSafe(s.params)) this.#json = false;
-      return [this.#sqlNumber(thread, s.sql), s.params];
+      if (thread.json && !jsonSafe(s.params)) thread.json = false;
+      return [sqlNumber(thread, s.sql), s.params];
     });
     return new Promise<SubmitResult>((resolve, reject) => {
       if (thread.pending.size === 0) thread.worker.ref();
       thread.pending.set(n, { jobId, resolve, reject });
-      this.#outbox.push([n, jobId, payloadHash, idempotencyKey ?? null, taskCount, statements]);
-      if (this.#outbox.length === 1) setImmediate(() => this.#send());
+      thread.outbox.push([n, jobId, payloadHash, idempotencyKey ?? null, taskCount, statements]);
+      if (thread.outbox.length === 1) setImmediate(() => send(thread));
     });
-  }
-
-  /** The number `sql` goes by for `thread`; a new one is sent with the next message. */
-  #sqlNumber(thread: Thread, sql: string): number {
-    let number = thread.sql.get(sql);
-    if (number === undefined) {
-      number = thread.sql.size;
-      thread.sql.set(sql, number);
-      this.#newSql.push(sql);
-    }
-    return number;
-  }
-
-  /** Send this turn's submissions in one message. */
-  #send(): void {
-    const items = this.#outbox;
-    const sql = this.#newSql;
-    const json = this.#json;
-    this.#outbox = [];
-    this.#newSql = [];
-    this.#json = true;
-    this.#post({ type: 'submit', sql, items: json ? JSON.stringify(items) : items });
-  }
-
-  #post(request: WriterRequest): void {
-    this.#thread?.worker.postMessage(request);
   }
 
   #start(): Thread {
@@ -162,7 +144,7 @@ export class SubmissionWriter implements SubmissionSink {
         ? { busyTimeoutMs: this.#options.busyTimeoutMs }
         : {}),
     };
-    const worker = new Worker(THREAD_URL, { workerData: setup });
+    const worker = new Worker(this.#options.threadUrl ?? THREAD_URL, { workerData: setup });
     worker.unref();
     let opened!: () => void;
     let failed!: (error: unknown) => void;
@@ -171,7 +153,15 @@ export class SubmissionWriter implements SubmissionSink {
       failed = reject;
     });
     ready.catch(() => undefined);
-    const thread: Thread = { worker, pending: new Map(), ready, sql: new Map() };
+    const thread: Thread = {
+      worker,
+      pending: new Map(),
+      ready,
+      sql: new Map(),
+      outbox: [],
+      newSql: [],
+      json: true,
+    };
     this.#thread = thread;
     worker.on('message', (report: WriterReport) => {
       if (report.type === 'ready') opened();
@@ -197,7 +187,7 @@ export class SubmissionWriter implements SubmissionSink {
   #answered(thread: Thread, answers: Extract<WriterReport, { type: 'answers' }>['answers']): void {
     // Listeners in this process (event streams, an in-process coordinator) hear at once;
     // other processes through the signal file the thread touched.
-    announceCommit(this.#path);
+    announceCommit(this.#realPath);
     for (const answer of answers) {
       const pending = thread.pending.get(answer.n);
       if (!pending) continue;
@@ -212,6 +202,9 @@ export class SubmissionWriter implements SubmissionSink {
   /** The thread is gone: what it had not answered fails; the next submission starts another. */
   #ended(thread: Thread, why: string): void {
     if (this.#thread === thread) this.#thread = undefined;
+    // Its SQL numbers mean nothing to another thread: what it was to be sent is dropped.
+    thread.outbox = [];
+    thread.ended = true;
     for (const pending of thread.pending.values()) {
       pending.reject(new SubmissionWriterError(pending.jobId, why));
     }
@@ -224,10 +217,36 @@ export class SubmissionWriter implements SubmissionSink {
     this.#closed = true;
     const thread = this.#thread;
     if (!thread) return;
-    if (this.#outbox.length > 0) this.#send();
+    send(thread);
     const exited = new Promise<void>((resolve) => thread.worker.once('exit', () => resolve()));
     thread.worker.ref();
-    this.#post({ type: 'close' });
+    thread.worker.postMessage({ type: 'close' } satisfies WriterRequest);
     await exited;
   }
+}
+
+/** The number `sql` goes by for `thread`; a new one is sent with its next message. */
+function sqlNumber(thread: Thread, sql: string): number {
+  let number = thread.sql.get(sql);
+  if (number === undefined) {
+    number = thread.sql.size;
+    thread.sql.set(sql, number);
+    thread.newSql.push(sql);
+  }
+  return number;
+}
+
+/** Send the thread this turn's submissions in one message (none to a thread that ended). */
+function send(thread: Thread): void {
+  const { outbox: items, newSql: sql, json } = thread;
+  if (items.length === 0 || thread.ended) return;
+  thread.outbox = [];
+  thread.newSql = [];
+  thread.json = true;
+  const request: WriterRequest = {
+    type: 'submit',
+    sql,
+    items: json ? JSON.stringify(items) : items,
+  };
+  thread.worker.postMessage(request);
 }
