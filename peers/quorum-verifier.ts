@@ -4,6 +4,7 @@ import { QuorumError } from './errors.ts';
 import type { TaskMessage } from './messages.ts';
 import type { Peer } from './peer.ts';
 import { type Accepted, fetchOutcome, type Verifier } from './submitter.ts';
+import { TaskListeners } from './task-listeners.ts';
 
 /** Signed proof that an executor's answer lost a quorum (kept for the settlement function). */
 export interface Evidence {
@@ -45,10 +46,12 @@ interface Answer {
 export class QuorumVerifier implements Verifier {
   readonly #peer: Peer;
   readonly #observer: QuorumObserver;
+  readonly #listeners: TaskListeners;
 
   constructor(peer: Peer, observer: QuorumObserver = {}) {
     this.#peer = peer;
     this.#observer = observer;
+    this.#listeners = new TaskListeners(peer, ['working', 'commit', 'reveal']);
   }
 
   accept(task: TaskMessage, signal: AbortSignal, alive: () => void): Promise<Accepted> {
@@ -144,29 +147,28 @@ export class QuorumVerifier implements Verifier {
       };
 
       offs.push(
-        peer.on('working', (message) => {
-          if (message.task === task.task) alive();
-        }),
-        peer.on('commit', (message, _signer, signed) => {
-          if (message.task !== task.task || !named(message.executor)) return;
-          if (answers.has(message.executor)) return;
-          alive();
-          answers.set(message.executor, { commitment: message.commitment, commit: signed });
-          observer.committed?.(task.task, message.executor, message.commitment);
-          const waiting = early.get(message.executor);
-          if (waiting) reveal(message.executor, waiting.result, waiting.salt, waiting.signed);
-        }),
-        peer.on('reveal', (message, _signer, signed) => {
-          if (message.task !== task.task || !named(message.executor)) return;
-          alive();
-          // A result that came inline (and hashes to its CID) needs no fetch once decided.
-          peer.blocks.keepInline(message.result, message.block);
-          if (!answers.has(message.executor)) {
-            // Gossip may deliver the reveal first: held until its commitment arrives.
-            early.set(message.executor, { result: message.result, salt: message.salt, signed });
-            return;
-          }
-          reveal(message.executor, message.result, message.salt, signed);
+        this.#listeners.listen(task.task, {
+          working: () => alive(),
+          commit: (message, _signer, signed) => {
+            if (!named(message.executor) || answers.has(message.executor)) return;
+            alive();
+            answers.set(message.executor, { commitment: message.commitment, commit: signed });
+            observer.committed?.(task.task, message.executor, message.commitment);
+            const waiting = early.get(message.executor);
+            if (waiting) reveal(message.executor, waiting.result, waiting.salt, waiting.signed);
+          },
+          reveal: (message, _signer, signed) => {
+            if (!named(message.executor)) return;
+            alive();
+            // A result that came inline (and hashes to its CID) needs no fetch once decided.
+            peer.blocks.keepInline(message.result, message.block);
+            if (!answers.has(message.executor)) {
+              // Gossip may deliver the reveal first: held until its commitment arrives.
+              early.set(message.executor, { result: message.result, salt: message.salt, signed });
+              return;
+            }
+            reveal(message.executor, message.result, message.salt, signed);
+          },
         }),
       );
     });
