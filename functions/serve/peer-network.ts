@@ -4,12 +4,12 @@ import { P2PRunner } from '../../core/runners/p2p/runner.ts';
 import { startSubmitterPeer } from '../../core/runners/p2p/submitter-peer.ts';
 import type { Runner } from '../../core/runners/runner.ts';
 import type { Tube } from '../../core/tube/tube.ts';
-import { fetchCallOutput } from '../../peers/call-outputs.ts';
 import type { TaskMessage, Verification } from '../../peers/messages.ts';
 import type { Peer } from '../../peers/peer.ts';
 import { type QuorumObserver, QuorumVerifier } from '../../peers/quorum-verifier.ts';
-import { type Accepted, TrustedVerifier, type Verifier } from '../../peers/submitter.ts';
+import { type Accepted, TrustedVerifier } from '../../peers/submitter.ts';
 import type { PeerTask } from '../../peers/task.ts';
+import { type CallHooks, keepOutput, recording } from './network-call-hooks.ts';
 
 /** Accepted calls a verdict lists one by one; past it, `calls` still counts them all. */
 export const MAX_LISTED_CALLS = 1000;
@@ -130,7 +130,7 @@ export class PeerNetwork {
         executors: [...answer.executors],
       });
     };
-    const hooks: Hooks = {
+    const hooks: CallHooks = {
       asked: () => count('total'),
       accepted: record,
       failed: (stopped) => count(stopped ? 'cancelled' : 'failed'),
@@ -174,51 +174,4 @@ export class PeerNetwork {
   close(): Promise<void> {
     return this.#peer.stop();
   }
-}
-
-/** What a job's run is told of its calls. */
-interface Hooks {
-  /** A call went to the network. */
-  asked(): void;
-  accepted(task: TaskMessage, answer: Accepted): void;
-  /** A call failed, or was given up (`stopped`: the run stopped, or its silence was too long). */
-  failed(stopped: boolean): void;
-}
-
-/** `verifier`, telling `hooks` of each call asked and how it ended. */
-function recording(verifier: Verifier, hooks: Hooks): Verifier {
-  return {
-    async accept(task, signal, alive) {
-      hooks.asked();
-      let answer: Accepted;
-      try {
-        answer = await verifier.accept(task, signal, alive);
-      } catch (error) {
-        hooks.failed(signal.aborted);
-        throw error;
-      }
-      hooks.accepted(task, answer);
-      return answer;
-    },
-  };
-}
-
-/**
- * Fetches what `executor` printed running `task` and keeps it, each entry starting with
- * the executor's peer id (the job's log entries have no field for it). Output is news:
- * one that cannot be fetched or kept is dropped.
- */
-async function keepOutput(
-  peer: Peer,
-  executor: string,
-  task: string,
-  node: string,
-  epoch: string,
-  keep: (chunks: NodeLogChunk[]) => Promise<void>,
-): Promise<void> {
-  const chunks = await fetchCallOutput(peer, executor, task, AbortSignal.timeout(10_000));
-  if (chunks.length === 0) return;
-  await keep(
-    chunks.map((chunk) => ({ ...chunk, node, epoch, text: `[peer ${executor}] ${chunk.text}` })),
-  ).catch(() => undefined);
 }
