@@ -1,54 +1,81 @@
 import * as Automerge from '@automerge/automerge';
 import { describe, expect, it } from 'vitest';
-import { entry, entryKey, readLedger, type StoredLedger } from './ledger-entries.ts';
+import { Ledger } from './ledger.ts';
+import { entry, readLedger, type StoredLedger, type TaskEntries } from './ledger-entries.ts';
+import type { TaskMessage } from './messages.ts';
 
 const task = `bafkr${'a'.repeat(52)}`;
 const result = `bafkr${'b'.repeat(52)}`;
 const peers = ['12D3KooWA', '12D3KooWB', '12D3KooWC'].map((id) => id + 'x'.repeat(43));
+const [a, b, c] = peers as [string, string, string];
 
-/** The entries a quorum call of k = 3 leaves: a claim, 3 commitments, 3 reveals, a verdict. */
-function quorumCall(d: StoredLedger): void {
-  d.tasks[task] = {};
-  const entries = d.tasks[task];
-  entries[entryKey.claim] = entry({ owner: peers[0], executors: peers, k: 3, q: 2, ts: 1 });
-  for (const peer of peers) {
-    entries[entryKey.commitment(peer)] = entry('ab'.repeat(32));
-    entries[entryKey.reveal(peer)] = entry({ result, valid: peer !== peers[2] });
-  }
-  entries[entryKey.verdict(peers[0]!)] = entry({ result, executors: peers.slice(0, 2) });
-}
+/** What a submitter learns of a quorum call (k = 3): a claim, 3 commitments, 3 reveals, a verdict. */
+const call: TaskEntries = {
+  claim: { owner: a, executors: peers, k: 3, q: 2, ts: 1 },
+  commitments: { [a]: 'ab'.repeat(32), [b]: 'cd'.repeat(32), [c]: 'ef'.repeat(32) },
+  reveals: {
+    [a]: { result, valid: true },
+    [b]: { result, valid: true },
+    [c]: { result, valid: false },
+  },
+  verdicts: { [a]: { result, executors: [a, b] } },
+};
 
 const empty = () =>
   Automerge.change(Automerge.init<StoredLedger>(), (d) => {
     d.tasks = {};
     d.evidence = {};
   });
+const stored = (...values: unknown[]) =>
+  Automerge.change(empty(), (d) => {
+    d.tasks[task] = {};
+    for (const [i, value] of values.entries())
+      d.tasks[task][`writer${i}`] =
+        typeof value === 'string' ? new Automerge.ImmutableString(value) : entry(value);
+  });
 
 describe('ledger entries', () => {
-  it('behavior: a quorum call costs one Automerge operation per entry, not one per character', () => {
+  it('behavior: a quorum call learned between two writes costs two Automerge operations (its map and one scalar), not one per character', () => {
     const before = Automerge.stats(empty()).numOps;
-    const doc = Automerge.change(empty(), quorumCall);
-    // The task's map, and 8 entries.
-    expect(Automerge.stats(doc).numOps - before).toBe(9);
+    expect(Automerge.stats(stored(call)).numOps - before).toBe(2);
   });
 
-  it('behavior: the stored entries read back as claims, commitments, reveals and verdicts', () => {
-    const doc = Automerge.change(empty(), quorumCall);
-    const read = readLedger(Automerge.toJS(doc) as StoredLedger);
-    expect(read.claims[task]).toEqual({ owner: peers[0], executors: peers, k: 3, q: 2, ts: 1 });
-    expect(Object.keys(read.commitments[task]!)).toEqual(peers);
-    expect(read.reveals[task]![peers[2]!]).toEqual({ result, valid: false });
-    expect(read.verdicts[task]).toEqual({
-      [peers[0]!]: { result, executors: peers.slice(0, 2) },
-    });
+  it('behavior: what a ledger is told reads back as claims, commitments, reveals, verdicts and evidence', () => {
+    const ledger = new Ledger(a);
+    ledger.claimed({
+      task,
+      owner: a,
+      executors: peers,
+      verification: { mode: 'quorum', k: 3, q: 2 },
+    } as TaskMessage);
+    for (const [peer, commitment] of Object.entries(call.commitments!))
+      ledger.committed(task, peer, commitment);
+    for (const [peer, reveal] of Object.entries(call.reveals!))
+      ledger.revealed(task, peer, reveal.result, reveal.valid);
+    ledger.decided(task, result, [a, b]);
+    const evidence = { task, offender: c, kind: 'unopened' } as never;
+    ledger.evidence(evidence);
+    const read = ledger.document;
+    expect(read.claims[task]).toMatchObject({ owner: a, executors: peers, k: 3, q: 2 });
+    expect(read.commitments[task]).toEqual(call.commitments);
+    expect(read.reveals[task]).toEqual(call.reveals);
+    expect(read.verdicts[task]).toEqual(call.verdicts);
+    expect(read.evidence[`${task}/${c}`]).toEqual(evidence);
   });
 
-  it('error: an entry that is not JSON (anyone can write into the ledger) is left out, the rest read', () => {
-    const doc = Automerge.change(Automerge.change(empty(), quorumCall), (d) => {
-      d.tasks[task]![entryKey.verdict(peers[1]!)] = new Automerge.ImmutableString('{not json');
-    });
-    const read = readLedger(Automerge.toJS(doc) as StoredLedger);
-    expect(Object.keys(read.verdicts[task]!)).toEqual([peers[0]]);
-    expect(read.claims[task]).toBeDefined();
+  it("behavior: two submitters' entries of one task merge: both verdicts kept, each executor's first commitment", () => {
+    const other: TaskEntries = {
+      commitments: { [a]: '00'.repeat(32) },
+      verdicts: { [b]: { result, executors: [b, c] } },
+    };
+    const read = readLedger(Automerge.toJS(stored(call, other)) as StoredLedger);
+    expect(Object.keys(read.verdicts[task]!).sort()).toEqual([a, b].sort());
+    expect(read.commitments[task]![a]).toBe('ab'.repeat(32));
+  });
+
+  it('error: a value that is not JSON (anyone can write into the ledger) is left out, the rest read', () => {
+    const read = readLedger(Automerge.toJS(stored(call, '{not json')) as StoredLedger);
+    expect(read.verdicts[task]).toEqual(call.verdicts);
+    expect(read.claims[task]).toEqual(call.claim);
   });
 });

@@ -1,89 +1,117 @@
 import { ImmutableString } from '@automerge/automerge';
 import type { Evidence } from './quorum-verifier.ts';
 
+/** A quorum task as its submitter announced it. */
+export interface Claim {
+  owner: string;
+  executors: string[];
+  k: number;
+  q: number;
+  ts: number;
+}
+
+/** An executor's reveal, and whether it opened that executor's commitment. */
+export interface Reveal {
+  result: string;
+  valid: boolean;
+}
+
+/** A submitter's verdict: the accepted result and the executors whose answers made it. */
+export interface Verdict {
+  result: string;
+  executors: string[];
+}
+
+/** What one peer learned of one task between two of its writes (see {@link StoredLedger}). */
+export interface TaskEntries {
+  claim?: Claim;
+  /** By executor. */
+  commitments?: Record<string, string>;
+  /** By executor. */
+  reveals?: Record<string, Reveal>;
+  /** By submitter. */
+  verdicts?: Record<string, Verdict>;
+}
+
 /**
  * How the ledger stores what it holds. Automerge costs per operation, and a JavaScript
  * string in a change becomes collaborative text, one operation per character: a claim
  * with its executors' ids was hundreds of operations, a piece of evidence (signed messages
  * in base64) thousands, and applying other peers' changes was most of a quorum run's CPU.
- * So each entry (a claim, one executor's commitment or reveal, one submitter's verdict, a
- * piece of evidence) is ONE scalar, its JSON as an immutable string, under one key; a
- * task's entries share a small map (a key of one large map costs the more the larger it
- * is). Entries are written once and never changed: concurrent writers of one task write
- * different keys (the executor's or the submitter's id is in the key).
+ * So what a peer learned of a task between two writes (a quorum call's claim, k
+ * commitments, k reveals and verdict, usually) is ONE scalar, its JSON as an immutable
+ * string, in the task's small map (a key of one large map costs the more the larger it
+ * is), under a key of its own (`<writer>/<nonce>`): written once, never changed, so
+ * concurrent writers never overwrite each other. A piece of evidence is one scalar too.
  */
 export interface StoredLedger {
-  /** By task CID, then by entry key ({@link entryKey}). */
+  /** By task CID, then by `<writer>/<nonce>`: JSON {@link TaskEntries}. */
   tasks: Record<string, Record<string, ImmutableString>>;
-  /** By `<task>/<offender>`. */
+  /** By `<task>/<offender>`: JSON {@link Evidence}. */
   evidence: Record<string, ImmutableString>;
 }
 
 /** What the ledger holds, by task CID (and by peer within a task), as its readers see it. */
 export interface LedgerDocument {
-  claims: Record<string, { owner: string; executors: string[]; k: number; q: number; ts: number }>;
+  claims: Record<string, Claim>;
   commitments: Record<string, Record<string, string>>;
-  reveals: Record<string, Record<string, { result: string; valid: boolean }>>;
+  reveals: Record<string, Record<string, Reveal>>;
   /** Keyed by task, then by the submitter that decided: concurrent verdicts never overwrite. */
-  verdicts: Record<string, Record<string, { result: string; executors: string[] }>>;
+  verdicts: Record<string, Record<string, Verdict>>;
   evidence: Record<string, Evidence>;
 }
 
-/** The key of each kind of entry in a task's map. */
-export const entryKey = {
-  claim: 'claim',
-  commitment: (executor: string) => `commitment/${executor}`,
-  reveal: (executor: string) => `reveal/${executor}`,
-  verdict: (submitter: string) => `verdict/${submitter}`,
-};
-
-/** An entry's stored form. */
+/** A value's stored form: its JSON as one scalar. */
 export function entry(value: unknown): ImmutableString {
   return new ImmutableString(JSON.stringify(value));
 }
 
 /**
- * The stored ledger in its readers' shape. Anyone can write into a replicated ledger, so
- * an entry that is not JSON is left out rather than failing the whole read.
+ * Adds what `entries` says of `task` to `document`, keeping what is there: the first
+ * claim, and the first commitment, reveal and verdict of each peer, count.
  */
-export function readLedger(stored: StoredLedger): LedgerDocument {
-  const document: LedgerDocument = {
-    claims: {},
-    commitments: {},
-    reveals: {},
-    verdicts: {},
-    evidence: {},
-  };
-  for (const [task, entries] of Object.entries(stored.tasks ?? {}))
-    for (const [key, value] of Object.entries(entries ?? {})) {
-      const parsed = parse(value);
-      if (parsed === undefined) continue;
-      const slash = key.indexOf('/');
-      const kind = slash < 0 ? key : key.slice(0, slash);
-      const peer = key.slice(slash + 1);
-      if (kind === 'claim') document.claims[task] = parsed as LedgerDocument['claims'][string];
-      else if (kind === 'commitment') byPeer(document.commitments, task)[peer] = parsed as string;
-      else if (kind === 'reveal')
-        byPeer(document.reveals, task)[peer] = parsed as { result: string; valid: boolean };
-      else if (kind === 'verdict')
-        byPeer(document.verdicts, task)[peer] = parsed as { result: string; executors: string[] };
-    }
-  for (const [key, value] of Object.entries(stored.evidence ?? {})) {
-    const parsed = parse(value);
-    if (parsed !== undefined) document.evidence[key] = parsed as Evidence;
+export function mergeEntries(document: LedgerDocument, task: string, entries: TaskEntries): void {
+  if (entries.claim && !document.claims[task]) document.claims[task] = entries.claim;
+  for (const field of ['commitments', 'reveals', 'verdicts'] as const) {
+    const byPeer = entries[field];
+    if (!byPeer || typeof byPeer !== 'object') continue;
+    const into = byTask(document[field] as Record<string, Record<string, unknown>>, task);
+    for (const [peer, value] of Object.entries(byPeer)) into[peer] ??= value;
   }
-  return document;
 }
 
 /** The map of `task`'s entries by peer, made if missing. */
-function byPeer<T>(map: Record<string, Record<string, T>>, task: string): Record<string, T> {
+function byTask(map: Record<string, Record<string, unknown>>, task: string) {
   map[task] ??= {};
   return map[task];
 }
 
-function parse(value: unknown): unknown {
+/** An empty document. */
+export function emptyLedger(): LedgerDocument {
+  return { claims: {}, commitments: {}, reveals: {}, verdicts: {}, evidence: {} };
+}
+
+/**
+ * The stored ledger in its readers' shape. Anyone can write into a replicated ledger, so
+ * a value that is not JSON is left out rather than failing the whole read.
+ */
+export function readLedger(stored: StoredLedger): LedgerDocument {
+  const document = emptyLedger();
+  for (const [task, values] of Object.entries(stored.tasks ?? {}))
+    for (const value of Object.values(values ?? {})) {
+      const entries = parse(value);
+      if (entries && typeof entries === 'object') mergeEntries(document, task, entries);
+    }
+  for (const [key, value] of Object.entries(stored.evidence ?? {})) {
+    const evidence = parse(value);
+    if (evidence !== undefined) document.evidence[key] = evidence as Evidence;
+  }
+  return document;
+}
+
+function parse(value: unknown): TaskEntries | undefined {
   try {
-    return JSON.parse(String(value));
+    return JSON.parse(String(value)) as TaskEntries;
   } catch {
     return undefined;
   }
