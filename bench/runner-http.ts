@@ -19,7 +19,7 @@ import { SyncRunner } from '../core/runners/sync.ts';
 import { loadTube } from '../core/tube/load.ts';
 import { startWorkerProcess, WORKER_TOKEN } from '../test/conformance/workers.ts';
 import { printResult } from './report.ts';
-import { compareInTurns, timeInTurns } from './runners/turns.ts';
+import { compareInTurns, processCpuMicros, type Timed, timeInTurns } from './runners/turns.ts';
 
 const here = import.meta.dirname;
 const REPEATS = 3;
@@ -51,9 +51,14 @@ try {
     return lastHttp;
   };
   // The stream last in each turn, so the pool statistics below are its own.
+  // The workers' CPU time too (Linux): what each call costs them beyond the node's own work.
+  const workersCpu = () => {
+    const used = workers.map((w) => processCpuMicros(w.child.pid!));
+    return used.includes(undefined) ? Number.NaN : used.reduce((a, b) => a! + b!, 0)!;
+  };
   const [sync, requests, stream] = await timeInTurns(
     [() => new SyncRunner(cpuTube), http('requests'), http('stream')],
-    { epochs: CPU_EPOCHS, warmup: WARMUP_EPOCHS, repeats: REPEATS },
+    { epochs: CPU_EPOCHS, warmup: WARMUP_EPOCHS, repeats: REPEATS, otherCpu: workersCpu },
   );
   const cpu = { baseline: sync!, candidate: stream! };
   const syncSeconds = cpu.baseline.seconds;
@@ -71,6 +76,12 @@ try {
   // work is not in it.
   const runnerCpuPerCall = cpu.candidate.cpuMicros / (CPU_EPOCHS * 13);
   const requestsCpuPerCall = requests!.cpuMicros / (CPU_EPOCHS * 13);
+  // The workers' CPU beyond what sync spent on the same epochs (nodes and engine), per
+  // remote call: their cost of receiving, running and answering a call.
+  const workerExtraPerCall = (timed: Timed) =>
+    ((timed.otherCpuMicros ?? Number.NaN) - sync!.cpuMicros) / (CPU_EPOCHS * 13);
+  const streamWorkerExtra = workerExtraPerCall(stream!);
+  const requestsWorkerExtra = workerExtraPerCall(requests!);
   // basic: 2 remote calls per epoch (source, multiply), each waiting for the one before;
   // the return node stays local.
   const basic = await compareInTurns(
@@ -92,6 +103,7 @@ try {
       `http, 2 workers, call streams        ${httpRate.toFixed(2)}   (${(httpRate / syncRate).toFixed(2)}x; goal 1.6x)`,
       `calls per batch (cpu-wide, last run): ${callsPerRequest.toFixed(1)}`,
       `runner CPU per remote call on cpu-wide (batched): ${runnerCpuPerCall.toFixed(0)} µs streamed, ${requestsCpuPerCall.toFixed(0)} µs by requests`,
+      `workers' CPU beyond sync's, per remote call: ${streamWorkerExtra.toFixed(0)} µs streamed, ${requestsWorkerExtra.toFixed(0)} µs by requests`,
       `HTTP per-call overhead on basic (one call at a time, a round trip each): ${overheadUs.toFixed(0)} µs`,
       '',
     ].join('\n'),
@@ -117,6 +129,10 @@ try {
       perCallOverheadMicroseconds: Math.round(overheadUs),
       runnerCpuPerRemoteCallMicroseconds: Math.round(runnerCpuPerCall),
       runnerCpuPerRemoteCallByRequestsMicroseconds: Math.round(requestsCpuPerCall),
+      workersCpuBeyondSyncPerCallMicroseconds: Math.round(streamWorkerExtra),
+      workersCpuBeyondSyncPerCallByRequestsMicroseconds: Math.round(requestsWorkerExtra),
+      workersCpuMethod:
+        "(workers' CPU in the fastest http run − sync's CPU in its fastest run) / (epochs × 13 remote calls), from /proc",
       overheadMethod: `(http − sync seconds on basic) / (${OVERHEAD_EPOCHS} epochs × 2 remote calls)`,
       cores: availableParallelism(),
       workers: 'noob worker --http processes, each in a session of its own (setsid)',
