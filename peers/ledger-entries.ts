@@ -40,15 +40,33 @@ export interface TaskEntries {
  * in base64) thousands, and applying other peers' changes was most of a quorum run's CPU.
  * So what a peer learned of a task between two writes (a quorum call's claim, k
  * commitments, k reveals and verdict, usually) is ONE scalar, its JSON as an immutable
- * string, in the task's small map (a key of one large map costs the more the larger it
- * is), under a key of its own (`<writer>/<nonce>`): written once, never changed, so
- * concurrent writers never overwrite each other. A piece of evidence is one scalar too.
+ * string, under a key of its own (`<task>/<writer>/<nonce>`): written once, never
+ * changed, so concurrent writers never overwrite each other. The keys are spread over
+ * {@link SHARDS} maps made in the ledgers' common first change: Automerge's JavaScript
+ * view copies the map a change touches, so one map of every task made each write cost
+ * more as the ledger grew, and a map per task cost an operation more per task.
+ * A piece of evidence is one scalar too.
  */
 export interface StoredLedger {
-  /** By task CID, then by `<writer>/<nonce>`: JSON {@link TaskEntries}. */
+  /** By shard ({@link shardOf} the task), then by `<task>/<writer>/<nonce>`: JSON {@link TaskEntries}. */
   tasks: Record<string, Record<string, ImmutableString>>;
   /** By `<task>/<offender>`: JSON {@link Evidence}. */
   evidence: Record<string, ImmutableString>;
+}
+
+/** How many maps the tasks' entries are spread over. */
+export const SHARDS = 256;
+
+/** The shard of a task: FNV-1a of its CID, as two hex digits. */
+export function shardOf(task: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < task.length; i++) hash = Math.imul(hash ^ task.charCodeAt(i), 0x01000193);
+  return ((hash >>> 0) % SHARDS).toString(16).padStart(2, '0');
+}
+
+/** Every shard's name. */
+export function shards(): string[] {
+  return Array.from({ length: SHARDS }, (_, i) => i.toString(16).padStart(2, '0'));
 }
 
 /** What the ledger holds, by task CID (and by peer within a task), as its readers see it. */
@@ -97,10 +115,11 @@ export function emptyLedger(): LedgerDocument {
  */
 export function readLedger(stored: StoredLedger): LedgerDocument {
   const document = emptyLedger();
-  for (const [task, values] of Object.entries(stored.tasks ?? {}))
-    for (const value of Object.values(values ?? {})) {
+  for (const values of Object.values(stored.tasks ?? {}))
+    for (const [key, value] of Object.entries(values ?? {})) {
       const entries = parse(value);
-      if (entries && typeof entries === 'object') mergeEntries(document, task, entries);
+      const task = key.slice(0, key.indexOf('/'));
+      if (task && entries && typeof entries === 'object') mergeEntries(document, task, entries);
     }
   for (const [key, value] of Object.entries(stored.evidence ?? {})) {
     const evidence = parse(value);

@@ -5,6 +5,8 @@ import {
   type LedgerDocument,
   readLedger,
   type StoredLedger,
+  shardOf,
+  shards,
   type TaskEntries,
 } from './ledger-entries.ts';
 import { type SyncSession, syncSession } from './ledger-sync.ts';
@@ -34,6 +36,7 @@ function genesis(): Uint8Array {
     { time: 0, message: 'noob ledger 2' },
     (d) => {
       d.tasks = {};
+      for (const shard of shards()) d.tasks[shard] = {};
       d.evidence = {};
     },
   );
@@ -195,8 +198,8 @@ export class Ledger implements QuorumObserver {
     this.#pendingEvidence = new Map();
     this.#doc = Automerge.change(this.#doc, (d) => {
       for (const [task, entries] of tasks) {
-        d.tasks[task] ??= {};
-        d.tasks[task][`${this.#self}/${nonce()}`] = entry(entries);
+        const shard = d.tasks[shardOf(task)];
+        if (shard) shard[`${task}/${this.#self}/${nonce()}`] = entry(entries);
       }
       for (const [key, value] of evidence)
         if (d.evidence[key] === undefined) d.evidence[key] = entry(value);
