@@ -79,6 +79,23 @@ describe('the Hrana HTTP client', () => {
     }
   });
 
+  it('error: a server that is not there is named, with the reason', async () => {
+    const server = createServer();
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const { port } = server.address() as { port: number };
+    await new Promise((closed) => server.close(closed));
+    const gone = new HranaHttpClient(`http://127.0.0.1:${port}`);
+    try {
+      await expect(gone.execute({ sql: 'SELECT 1', params: [] })).rejects.toMatchObject({
+        name: 'RemoteSqlError',
+        code: 'ECONNREFUSED',
+        message: expect.stringContaining(`server at http://127.0.0.1:${port} could not be reached`),
+      });
+    } finally {
+      gone.close();
+    }
+  });
+
   it('behavior: a ws:// URL goes through the WebSocket client, with the same answers', async () => {
     const driver = await openRemoteDriver(sqld.url.replace(/^http/, 'ws'));
     try {

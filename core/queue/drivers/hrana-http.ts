@@ -20,8 +20,8 @@ export class RemoteSqlError extends NoobError {
   /** The server's error code (`SQLITE_CONSTRAINT_UNIQUE`, …), or the HTTP status's. */
   readonly code: string;
 
-  constructor(message: string, code: string, details?: string) {
-    super(message, details ? { details } : {});
+  constructor(message: string, code: string, details?: string, cause?: unknown) {
+    super(message, { ...(details ? { details } : {}), ...(cause ? { cause } : {}) });
     this.code = code;
   }
 }
@@ -245,7 +245,19 @@ export class HranaHttpClient {
 
   /** One round trip of a stream (used by {@link Stream}). */
   async pipeline(url: URL, body: string): Promise<PipelineAnswer> {
-    const answer = await this.#http.post(url, body, this.#headers);
+    let answer: HttpAnswer;
+    try {
+      answer = await this.#http.post(url, body, this.#headers);
+    } catch (error) {
+      // Down, restarting, or a connection dropped: said with the server's address.
+      const { code, message } = error as NodeJS.ErrnoException;
+      throw new RemoteSqlError(
+        `the libSQL server at ${url.origin} could not be reached (${message})`,
+        code ?? 'NETWORK',
+        undefined,
+        error,
+      );
+    }
     if (answer.status !== 200) throw httpError(url, answer);
     return JSON.parse(answer.body) as PipelineAnswer;
   }
