@@ -10,7 +10,7 @@ import { TaskExecutor } from './executor.ts';
 import { workerGuard } from './guard.ts';
 import { LoadTracker } from './load.ts';
 import { RunQueue } from './run-queue.ts';
-import { isCallStreamUpgrade } from './stream-upgrade.ts';
+import { callStreamUpgrade } from './stream-upgrade.ts';
 import { taskRequest } from './task.ts';
 
 /** How a worker app is built. */
@@ -159,8 +159,11 @@ export function createWorkerApp(options: WorkerAppOptions = {}) {
   // The http runner's stream of batches: the guard above has passed the upgrade request;
   // only the node server's upgrade handler (serve.ts) may switch the connection over.
   app.get('/v1/stream', (c) => {
-    if (isCallStreamUpgrade(c.env) && c.req.header('upgrade') === CALL_STREAM_PROTOCOL)
+    const upgrade = callStreamUpgrade(c.env);
+    if (upgrade && c.req.header('upgrade') === CALL_STREAM_PROTOCOL) {
+      upgrade.accepted = true;
       return c.json({ upgrade: CALL_STREAM_PROTOCOL });
+    }
     c.header('Upgrade', CALL_STREAM_PROTOCOL);
     return errorResponse(
       c,

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { openCallStream } from '../../core/runners/http/call-stream-client.ts';
 import { startWorkerServer } from './serve.ts';
@@ -80,6 +81,31 @@ describe('worker call streams (real HTTP upgrade on loopback)', () => {
       const plain = await fetch(`${server.url}/v1/stream`, { headers: auth });
       expect(plain.status).toBe(426);
       expect(((await plain.json()) as any).error.code).toBe('upgrade_required');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('error: an upgrade asked of another route, such as the tokenless GET /healthz, never switches', async () => {
+    const server = await startWorkerServer();
+    try {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const request = http.request(`${server.url}/healthz`, {
+          agent: false,
+          headers: { connection: 'Upgrade', upgrade: 'noob-calls/1' },
+        });
+        request.on('upgrade', (_response, socket) => {
+          socket.destroy();
+          resolve('switched');
+        });
+        request.on('response', (response) => {
+          response.resume();
+          resolve(`answered ${response.statusCode}`);
+        });
+        request.on('error', reject);
+        request.end();
+      });
+      expect(answer).toBe('answered 200');
     } finally {
       await server.close();
     }

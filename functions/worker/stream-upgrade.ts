@@ -8,9 +8,18 @@ import { CALL_STREAM_PROTOCOL } from './call-frames.ts';
  */
 const UPGRADE = Symbol('noob call stream upgrade');
 
-/** Whether the app's environment is that of an upgrade request handed in by {@link acceptCallStreams}. */
-export function isCallStreamUpgrade(env: unknown): boolean {
-  return typeof env === 'object' && env !== null && UPGRADE in env;
+/** An upgrade request in the app: the stream route accepts it; no other route can. */
+export interface CallStreamUpgrade {
+  accepted: boolean;
+}
+
+/**
+ * The upgrade of the request whose app environment is `env`, if {@link acceptCallStreams}
+ * handed it in; the `GET /v1/stream` route marks it accepted once the guard has passed.
+ */
+export function callStreamUpgrade(env: unknown): CallStreamUpgrade | undefined {
+  if (typeof env !== 'object' || env === null || !(UPGRADE in env)) return undefined;
+  return (env as { [UPGRADE]: CallStreamUpgrade })[UPGRADE];
 }
 
 /** What {@link acceptCallStreams} needs of the worker app. */
@@ -22,17 +31,19 @@ export interface StreamingApp {
 /**
  * Takes `server`'s upgrade requests: each goes through the app as a request (the guard:
  * no `Origin`, the token; the route: `GET /v1/stream` with `Upgrade: noob-calls/1`), and
- * only when the app accepts it does the connection switch to a call stream; otherwise the
- * app's answer (401, 403, 404, 426…) is written and the connection closed.
+ * only when that route accepts it does the connection switch to a call stream; otherwise
+ * the app's answer (401, 403, 404, 426, any other route's) is written and the connection
+ * closed.
  * `close()` lets every open stream answer what it is running, then ends it.
  */
 export function acceptCallStreams(server: Server, app: StreamingApp): { close(): Promise<void> } {
   const open = new Set<{ close(): Promise<void> }>();
   server.on('upgrade', async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {}); // a client that went away: nothing to answer
+    const upgrade: CallStreamUpgrade = { accepted: false };
     let response: Response;
     try {
-      response = await app.fetch(asRequest(request), { [UPGRADE]: true });
+      response = await app.fetch(asRequest(request), { [UPGRADE]: upgrade });
     } catch {
       response = Response.json(
         { error: { code: 'internal', message: 'upgrade failed' } },
@@ -40,7 +51,9 @@ export function acceptCallStreams(server: Server, app: StreamingApp): { close():
       );
     }
     if (socket.destroyed) return;
-    if (response.status !== 200) {
+    // Only the stream route accepts: any other answer (a 401, or the 200 of an
+    // unauthenticated GET /healthz sent with an Upgrade header) is written as it is.
+    if (!upgrade.accepted || response.status !== 200) {
       await refuse(socket, response);
       return;
     }
@@ -71,7 +84,7 @@ function asRequest(request: IncomingMessage): Request {
   });
 }
 
-/** Writes the app's refusal as an HTTP/1.1 response and closes the connection. */
+/** Writes the app's answer as an HTTP/1.1 response and closes the connection. */
 async function refuse(socket: Duplex, response: Response): Promise<void> {
   const body = Buffer.from(await response.arrayBuffer());
   const lines = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`];
