@@ -109,6 +109,11 @@ describe('serverless end to end (API Lambda → queue → dispatcher → worker 
   });
 
   it('behavior: duplicate invocations injected meanwhile find nothing twice, and throttled invokes are backed off and sent again', async () => {
+    // The last test's invocations may still be looking for work (for activeMs after its
+    // job): they would run this job's tasks without any invoke, and the throttles would
+    // not all be met. Let them end first (bounded).
+    const busy = () => stack.twin.environments('worker').some((e) => e.state === 'busy');
+    for (let i = 0; i < 400 && busy(); i++) await new Promise((done) => setTimeout(done, 25));
     const before = stack.twin.invocations('worker').filter((r) => r.outcome === 'fault').length;
     stack.twin.injectFaults(
       'worker',
