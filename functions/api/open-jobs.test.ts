@@ -63,6 +63,8 @@ describe('OpenJobsQuota', () => {
     expect(await quota.admit('acme', 2)).toBe(false);
     await queue.cancelJob('acme', ids[0]!);
     expect(await quota.admit('acme', 2)).toBe(true);
+    // Its submission settled without a job (as a failed one does: see settled).
+    quota.settled('acme');
     // Counted as open now, though never submitted: the estimate errs high, then counts.
     expect(await quota.admit('acme', 2)).toBe(true);
   });

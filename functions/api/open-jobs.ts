@@ -13,6 +13,11 @@ interface Counted {
   countedAt: number;
   /** The count under way, shared by the requests that need it meanwhile. */
   counting?: Promise<void>;
+  /**
+   * Admitted here and not yet {@link OpenJobsQuota.settled}: maybe not committed yet (a
+   * writer thread commits them a moment later), so a count may miss them.
+   */
+  inFlight: number;
 }
 
 /**
@@ -48,7 +53,14 @@ export class OpenJobsQuota {
     }
     if (counted.open >= limit) return false;
     counted.open++;
+    counted.inFlight++;
     return true;
+  }
+
+  /** The submission `admit` let through for `tenant` was committed, or failed. */
+  settled(tenant: string): void {
+    const counted = this.#counted.get(tenant);
+    if (counted && counted.inFlight > 0) counted.inFlight--;
   }
 
   /**
@@ -58,7 +70,7 @@ export class OpenJobsQuota {
   async #count(tenant: string): Promise<Counted> {
     let counted = this.#counted.get(tenant);
     if (!counted) {
-      counted = { open: 0, countedAt: Number.NEGATIVE_INFINITY };
+      counted = { open: 0, countedAt: Number.NEGATIVE_INFINITY, inFlight: 0 };
       this.#remember(tenant, counted);
     }
     const entry = counted;
@@ -72,17 +84,20 @@ export class OpenJobsQuota {
   async #recount(tenant: string, counted: Counted): Promise<void> {
     const startedAt = performance.now();
     const admittedBefore = counted.open;
+    // Admitted but not committed when the count began: not in it (a writer thread commits
+    // them a moment later). Those committed meanwhile are counted twice: errs high.
+    const inFlight = counted.inFlight;
     const open = await this.#queue.openJobCount(tenant);
     // Admissions made while counting may or may not be in the count: kept on top of it
     // (an estimate that errs high).
-    counted.open = open + Math.max(0, counted.open - admittedBefore);
+    counted.open = open + inFlight + Math.max(0, counted.open - admittedBefore);
     counted.countedAt = startedAt;
   }
 
   #remember(tenant: string, counted: Counted): void {
     if (this.#counted.size >= MAX_TENANTS) {
       for (const [name, old] of this.#counted) {
-        if (!isFresh(old) && !old.counting) this.#counted.delete(name);
+        if (!isFresh(old) && !old.counting && old.inFlight === 0) this.#counted.delete(name);
       }
     }
     this.#counted.set(tenant, counted);

@@ -66,7 +66,8 @@ export async function enqueueTubeJob(
   job: { payload: TubeJobPayload; priority: Priority; idempotencyKey?: string | undefined },
 ): Promise<Response> {
   const tenant = c.get('tenant');
-  if (!(await openJobsQuota(queue).admit(tenant, limits.maxOpenJobsPerTenant))) {
+  const quota = openJobsQuota(queue);
+  if (!(await quota.admit(tenant, limits.maxOpenJobsPerTenant))) {
     return quotaExceeded(
       c,
       limits,
@@ -88,7 +89,7 @@ export async function enqueueTubeJob(
       open: true,
       ...(traceparent ? { traceparent } : {}),
     }),
-  );
+  ).finally(() => quota.settled(tenant));
   c.header('Location', `/v1/jobs/${jobId}`);
   return c.json({ id: jobId }, 202);
 }
