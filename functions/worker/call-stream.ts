@@ -34,6 +34,8 @@ export class WorkerCallStream {
   /** Aborted when the connection goes: running async calls see it, as a dropped request's do. */
   readonly #gone = new AbortController();
   readonly #answering = new Set<Promise<void>>();
+  /** Frames read and not yet taken: they wait while the runner is not reading answers. */
+  #backlog: Frame[] = [];
   #closing = false;
 
   /** Starts serving `socket`; `head` is what arrived with the upgrade request. */
@@ -44,6 +46,14 @@ export class WorkerCallStream {
     socket.on('error', () => {}); // a runner that went away: 'close' follows
     socket.once('close', () => this.#gone.abort(new Error('the call stream closed')));
     socket.on('data', (chunk: Buffer) => this.#read(chunk));
+    // A runner that ended its side sends nothing more: answer what runs, then end ours.
+    socket.once('end', () => void this.close());
+    // Answers written while the runner does not read them stop the reading (see #take).
+    socket.on('drain', () => {
+      if (this.#closing) return;
+      socket.resume();
+      this.#take();
+    });
     if (head.length > 0) this.#read(head);
   }
 
@@ -62,18 +72,49 @@ export class WorkerCallStream {
 
   #read(chunk: Buffer): void {
     if (this.#closing) return;
-    for (const frame of this.#reader.push(chunk)) {
+    const frames = this.#reader.push(chunk);
+    this.#backlog = this.#backlog.length === 0 ? frames : this.#backlog.concat(frames);
+    this.#take();
+  }
+
+  /**
+   * Answers the frames read, in order, until the socket holds more answers than its
+   * high-water mark: then it stops reading until they drain. Each frame earns an answer
+   * (a 12-byte frame, up to a batch of refusals), so a runner that sends and never reads
+   * would otherwise have the worker hold answers without bound.
+   */
+  #take(): void {
+    let taken = 0;
+    while (taken < this.#backlog.length && !this.#closing) {
+      if (this.#socket.writableNeedDrain) {
+        this.#socket.pause();
+        break;
+      }
+      const frame = this.#backlog[taken++]!;
       if (frame.count < 1 || frame.count > MAX_BATCH_TASKS) {
+        this.#backlog = [];
         this.#socket.destroy();
         return;
       }
-      const answering = this.#answer(frame).finally(() => this.#answering.delete(answering));
-      this.#answering.add(answering);
+      this.#answer(frame);
     }
+    this.#backlog = this.#backlog.slice(taken);
   }
 
-  async #answer(frame: Frame): Promise<void> {
-    const entries = await this.#entries(frame);
+  /** Answers `frame`: at once when it is refused, once its calls are done when it runs. */
+  #answer(frame: Frame): void {
+    const entries = this.#entries(frame);
+    if (Array.isArray(entries)) {
+      this.#write(frame, entries);
+      return;
+    }
+    const answering = entries
+      .then((done) => this.#write(frame, done))
+      .finally(() => this.#answering.delete(answering));
+    this.#answering.add(answering);
+  }
+
+  #write(frame: Frame, entries: BatchEntry[]): void {
     if (this.#socket.writable)
       this.#socket.write(encodeFrame(frame.id, frame.count, JSON.stringify(entries)));
   }
