@@ -73,12 +73,15 @@ describe('POST /v1/jobs with a Content-Length that lies', () => {
     expect(statuses(answer)).not.toContain('202');
   });
 
-  it('error: a header value of 100 kB is refused with 431', async () => {
+  it('error: a header value of 100 kB is refused (431) and the connection closed', async () => {
     const answer = await raw(
-      ['X-Filler: ' + 'a'.repeat(100_000), `Content-Length: ${job.length}`],
+      [`X-Filler: ${'a'.repeat(100_000)}`, `Content-Length: ${job.length}`],
       job,
     );
-    expect(statuses(answer)[0]).toBe('431');
+    // Node answers 431 and closes; the close can reset the connection before the answer
+    // is read (the client was still sending), so the answer may be lost, never a 202.
+    expect(statuses(answer)).not.toContain('202');
+    expect(['431', undefined]).toContain(statuses(answer)[0]);
   });
 
   it('behavior: after all of these no job was stored, and an honest request is still served', async () => {
