@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runNoob } from '../cli/run-noob.ts';
 import { api, cleanUpServes, startServe, tempDb } from './serve-process.ts';
 
 /**
@@ -11,22 +10,11 @@ import { api, cleanUpServes, startServe, tempDb } from './serve-process.ts';
 
 afterEach(cleanUpServes);
 
-const ROOT = join(import.meta.dirname, '../..');
-
 /** Run the noob CLI in another process; its stdout. */
 async function noob(...args: string[]): Promise<string> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'noob.js'), ...args], { cwd: ROOT });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const code = await new Promise<number | null>((done) => child.once('exit', done));
-  if (code !== 0) throw new Error(`noob ${args.join(' ')} exited ${code}: ${err}`);
-  return out;
+  const { code, stdout, stderr } = await runNoob(args);
+  if (code !== 0) throw new Error(`noob ${args.join(' ')} exited ${code}: ${stderr}`);
+  return stdout;
 }
 
 describe('noob serve: keys revoked while the writer thread commits', () => {
