@@ -1,42 +1,18 @@
-import { createServer, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startWorkerServer, type WorkerServer } from '../../../functions/worker/serve.ts';
 import { HttpWorkerPool } from './pool.ts';
+import { multiplyTask, rogueWorker } from './rogue-worker.fixture.ts';
 
 const closing: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const close of closing) await close();
 });
 
-/**
- * A worker that hangs on a real TCP socket: it switches every upgrade request to a call
- * stream, reads the frames, and never answers (a worker whose event loop is stuck, or a
- * machine that stopped).
- */
-async function hungWorker(): Promise<{ url: string; frames: () => number }> {
-  let received = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    let upgraded = false;
-    socket.on('data', () => {
-      if (upgraded) received++;
-      else {
-        upgraded = true;
-        socket.write(
-          'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: noob-calls/1\r\n\r\n',
-        );
-      }
-    });
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closing.push(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((done) => server.close(done));
-  });
-  const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, frames: () => received };
+/** A worker that reads the frames and never answers (its event loop stuck, or its machine stopped). */
+async function hungWorker() {
+  const hung = await rogueWorker();
+  closing.push(() => hung.close());
+  return hung;
 }
 
 async function worker(): Promise<WorkerServer> {
@@ -45,14 +21,7 @@ async function worker(): Promise<WorkerServer> {
   return server;
 }
 
-const task = (i: number) => ({
-  cid: `t${i}`,
-  type: 'noob.testing.multiply',
-  params: {},
-  inputs: { left: i },
-  nodeId: 'b',
-  epoch: String(i),
-});
+const task = multiplyTask;
 
 describe('call streams, runner side', () => {
   it('behavior: a batch a worker never answers fails after the timeout and runs on another worker', async () => {

@@ -18,6 +18,8 @@ const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
 /** An answer awaited for a frame sent. */
 interface Waiting {
+  /** Calls in the frame sent: its answer must hold as many. */
+  count: number;
   resolve(response: JsonResponse): void;
   reject(error: unknown): void;
 }
@@ -121,7 +123,7 @@ export class CallStreamClient {
         this.#heard = performance.now();
         if (!this.#timer) this.#arm(this.#timeoutMs);
       }
-      this.#waiting.set(id, { resolve, reject });
+      this.#waiting.set(id, { count: tasks.length, resolve, reject });
       this.#socket.write(encodeFrame(id, tasks.length, JSON.stringify(tasks)));
     });
   }
@@ -132,22 +134,31 @@ export class CallStreamClient {
   }
 
   #read(chunk: Buffer): void {
-    for (const frame of this.#reader.push(chunk)) {
+    const frames = this.#reader.push(chunk);
+    // Heard from: an answer awaited, or part of a frame. Frames for ids never sent (or
+    // answered already) are not: a worker sending only those would never time out.
+    let heard = frames.length === 0;
+    for (const frame of frames) {
       const waiting = this.#waiting.get(frame.id);
       if (!waiting) continue;
+      heard = true;
       this.#waiting.delete(frame.id);
       let entries: unknown;
       try {
         entries = frame.body ? JSON.parse(frame.body.toString('utf8')) : undefined;
       } catch {}
-      if (Array.isArray(entries) && entries.length === frame.count) {
+      if (
+        Array.isArray(entries) &&
+        entries.length === waiting.count &&
+        frame.count === waiting.count
+      ) {
         waiting.resolve(asResponse(entries as BatchEntry[]));
       } else {
         waiting.reject(new Error(`${this.#url} sent an unreadable answer (${frame.length} bytes)`));
       }
     }
-    if (this.#waiting.size > 0) this.#heard = performance.now();
-    else this.#socket.unref();
+    if (this.#waiting.size === 0) this.#socket.unref();
+    else if (heard) this.#heard = performance.now();
   }
 
   /**
