@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueue } from './open.ts';
 import type { Queue } from './queue.ts';
 import { SubmissionWriter } from './submission-writer.ts';
+import type { JobSpec } from './types.ts';
 
 /**
  * One idempotency key submitted again while its first submission is still on its way to
@@ -29,7 +30,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const spec = (key: string, i: number) => ({
+const spec = (key: string, i: number): JobSpec => ({
   tenant: 'acme',
   kind: 'tasks',
   payload: { i },
