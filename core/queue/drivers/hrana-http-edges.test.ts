@@ -102,6 +102,29 @@ describe('the Hrana HTTP client at the edges', () => {
     await across.close();
   });
 
+  it('error: a server that stops answering (sqld stopped) fails by name after the timeout, not never', async () => {
+    const patient = new HranaHttpClient(sqld.url, { timeoutMs: 300 });
+    await patient.execute({ sql: 'SELECT 1', params: [] });
+    // Idle longer than the timeout, a connection kept alive is still used as it was.
+    await new Promise((idle) => setTimeout(idle, 600));
+    expect((await patient.execute({ sql: 'SELECT 2 AS x', params: [] })).rows).toEqual([{ x: 2 }]);
+    sqld.child.kill('SIGSTOP');
+    try {
+      // On the connection kept alive, then on a new one.
+      for (let i = 0; i < 2; i++) {
+        await expect(patient.execute({ sql: 'SELECT 1', params: [] })).rejects.toMatchObject({
+          name: 'RemoteSqlError',
+          code: 'ETIMEDOUT',
+          message: expect.stringContaining(`${sqld.url} could not be reached`),
+        });
+      }
+    } finally {
+      sqld.child.kill('SIGCONT');
+    }
+    expect((await patient.execute({ sql: 'SELECT 3 AS x', params: [] })).rows).toEqual([{ x: 3 }]);
+    patient.close();
+  });
+
   it('error: a connection dropped before the answer fails by name and is not sent again', async () => {
     // A write whose answer was lost may have been applied: the client must not repeat it.
     let seen = 0;

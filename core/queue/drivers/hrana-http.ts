@@ -159,10 +159,14 @@ export interface HranaTransaction {
 export class HranaHttpClient {
   readonly #base: URL;
   readonly #headers: Record<string, string>;
-  readonly #http = httpPoster();
+  readonly #http: ReturnType<typeof httpPoster>;
 
-  /** `url`: `http(s)://` (sqld) or `libsql://` (Turso, spoken over HTTPS). */
-  constructor(url: string, options: { authToken?: string } = {}) {
+  /**
+   * `url`: `http(s)://` (sqld) or `libsql://` (Turso, spoken over HTTPS). `timeoutMs`: how
+   * long a request may wait without a byte of the answer (default 60 s), then it fails.
+   */
+  constructor(url: string, options: { authToken?: string; timeoutMs?: number } = {}) {
+    this.#http = httpPoster(options.timeoutMs);
     this.#base = withSlash(url.replace(/^libsql:/i, 'https:'));
     this.#headers = {
       'content-type': 'application/json',

@@ -27,11 +27,19 @@ export interface HttpAnswer {
 const MAX_FREE_SOCKETS = 16;
 
 /**
+ * How long a request may go without a byte from the server by default (ms). `node:http`
+ * has no limit of its own: a server stopped, or a connection lost without a reset, left
+ * the queue's caller waiting for good (fetch, which @libsql/client used, gave up after
+ * 300 s). Above sqld's 5 s transaction timeout, which a write may wait out.
+ */
+export const DEFAULT_ANSWER_TIMEOUT_MS = 60_000;
+
+/**
  * A poster with its own agents (closed by `close`): one per driver, so a closed queue
  * leaves no socket open behind it. TLS is loaded on the first `https:` URL only (Turso):
  * a local sqld does not need it.
  */
-export function httpPoster(): {
+export function httpPoster(timeoutMs = DEFAULT_ANSWER_TIMEOUT_MS): {
   post(url: URL, body: string, headers: Record<string, string>): Promise<HttpAnswer>;
   close(): void;
 } {
@@ -71,6 +79,12 @@ export function httpPoster(): {
           },
         );
         sent.once('error', fail);
+        // Idle time on the socket: a long answer that keeps coming is not cut.
+        sent.setTimeout(timeoutMs, () => {
+          const silent = new Error(`no answer in ${timeoutMs} ms`) as NodeJS.ErrnoException;
+          silent.code = 'ETIMEDOUT';
+          sent.destroy(silent);
+        });
         sent.end(data);
       });
     },
