@@ -119,11 +119,14 @@ export class BlockExchange {
       list.push({ resolve, reject });
       batch.set(name, list);
     });
-    return abortable(
-      answer,
-      signal,
-      () => new BlockError(`fetching ${name} from ${peer} was aborted`),
-    );
+    return abortable(answer, signal, () => {
+      // A holder that never answers is not waited behind again (see BlockChannel.abandon).
+      void this.#channels.get(key)?.then(
+        (channel) => channel.abandon(),
+        () => {},
+      );
+      return new BlockError(`fetching ${name} from ${peer} was aborted`);
+    });
   }
 
   /** Sends a turn's names to their holder, on its channel, a request per 64 names. */

@@ -56,6 +56,9 @@ export class BlockChannel {
   readonly #lp: ReturnType<typeof lpStream>;
   readonly #pending = new Map<number, Map<string, Waiter[]>>();
   readonly #peer: string;
+  /** Answer frames read so far, and how many had been when each pending request went out. */
+  #heard = 0;
+  readonly #heardAtSend = new Map<number, number>();
   #nextId = 1;
   #closed = false;
 
@@ -103,9 +106,21 @@ export class BlockChannel {
       return answers;
     }
     this.#pending.set(id, waiting);
+    this.#heardAtSend.set(id, this.#heard);
     const frame: Request = { id, names: [...waiting.keys()] };
     this.#lp.write(dagCbor.encode(frame)).catch((error: Error) => this.#die(error.message));
     return answers;
+  }
+
+  /**
+   * A caller stopped waiting. When nothing at all has arrived since the oldest pending
+   * request went out, the stream is taken for stuck (a holder that took it and never
+   * answers) and closed, so the next fetch opens another instead of waiting behind it;
+   * its other pending names fail as they would have waited in vain (answers come in order).
+   */
+  abandon(): void {
+    const oldest = this.#pending.keys().next();
+    if (!oldest.done && this.#heardAtSend.get(oldest.value) === this.#heard) this.close();
   }
 
   /** Closes the stream (pending names fail). */
@@ -119,11 +134,15 @@ export class BlockChannel {
       while (!this.#closed) {
         const frame = dagCbor.decode<Answer>((await this.#lp.read()).subarray());
         if (!isAnswer(frame)) throw new BlockError('a malformed answer frame');
+        this.#heard++;
         const waiting = this.#pending.get(frame.id);
         const list = waiting?.get(frame.name);
         if (!waiting || !list) continue;
         waiting.delete(frame.name);
-        if (waiting.size === 0) this.#pending.delete(frame.id);
+        if (waiting.size === 0) {
+          this.#pending.delete(frame.id);
+          this.#heardAtSend.delete(frame.id);
+        }
         for (const waiter of list) waiter.resolve(frame.bytes ?? undefined);
       }
     } catch (error) {
@@ -137,6 +156,7 @@ export class BlockChannel {
     this.#closed = true;
     for (const waiting of this.#pending.values()) this.#fail(waiting, reason);
     this.#pending.clear();
+    this.#heardAtSend.clear();
   }
 
   #fail(waiting: Map<string, Waiter[]>, reason: string): void {
