@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { multiplyTask } from '../../core/runners/http/rogue-worker.fixture.ts';
 import { encodeFrame, FrameReader } from './call-frames.ts';
 import { startWorkerServer, type WorkerServer } from './serve.ts';
 
@@ -77,14 +78,7 @@ function closes(socket: Socket): Promise<boolean> {
   });
 }
 
-const multiply = (cid: string, left: number) => ({
-  cid,
-  type: 'noob.testing.multiply',
-  params: {},
-  inputs: { left },
-  nodeId: 'm',
-  epoch: '0',
-});
+const multiply = (cid: string, left: number) => ({ ...multiplyTask(left), cid });
 
 describe('worker call streams under abuse (raw sockets against a real worker)', () => {
   it('error: an upgrade with another protocol, or to another path, never switches', async () => {
