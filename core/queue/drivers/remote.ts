@@ -45,6 +45,29 @@ export async function openRemoteDriver(
   return new RemoteDriver(new HranaHttpClient(url, auth));
 }
 
+/** How many times a statement or batch the server found locked is sent again. */
+const BUSY_ATTEMPTS = 8;
+
+/**
+ * Run `send` again while the server answers SQLITE_BUSY (its write lock held by another
+ * connection past its busy timeout, or a checkpoint), with jittered backoff from 5 ms to
+ * 320 ms. Safe to repeat: a statement or batch refused with SQLITE_BUSY was not committed
+ * (a batch's ROLLBACK step runs when any step before its COMMIT, or the COMMIT itself,
+ * fails). Interactive transactions are not retried here: their body already ran.
+ */
+export async function whileBusy<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= BUSY_ATTEMPTS)
+        throw error;
+      const delayMs = 5 * 2 ** (attempt - 1);
+      await new Promise((wake) => setTimeout(wake, delayMs / 2 + Math.random() * (delayMs / 2)));
+    }
+  }
+}
+
 class RemoteDriver implements QueueDriver {
   readonly kind = 'remote' as const;
   readonly #client: RemoteClient;
@@ -54,7 +77,7 @@ class RemoteDriver implements QueueDriver {
   }
 
   execute(statement: SqlStatement): Promise<SqlResult> {
-    return this.#client.execute(statement);
+    return whileBusy(() => this.#client.execute(statement));
   }
 
   async batch(
@@ -65,9 +88,8 @@ class RemoteDriver implements QueueDriver {
     // The server decides durability: relaxed reads and writes are ordinary ones there,
     // and its answer says committed and durable at once (as far as the server makes a
     // commit durable: docs/lambda-performance.md, "The remote queue against BullMQ").
-    const results = await this.#client.batch(
-      statements,
-      mode === 'read' || mode === 'read-relaxed' ? 'read' : 'write',
+    const results = await whileBusy(() =>
+      this.#client.batch(statements, mode === 'read' || mode === 'read-relaxed' ? 'read' : 'write'),
     );
     onCommitted?.(results);
     return results;
