@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { openCallStream } from '../../core/runners/http/call-stream-client.ts';
+import { multiplyTask } from '../../core/runners/http/rogue-worker.fixture.ts';
 import { startWorkerServer } from './serve.ts';
 
 /** Opens a call stream on `url` with `headers`; fails the test if the worker refused. */
@@ -10,14 +11,7 @@ async function stream(url: string, headers: Record<string, string>) {
   return opened.stream;
 }
 
-const multiply = (cid: string, left: number) => ({
-  cid,
-  type: 'noob.testing.multiply',
-  params: {},
-  inputs: { left },
-  nodeId: 'm',
-  epoch: '0',
-});
+const multiply = (cid: string, left: number) => ({ ...multiplyTask(left), cid });
 
 describe('worker call streams (real HTTP upgrade on loopback)', () => {
   it('default: with its token, the upgraded connection runs batches and answers each in order', async () => {
