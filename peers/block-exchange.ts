@@ -5,6 +5,7 @@ import {
   BlockChannel,
   type Lookup,
   MAX_NAMES_PER_REQUEST,
+  type Waiter,
 } from './block-stream.ts';
 import { type BlockStore, hashesTo, MAX_BLOCK_BYTES } from './blocks.ts';
 import { BlockError } from './errors.ts';
@@ -15,13 +16,7 @@ import type { PeerNode } from './node.ts';
 export const BLOCK_PROTOCOL = '/noob/block/2.0.0';
 
 /** Names asked of one holder within one turn of the event loop, sent as one request. */
-type Batch = Map<string, Array<Settle>>;
-
-/** How a fetch waiting in a {@link Batch} is settled. */
-interface Settle {
-  resolve: (bytes: Uint8Array | undefined) => void;
-  reject: (error: Error) => void;
-}
+type Batch = Map<string, Waiter[]>;
 
 /**
  * A peer's side of the block protocol, both ends. As a holder it answers from its
@@ -136,7 +131,7 @@ export class BlockExchange {
     try {
       channel = await this.#channel(peer);
     } catch (error) {
-      for (const list of batch.values()) for (const settle of list) settle.reject(error as Error);
+      for (const list of batch.values()) for (const waiter of list) waiter.reject(error as Error);
       return;
     }
     const names = [...batch.keys()];
@@ -144,7 +139,7 @@ export class BlockExchange {
       const answers = channel.request(names.slice(start, start + MAX_NAMES_PER_REQUEST));
       this.#requests.inc();
       for (const [name, answer] of answers)
-        for (const settle of batch.get(name) ?? []) answer.then(settle.resolve, settle.reject);
+        for (const waiter of batch.get(name) ?? []) answer.then(waiter.resolve, waiter.reject);
     }
   }
 

@@ -38,8 +38,8 @@ interface Answer {
 /** What a holder serves: the bytes a name stands for, if it has them. */
 export type Lookup = (name: string) => Uint8Array | undefined;
 
-/** One name asked for on a {@link BlockChannel}: settled with its bytes (undefined: not there). */
-interface Waiter {
+/** One fetch of a name: settled with its bytes (undefined: not there). */
+export interface Waiter {
   resolve: (bytes: Uint8Array | undefined) => void;
   reject: (error: Error) => void;
 }
@@ -76,11 +76,6 @@ export class BlockChannel {
   /** Whether the stream died: the channel takes no more requests. */
   get closed(): boolean {
     return this.#closed;
-  }
-
-  /** Requests names waiting for answers (for tests and metrics). */
-  get pending(): number {
-    return this.#pending.size;
   }
 
   /**
