@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import type { BatchEntry } from '../../../functions/worker/batch.ts';
 import {
   CALL_STREAM_PROTOCOL,
@@ -81,7 +81,7 @@ export function openCallStream(
  */
 export class CallStreamClient {
   readonly #url: string;
-  readonly #socket: Duplex & { ref(): void; unref(): void };
+  readonly #socket: Socket;
   readonly #reader = new FrameReader(MAX_ANSWER_BYTES);
   readonly #waiting = new Map<number, Waiting>();
   readonly #timeoutMs: number;
@@ -91,12 +91,7 @@ export class CallStreamClient {
   #nextId = 1;
   #lost: Error | undefined;
 
-  constructor(
-    url: string,
-    socket: Duplex & { ref(): void; unref(): void },
-    head: Buffer,
-    timeoutMs: number,
-  ) {
+  constructor(url: string, socket: Socket, head: Buffer, timeoutMs: number) {
     this.#url = url;
     this.#socket = socket;
     this.#timeoutMs = timeoutMs;
