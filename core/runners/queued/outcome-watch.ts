@@ -9,9 +9,6 @@ interface Waiter {
   reject: (error: unknown) => void;
 }
 
-/** Task states after which nothing changes: what a waiting call is told. */
-const FINAL = new Set(['succeeded', 'dead', 'cancelled']);
-
 /**
  * Waits for the outcomes of one job's tasks, for every pending call at once: one read
  * (`Queue.finalOutcomes`) per look answers all of them, where a look per call would cost
@@ -99,9 +96,10 @@ export class OutcomeWatch {
         );
         this.#seen = finished;
         let settled = false;
+        // Final outcomes only (succeeded, dead, cancelled): each is what its calls are told.
         for (const [cid, outcome] of outcomes) {
           const waiters = this.#waiting.get(cid);
-          if (!waiters || !FINAL.has(outcome.state)) continue;
+          if (!waiters) continue;
           this.#waiting.delete(cid);
           for (const waiter of waiters) waiter.resolve(outcome);
           settled = true;
