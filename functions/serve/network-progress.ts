@@ -44,8 +44,9 @@ export class NetworkProgress {
 
   #write(): void {
     const calls = this.#latest;
-    if (!calls || JSON.stringify(calls) === this.#written) return;
-    this.#written = JSON.stringify(calls);
+    const counts = JSON.stringify(calls);
+    if (!calls || counts === this.#written) return;
+    this.#written = counts;
     this.#writing = this.#writing.then(() =>
       this.#queue.recordNetworkCalls(this.#tenant, this.#jobId, calls).catch(() => undefined),
     );
