@@ -6,6 +6,7 @@ import {
   CallOutput,
   captureCall,
   defaultMaxLogBytes,
+  fitting,
   MAX_LOG_ENTRIES,
   terminalEcho,
 } from '../functions/worker/output-capture.ts';
@@ -111,8 +112,7 @@ export async function fetchCallOutput(
     const { stream, text, at } = (entry ?? {}) as Partial<LogChunk>;
     if ((stream !== 'stdout' && stream !== 'stderr') || typeof text !== 'string') return [];
     if (room <= 0) break;
-    let kept = text;
-    while (Buffer.byteLength(kept) > room) kept = kept.slice(0, kept.length - 1);
+    const kept = fitting(text, room);
     room -= Buffer.byteLength(kept);
     chunks.push({ stream, text: kept, at: typeof at === 'number' ? at : Date.now() });
   }

@@ -104,7 +104,7 @@ export class CallOutput {
 }
 
 /** The longest start of `text` within `bytes` bytes of UTF-8 (never half a character). */
-function fitting(text: string, bytes: number): string {
+export function fitting(text: string, bytes: number): string {
   if (bytes <= 0) return '';
   let end = Math.min(text.length, bytes);
   while (end > 0 && Buffer.byteLength(text.slice(0, end)) > bytes) end--;
