@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { QueueDriver } from './backend.ts';
 import type { QueueOptions } from './context.ts';
+import { isBusy } from './drivers/busy.ts';
 import { openEmbeddedDriver } from './drivers/embedded.ts';
 import { openRemoteDriver } from './drivers/remote.ts';
 import { UnsupportedQueueUrlError } from './errors.ts';
@@ -48,8 +49,7 @@ export async function openDriver(
     try {
       return await migrated(openEmbeddedDriver(path, onBroken ? { onBroken } : {}));
     } catch (error) {
-      const locked = /database is locked|SQLITE_BUSY/i.test(String((error as Error)?.message));
-      if (!locked || attempt >= 40) throw error;
+      if (!isBusy(error) || attempt >= 40) throw error;
       await new Promise((done) => setTimeout(done, 25 + Math.random() * 50));
     }
   }

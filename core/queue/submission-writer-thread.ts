@@ -7,6 +7,7 @@
 import { realpathSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { QueueDriver } from './backend.ts';
+import { isBusy } from './drivers/busy.ts';
 import { CommitTally } from './drivers/commit-tally.ts';
 import { openEmbeddedDriver } from './drivers/embedded.ts';
 import { WalIndex } from './drivers/log-checkpoints.ts';
@@ -38,8 +39,7 @@ function open(): QueueDriver {
         onBroken: (error) => report({ type: 'broken', error: postError(error) }),
       });
     } catch (error) {
-      const locked = /database is locked|SQLITE_BUSY/i.test(String((error as Error)?.message));
-      if (!locked || attempt >= OPEN_TRIES) throw error;
+      if (!isBusy(error) || attempt >= OPEN_TRIES) throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 + Math.random() * 50);
     }
   }

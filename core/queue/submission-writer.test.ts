@@ -1,36 +1,25 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from './clock.ts';
 import { resolveOptions } from './context.ts';
-import { openDriver, openQueue } from './open.ts';
-import type { Queue } from './queue.ts';
+import { openDriver } from './open.ts';
 import { SubmissionWriter } from './submission-writer.ts';
 import { prepareSubmission } from './submit.ts';
 import type { JobSpec } from './types.ts';
+import { type Cleanups, openWriterQueue } from './writer-queue.fixture.ts';
 
 /**
  * Submissions committed on the writer thread's own connection: each acknowledged only
  * once durable, grouped, and each with the outcome it would have alone.
  */
 
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setUp(): Promise<{ queue: Queue; writer: SubmissionWriter; path: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'noob-writer-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'noob.db');
-  const queue = await openQueue(path);
-  cleanups.push(() => queue.close());
-  const writer = await SubmissionWriter.start(path, queue.driver);
-  cleanups.push(() => writer.close());
-  queue.commitSubmissionsWith(writer);
-  return { queue, writer, path };
-}
+const setUp = () => openWriterQueue('noob-writer-', cleanups);
 
 const job = (i: number, extra: Partial<JobSpec> = {}): JobSpec => ({
   tenant: 'acme',

@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openQueue } from '../../core/queue/open.ts';
-import { SubmissionWriter } from '../../core/queue/submission-writer.ts';
+import { type Cleanups, openWriterQueue } from '../../core/queue/writer-queue.fixture.ts';
 import { OpenJobsQuota } from './open-jobs.ts';
 
 /**
@@ -12,21 +8,14 @@ import { OpenJobsQuota } from './open-jobs.ts';
  * and must not be forgotten by one.
  */
 
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 describe('OpenJobsQuota with submissions in flight', () => {
   it('error: a recount made before the admitted jobs are committed still counts them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'noob-quota-flight-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const path = join(dir, 'noob.db');
-    const queue = await openQueue(path);
-    cleanups.push(() => queue.close());
-    const writer = await SubmissionWriter.start(path, queue.driver);
-    cleanups.push(() => writer.close());
-    queue.commitSubmissionsWith(writer);
+    const { queue } = await openWriterQueue('noob-quota-flight-', cleanups);
     const quota = new OpenJobsQuota(queue);
 
     const submitted: Promise<unknown>[] = [];

@@ -10,6 +10,7 @@ import type {
   SqlTransaction,
 } from '../backend.ts';
 import { announceCommit, signalFilePath, watchCommits } from '../commits.ts';
+import { isBusy } from './busy.ts';
 import type { CommitTally } from './commit-tally.ts';
 import { type LogCheckpointOptions, LogCheckpoints, WalIndex } from './log-checkpoints.ts';
 import { type Fdatasync, WalFlusher } from './wal-flusher.ts';
@@ -125,11 +126,6 @@ const WRITE_STATEMENT = /^\s*(insert|update|delete|replace|create|drop|alter)\b/
 
 /** Blocks the thread for the short pauses. */
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
-
-function isBusy(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === 'SQLITE_BUSY' || /database is locked/i.test(String(message));
-}
 
 class EmbeddedDriver implements QueueDriver {
   readonly kind = 'embedded' as const;

@@ -5,6 +5,7 @@ import type {
   SqlStatement,
   SqlTransaction,
 } from '../backend.ts';
+import { isBusy } from './busy.ts';
 import { HranaHttpClient, type HranaTransaction } from './hrana-http.ts';
 
 /**
@@ -60,8 +61,7 @@ export async function whileBusy<T>(send: () => Promise<T>): Promise<T> {
     try {
       return await send();
     } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= BUSY_ATTEMPTS)
-        throw error;
+      if (!isBusy(error) || attempt >= BUSY_ATTEMPTS) throw error;
       const delayMs = 5 * 2 ** (attempt - 1);
       await new Promise((wake) => setTimeout(wake, delayMs / 2 + Math.random() * (delayMs / 2)));
     }
