@@ -95,17 +95,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const db = options.db ?? DEFAULT_QUEUE_PATH;
   const path = embeddedPath(db);
   const log = options.log ?? ((line: string) => process.stderr.write(`noob serve: ${line}\n`));
-  const queue = await openQueue(db, options.onBroken ? { onBroken: options.onBroken } : {});
+  // Told when the queue's connection breaks, or its submission writer's.
+  const onBroken = options.onBroken ? { onBroken: options.onBroken } : {};
+  const queue = await openQueue(db, onBroken);
   const started: Array<{ stop(): Promise<unknown> }> = [];
   const stopAll = async () => {
     for (const part of started.reverse()) await part.stop();
     await queue.close();
   };
   try {
-    if (path) await checkIntegrity(queue.driver, path);
-    // Submissions commit on a thread of their own, off the API's event loop (docs/queue.md).
     if (path) {
-      const onBroken = options.onBroken ? { onBroken: options.onBroken } : {};
+      await checkIntegrity(queue.driver, path);
+      // Submissions commit on a thread of their own, off the API's event loop (docs/queue.md).
       const writer = await SubmissionWriter.start(path, queue.driver, onBroken);
       queue.commitSubmissionsWith(writer);
       started.push({
