@@ -61,12 +61,16 @@ export const SHARDS = 256;
 export function shardOf(task: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < task.length; i++) hash = Math.imul(hash ^ task.charCodeAt(i), 0x01000193);
-  return ((hash >>> 0) % SHARDS).toString(16).padStart(2, '0');
+  return shardName((hash >>> 0) % SHARDS);
 }
 
 /** Every shard's name. */
 export function shards(): string[] {
-  return Array.from({ length: SHARDS }, (_, i) => i.toString(16).padStart(2, '0'));
+  return Array.from({ length: SHARDS }, (_, i) => shardName(i));
+}
+
+function shardName(index: number): string {
+  return index.toString(16).padStart(2, '0');
 }
 
 /** What the ledger holds, by task CID (and by peer within a task), as its readers see it. */
@@ -88,24 +92,19 @@ export function entry(value: unknown): ImmutableString {
  * Adds what `entries` says of `task` to `document`, keeping what is there: the first
  * claim, and the first commitment, reveal and verdict of each peer, count.
  */
-export function mergeEntries(document: LedgerDocument, task: string, entries: TaskEntries): void {
+function mergeEntries(document: LedgerDocument, task: string, entries: TaskEntries): void {
   if (entries.claim && !document.claims[task]) document.claims[task] = entries.claim;
   for (const field of ['commitments', 'reveals', 'verdicts'] as const) {
     const byPeer = entries[field];
     if (!byPeer || typeof byPeer !== 'object') continue;
-    const into = byTask(document[field] as Record<string, Record<string, unknown>>, task);
+    const byTask = document[field] as Record<string, Record<string, unknown>>;
+    byTask[task] ??= {};
+    const into = byTask[task];
     for (const [peer, value] of Object.entries(byPeer)) into[peer] ??= value;
   }
 }
 
-/** The map of `task`'s entries by peer, made if missing. */
-function byTask(map: Record<string, Record<string, unknown>>, task: string) {
-  map[task] ??= {};
-  return map[task];
-}
-
-/** An empty document. */
-export function emptyLedger(): LedgerDocument {
+function emptyLedger(): LedgerDocument {
   return { claims: {}, commitments: {}, reveals: {}, verdicts: {}, evidence: {} };
 }
 
