@@ -51,19 +51,14 @@ try {
     return lastHttp;
   };
   // The stream last in each turn, so the pool statistics below are its own.
-  // The workers' CPU time too (Linux): what each call costs them beyond the node's own work.
-  const workersCpu = () => {
-    const used = workers.map((w) => processCpuMicros(w.child.pid!));
-    return used.includes(undefined) ? Number.NaN : used.reduce((a, b) => a! + b!, 0)!;
-  };
+  // The workers' CPU time too (Linux; NaN without /proc): what each call costs them beyond
+  // the node's own work.
+  const workersCpu = () =>
+    workers.reduce((sum, w) => sum + (processCpuMicros(w.child.pid!) ?? Number.NaN), 0);
   const [sync, requests, stream] = await timeInTurns(
     [() => new SyncRunner(cpuTube), http('requests'), http('stream')],
     { epochs: CPU_EPOCHS, warmup: WARMUP_EPOCHS, repeats: REPEATS, otherCpu: workersCpu },
   );
-  const cpu = { baseline: sync!, candidate: stream! };
-  const syncSeconds = cpu.baseline.seconds;
-  const httpSeconds = cpu.candidate.seconds;
-  const requestsSeconds = requests!.seconds;
   const sent = lastHttp!.pool.stats();
   const callsPerRequest =
     sent.reduce((sum, w) => sum + w.calls, 0) /
@@ -74,14 +69,14 @@ try {
   // The runner's own cost per remote call, batched: its CPU time in the fastest http run
   // over the calls it sent (13 per epoch: the source and 12 crunches); the workers' node
   // work is not in it.
-  const runnerCpuPerCall = cpu.candidate.cpuMicros / (CPU_EPOCHS * 13);
-  const requestsCpuPerCall = requests!.cpuMicros / (CPU_EPOCHS * 13);
+  const runnerCpuPerCall = stream.cpuMicros / (CPU_EPOCHS * 13);
+  const requestsCpuPerCall = requests.cpuMicros / (CPU_EPOCHS * 13);
   // The workers' CPU beyond what sync spent on the same epochs (nodes and engine), per
   // remote call: their cost of receiving, running and answering a call.
   const workerExtraPerCall = (timed: Timed) =>
-    ((timed.otherCpuMicros ?? Number.NaN) - sync!.cpuMicros) / (CPU_EPOCHS * 13);
-  const streamWorkerExtra = workerExtraPerCall(stream!);
-  const requestsWorkerExtra = workerExtraPerCall(requests!);
+    ((timed.otherCpuMicros ?? Number.NaN) - sync.cpuMicros) / (CPU_EPOCHS * 13);
+  const streamWorkerExtra = workerExtraPerCall(stream);
+  const requestsWorkerExtra = workerExtraPerCall(requests);
   // basic: 2 remote calls per epoch (source, multiply), each waiting for the one before;
   // the return node stays local.
   const basic = await compareInTurns(
@@ -92,9 +87,9 @@ try {
   const overheadUs =
     ((basic.candidate.seconds - basic.baseline.seconds) / (OVERHEAD_EPOCHS * 2)) * 1e6;
 
-  const syncRate = CPU_EPOCHS / syncSeconds;
-  const httpRate = CPU_EPOCHS / httpSeconds;
-  const requestsRate = CPU_EPOCHS / requestsSeconds;
+  const syncRate = CPU_EPOCHS / sync.seconds;
+  const httpRate = CPU_EPOCHS / stream.seconds;
+  const requestsRate = CPU_EPOCHS / requests.seconds;
   process.stdout.write(
     [
       'runner                               epochs/s (cpu-wide, 12 CPU nodes/epoch)',

@@ -68,14 +68,17 @@ export async function compareInTurns(
   options: TimingOptions & { repeats: number },
 ): Promise<{ baseline: Timed; candidate: Timed }> {
   const [baseline, candidate] = await timeInTurns([makeBaseline, makeCandidate], options);
-  return { baseline: baseline!, candidate: candidate! };
+  return { baseline, candidate };
 }
 
-/** The fastest of `repeats` runs of each runner, taken in turns (one of each, again). */
-export async function timeInTurns(
-  makers: ReadonlyArray<() => Runner>,
+/**
+ * The fastest of `repeats` runs of each runner, taken in turns (one of each, again); one
+ * timing per maker, in their order.
+ */
+export async function timeInTurns<const M extends ReadonlyArray<() => Runner>>(
+  makers: M,
   options: TimingOptions & { repeats: number },
-): Promise<Timed[]> {
+): Promise<{ [K in keyof M]: Timed }> {
   const fastest: Array<Timed | undefined> = makers.map(() => undefined);
   for (let r = 0; r < options.repeats; r++) {
     for (const [i, make] of makers.entries()) {
@@ -83,5 +86,5 @@ export async function timeInTurns(
       if (!fastest[i] || timed.seconds < fastest[i].seconds) fastest[i] = timed;
     }
   }
-  return fastest as Timed[];
+  return fastest as { [K in keyof M]: Timed };
 }
