@@ -47,7 +47,7 @@ export function loadSqlDir(dir: URL): Map<string, SqlFile> {
 }
 
 /** Read and check the statement of `dir`'s file `name`.sql. */
-export function loadSqlFile(dir: URL, name: string): SqlFile {
+function loadSqlFile(dir: URL, name: string): SqlFile {
   const file = `${name}.sql`;
   const text = readFileSync(new URL(file, dir), 'utf8');
   const body = stripComments(text).trim().replace(/;$/, '');
