@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createWorkerApp } from '../../../functions/worker/app.ts';
 import { NoWorkerAvailableError, RemoteNodeError, TaskRejectedError } from './errors.ts';
 import { HttpWorkerPool } from './pool.ts';
+import { multiplyTask } from './rogue-worker.fixture.ts';
 
 /** Real HTTP servers on loopback: a worker app, optionally slowed or failing. */
 const servers: Array<() => Promise<void>> = [];
@@ -34,14 +35,7 @@ async function startServer(
   });
 }
 
-const task = (i: number, type = 'noob.testing.multiply') => ({
-  cid: `t${i}`,
-  type,
-  params: {},
-  inputs: { left: i },
-  nodeId: 'b',
-  epoch: String(i),
-});
+const task = (i: number, type = 'noob.testing.multiply') => ({ ...multiplyTask(i), type });
 
 describe('HttpWorkerPool', () => {
   it('default: runs calls on real workers and spreads them round-robin', async () => {
