@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Peer } from './peer.ts';
-import { startTestPeer } from './test-peer.fixture.ts';
+import { seriesTotal, startTestPeer } from './test-peer.fixture.ts';
 
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -9,11 +9,7 @@ afterEach(async () => {
 
 /** A series of a peer's metrics (labels summed). */
 function metric(peer: Peer, name: string): number {
-  const text = peer.metrics.render();
-  let total = 0;
-  for (const match of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'gm')))
-    total += Number(match[1]);
-  return total;
+  return seriesTotal(peer.metrics.render(), name);
 }
 
 describe('block exchange', () => {

@@ -19,3 +19,11 @@ export async function startTestPeer(
   await peer.start();
   return peer;
 }
+
+/** A series' value in Prometheus text (a peer's `/metrics`), summed over its labels. */
+export function seriesTotal(text: string, name: string): number {
+  let total = 0;
+  for (const match of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'gm')))
+    total += Number(match[1]);
+  return total;
+}

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncRunner } from '../../core/runners/sync.ts';
 import { loadTube } from '../../core/tube/load.ts';
+import { seriesTotal } from '../../peers/test-peer.fixture.ts';
 import { type PeerProcess, startPeerProcesses } from './peer-process.ts';
 
 /**
@@ -32,11 +33,8 @@ afterAll(async () => {
 /** A series of the peers' /metrics, summed over peers and labels. */
 async function summed(name: string): Promise<number> {
   let total = 0;
-  for (const peer of peers) {
-    const text = await (await fetch(`${peer.health}/metrics`)).text();
-    for (const match of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'gm')))
-      total += Number(match[1]);
-  }
+  for (const peer of peers)
+    total += seriesTotal(await (await fetch(`${peer.health}/metrics`)).text(), name);
   return total;
 }
 
