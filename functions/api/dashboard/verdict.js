@@ -49,7 +49,8 @@ function renderVerdict(verdict) {
   $('detail-verdict-body').replaceChildren(
     ...(rows.length ? rows : [emptyRow('No call accepted.')]),
   );
-  const hidden = accepted.length - rows.length + (calls - accepted.length);
+  // Those past the page's rows, and those past the verdict's list (`calls` counts all).
+  const hidden = calls - rows.length;
   $('detail-verdict-more').hidden = hidden <= 0;
   $('detail-verdict-more').textContent = `and ${hidden} more`;
 }
