@@ -27,7 +27,7 @@ export class BatchChannel {
   /** False when told to send requests, or once the worker said it has no call streams. */
   #streams: boolean;
 
-  constructor(url: string, transport: JsonTransport, timeoutMs: number, streams = true) {
+  constructor(url: string, transport: JsonTransport, timeoutMs: number, streams: boolean) {
     this.#url = url;
     this.#transport = transport;
     this.#timeoutMs = timeoutMs;

@@ -32,9 +32,8 @@ type Lane = keyof typeof LANE_DEPTH;
 /**
  * One worker as the pool sees it: its breaker, its statistics, and two lanes of calls
  * waiting to go. Ready calls are sent together, as one batch (a frame of the worker's call
- * stream, see {@link BatchChannel}), whenever a lane
- * has room: while a request is out, the calls that become ready meanwhile gather into the
- * next one. Stateful calls have their own lane, so a cheap source is not sent behind a
+ * stream, see {@link BatchChannel}), whenever a lane has room: while a batch is out, the
+ * calls that become ready meanwhile gather into the next one. Stateful calls have their own lane, so a cheap source is not sent behind a
  * batch of long calls (the worker runs it between two of them). With a shared queue
  * (`least-loaded`), the stateless lane also takes its share of the calls no worker has
  * been chosen for yet whenever it has room.
