@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, cleanUpServes, startServe, tempDb } from './serve-process.ts';
+import { api, cleanUpServes, type ServeProcess, startServe, tempDb } from './serve-process.ts';
 
 /**
  * `noob serve` commits submissions on its writer thread: the open-jobs quota must still
@@ -12,7 +12,7 @@ describe('noob serve quota with the writer thread', () => {
   it('error: a burst past the open-jobs quota gets no more 202s than the quota', async () => {
     const saved = process.env.NOOB_MAX_OPEN_JOBS;
     process.env.NOOB_MAX_OPEN_JOBS = '3';
-    let serve: Awaited<ReturnType<typeof startServe>>;
+    let serve: ServeProcess;
     try {
       serve = await startServe(tempDb(), ['--workers', '1']);
     } finally {
