@@ -26,7 +26,7 @@ export interface TimingOptions {
 }
 
 /** Times `epochs` epochs on a fresh runner after `warmup` untimed ones; checks the result count. */
-export async function timeOnce(make: () => Runner, options: TimingOptions): Promise<Timed> {
+async function timeOnce(make: () => Runner, options: TimingOptions): Promise<Timed> {
   const runner = make();
   try {
     await runner.run(options.warmup);
