@@ -208,3 +208,18 @@ export class SubmissionWriterError extends NoobError {
     this.jobId = jobId;
   }
 }
+
+/**
+ * The remote queue's libSQL server refused a statement, could not be reached, or did not
+ * answer as the Hrana protocol says (see drivers/hrana-http.ts).
+ */
+export class RemoteSqlError extends NoobError {
+  override name = 'RemoteSqlError' as const;
+  /** The server's error code (`SQLITE_CONSTRAINT_UNIQUE`, …), or the HTTP status's. */
+  readonly code: string;
+
+  constructor(message: string, code: string, details?: string, cause?: unknown) {
+    super(message, { ...(details ? { details } : {}), ...(cause ? { cause } : {}) });
+    this.code = code;
+  }
+}

@@ -1,5 +1,5 @@
-import { NoobError } from '../../errors.ts';
 import type { SqlResult, SqlRow, SqlStatement, SqlValue } from '../backend.ts';
+import { RemoteSqlError } from '../errors.ts';
 import { type HttpAnswer, httpPoster } from './http-post.ts';
 
 /**
@@ -13,18 +13,6 @@ import { type HttpAnswer, httpPoster } from './http-post.ts';
  * HTTP: together about 45 ms of CPU at a worker Lambda's cold start, for a protocol
  * this small. `ws://` URLs still go through `@libsql/client` (see drivers/remote.ts).
  */
-
-/** A statement the server refused, or a server that did not answer as the protocol says. */
-export class RemoteSqlError extends NoobError {
-  override name = 'RemoteSqlError' as const;
-  /** The server's error code (`SQLITE_CONSTRAINT_UNIQUE`, …), or the HTTP status's. */
-  readonly code: string;
-
-  constructor(message: string, code: string, details?: string, cause?: unknown) {
-    super(message, { ...(details ? { details } : {}), ...(cause ? { cause } : {}) });
-    this.code = code;
-  }
-}
 
 /** A protocol value as JSON carries it. */
 type Value =
