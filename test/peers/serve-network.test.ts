@@ -23,19 +23,15 @@ import { type PeerProcess, startPeerProcesses } from './peer-process.ts';
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 const SQUARE = readFileSync(join(import.meta.dirname, 'tubes', 'square.yaml'), 'utf8');
-/** A tube whose node prints on stdout and stderr at every call (a module type, by path). */
-const CHATTY = `noob_id: peers-chatty
-nodes:
-  count:
-    type: noob.testing.count_source
-  talk:
-    type: ${join(ROOT, 'test', 'dashboard', 'tubes', 'nodes.ts')}#talk
-    depends:
-      - value: count.index
-  out:
-    type: return
-    depends: talk.value
-`;
+/**
+ * The dashboard's chatty tube (its node prints on stdout and stderr at every call), its
+ * module type made absolute: a job carries its tube as text, with no folder to resolve from.
+ */
+const DASHBOARD_TUBES = join(ROOT, 'test', 'dashboard', 'tubes');
+const CHATTY = readFileSync(join(DASHBOARD_TUBES, 'chatty.yaml'), 'utf8').replace(
+  './nodes.ts#talk',
+  join(DASHBOARD_TUBES, 'nodes.ts#talk'),
+);
 const EPOCHS = 4;
 
 let peers: PeerProcess[] = [];
