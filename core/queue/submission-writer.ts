@@ -8,6 +8,7 @@ import { SubmissionWriterError } from './errors.ts';
 import {
   jsonSafe,
   receivedError,
+  type WriterAnswer,
   type WriterItem,
   type WriterReport,
   type WriterRequest,
@@ -184,7 +185,7 @@ export class SubmissionWriter implements SubmissionSink {
     return thread;
   }
 
-  #answered(thread: Thread, answers: Extract<WriterReport, { type: 'answers' }>['answers']): void {
+  #answered(thread: Thread, answers: WriterAnswer[]): void {
     // Listeners in this process (event streams, an in-process coordinator) hear at once;
     // other processes through the signal file the thread touched.
     announceCommit(this.#realPath);
