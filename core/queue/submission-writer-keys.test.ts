@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openQueue } from './open.ts';
 import type { Queue } from './queue.ts';
-import { SubmissionWriter } from './submission-writer.ts';
 import type { JobSpec } from './types.ts';
+import { type Cleanups, openWriterQueue } from './writer-queue.fixture.ts';
 
 /**
  * One idempotency key submitted again while its first submission is still on its way to
@@ -13,21 +9,13 @@ import type { JobSpec } from './types.ts';
  * job, the same answer to each, and a conflict for other content.
  */
 
-let dir: string;
+const cleanups: Cleanups = [];
 let queue: Queue;
-let writer: SubmissionWriter;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'noob-writer-keys-'));
-  const path = join(dir, 'noob.db');
-  queue = await openQueue(path);
-  writer = await SubmissionWriter.start(path, queue.driver);
-  queue.commitSubmissionsWith(writer);
+  ({ queue } = await openWriterQueue('noob-writer-keys-', cleanups));
 });
 afterAll(async () => {
-  queue.commitSubmissionsWith(undefined);
-  await writer.close();
-  await queue.close();
-  rmSync(dir, { recursive: true, force: true });
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 const spec = (key: string, i: number): JobSpec => ({
