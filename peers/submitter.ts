@@ -4,6 +4,7 @@ import type { TaskMessage, Verification } from './messages.ts';
 import type { Peer } from './peer.ts';
 import { rendezvousOrder } from './rendezvous.ts';
 import type { PeerTask, TaskOutcome } from './task.ts';
+import { TaskListeners } from './task-listeners.ts';
 
 /** How one task is submitted. */
 export interface SubmitOptions {
@@ -163,9 +164,11 @@ export async function fetchOutcome(
  */
 export class TrustedVerifier implements Verifier {
   readonly #peer: Peer;
+  readonly #listeners: TaskListeners;
 
   constructor(peer: Peer) {
     this.#peer = peer;
+    this.#listeners = new TaskListeners(peer, ['working', 'result']);
   }
 
   accept(task: TaskMessage, signal: AbortSignal, alive: () => void): Promise<Accepted> {
@@ -182,24 +185,24 @@ export class TrustedVerifier implements Verifier {
       };
       signal.addEventListener('abort', onAbort, { once: true });
       offs.push(
-        peer.on('working', (message) => {
-          if (message.task === task.task) alive();
-        }),
-        peer.on('result', (message) => {
-          if (message.task !== task.task || !task.executors.includes(message.executor)) return;
-          alive();
-          peer.blocks.keepInline(message.result, message.block);
-          fetchOutcome(peer, message.executor, message.result, task.task, signal).then(
-            (outcome) => {
-              if (!outcome) {
-                peer.reputation.penalize(message.executor, 'wrong');
-                return;
-              }
-              done();
-              resolve({ result: message.result, outcome, executors: [message.executor] });
-            },
-            () => {},
-          );
+        this.#listeners.listen(task.task, {
+          working: () => alive(),
+          result: (message) => {
+            if (!task.executors.includes(message.executor)) return;
+            alive();
+            peer.blocks.keepInline(message.result, message.block);
+            fetchOutcome(peer, message.executor, message.result, task.task, signal).then(
+              (outcome) => {
+                if (!outcome) {
+                  peer.reputation.penalize(message.executor, 'wrong');
+                  return;
+                }
+                done();
+                resolve({ result: message.result, outcome, executors: [message.executor] });
+              },
+              () => {},
+            );
+          },
         }),
       );
     });
