@@ -1,6 +1,6 @@
 import type { SqlResult, SqlRow, SqlStatement, SqlValue } from '../backend.ts';
 import { RemoteSqlError } from '../errors.ts';
-import { type HttpAnswer, httpPoster } from './http-post.ts';
+import { type HttpAnswer, httpPoster, type PostOptions } from './http-post.ts';
 
 /**
  * The remote driver's client: the part of the Hrana protocol over HTTP (version 2, JSON:
@@ -120,12 +120,16 @@ class Stream {
     this.#base = base;
   }
 
-  /** Send `requests` (closing the stream after them if `close`); their responses. */
-  async send(requests: object[], close: boolean): Promise<StreamResult[]> {
+  /**
+   * Send `requests` (closing the stream after them if `close`); their responses.
+   * `resendStale`: the requests only read, and may go again on a stale connection.
+   */
+  async send(requests: object[], close: boolean, resendStale = false): Promise<StreamResult[]> {
     const all = close ? [...requests, { type: 'close' }] : requests;
     const answer = await this.#client.pipeline(
       new URL('v2/pipeline', this.#base),
       JSON.stringify({ baton: this.#baton, requests: all }),
+      { resendStale },
     );
     this.#baton = answer.baton;
     if (answer.base_url) this.#base = withSlash(answer.base_url);
@@ -174,7 +178,10 @@ export class HranaHttpClient {
   /**
    * Run statements in one transaction, in one round trip: each runs only if the one
    * before succeeded, then COMMIT, or ROLLBACK if anything failed. The first failure is
-   * thrown.
+   * thrown. A `read` batch found its kept-alive connection stale is sent again, once, on
+   * a new one: it cannot change anything (its transaction is read-only), so the server
+   * getting it twice does no harm. A write is not: a reset does not say the server did
+   * not get it.
    */
   async batch(statements: SqlStatement[], mode: 'read' | 'write'): Promise<SqlResult[]> {
     const steps: object[] = [{ stmt: { sql: BEGIN[mode], want_rows: false } }];
@@ -191,6 +198,7 @@ export class HranaHttpClient {
     const [answer] = await new Stream(this, this.#base).send(
       [{ type: 'batch', batch: { steps } }],
       true,
+      mode === 'read',
     );
     if (answer!.type === 'error') throw refused(answer!.error);
     const { step_results: results, step_errors: errors } = answer!.response.result as {
@@ -236,10 +244,10 @@ export class HranaHttpClient {
   }
 
   /** One round trip of a stream (used by {@link Stream}). */
-  async pipeline(url: URL, body: string): Promise<PipelineAnswer> {
+  async pipeline(url: URL, body: string, options: PostOptions = {}): Promise<PipelineAnswer> {
     let answer: HttpAnswer;
     try {
-      answer = await this.#http.post(url, body, this.#headers);
+      answer = await this.#http.post(url, body, this.#headers, options);
     } catch (error) {
       // Down, restarting, or a connection dropped: said with the server's address.
       const { code, message } = error as NodeJS.ErrnoException;

@@ -34,13 +34,32 @@ const MAX_FREE_SOCKETS = 16;
  */
 export const DEFAULT_ANSWER_TIMEOUT_MS = 60_000;
 
+/** Options of one POST. */
+export interface PostOptions {
+  /**
+   * Send it again, once, on a new connection when the kept-alive one it went on turns out
+   * stale: reset (or its pipe broken) before a byte of the answer. Only for a request the
+   * server may get twice (a read): a reset does not say the server did not get it.
+   */
+  resendStale?: boolean;
+}
+
 /**
  * A poster with its own agents (closed by `close`): one per driver, so a closed queue
  * leaves no socket open behind it. TLS is loaded on the first `https:` URL only (Turso):
  * a local sqld does not need it.
+ *
+ * Why a stale connection is resent on a new one, not through the agent: a server, proxy
+ * or load balancer that closes connections left idle closes them all, and the agent's
+ * next free one may be as stale as the first.
  */
 export function httpPoster(timeoutMs = DEFAULT_ANSWER_TIMEOUT_MS): {
-  post(url: URL, body: string, headers: Record<string, string>): Promise<HttpAnswer>;
+  post(
+    url: URL,
+    body: string,
+    headers: Record<string, string>,
+    options?: PostOptions,
+  ): Promise<HttpAnswer>;
   close(): void;
 } {
   const agents = new Map<string, HttpAgent>();
@@ -54,43 +73,79 @@ export function httpPoster(timeoutMs = DEFAULT_ANSWER_TIMEOUT_MS): {
     return { request: module.request, agent };
   };
   return {
-    post(url, body, headers) {
+    async post(url, body, headers, options = {}) {
       const { request, agent } = clientFor(url.protocol);
       const data = Buffer.from(body);
-      return new Promise<HttpAnswer>((done, fail) => {
-        const sent = request(
-          url,
-          {
-            method: 'POST',
-            agent,
-            headers: {
-              ...headers,
-              'accept-encoding': 'identity',
-              'content-length': String(data.length),
-            },
-          },
-          (answer) => {
-            const chunks: Buffer[] = [];
-            answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-            answer.once('error', fail);
-            answer.once('end', () =>
-              done({ status: answer.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-            );
-          },
-        );
-        sent.once('error', fail);
-        // Idle time on the socket: a long answer that keeps coming is not cut.
-        sent.setTimeout(timeoutMs, () => {
-          const silent = new Error(`no answer in ${timeoutMs} ms`) as NodeJS.ErrnoException;
-          silent.code = 'ETIMEDOUT';
-          sent.destroy(silent);
-        });
-        sent.end(data);
-      });
+      const first = postOnce(request, url, data, headers, agent, timeoutMs);
+      try {
+        return await first.answer;
+      } catch (error) {
+        if (!options.resendStale || !first.stale(error)) throw error;
+        // `agent: false`: a connection of its own, closed after the answer.
+        return postOnce(request, url, data, headers, false, timeoutMs).answer;
+      }
     },
     close() {
       for (const agent of agents.values()) agent.destroy();
       agents.clear();
     },
+  };
+}
+
+/** Errors of a connection that was dead before the request went out on it. */
+const STALE_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+/**
+ * One POST; `stale(error)` says whether `error` was its kept-alive connection found dead
+ * (reused, reset before any answer).
+ */
+function postOnce(
+  request: typeof http.request,
+  url: URL,
+  data: Buffer,
+  headers: Record<string, string>,
+  agent: HttpAgent | false,
+  timeoutMs: number,
+): { answer: Promise<HttpAnswer>; stale(error: unknown): boolean } {
+  let answered = false;
+  let reused = false;
+  const answer = new Promise<HttpAnswer>((done, fail) => {
+    const sent = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          ...headers,
+          'accept-encoding': 'identity',
+          'content-length': String(data.length),
+        },
+      },
+      (response) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.once('error', fail);
+        response.once('end', () =>
+          done({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
+    sent.once('error', (error) => {
+      reused = sent.reusedSocket;
+      fail(error);
+    });
+    // Idle time on the socket: a long answer that keeps coming is not cut.
+    sent.setTimeout(timeoutMs, () => {
+      const silent = new Error(`no answer in ${timeoutMs} ms`) as NodeJS.ErrnoException;
+      silent.code = 'ETIMEDOUT';
+      sent.destroy(silent);
+    });
+    sent.end(data);
+  });
+  return {
+    answer,
+    stale: (error) =>
+      reused && !answered && STALE_CODES.has(String((error as NodeJS.ErrnoException)?.code)),
   };
 }
