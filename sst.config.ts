@@ -19,6 +19,8 @@ export default $config({
     const { coordinatorService } = await import('./infra/coordinator');
     const { workerSweep } = await import('./infra/sweep');
     const { peersService } = await import('./infra/peers');
+    const { settlementCron } = await import('./infra/settlement');
+    const { settlementOptions } = await import('./infra/settlement-schedule');
     const queue = queueLink();
     const worker = workerFunction(queue);
     const api = apiFunction(queue);
@@ -26,6 +28,9 @@ export default $config({
     workerSweep(worker);
     // Public noob peers (peers/Dockerfile) when asked for: NOOB_PEERS=1 sst deploy.
     if (process.env.NOOB_PEERS === '1') peersService();
+    // The settlement function when asked for: NOOB_SETTLEMENT=1 sst deploy (its secrets set).
+    const settlement = settlementOptions(process.env);
+    if (settlement) settlementCron(queue, settlement);
     return { api: api.url };
   },
 });

@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { CfnOutput, Duration } from 'aws-cdk-lib';
-import { Architecture, FunctionUrlAuthType, InvokeMode, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { noobBundling, ROOT } from './bundle.ts';
+import { noobEntry } from './bundle.ts';
 import type { QueueLink } from './queue-link.ts';
 
 /**
@@ -18,17 +17,11 @@ export class ApiFunction extends Construct {
   constructor(scope: Construct, id: string, props: { queue: QueueLink }) {
     super(scope, id);
     this.function = new NodejsFunction(this, 'Function', {
-      entry: join(ROOT, 'functions', 'api', 'lambda.ts'),
-      handler: 'handler',
-      projectRoot: ROOT,
-      depsLockFilePath: join(ROOT, 'package-lock.json'),
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.X86_64,
+      ...noobEntry('functions/api/lambda.ts'),
       memorySize: 512,
       // An event stream stays open while its job runs, up to Lambda's limit.
       timeout: Duration.minutes(15),
       environment: { ...props.queue.environment },
-      bundling: noobBundling(),
     });
     const url = this.function.addFunctionUrl({
       authType: FunctionUrlAuthType.NONE,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { BundlingOptions, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { ESM_REQUIRE_BANNER, runtimeFiles } from '../files.ts';
 
 /** The repository root (the functions' entries and the lock file are there). */
@@ -42,5 +43,25 @@ export function noobBundling(
         ),
       ],
     },
+  };
+}
+
+/**
+ * What every noob function's `NodejsFunction` shares: the `handler` export of `entry` (a
+ * path from the repository root), bundled from the repository with its lock file by
+ * {@link noobBundling} (with `extraFiles`), on Node 22 for x86_64.
+ */
+export function noobEntry(
+  entry: string,
+  extraFiles: readonly { from: string; to: string }[] = [],
+): NodejsFunctionProps {
+  return {
+    entry: join(ROOT, entry),
+    handler: 'handler',
+    projectRoot: ROOT,
+    depsLockFilePath: join(ROOT, 'package-lock.json'),
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.X86_64,
+    bundling: noobBundling(extraFiles),
   };
 }

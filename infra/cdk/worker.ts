@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { workerAddon } from '../files.ts';
-import { noobBundling, ROOT } from './bundle.ts';
+import { noobEntry, ROOT } from './bundle.ts';
 import type { QueueLink } from './queue-link.ts';
 
 /** How the worker function is deployed. */
@@ -32,19 +30,13 @@ export class WorkerFunction extends Construct {
     this.failures = new Queue(this, 'Failures', { retentionPeriod: Duration.days(14) });
     const addon = workerAddon(ROOT);
     this.function = new NodejsFunction(this, 'Function', {
-      entry: join(ROOT, 'functions', 'worker', 'lambda.ts'),
-      handler: 'handler',
-      projectRoot: ROOT,
-      depsLockFilePath: join(ROOT, 'package-lock.json'),
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.X86_64,
+      ...noobEntry('functions/worker/lambda.ts', addon.files),
       memorySize: 1024,
       timeout: Duration.minutes(15),
       reservedConcurrentExecutions: props.concurrency,
       retryAttempts: 0,
       onFailure: new SqsDestination(this.failures),
       environment: { ...props.queue.environment, NOOB_RESERVE_MS: '5000', ...addon.environment },
-      bundling: noobBundling(addon.files),
     });
   }
 }
