@@ -22,6 +22,7 @@ import { methodNotAllowed } from './methods.ts';
 import { metricsRoute } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { workersRoute } from './queue-view.ts';
+import { settlementClaimsRoute } from './settlement-routes.ts';
 import { streamResume } from './stream-resume.ts';
 import { submitJobRoute } from './submit-job.ts';
 import { tubeChecker } from './tube-checker.ts';
@@ -216,6 +217,7 @@ export function createApiApp(options: ApiAppOptions) {
   app.get('/v1/workers', workersRoute(queue, operators));
 
   app.get('/v1/jobs', jobListRoute(queue.driver));
+  app.get('/v1/settlement/claims/:address', settlementClaimsRoute(queue.driver));
 
   return Object.assign(app, { keys });
 }

@@ -1,0 +1,6 @@
+-- Batches a settler wrote but never saw posted (it died, or its transaction is still
+-- pending): the pass recovers each before making new ones.
+SELECT id, escrow, root, total, task_count, tx_hash, created_at
+FROM settlement_batches
+WHERE state = 'posting'
+ORDER BY id

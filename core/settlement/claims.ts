@@ -1,0 +1,137 @@
+/**
+ * What a worker needs to claim its rewards: for each posted batch it has results in, its
+ * allocation as the contract's `claim` takes it (`toAllocationArgument`), computed again
+ * from the batch's rows (rebuild.ts: they must give the posted root). Built batches are
+ * kept (posted batches never change), so a worker asking again costs no hashing.
+ */
+import type { Address, Hash, Hex } from 'viem';
+import { getAddress } from 'viem';
+import { type ClaimItem, toAllocationArgument } from '../../contracts/client/actions/settle.ts';
+import { allocationOf, type SettlementBatch } from '../../contracts/client/batch.ts';
+import type { QueueDriver } from '../queue/backend.ts';
+import { sql } from '../queue/sql.ts';
+import { rebuildBatch } from './rebuild.ts';
+
+/** One allocation a worker can claim, JSON-ready (integers as decimal text). */
+export interface WorkerClaim {
+  /** settlement_batches.id: the cursor of the next page. */
+  readonly id: number;
+  readonly escrow: Hex;
+  readonly txHash: Hash;
+  /** The worker's reward in this batch, wei, before the protocol fee. */
+  readonly amount: string;
+  readonly taskCount: number;
+  /** Unix seconds; the claim is accepted after it. */
+  readonly claimableAfter: number;
+  /** The contract's `Allocation` argument of `claim(worker, allocations)`. */
+  readonly allocation: {
+    readonly batchId: string;
+    readonly index: string;
+    readonly amount: string;
+    readonly taskCount: string;
+    readonly tasksRoot: Hex;
+    readonly proof: readonly Hex[];
+  };
+}
+
+/** Options of {@link ClaimBook.claimsOf}. */
+export interface ClaimPage {
+  /** Only batches with a larger id (a page's last `id`); default 0. */
+  readonly after?: number;
+  /** Most claims (default 20). */
+  readonly limit?: number;
+}
+
+/** Workers' claims from one queue, with the batches it built kept (at most `cacheSize`). */
+export class ClaimBook {
+  readonly #driver: QueueDriver;
+  readonly #built = new Map<number, SettlementBatch>();
+  readonly #cacheSize: number;
+
+  constructor(driver: QueueDriver, options: { cacheSize?: number } = {}) {
+    this.#driver = driver;
+    this.#cacheSize = options.cacheSize ?? 64;
+  }
+
+  /** `worker`'s claims in posted batches, oldest batch first. */
+  async claimsOf(worker: Address, page: ClaimPage = {}): Promise<WorkerClaim[]> {
+    const address = getAddress(worker);
+    const [result] = await this.#driver.batch(
+      [
+        sql('settlement_claim_batches', {
+          worker: address,
+          after: page.after ?? 0,
+          limit: page.limit ?? 20,
+        }),
+      ],
+      'read',
+    );
+    const claims: WorkerClaim[] = [];
+    for (const row of result!.rows) {
+      const id = Number(row.id);
+      const batch = await this.#batch(id, String(row.root) as Hex);
+      const allocation = allocationOf(batch, address);
+      const argument = toAllocationArgument(BigInt(String(row.chain_batch_id)), allocation);
+      claims.push({
+        id,
+        escrow: String(row.escrow) as Hex,
+        txHash: String(row.tx_hash) as Hash,
+        amount: allocation.amount.toString(),
+        taskCount: allocation.taskCount,
+        claimableAfter: Number(row.challenge_end),
+        allocation: {
+          batchId: argument.batchId.toString(),
+          index: argument.index.toString(),
+          amount: argument.amount.toString(),
+          taskCount: argument.taskCount.toString(),
+          tasksRoot: argument.tasksRoot,
+          proof: argument.proof,
+        },
+      });
+    }
+    return claims;
+  }
+
+  /**
+   * A page of `worker`'s claims as `GET /v1/settlement/claims/:address` answers it: the
+   * address checksummed, the claims, and the cursor of the next page (null on the last).
+   */
+  async page(
+    worker: Address,
+    page: ClaimPage = {},
+  ): Promise<{ address: Address; claims: WorkerClaim[]; next: string | null }> {
+    const limit = page.limit ?? 20;
+    const claims = await this.claimsOf(worker, { ...page, limit });
+    const next = claims.length === limit ? String(claims.at(-1)!.id) : null;
+    return { address: getAddress(worker), claims, next };
+  }
+
+  async #batch(id: number, root: Hex): Promise<SettlementBatch> {
+    const kept = this.#built.get(id);
+    if (kept) return kept;
+    const built = await rebuildBatch(this.#driver, { id, root });
+    if (this.#built.size >= this.#cacheSize) this.#built.delete(this.#built.keys().next().value!);
+    this.#built.set(id, built);
+    return built;
+  }
+}
+
+/**
+ * A claim read back from JSON as `claim()` of contracts/client takes it (the allocation's
+ * task leaves are not needed to claim, only to challenge, and are not served).
+ */
+export function toClaimItem(worker: Address, claim: WorkerClaim): ClaimItem {
+  const a = claim.allocation;
+  return {
+    batchId: BigInt(a.batchId),
+    allocation: {
+      worker: getAddress(worker),
+      index: Number(a.index),
+      amount: BigInt(a.amount),
+      taskCount: Number(a.taskCount),
+      tasksRoot: a.tasksRoot,
+      proof: a.proof,
+      tasks: [],
+    },
+  };
+}

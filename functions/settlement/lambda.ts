@@ -1,0 +1,39 @@
+import type { SettleSummary } from '../../core/settlement/summary.ts';
+import { type Settler, settlerFromEnv } from './settle.ts';
+
+/**
+ * The settlement Lambda's handler: the adapter only (the pass is core/settlement/pass.ts).
+ * Scheduled by CronV2 (infra/settlement.ts); the event's content is not read. Its settler
+ * (queue connection, chain clients) is built on the first invocation and reused; if
+ * building fails (a variable missing: the error names it), that invocation fails and the
+ * next one tries again. The pass stops starting batches a minute before the time limit;
+ * a batch still pending then is finished by the next pass.
+ */
+
+let settler: Promise<Settler> | undefined;
+
+/** What the runtime passes the handler (the part it reads). */
+interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** One settlement pass; answers its summary. */
+export async function handler(_event: unknown, context?: LambdaContext): Promise<SettleSummary> {
+  settler ??= settlerFromEnv(process.env).catch((error: unknown) => {
+    settler = undefined;
+    throw error;
+  });
+  const built = await settler;
+  const stop = new AbortController();
+  const left = context?.getRemainingTimeInMillis();
+  const timer =
+    left === undefined ? undefined : setTimeout(() => stop.abort(), Math.max(0, left - 60_000));
+  try {
+    return await built.pass({
+      signal: stop.signal,
+      log: (line) => console.log(`noob settle: ${line}`),
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * What the settlement tests run on: a real anvil with the settlement contract deployed, its
+ * settler (dev account 1) as the pass's chain, staked workers, and a fresh libSQL file per
+ * test holding settlement_results rows.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Address, type Hex, parseEther } from 'viem';
+import type { SettlementWallet } from '../../contracts/client/actions/types.ts';
+import { register } from '../../contracts/client/actions/workers.ts';
+import { signResult } from '../../contracts/client/eip712.ts';
+import { startChain, type TestChain } from '../../contracts/test/chain.ts';
+import { type Deployment, deploy, openJob } from '../../contracts/test/fixture.ts';
+import { cidOf } from '../../core/cid.ts';
+import type { QueueDriver } from '../../core/queue/backend.ts';
+import { openDriver } from '../../core/queue/open.ts';
+import type { SettlementChain } from '../../core/settlement/chain.ts';
+
+/** A chain with a deployment, its settler's view, and staked workers. */
+export interface SettlementWorld {
+  readonly chain: TestChain;
+  readonly d: Deployment;
+  /** The pass's chain: the deployment's settler. */
+  readonly settler: SettlementChain;
+  /** Three staked workers (dev accounts 5, 6, 7). */
+  readonly workers: readonly SettlementWallet[];
+  /** An escrow funded with `amount` naming the settler (`seconds` to its deadline). */
+  fund(amount: bigint, seconds?: bigint): Promise<Hex>;
+  stop(): Promise<void>;
+}
+
+/** Starts anvil, deploys, stakes the first three workers. */
+export async function startWorld(): Promise<SettlementWorld> {
+  const chain = await startChain(10);
+  const d = await deploy(chain);
+  const workers = d.workers.slice(0, 3);
+  for (const worker of workers)
+    await chain.mined(register(worker, { address: d.address, stake: parseEther('1') }));
+  return {
+    chain,
+    d,
+    settler: { reader: chain.reader, wallet: d.settler, address: d.address },
+    workers,
+    fund: (amount, seconds = 86_400n) => openJob(chain, d, amount, { seconds }),
+    stop: () => chain.stop(),
+  };
+}
+
+/** A fresh queue database (a libSQL file in a new folder), migrated. */
+export function openLedger(): Promise<QueueDriver> {
+  return openDriver(join(mkdtempSync(join(tmpdir(), 'noob-settlement-')), 'noob.db'));
+}
+
+/** One result to record. */
+export interface TestResult {
+  readonly task: string;
+  readonly worker: SettlementWallet;
+  readonly reward: bigint;
+  readonly jobId?: string;
+}
+
+/**
+ * Records verified results for `escrow` as the coordinator does (task CIDs as CID text, the
+ * worker's real EIP-712 signature), with this test's own SQL: the rows' writer is
+ * core/settlement/record.ts's job, not the pass's.
+ */
+export async function recordResults(
+  world: SettlementWorld,
+  driver: QueueDriver,
+  escrow: Hex,
+  results: readonly TestResult[],
+): Promise<void> {
+  const domain = { chainId: world.chain.reader.chain!.id, verifyingContract: world.d.address };
+  let at = Date.now();
+  for (const result of results) {
+    const taskCid = cidOf({ task: result.task });
+    const resultCid = cidOf({ result: result.task });
+    const { signature } = await signResult(result.worker, domain, taskCid, resultCid);
+    await driver.execute({
+      sql: `INSERT INTO settlement_results (job_id, task_cid, worker, escrow, reward, result_cid, signature, recorded_at)
+            VALUES (:job_id, :task_cid, :worker, :escrow, :reward, :result_cid, :signature, :at)`,
+      params: {
+        job_id: result.jobId ?? 'job-1',
+        task_cid: taskCid.toString(),
+        worker: result.worker.account.address,
+        escrow,
+        reward: result.reward.toString(),
+        result_cid: resultCid.toString(),
+        signature,
+        at: at++,
+      },
+    });
+  }
+}
+
+/** `count` results of `reward` each, spread over `workers` in turn. */
+export function resultsFor(
+  label: string,
+  workers: readonly SettlementWallet[],
+  count: number,
+  reward: bigint,
+): TestResult[] {
+  return Array.from({ length: count }, (_, i) => ({
+    task: `${label}-${i}`,
+    worker: workers[i % workers.length]!,
+    reward,
+  }));
+}
+
+/** A worker's balance. */
+export function balanceOf(world: SettlementWorld, worker: Address): Promise<bigint> {
+  return world.chain.reader.getBalance({ address: worker });
+}
