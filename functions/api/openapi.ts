@@ -2,6 +2,7 @@ import { z } from 'zod';
 // The dashboard's answers register themselves with the others.
 import './dashboard-schemas.ts';
 import { apiSchemas, jobRequest, jobState, MAX_JOB_PAGE, MAX_LOG_PAGE } from './schemas.ts';
+import { CLAIM_CURSOR, MAX_CLAIM_PAGE } from './settlement-routes.ts';
 
 /**
  * The OpenAPI 3.2 document of the job API, generated from the zod schemas that validate
@@ -358,6 +359,43 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
           summary:
             'Workers the queue knows, most recently seen first, alive or not; a tenant key sees only its own tasks they hold',
           responses: { '200': json('WorkerList', 'The workers.'), ...authErrors },
+        },
+      },
+      '/v1/settlement/claims/{address}': {
+        get: {
+          operationId: 'settlementClaims',
+          summary:
+            'What a payout address can claim on chain: each posted batch it has results in, with the Allocation argument of claim(worker, allocations)',
+          description:
+            "Any tenant's key may read any address's claims: they hold no tenant's data (no job ids or CIDs), only what the claim reveals on chain, and claim() pays only the worker. Claim after claimableAfter (unix seconds), e.g. with noob claim. Page with ?after= the next of the previous page.",
+          parameters: [
+            {
+              name: 'address',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' },
+              description: 'The payout address (any letter case).',
+            },
+            {
+              name: 'after',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', pattern: CLAIM_CURSOR },
+              description: 'The next of the previous page (empty: the first page).',
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: MAX_CLAIM_PAGE, default: 20 },
+              description: 'Claims per page.',
+            },
+          ],
+          responses: {
+            '200': json('SettlementClaims', 'A page of claims, oldest batch first.'),
+            '400': error('The address is not one, or a bad query parameter (details name it).'),
+            ...authErrors,
+          },
         },
       },
       '/': {
