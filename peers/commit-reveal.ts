@@ -1,5 +1,6 @@
 import { commitmentOf, newSalt } from './commitment.ts';
 import type { TaskMessage } from './messages.ts';
+import { signatureField } from './payout.ts';
 import type { Peer } from './peer.ts';
 
 /** Tasks whose commitments are counted at once, at most (oldest forgotten first). */
@@ -42,7 +43,16 @@ export class CommitReveal {
     this.#commits.delete(task.task);
     if (signal.aborted) return;
     const block = this.#peer.blocks.inline(result);
-    await this.#peer.publish({ kind: 'reveal', task: task.task, executor, result, salt, block });
+    const signature = await signatureField(this.#peer.payout, task.task, result);
+    await this.#peer.publish({
+      kind: 'reveal',
+      task: task.task,
+      executor,
+      result,
+      salt,
+      ...signature,
+      block,
+    });
   };
 
   #committed(task: string, executor: string): void {

@@ -7,6 +7,8 @@ export interface KnownPeer {
   tags: string[];
   /** Passed the determinism probe: may serve in quorum. */
   quorum: boolean;
+  /** The account its rewards are paid to (checksummed), if it announced one. */
+  payout?: string;
   /** When its last announcement arrived (ms). */
   seenAt: number;
   /** The gap between its last two announcements (ms; 0 until there are two). */
@@ -39,6 +41,7 @@ export class PeerDirectory {
       addrs: message.addrs,
       tags: message.tags,
       quorum: message.quorum,
+      ...(message.payout ? { payout: message.payout } : {}),
       seenAt: now,
       interval: before ? now - before.seenAt : 0,
     });

@@ -1,3 +1,4 @@
+import { getAddress, isAddress } from 'viem';
 import { z } from 'zod';
 import { randomHex } from './bytes.ts';
 
@@ -29,6 +30,15 @@ export const MAX_INLINE_BYTES = 8 * 1024;
 const cid = z.string().regex(/^b[a-z2-7]{20,100}$/, 'a base32 CIDv1');
 const peerId = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{30,100}$/, 'a base58 peer id');
 const hex = z.string().regex(/^[0-9a-f]{16,128}$/);
+/** An EVM address in its checksummed form (EIP-55), the only spelling a presence may use. */
+const payoutAddress = z
+  .string()
+  .length(42)
+  .refine((text) => isAddress(text, { strict: true }) && getAddress(text) === text, {
+    message: 'a checksummed EVM address',
+  });
+/** An EIP-712 signature (65 bytes, hex): the executor's payout account over its answer. */
+const answerSignature = z.string().regex(/^0x[0-9a-f]{130}$/, 'a 65-byte hex signature');
 /** The bytes of the block the message names by CID, base64 (checked against the CID on use). */
 const inline = z
   .string()
@@ -56,6 +66,11 @@ export const presenceMessage = z
     tags: z.array(z.string().max(64)).max(32),
     /** Passed the determinism probe: may serve in quorum. */
     quorum: z.boolean(),
+    /**
+     * The account its rewards are paid to (see peers/payout.ts): its answers carry that
+     * account's signature. Absent: the peer is not paid.
+     */
+    payout: payoutAddress.optional(),
   })
   .strict();
 
@@ -99,6 +114,8 @@ export const resultMessage = z
     task: cid,
     executor: peerId,
     result: cid,
+    /** The payout account's EIP-712 signature over (task, result), when it has one. */
+    signature: answerSignature.optional(),
     /** The result block, when small. */
     block: inline,
   })
@@ -123,6 +140,12 @@ export const revealMessage = z
     executor: peerId,
     result: cid,
     salt: hex,
+    /**
+     * The payout account's EIP-712 signature over (task, result), when it has one: in the
+     * reveal, not the commitment, which would otherwise tell the result to anyone who
+     * tries the likely ones.
+     */
+    signature: answerSignature.optional(),
     /** The result block, when small. */
     block: inline,
   })

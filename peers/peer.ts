@@ -18,6 +18,7 @@ import {
 } from './messages.ts';
 import { PeerMetrics } from './metrics.ts';
 import { createPeerNode, type PeerNode } from './node.ts';
+import type { PayoutSigner } from './payout.ts';
 import { Reputation } from './reputation.ts';
 import { createValidator } from './validator.ts';
 
@@ -39,6 +40,11 @@ export interface PeerOptions {
   /** How often presence is announced (ms, default 2 s); a peer silent 5 times this is gone. */
   presenceMs?: number;
   connectionGater?: ConnectionGater;
+  /**
+   * The account this peer is paid to: announced in its presence, and signing each of its
+   * answers (see peers/payout.ts). Without it the peer runs tasks unpaid.
+   */
+  payout?: PayoutSigner;
 }
 
 type Handler<K extends PeerMessage['kind']> = (
@@ -122,6 +128,11 @@ export class Peer {
 
   get tags(): readonly string[] {
     return this.#options.tags ?? [];
+  }
+
+  /** The account this peer is paid to, signing its answers (undefined: unpaid). */
+  get payout(): PayoutSigner | undefined {
+    return this.#options.payout;
   }
 
   get started(): boolean {
@@ -281,6 +292,7 @@ export class Peer {
         .slice(0, 16),
       tags: [...this.tags],
       quorum: this.quorumEligible,
+      ...(this.payout ? { payout: this.payout.address } : {}),
     }).catch(() => {});
   }
 

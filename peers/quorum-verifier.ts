@@ -29,10 +29,18 @@ export interface QuorumObserver {
   evidence?(evidence: Evidence): void;
 }
 
+/** A reveal as it came (its payout signature, if the executor has a payout account). */
+interface Reveal {
+  result: string;
+  salt: string;
+  signed: SignedMessage;
+  signature?: string;
+}
+
 interface Answer {
   commitment: string;
   commit: SignedMessage;
-  reveal?: { result: string; signed: SignedMessage; valid: boolean };
+  reveal?: { result: string; signed: SignedMessage; valid: boolean; signature?: string };
 }
 
 /**
@@ -60,7 +68,7 @@ export class QuorumVerifier implements Verifier {
     const peer = this.#peer;
     const observer = this.#observer;
     const answers = new Map<string, Answer>();
-    const early = new Map<string, { result: string; salt: string; signed: SignedMessage }>();
+    const early = new Map<string, Reveal>();
     const named = (executor: string) => task.executors.includes(executor);
     let decided: string | undefined;
     observer.claimed?.(task);
@@ -115,7 +123,12 @@ export class QuorumVerifier implements Verifier {
             if (!outcome) continue;
             observer.decided?.(task.task, result, executors);
             for (const [other, answer] of answers) judge(other, answer);
-            resolve({ result, outcome, executors });
+            const signatures: Record<string, string> = {};
+            for (const executor of executors) {
+              const signature = answers.get(executor)?.reveal?.signature;
+              if (signature) signatures[executor] = signature;
+            }
+            resolve({ result, outcome, executors, signatures });
             // Late reveals are still judged for a while, then everything is let go.
             lingering = setTimeout(stop, task.deadlineMs);
             return;
@@ -135,11 +148,11 @@ export class QuorumVerifier implements Verifier {
         }
       };
 
-      const reveal = (executor: string, result: string, salt: string, signed: SignedMessage) => {
+      const reveal = (executor: string, { result, salt, signed, signature }: Reveal) => {
         const answer = answers.get(executor)!;
         if (answer.reveal) return;
         const valid = commitmentOf(result, salt, executor) === answer.commitment;
-        answer.reveal = { result, signed, valid };
+        answer.reveal = { result, signed, valid, ...(signature ? { signature } : {}) };
         observer.revealed?.(task.task, executor, result, valid);
         if (!valid) peer.reputation.penalize(executor, 'wrong');
         if (decided) judge(executor, answer);
@@ -155,19 +168,22 @@ export class QuorumVerifier implements Verifier {
             answers.set(message.executor, { commitment: message.commitment, commit: signed });
             observer.committed?.(task.task, message.executor, message.commitment);
             const waiting = early.get(message.executor);
-            if (waiting) reveal(message.executor, waiting.result, waiting.salt, waiting.signed);
+            if (waiting) reveal(message.executor, waiting);
           },
           reveal: (message, _signer, signed) => {
             if (!named(message.executor)) return;
             alive();
             // A result that came inline (and hashes to its CID) needs no fetch once decided.
             peer.blocks.keepInline(message.result, message.block);
-            if (!answers.has(message.executor)) {
-              // Gossip may deliver the reveal first: held until its commitment arrives.
-              early.set(message.executor, { result: message.result, salt: message.salt, signed });
-              return;
-            }
-            reveal(message.executor, message.result, message.salt, signed);
+            const revealed: Reveal = {
+              result: message.result,
+              salt: message.salt,
+              signed,
+              ...(message.signature ? { signature: message.signature } : {}),
+            };
+            // Gossip may deliver the reveal first: held until its commitment arrives.
+            if (!answers.has(message.executor)) early.set(message.executor, revealed);
+            else reveal(message.executor, revealed);
           },
         }),
       );

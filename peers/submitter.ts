@@ -26,6 +26,11 @@ export interface Accepted {
   outcome: TaskOutcome;
   /** The executors whose answer was accepted. */
   executors: string[];
+  /**
+   * Each executor's payout signature over (task, result), as its answer carried it: by
+   * executor, for those whose answer had one (checked by whoever pays, see peers/payout.ts).
+   */
+  signatures: Record<string, string>;
 }
 
 /** Something that decides which answer of a task to accept (trusted: the first; quorum: q equal). */
@@ -198,7 +203,12 @@ export class TrustedVerifier implements Verifier {
                   return;
                 }
                 done();
-                resolve({ result: message.result, outcome, executors: [message.executor] });
+                resolve({
+                  result: message.result,
+                  outcome,
+                  executors: [message.executor],
+                  signatures: message.signature ? { [message.executor]: message.signature } : {},
+                });
               },
               () => {},
             );

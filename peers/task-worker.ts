@@ -6,6 +6,7 @@ import type { TaskExecutor } from '../functions/worker/executor.ts';
 import { CommitReveal } from './commit-reveal.ts';
 import { NonDeterministicNodeError } from './errors.ts';
 import type { MessageBody, TaskMessage } from './messages.ts';
+import { signatureField } from './payout.ts';
 import type { Peer } from './peer.ts';
 import { isRendezvousOrder } from './rendezvous.ts';
 import type { PeerTask, TaskOutcome } from './task.ts';
@@ -207,6 +208,7 @@ export class TaskWorker {
           task: message.task,
           executor: this.#peer.peerId,
           result,
+          ...(await signatureField(this.#peer.payout, message.task, result)),
           block: this.#peer.blocks.inline(result),
         });
       // Done: the same task announced again (a later run) is answered from the result.

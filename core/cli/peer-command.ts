@@ -4,6 +4,7 @@ import { browserPageRoutes } from '../../peers/browser/page.ts';
 import { CallOutputs } from '../../peers/call-outputs.ts';
 import { startHealthServer } from '../../peers/health.ts';
 import { loadOrCreateKey } from '../../peers/identity.ts';
+import { payoutFromEnv } from '../../peers/payout.ts';
 import { DEFAULT_LISTEN, Peer } from '../../peers/peer.ts';
 import { TaskWorker } from '../../peers/task-worker.ts';
 import type { CommandIO } from './commands.ts';
@@ -31,6 +32,9 @@ const list = (value: unknown): string[] =>
  * default a free port) with the browser peer's page (a page that joins through this peer
  * and runs tasks), and runs tasks whose node types are built-ins and `noob.*`, plus the
  * module types `--allow-modules` lists (anyone may submit tasks, so none by default).
+ * With `NOOB_PAYOUT_KEY` (never on the command line: it is a secret) and the settlement
+ * contract's `NOOB_CHAIN` / `NOOB_SETTLEMENT_ADDRESS`, it announces its payout address and
+ * signs each answer, so that jobs with a settlement pay it (see peers/payout.ts).
  * Stops cleanly on SIGTERM or SIGINT.
  */
 export async function peerCommand(args: readonly string[], io: CommandIO): Promise<number> {
@@ -54,12 +58,15 @@ export async function peerCommand(args: readonly string[], io: CommandIO): Promi
   if (!Number.isInteger(healthPort) || healthPort < 0 || healthPort > 65535)
     throw new UsageError(`--health-port takes a port number, got "${values['health-port']}"`);
   const modules = modulePolicyArgument(values['allow-modules'] as string | undefined);
+  const payout = payoutFromEnv();
+  if (payout.warning) io.stderr.write(`noob peer: ${payout.warning}\n`);
   const peer = new Peer({
     privateKey: await loadOrCreateKey(String(values.key)),
     listen: values.listen ? list(values.listen) : DEFAULT_LISTEN,
     // The environment's list serves containers, whose command line is the image's.
     bootstrap: list(values.bootstrap ?? process.env.NOOB_PEER_BOOTSTRAP),
     tags: list(values.tags),
+    ...(payout.signer ? { payout: payout.signer } : {}),
   });
   await peer.start();
   // What a call prints is kept for its submitter (a job's logs), served under output/.
@@ -78,6 +85,7 @@ export async function peerCommand(args: readonly string[], io: CommandIO): Promi
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
   });
+  if (payout.signer) io.stdout.write(`payout address ${payout.signer.address}\n`);
   io.stdout.write(
     `noob peer ${peer.peerId}\n${peer.addresses.map((a) => `listening on ${a}\n`).join('')}health on ${health.url}/healthz\nbrowser peer page on ${health.url}/\n`,
   );

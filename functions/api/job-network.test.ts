@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TubeJobPayload } from './submit-job.ts';
 import { type ApiTestEnv, apiTestEnv, authed } from './test-env.ts';
 
-/** POST /v1/jobs with `runner: "p2p"` and `verification`: what is accepted, what is refused. */
+/**
+ * POST /v1/jobs with `runner: "p2p"`, `verification` and `settlement`: what is accepted,
+ * what is refused, what a job shows.
+ */
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -118,5 +121,86 @@ describe('jobs for the peer network', () => {
     const unknown = await submit(env, { runner: 'lambda' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details.map((d: { field: string }) => d.field)).toEqual(['runner']);
+  });
+});
+
+const ESCROW = `0x${'Ab'.repeat(32)}`;
+
+async function getJob(env: ApiTestEnv, id: string) {
+  return (await (await env.app.request(`/v1/jobs/${id}`, authed(env.acme))).json()) as any;
+}
+
+describe('jobs with a settlement', () => {
+  it('behavior: a p2p job keeps its escrow (one spelling) and reward for its coordinator, and shows them with counts null until it ends', async () => {
+    const env = await setUp(true);
+    const reward = '1000000000000000000000';
+    const { status, body } = await submit(env, {
+      runner: 'p2p',
+      settlement: { escrow: ESCROW, reward },
+    });
+    expect(status).toBe(202);
+    const payload = (await env.queue.getJob('acme', body.id)).payload as TubeJobPayload;
+    expect(payload.settlement).toEqual({ escrow: ESCROW.toLowerCase(), reward });
+    expect((await getJob(env, body.id)).settlement).toEqual({
+      escrow: ESCROW.toLowerCase(),
+      reward,
+      recordedCalls: null,
+      unpaidCalls: null,
+      unpaidAnswers: null,
+    });
+    // A job without one shows none.
+    const plain = await submit(env, { runner: 'p2p' });
+    expect(await getJob(env, plain.body.id)).not.toHaveProperty('settlement');
+  });
+
+  it('behavior: once ended, the job shows the counts its coordinator recorded with the verdict (not twice)', async () => {
+    const env = await setUp(true);
+    const { body } = await submit(env, {
+      runner: 'p2p',
+      settlement: { escrow: ESCROW, reward: '5' },
+    });
+    const verdict = { verification: { mode: 'trusted' }, calls: 3, accepted: [], evidence: 0 };
+    const counts = { recordedCalls: 2, unpaidCalls: 1, unpaidAnswers: 1 };
+    await env.queue.setJobOutcome('acme', body.id, {
+      results: [4],
+      verdict: { ...verdict, settlement: counts },
+    });
+    const job = await getJob(env, body.id);
+    expect(job.settlement).toEqual({ escrow: ESCROW.toLowerCase(), reward: '5', ...counts });
+    expect(job.verdict).toEqual(verdict);
+  });
+
+  it.each([
+    ['an escrow too short', { escrow: '0xabcd', reward: '1' }, 'settlement.escrow'],
+    ['an escrow without 0x', { escrow: 'ab'.repeat(32), reward: '1' }, 'settlement.escrow'],
+    ['a zero reward', { escrow: ESCROW, reward: '0' }, 'settlement.reward'],
+    ['a negative reward', { escrow: ESCROW, reward: '-5' }, 'settlement.reward'],
+    ['a fractional reward', { escrow: ESCROW, reward: '1.5' }, 'settlement.reward'],
+    ['a reward as a number', { escrow: ESCROW, reward: 5 }, 'settlement.reward'],
+    [
+      'a reward over a uint256',
+      { escrow: ESCROW, reward: (2n ** 256n).toString() },
+      'settlement.reward',
+    ],
+    ['an unknown field', { escrow: ESCROW, reward: '1', token: 'x' }, 'settlement.token'],
+  ])(
+    'error: a settlement with %s is a 400 naming the field, and queues nothing',
+    async (_what, settlement, field) => {
+      const env = await setUp(true);
+      const { status, body } = await submit(env, { runner: 'p2p', settlement });
+      expect(status).toBe(400);
+      expect(body.error.code).toBe('invalid_request');
+      expect(body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+      expect(await env.queue.openJobCount('acme')).toBe(0);
+    },
+  );
+
+  it('error: a settlement without runner "p2p" is a 400 naming the field', async () => {
+    const env = await setUp(true);
+    const { status, body } = await submit(env, { settlement: { escrow: ESCROW, reward: '1' } });
+    expect(status).toBe(400);
+    expect(body.error.details.map((d: { field: string }) => d.field)).toEqual(['settlement']);
+    expect(body.error.message).toMatch(/runner "p2p"/);
+    expect(await env.queue.openJobCount('acme')).toBe(0);
   });
 });

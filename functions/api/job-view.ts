@@ -43,8 +43,37 @@ export function toJobStatus(job: JobStatusSource): JobStatus {
       state === 'running' || job.finishedAt === null
         ? null
         : new Date(job.finishedAt).toISOString(),
-    // Only a job run on the peer network has one (the coordinator records it).
-    ...(outcome?.verdict ? { verdict: outcome.verdict as JobStatus['verdict'] } : {}),
+    // Only a job run on the peer network has one (the coordinator records it); its
+    // settlement counts are shown with the job's settlement.
+    ...(outcome?.verdict ? { verdict: verdictOf(outcome.verdict) } : {}),
+    ...settlementOf(job.payload, outcome?.verdict),
+  };
+}
+
+/** A verdict as the coordinator recorded it, without its settlement counts. */
+function verdictOf(verdict: unknown): JobStatus['verdict'] {
+  const { settlement: _counts, ...rest } = verdict as Record<string, unknown>;
+  return rest as JobStatus['verdict'];
+}
+
+/**
+ * A settled job's `settlement`: its escrow and reward, and the counts its coordinator
+ * recorded with the outcome (null before).
+ */
+function settlementOf(payload: unknown, verdict: unknown): Pick<JobStatus, 'settlement'> {
+  const settlement = (payload as { settlement?: { escrow?: unknown; reward?: unknown } } | null)
+    ?.settlement;
+  if (typeof settlement?.escrow !== 'string' || typeof settlement.reward !== 'string') return {};
+  const counts = (verdict as { settlement?: Record<string, unknown> } | undefined)?.settlement;
+  const count = (name: string) => (typeof counts?.[name] === 'number' ? counts[name] : null);
+  return {
+    settlement: {
+      escrow: settlement.escrow,
+      reward: settlement.reward,
+      recordedCalls: count('recordedCalls'),
+      unpaidCalls: count('unpaidCalls'),
+      unpaidAnswers: count('unpaidAnswers'),
+    },
   };
 }
 

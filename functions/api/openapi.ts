@@ -130,7 +130,7 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
           responses: {
             '202': json('JobCreated', 'The job is stored durably and will run.'),
             '400': error(
-              'A bad field, malformed JSON, an invalid tube (details list its problems), or more node calls than the per-job limit (too_many_tasks).',
+              'A bad field (settlement without runner "p2p" is one, naming settlement), malformed JSON, an invalid tube (details list its problems), or more node calls than the per-job limit (too_many_tasks).',
             ),
             ...authErrors,
             '409': error(
@@ -183,7 +183,8 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
       '/v1/jobs/{id}': {
         get: {
           operationId: 'getJob',
-          summary: "A job's state, progress, results and error",
+          summary:
+            "A job's state, progress, results and error (and a settled job's payment counts)",
           parameters: [jobId],
           responses: {
             '200': json('JobStatus', 'The job.'),

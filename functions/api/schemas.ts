@@ -102,6 +102,32 @@ export const jobVerification = z
   .describe('How the peers verify the calls of a job with runner "p2p" (default trusted).')
   .register(apiSchemas, { id: 'JobVerification' });
 
+/** The largest wei amount a reward may name (a uint256 on chain). */
+const MAX_UINT256 = 2n ** 256n - 1n;
+
+/** What pays a p2p job's executors on chain (see docs/peers.md, "Payout keys and signed answers"). */
+export const jobSettlement = z
+  .strictObject({
+    escrow: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{64}$/, 'expected 0x and 64 hex digits (the on-chain job id)')
+      .describe('The on-chain job id (bytes32) whose escrow pays the rewards.'),
+    reward: z
+      .string()
+      .regex(/^[1-9][0-9]{0,77}$/, 'expected a whole number of wei above 0, in decimal')
+      // Checked even when the pattern failed (zod goes on): only digits reach BigInt.
+      .refine((wei) => !/^\d+$/.test(wei) || BigInt(wei) <= MAX_UINT256, {
+        message: 'more wei than a uint256 holds',
+      })
+      .describe(
+        'Wei paid per accepted call to each executor of its verdict that has a payout address and signed the result (decimal string).',
+      ),
+  })
+  .describe(
+    'Pay the executors of the accepted calls from an on-chain escrow (runner "p2p" only): each paid answer is recorded for the settlement function.',
+  )
+  .register(apiSchemas, { id: 'JobSettlement' });
+
 /** `POST /v1/jobs`: a tube run to queue. Unknown fields are refused (a typo is a 400). */
 export const jobRequest = z
   .strictObject({
@@ -148,10 +174,16 @@ export const jobRequest = z
         "Where the node calls run: queued (default: the server's workers) or p2p (the peer network the server joined with --peers; 409 no_peer_network when it has none). With p2p, tags are what an executing peer must have.",
       ),
     verification: jobVerification.optional(),
+    settlement: jobSettlement.optional(),
   })
   .refine((job) => job.verification === undefined || job.runner === 'p2p', {
     message: 'verification is for jobs with runner "p2p" (the server\'s workers are trusted)',
     path: ['verification'],
+  })
+  .refine((job) => job.settlement === undefined || job.runner === 'p2p', {
+    message:
+      'settlement is for jobs with runner "p2p" (only peers sign their answers; the server\'s workers are not paid on chain)',
+    path: ['settlement'],
   })
   .register(apiSchemas, { id: 'JobRequest' });
 
@@ -210,6 +242,32 @@ export const jobVerdict = z
   })
   .register(apiSchemas, { id: 'JobVerdict' });
 
+/** A settled job's escrow and reward, and how its accepted calls fared for payment. */
+export const jobSettlementStatus = z
+  .object({
+    escrow: z.string().describe('The on-chain job id whose escrow pays.'),
+    reward: z.string().describe('Wei per accepted call and paid executor.'),
+    recordedCalls: z
+      .int()
+      .nullable()
+      .describe(
+        'Accepted calls recorded for payment (at least one executor paid); null until the job ended.',
+      ),
+    unpaidCalls: z
+      .int()
+      .nullable()
+      .describe(
+        'Accepted calls no executor can be paid for (none announced a payout address, or none signed the result validly); null until the job ended.',
+      ),
+    unpaidAnswers: z
+      .int()
+      .nullable()
+      .describe(
+        "Executors' answers in accepted verdicts not paid, for the same reasons; null until the job ended.",
+      ),
+  })
+  .register(apiSchemas, { id: 'JobSettlementStatus' });
+
 /** A job as its submitter sees it. */
 export const jobStatus = z
   .object({
@@ -265,6 +323,9 @@ export const jobStatus = z
     verdict: jobVerdict
       .optional()
       .describe('How the peer network verified the calls, once a job with runner "p2p" ended.'),
+    settlement: jobSettlementStatus
+      .optional()
+      .describe('What pays the calls, for a job submitted with a settlement.'),
   })
   .register(apiSchemas, { id: 'JobStatus' });
 

@@ -34,6 +34,8 @@ export interface TubeJobPayload {
   runner?: 'queued' | 'p2p';
   /** How the peers verify them. */
   verification?: JobRequest['verification'];
+  /** The escrow that pays the accepted calls' executors, and the reward (p2p only). */
+  settlement?: { escrow: string; reward: string };
 }
 
 /** `retry` as the API takes it. */
@@ -200,6 +202,15 @@ export function submitJobRoute(
         ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
         ...(request.runner === 'p2p'
           ? { runner: 'p2p', verification: request.verification ?? { mode: 'trusted' } }
+          : {}),
+        // The on-chain job id in one spelling: the settlement function groups rows by it.
+        ...(request.settlement
+          ? {
+              settlement: {
+                escrow: request.settlement.escrow.toLowerCase(),
+                reward: request.settlement.reward,
+              },
+            }
           : {}),
       },
       priority: request.priority,

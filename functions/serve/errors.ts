@@ -9,3 +9,11 @@ export class DatabaseCorruptError extends NoobError {
 export class NoPeerNetworkError extends NoobError {
   override name = 'NoPeerNetworkError' as const;
 }
+
+/**
+ * A job asks to be settled (`settlement`) on a coordinator that knows no settlement
+ * contract to check the executors' signatures in (NOOB_CHAIN, NOOB_SETTLEMENT_ADDRESS).
+ */
+export class NoSettlementDomainError extends NoobError {
+  override name = 'NoSettlementDomainError' as const;
+}

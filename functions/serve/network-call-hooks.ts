@@ -14,7 +14,11 @@ import type { Accepted, Verifier } from '../../peers/submitter.ts';
 export interface CallHooks {
   /** A call went to the network. */
   asked(): void;
-  accepted(task: TaskMessage, answer: Accepted): void;
+  /**
+   * A call was accepted; the runner gets the answer once this resolves (what must be
+   * durable before the call counts, such as its settlement rows, is written here).
+   */
+  accepted(task: TaskMessage, answer: Accepted): void | Promise<void>;
   /** A call failed, or was given up (`stopped`: the run stopped, or its silence was too long). */
   failed(stopped: boolean): void;
 }
@@ -31,7 +35,7 @@ export function recording(verifier: Verifier, hooks: CallHooks): Verifier {
         hooks.failed(signal.aborted);
         throw error;
       }
-      hooks.accepted(task, answer);
+      await hooks.accepted(task, answer);
       return answer;
     },
   };

@@ -1,15 +1,24 @@
+import type { SettlementDomain } from '../../contracts/client/eip712.ts';
 import type { NetworkCalls } from '../../core/queue/network-calls.ts';
 import type { NodeLogChunk } from '../../core/queue/task-logs.ts';
 import { P2PRunner } from '../../core/runners/p2p/runner.ts';
 import { startSubmitterPeer } from '../../core/runners/p2p/submitter-peer.ts';
 import type { Runner } from '../../core/runners/runner.ts';
+import type { VerifiedResult } from '../../core/settlement/record.ts';
 import type { Tube } from '../../core/tube/tube.ts';
 import type { TaskMessage, Verification } from '../../peers/messages.ts';
 import type { Peer } from '../../peers/peer.ts';
 import { type QuorumObserver, QuorumVerifier } from '../../peers/quorum-verifier.ts';
+import { settlementDomainFromEnv } from '../../peers/settlement-domain.ts';
 import { type Accepted, TrustedVerifier } from '../../peers/submitter.ts';
 import type { PeerTask } from '../../peers/task.ts';
+import { NoSettlementDomainError } from './errors.ts';
 import { type CallHooks, keepOutput, recording } from './network-call-hooks.ts';
+import {
+  type JobSettlement,
+  type SettlementCounts,
+  SettlementRecorder,
+} from './settlement-recorder.ts';
 
 /** Accepted calls a verdict lists one by one; past it, `calls` still counts them all. */
 export const MAX_LISTED_CALLS = 1000;
@@ -40,6 +49,8 @@ export interface NetworkVerdict {
   accepted: AcceptedCall[];
   /** Evidence records against executors that disagreed with an accepted result. */
   evidence: number;
+  /** For a job with a settlement: its accepted calls recorded for payment, and not. */
+  settlement?: SettlementCounts;
 }
 
 /** What a job run on the network needs besides its tube. */
@@ -54,6 +65,14 @@ export interface NetworkRunOptions {
   keepOutput?: (chunks: NodeLogChunk[]) => Promise<void>;
   /** Told the run's call counts each time one changes (the job's progress). */
   onCalls?: (calls: NetworkCalls) => void;
+  /**
+   * The job's settlement: each accepted call's paid executors are written with `record`
+   * (durably, before the call's answer counts; see {@link SettlementRecorder}).
+   */
+  settlement?: JobSettlement & {
+    jobId: string;
+    record: (rows: VerifiedResult[]) => Promise<unknown>;
+  };
 }
 
 /** A run on the network and what its verifiers accepted so far. */
@@ -74,14 +93,23 @@ export interface NetworkRun {
  */
 export class PeerNetwork {
   readonly #peer: Peer;
+  readonly #env: Record<string, string | undefined>;
 
-  private constructor(peer: Peer) {
+  private constructor(peer: Peer, env: Record<string, string | undefined>) {
     this.#peer = peer;
+    this.#env = env;
   }
 
-  /** Joins through `bootstrap` with a fresh identity (see {@link startSubmitterPeer}). */
-  static async join(bootstrap: readonly string[]): Promise<PeerNetwork> {
-    return new PeerNetwork(await startSubmitterPeer(bootstrap));
+  /**
+   * Joins through `bootstrap` with a fresh identity (see {@link startSubmitterPeer}).
+   * `env` holds the settlement contract's domain that settled jobs' signatures are
+   * checked in (NOOB_CHAIN, NOOB_SETTLEMENT_ADDRESS; see peers/settlement-domain.ts).
+   */
+  static async join(
+    bootstrap: readonly string[],
+    env: Record<string, string | undefined> = process.env,
+  ): Promise<PeerNetwork> {
+    return new PeerNetwork(await startSubmitterPeer(bootstrap), env);
   }
 
   /** This side's peer id. */
@@ -89,9 +117,14 @@ export class PeerNetwork {
     return this.#peer.peerId;
   }
 
-  /** A p2p runner for one job's tube, recording what its verifiers accept. */
+  /**
+   * A p2p runner for one job's tube, recording what its verifiers accept. A job with a
+   * settlement on a coordinator that knows no settlement contract throws
+   * {@link NoSettlementDomainError} (its calls could be paid to nobody).
+   */
   run(tube: Tube, options: NetworkRunOptions): NetworkRun {
     const peer = this.#peer;
+    const settling = options.settlement ? this.#recorder(options.settlement) : undefined;
     const accepted: AcceptedCall[] = [];
     let calls = 0;
     let evidence = 0;
@@ -103,6 +136,7 @@ export class PeerNetwork {
     };
     const record = (task: TaskMessage, answer: Accepted) => {
       calls++;
+      const paying = settling?.accepted(task.task, answer);
       // An accepted answer may be the node's error: the call failed, as a task would.
       count('error' in answer.outcome ? 'failed' : 'done');
       // The submitter stored the call's block here: it names the node and epoch.
@@ -121,14 +155,15 @@ export class PeerNetwork {
         outputs.add(keeping);
         void keeping.finally(() => outputs.delete(keeping));
       }
-      if (accepted.length >= MAX_LISTED_CALLS) return;
-      accepted.push({
-        node,
-        epoch,
-        task: task.task,
-        result: answer.result,
-        executors: [...answer.executors],
-      });
+      if (accepted.length < MAX_LISTED_CALLS)
+        accepted.push({
+          node,
+          epoch,
+          task: task.task,
+          result: answer.result,
+          executors: [...answer.executors],
+        });
+      return paying;
     };
     const hooks: CallHooks = {
       asked: () => count('total'),
@@ -163,11 +198,34 @@ export class PeerNetwork {
         calls,
         accepted: [...accepted],
         evidence,
+        ...(settling ? { settlement: settling.counts() } : {}),
       }),
       settled: async () => {
         while (outputs.size > 0) await Promise.all(outputs);
       },
     };
+  }
+
+  /** The recorder of a settled job's paid calls, in this coordinator's settlement domain. */
+  #recorder(settlement: NonNullable<NetworkRunOptions['settlement']>): SettlementRecorder {
+    const { jobId } = settlement;
+    const domain: SettlementDomain | undefined = settlementDomainFromEnv(this.#env);
+    if (!domain)
+      throw new NoSettlementDomainError(
+        `job ${jobId} asks to be settled from escrow ${settlement.escrow}, and this coordinator knows no settlement contract to check its executors' signatures in`,
+        {
+          details:
+            'Start the coordinator (or noob serve) with NOOB_CHAIN and NOOB_SETTLEMENT_ADDRESS set, as the peers that sign have them.',
+        },
+      );
+    const directory = this.#peer.directory;
+    return new SettlementRecorder({
+      jobId,
+      settlement: { escrow: settlement.escrow, reward: settlement.reward },
+      domain,
+      payoutOf: (executor) => directory.get(executor)?.payout,
+      record: settlement.record,
+    });
   }
 
   /** Leaves the network. */

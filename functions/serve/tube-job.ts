@@ -2,6 +2,7 @@ import type { ModulePolicy } from '../../core/node/module-policy.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { QueuedRunner, type QueuedRunnerOptions } from '../../core/runners/queued/runner.ts';
 import type { Runner } from '../../core/runners/runner.ts';
+import { recordVerifiedResults } from '../../core/settlement/record.ts';
 import type { Tube } from '../../core/tube/tube.ts';
 import type { Verification } from '../../peers/messages.ts';
 import { loadStoredTube, type RegisteredIdentity } from '../api/tube-source.ts';
@@ -16,6 +17,7 @@ import { EpochProgress } from './epoch-progress.ts';
 import { NoPeerNetworkError } from './errors.ts';
 import { NetworkProgress } from './network-progress.ts';
 import type { NetworkVerdict, PeerNetwork } from './peer-network.ts';
+import type { JobSettlement } from './settlement-recorder.ts';
 import { isStorageError } from './storage-error.ts';
 
 /**
@@ -44,6 +46,11 @@ export interface TubeJobPayload {
   runner?: 'queued' | 'p2p';
   /** How the network verifies them (default trusted). */
   verification?: Verification;
+  /**
+   * Pay the executors of its accepted calls from this on-chain escrow (p2p only): each
+   * is recorded in `settlement_results` for the settlement function.
+   */
+  settlement?: JobSettlement;
 }
 
 /** Where a tube job's tube is loaded from, and what it may load. */
@@ -210,6 +217,16 @@ function networkRun(
     // What a node printed on its peer is the job's, as a queued worker's call's is.
     keepOutput: (chunks) => context.queue.addJobLogs(tenant, jobId, chunks),
     onCalls: (counts) => calls.record(counts),
+    ...(payload.settlement
+      ? {
+          settlement: {
+            jobId,
+            escrow: payload.settlement.escrow,
+            reward: payload.settlement.reward,
+            record: (rows) => recordVerifiedResults(context.queue, rows),
+          },
+        }
+      : {}),
   });
 }
 

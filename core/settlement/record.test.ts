@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDriver } from '../queue/open.ts';
+import { recordVerifiedResults, type VerifiedResult } from './record.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'noob-settlement-record-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const row = (task: string, worker: string): VerifiedResult => ({
+  jobId: 'job-1',
+  taskCid: task,
+  worker,
+  escrow: `0x${'ab'.repeat(32)}`,
+  reward: '1000000000000000000000',
+  resultCid: `result-of-${task}`,
+  signature: `0x${'11'.repeat(65)}`,
+});
+
+const WORKER_A = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const WORKER_B = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
+
+describe('recordVerifiedResults', () => {
+  it('behavior: writes one unbatched row per (job, task, worker); recording again changes nothing', async () => {
+    const driver = await openDriver(join(root, 'once.db'));
+    try {
+      const rows = [row('t1', WORKER_A), row('t1', WORKER_B), row('t2', WORKER_A)];
+      expect(await recordVerifiedResults({ driver, now: () => 1234 }, rows)).toBe(3);
+      // A resumed run re-accepts t2 (another signature, later): the first record stands.
+      const again = { ...row('t2', WORKER_A), signature: `0x${'22'.repeat(65)}` };
+      expect(await recordVerifiedResults({ driver, now: () => 9999 }, [again])).toBe(0);
+      const { rows: stored } = await driver.execute({
+        sql: 'SELECT task_cid, worker, reward, signature, recorded_at, batch_id FROM settlement_results ORDER BY task_cid, worker',
+        params: {},
+      });
+      expect(stored).toEqual([
+        {
+          task_cid: 't1',
+          worker: WORKER_B,
+          reward: '1000000000000000000000',
+          signature: `0x${'11'.repeat(65)}`,
+          recorded_at: 1234,
+          batch_id: null,
+        },
+        expect.objectContaining({ task_cid: 't1', worker: WORKER_A }),
+        expect.objectContaining({
+          task_cid: 't2',
+          worker: WORKER_A,
+          signature: `0x${'11'.repeat(65)}`,
+        }),
+      ]);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it("behavior: many rows in one call land together (more than one statement's worth)", async () => {
+    const driver = await openDriver(join(root, 'many.db'));
+    try {
+      const rows = Array.from({ length: 300 }, (_, i) => row(`t${i}`, WORKER_A));
+      expect(await recordVerifiedResults({ driver }, rows)).toBe(300);
+      expect(await recordVerifiedResults({ driver }, [])).toBe(0);
+    } finally {
+      await driver.close();
+    }
+  });
+});
