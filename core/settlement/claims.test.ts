@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { toAllocationArgument } from '../../contracts/client/actions/settle.ts';
+import { allocationOf, buildBatch } from '../../contracts/client/batch.ts';
+import { ClaimBook } from './claims.ts';
+import { escrowOf, openTestLedger, WORKERS, writeResults } from './ledger.fixture.ts';
+import { markPosted } from './outcome.ts';
+import { recordPosting } from './post.ts';
+import { batchRows, inTreeOrder, toSettled, unbatchedRows } from './rows.ts';
+
+/** A ledger with one posted batch (chain batch 7) over `count` results. */
+async function postedLedger(count: number) {
+  const driver = await openTestLedger();
+  const escrow = escrowOf(`claims-${count}`);
+  await writeResults(driver, escrow, count);
+  const rows = inTreeOrder(await unbatchedRows(driver, escrow, 100));
+  const batch = buildBatch(toSettled(rows));
+  const id = await recordPosting(driver, {
+    escrow,
+    batch,
+    rows,
+    hash: `0x${'11'.repeat(32)}`,
+    now: 1,
+  });
+  await markPosted(
+    driver,
+    id,
+    { txHash: `0x${'22'.repeat(32)}`, chainBatchId: 7n, challengeEnd: 1234 },
+    2,
+  );
+  return { driver, batch, id };
+}
+
+describe('ClaimBook', () => {
+  it("default: a worker's claim is its allocation in the batch built from the rows as posted", async () => {
+    const { driver, batch, id } = await postedLedger(7);
+    const claims = await new ClaimBook(driver).claimsOf(WORKERS[1]!.toLowerCase() as `0x${string}`);
+    const expected = toAllocationArgument(7n, allocationOf(batch, WORKERS[1]!));
+    expect(claims).toEqual([
+      {
+        id,
+        escrow: escrowOf('claims-7'),
+        txHash: `0x${'22'.repeat(32)}`,
+        amount: '2000',
+        taskCount: 2,
+        claimableAfter: 1234,
+        allocation: {
+          batchId: '7',
+          index: String(expected.index),
+          amount: '2000',
+          taskCount: '2',
+          tasksRoot: expected.tasksRoot,
+          proof: expected.proof,
+        },
+      },
+    ]);
+    expect(
+      await new ClaimBook(driver).claimsOf('0x000000000000000000000000000000000000dEaD'),
+    ).toEqual([]);
+    await driver.close();
+  });
+
+  it('behavior: rows come back in the order the tree was built from, whatever order they were written in', async () => {
+    const { driver, batch, id } = await postedLedger(9);
+    const rebuilt = buildBatch(toSettled(await batchRows(driver, id)));
+    expect(rebuilt.root).toBe(batch.root);
+    await driver.close();
+  });
+
+  it('error: a batch whose rows were changed after posting is a ProofMismatchError, not a proof that fails on chain', async () => {
+    const { driver } = await postedLedger(3);
+    await driver.execute({
+      sql: "UPDATE settlement_results SET reward = '999' WHERE rowid = 1",
+      params: {},
+    });
+    await expect(new ClaimBook(driver).claimsOf(WORKERS[0]!)).rejects.toMatchObject({
+      name: 'ProofMismatchError',
+      message: expect.stringContaining('results do not give its root'),
+    });
+    await driver.close();
+  });
+});
