@@ -30,7 +30,13 @@ export function keyFile(): string {
 
 /** Starts `noob peer` with a key file and waits until it prints its addresses. */
 export async function startPeerProcess(
-  options: { key?: string; bootstrap?: readonly string[]; args?: readonly string[] } = {},
+  options: {
+    key?: string;
+    bootstrap?: readonly string[];
+    args?: readonly string[];
+    /** Variables set for it on top of this process's (a payout key, say). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<PeerProcess> {
   const key = options.key ?? keyFile();
   const child = spawn(
@@ -45,7 +51,7 @@ export async function startPeerProcess(
       ...(options.bootstrap?.length ? ['--bootstrap', options.bootstrap.join(',')] : []),
       ...(options.args ?? ['--allow-modules']),
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...options.env } },
   );
   const output = await new Promise<string>((resolve, reject) => {
     let text = '';
