@@ -157,6 +157,28 @@ function describeGroupCommit(name: string, open: () => Promise<QueueDriver>): vo
       });
     });
 
+    it('error: a submission without a key whose job id is taken is refused, not acknowledged as new', async () => {
+      await start();
+      const ctx = resolveOptions(s.driver, {}, systemClock);
+      const group = new GroupCommit(s.driver);
+      const first = prepareSubmission(ctx, job(tenant, 1));
+      const other = prepareSubmission(ctx, job(tenant, 2));
+      // The same id again (as a clash of two fresh ids would be), other content.
+      const clash = { ...other, jobId: first.jobId };
+      const id = (value: unknown) => (value === other.jobId ? first.jobId : value);
+      clash.statements = other.statements.map((st) => ({
+        ...st,
+        params: Array.isArray(st.params)
+          ? st.params.map(id)
+          : Object.fromEntries(Object.entries(st.params).map(([k, v]) => [k, id(v)])),
+      })) as typeof other.statements;
+      expect(await group.submit(first)).toEqual({ jobId: first.jobId, created: true });
+      await expect(group.submit(clash)).rejects.toThrow(`job ${first.jobId} was not inserted`);
+      await group.flush();
+      expect(await storedJobIds(s.driver, tenant)).toEqual([first.jobId]);
+      expect((await queue.getJob(tenant, first.jobId)).payload).toEqual({ i: 1 });
+    });
+
     it('error: an invalid submission rejects alone, naming the field', async () => {
       await start();
       const outcomes = await Promise.allSettled([

@@ -1,5 +1,5 @@
 import type { QueueDriver, SqlResult, SqlStatement } from './backend.ts';
-import { type CommittableSubmission, submissionResult } from './submit.ts';
+import { type CommittableSubmission, committedCount, submissionResult } from './submit.ts';
 import { tell } from './tell.ts';
 import type { SubmitResult } from './types.ts';
 
@@ -200,7 +200,11 @@ export class GroupCommit {
     const commit = new Promise<void>((resolve) => {
       committed = resolve;
     });
-    const statements = group.flatMap((w) => [...w.submission.statements]);
+    const statements: SqlStatement[] = [];
+    for (const { submission } of group) {
+      for (let i = 0; i < committedCount(submission); i++)
+        statements.push(submission.statements[i]!);
+    }
     // A group that makes no task ready has nothing new for the offers to claim (and stays
     // inert, keeping idle workers' marks good).
     const inert = group.every((w) => w.submission.inert);
@@ -287,7 +291,7 @@ function tellWatchers(group: Waiting[], results: SqlResult[]): void {
   let offset = 0;
   for (const { submission } of group) {
     const start = offset;
-    offset += submission.statements.length;
+    offset += committedCount(submission);
     const { watcher } = submission;
     if (watcher) tell(() => watcher.committed(results.slice(start, offset)));
   }
@@ -300,8 +304,8 @@ function reject(waiting: Waiting, error: unknown): void {
 }
 
 /**
- * Once a committed group's write is durable, settle each submission with what its last
- * statement read; if the flush failed instead, whether it survives a crash is unknown,
+ * Once a committed group's write is durable, settle each submission with what its
+ * statements returned (see committedResult); if the flush failed instead, whether it survives a crash is unknown,
  * and each fails with that error.
  */
 function settleWhenDurable(group: Waiting[], durable: Promise<SqlResult[]>): void {
@@ -309,14 +313,38 @@ function settleWhenDurable(group: Waiting[], durable: Promise<SqlResult[]>): voi
     (results) => {
       let offset = 0;
       for (const waiting of group) {
-        offset += waiting.submission.statements.length;
-        settle(waiting, () => submissionResult(waiting.submission, results[offset - 1]!.rows));
+        const start = offset;
+        offset += committedCount(waiting.submission);
+        settle(waiting, () => committedResult(waiting.submission, results, start, offset));
       }
     },
     (error: unknown) => {
       for (const waiting of group) waiting.reject(error);
     },
   );
+}
+
+/**
+ * What a submission whose statements gave `results[start..end)` resolved to. Without an
+ * idempotency key its job's fresh id can meet no other row, so what the insert returned
+ * says it all (its read-back was not run, see committedCount); with one, the
+ * read-back's rows say which job holds the key.
+ */
+function committedResult(
+  submission: CommittableSubmission,
+  results: SqlResult[],
+  start: number,
+  end: number,
+): SubmitResult {
+  if (submission.idempotencyKey !== undefined) {
+    return submissionResult(submission, results[end - 1]!.rows);
+  }
+  // A count of changes would do on a file, but a remote server's is not reliable for an
+  // insert that did nothing; the row the insert returns is.
+  if (results[start]!.rows.length !== 1) {
+    throw new Error(`job ${submission.jobId} was not inserted (its id was taken)`);
+  }
+  return { jobId: submission.jobId, created: true };
 }
 
 /** Resolve with `outcome()`, or reject with what it throws. */

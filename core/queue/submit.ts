@@ -79,7 +79,11 @@ export interface PreparedSubmission {
   readonly jobId: string;
   readonly payloadHash: string;
   readonly idempotencyKey: string | undefined;
-  /** Run in order in one transaction; the last one is job_get_submitted. */
+  /**
+   * Run in order in one transaction: the first inserts the job (job_insert), the last
+   * reads back the job it resolved to (job_get_submitted), needed only with an
+   * idempotency key (see {@link committedCount}).
+   */
   readonly statements: readonly SqlStatement[];
   /** How many tasks it stores (a group is capped by tasks as well as submissions). */
   readonly taskCount: number;
@@ -193,6 +197,18 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
     tasks: checked,
     values,
   };
+}
+
+/**
+ * How many of `submission`'s statements to run when committing it (the first ones): all
+ * but the read-back when it has no idempotency key. Its job then has a fresh id that no
+ * other row can hold, so the row the insert returns tells whether it was stored, and a
+ * statement per submission is saved (the read-back stays in `statements` for a commit
+ * whose answer was lost).
+ */
+export function committedCount(submission: CommittableSubmission): number {
+  const { length } = submission.statements;
+  return submission.idempotencyKey === undefined ? length - 1 : length;
 }
 
 /**

@@ -1,6 +1,6 @@
--- Store a new job. With an idempotency key already used by the tenant, nothing is
--- inserted (the unique index resolves concurrent double submissions) and job_get_submitted
--- returns the existing job instead.
+-- Store a new job; returns its id once stored. With an idempotency key already used by the
+-- tenant, nothing is inserted (the unique index resolves concurrent double submissions),
+-- no row is returned, and job_get_submitted returns the existing job instead.
 -- :job_id           a fresh job id
 -- :tenant           owner of the job
 -- :kind             'tube' | 'tasks'
@@ -19,3 +19,4 @@ INSERT INTO jobs (id, tenant, kind, payload, payload_hash, priority, idempotency
 VALUES (:job_id, :tenant, :kind, :payload, :payload_hash, :priority, :idempotency_key, :sealed,
   :retry_attempts, :retry_backoff_ms, :retry_backoff_max_ms, :traceparent, :now, :now)
 ON CONFLICT DO NOTHING
+RETURNING id
