@@ -33,27 +33,38 @@ const rejected = (peer: Peer, reason: string) =>
   peer.metrics.gauge({ name: 'noob_peer_messages_rejected_total', help: '' }).get({ reason });
 
 describe('topic validators', () => {
-  it('error: malformed, oversized, stale, replayed and forged messages are rejected, counted and cost the sender reputation', async () => {
+  it('error: malformed (a payout address not checksummed too), oversized, stale, replayed and forged messages are rejected, counted and cost the sender reputation', async () => {
     const victim = await startPeer();
     const attacker = await startPeer(victim.addresses);
     await meshed(attacker, victim);
+    // (The attacker's own announcements name no payout address.)
+    const payouts: string[] = [];
+    victim.on('presence', (message) => {
+      if (message.payout) payouts.push(message.payout);
+    });
     const publish = (topic: string, data: Uint8Array) =>
       attacker.node.services.pubsub.publish(topic, data);
-    const presence = (peer: string, ts = Date.now()) =>
-      encodeMessage({ kind: 'presence', peer, addrs: [], tags: [], quorum: false }, ts);
+    const payout = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    const presence = (peer: string, ts = Date.now(), address = payout) =>
+      encodeMessage(
+        { kind: 'presence', peer, addrs: [], tags: [], quorum: false, payout: address },
+        ts,
+      );
 
     await publish(PRESENCE_TOPIC, new TextEncoder().encode('{"not": "a message"'));
     await publish(PRESENCE_TOPIC, new Uint8Array(20 * 1024).fill(123));
     await publish(PRESENCE_TOPIC, presence(attacker.peerId, Date.now() - 10 * 60_000));
     await publish(PRESENCE_TOPIC, presence(victim.peerId));
     await publish(TASKS_TOPIC, presence(attacker.peerId)); // right schema, wrong topic
+    // A payout address not in its checksummed spelling.
+    await publish(PRESENCE_TOPIC, presence(attacker.peerId, Date.now(), payout.toLowerCase()));
     const once = presence(attacker.peerId);
     await publish(PRESENCE_TOPIC, once);
     await publish(PRESENCE_TOPIC, once); // the same bytes again, under a new sequence number
 
     await vi.waitFor(
       () => {
-        expect(rejected(victim, 'malformed')).toBe(2);
+        expect(rejected(victim, 'malformed')).toBe(3);
         expect(rejected(victim, 'oversized')).toBe(1);
         expect(rejected(victim, 'stale')).toBe(1);
         expect(rejected(victim, 'forged')).toBe(1);
@@ -65,8 +76,9 @@ describe('topic validators', () => {
     expect(victim.metrics.render()).toContain(
       'noob_peer_messages_rejected_total{reason="replayed"} 1',
     );
-    // The one valid presence got through.
+    // The one valid presence got through, with its payout address.
     expect(victim.directory.get(attacker.peerId)).toBeDefined();
+    expect(payouts).toEqual([payout]);
   });
 
   it('behavior: a batch reaches handlers message by message; one forged or misplaced message refuses the whole batch', async () => {
