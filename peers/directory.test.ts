@@ -39,4 +39,13 @@ describe('peer directory', () => {
     now = 1100;
     expect(directory.live()).toHaveLength(0);
   });
+
+  it("behavior: a peer's payout address is the one its latest presence announced (none if it stopped announcing one)", () => {
+    const directory = new PeerDirectory(1000, () => 0);
+    const payout = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    directory.seen({ ...presence('paid'), payout });
+    expect(directory.get('paid')?.payout).toBe(payout);
+    directory.seen(presence('paid'));
+    expect(directory.get('paid')?.payout).toBeUndefined();
+  });
 });
