@@ -106,6 +106,10 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
       return (await import('./jobs-command.ts')).jobsCommand(rest, io);
     case 'workers':
       return (await import('./workers-command.ts')).workersCommand(rest, io);
+    case 'settle':
+      return (await import('./settle-command.ts')).settleCommand(rest, io);
+    case 'claim':
+      return (await import('./claim-command.ts')).claimCommand(rest, io);
     case 'peer':
       return (await import('./peer-command.ts')).peerCommand(await withBareAllowModules(rest), io);
     case 'coordinator':

@@ -31,6 +31,9 @@ Usage:
                                                       a new API key, printed once
   noob keys list [--tenant NAME] [--db URL]           the keys (never their secrets)
   noob keys revoke ID [--db URL]                      stop accepting a key
+  noob settle [--db URL] [--every 60s] [--json]       post verified results' rewards on chain
+  noob claim [ADDRESS] [--url URL] [--key KEY] [--json]
+                                                      claim a worker's posted rewards
   noob peer [--listen ADDR,…] [--bootstrap ADDR,…] [--key FILE] [--tags a,b]
             [--health-port P] [--allow-modules …]     a libp2p peer that runs tasks
   noob validate TUBE [--input key=value …]            check a tube without running it
@@ -144,5 +147,20 @@ Options for keys:
   --expires DURATION      create: refused after 90s, 15m, 12h, 30d, 2w, 1h30m… (default never)
   --db URL                the database holding the keys (default .noob/noob.db)
   --json                  create: {key, id, tenant, expiresAt}; list: the keys as JSON
+
+Options for settle:
+  --db URL                the queue holding the results (default NOOB_QUEUE_URL, its
+                          token NOOB_QUEUE_TOKEN, else .noob/noob.db)
+  --every DURATION        a pass every 60s, 5m, …, until Ctrl-C (default: one pass)
+  --json                  the pass's summary as JSON
+                          The chain: NOOB_CHAIN, NOOB_RPC_URL, NOOB_SETTLEMENT_ADDRESS
+                          and the settler's key NOOB_PRIVATE_KEY (docs/settlement.md)
+
+Options for claim:
+  ADDRESS                 the worker's payout address (default: NOOB_PAYOUT_KEY's)
+  --url URL, --key KEY    the job API serving its claims (as for jobs)
+  --json                  what was claimed, as JSON
+                          The claim is sent by NOOB_PRIVATE_KEY, else NOOB_PAYOUT_KEY,
+                          on NOOB_CHAIN / NOOB_RPC_URL / NOOB_SETTLEMENT_ADDRESS
 
 Exit codes: 0 success, 1 a node failed at run time, 2 an invalid tube or usage.`;

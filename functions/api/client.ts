@@ -8,6 +8,7 @@ import type {
   LogPage,
   Worker,
 } from './schemas.ts';
+import type { SettlementClaims } from './settlement-routes.ts';
 import { readSse } from './sse.ts';
 
 // The client is an entry point for users: its errors and types come with it.
@@ -78,6 +79,14 @@ export interface NoobClient {
   logs(jobId: string, options?: LogsOptions): Promise<LogPage>;
   /** Workers the queue knows. */
   listWorkers(options?: CallOptions): Promise<Worker[]>;
+  /**
+   * A page of what payout address `address` can claim on chain (posted settlement batches,
+   * oldest first); pass `next` back as `after` for the following page (null on the last).
+   */
+  settlementClaims(
+    address: string,
+    options?: CallOptions & { after?: string; limit?: number },
+  ): Promise<SettlementClaims>;
 }
 
 /** Where the API is and who is calling. */
@@ -189,6 +198,10 @@ export function createNoobClient(options: NoobClientOptions): NoobClient {
       call('GET', withQuery(`${jobPath(id)}/logs`, query), { signal }),
     listWorkers: async (opts = {}) =>
       (await call<{ workers: Worker[] }>('GET', '/v1/workers', { signal: opts.signal })).workers,
+    settlementClaims: (address, { signal, ...query } = {}) =>
+      call('GET', withQuery(`/v1/settlement/claims/${encodeURIComponent(address)}`, query), {
+        signal,
+      }),
 
     async waitForJob<T>(id: string, opts: WaitOptions = {}) {
       const started = Date.now();

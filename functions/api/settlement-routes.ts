@@ -99,3 +99,6 @@ export function settlementClaimsRoute(driver: QueueDriver) {
     return c.json(page);
   };
 }
+
+/** A page of a payout address's claims as the client reads it. */
+export type SettlementClaims = z.output<typeof settlementClaims>;

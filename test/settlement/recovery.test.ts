@@ -1,6 +1,5 @@
 import { parseEther } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getBatchCount } from '../../contracts/client/actions/reads.ts';
 import { buildBatch } from '../../contracts/client/batch.ts';
 import type { QueueDriver } from '../../core/queue/backend.ts';
 import { settle } from '../../core/settlement/pass.ts';
@@ -47,14 +46,12 @@ async function postingWritten(label: string) {
   return { escrow, batch, signed, id };
 }
 
-const batchCount = () => getBatchCount(world.chain.reader, { address: world.d.address });
-
 describe('settlement recovery', () => {
   it('behavior: a pass killed after its transaction was mined records the batch from the receipt and posts nothing new', async () => {
     const { signed, batch } = await postingWritten('mined');
     await sendPost(world.settler, signed);
     await world.chain.mined(signed.hash);
-    const count = await batchCount();
+    const count = await world.batchCount();
     const summary = await settle(driver, world.settler);
     expect(summary.posted).toHaveLength(1);
     expect(summary.posted[0]).toMatchObject({
@@ -62,7 +59,7 @@ describe('settlement recovery', () => {
       root: batch.root,
       txHash: signed.hash,
     });
-    expect(await batchCount()).toBe(count);
+    expect(await world.batchCount()).toBe(count);
     expect(await settle(driver, world.settler)).toEqual({ posted: [], waiting: [], pending: [] });
   });
 
@@ -74,20 +71,20 @@ describe('settlement recovery', () => {
       sql: 'UPDATE settlement_batches SET tx_hash = NULL WHERE id = :id',
       params: { id },
     });
-    const count = await batchCount();
+    const count = await world.batchCount();
     const summary = await settle(driver, world.settler);
     expect(summary.posted).toMatchObject([{ how: 'log', txHash: signed.hash }]);
-    expect(await batchCount()).toBe(count);
+    expect(await world.batchCount()).toBe(count);
   });
 
   it('behavior: a posting whose transaction never went out is posted again, once', async () => {
     const { batch } = await postingWritten('lost');
-    const count = await batchCount();
+    const count = await world.batchCount();
     const summary = await settle(driver, world.settler);
     expect(summary.posted).toMatchObject([{ how: 'reposted', root: batch.root, taskCount: 4 }]);
-    expect(await batchCount()).toBe(count + 1n);
+    expect(await world.batchCount()).toBe(count + 1n);
     expect(await settle(driver, world.settler)).toEqual({ posted: [], waiting: [], pending: [] });
-    expect(await batchCount()).toBe(count + 1n);
+    expect(await world.batchCount()).toBe(count + 1n);
   });
 
   it('behavior: a posting whose transaction reverted frees its rows, which then wait with the reason', async () => {

@@ -1,6 +1,6 @@
 import { parseEther } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getBatch, getBatchCount, isClaimed } from '../../contracts/client/actions/reads.ts';
+import { getBatch, isClaimed } from '../../contracts/client/actions/reads.ts';
 import { claim } from '../../contracts/client/actions/settle.ts';
 import { testParameters } from '../../contracts/test/fixture.ts';
 import { toClaimItem, type WorkerClaim } from '../../core/settlement/claims.ts';
@@ -38,7 +38,7 @@ describe('settlement pass', () => {
     const escrow = await world.fund(parseEther('5'));
     await recordResults(world, driver, escrow, resultsFor('one', [alice, bob, alice], 5, reward));
 
-    const before = await getBatchCount(world.chain.reader, { address: world.d.address });
+    const before = await world.batchCount();
     const summary = await settle(driver, world.settler);
     expect(summary.waiting).toEqual([]);
     expect(summary.posted).toHaveLength(1);
@@ -96,7 +96,7 @@ describe('settlement pass', () => {
 
     const again = await settle(driver, world.settler);
     expect(again).toEqual({ posted: [], waiting: [], pending: [] });
-    expect(await getBatchCount(world.chain.reader, { address: world.d.address })).toBe(before + 1n);
+    expect(await world.batchCount()).toBe(before + 1n);
   });
 
   it('behavior: more results than a batch holds make several batches, each claimable with its own proof', async () => {

@@ -1,7 +1,6 @@
 import { parseEther } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fundJob } from '../../contracts/client/actions/jobs.ts';
-import { getBatchCount } from '../../contracts/client/actions/reads.ts';
 import { setSettler } from '../../contracts/client/actions/roles.ts';
 import { register, requestUnstake } from '../../contracts/client/actions/workers.ts';
 import { newJobId } from '../../contracts/test/fixture.ts';
@@ -26,8 +25,6 @@ afterAll(() => world?.stop());
 afterEach(() => driver?.close());
 
 const reward = parseEther('0.1');
-const batchCount = () => getBatchCount(world.chain.reader, { address: world.d.address });
-
 /** A pass over 3 results for `escrow`: nothing posted, and the one reason given. */
 async function expectWaiting(escrow: `0x${string}`, reason: RegExp) {
   driver = await openLedger();
@@ -37,13 +34,13 @@ async function expectWaiting(escrow: `0x${string}`, reason: RegExp) {
     escrow,
     resultsFor(escrow.slice(2, 10), world.workers, 3, reward),
   );
-  const count = await batchCount();
+  const count = await world.batchCount();
   const logged: string[] = [];
   const summary = await settle(driver, world.settler, { log: (line) => logged.push(line) });
   expect(summary.posted).toEqual([]);
   expect(summary.waiting).toEqual([{ escrow, rows: 3, reason: expect.stringMatching(reason) }]);
   expect(logged.join('\n')).toMatch(reason);
-  expect(await batchCount()).toBe(count);
+  expect(await world.batchCount()).toBe(count);
   const [rows] = await driver.batch([
     { sql: 'SELECT count(*) AS n FROM settlement_results WHERE batch_id IS NULL', params: {} },
   ]);

@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Address, type Hex, parseEther } from 'viem';
+import { getBatchCount } from '../../contracts/client/actions/reads.ts';
 import type { SettlementWallet } from '../../contracts/client/actions/types.ts';
 import { register } from '../../contracts/client/actions/workers.ts';
 import { signResult } from '../../contracts/client/eip712.ts';
@@ -27,6 +28,8 @@ export interface SettlementWorld {
   readonly workers: readonly SettlementWallet[];
   /** An escrow funded with `amount` naming the settler (`seconds` to its deadline). */
   fund(amount: bigint, seconds?: bigint): Promise<Hex>;
+  /** Batches posted on chain so far. */
+  batchCount(): Promise<bigint>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function startWorld(): Promise<SettlementWorld> {
     settler: { reader: chain.reader, wallet: d.settler, address: d.address },
     workers,
     fund: (amount, seconds = 86_400n) => openJob(chain, d, amount, { seconds }),
+    batchCount: () => getBatchCount(chain.reader, { address: d.address }),
     stop: () => chain.stop(),
   };
 }

@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type Hex, parseEther, toHex } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testParameters } from '../../contracts/test/fixture.ts';
+import { openQueue } from '../../core/queue/open.ts';
+import type { Queue } from '../../core/queue/queue.ts';
+import { KeyStore } from '../../functions/api/keys.ts';
+import { type ApiServer, startApiServer } from '../../functions/api/serve.ts';
+import { balanceOf, recordResults, resultsFor, type SettlementWorld, startWorld } from './world.ts';
+
+/**
+ * `noob settle` and `noob claim` as processes: the settler posts from a libSQL file, the
+ * worker claims with proofs from a served job API, on a real anvil.
+ */
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+
+let world: SettlementWorld;
+let queue: Queue;
+let server: ApiServer;
+let key: string;
+let db: string;
+beforeAll(async () => {
+  world = await startWorld();
+  db = join(mkdtempSync(join(tmpdir(), 'noob-settle-cli-')), 'noob.db');
+  queue = await openQueue(db);
+  const keys = new KeyStore(queue.driver);
+  key = (await keys.create('worker-operator')).key;
+  server = await startApiServer({ queue, keys, port: 0 });
+});
+afterAll(async () => {
+  await server?.close();
+  await queue?.close();
+  await world?.stop();
+});
+
+/** A dev account's private key (anvil's mnemonic, as contracts/test/chain.ts uses it). */
+function devKey(index: number): Hex {
+  const account = mnemonicToAccount('test test test test test test test test test test test junk', {
+    addressIndex: index,
+  });
+  return toHex(account.getHdKey().privateKey!);
+}
+
+/** `noob ...args` to its end, with the chain's variables and `env`. */
+async function noob(args: string[], env: Record<string, string | undefined>) {
+  const chainEnv = {
+    NOOB_CHAIN: 'anvil',
+    NOOB_RPC_URL: world.chain.anvil.rpcUrl,
+    NOOB_SETTLEMENT_ADDRESS: world.d.address,
+  };
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [join(ROOT, 'bin', 'noob.js'), ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NOOB_DEBUG: '', NOOB_QUEUE_URL: '', ...chainEnv, ...env },
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('noob settle and noob claim', () => {
+  it('error: noob settle without the settler key exits 2 naming NOOB_PRIVATE_KEY', async () => {
+    const result = await noob(['settle', '--db', db], { NOOB_PRIVATE_KEY: '' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('NOOB_PRIVATE_KEY is not set');
+  });
+
+  it('default: noob settle posts the results, noob claim pays the worker after the window, once', async () => {
+    const reward = parseEther('0.05');
+    const worker = world.workers[1]!;
+    const escrow = await world.fund(parseEther('1'));
+    await recordResults(world, queue.driver, escrow, resultsFor('cli', [worker], 4, reward));
+
+    const settled = await noob(['settle', '--db', db, '--json'], { NOOB_PRIVATE_KEY: devKey(1) });
+    expect(settled.stderr).toBe('');
+    expect(settled.code).toBe(0);
+    const summary = JSON.parse(settled.stdout);
+    expect(summary.posted).toMatchObject([
+      { escrow, taskCount: 4, total: (reward * 4n).toString() },
+    ]);
+
+    // The worker's key names it; another account sends the claim and pays the gas.
+    const claimEnv = { NOOB_PAYOUT_KEY: devKey(6), NOOB_PRIVATE_KEY: devKey(3) };
+    const early = await noob(['claim', '--url', server.url, '--key', key], claimEnv);
+    expect(early.code).toBe(0);
+    expect(early.stdout).toContain('nothing to claim');
+    expect(early.stdout).toContain('1 more in their challenge window');
+
+    await world.chain.travel(testParameters.challengeWindow + 1n);
+    const before = await balanceOf(world, worker.account.address);
+    const claimed = await noob(['claim', '--url', server.url, '--key', key, '--json'], claimEnv);
+    expect(claimed.code).toBe(0);
+    const net = reward * 4n - (reward * 4n * testParameters.feeBps) / 10_000n;
+    expect(JSON.parse(claimed.stdout)).toMatchObject({
+      worker: worker.account.address,
+      transactions: [{ claimed: 1, net: net.toString() }],
+    });
+    expect(await balanceOf(world, worker.account.address)).toBe(before + net);
+
+    const again = await noob(['claim', worker.account.address, '--url', server.url, '--key', key], {
+      NOOB_PRIVATE_KEY: devKey(3),
+    });
+    expect(again.stdout).toContain('nothing to claim');
+    expect(await balanceOf(world, worker.account.address)).toBe(before + net);
+  });
+});
