@@ -43,6 +43,7 @@ describe('GET /openapi.json', () => {
         'POST /v1/jobs/{id}/rerun',
         'GET /v1/dead-letters',
         'GET /v1/workers',
+        'GET /v1/settlement/claims/{address}',
         'GET /openapi.json',
         'GET /healthz',
         'GET /livez',
