@@ -1,4 +1,3 @@
-import type { SettlementDomain } from '../../contracts/client/eip712.ts';
 import type { NetworkCalls } from '../../core/queue/network-calls.ts';
 import type { NodeLogChunk } from '../../core/queue/task-logs.ts';
 import { P2PRunner } from '../../core/runners/p2p/runner.ts';
@@ -209,7 +208,7 @@ export class PeerNetwork {
   /** The recorder of a settled job's paid calls, in this coordinator's settlement domain. */
   #recorder(settlement: NonNullable<NetworkRunOptions['settlement']>): SettlementRecorder {
     const { jobId } = settlement;
-    const domain: SettlementDomain | undefined = settlementDomainFromEnv(this.#env);
+    const domain = settlementDomainFromEnv(this.#env);
     if (!domain)
       throw new NoSettlementDomainError(
         `job ${jobId} asks to be settled from escrow ${settlement.escrow}, and this coordinator knows no settlement contract to check its executors' signatures in`,

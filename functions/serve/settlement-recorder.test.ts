@@ -25,7 +25,7 @@ const RESULT = cidOf({ result: 1 }).toString();
 function answer(signatures: Record<string, string>): Accepted {
   return {
     result: RESULT,
-    outcome: { task: '', outputs: {} },
+    outcome: { task: '', outputs: {}, exhausted: false },
     executors: ['p-alice', 'p-bob'],
     signatures,
   };
