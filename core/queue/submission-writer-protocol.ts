@@ -37,12 +37,13 @@ export interface PostedError {
 /**
  * What the API thread sends. A submission's SQL texts are a few fixed ones: each is sent
  * once (`sql`, numbered in the order sent, from 0) and named by its number afterwards.
- * The items travel as one JSON string when they can (a string crosses threads as a copy
- * of its bytes; an object graph is cloned field by field, several times slower), else as
- * they are (a `bigint` or bytes among the parameters).
+ * The items travel as they are (structured clone). They used to travel as one JSON
+ * string, but a job's payload is itself JSON text, escaped again on the way and parsed on
+ * arrival: measured with six API submissions a message, the clone costs the sending
+ * thread 1.4 µs an item instead of 3.8, and the receiving one 2.2 instead of 3.2.
  */
 export type WriterRequest =
-  | { type: 'submit'; sql: string[]; items: string | WriterItem[] }
+  | { type: 'submit'; sql: string[]; items: WriterItem[] }
   | { type: 'close' };
 
 /** One submission's outcome: its job (new or found by key), or why it was not stored. */
@@ -80,13 +81,4 @@ export function receivedError(posted: PostedError): Error {
   Object.assign(error, posted.fields);
   error.name = posted.name;
   return error;
-}
-
-/** Whether JSON carries `params` unchanged (strings, finite numbers and nulls only). */
-export function jsonSafe(params: SqlParams | SqlValue[]): boolean {
-  for (const value of Array.isArray(params) ? params : Object.values(params)) {
-    if (value === null || typeof value === 'string') continue;
-    if (typeof value !== 'number' || !Number.isFinite(value)) return false;
-  }
-  return true;
 }

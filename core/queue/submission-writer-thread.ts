@@ -15,7 +15,6 @@ import { GroupCommit } from './group-commit.ts';
 import {
   postError,
   type WriterAnswer,
-  type WriterItem,
   type WriterReport,
   type WriterRequest,
   type WriterSetup,
@@ -81,9 +80,7 @@ port.on('message', (request: WriterRequest) => {
     return;
   }
   sql.push(...request.sql);
-  const items =
-    typeof request.items === 'string' ? (JSON.parse(request.items) as WriterItem[]) : request.items;
-  for (const [n, jobId, payloadHash, key, taskCount, statements] of items) {
+  for (const [n, jobId, payloadHash, key, taskCount, statements] of request.items) {
     const submission = {
       jobId,
       payloadHash,

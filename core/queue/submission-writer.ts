@@ -6,7 +6,6 @@ import { announceCommit } from './commits.ts';
 import { CommitTally } from './drivers/commit-tally.ts';
 import { SubmissionWriterError } from './errors.ts';
 import {
-  jsonSafe,
   receivedError,
   type WriterAnswer,
   type WriterItem,
@@ -49,9 +48,8 @@ interface Thread {
   sql: Map<string, number>;
   /** Submissions made for it in this turn of the loop, sent together at its end. */
   outbox: WriterItem[];
-  /** SQL texts first used in this turn, and whether its items can travel as JSON. */
+  /** SQL texts first used in this turn. */
   newSql: string[];
-  json: boolean;
   /** It ended (see #ended): nothing more is sent to it. */
   ended?: boolean;
 }
@@ -125,10 +123,10 @@ export class SubmissionWriter implements SubmissionSink {
     const thread = this.#thread ?? this.#start();
     const n = this.#next++;
     const { jobId, payloadHash, idempotencyKey, taskCount } = submission;
-    const statements = submission.statements.map((s): [number, SqlStatement['params']] => {
-      if (thread.json && !jsonSafe(s.params)) thread.json = false;
-      return [sqlNumber(thread, s.sql), s.params];
-    });
+    const statements = submission.statements.map((s): [number, SqlStatement['params']] => [
+      sqlNumber(thread, s.sql),
+      s.params,
+    ]);
     return new Promise<SubmitResult>((resolve, reject) => {
       if (thread.pending.size === 0) thread.worker.ref();
       thread.pending.set(n, { jobId, resolve, reject });
@@ -161,7 +159,6 @@ export class SubmissionWriter implements SubmissionSink {
       sql: new Map(),
       outbox: [],
       newSql: [],
-      json: true,
     };
     this.#thread = thread;
     worker.on('message', (report: WriterReport) => {
@@ -239,15 +236,9 @@ function sqlNumber(thread: Thread, sql: string): number {
 
 /** Send the thread this turn's submissions in one message (none to a thread that ended). */
 function send(thread: Thread): void {
-  const { outbox: items, newSql: sql, json } = thread;
+  const { outbox: items, newSql: sql } = thread;
   if (items.length === 0 || thread.ended) return;
   thread.outbox = [];
   thread.newSql = [];
-  thread.json = true;
-  const request: WriterRequest = {
-    type: 'submit',
-    sql,
-    items: json ? JSON.stringify(items) : items,
-  };
-  thread.worker.postMessage(request);
+  thread.worker.postMessage({ type: 'submit', sql, items } satisfies WriterRequest);
 }
