@@ -29,7 +29,9 @@ export interface Settler {
   readonly driver: QueueDriver;
   readonly chain: SettlementChain;
   /** One settlement pass (see core/settlement/pass.ts). */
-  pass(options?: Pick<SettleOptions, 'signal' | 'log'>): Promise<SettleSummary>;
+  pass(
+    options?: Pick<SettleOptions, 'signal' | 'log' | 'receiptTimeoutMs'>,
+  ): Promise<SettleSummary>;
   close(): Promise<void>;
 }
 
