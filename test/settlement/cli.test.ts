@@ -3,15 +3,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type Hex, parseEther, toHex } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
+import { parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testParameters } from '../../contracts/test/fixture.ts';
 import { openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { KeyStore } from '../../functions/api/keys.ts';
 import { type ApiServer, startApiServer } from '../../functions/api/serve.ts';
-import { balanceOf, recordResults, resultsFor, type SettlementWorld, startWorld } from './world.ts';
+import {
+  balanceOf,
+  devKey,
+  recordResults,
+  resultsFor,
+  type SettlementWorld,
+  startWorld,
+} from './world.ts';
 
 /**
  * `noob settle` and `noob claim` as processes: the settler posts from a libSQL file, the
@@ -39,14 +45,6 @@ afterAll(async () => {
   await queue?.close();
   await world?.stop();
 });
-
-/** A dev account's private key (anvil's mnemonic, as contracts/test/chain.ts uses it). */
-function devKey(index: number): Hex {
-  const account = mnemonicToAccount('test test test test test test test test test test test junk', {
-    addressIndex: index,
-  });
-  return toHex(account.getHdKey().privateKey!);
-}
 
 /** `noob ...args` to its end, with the chain's variables and `env`. */
 async function noob(args: string[], env: Record<string, string | undefined>) {

@@ -7,7 +7,7 @@ import type { Queue } from '../../core/queue/queue.ts';
 import { twinClient } from '../lambda-twin/sdk.ts';
 import { LambdaTwin } from '../lambda-twin/twin.ts';
 import { type Sqld, startSqld } from '../queue/sqld.ts';
-import { recordResults, resultsFor, type SettlementWorld, startWorld } from './world.ts';
+import { devKey, recordResults, resultsFor, type SettlementWorld, startWorld } from './world.ts';
 
 /**
  * The settlement Lambda's real handler file (functions/settlement/lambda.ts) under the
@@ -17,7 +17,7 @@ import { recordResults, resultsFor, type SettlementWorld, startWorld } from './w
 
 const HANDLER = join(import.meta.dirname, '..', '..', 'functions', 'settlement', 'lambda.ts');
 /** anvil's dev account 1: the deployment's settler (contracts/test/fixture.ts). */
-const SETTLER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
+const SETTLER_KEY = devKey(1);
 
 let world: SettlementWorld;
 let sqld: Sqld;

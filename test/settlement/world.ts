@@ -6,7 +6,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Address, type Hex, parseEther } from 'viem';
+import { type Address, type Hex, parseEther, toHex } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
 import { getBatchCount } from '../../contracts/client/actions/reads.ts';
 import type { SettlementWallet } from '../../contracts/client/actions/types.ts';
 import { register } from '../../contracts/client/actions/workers.ts';
@@ -115,4 +116,12 @@ export function resultsFor(
 /** A worker's balance. */
 export function balanceOf(world: SettlementWorld, worker: Address): Promise<bigint> {
   return world.chain.reader.getBalance({ address: worker });
+}
+
+/** A dev account's private key (anvil's mnemonic, as contracts/test/chain.ts derives them). */
+export function devKey(index: number): Hex {
+  const account = mnemonicToAccount('test test test test test test test test test test test junk', {
+    addressIndex: index,
+  });
+  return toHex(account.getHdKey().privateKey!);
 }
