@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Sqld, startSqld } from '../../test/queue/sqld.ts';
-import type { BatchMode, QueueDriver, SqlParams, SqlStatement } from './backend.ts';
+import type { BatchMode, QueueDriver, SqlParams, SqlStatement, SqlValue } from './backend.ts';
 import { systemClock } from './clock.ts';
 import { resolveOptions } from './context.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -28,7 +28,8 @@ interface Spy {
   failAfter?: (statements: SqlStatement[]) => boolean;
 }
 
-// One job_insert per submission, whether or not its idempotency key lets it insert.
+// A job insert statement: one per submission, whether or not its idempotency key lets it
+// insert, except that jobs holding nothing else share one (see groupStatements).
 const isJobInsert = (s: SqlStatement) => /^INSERT INTO jobs/.test(s.sql);
 
 function spy(inner: QueueDriver): Spy {
@@ -53,6 +54,14 @@ function spy(inner: QueueDriver): Spy {
   };
   return spied;
 }
+
+/** A tube run as the API submits it: a job row and nothing else (its tasks come later). */
+const tubeRun = (tenant: string, i: number): JobSpec => ({
+  tenant,
+  kind: 'tube',
+  payload: { i },
+  open: true,
+});
 
 const job = (tenant: string, i: number, extra: Partial<JobSpec> = {}): JobSpec => ({
   tenant,
@@ -177,6 +186,40 @@ function describeGroupCommit(name: string, open: () => Promise<QueueDriver>): vo
       await group.flush();
       expect(await storedJobIds(s.driver, tenant)).toEqual([first.jobId]);
       expect((await queue.getJob(tenant, first.jobId)).payload).toEqual({ i: 1 });
+    });
+
+    it('behavior: jobs that hold nothing else share one insert, stored in order, each acknowledged as new', async () => {
+      await start();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => queue.submitJob(tubeRun(tenant, i))),
+      );
+      expect(results.every((r) => r.created)).toBe(true);
+      const ids = results.map((r) => r.jobId);
+      expect(new Set(ids).size).toBe(20);
+      expect(await storedJobIds(s.driver, tenant)).toEqual(ids);
+      for (const [i, id] of ids.entries()) {
+        expect((await queue.getJob(tenant, id)).payload).toEqual({ i });
+      }
+      // Fewer insert statements than jobs (20 rows: one of 16 and one of 4).
+      expect(s.writes.reduce((a, b) => a + b, 0)).toBeLessThan(20);
+    });
+
+    it('error: a job failing in a shared insert fails alone; its neighbours are stored', async () => {
+      await start();
+      const ctx = resolveOptions(s.driver, {}, systemClock);
+      const group = new GroupCommit(s.driver);
+      const [a, bad, b] = [1, 2, 3].map((i) => prepareSubmission(ctx, tubeRun(tenant, i)));
+      // Its job row without a tenant (the row's second value): NOT NULL refuses it.
+      const [insert, ...rest] = bad!.statements;
+      const params = (insert!.params as SqlValue[]).map((value, i) => (i === 1 ? null : value));
+      const broken = { ...bad!, statements: [{ ...insert!, params }, ...rest] };
+      const outcomes = await Promise.allSettled([
+        group.submit(a!),
+        group.submit(broken),
+        group.submit(b!),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await storedJobIds(s.driver, tenant)).toEqual([a!.jobId, b!.jobId]);
     });
 
     it('error: an invalid submission rejects alone, naming the field', async () => {

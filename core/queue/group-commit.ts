@@ -1,5 +1,11 @@
 import type { QueueDriver, SqlResult, SqlStatement } from './backend.ts';
-import { type CommittableSubmission, committedCount, submissionResult } from './submit.ts';
+import {
+  type CommittableSubmission,
+  committedCount,
+  jobsInsert,
+  storesJobAlone,
+  submissionResult,
+} from './submit.ts';
 import { tell } from './tell.ts';
 import type { SubmitResult } from './types.ts';
 
@@ -55,6 +61,24 @@ interface Waiting {
   submission: CommittableSubmission;
   resolve(result: SubmitResult): void;
   reject(error: unknown): void;
+}
+
+/** Where a submission's results are among its group's: `[start, end)`. */
+interface Span {
+  start: number;
+  end: number;
+  /**
+   * The results of one insert storing the jobs of a run of submissions (see
+   * storesJobAlone), shared by them; the ids it stored, once read.
+   */
+  shared: boolean;
+  stored?: Set<string>;
+}
+
+/** A group's write that committed, and where each submission's results are in it. */
+interface Written {
+  durable: Promise<SqlResult[]>;
+  spans: Span[];
 }
 
 /**
@@ -195,16 +219,12 @@ export class GroupCommit {
   async #write(
     group: Waiting[],
     withRider: boolean,
-  ): Promise<{ durable: Promise<SqlResult[]> } | { failed: unknown; rider?: GroupRider }> {
+  ): Promise<Written | { failed: unknown; rider?: GroupRider }> {
     let committed!: () => void;
     const commit = new Promise<void>((resolve) => {
       committed = resolve;
     });
-    const statements: SqlStatement[] = [];
-    for (const { submission } of group) {
-      for (let i = 0; i < committedCount(submission); i++)
-        statements.push(submission.statements[i]!);
-    }
+    const { statements, spans } = groupStatements(group);
     // A group that makes no task ready has nothing new for the offers to claim (and stays
     // inert, keeping idle workers' marks good).
     const inert = group.every((w) => w.submission.inert);
@@ -215,7 +235,7 @@ export class GroupCommit {
       (results) => {
         committed();
         if (inert) tell(() => this.#inert?.());
-        tellWatchers(group, results);
+        tellWatchers(group, results, spans);
         if (rider) tell(() => rider.committed(results.slice(statements.length)));
       },
     );
@@ -228,7 +248,7 @@ export class GroupCommit {
     this.#flushing.add(durable);
     const forget = () => this.#flushing.delete(durable);
     durable.then(forget, forget);
-    return { durable };
+    return { durable, spans };
   }
 
   /** Commit one group and settle each of its submissions once durable; never throws. */
@@ -238,7 +258,7 @@ export class GroupCommit {
       await this.#recover(group, write.failed, write.rider);
       return;
     }
-    settleWhenDurable(group, write.durable);
+    settleWhenDurable(group, write);
   }
 
   /**
@@ -279,22 +299,46 @@ export class GroupCommit {
   async #commitAlone(waiting: Waiting): Promise<void> {
     const write = await this.#write([waiting], false);
     if ('failed' in write) reject(waiting, write.failed);
-    else settleWhenDurable([waiting], write.durable);
+    else settleWhenDurable([waiting], write);
   }
 }
 
 const LOST_ANSWER =
   'the transaction committed but its answer was lost: what its statements returned is unknown';
 
-/** Tell each submission's watcher what its own statements returned. */
-function tellWatchers(group: Waiting[], results: SqlResult[]): void {
-  let offset = 0;
-  for (const { submission } of group) {
-    const start = offset;
-    offset += committedCount(submission);
-    const { watcher } = submission;
-    if (watcher) tell(() => watcher.committed(results.slice(start, offset)));
+/**
+ * A group's statements in order, and where each submission's results will be: each
+ * submission's own statements (see committedCount), except that neighbours storing their
+ * job alone share one insert of many rows (see storesJobAlone): about a third less CPU a
+ * job than a statement each, the path of every tube run submitted through the API.
+ */
+function groupStatements(group: Waiting[]): { statements: SqlStatement[]; spans: Span[] } {
+  const statements: SqlStatement[] = [];
+  const spans: Span[] = [];
+  for (let i = 0; i < group.length; ) {
+    const start = statements.length;
+    let end = i;
+    while (end < group.length && storesJobAlone(group[end]!.submission)) end++;
+    if (end > i) {
+      statements.push(...jobsInsert(group.slice(i, end).map((w) => w.submission)));
+      const span: Span = { start, end: statements.length, shared: true };
+      for (; i < end; i++) spans.push(span);
+      continue;
+    }
+    const { submission } = group[i++]!;
+    const count = committedCount(submission);
+    for (let k = 0; k < count; k++) statements.push(submission.statements[k]!);
+    spans.push({ start, end: statements.length, shared: false });
   }
+  return { statements, spans };
+}
+
+/** Tell each submission's watcher what its own statements returned. */
+function tellWatchers(group: Waiting[], results: SqlResult[], spans: Span[]): void {
+  group.forEach(({ submission: { watcher } }, i) => {
+    const { start, end } = spans[i]!;
+    if (watcher) tell(() => watcher.committed(results.slice(start, end)));
+  });
 }
 
 /** A submission that was not stored (or may not have been): its watcher hears first. */
@@ -308,15 +352,12 @@ function reject(waiting: Waiting, error: unknown): void {
  * statements returned (see committedResult); if the flush failed instead, whether it survives a crash is unknown,
  * and each fails with that error.
  */
-function settleWhenDurable(group: Waiting[], durable: Promise<SqlResult[]>): void {
+function settleWhenDurable(group: Waiting[], { durable, spans }: Written): void {
   durable.then(
     (results) => {
-      let offset = 0;
-      for (const waiting of group) {
-        const start = offset;
-        offset += committedCount(waiting.submission);
-        settle(waiting, () => committedResult(waiting.submission, results, start, offset));
-      }
+      group.forEach((waiting, i) => {
+        settle(waiting, () => committedResult(waiting.submission, results, spans[i]!));
+      });
     },
     (error: unknown) => {
       for (const waiting of group) waiting.reject(error);
@@ -325,26 +366,29 @@ function settleWhenDurable(group: Waiting[], durable: Promise<SqlResult[]>): voi
 }
 
 /**
- * What a submission whose statements gave `results[start..end)` resolved to. Without an
- * idempotency key its job's fresh id can meet no other row, so what the insert returned
- * says it all (its read-back was not run, see committedCount); with one, the
- * read-back's rows say which job holds the key.
+ * What a submission whose results are at `span` resolved to. Without an idempotency key
+ * its job's fresh id can meet no other row, so whether the insert returned that id says
+ * it all (its read-back was not run, see committedCount); with one, the read-back's rows
+ * say which job holds the key.
  */
 function committedResult(
   submission: CommittableSubmission,
   results: SqlResult[],
-  start: number,
-  end: number,
+  span: Span,
 ): SubmitResult {
+  const { jobId } = submission;
   if (submission.idempotencyKey !== undefined) {
-    return submissionResult(submission, results[end - 1]!.rows);
+    return submissionResult(submission, results[span.end - 1]!.rows);
   }
   // A count of changes would do on a file, but a remote server's is not reliable for an
-  // insert that did nothing; the row the insert returns is.
-  if (results[start]!.rows.length !== 1) {
-    throw new Error(`job ${submission.jobId} was not inserted (its id was taken)`);
-  }
-  return { jobId: submission.jobId, created: true };
+  // insert that did nothing; the ids the insert returns are.
+  span.stored ??= new Set(
+    results
+      .slice(span.start, span.shared ? span.end : span.start + 1)
+      .flatMap((result) => result.rows.map((row) => String(row.id))),
+  );
+  if (!span.stored.has(jobId)) throw new Error(`job ${jobId} was not inserted (its id was taken)`);
+  return { jobId, created: true };
 }
 
 /** Resolve with `outcome()`, or reject with what it throws. */

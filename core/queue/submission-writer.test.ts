@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SqlValue } from './backend.ts';
 import { systemClock } from './clock.ts';
 import { resolveOptions } from './context.ts';
 import { openDriver } from './open.ts';
@@ -69,10 +70,10 @@ describe('SubmissionWriter', () => {
     const ctx = resolveOptions(queue.driver, {}, systemClock);
     const good = [0, 1, 2].map((i) => prepareSubmission(ctx, job(i)));
     const bad = prepareSubmission(ctx, job(3));
-    // Its job row without a tenant: the NOT NULL constraint refuses it.
+    // Its job row without a tenant (the row's second value): NOT NULL refuses it.
     const [insert, ...rest] = bad.statements;
-    const params = { ...(insert!.params as Record<string, unknown>), tenant: null };
-    const broken = { ...bad, statements: [{ ...insert!, params } as typeof insert & {}, ...rest] };
+    const params = (insert!.params as SqlValue[]).map((value, i) => (i === 1 ? null : value));
+    const broken = { ...bad, statements: [{ ...insert!, params }, ...rest] };
     const settled = await Promise.allSettled([
       writer.submit(good[0]!),
       writer.submit(broken),

@@ -51,6 +51,43 @@ function taskRow(task: CheckedTask): SqlValue[] {
   return [cid, input, nodeId, epoch, level, tags, delayMs || null, maxAttempts];
 }
 
+/** What a job's row is made of (the parameters of its submission's statements). */
+interface JobValues {
+  job_id: string;
+  tenant: string;
+  kind: string;
+  payload: string;
+  payload_hash: string;
+  priority: number;
+  idempotency_key: string | null;
+  sealed: number;
+  retry_attempts: number | null;
+  retry_backoff_ms: number | null;
+  retry_backoff_max_ms: number | null;
+  traceparent: string | null;
+  now: number;
+}
+
+/** A job's values in the row template of jobs_insert (see there for their order). */
+function jobRow(v: JobValues): SqlValue[] {
+  return [
+    v.job_id,
+    v.tenant,
+    v.kind,
+    v.payload,
+    v.payload_hash,
+    v.priority,
+    v.idempotency_key,
+    v.sealed,
+    v.retry_attempts,
+    v.retry_backoff_ms,
+    v.retry_backoff_max_ms,
+    v.traceparent,
+    v.now,
+    v.now,
+  ];
+}
+
 /**
  * The statements storing `tasks` in a job (tasks_insert), each followed by
  * job_count_inserted, which reads changes() and so must follow the insert it counts.
@@ -80,7 +117,7 @@ export interface PreparedSubmission {
   readonly payloadHash: string;
   readonly idempotencyKey: string | undefined;
   /**
-   * Run in order in one transaction: the first inserts the job (job_insert), the last
+   * Run in order in one transaction: the first inserts the job (jobs_insert, one row), the last
    * reads back the job it resolved to (job_get_submitted), needed only with an
    * idempotency key (see {@link committedCount}).
    */
@@ -184,7 +221,10 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
     aging_ms: ctx.agingMs,
     now,
   };
-  const statements = [sql('job_insert', values), ...insertStatements(values, checked).statements];
+  const statements = [
+    ...sqlRows('jobs_insert', {}, [jobRow(values)]),
+    ...insertStatements(values, checked).statements,
+  ];
   // Sealing last finishes a job with no tasks at once.
   if (!open) statements.push(sql('job_seal', values));
   statements.push(sql('job_get_submitted', values));
@@ -209,6 +249,26 @@ export function prepareSubmission(ctx: QueueContext, spec: JobSpec): PreparedSub
 export function committedCount(submission: CommittableSubmission): number {
   const { length } = submission.statements;
   return submission.idempotencyKey === undefined ? length - 1 : length;
+}
+
+/**
+ * Whether a group may store `submission` as a row of one insert with its neighbours
+ * ({@link jobsInsert}): it stores its job and nothing else (no tasks, left open, no
+ * idempotency key: of its statements only the job's insert runs), and nothing watches
+ * what its statements return. A tube run submitted through the API is one.
+ */
+export function storesJobAlone(submission: CommittableSubmission): boolean {
+  return committedCount(submission) === 1 && !submission.watcher;
+}
+
+/**
+ * The statements storing the jobs of `submissions` (each {@link storesJobAlone}), in
+ * their order: one insert of many rows instead of one each. Each returns the ids of the
+ * jobs it stored.
+ */
+export function jobsInsert(submissions: readonly CommittableSubmission[]): SqlStatement[] {
+  const rows = submissions.map((s) => s.statements[0]!.params as SqlValue[]);
+  return sqlRows('jobs_insert', {}, rows);
 }
 
 /**

@@ -43,7 +43,7 @@ export function validateTask(task: TaskSpec, index: number): void {
 /** Longest retry delay a policy may ask for: a day. */
 const MAX_BACKOFF_MS = 24 * 3_600_000;
 
-/** A job's retry policy as job_insert's parameters (null: the queue's default). */
+/** A job's retry policy as its row's values (see jobs_insert; null: the queue's default). */
 export function checkRetry(retry: RetryPolicy | undefined) {
   const attempts = retry?.attempts;
   const base = retry?.backoffMs;
