@@ -222,6 +222,26 @@ function describeGroupCommit(name: string, open: () => Promise<QueueDriver>): vo
       expect(await storedJobIds(s.driver, tenant)).toEqual([a!.jobId, b!.jobId]);
     });
 
+    it('error: a job row that does not fit the shared insert fails alone, saying why', async () => {
+      await start();
+      const ctx = resolveOptions(s.driver, {}, systemClock);
+      const group = new GroupCommit(s.driver);
+      const [a, bad, b] = [1, 2, 3].map((i) => prepareSubmission(ctx, tubeRun(tenant, i)));
+      const [insert, ...rest] = bad!.statements;
+      const params = (insert!.params as SqlValue[]).slice(0, -1);
+      const short = { ...bad!, statements: [{ ...insert!, params }, ...rest] };
+      const outcomes = await Promise.allSettled([
+        group.submit(a!),
+        group.submit(short),
+        group.submit(b!),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({
+        message: expect.stringContaining('takes rows of 14 values, got 13'),
+      });
+      expect(await storedJobIds(s.driver, tenant)).toEqual([a!.jobId, b!.jobId]);
+    });
+
     it('error: an invalid submission rejects alone, naming the field', async () => {
       await start();
       const outcomes = await Promise.allSettled([

@@ -224,7 +224,14 @@ export class GroupCommit {
     const commit = new Promise<void>((resolve) => {
       committed = resolve;
     });
-    const { statements, spans } = groupStatements(group);
+    let grouped: ReturnType<typeof groupStatements>;
+    try {
+      grouped = groupStatements(group);
+    } catch (error) {
+      // A job row that does not fit the shared insert: each is then tried alone.
+      return { failed: error };
+    }
+    const { statements, spans } = grouped;
     // A group that makes no task ready has nothing new for the offers to claim (and stays
     // inert, keeping idle workers' marks good).
     const inert = group.every((w) => w.submission.inert);
