@@ -83,7 +83,7 @@ function describe(summary: SettleSummary): string {
     );
   for (const p of summary.pending)
     lines.push(
-      `pending: batch ${p.id} of escrow ${p.escrow}, transaction ${p.txHash} not mined yet (the next pass finishes it)`,
+      `pending: batch ${p.id} of escrow ${p.escrow}: ${p.reason ?? `transaction ${p.txHash} not mined yet`} (the next pass tries again)`,
     );
   if (lines.length === 0) lines.push('nothing to settle');
   return `${lines.join('\n')}\n`;

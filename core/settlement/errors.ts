@@ -2,6 +2,7 @@
  * Errors of the settlement function (its pass, its configuration, workers' proofs). Callers
  * match on `name`; each message says what was wrong and what to do.
  */
+import { BaseError, ContractFunctionRevertedError } from 'viem';
 import { NoobError } from '../errors.ts';
 
 /** An environment variable the settlement function needs is missing or malformed. */
@@ -38,4 +39,17 @@ export class SettlementRowError extends NoobError {
  */
 export class PostMismatchError extends NoobError {
   override name = 'PostMismatchError' as const;
+}
+
+/** An error in a line: the contract's refusal by name and arguments when it is one. */
+export function describeError(error: unknown): string {
+  const reverted =
+    error instanceof BaseError
+      ? error.walk((inner) => inner instanceof ContractFunctionRevertedError)
+      : undefined;
+  const data = (reverted as ContractFunctionRevertedError | undefined)?.data;
+  if (data?.errorName)
+    return `the contract refused: ${data.errorName}(${(data.args ?? []).join(', ')})`;
+  const short = (error as { shortMessage?: string }).shortMessage;
+  return `${(error as Error).name ?? 'Error'}: ${short ?? String(error)}`;
 }

@@ -10,16 +10,14 @@
  * // { posted: [{ chainBatchId: '1', total: '300000000000000000', … }], waiting: [], pending: [] }
  * ```
  */
-import type { Address, Hex } from 'viem';
-import { buildBatch } from '../../contracts/client/batch.ts';
+import type { Address } from 'viem';
 import type { QueueDriver } from '../queue/backend.ts';
 import type { SettlementChain } from './chain.ts';
-import { checkEscrow, unpayableWorkers } from './checks.ts';
-import { awaitPost, type PostingBatch } from './outcome.ts';
-import { recordPosting, sendPost, signPost } from './post.ts';
+import { describeError } from './errors.ts';
+import { settleEscrow } from './escrow.ts';
 import { recoverPosting } from './recover.ts';
-import { inTreeOrder, type ResultRow, toSettled, unbatchedEscrows, unbatchedRows } from './rows.ts';
-import type { PostedBatch, SettleSummary } from './summary.ts';
+import { unbatchedEscrows } from './rows.ts';
+import { type PostedBatch, postedOf, type SettleSummary } from './summary.ts';
 
 /** Bounds and hooks of a pass; every field has a default. */
 export interface SettleOptions {
@@ -60,6 +58,14 @@ export async function settle(
       );
     } else if (outcome.state === 'pending') {
       summary.pending.push({ id: batch.id, escrow: batch.escrow, txHash: outcome.txHash });
+    } else if (outcome.state === 'failed') {
+      summary.pending.push({
+        id: batch.id,
+        escrow: batch.escrow,
+        txHash: batch.txHash,
+        reason: outcome.reason,
+      });
+      log(`batch ${batch.id} (escrow ${batch.escrow}) stays 'posting': ${outcome.reason}`);
     } else {
       const reason =
         outcome.state === 'released' ? outcome.reason : `postBatch reverted in ${outcome.txHash}`;
@@ -74,89 +80,22 @@ export async function settle(
       summary.waiting.push({ escrow, rows, reason, ...(worker ? { worker } : {}) });
       log(`escrow ${escrow}: ${rows} result${rows === 1 ? '' : 's'} wait: ${reason}`);
     };
-    const rows = await unbatchedRows(driver, escrow, maxBatchRows * maxBatches);
-    const check = await checkEscrow(chain, escrow);
-    if (!check.ok) {
-      wait(rows.length, check.reason);
-      continue;
-    }
-    const payable = await payableRows(chain, rows, wait);
-    let left = check.escrow;
-    for (let start = 0; start < payable.length; start += maxBatchRows) {
-      if (options.signal?.aborted) break;
-      const chunk = inTreeOrder(payable.slice(start, start + maxBatchRows));
-      const batch = buildBatch(toSettled(chunk));
-      if (batch.total > left) {
-        wait(
-          payable.length - start,
-          `job ${escrow}'s escrow holds ${left} wei, the next batch needs ${batch.total}: its submitter has to fund it (fundJob)`,
-        );
-        break;
-      }
-      const signed = await signPost(chain, escrow, batch);
-      const id = await recordPosting(driver, {
-        escrow,
-        batch,
-        rows: chunk,
-        hash: signed.hash,
-        now: timing.now(),
+    try {
+      await settleEscrow(driver, chain, escrow, {
+        maxBatchRows,
+        maxBatches,
+        timing,
+        summary,
+        wait,
+        log,
+        ...(options.signal ? { signal: options.signal } : {}),
       });
-      await sendPost(chain, signed);
-      const posting: PostingBatch = {
-        id,
-        escrow,
-        root: batch.root,
-        total: batch.total,
-        taskCount: batch.taskCount,
-        txHash: signed.hash,
-      };
-      const outcome = await awaitPost(driver, chain, posting, signed.hash, timing);
-      if (outcome.state === 'pending') {
-        summary.pending.push({ id, escrow, txHash: outcome.txHash });
-        break;
-      }
-      if (outcome.state === 'reverted') {
-        wait(chunk.length, `postBatch reverted in ${outcome.txHash}`);
-        break;
-      }
-      summary.posted.push(postedOf(posting, outcome, 'posted'));
-      log(
-        `escrow ${escrow}: posted chain batch ${outcome.chainBatchId}, ${batch.taskCount} results, ${batch.total} wei`,
-      );
-      left -= batch.total;
+    } catch (error) {
+      // One escrow's failure (the contract refused the post, the node failed) is its own:
+      // whatever was written stays consistent (a batch left 'posting' is recovered next
+      // pass), and the other escrows are still settled.
+      wait(0, `could not post: ${describeError(error)}`);
     }
   }
   return summary;
-}
-
-/** The rows whose workers may be paid now; the others are reported to `wait` by worker. */
-async function payableRows(
-  chain: SettlementChain,
-  rows: readonly ResultRow[],
-  wait: (rows: number, reason: string, worker?: Address) => void,
-): Promise<ResultRow[]> {
-  const workers = [...new Set(rows.map((row) => row.worker))];
-  const reasons = await unpayableWorkers(chain, workers);
-  for (const [worker, reason] of reasons) {
-    wait(rows.filter((row) => row.worker === worker).length, reason, worker);
-  }
-  return rows.filter((row) => !reasons.has(row.worker));
-}
-
-function postedOf(
-  batch: PostingBatch,
-  outcome: { txHash: Hex; chainBatchId: bigint; challengeEnd: number },
-  how: PostedBatch['how'],
-): PostedBatch {
-  return {
-    id: batch.id,
-    escrow: batch.escrow,
-    root: batch.root,
-    total: batch.total.toString(),
-    taskCount: batch.taskCount,
-    chainBatchId: outcome.chainBatchId.toString(),
-    txHash: outcome.txHash,
-    challengeEnd: outcome.challengeEnd,
-    how,
-  };
 }

@@ -21,8 +21,8 @@ export interface SignedPost {
 
 /**
  * Signs `postBatch(escrow, root, total, taskCount)` with the settler's key, at its next
- * nonce. Gas is estimated here, so a post the contract would refuse throws before anything
- * is written.
+ * nonce. The call is simulated first, so a post the contract would refuse throws (with the
+ * contract's error by name) before anything is written.
  */
 export async function signPost(
   chain: SettlementChain,
@@ -30,15 +30,20 @@ export async function signPost(
   batch: SettlementBatch,
 ): Promise<SignedPost> {
   const { wallet } = chain;
+  const args = [escrow, batch.root, batch.total, BigInt(batch.taskCount)] as const;
+  // Simulated first: a refusal comes back decoded (NotSettler, InsufficientEscrow, …).
+  await chain.reader.simulateContract({
+    address: chain.address,
+    abi: settlementAbi,
+    functionName: 'postBatch',
+    args,
+    account: wallet.account,
+  });
   const request = await wallet.prepareTransactionRequest({
     account: wallet.account,
     chain: wallet.chain,
     to: chain.address,
-    data: encodeFunctionData({
-      abi: settlementAbi,
-      functionName: 'postBatch',
-      args: [escrow, batch.root, batch.total, BigInt(batch.taskCount)],
-    }),
+    data: encodeFunctionData({ abi: settlementAbi, functionName: 'postBatch', args }),
   });
   const raw = await wallet.signTransaction(request as Parameters<typeof wallet.signTransaction>[0]);
   return { raw, hash: keccak256(raw) };

@@ -16,6 +16,7 @@ import type { QueueDriver } from '../queue/backend.ts';
 import { sql } from '../queue/sql.ts';
 import type { SettlementChain } from './chain.ts';
 import { checkEscrow } from './checks.ts';
+import { describeError } from './errors.ts';
 import {
   awaitPost,
   markPosted,
@@ -32,7 +33,10 @@ export interface Recovery {
   readonly batch: PostingBatch;
   /** receipt: its transaction was mined or pending; log: its event was found; reposted; released: it cannot be posted now. */
   readonly via: 'receipt' | 'log' | 'reposted' | 'released';
-  readonly outcome: PostOutcome | { state: 'released'; reason: string };
+  readonly outcome:
+    | PostOutcome
+    | { state: 'released'; reason: string }
+    | { state: 'failed'; reason: string };
 }
 
 /** Options of {@link recoverPosting}. */
@@ -58,7 +62,13 @@ export async function recoverPosting(
       taskCount: Number(row.task_count),
       txHash: row.tx_hash === null ? null : (String(row.tx_hash) as Hash),
     };
-    recoveries.push(await recoverOne(driver, chain, batch, options));
+    try {
+      recoveries.push(await recoverOne(driver, chain, batch, options));
+    } catch (error) {
+      // Left 'posting' (never re-posted on a doubt); the other batches are still recovered.
+      const reason = describeError(error);
+      recoveries.push({ batch, via: 'receipt', outcome: { state: 'failed', reason } });
+    }
   }
   return recoveries;
 }

@@ -3,6 +3,7 @@
  * `noob settle`'s output, and what tests read.
  */
 import type { Address, Hash, Hex } from 'viem';
+import type { PostingBatch } from './outcome.ts';
 
 /** A batch that is on chain now. */
 export interface PostedBatch {
@@ -31,11 +32,15 @@ export interface WaitingResults {
   readonly reason: string;
 }
 
-/** A batch whose transaction was sent but not mined within the pass's wait. */
+/**
+ * A batch left 'posting': its transaction was sent but not mined within the pass's wait,
+ * or its recovery failed (`reason`; the next pass tries again).
+ */
 export interface PendingBatch {
   readonly id: number;
   readonly escrow: Hex;
-  readonly txHash: Hash;
+  readonly txHash: Hash | null;
+  readonly reason?: string;
 }
 
 /** One pass. */
@@ -43,4 +48,23 @@ export interface SettleSummary {
   readonly posted: PostedBatch[];
   readonly waiting: WaitingResults[];
   readonly pending: PendingBatch[];
+}
+
+/** A posted batch as the summary says it. */
+export function postedOf(
+  batch: PostingBatch,
+  outcome: { txHash: Hex; chainBatchId: bigint; challengeEnd: number },
+  how: PostedBatch['how'],
+): PostedBatch {
+  return {
+    id: batch.id,
+    escrow: batch.escrow,
+    root: batch.root,
+    total: batch.total.toString(),
+    taskCount: batch.taskCount,
+    chainBatchId: outcome.chainBatchId.toString(),
+    txHash: outcome.txHash,
+    challengeEnd: outcome.challengeEnd,
+    how,
+  };
 }

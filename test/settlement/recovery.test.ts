@@ -1,4 +1,5 @@
-import { parseEther } from 'viem';
+import { createTestClient, http, parseEther } from 'viem';
+import { foundry } from 'viem/chains';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildBatch } from '../../contracts/client/batch.ts';
 import type { QueueDriver } from '../../core/queue/backend.ts';
@@ -102,5 +103,63 @@ describe('settlement recovery', () => {
       { sql: 'SELECT count(*) AS n FROM settlement_batches', params: {} },
     ]);
     expect(left!.rows[0]!.n).toBe(0);
+  });
+});
+
+describe('settlement recovery on a doubt', () => {
+  it("error: a posting whose recorded transaction is another one stays 'posting', reported with the reason; other escrows still settle", async () => {
+    const { id, escrow } = await postingWritten('mismatch');
+    const other = await world.d.submitter.sendTransaction({
+      to: world.d.submitter.account.address,
+      value: 1n,
+    });
+    await world.chain.reader.waitForTransactionReceipt({ hash: other });
+    await driver.execute({
+      sql: 'UPDATE settlement_batches SET tx_hash = :tx WHERE id = :id',
+      params: { id, tx: other },
+    });
+    const second = await world.fund(parseEther('1'));
+    await recordResults(
+      world,
+      driver,
+      second,
+      resultsFor('mismatch-other', world.workers, 1, reward),
+    );
+    const count = await world.batchCount();
+    const summary = await settle(driver, world.settler);
+    expect(summary.pending).toEqual([
+      { id, escrow, txHash: other, reason: expect.stringContaining('PostMismatchError') },
+    ]);
+    expect(summary.posted).toMatchObject([{ escrow: second, taskCount: 1 }]);
+    expect(await world.batchCount()).toBe(count + 1n);
+  });
+});
+
+describe('settlement recovery of a slow chain', () => {
+  it('behavior: a batch not mined within the wait is reported pending, and the next pass records it from its receipt', async () => {
+    const test = createTestClient({
+      chain: foundry,
+      mode: 'anvil',
+      transport: http(world.chain.anvil.rpcUrl),
+    });
+    driver = await openLedger();
+    const escrow = await world.fund(parseEther('5'));
+    await recordResults(world, driver, escrow, resultsFor('slow', world.workers, 2, reward));
+    await test.setAutomine(false);
+    let pending: Awaited<ReturnType<typeof settle>>;
+    try {
+      pending = await settle(driver, world.settler, { receiptTimeoutMs: 300 });
+    } finally {
+      await test.setAutomine(true);
+    }
+    expect(pending.posted).toEqual([]);
+    expect(pending.pending).toMatchObject([{ escrow, txHash: expect.stringMatching(/^0x/) }]);
+    await test.mine({ blocks: 1 });
+    const count = await world.batchCount();
+    const summary = await settle(driver, world.settler);
+    expect(summary.posted).toMatchObject([
+      { how: 'receipt', txHash: pending.pending[0]!.txHash, taskCount: 2 },
+    ]);
+    expect(await world.batchCount()).toBe(count);
   });
 });

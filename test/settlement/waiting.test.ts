@@ -131,3 +131,35 @@ describe('results that wait', () => {
     expect(summary.waiting).toHaveLength(2);
   });
 });
+
+describe('a post the contract refuses', () => {
+  it("error: a settler that lost its role: the escrow's rows wait with the refusal, nothing is written, the next pass posts once it is back", async () => {
+    driver = await openLedger();
+    const escrow = await world.fund(parseEther('1'));
+    await recordResults(world, driver, escrow, resultsFor('revoked', world.workers, 2, reward));
+    const role = (allowed: boolean) =>
+      world.chain.mined(
+        setSettler(world.d.admin, {
+          address: world.d.address,
+          settler: world.d.settler.account.address,
+          allowed,
+        }),
+      );
+    await role(false);
+    let summary: Awaited<ReturnType<typeof settle>>;
+    try {
+      summary = await settle(driver, world.settler);
+    } finally {
+      await role(true);
+    }
+    expect(summary.posted).toEqual([]);
+    expect(summary.waiting).toEqual([
+      { escrow, rows: 0, reason: expect.stringMatching(/could not post.*NotSettler/s) },
+    ]);
+    const [batches] = await driver.batch([
+      { sql: 'SELECT count(*) AS n FROM settlement_batches', params: {} },
+    ]);
+    expect(batches!.rows[0]!.n).toBe(0);
+    expect((await settle(driver, world.settler)).posted).toMatchObject([{ escrow, taskCount: 2 }]);
+  });
+});
