@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,20 +46,24 @@ afterAll(async () => {
   await world?.stop();
 });
 
-/** `noob ...args` to its end, with the chain's variables and `env`. */
-async function noob(args: string[], env: Record<string, string | undefined>) {
-  const chainEnv = {
+/** The chain's variables every command here gets. */
+function chainEnv() {
+  return {
     NOOB_CHAIN: 'anvil',
     NOOB_RPC_URL: world.chain.anvil.rpcUrl,
     NOOB_SETTLEMENT_ADDRESS: world.d.address,
   };
+}
+
+/** `noob ...args` to its end, with the chain's variables and `env`. */
+async function noob(args: string[], env: Record<string, string | undefined>) {
   try {
     const { stdout, stderr } = await run(
       process.execPath,
       [join(ROOT, 'bin', 'noob.js'), ...args],
       {
         cwd: ROOT,
-        env: { ...process.env, NOOB_DEBUG: '', NOOB_QUEUE_URL: '', ...chainEnv, ...env },
+        env: { ...process.env, NOOB_DEBUG: '', NOOB_QUEUE_URL: '', ...chainEnv(), ...env },
       },
     );
     return { code: 0, stdout, stderr };
@@ -70,6 +74,31 @@ async function noob(args: string[], env: Record<string, string | undefined>) {
 }
 
 describe('noob settle and noob claim', () => {
+  it('behavior: noob settle --every 1s makes a pass a second until SIGTERM, then exits 0', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'noob.js'), 'settle', '--db', db, '--every', '1s', '--json'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...chainEnv(), NOOB_QUEUE_URL: '', NOOB_PRIVATE_KEY: devKey(1) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    // Bounded: the test's own timeout; two passes' summaries, one per line.
+    await new Promise<void>((done) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.split('\n').filter(Boolean).length >= 2) done();
+      }),
+    );
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    for (const line of out.split('\n').filter(Boolean))
+      expect(JSON.parse(line)).toHaveProperty('posted');
+  });
+
   it('error: noob settle without the settler key exits 2 naming NOOB_PRIVATE_KEY', async () => {
     const result = await noob(['settle', '--db', db], { NOOB_PRIVATE_KEY: '' });
     expect(result.code).toBe(2);
