@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ModulePolicy } from '../../core/node/module-policy.ts';
 import { RESCAN_MS } from '../../core/queue/changes.ts';
 import {
@@ -15,6 +16,7 @@ import { workerTagSets } from '../../core/queue/worker-presence.ts';
 import { traceJobRun } from '../../core/tracing/job-span.ts';
 import { FairAdmission } from './admission.ts';
 import { atDeadline, pastDeadline, timedOut } from './job-timeout.ts';
+import { isStorageError } from './storage-error.ts';
 import {
   jobTags,
   runsOnNetwork,
@@ -295,7 +297,12 @@ export class Coordinator {
         ),
       );
     } catch (error) {
-      if (!run.interruption) throw error;
+      if (!run.interruption) {
+        // The database failed under the run (see isStorageError): it is given back, not
+        // lost, or a few blips of the database would fail it as a crashing coordinator.
+        if (isStorageError(error)) await this.#giveBack(job.id);
+        throw error;
+      }
       if (run.interruption === 'timeout') return this.#fail(job, timedOut(job));
       // Stopped or parked: give the lease back so any coordinator may take it at once; a
       // lost lease is someone else's now.
@@ -305,6 +312,27 @@ export class Coordinator {
     await recordOutcome(job.tenant, job.id, outcome);
     await queue.sealJob(job.tenant, job.id).catch(() => {});
     await dropJobLease(queue.driver, job.id);
+  }
+
+  /**
+   * Releases a run's lease once the database takes the write, trying (with backoff) for
+   * at most a lease's length: past it the lease has expired anyway.
+   */
+  async #giveBack(jobId: string): Promise<void> {
+    const deadline = Date.now() + this.#leaseMs;
+    for (let attempt = 0; attempt < 32 && Date.now() < deadline; attempt++) {
+      try {
+        await releaseJob(this.#options.queue.driver, jobId, this.id);
+        return;
+      } catch (error) {
+        if (!isStorageError(error)) return;
+        const delayMs = Math.min(1_000, 25 * 2 ** attempt);
+        const stopped = await sleep(delayMs, false, { signal: this.#abort.signal }).catch(
+          () => true,
+        );
+        if (stopped) return;
+      }
+    }
   }
 
   /** Ends a run in hand with `outcome` (an error: its tasks are cancelled), and lets it go. */
