@@ -24,7 +24,16 @@ export function settlementChainFromEnv(env: Record<string, string | undefined>):
     throw new SettlementConfigError(
       'NOOB_SETTLEMENT_ADDRESS is not set: the settlement function needs the deployed contract (0x address)',
     );
-  const { reader, wallet } = createSettlementClients(config);
+  let clients: ReturnType<typeof createSettlementClients>;
+  try {
+    clients = createSettlementClients(config);
+  } catch {
+    // No cause kept: the curve library's message spells the key out as a number.
+    throw new SettlementConfigError(
+      'NOOB_PRIVATE_KEY is not a valid secp256k1 private key (0x + 64 hex, below the curve order)',
+    );
+  }
+  const { reader, wallet } = clients;
   const fromBlock = env.NOOB_SETTLEMENT_FROM_BLOCK;
   if (fromBlock !== undefined && fromBlock !== '' && !/^\d+$/.test(fromBlock))
     throw new SettlementConfigError(

@@ -46,6 +46,20 @@ describe('settlerFromEnv', () => {
     );
   });
 
+  it('error: a key outside the curve is named, and neither its hex nor its number is repeated', async () => {
+    // Above the secp256k1 order: 64 hex digits, yet no private key.
+    const key = `0x${'ff'.repeat(32)}`;
+    const error = await settlerFromEnv({ ...GOOD, NOOB_PRIVATE_KEY: key }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.name).toBe('SettlementConfigError');
+    expect(error?.message).toContain('NOOB_PRIVATE_KEY');
+    const told = `${error?.message} ${error?.stack} ${String((error as { cause?: unknown }).cause)}`;
+    expect(told).not.toContain(key.slice(2));
+    expect(told).not.toContain(BigInt(key).toString());
+  });
+
   it('default: batch rows unset means the pass default; a whole number in range is taken', () => {
     expect(batchRows(undefined)).toBeUndefined();
     expect(batchRows('')).toBeUndefined();
