@@ -37,6 +37,8 @@ export async function claimCommand(args: readonly string[], io: CommandIO): Prom
   const { values } = parsed;
   const env = process.env;
   const payoutKey = env.NOOB_PAYOUT_KEY || undefined;
+  // Checked here, by its own name: loadSettlementConfig would blame NOOB_PRIVATE_KEY.
+  const payout = payoutKey === undefined ? undefined : payoutAddress(payoutKey);
   const config = loadSettlementConfig({
     ...env,
     NOOB_PRIVATE_KEY: env.NOOB_PRIVATE_KEY || payoutKey,
@@ -49,8 +51,8 @@ export async function claimCommand(args: readonly string[], io: CommandIO): Prom
     if (!/^0x[0-9a-fA-F]{40}$/.test(given))
       throw new UsageError(`ADDRESS must be a 0x address of 40 hex digits, got "${given}"`);
     worker = getAddress(given);
-  } else if (payoutKey && /^0x[0-9a-fA-F]{64}$/.test(payoutKey)) {
-    worker = privateKeyToAccount(payoutKey as `0x${string}`).address;
+  } else if (payout) {
+    worker = payout;
   } else {
     throw new UsageError(
       'give the worker ADDRESS, or set NOOB_PAYOUT_KEY to its key (0x + 64 hex)',
@@ -120,4 +122,20 @@ export async function claimCommand(args: readonly string[], io: CommandIO): Prom
     );
   }
   return 0;
+}
+
+/**
+ * The address of the payout key `key`; a {@link UsageError} naming NOOB_PAYOUT_KEY, without
+ * repeating it (a secret; the curve library's message spells it out as a number), if it is
+ * not a private key.
+ */
+function payoutAddress(key: string): Address {
+  const problem =
+    'NOOB_PAYOUT_KEY is not a private key: it must be 0x + 64 hex digits, below the curve order';
+  if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new UsageError(problem);
+  try {
+    return privateKeyToAccount(key as `0x${string}`).address;
+  } catch {
+    throw new UsageError(problem);
+  }
 }
