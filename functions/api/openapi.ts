@@ -28,6 +28,7 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
     } = (requestSide.has(id) ? inputs[id] : schema) as Record<string, unknown>;
     schemas[id] = rest;
   }
+  schemas[idOf(jobRequest)!] = withP2pOnlyFields(schemas[idOf(jobRequest)!]);
 
   const ref = (id: string) => ({ $ref: uri(id) });
   const json = (id: string, description: string) => ({
@@ -548,4 +549,23 @@ function referencedFrom(
 
 function idOf(schema: z.ZodType): string | undefined {
   return apiSchemas.get(schema)?.id;
+}
+
+/** Job request fields that only a peer-network job takes (zod refinements say so too). */
+const P2P_ONLY_FIELDS = ['verification', 'settlement'] as const;
+
+/**
+ * The job request's cross-field rule in JSON Schema: zod's refinements are code, so its
+ * generated schema allows `settlement` or `verification` with any runner, and a client
+ * (or schemathesis) reading the document could not tell most such requests are a 400.
+ * Each field present requires `runner: "p2p"`.
+ */
+function withP2pOnlyFields(schema: unknown): Record<string, unknown> {
+  return {
+    ...(schema as Record<string, unknown>),
+    allOf: P2P_ONLY_FIELDS.map((field) => ({
+      if: { required: [field] },
+      then: { required: ['runner'], properties: { runner: { const: 'p2p' } } },
+    })),
+  };
 }
