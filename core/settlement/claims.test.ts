@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toAllocationArgument } from '../../contracts/client/actions/settle.ts';
 import { allocationOf, buildBatch } from '../../contracts/client/batch.ts';
+import type { QueueDriver } from '../queue/backend.ts';
 import { ClaimBook } from './claims.ts';
 import { escrowOf, openTestLedger, WORKERS, writeResults } from './ledger.fixture.ts';
 import { markPosted } from './outcome.ts';
@@ -8,8 +9,8 @@ import { recordPosting } from './post.ts';
 import { batchRows, inTreeOrder, toSettled, unbatchedRows } from './rows.ts';
 
 /** A ledger with one posted batch (chain batch 7) over `count` results. */
-async function postedLedger(count: number) {
-  const driver = await openTestLedger();
+async function postedLedger(count: number, driver?: QueueDriver) {
+  driver ??= await openTestLedger();
   const escrow = escrowOf(`claims-${count}`);
   await writeResults(driver, escrow, count);
   const rows = inTreeOrder(await unbatchedRows(driver, escrow, 100));
@@ -76,6 +77,27 @@ describe('ClaimBook', () => {
       name: 'ProofMismatchError',
       message: expect.stringContaining('results do not give its root'),
     });
+    await driver.close();
+  });
+
+  it('behavior: a page builds at most buildsPerPage batches; it ends early with a cursor, and following it gives every claim once', async () => {
+    const driver = await openTestLedger();
+    const ids: number[] = [];
+    // Five batches, each with one result of each worker (counts 3..7 name the escrows).
+    for (let count = 3; count <= 7; count++) ids.push((await postedLedger(count, driver)).id);
+    const book = new ClaimBook(driver, { buildsPerPage: 2 });
+    const first = await book.page(WORKERS[0]!, { limit: 100 });
+    expect(first.claims.map((c) => c.id)).toEqual(ids.slice(0, 2));
+    expect(first.next).toBe(String(ids[1]));
+    const seen = [...first.claims.map((c) => c.id)];
+    let next = first.next;
+    for (let pages = 0; next !== null && pages < 10; pages++) {
+      const page = await book.page(WORKERS[0]!, { after: Number(next), limit: 100 });
+      seen.push(...page.claims.map((c) => c.id));
+      next = page.next;
+    }
+    expect(next).toBeNull();
+    expect(seen).toEqual(ids);
     await driver.close();
   });
 });

@@ -42,19 +42,33 @@ export interface ClaimPage {
   readonly limit?: number;
 }
 
-/** Workers' claims from one queue, with the batches it built kept (at most `cacheSize`). */
+/**
+ * Workers' claims from one queue, with the batches it built kept (at most `cacheSize`). A
+ * read builds at most `buildsPerPage` batches not kept (default 8) and ends there: whoever
+ * asks, for whatever address and page size, one request hashes at most that many trees
+ * (a batch of 4096 rows is about a quarter of a second) on the server's event loop.
+ */
 export class ClaimBook {
   readonly #driver: QueueDriver;
   readonly #built = new Map<number, SettlementBatch>();
   readonly #cacheSize: number;
+  readonly #buildsPerPage: number;
 
-  constructor(driver: QueueDriver, options: { cacheSize?: number } = {}) {
+  constructor(driver: QueueDriver, options: { cacheSize?: number; buildsPerPage?: number } = {}) {
     this.#driver = driver;
     this.#cacheSize = options.cacheSize ?? 64;
+    this.#buildsPerPage = options.buildsPerPage ?? 8;
   }
 
-  /** `worker`'s claims in posted batches, oldest batch first. */
+  /**
+   * `worker`'s claims in posted batches, oldest batch first: at most `limit`, fewer when the
+   * read ended at its build bound (`page` then says where to go on).
+   */
   async claimsOf(worker: Address, page: ClaimPage = {}): Promise<WorkerClaim[]> {
+    return (await this.#read(worker, page)).claims;
+  }
+
+  async #read(worker: Address, page: ClaimPage): Promise<{ claims: WorkerClaim[]; cut: boolean }> {
     const address = getAddress(worker);
     const [result] = await this.#driver.batch(
       [
@@ -67,8 +81,10 @@ export class ClaimBook {
       'read',
     );
     const claims: WorkerClaim[] = [];
+    let builds = 0;
     for (const row of result!.rows) {
       const id = Number(row.id);
+      if (!this.#built.has(id) && builds++ === this.#buildsPerPage) return { claims, cut: true };
       const batch = await this.#batch(id, String(row.root) as Hex);
       const allocation = allocationOf(batch, address);
       const argument = toAllocationArgument(BigInt(String(row.chain_batch_id)), allocation);
@@ -89,7 +105,7 @@ export class ClaimBook {
         },
       });
     }
-    return claims;
+    return { claims, cut: false };
   }
 
   /**
@@ -101,8 +117,9 @@ export class ClaimBook {
     page: ClaimPage = {},
   ): Promise<{ address: Address; claims: WorkerClaim[]; next: string | null }> {
     const limit = page.limit ?? 20;
-    const claims = await this.claimsOf(worker, { ...page, limit });
-    const next = claims.length === limit ? String(claims.at(-1)!.id) : null;
+    const { claims, cut } = await this.#read(worker, { ...page, limit });
+    const next =
+      claims.length > 0 && (cut || claims.length === limit) ? String(claims.at(-1)!.id) : null;
     return { address: getAddress(worker), claims, next };
   }
 
