@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { claimCommand } from './claim-command.ts';
@@ -12,10 +14,13 @@ const CHAIN = {
 };
 
 /** What `noob claim` throws with `env`: the error the CLI prints. */
-async function refusal(env: Record<string, string>): Promise<Error> {
+async function refusal(
+  env: Record<string, string>,
+  args = ['--url', 'http://127.0.0.1:9', '--key', 'k'],
+): Promise<Error> {
   for (const [name, value] of Object.entries({ ...CHAIN, ...env })) vi.stubEnv(name, value);
   const io = { stdout: new PassThrough(), stderr: new PassThrough() } as unknown as CommandIO;
-  const error = await claimCommand(['--url', 'http://127.0.0.1:9', '--key', 'k'], io).then(
+  const error = await claimCommand(args, io).then(
     () => undefined,
     (e: Error) => e,
   );
@@ -43,5 +48,30 @@ describe('noob claim', () => {
     const told = `${error.message} ${error.stack} ${String((error as { cause?: unknown }).cause)}`;
     expect(told).not.toContain(key.slice(2));
     expect(told).not.toContain(BigInt(key).toString());
+  });
+
+  it('error: a server whose next cursor does not move on is refused, not followed forever', async () => {
+    let pages = 0;
+    const server = createServer((_req, res) => {
+      pages++;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ address: `0x${'33'.repeat(20)}`, claims: [], next: '5' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const error = await refusal({ NOOB_PRIVATE_KEY: `0x${'11'.repeat(32)}` }, [
+        `0x${'33'.repeat(20)}`,
+        '--url',
+        url,
+        '--key',
+        'k',
+      ]);
+      expect(error.name).toBe('ApiCommandError');
+      expect(error.message).toMatch(/next cursor/);
+      expect(pages).toBeLessThan(5);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { createSettlementClients, loadSettlementConfig } from '../../contracts/c
 import { waitForSettlement } from '../../contracts/client/events.ts';
 import { toClaimItem, type WorkerClaim } from '../settlement/claims.ts';
 import { connect } from './api-connection.ts';
-import { explainApiError } from './api-errors.ts';
+import { ApiCommandError, explainApiError } from './api-errors.ts';
 import { parseClientArguments } from './client-arguments.ts';
 import type { CommandIO } from './commands.ts';
 import { toJson } from './output.ts';
@@ -71,6 +71,12 @@ export async function claimCommand(args: readonly string[], io: CommandIO): Prom
       const page = await client.settlementClaims(worker, after === undefined ? {} : { after });
       claims.push(...(page.claims as WorkerClaim[]));
       if (page.next === null) break;
+      // Cursors are claim ids and only grow: one that does not is a server to stop following.
+      if (!/^[0-9]{1,15}$/.test(page.next) || Number(page.next) <= Number(after ?? -1))
+        throw new ApiCommandError(
+          `the server at ${url} answered a next cursor (${JSON.stringify(page.next.slice(0, 20))}) that does not move past the last (${after ?? 'none'})`,
+          'bad_cursor',
+        );
       after = page.next;
     }
   } catch (error) {
