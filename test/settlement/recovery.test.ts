@@ -1,7 +1,9 @@
-import { createTestClient, http, parseEther } from 'viem';
+import { createTestClient, type Hash, type Hex, http, parseEther } from 'viem';
 import { foundry } from 'viem/chains';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildBatch } from '../../contracts/client/batch.ts';
+import { decodeSettlementEvents } from '../../contracts/client/events.ts';
+import { settlementAbi } from '../../contracts/generated/Settlement.ts';
 import type { QueueDriver } from '../../core/queue/backend.ts';
 import { settle } from '../../core/settlement/pass.ts';
 import { recordPosting, sendPost, signPost } from '../../core/settlement/post.ts';
@@ -135,13 +137,18 @@ describe('settlement recovery on a doubt', () => {
   });
 });
 
+/** anvil's own methods (mining on or off, dropping a pending transaction). */
+function anvilControl() {
+  return createTestClient({
+    chain: foundry,
+    mode: 'anvil',
+    transport: http(world.chain.anvil.rpcUrl),
+  });
+}
+
 describe('settlement recovery of a slow chain', () => {
   it('behavior: a batch not mined within the wait is reported pending, and the next pass records it from its receipt', async () => {
-    const test = createTestClient({
-      chain: foundry,
-      mode: 'anvil',
-      transport: http(world.chain.anvil.rpcUrl),
-    });
+    const test = anvilControl();
     driver = await openLedger();
     const escrow = await world.fund(parseEther('5'));
     await recordResults(world, driver, escrow, resultsFor('slow', world.workers, 2, reward));
@@ -161,5 +168,55 @@ describe('settlement recovery of a slow chain', () => {
       { how: 'receipt', txHash: pending.pending[0]!.txHash, taskCount: 2 },
     ]);
     expect(await world.batchCount()).toBe(count);
+  });
+
+  // A post the settler's node lost while the transaction still lives elsewhere (another
+  // node's pool): re-posting must never let both be mined, whatever else is pending.
+  it('behavior: a post the node lost behind a later pending post is paid once, even when the lost transaction comes back', async () => {
+    const test = anvilControl();
+    driver = await openLedger();
+    const first = await world.fund(parseEther('5'));
+    const second = await world.fund(parseEther('5'));
+    await recordResults(world, driver, first, resultsFor('lost-a', world.workers, 2, reward));
+    await recordResults(world, driver, second, resultsFor('lost-b', world.workers, 2, reward));
+    const before = await world.batchCount();
+    await test.setAutomine(false);
+    try {
+      // Both escrows' posts go out and stay pending (nothing is mined).
+      const sent = await settle(driver, world.settler, { receiptTimeoutMs: 300 });
+      expect(sent.pending).toHaveLength(2);
+      const txs = await Promise.all(
+        sent.pending.map((p) => world.chain.reader.getTransaction({ hash: p.txHash as Hash })),
+      );
+      const lost = txs.reduce((a, b) => (a.nonce < b.nonce ? a : b));
+      const raw = (await test.request({
+        method: 'eth_getRawTransactionByHash' as never,
+        params: [lost.hash] as never,
+      })) as Hex;
+      // The settler's node forgets the lower-nonce post; the transaction lives on elsewhere.
+      await test.dropTransaction({ hash: lost.hash });
+      const again = await settle(driver, world.settler, { receiptTimeoutMs: 300 });
+      // Recovery posted the lost batch again; both posts are pending.
+      expect(again.pending).toHaveLength(2);
+      // The lost transaction comes back (anyone holding it may send it again).
+      await world.chain.reader
+        .sendRawTransaction({ serializedTransaction: raw })
+        .catch(() => undefined);
+    } finally {
+      await test.setAutomine(true);
+    }
+    for (let i = 0; i < 4; i++) await test.mine({ blocks: 1 });
+    await settle(driver, world.settler, { receiptTimeoutMs: 5_000 });
+    const logs = await world.chain.reader.getContractEvents({
+      address: world.d.address,
+      abi: settlementAbi,
+      eventName: 'BatchPosted',
+      fromBlock: 0n,
+    });
+    const posts = decodeSettlementEvents(logs).filter((e) => e.eventName === 'BatchPosted');
+    const perEscrow = (escrow: Hex) =>
+      posts.filter((e) => e.args.jobId.toLowerCase() === escrow.toLowerCase()).length;
+    expect([perEscrow(first), perEscrow(second)]).toEqual([1, 1]);
+    expect(await world.batchCount()).toBe(before + 2n);
   });
 });
