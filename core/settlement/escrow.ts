@@ -75,16 +75,30 @@ export async function settleEscrow(
   }
 }
 
-/** The rows whose workers may be paid now; the others are reported to `wait` by worker. */
+/** The most wei an escrow holds (a uint96 on chain): a result paying more is never posted. */
+const MAX_ESCROW = 2n ** 96n - 1n;
+
+/**
+ * The rows whose workers may be paid now; the others are reported to `wait` by worker. A
+ * row no escrow can pay waits on its own: left in, it would hold every later row of its
+ * escrow back (a batch that does not fit is not cut).
+ */
 async function payableRows(
   chain: SettlementChain,
   rows: readonly ResultRow[],
   wait: (rows: number, reason: string, worker?: Address) => void,
 ): Promise<ResultRow[]> {
-  const workers = [...new Set(rows.map((row) => row.worker))];
+  const tooLarge = rows.filter((row) => row.reward > MAX_ESCROW);
+  for (const worker of new Set(tooLarge.map((row) => row.worker))) {
+    const count = tooLarge.filter((row) => row.worker === worker).length;
+    const reason = `worker ${worker}'s reward is more than an escrow can hold (uint96, ${MAX_ESCROW} wei): such results can never be posted`;
+    wait(count, reason, worker);
+  }
+  const fitting = rows.filter((row) => row.reward <= MAX_ESCROW);
+  const workers = [...new Set(fitting.map((row) => row.worker))];
   const reasons = await unpayableWorkers(chain, workers);
   for (const [worker, reason] of reasons) {
-    wait(rows.filter((row) => row.worker === worker).length, reason, worker);
+    wait(fitting.filter((row) => row.worker === worker).length, reason, worker);
   }
-  return rows.filter((row) => !reasons.has(row.worker));
+  return fitting.filter((row) => !reasons.has(row.worker));
 }

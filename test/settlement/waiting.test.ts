@@ -95,6 +95,27 @@ describe('results that wait', () => {
     );
   });
 
+  it("behavior: a result whose reward no escrow can hold (above uint96) waits alone; the escrow's other results are posted", async () => {
+    driver = await openLedger();
+    const escrow = await world.fund(parseEther('5'));
+    const huge = 2n ** 96n;
+    // Recorded first: the oldest, so it would lead the escrow's first batch.
+    await recordResults(world, driver, escrow, [
+      { task: 'huge-0', worker: world.workers[0]!, reward: huge },
+    ]);
+    await recordResults(world, driver, escrow, resultsFor('fine', world.workers, 3, reward));
+    const summary = await settle(driver, world.settler);
+    expect(summary.posted).toMatchObject([{ escrow, taskCount: 3, total: String(reward * 3n) }]);
+    expect(summary.waiting).toEqual([
+      {
+        escrow,
+        rows: 1,
+        worker: world.workers[0]!.account.address,
+        reason: expect.stringMatching(/reward .* more than an escrow can hold/),
+      },
+    ]);
+  });
+
   it("behavior: an unstaked and an unbonding worker's results wait; the staked worker's are posted", async () => {
     driver = await openLedger();
     const staked = world.workers[0]!;
