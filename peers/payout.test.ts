@@ -33,6 +33,24 @@ describe('payout keys', () => {
     expect(await verifyAnswer(domain, signer!.address, TASK, RESULT, '0x1234')).toBe(false);
   });
 
+  it('error: the same signature in a form the contract refuses (high s, v of 0 or 1) is not a paid answer', async () => {
+    const { signer } = payoutFromEnv({ ...ENV, NOOB_PAYOUT_KEY: KEY });
+    const signature = await signer!.sign(TASK, RESULT);
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const r = signature.slice(2, 66);
+    const s = BigInt(`0x${signature.slice(66, 130)}`);
+    const v = Number.parseInt(signature.slice(130), 16);
+    // The malleable twin: (r, n - s) with the other parity recovers the same address.
+    const highS =
+      `0x${r}${(n - s).toString(16).padStart(64, '0')}${(v === 27 ? 28 : 27).toString(16)}` as const;
+    const zeroV =
+      `0x${r}${signature.slice(66, 130)}${(v - 27).toString(16).padStart(2, '0')}` as const;
+    const { domain, address } = signer!;
+    // Kept as challenge evidence, they would be refused on chain: the paid answer unchallengeable.
+    expect(await verifyAnswer(domain, address, TASK, RESULT, highS)).toBe(false);
+    expect(await verifyAnswer(domain, address, TASK, RESULT, zeroV)).toBe(false);
+  });
+
   it('default: no key, no signer; a key without a domain signs nothing and says so', () => {
     expect(payoutFromEnv(ENV)).toEqual({});
     const { signer, warning } = payoutFromEnv({ NOOB_PAYOUT_KEY: KEY });

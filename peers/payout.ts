@@ -7,6 +7,7 @@ import {
   signResult,
   verifyResult,
 } from '../contracts/client/eip712.ts';
+import { isCanonicalSignature } from '../contracts/client/evidence.ts';
 import { PeerError } from './errors.ts';
 import { settlementDomainFromEnv } from './settlement-domain.ts';
 
@@ -47,7 +48,9 @@ export class PayoutSigner {
 
 /**
  * Whether `signature` is `payout`'s signature over (task, result) in `domain`: false for
- * anything malformed (a CID or signature that does not parse), never a throw.
+ * anything malformed (a CID or signature that does not parse), never a throw. Only the one
+ * form the contract takes as challenge evidence counts (low s, v of 27 or 28): a paid
+ * answer's kept signature must be usable against its worker on chain.
  */
 export async function verifyAnswer(
   domain: SettlementDomain,
@@ -57,6 +60,7 @@ export async function verifyAnswer(
   signature: Hex,
 ): Promise<boolean> {
   try {
+    if (!isCanonicalSignature(signature)) return false;
     const signed: SignedResult = { taskCid: cidOf(task), resultCid: cidOf(result), signature };
     return await verifyResult(domain, payout, signed);
   } catch {
