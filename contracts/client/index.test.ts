@@ -27,6 +27,7 @@ test('default: the public surface is pinned', () => {
       "createSettlementClients",
       "decodeSettlementEvents",
       "deploySettlement",
+      "escrowIdFor",
       "fundJob",
       "getAccounting",
       "getBatch",

@@ -59,6 +59,7 @@ export {
   MerkleError,
   SettlementError,
 } from './errors.ts';
+export { escrowIdFor } from './escrow-id.ts';
 export type { SettlementEvent } from './events.ts';
 export { decodeSettlementEvents, waitForSettlement } from './events.ts';
 export type { EvidenceArgument } from './evidence.ts';

@@ -86,9 +86,9 @@ export async function openJob(
   {
     seconds = 86_400n,
     submitter = d.submitter,
-  }: { seconds?: bigint; submitter?: SettlementWallet } = {},
+    jobId = newJobId(),
+  }: { seconds?: bigint; submitter?: SettlementWallet; jobId?: Hex } = {},
 ): Promise<Hex> {
-  const jobId = newJobId();
   const deadline = (await chain.now()) + seconds;
   await chain.mined(
     fundJob(submitter, {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { escrowIdFor } from '../../contracts/client/escrow-id.ts';
 import type { TubeJobPayload } from './submit-job.ts';
 import { type ApiTestEnv, apiTestEnv, authed } from './test-env.ts';
 
@@ -124,25 +125,25 @@ describe('jobs for the peer network', () => {
   });
 });
 
-const ESCROW = `0x${'Ab'.repeat(32)}`;
-
 async function getJob(env: ApiTestEnv, id: string) {
   return (await (await env.app.request(`/v1/jobs/${id}`, authed(env.acme))).json()) as any;
 }
 
 describe('jobs with a settlement', () => {
-  it('behavior: a p2p job keeps its escrow (one spelling) and reward for its coordinator, and shows them with counts null until it ends', async () => {
+  it('behavior: a p2p job keeps the escrow derived from its tenant and name, and its reward, for its coordinator, and shows them with counts null until it ends', async () => {
     const env = await setUp(true);
     const reward = '1000000000000000000000';
     const { status, body } = await submit(env, {
       runner: 'p2p',
-      settlement: { escrow: ESCROW, reward },
+      settlement: { name: 'march', reward },
     });
     expect(status).toBe(202);
+    const escrow = escrowIdFor('acme', 'march');
     const payload = (await env.queue.getJob('acme', body.id)).payload as TubeJobPayload;
-    expect(payload.settlement).toEqual({ escrow: ESCROW.toLowerCase(), reward });
+    expect(payload.settlement).toEqual({ escrow, name: 'march', reward });
     expect((await getJob(env, body.id)).settlement).toEqual({
-      escrow: ESCROW.toLowerCase(),
+      escrow,
+      name: 'march',
       reward,
       recordedCalls: null,
       unpaidCalls: null,
@@ -153,11 +154,40 @@ describe('jobs with a settlement', () => {
     expect(await getJob(env, plain.body.id)).not.toHaveProperty('settlement');
   });
 
+  it("behavior: two tenants naming the same escrow name are paid from two escrows; a request naming an on-chain id (another tenant's escrow) is refused", async () => {
+    const env = await setUp(true);
+    const settlement = { name: 'shared', reward: '7' };
+    const fromAcme = await submit(env, { runner: 'p2p', settlement });
+    const fromGlobex = await env.app.request(
+      '/v1/jobs',
+      authed(env.globex, 'POST', { tube: 'testing-basic', runner: 'p2p', settlement }),
+    );
+    expect(fromGlobex.status).toBe(202);
+    const globexId = ((await fromGlobex.json()) as { id: string }).id;
+    const acmeEscrow = (
+      (await env.queue.getJob('acme', fromAcme.body.id)).payload as TubeJobPayload
+    ).settlement?.escrow;
+    const globexEscrow = ((await env.queue.getJob('globex', globexId)).payload as TubeJobPayload)
+      .settlement?.escrow;
+    expect(acmeEscrow).toBe(escrowIdFor('acme', 'shared'));
+    expect(globexEscrow).toBe(escrowIdFor('globex', 'shared'));
+    expect(acmeEscrow).not.toBe(globexEscrow);
+
+    const naming = await submit(env, {
+      runner: 'p2p',
+      settlement: { escrow: globexEscrow, name: 'shared', reward: '7' },
+    });
+    expect(naming.status).toBe(400);
+    expect(naming.body.error.details.map((d: { field: string }) => d.field)).toContain(
+      'settlement.escrow',
+    );
+  });
+
   it('behavior: once ended, the job shows the counts its coordinator recorded with the verdict (not twice)', async () => {
     const env = await setUp(true);
     const { body } = await submit(env, {
       runner: 'p2p',
-      settlement: { escrow: ESCROW, reward: '5' },
+      settlement: { name: 'counts', reward: '5' },
     });
     const verdict = { verification: { mode: 'trusted' }, calls: 3, accepted: [], evidence: 0 };
     const counts = { recordedCalls: 2, unpaidCalls: 1, unpaidAnswers: 1 };
@@ -166,23 +196,30 @@ describe('jobs with a settlement', () => {
       verdict: { ...verdict, settlement: counts },
     });
     const job = await getJob(env, body.id);
-    expect(job.settlement).toEqual({ escrow: ESCROW.toLowerCase(), reward: '5', ...counts });
+    expect(job.settlement).toEqual({
+      escrow: escrowIdFor('acme', 'counts'),
+      name: 'counts',
+      reward: '5',
+      ...counts,
+    });
     expect(job.verdict).toEqual(verdict);
   });
 
   it.each([
-    ['an escrow too short', { escrow: '0xabcd', reward: '1' }, 'settlement.escrow'],
-    ['an escrow without 0x', { escrow: 'ab'.repeat(32), reward: '1' }, 'settlement.escrow'],
-    ['a zero reward', { escrow: ESCROW, reward: '0' }, 'settlement.reward'],
-    ['a negative reward', { escrow: ESCROW, reward: '-5' }, 'settlement.reward'],
-    ['a fractional reward', { escrow: ESCROW, reward: '1.5' }, 'settlement.reward'],
-    ['a reward as a number', { escrow: ESCROW, reward: 5 }, 'settlement.reward'],
+    ['an empty name', { name: '', reward: '1' }, 'settlement.name'],
+    ['a name with a space', { name: 'my escrow', reward: '1' }, 'settlement.name'],
+    ['a name over 100 characters', { name: 'a'.repeat(101), reward: '1' }, 'settlement.name'],
+    ['no name', { reward: '1' }, 'settlement.name'],
+    ['a zero reward', { name: 'n', reward: '0' }, 'settlement.reward'],
+    ['a negative reward', { name: 'n', reward: '-5' }, 'settlement.reward'],
+    ['a fractional reward', { name: 'n', reward: '1.5' }, 'settlement.reward'],
+    ['a reward as a number', { name: 'n', reward: 5 }, 'settlement.reward'],
     [
-      'a reward over a uint256',
-      { escrow: ESCROW, reward: (2n ** 256n).toString() },
+      'a reward over a uint96 (what an escrow holds)',
+      { name: 'n', reward: (2n ** 96n).toString() },
       'settlement.reward',
     ],
-    ['an unknown field', { escrow: ESCROW, reward: '1', token: 'x' }, 'settlement.token'],
+    ['an unknown field', { name: 'n', reward: '1', token: 'x' }, 'settlement.token'],
   ])(
     'error: a settlement with %s is a 400 naming the field, and queues nothing',
     async (_what, settlement, field) => {
@@ -197,7 +234,7 @@ describe('jobs with a settlement', () => {
 
   it('error: a settlement without runner "p2p" is a 400 naming the field', async () => {
     const env = await setUp(true);
-    const { status, body } = await submit(env, { settlement: { escrow: ESCROW, reward: '1' } });
+    const { status, body } = await submit(env, { settlement: { name: 'n', reward: '1' } });
     expect(status).toBe(400);
     expect(body.error.details.map((d: { field: string }) => d.field)).toEqual(['settlement']);
     expect(body.error.message).toMatch(/runner "p2p"/);

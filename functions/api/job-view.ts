@@ -61,14 +61,16 @@ function verdictOf(verdict: unknown): JobStatus['verdict'] {
  * recorded with the outcome (null before).
  */
 function settlementOf(payload: unknown, verdict: unknown): Pick<JobStatus, 'settlement'> {
-  const settlement = (payload as { settlement?: { escrow?: unknown; reward?: unknown } } | null)
-    ?.settlement;
+  const settlement = (
+    payload as { settlement?: { escrow?: unknown; name?: unknown; reward?: unknown } } | null
+  )?.settlement;
   if (typeof settlement?.escrow !== 'string' || typeof settlement.reward !== 'string') return {};
   const counts = (verdict as { settlement?: Record<string, unknown> } | undefined)?.settlement;
   const count = (name: string) => (typeof counts?.[name] === 'number' ? counts[name] : null);
   return {
     settlement: {
       escrow: settlement.escrow,
+      name: typeof settlement.name === 'string' ? settlement.name : '',
       reward: settlement.reward,
       recordedCalls: count('recordedCalls'),
       unpaidCalls: count('unpaidCalls'),

@@ -102,22 +102,27 @@ export const jobVerification = z
   .describe('How the peers verify the calls of a job with runner "p2p" (default trusted).')
   .register(apiSchemas, { id: 'JobVerification' });
 
-/** The largest wei amount a reward may name (a uint256 on chain). */
-const MAX_UINT256 = 2n ** 256n - 1n;
+/** The largest wei amount a reward may name: an escrow on chain is a uint96. */
+const MAX_UINT96 = 2n ** 96n - 1n;
 
-/** What pays a p2p job's executors on chain (see docs/peers.md, "Payout keys and signed answers"). */
+/** What pays a p2p job's executors on chain (see docs/settlement.md). */
 export const jobSettlement = z
   .strictObject({
-    escrow: z
+    name: z
       .string()
-      .regex(/^0x[0-9a-fA-F]{64}$/, 'expected 0x and 64 hex digits (the on-chain job id)')
-      .describe('The on-chain job id (bytes32) whose escrow pays the rewards.'),
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/,
+        'expected 1 to 100 letters, digits, dots, colons, underscores or hyphens, starting with a letter or digit',
+      )
+      .describe(
+        "The tenant's name for the escrow that pays: the on-chain job id is escrowIdFor(tenant, name) = keccak256(abi.encode(\"noob/escrow/1\", tenant, name)), shown as the job's settlement.escrow. Fund that id; no tenant can name another tenant's escrow.",
+      ),
     reward: z
       .string()
-      .regex(/^[1-9][0-9]{0,77}$/, 'expected a whole number of wei above 0, in decimal')
+      .regex(/^[1-9][0-9]{0,28}$/, 'expected a whole number of wei above 0, in decimal')
       // Checked even when the pattern failed (zod goes on): only digits reach BigInt.
-      .refine((wei) => !/^\d+$/.test(wei) || BigInt(wei) <= MAX_UINT256, {
-        message: 'more wei than a uint256 holds',
+      .refine((wei) => !/^\d+$/.test(wei) || BigInt(wei) <= MAX_UINT96, {
+        message: 'more wei than an escrow holds (a uint96)',
       })
       .describe(
         'Wei paid per accepted call to each executor of its verdict that has a payout address and signed the result (decimal string).',
@@ -245,7 +250,10 @@ export const jobVerdict = z
 /** A settled job's escrow and reward, and how its accepted calls fared for payment. */
 export const jobSettlementStatus = z
   .object({
-    escrow: z.string().describe('The on-chain job id whose escrow pays.'),
+    escrow: z
+      .string()
+      .describe('The on-chain job id whose escrow pays: escrowIdFor(tenant, name).'),
+    name: z.string().describe("The tenant's name for that escrow, as submitted."),
     reward: z.string().describe('Wei per accepted call and paid executor.'),
     recordedCalls: z
       .int()

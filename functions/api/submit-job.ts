@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { escrowIdFor } from '../../contracts/client/escrow-id.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import type { Priority, RetryPolicy } from '../../core/queue/types.ts';
 import { traceSubmit } from '../../core/tracing/submit-span.ts';
@@ -35,7 +36,7 @@ export interface TubeJobPayload {
   /** How the peers verify them. */
   verification?: JobRequest['verification'];
   /** The escrow that pays the accepted calls' executors, and the reward (p2p only). */
-  settlement?: { escrow: string; reward: string };
+  settlement?: { escrow: string; name: string; reward: string };
 }
 
 /** `retry` as the API takes it. */
@@ -203,11 +204,13 @@ export function submitJobRoute(
         ...(request.runner === 'p2p'
           ? { runner: 'p2p', verification: request.verification ?? { mode: 'trusted' } }
           : {}),
-        // The on-chain job id in one spelling: the settlement function groups rows by it.
+        // The escrow is derived from the tenant, never taken from the request: a tenant
+        // cannot name another's escrow (the settler signs every batch alike).
         ...(request.settlement
           ? {
               settlement: {
-                escrow: request.settlement.escrow.toLowerCase(),
+                escrow: escrowIdFor(c.get('tenant'), request.settlement.name),
+                name: request.settlement.name,
                 reward: request.settlement.reward,
               },
             }

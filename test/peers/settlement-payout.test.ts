@@ -7,6 +7,7 @@ import type { Address, Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyResult } from '../../contracts/client/eip712.ts';
+import { escrowIdFor } from '../../contracts/client/escrow-id.ts';
 import type { QueueDriver } from '../../core/queue/backend.ts';
 import { openDriver } from '../../core/queue/open.ts';
 import {
@@ -42,7 +43,9 @@ const KEYS: Hex[] = [
   '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
 ];
 const PAYOUTS = KEYS.map((key) => privateKeyToAccount(key).address);
-const ESCROW = `0x${'5e'.repeat(32)}`;
+/** The escrow `noob serve`'s tenant `local` names: the API derives its on-chain id. */
+const ESCROW_NAME = 'payout-test';
+const ESCROW = escrowIdFor('local', ESCROW_NAME);
 const REWARD = '1000000000000000';
 const EPOCHS = 3;
 
@@ -86,7 +89,7 @@ async function submitAndFinish(body: Record<string, unknown>) {
       tube: SQUARE,
       epochs: EPOCHS,
       runner: 'p2p',
-      settlement: { escrow: ESCROW, reward: REWARD },
+      settlement: { name: ESCROW_NAME, reward: REWARD },
       ...body,
     }),
   });
@@ -146,6 +149,7 @@ describe('settled jobs on the peer network', () => {
     expect(calls).toBeGreaterThanOrEqual(EPOCHS);
     expect(job.settlement).toEqual({
       escrow: ESCROW,
+      name: ESCROW_NAME,
       reward: REWARD,
       recordedCalls: calls,
       unpaidCalls: 0,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim } from '../../contracts/client/actions/settle.ts';
+import { escrowIdFor } from '../../contracts/client/escrow-id.ts';
 import { testParameters } from '../../contracts/test/fixture.ts';
 import type { QueueDriver } from '../../core/queue/backend.ts';
 import { openDriver } from '../../core/queue/open.ts';
@@ -68,7 +69,8 @@ afterAll(async () => {
 
 describe('a settled p2p job, paid on chain', () => {
   it('default: the job runs on paid peers, a pass posts its results, each worker claims reward minus fee per call it made', async () => {
-    const escrow = await world.fund(parseEther('1'));
+    // The escrow the API derives for `noob serve`'s tenant `local` and the name below.
+    const escrow = await world.fund(parseEther('1'), undefined, escrowIdFor('local', 'e2e'));
     const { status, body } = await api(serve.url, serve.key, '/v1/jobs', {
       method: 'POST',
       body: JSON.stringify({
@@ -77,7 +79,7 @@ describe('a settled p2p job, paid on chain', () => {
         runner: 'p2p',
         tags: ['paid'],
         verification: { mode: 'quorum', k: 2, q: 2 },
-        settlement: { escrow, reward: REWARD.toString() },
+        settlement: { name: 'e2e', reward: REWARD.toString() },
       }),
     });
     expect(status, JSON.stringify(body)).toBe(202);

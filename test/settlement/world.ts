@@ -27,8 +27,11 @@ export interface SettlementWorld {
   readonly settler: SettlementChain;
   /** Three staked workers (dev accounts 5, 6, 7). */
   readonly workers: readonly SettlementWallet[];
-  /** An escrow funded with `amount` naming the settler (`seconds` to its deadline). */
-  fund(amount: bigint, seconds?: bigint): Promise<Hex>;
+  /**
+   * An escrow funded with `amount` naming the settler (`seconds` to its deadline), under
+   * `jobId` (default a fresh one; the job API's is `escrowIdFor(tenant, name)`).
+   */
+  fund(amount: bigint, seconds?: bigint, jobId?: Hex): Promise<Hex>;
   /** Batches posted on chain so far. */
   batchCount(): Promise<bigint>;
   stop(): Promise<void>;
@@ -46,7 +49,8 @@ export async function startWorld(): Promise<SettlementWorld> {
     d,
     settler: { reader: chain.reader, wallet: d.settler, address: d.address },
     workers,
-    fund: (amount, seconds = 86_400n) => openJob(chain, d, amount, { seconds }),
+    fund: (amount, seconds = 86_400n, jobId?: Hex) =>
+      openJob(chain, d, amount, { seconds, ...(jobId ? { jobId } : {}) }),
     batchCount: () => getBatchCount(chain.reader, { address: d.address }),
     stop: () => chain.stop(),
   };
