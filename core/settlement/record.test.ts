@@ -55,6 +55,37 @@ describe('recordVerifiedResults', () => {
     }
   });
 
+  it('behavior: a later verdict for a recorded call (a resumed run, other executors) writes nothing: one call is paid once', async () => {
+    const driver = await openDriver(join(root, 'first-verdict.db'));
+    try {
+      expect(
+        await recordVerifiedResults({ driver, now: () => 1000 }, [
+          row('t1', WORKER_A),
+          row('t1', WORKER_B),
+        ]),
+      ).toBe(2);
+      const WORKER_C = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+      expect(await recordVerifiedResults({ driver, now: () => 2000 }, [row('t1', WORKER_C)])).toBe(
+        0,
+      );
+      // Another call of the same job is still recorded.
+      expect(await recordVerifiedResults({ driver, now: () => 2000 }, [row('t2', WORKER_C)])).toBe(
+        1,
+      );
+      const { rows: stored } = await driver.execute({
+        sql: 'SELECT task_cid, worker FROM settlement_results ORDER BY task_cid, worker',
+        params: {},
+      });
+      expect(stored).toEqual([
+        { task_cid: 't1', worker: WORKER_B },
+        { task_cid: 't1', worker: WORKER_A },
+        { task_cid: 't2', worker: WORKER_C },
+      ]);
+    } finally {
+      await driver.close();
+    }
+  });
+
   it("behavior: many rows in one call land together (more than one statement's worth)", async () => {
     const driver = await openDriver(join(root, 'many.db'));
     try {

@@ -565,6 +565,7 @@ function withP2pOnlyFields(schema: unknown): Record<string, unknown> {
     ...(schema as Record<string, unknown>),
     allOf: P2P_ONLY_FIELDS.map((field) => ({
       if: { required: [field] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable.
       then: { required: ['runner'], properties: { runner: { const: 'p2p' } } },
     })),
   };

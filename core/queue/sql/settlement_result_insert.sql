@@ -1,7 +1,11 @@
 -- Record verified results owed a reward: one row per (job, task CID, worker) a job's
--- verifier accepted, its signature checked by the caller. A row already there is kept as
--- it is (INSERT OR IGNORE on the primary key): a run resumed by another coordinator
--- re-records what it re-accepts, harmlessly, and never touches a row already batched.
+-- verifier accepted, its signature checked by the caller. The first verdict recorded for a
+-- (job, task) is the one paid: a run resumed by another coordinator sends the call to the
+-- peers again, and its new verdict (perhaps other executors) writes nothing, so the
+-- escrow never pays twice for one call; re-recording the same verdict is harmless too.
+-- One write (a turn's verdicts, split in statements of 256 rows) shares one :now, so rows
+-- of that same write never block each other; a later write's verdict for a recorded
+-- (job, task) is blocked.
 -- The row of VALUES is a template, repeated once per result (sqlRows in sql.ts). Each
 -- row: job id, task CID, worker (checksummed payout address), escrow (bytes32 hex),
 -- reward (wei, decimal text), result CID, signature (hex).
@@ -10,3 +14,7 @@ INSERT OR IGNORE INTO settlement_results (job_id, task_cid, worker, escrow, rewa
   result_cid, signature, recorded_at)
 SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, :now
 FROM (VALUES (?, ?, ?, ?, ?, ?, ?)) AS v
+WHERE NOT EXISTS (
+  SELECT 1 FROM settlement_results AS r WHERE r.job_id = v.column1 AND r.task_cid = v.column2
+    AND r.recorded_at <> :now
+)
