@@ -13,14 +13,24 @@ export interface SseMessage {
   data: string;
 }
 
-/** The messages of an event stream body, as they arrive. */
-export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+/**
+ * The messages of an event stream body, as they arrive. The body is locked at once, not
+ * at the first `next()` (a generator's body runs only then): fetch cancels the unlocked
+ * body of a Response that is garbage collected, so a stream opened, then read after
+ * another await, ended at random with no message.
+ */
+export function readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+  return messagesOf(body.getReader());
+}
+
+async function* messagesOf(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): AsyncGenerator<SseMessage> {
   const decoder = new TextDecoder();
   let buffer = '';
   let id: string | undefined;
   let event = '';
   let data: string[] = [];
-  const reader = body.getReader();
   try {
     for (;;) {
       const { value, done } = await reader.read();
