@@ -1,7 +1,14 @@
 import { z } from 'zod';
 // The dashboard's answers register themselves with the others.
 import './dashboard-schemas.ts';
-import { apiSchemas, jobRequest, jobState, MAX_JOB_PAGE, MAX_LOG_PAGE } from './schemas.ts';
+import {
+  apiSchemas,
+  jobRequest,
+  jobState,
+  MAX_JOB_PAGE,
+  MAX_LOG_PAGE,
+  P2P_ONLY_FIELDS,
+} from './schemas.ts';
 import { CLAIM_CURSOR, MAX_CLAIM_PAGE } from './settlement-routes.ts';
 
 /**
@@ -550,9 +557,6 @@ function referencedFrom(
 function idOf(schema: z.ZodType): string | undefined {
   return apiSchemas.get(schema)?.id;
 }
-
-/** Job request fields that only a peer-network job takes (zod refinements say so too). */
-const P2P_ONLY_FIELDS = ['verification', 'settlement'] as const;
 
 /**
  * The job request's cross-field rule in JSON Schema: zod's refinements are code, so its

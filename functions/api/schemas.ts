@@ -133,6 +133,12 @@ export const jobSettlement = z
   )
   .register(apiSchemas, { id: 'JobSettlement' });
 
+/**
+ * Job request fields that only a peer-network job takes: each has its refinement in
+ * {@link jobRequest}, and the OpenAPI document states the same rule in JSON Schema.
+ */
+export const P2P_ONLY_FIELDS = ['verification', 'settlement'] as const;
+
 /** `POST /v1/jobs`: a tube run to queue. Unknown fields are refused (a typo is a 400). */
 export const jobRequest = z
   .strictObject({
