@@ -10,35 +10,16 @@ import {
   createWalletClient,
   type Hex,
   http,
-  isAddress,
   isHex,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { arbitrum, base, foundry, mainnet, optimism, polygon } from 'viem/chains';
 import type { SettlementReader, SettlementWallet } from './actions/types.ts';
+import { settlementContractFromEnv } from './contract-env.ts';
 import { ConfigError } from './errors.ts';
 
-/** A supported chain's configuration name. */
-export type SettlementChainName =
-  | 'ethereum'
-  | 'polygon'
-  | 'arbitrum'
-  | 'optimism'
-  | 'base'
-  | 'anvil';
-
-/**
- * Supported chains by configuration name; `anvil` is the local development chain. Typed as
- * plain `Chain`s so that the published declarations need not name viem's internal types.
- */
-export const settlementChains: Readonly<Record<SettlementChainName, Chain>> = {
-  ethereum: mainnet,
-  polygon,
-  arbitrum,
-  optimism,
-  base,
-  anvil: foundry,
-};
+export type { SettlementChainName } from './contract-env.ts';
+// Defined beside their parser; exported here too, where the chains have always been.
+export { settlementChains } from './contract-env.ts';
 
 /** A resolved configuration. */
 export interface SettlementConfig {
@@ -52,17 +33,14 @@ export interface SettlementConfig {
 
 /**
  * Reads `NOOB_CHAIN` (one of settlementChains' names), `NOOB_RPC_URL`, `NOOB_PRIVATE_KEY`
- * (optional) and `NOOB_SETTLEMENT_ADDRESS` (optional) from `env`. Throws a `ConfigError`
- * naming the variable that is missing or malformed.
+ * (optional) and `NOOB_SETTLEMENT_ADDRESS` (optional; checksummed when given) from `env`.
+ * Throws a `ConfigError` naming the variable that is missing or malformed; the chain and
+ * the address are parsed as every reader of them does (`settlementContractFromEnv`).
  */
 export function loadSettlementConfig(
   env: Record<string, string | undefined> = process.env,
 ): SettlementConfig {
-  const name = env.NOOB_CHAIN;
-  if (!name || !Object.hasOwn(settlementChains, name)) {
-    const names = Object.keys(settlementChains).join(', ');
-    throw new ConfigError(`Set NOOB_CHAIN to one of: ${names} (got ${name ?? 'nothing'}).`);
-  }
+  const { chain, address } = settlementContractFromEnv(env);
   const rpcUrl = env.NOOB_RPC_URL;
   if (!rpcUrl || !/^(https?|wss?):\/\//.test(rpcUrl)) {
     throw new ConfigError(
@@ -73,16 +51,7 @@ export function loadSettlementConfig(
   if (privateKey !== undefined && !(isHex(privateKey) && privateKey.length === 66)) {
     throw new ConfigError('NOOB_PRIVATE_KEY must be a 0x-prefixed 32-byte hex key.');
   }
-  const address = env.NOOB_SETTLEMENT_ADDRESS || undefined;
-  if (address !== undefined && !isAddress(address)) {
-    throw new ConfigError('NOOB_SETTLEMENT_ADDRESS must be a 0x-prefixed contract address.');
-  }
-  return {
-    chain: settlementChains[name as SettlementChainName],
-    rpcUrl,
-    privateKey: privateKey as Hex | undefined,
-    address: address as Address | undefined,
-  };
+  return { chain, rpcUrl, privateKey: privateKey as Hex | undefined, address };
 }
 
 /** A public client for `config`, plus a wallet client when it carries a key. */

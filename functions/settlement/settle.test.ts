@@ -27,7 +27,9 @@ describe('settlerFromEnv', () => {
     expect(await refusal({ ...GOOD, NOOB_QUEUE_URL: '/tmp/noob.db' })).toContain(
       'noob settle --db FILE',
     );
-    expect(await refusal({ ...GOOD, NOOB_CHAIN: 'moon' })).toContain('Set NOOB_CHAIN to one of');
+    expect(await refusal({ ...GOOD, NOOB_CHAIN: 'moon' })).toContain(
+      'NOOB_CHAIN names no chain noob settles on (got "moon")',
+    );
     expect(await refusal({ ...GOOD, NOOB_RPC_URL: '' })).toContain('NOOB_RPC_URL');
     expect(await refusal({ ...GOOD, NOOB_PRIVATE_KEY: '' })).toContain(
       'NOOB_PRIVATE_KEY is not set',
