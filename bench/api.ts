@@ -4,8 +4,10 @@
  * with an API key, tube `testing-basic` by noob_id, `epochs: 1`) over an embedded libSQL
  * queue on a fresh temporary file, against the route a user would otherwise build: Hono
  * doing BullMQ's `queue.add` on Redis with `appendfsync always` (a 202 from either means
- * the job is on disk), and a bare Hono route with the same shape and no database (the
- * ceiling of the HTTP stack), all measured in the same run under the same bounded
+ * the job is on disk), a bare Hono route with the same shape and no database (the
+ * ceiling of the HTTP stack), and a bare Hono route storing the same job through noob's
+ * own queue and writer thread with none of the API's checks (the floor under noob's
+ * figure: what any route on its durable queue reaches here), all measured in the same run under the same bounded
  * autocannon load (fixed connections, pipelining 1, fixed duration after a warm-up). No
  * coordinator or workers run meanwhile. autocannon runs in a child process so the servers
  * keep a core of their own; the targets are measured in turns and the best round of each
@@ -23,6 +25,7 @@ import { startBullmqRoute } from './api/bullmq-route.ts';
 import { measureDrain } from './api/drain.ts';
 import { type LoadOptions, type LoadSummary, measureLoad } from './api/load.ts';
 import { type NoobApi, startNoobApi } from './api/noob.ts';
+import { startQueueRoute } from './api/queue-route.ts';
 import { printResult } from './report.ts';
 
 /** Above this share of failed requests (non-2xx, errors, timeouts) the run fails. */
@@ -39,14 +42,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 let bare: BenchServer | undefined;
 let bullmq: BenchServer | undefined;
 let noob: NoobApi | undefined;
+let floor: BenchServer | undefined;
 try {
   bare = await startBareHono();
   bullmq = await startBullmqRoute();
   noob = await startNoobApi();
+  floor = await startQueueRoute(noob);
   const headers = { authorization: `Bearer ${noob.key}`, 'content-type': 'application/json' };
   await expectAccepted(bare.url, headers);
   await expectAccepted(bullmq.url, headers);
   await expectAccepted(noob.url, headers);
+  await expectAccepted(floor.url, headers);
 
   const target = (url: string): LoadOptions => ({
     url: `${url}/v1/jobs`,
@@ -57,14 +63,17 @@ try {
   const bareRuns: LoadSummary[] = [];
   const bullmqRuns: LoadSummary[] = [];
   const noobRuns: LoadSummary[] = [];
+  const floorRuns: LoadSummary[] = [];
   for (let round = 0; round < rounds; round++) {
     bareRuns.push(await measureLoad(target(bare.url), stop.signal));
     bullmqRuns.push(await measureLoad(target(bullmq.url), stop.signal));
     noobRuns.push(await measureLoad(target(noob.url), stop.signal));
+    floorRuns.push(await measureLoad(target(floor.url), stop.signal));
   }
   const ceiling = best(bareRuns);
   const baseline = best(bullmqRuns);
   const measured = best(noobRuns);
+  const queueFloor = best(floorRuns);
   const steps = await timeSubmissionSteps(noob, BREAKDOWN_CALLS);
   // The servers above are idle now: the drain has the machine to itself.
   const drain = await measureDrain(backlog, Math.min(2, availableParallelism()));
@@ -93,7 +102,8 @@ try {
       row('bare Hono (no database)', ceiling),
       row('Hono + BullMQ add (appendfsync)', baseline),
       row(`noob POST /v1/jobs (${noob.queue.driver.kind})`, measured),
-      `noob vs the BullMQ route: ${(rate(measured) / rate(baseline)).toFixed(2)}× (goal ≥ 2×)`,
+      row("bare Hono + noob's queue (no API)", queueFloor),
+      `noob vs the BullMQ route: ${(rate(measured) / rate(baseline)).toFixed(2)}× (goal ≥ 2×); noob's queue alone behind a bare route: ${(rate(queueFloor) / rate(baseline)).toFixed(2)}×, the most any route on it reaches here`,
       `${load.connections} connections, ${rounds} rounds of ${load.durationSeconds} s after ${load.warmupSeconds} s warm-up, per target`,
       "CPU µs/req: the servers' process per request (the BullMQ route's Redis not counted); loop µs/req: its main thread's alone, where the HTTP servers run (not noob's submission writer thread); on a busy machine both grow with the contention, but alike for each target",
       `one submission, steps alone (µs): auth ${steps.authMicroseconds}, tube check ${steps.cachedTubeCheckMicroseconds} (uncached ${steps.tubeCheckMicroseconds}), commit ${steps.commitMicroseconds} (disk fsync ${steps.fsyncMicroseconds})`,
@@ -105,6 +115,7 @@ try {
     ...bareRuns.filter(tooManyFailed).map((s) => `bare Hono: ${describeFailures(s)}`),
     ...bullmqRuns.filter(tooManyFailed).map((s) => `BullMQ route: ${describeFailures(s)}`),
     ...noobRuns.filter(tooManyFailed).map((s) => `noob: ${describeFailures(s)}`),
+    ...floorRuns.filter(tooManyFailed).map((s) => `noob's queue route: ${describeFailures(s)}`),
   ];
   if (failures.length > 0) {
     process.stderr.write(
@@ -132,6 +143,8 @@ try {
       bullmqRoute: figures(baseline, bullmqRuns),
       bareHono: figures(ceiling, bareRuns),
       ratioVsBareHono: Number((rate(measured) / rate(ceiling)).toFixed(4)),
+      queueRoute: figures(queueFloor, floorRuns),
+      queueRouteVsBullmqRoute: Number((rate(queueFloor) / rate(baseline)).toFixed(4)),
       backlogDrain: drain,
       submissionStepsMicroseconds: steps,
       loadGenerator: 'autocannon 9 in a child process',
@@ -140,6 +153,7 @@ try {
     },
   });
 } finally {
+  await floor?.close();
   await noob?.close();
   await bullmq?.close();
   await bare?.close();

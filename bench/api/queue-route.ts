@@ -1,0 +1,50 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { checkTube } from '../../functions/api/tube-source.ts';
+import type { BenchServer } from './baseline.ts';
+import type { NoobApi } from './noob.ts';
+
+/**
+ * The floor under noob's figure: a bare Hono route (the BullMQ route's shape: parse the
+ * body, store the job, answer 202) that stores what `POST /v1/jobs` stores (the tube's
+ * text, inputs, epochs) through `api`'s own queue and submission writer thread, with none
+ * of the API's work (no key, no validation, no tube check). What it reaches is what any
+ * route on noob's durable queue can reach on this machine, however lean the API became.
+ */
+export async function startQueueRoute(api: NoobApi): Promise<BenchServer> {
+  const { text, id, registered } = await checkTube(
+    'testing-basic',
+    {},
+    { tubePaths: api.tubePaths },
+  );
+  // What the API's payload holds besides the request's fields (see submit-job.ts).
+  const stored = { tube: text, noobId: id, ...(registered ? { registered } : {}), tags: [] };
+  const app = new Hono();
+  app.post('/v1/jobs', async (c) => {
+    const body = (await c.req.json()) as { epochs?: number };
+    const { jobId } = await api.queue.submitJob({
+      tenant: 'bench',
+      kind: 'tube',
+      payload: { ...stored, inputs: {}, epochs: body.epochs ?? 1, timeoutMs: 3_600_000 },
+      open: true,
+    });
+    return c.json({ id: jobId }, 202);
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => {
+      started.off('error', reject);
+      resolve(started as Server);
+    });
+    started.once('error', reject);
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+}
