@@ -43,8 +43,7 @@ export function databaseWritable(
     if (!last || now - last.at >= everyMs) {
       last = {
         at: now,
-        check: driver
-          .execute(sql('health_probe', { now }))
+        check: probe(driver, now)
           .then((): ReadinessCheck => ({ ok: true }))
           .catch(
             (error): ReadinessCheck => ({
@@ -56,6 +55,23 @@ export function databaseWritable(
     }
     return last.check;
   };
+}
+
+/**
+ * Write the probe row. Unlike the queue's writes, it goes again, once, when its connection
+ * was reset (a remote server's kept-alive connection that a proxy or load balancer dropped
+ * while idle is found so only when a request goes out on it, and readiness asked less
+ * often than that drop would fail every time): it writes the same row with the same value,
+ * so writing it twice is writing it once.
+ */
+async function probe(driver: QueueDriver, now: number): Promise<void> {
+  const write = sql('health_probe', { now });
+  try {
+    await driver.execute(write);
+  } catch (error) {
+    if (!/^(ECONNRESET|EPIPE)$/.test(String((error as { code?: unknown })?.code))) throw error;
+    await driver.execute(write);
+  }
 }
 
 /** Readiness of an API alone (no platform around it): its database takes writes. */

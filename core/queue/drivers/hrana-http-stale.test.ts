@@ -9,7 +9,8 @@ import { openRemoteDriver } from './remote.ts';
 
 // A kept-alive connection that went stale while idle (a proxy in front of a real sqld
 // forgot it, and resets it at the next request): a read is sent again once on a new
-// connection, a write is not (the client cannot tell the server did not get it).
+// connection, a write is not (the client cannot tell the server did not get it). One
+// statement (`execute`, not a batch) is a read when the server's SQLite judges it so.
 
 let sqld: Sqld;
 let proxy: IdleDroppingProxy;
@@ -18,6 +19,7 @@ beforeAll(async () => {
   proxy = await startIdleDroppingProxy(sqld.url);
   const setup = new HranaHttpClient(sqld.url);
   await setup.execute({ sql: 'CREATE TABLE kept (k TEXT PRIMARY KEY)', params: [] });
+  await setup.execute({ sql: 'CREATE TABLE seen (k TEXT PRIMARY KEY)', params: [] });
   setup.close();
 });
 afterAll(async () => {
@@ -100,6 +102,85 @@ describe('the Hrana HTTP client on a stale kept-alive connection', () => {
         proxy.forgetNew(false);
       }
       expect(proxy.dropped).toBe(dropped + 2);
+    } finally {
+      client.close();
+    }
+  });
+});
+
+const seenCount = { sql: 'SELECT count(*) AS n FROM seen', params: [] };
+const keys = { sql: 'SELECT k FROM seen ORDER BY k', params: [] };
+
+/** `client` with a kept-alive connection that the proxy then forgets. */
+async function staleConnectionOf(client: { execute: HranaHttpClient['execute'] }) {
+  await client.execute(seenCount);
+  proxy.forgetAll();
+}
+
+describe('one statement on a stale kept-alive connection', () => {
+  it('behavior: a SELECT is sent again, once, on a new connection, and answers', async () => {
+    const client = new HranaHttpClient(proxy.url);
+    try {
+      await staleConnectionOf(client);
+      const { dropped } = proxy;
+      expect(await client.execute(seenCount)).toEqual({ rows: [{ n: 0 }], changes: 0 });
+      expect(proxy.dropped).toBe(dropped + 1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it("behavior: SQLite's judgement decides, not the text: a PRAGMA that reads goes again", async () => {
+    const driver = await openRemoteDriver(proxy.url);
+    try {
+      await staleConnectionOf(driver);
+      const { rows } = await driver.execute({ sql: 'PRAGMA quick_check', params: [] });
+      expect(rows).toEqual([{ quick_check: 'ok' }]);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it.each([
+    ['an INSERT', "INSERT INTO seen VALUES ('stale')"],
+    // SQLite's judgement, not the first word's.
+    [
+      'a write that does not start with its verb',
+      "WITH k AS (SELECT 'hidden') INSERT INTO seen SELECT * FROM k",
+    ],
+  ])('error: %s is not sent again: it fails by name and its row is not there', async (_, sql) => {
+    const client = new HranaHttpClient(proxy.url);
+    try {
+      await staleConnectionOf(client);
+      const { dropped } = proxy;
+      await expect(client.execute({ sql, params: [] })).rejects.toMatchObject({
+        name: 'RemoteSqlError',
+        code: expect.stringMatching(/^(ECONNRESET|EPIPE)$/),
+        message: expect.stringContaining(`${proxy.url} could not be reached`),
+      });
+      expect(proxy.dropped).toBe(dropped + 1);
+      // Sent again, it would be there (the proxy reset the first before the server saw it).
+      expect((await client.execute(keys)).rows).toEqual([]);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('error: a read whose new connections are reset too fails by name: it is sent again once only', async () => {
+    const client = new HranaHttpClient(proxy.url);
+    try {
+      await staleConnectionOf(client);
+      proxy.forgetNew(true);
+      try {
+        await expect(client.execute(seenCount)).rejects.toMatchObject({
+          name: 'RemoteSqlError',
+          code: expect.stringMatching(/^(ECONNRESET|EPIPE)$/),
+        });
+      } finally {
+        proxy.forgetNew(false);
+      }
+      // And the client goes on once the network does.
+      expect((await client.execute(seenCount)).rows).toEqual([{ n: 0 }]);
     } finally {
       client.close();
     }

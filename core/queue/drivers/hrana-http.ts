@@ -122,9 +122,14 @@ class Stream {
 
   /**
    * Send `requests` (closing the stream after them if `close`); their responses.
-   * `resendStale`: the requests only read, and may go again on a stale connection.
+   * `resendStale`: the requests only read, and may go again on a stale connection (see
+   * {@link PostOptions.resendStale}).
    */
-  async send(requests: object[], close: boolean, resendStale = false): Promise<StreamResult[]> {
+  async send(
+    requests: object[],
+    close: boolean,
+    resendStale: PostOptions['resendStale'] = false,
+  ): Promise<StreamResult[]> {
     const all = close ? [...requests, { type: 'close' }] : requests;
     const answer = await this.#client.pipeline(
       new URL('v2/pipeline', this.#base),
@@ -166,13 +171,41 @@ export class HranaHttpClient {
     };
   }
 
-  /** Run one statement in its own transaction. */
+  /**
+   * Run one statement in its own transaction. One found its kept-alive connection stale
+   * is sent again, once, on a new one if the server's SQLite judges it a read (see
+   * {@link readsOnly}), as a `read` batch is: the queue's reads of one statement (event
+   * feeds, worker and key lists, a start's `quick_check`) get through, a write does not.
+   */
   async execute(statement: SqlStatement): Promise<SqlResult> {
     const [result] = await new Stream(this, this.#base).send(
       [{ type: 'execute', stmt: toStmt(statement) }],
       true,
+      () => this.readsOnly(statement.sql),
     );
     return executed(result!, statement.sql);
+  }
+
+  /**
+   * Whether the server's SQLite judges `sql` read-only (Hrana's `describe`, which answers
+   * `sqlite3_stmt_readonly`): asked only once a statement's connection was found stale,
+   * so the hot path pays nothing, and the server's own parser decides, not a guess at the
+   * text (`WITH … INSERT` writes; `PRAGMA quick_check` reads). Transaction control counts
+   * as read-only there, which is harmless here: `execute` closes its stream after the
+   * one statement. Not known (refused, unreachable): not a read, so not sent again.
+   */
+  async readsOnly(sql: string): Promise<boolean> {
+    try {
+      const [answer] = await new Stream(this, this.#base).send(
+        [{ type: 'describe', sql }],
+        true,
+        true,
+      );
+      if (answer?.type !== 'ok') return false;
+      return (answer.response.result as { is_readonly?: unknown }).is_readonly === true;
+    } catch {
+      return false;
+    }
   }
 
   /**

@@ -39,9 +39,11 @@ export interface PostOptions {
   /**
    * Send it again, once, on a new connection when the kept-alive one it went on turns out
    * stale: reset (or its pipe broken) before a byte of the answer. Only for a request the
-   * server may get twice (a read): a reset does not say the server did not get it.
+   * server may get twice (a read): a reset does not say the server did not get it. A
+   * function is asked only then, whether this request may go again (a statement only the
+   * server can judge a read, see drivers/hrana-http.ts).
    */
-  resendStale?: boolean;
+  resendStale?: boolean | (() => Promise<boolean>);
 }
 
 /**
@@ -81,6 +83,7 @@ export function httpPoster(timeoutMs = DEFAULT_ANSWER_TIMEOUT_MS): {
         return await first.answer;
       } catch (error) {
         if (!options.resendStale || !first.stale(error)) throw error;
+        if (options.resendStale !== true && !(await options.resendStale())) throw error;
         // `agent: false`: a connection of its own, closed after the answer.
         return postOnce(request, url, data, headers, false, timeoutMs).answer;
       }
