@@ -86,11 +86,53 @@ describe('recordVerifiedResults', () => {
     }
   });
 
+  it('behavior: two writes in the same millisecond are still two writes: the second verdict for a recorded call writes nothing', async () => {
+    const driver = await openDriver(join(root, 'same-ms.db'));
+    try {
+      const now = () => 5000;
+      expect(await recordVerifiedResults({ driver, now }, [row('t1', WORKER_A)])).toBe(1);
+      expect(await recordVerifiedResults({ driver, now }, [row('t1', WORKER_B)])).toBe(0);
+      const { rows: stored } = await driver.execute({
+        sql: 'SELECT worker FROM settlement_results',
+        params: {},
+      });
+      expect(stored).toEqual([{ worker: WORKER_A }]);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('behavior: a call recorded before writes had ids (write_id NULL) still blocks a later verdict', async () => {
+    const driver = await openDriver(join(root, 'before-ids.db'));
+    try {
+      const old = row('t1', WORKER_A);
+      await driver.execute({
+        sql: `INSERT INTO settlement_results (job_id, task_cid, worker, escrow, reward, result_cid, signature, recorded_at)
+              VALUES (:job, :task, :worker, :escrow, :reward, :result, :signature, 1)`,
+        params: {
+          job: old.jobId,
+          task: old.taskCid,
+          worker: old.worker,
+          escrow: old.escrow,
+          reward: old.reward,
+          result: old.resultCid,
+          signature: old.signature,
+        },
+      });
+      expect(await recordVerifiedResults({ driver, now: () => 1 }, [row('t1', WORKER_B)])).toBe(0);
+      expect(await recordVerifiedResults({ driver, now: () => 1 }, [row('t2', WORKER_B)])).toBe(1);
+    } finally {
+      await driver.close();
+    }
+  });
+
   it("behavior: many rows in one call land together (more than one statement's worth)", async () => {
     const driver = await openDriver(join(root, 'many.db'));
     try {
       const rows = Array.from({ length: 300 }, (_, i) => row(`t${i}`, WORKER_A));
-      expect(await recordVerifiedResults({ driver }, rows)).toBe(300);
+      // One call's executors of one call, split across its two statements: both paid.
+      rows.push(row('t0', WORKER_B));
+      expect(await recordVerifiedResults({ driver }, rows)).toBe(301);
       expect(await recordVerifiedResults({ driver }, [])).toBe(0);
     } finally {
       await driver.close();

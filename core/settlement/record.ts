@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { QueueDriver } from '../queue/backend.ts';
 import { sqlRows } from '../queue/sql.ts';
 
@@ -35,8 +36,11 @@ export interface RecordContext {
 /**
  * Writes `rows` in one transaction, one statement per 256 rows. Idempotent: a row whose
  * (job, task, worker) is already recorded is left as it is (batched or not), so recording
- * the same acceptance twice, or a resumed run's re-acceptance, changes nothing. Resolves
- * once the write is durable; the number of rows newly written.
+ * the same acceptance twice, or a resumed run's re-acceptance, changes nothing. The first
+ * write to record a (job, task) is the one paid: a later write's rows for it are dropped,
+ * whichever executors they name. Each call is one write, named by an id drawn here (not
+ * by its time: two writes can share a millisecond). Resolves once the write is durable;
+ * the number of rows newly written.
  */
 export async function recordVerifiedResults(
   ctx: RecordContext,
@@ -45,7 +49,7 @@ export async function recordVerifiedResults(
   if (rows.length === 0) return 0;
   const statements = sqlRows(
     'settlement_result_insert',
-    { now: (ctx.now ?? Date.now)() },
+    { now: (ctx.now ?? Date.now)(), write_id: randomUUID() },
     rows.map((row) => [
       row.jobId,
       row.taskCid,
