@@ -47,8 +47,10 @@ const run = (duration: number) =>
     duration,
   });
 
+const cpuBefore = process.cpuUsage();
 const warmup = options.warmupSeconds > 0 ? await run(options.warmupSeconds) : undefined;
 const result = await run(options.durationSeconds);
+const cpu = process.cpuUsage(cpuBefore);
 const statusCodes = Object.fromEntries(
   Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count]),
 );
@@ -61,5 +63,6 @@ const summary: LoadSummary = {
   statusCodes,
   latencyMs: { mean: result.latency.mean, p50: result.latency.p50, p99: result.latency.p99 },
   warmupRequests: warmup ? warmup['2xx'] + warmup.non2xx : 0,
+  loadGeneratorCpuMicroseconds: cpu.user + cpu.system,
 };
 process.stdout.write(`${JSON.stringify(summary)}\n`);

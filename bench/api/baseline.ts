@@ -7,6 +7,11 @@ import { Hono } from 'hono';
 /** A running HTTP server the benchmark can stop. */
 export interface BenchServer {
   url: string;
+  /**
+   * CPU time (µs) used so far by the target's processes outside this one (a database
+   * server), if it has any: the machine's cost of a request counts them too.
+   */
+  outsideCpuMicroseconds?(): number;
   close(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import { startRedis } from '../queue/redis.ts';
 import type { BenchServer } from './baseline.ts';
+import { processCpuMicroseconds } from './process-cpu.ts';
 
 /**
  * The baseline a user would otherwise build: a Hono route on `@hono/node-server` that
@@ -35,6 +36,7 @@ export async function startBullmqRoute(): Promise<BenchServer> {
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    outsideCpuMicroseconds: () => processCpuMicroseconds(redis.pid) ?? 0,
     async close() {
       await new Promise<void>((done) => {
         server.close(() => done());

@@ -41,6 +41,14 @@ export interface LoadSummary {
    * submission writer, libuv's flushes).
    */
   mainThreadCpuMicrosecondsPerRequest?: number;
+  /** CPU time the load generator's process spent over the warm-up and the measured part (µs). */
+  loadGeneratorCpuMicroseconds?: number;
+  /**
+   * The whole machine's CPU per request (µs): this process's, the target's processes
+   * outside it (a Redis), and the load generator's. Against the cores the machine has, it
+   * says what rate the machine could give that target if nothing else ran.
+   */
+  machineCpuMicrosecondsPerRequest?: number;
 }
 
 const program = join(import.meta.dirname, 'autocannon.ts');
@@ -54,18 +62,24 @@ const program = join(import.meta.dirname, 'autocannon.ts');
 export async function measureLoad(
   options: LoadOptions,
   signal?: AbortSignal,
+  /** The CPU time (µs) used so far by the target's processes outside this one, if any. */
+  outsideCpuMicroseconds: () => number = () => 0,
 ): Promise<LoadSummary> {
   const before = process.cpuUsage();
   const threadBefore = process.threadCpuUsage();
+  const outsideBefore = outsideCpuMicroseconds();
   const summary = await runAutocannon(options, signal);
   const { user, system } = process.cpuUsage(before);
   const thread = process.threadCpuUsage(threadBefore);
+  const outside = outsideCpuMicroseconds() - outsideBefore;
   const requests = summary.warmupRequests + summary.ok + summary.non2xx;
   if (requests === 0) return summary;
+  const machine = user + system + outside + (summary.loadGeneratorCpuMicroseconds ?? 0);
   return {
     ...summary,
     cpuMicrosecondsPerRequest: Math.round((user + system) / requests),
     mainThreadCpuMicrosecondsPerRequest: Math.round((thread.user + thread.system) / requests),
+    machineCpuMicrosecondsPerRequest: Math.round(machine / requests),
   };
 }
 

@@ -39,6 +39,8 @@ export function ensureRedis(): string {
 /** A running Redis. */
 export interface RedisServer {
   port: number;
+  /** The server's process id (its CPU can be read from /proc). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startRedis(durable: boolean | 'everysec'): Promise<RedisSe
   });
   return {
     port,
+    pid: child.pid!,
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
