@@ -21,6 +21,8 @@ export interface SubmitArguments {
   runner?: JobRequest['runner'];
   /** `--verification`, read (see `parseVerification`): how the peers verify them. */
   verification?: JobRequest['verification'];
+  /** `--settlement NAME:REWARD`, read (see `parseSettlementChoice`): the escrow that pays. */
+  settlement?: JobRequest['settlement'];
 }
 
 /**
@@ -54,6 +56,7 @@ export function jobRequest(args: SubmitArguments): JobRequest {
     ...(args.attempts === undefined ? {} : { retry: { attempts: args.attempts } }),
     ...(args.runner === undefined ? {} : { runner: args.runner }),
     ...(args.verification === undefined ? {} : { verification: args.verification }),
+    ...(args.settlement === undefined ? {} : { settlement: args.settlement }),
   };
 }
 

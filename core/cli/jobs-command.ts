@@ -14,7 +14,7 @@ import { UsageError } from './usage.ts';
 /** Each `noob jobs` action's usage (also in the top-level help). */
 const USAGES = {
   submit:
-    'noob jobs submit TUBE [-n N] [--input key=value …] [--priority P] [--tags a,b] [--attempts N] [--runner queued|p2p [--verification trusted|quorum|quorum:K/Q]] [--watch]',
+    'noob jobs submit TUBE [-n N] [--input key=value …] [--priority P] [--tags a,b] [--attempts N] [--runner queued|p2p [--verification trusted|quorum|quorum:K/Q] [--settlement NAME:REWARD]] [--watch]',
   list: 'noob jobs list [--state STATE] [--limit N] [--after CURSOR]',
   get: 'noob jobs get ID',
   cancel: 'noob jobs cancel ID',
@@ -80,6 +80,7 @@ const ACTIONS: Record<Action, ActionSpec> = {
       attempts: { type: 'string' },
       runner: { type: 'string' },
       verification: { type: 'string' },
+      settlement: { type: 'string' },
       watch: { type: 'boolean', default: false },
     },
     positionals: ['TUBE'],
@@ -90,6 +91,11 @@ const ACTIONS: Record<Action, ActionSpec> = {
       const verification = values.verification as string | undefined;
       if (verification !== undefined && runner !== 'p2p')
         throw new UsageError('--verification is for --runner p2p');
+      const settlement = values.settlement as string | undefined;
+      if (settlement !== undefined && runner !== 'p2p')
+        throw new UsageError(
+          "--settlement is for --runner p2p (only peers sign their answers; the server's workers are not paid on chain)",
+        );
       const request = jobRequest({
         tube: tube!,
         inputText: inputPairs(values.input as string[] | undefined),
@@ -106,6 +112,13 @@ const ACTIONS: Record<Action, ActionSpec> = {
           ? {
               verification: (await import('./p2p-runner-choice.ts')).parseVerification(
                 verification,
+              ),
+            }
+          : {}),
+        ...(settlement !== undefined
+          ? {
+              settlement: (await import('./settlement-choice.ts')).parseSettlementChoice(
+                settlement,
               ),
             }
           : {}),

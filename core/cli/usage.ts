@@ -133,6 +133,9 @@ Options for jobs:
                           serve --peers); --tags then name what a peer must have
   --verification MODE     submit, with --runner p2p: trusted (default), quorum (3
                           executors, 2 equal results) or quorum:K/Q
+  --settlement NAME:REWARD
+                          submit, with --runner p2p: pay each accepted call's signing
+                          executors REWARD wei from escrow NAME (docs/settlement.md)
   --watch                 submit: then follow the job as noob jobs watch does
   --state STATE           list: queued, running, succeeded, failed or cancelled
   --limit N, --after C    list: jobs per page (1-200), and the page after C
