@@ -14,7 +14,8 @@ import type { TubeGraphNode } from './tube-graph.ts';
  * signals from) with each node's calls counted by state and their mean run time: what the
  * dashboard draws. The tube is read by the checker submissions use (on its threads, as
  * the tenant's turn), which gives its graph as data; the counts are one grouped read of
- * the job's tasks.
+ * the job's tasks, or for a job run on the peer network (no tasks), of the calls its
+ * coordinator counted there by node (job_nodes.sql).
  */
 
 /** Task states as the graph names them (a leased task is running, a dead one failed). */

@@ -13,26 +13,26 @@ import type { Accepted, Verifier } from '../../peers/submitter.ts';
 /** What a job's run is told of its calls. */
 export interface CallHooks {
   /** A call went to the network. */
-  asked(): void;
+  asked(task: TaskMessage): void;
   /**
    * A call was accepted; the runner gets the answer once this resolves (what must be
    * durable before the call counts, such as its settlement rows, is written here).
    */
   accepted(task: TaskMessage, answer: Accepted): void | Promise<void>;
   /** A call failed, or was given up (`stopped`: the run stopped, or its silence was too long). */
-  failed(stopped: boolean): void;
+  failed(task: TaskMessage, stopped: boolean): void;
 }
 
 /** `verifier`, telling `hooks` of each call asked and how it ended. */
 export function recording(verifier: Verifier, hooks: CallHooks): Verifier {
   return {
     async accept(task, signal, alive) {
-      hooks.asked();
+      hooks.asked(task);
       let answer: Accepted;
       try {
         answer = await verifier.accept(task, signal, alive);
       } catch (error) {
-        hooks.failed(signal.aborted);
+        hooks.failed(task, signal.aborted);
         throw error;
       }
       await hooks.accepted(task, answer);

@@ -43,10 +43,13 @@ export class NetworkProgress {
   }
 
   #write(): void {
-    const calls = this.#latest;
-    const counts = JSON.stringify(calls);
-    if (!calls || counts === this.#written) return;
+    const latest = this.#latest;
+    const counts = JSON.stringify(latest);
+    if (!latest || counts === this.#written) return;
     this.#written = counts;
+    // A copy of them as they are now: the counts by node are the run's own, changed in
+    // place by its next call (see NetworkCallCounts), and this write may wait for another.
+    const calls = JSON.parse(counts) as NetworkCalls;
     this.#writing = this.#writing.then(() =>
       this.#queue.recordNetworkCalls(this.#tenant, this.#jobId, calls).catch(() => undefined),
     );

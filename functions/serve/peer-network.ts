@@ -12,6 +12,7 @@ import { settlementDomainFromEnv } from '../../peers/settlement-domain.ts';
 import { type Accepted, TrustedVerifier } from '../../peers/submitter.ts';
 import type { PeerTask } from '../../peers/task.ts';
 import { NoSettlementDomainError } from './errors.ts';
+import { NetworkCallCounts } from './network-call-counts.ts';
 import { type CallHooks, keepOutput, recording } from './network-call-hooks.ts';
 import {
   type JobSettlement,
@@ -62,7 +63,10 @@ export interface NetworkRunOptions {
    * entry naming that peer. Without it, output stays on the peers.
    */
   keepOutput?: (chunks: NodeLogChunk[]) => Promise<void>;
-  /** Told the run's call counts each time one changes (the job's progress). */
+  /**
+   * Told the run's call counts each time one changes (the job's progress, and its graph
+   * by `nodes`, which is the run's own record: serialize it, do not keep it).
+   */
   onCalls?: (calls: NetworkCalls) => void;
   /**
    * The job's settlement: each accepted call's paid executors are written with `record`
@@ -127,21 +131,18 @@ export class PeerNetwork {
     const accepted: AcceptedCall[] = [];
     let calls = 0;
     let evidence = 0;
-    const counts: NetworkCalls = { total: 0, done: 0, failed: 0, cancelled: 0 };
+    const counts = new NetworkCallCounts();
+    const told = () => options.onCalls?.(counts.calls);
     const outputs = new Set<Promise<void>>();
-    const count = (change: keyof NetworkCalls) => {
-      counts[change]++;
-      options.onCalls?.({ ...counts });
-    };
     const record = (task: TaskMessage, answer: Accepted) => {
       calls++;
       const paying = settling?.accepted(task.task, answer);
       // An accepted answer may be the node's error: the call failed, as a task would.
-      count('error' in answer.outcome ? 'failed' : 'done');
-      // The submitter stored the call's block here: it names the node and epoch.
-      const call = peer.blocks.get<PeerTask>(task.task);
-      const node = call?.nodeId ?? '';
-      const epoch = call?.epoch ?? '';
+      const { node, epoch } = counts.ended(
+        task.task,
+        'error' in answer.outcome ? 'failed' : 'done',
+      );
+      told();
       if (options.keepOutput) {
         const keeping = keepOutput(
           peer,
@@ -165,9 +166,17 @@ export class PeerNetwork {
       return paying;
     };
     const hooks: CallHooks = {
-      asked: () => count('total'),
+      asked: (task) => {
+        // The submitter stored the call's block here: it names the node and epoch.
+        const call = peer.blocks.get<PeerTask>(task.task);
+        counts.asked(task.task, { node: call?.nodeId ?? '', epoch: call?.epoch ?? '' });
+        told();
+      },
       accepted: record,
-      failed: (stopped) => count(stopped ? 'cancelled' : 'failed'),
+      failed: (task, stopped) => {
+        counts.ended(task.task, stopped ? 'cancelled' : 'failed');
+        told();
+      },
     };
     const ledger = peer.ledger;
     // The ledger still gets everything (peers replicate it); evidence is counted on the way.

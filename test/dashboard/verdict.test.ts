@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { JobNodes } from '../../functions/api/dashboard-schemas.ts';
 import type { JobStatus } from '../../functions/api/schemas.ts';
 import { authed, type ServedApiTestEnv, servedApiTestEnv } from '../../functions/api/test-env.ts';
 import { Coordinator } from '../../functions/serve/coordinator.ts';
@@ -168,6 +169,20 @@ describe.skipIf(chromiumMissing)('dashboard: a job run on the peer network', () 
     }
     const path = await screenshot(page, 'dashboard-verdict');
     expect(existsSync(path)).toBe(true);
+  }, 120_000);
+
+  it("behavior: the job's graph shows each node's calls on the peers (done, mean time), as a queued job's tasks", async () => {
+    const job = await finishedJob({ runner: 'p2p' });
+    expect(job.state).toBe('succeeded');
+    const response = await fetch(`${env.url}/v1/jobs/${job.id}/nodes`, authed(env.acme));
+    const { nodes } = (await response.json()) as JobNodes;
+    const square = nodes.find((node) => node.id === 'square')!;
+    expect(square.tasks).toEqual({ queued: 0, running: 0, done: EPOCHS, failed: 0, cancelled: 0 });
+    expect(square.meanRunMs).toBeGreaterThanOrEqual(0);
+    const page = await openJob(job.id);
+    const drawn = page.locator('#detail-graph g[data-node="square"]');
+    await expect.poll(() => drawn.getAttribute('data-state')).toBe('done');
+    expect(await drawn.textContent()).toMatch(new RegExp(`^square.*${EPOCHS} done.*mean \\d`));
   }, 120_000);
 
   it('behavior: a trusted job says so, and a job for the workers shows no verification', async () => {
