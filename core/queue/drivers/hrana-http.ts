@@ -174,14 +174,14 @@ export class HranaHttpClient {
   /**
    * Run one statement in its own transaction. One found its kept-alive connection stale
    * is sent again, once, on a new one if the server's SQLite judges it a read (see
-   * {@link readsOnly}), as a `read` batch is: the queue's reads of one statement (event
+   * `#readsOnly`), as a `read` batch is: the queue's reads of one statement (event
    * feeds, worker and key lists, a start's `quick_check`) get through, a write does not.
    */
   async execute(statement: SqlStatement): Promise<SqlResult> {
     const [result] = await new Stream(this, this.#base).send(
       [{ type: 'execute', stmt: toStmt(statement) }],
       true,
-      () => this.readsOnly(statement.sql),
+      () => this.#readsOnly(statement.sql),
     );
     return executed(result!, statement.sql);
   }
@@ -194,7 +194,7 @@ export class HranaHttpClient {
    * as read-only there, which is harmless here: `execute` closes its stream after the
    * one statement. Not known (refused, unreachable): not a read, so not sent again.
    */
-  async readsOnly(sql: string): Promise<boolean> {
+  async #readsOnly(sql: string): Promise<boolean> {
     try {
       const [answer] = await new Stream(this, this.#base).send(
         [{ type: 'describe', sql }],
