@@ -19,7 +19,7 @@ async function postedLedger(count: number, driver?: QueueDriver) {
     escrow,
     batch,
     rows,
-    hash: `0x${'11'.repeat(32)}`,
+    signed: { hash: `0x${'11'.repeat(32)}`, raw: '0x02' },
     now: 1,
   });
   await markPosted(
@@ -29,6 +29,17 @@ async function postedLedger(count: number, driver?: QueueDriver) {
     2,
   );
   return { driver, batch, id };
+}
+
+/** Drops every stored allocation: the batches are then as those made before migration 0051. */
+async function forgetAllocations(driver: QueueDriver) {
+  await driver.execute({ sql: 'DELETE FROM settlement_allocations', params: {} });
+}
+
+/** A table's rows (for checking what was, or was not, written). */
+async function count(driver: QueueDriver, table: string): Promise<number> {
+  const { rows } = await driver.execute({ sql: `SELECT count(*) AS n FROM ${table}`, params: {} });
+  return Number(rows[0]!.n);
 }
 
 describe('ClaimBook', () => {
@@ -67,8 +78,46 @@ describe('ClaimBook', () => {
     await driver.close();
   });
 
-  it('error: a batch whose rows were changed after posting is a ProofMismatchError, not a proof that fails on chain', async () => {
+  it('behavior: a claim is served from the allocation stored with the batch, so rows changed after posting do not change it', async () => {
+    const { driver, batch } = await postedLedger(3);
+    await driver.execute({
+      sql: "UPDATE settlement_results SET reward = '999' WHERE rowid = 1",
+      params: {},
+    });
+    const [claim] = await new ClaimBook(driver).claimsOf(WORKERS[0]!);
+    expect(claim!.allocation.proof).toEqual(allocationOf(batch, WORKERS[0]!).proof);
+    expect(claim!.amount).toBe('1000');
+    await driver.close();
+  });
+
+  it('error: a stored allocation changed after posting is a ProofMismatchError naming it, not a proof that fails on chain', async () => {
+    const { driver, id } = await postedLedger(3);
+    await driver.execute({
+      sql: "UPDATE settlement_allocations SET amount = '999999' WHERE worker = :worker",
+      params: { worker: WORKERS[0]! },
+    });
+    await expect(new ClaimBook(driver).claimsOf(WORKERS[0]!)).rejects.toMatchObject({
+      name: 'ProofMismatchError',
+      message: expect.stringContaining(
+        `batch ${id}'s stored allocation of ${WORKERS[0]} does not give its root`,
+      ),
+    });
+    await driver.execute({
+      sql: 'UPDATE settlement_allocations SET proof = \'["0x12"]\' WHERE worker = :worker',
+      params: { worker: WORKERS[1]! },
+    });
+    await expect(new ClaimBook(driver).claimsOf(WORKERS[1]!)).rejects.toMatchObject({
+      name: 'ProofMismatchError',
+      message: expect.stringContaining(
+        `batch ${id}'s stored allocation of ${WORKERS[1]} cannot be read`,
+      ),
+    });
+    await driver.close();
+  });
+
+  it('error: a batch made before stored allocations whose rows were changed after posting is a ProofMismatchError, not a proof that fails on chain', async () => {
     const { driver } = await postedLedger(3);
+    await forgetAllocations(driver);
     await driver.execute({
       sql: "UPDATE settlement_results SET reward = '999' WHERE rowid = 1",
       params: {},
@@ -80,11 +129,36 @@ describe('ClaimBook', () => {
     await driver.close();
   });
 
-  it('behavior: a page builds at most buildsPerPage batches; it ends early with a cursor, and following it gives every claim once', async () => {
+  it('behavior: batches posted with their allocations are read, not built: a page of more of them than buildsPerPage is whole', async () => {
+    const driver = await openTestLedger();
+    const ids: number[] = [];
+    for (let n = 3; n <= 7; n++) ids.push((await postedLedger(n, driver)).id);
+    const page = await new ClaimBook(driver, { buildsPerPage: 0 }).page(WORKERS[0]!, {
+      limit: 100,
+    });
+    expect(page.claims.map((c) => c.id)).toEqual(ids);
+    expect(page.next).toBeNull();
+    expect(await count(driver, 'settlement_allocations')).toBe(5 * WORKERS.length);
+    await driver.close();
+  });
+
+  it('behavior: a batch made before stored allocations is still served, its tree built again from its rows', async () => {
+    const { driver, batch } = await postedLedger(5);
+    await forgetAllocations(driver);
+    const [claim] = await new ClaimBook(driver).claimsOf(WORKERS[2]!);
+    expect(claim!.allocation).toMatchObject({
+      amount: '1000',
+      proof: allocationOf(batch, WORKERS[2]!).proof,
+    });
+    await driver.close();
+  });
+
+  it('behavior: over batches made before stored allocations, a page builds at most buildsPerPage of them; it ends early with a cursor, and following it gives every claim once', async () => {
     const driver = await openTestLedger();
     const ids: number[] = [];
     // Five batches, each with one result of each worker (counts 3..7 name the escrows).
     for (let count = 3; count <= 7; count++) ids.push((await postedLedger(count, driver)).id);
+    await forgetAllocations(driver);
     const book = new ClaimBook(driver, { buildsPerPage: 2 });
     const first = await book.page(WORKERS[0]!, { limit: 100 });
     expect(first.claims.map((c) => c.id)).toEqual(ids.slice(0, 2));

@@ -1,8 +1,11 @@
 /**
  * What a worker needs to claim its rewards: for each posted batch it has results in, its
- * allocation as the contract's `claim` takes it (`toAllocationArgument`), computed again
- * from the batch's rows (rebuild.ts: they must give the posted root). Built batches are
- * kept (posted batches never change), so a worker asking again costs no hashing.
+ * allocation as the contract's `claim` takes it (`toAllocationArgument`). A batch stores
+ * its allocations when it is made (post.ts), so a claim is read, checked up its proof
+ * (stored-allocation.ts) and served, with no tree built. Batches made before that have
+ * none stored: theirs is computed again from the batch's rows (rebuild.ts: they must give
+ * the posted root), at most a few per request, and the built batches are kept (posted
+ * batches never change).
  */
 import type { Address, Hash, Hex } from 'viem';
 import { getAddress } from 'viem';
@@ -11,6 +14,7 @@ import { allocationOf, type SettlementBatch } from '../../contracts/client/batch
 import type { QueueDriver } from '../queue/backend.ts';
 import { sql } from '../queue/sql.ts';
 import { rebuildBatch } from './rebuild.ts';
+import { storedAllocation } from './stored-allocation.ts';
 
 /** One allocation a worker can claim, JSON-ready (integers as decimal text). */
 export interface WorkerClaim {
@@ -43,10 +47,11 @@ export interface ClaimPage {
 }
 
 /**
- * Workers' claims from one queue, with the batches it built kept (at most `cacheSize`). A
- * read builds at most `buildsPerPage` batches not kept (default 8) and ends there: whoever
- * asks, for whatever address and page size, one request hashes at most that many trees
- * (a batch of 4096 rows is about a quarter of a second) on the server's event loop.
+ * Workers' claims from one queue. Batches with stored allocations cost a read; for a batch
+ * made before they were stored, the tree is built again and kept (at most `cacheSize`),
+ * and a read builds at most `buildsPerPage` batches not kept (default 8) and ends there:
+ * whoever asks, for whatever address and page size, one request hashes at most that many
+ * trees (a batch of 4096 rows is about a quarter of a second) on the server's event loop.
  */
 export class ClaimBook {
   readonly #driver: QueueDriver;
@@ -84,9 +89,11 @@ export class ClaimBook {
     let builds = 0;
     for (const row of result!.rows) {
       const id = Number(row.id);
-      if (!this.#built.has(id) && builds++ === this.#buildsPerPage) return { claims, cut: true };
-      const batch = await this.#batch(id, String(row.root) as Hex);
-      const allocation = allocationOf(batch, address);
+      let allocation = storedAllocation(row, address);
+      if (!allocation) {
+        if (!this.#built.has(id) && builds++ === this.#buildsPerPage) return { claims, cut: true };
+        allocation = allocationOf(await this.#batch(id, String(row.root) as Hex), address);
+      }
       const argument = toAllocationArgument(BigInt(String(row.chain_batch_id)), allocation);
       claims.push({
         id,

@@ -54,7 +54,7 @@ export async function settleEscrow(
     }
     const signed = await signPost(chain, escrow, batch);
     const now = timing.now();
-    const id = await recordPosting(driver, { escrow, batch, rows: chunk, hash: signed.hash, now });
+    const id = await recordPosting(driver, { escrow, batch, rows: chunk, signed, now });
     await sendPost(chain, signed);
     const { root, total, taskCount } = batch;
     const posting: PostingBatch = { id, escrow, root, total, taskCount, txHash: signed.hash };

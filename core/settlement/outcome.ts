@@ -108,6 +108,7 @@ export async function markPosted(
 export async function releaseBatch(driver: QueueDriver, id: number): Promise<void> {
   await driver.batch([
     sql('settlement_results_release', { id }),
+    sql('settlement_allocations_delete', { id }),
     sql('settlement_batch_delete', { id }),
   ]);
 }

@@ -50,9 +50,11 @@ export async function settle(
   const summary: SettleSummary = { posted: [], waiting: [], pending: [] };
 
   for (const recovery of await recoverPosting(driver, chain, timing)) {
-    const { batch, outcome } = recovery;
+    const { batch, outcome, replaced } = recovery;
+    if (replaced) log(`batch ${batch.id} (escrow ${batch.escrow}): ${replaced}`);
     if (outcome.state === 'posted') {
-      summary.posted.push(postedOf(batch, outcome, recovery.via as PostedBatch['how']));
+      const posted = postedOf(batch, outcome, recovery.via as PostedBatch['how']);
+      summary.posted.push(replaced ? { ...posted, replaced } : posted);
       log(
         `batch ${batch.id} (escrow ${batch.escrow}) recovered by ${recovery.via}: chain batch ${outcome.chainBatchId}`,
       );

@@ -1,8 +1,10 @@
 /**
  * Posting one batch so that a settler dying at any moment never pays the same results twice:
- * the postBatch transaction is signed first, its hash written with the 'posting' batch and
- * the rows' batch id in ONE database transaction, and only then sent. Whatever happens
- * next, the next pass finds the batch and the transaction that posts it (recover.ts).
+ * the postBatch transaction is signed first, then written (hash and signed bytes) with the
+ * 'posting' batch, the rows' batch id and the workers' allocations in ONE database
+ * transaction, and only then sent. Whatever happens next, the next pass finds the batch
+ * and the very transaction that posts it (recover.ts); claims are served from the stored
+ * allocations (claims.ts), never by building the tree again.
  */
 import { encodeFunctionData, type Hash, type Hex, keccak256 } from 'viem';
 import type { SettlementBatch } from '../../contracts/client/batch.ts';
@@ -50,8 +52,9 @@ export async function signPost(
 }
 
 /**
- * Writes the 'posting' batch and puts `rows` in it, in one transaction; returns its id.
- * Throws a {@link BatchRaceError} (and writes nothing) when some row was already taken.
+ * Writes the 'posting' batch with its signed transaction and its workers' allocations, and
+ * puts `rows` in it, in one transaction; returns its id. Throws a {@link BatchRaceError}
+ * (and writes nothing) when some row was already taken.
  */
 export function recordPosting(
   driver: QueueDriver,
@@ -59,11 +62,11 @@ export function recordPosting(
     escrow: Hex;
     batch: SettlementBatch;
     rows: readonly ResultRow[];
-    hash: Hash;
+    signed: SignedPost;
     now: number;
   },
 ): Promise<number> {
-  const { escrow, batch, rows, hash, now } = post;
+  const { escrow, batch, rows, signed, now } = post;
   return driver.transaction(async (tx) => {
     const inserted = await tx.execute(
       sql('settlement_batch_insert', {
@@ -71,11 +74,13 @@ export function recordPosting(
         root: batch.root,
         total: batch.total.toString(),
         task_count: batch.taskCount,
-        tx_hash: hash,
+        tx_hash: signed.hash,
+        tx_raw: signed.raw,
         now,
       }),
     );
     const id = Number(inserted.rows[0]!.id);
+    await tx.execute(storeAllocations(id, batch));
     const keys = JSON.stringify(rows.map((row) => row.key));
     const assigned = await tx.execute(sql('settlement_results_assign', { batch_id: id, keys }));
     if (assigned.changes !== rows.length) {
@@ -84,6 +89,26 @@ export function recordPosting(
       });
     }
     return id;
+  });
+}
+
+/**
+ * The statement storing `batch`'s allocations as batch `id`'s: each worker's leaf and
+ * proof, what its claim needs (the task leaves below it are left out: only a challenger
+ * needs them, and they come from the rows).
+ */
+export function storeAllocations(id: number, batch: SettlementBatch) {
+  const allocations = batch.allocations.map((a) => ({
+    worker: a.worker,
+    index: a.index,
+    amount: a.amount.toString(),
+    taskCount: a.taskCount,
+    tasksRoot: a.tasksRoot,
+    proof: a.proof,
+  }));
+  return sql('settlement_allocations_insert', {
+    batch_id: id,
+    allocations: JSON.stringify(allocations),
   });
 }
 

@@ -1,12 +1,17 @@
 /**
  * Recovering batches a settler left 'posting' (it died, or its transaction was still
  * pending when its pass ended), before a pass makes new ones. Never two batches for the
- * same rows: a batch is posted again only when its recorded transaction is unknown to the
- * chain AND no `BatchPosted(jobId = escrow, root)` event is there.
+ * same rows, and never two transactions that could both be mined: a batch whose
+ * transaction the chain does not know, and whose `BatchPosted(jobId = escrow, root)` event
+ * is not there, is sent again as the very transaction that was signed and kept with it
+ * (its own nonce). It is signed anew only when that transaction can never be mined (its
+ * nonce was taken by another transaction), or when none was kept (batches written before
+ * migration 0052).
  */
 import {
   type Hash,
   type Hex,
+  keccak256,
   TransactionNotFoundError,
   type TransactionReceipt,
   TransactionReceiptNotFoundError,
@@ -17,6 +22,7 @@ import { sql } from '../queue/sql.ts';
 import type { SettlementChain } from './chain.ts';
 import { checkEscrow } from './checks.ts';
 import { describeError } from './errors.ts';
+import { type KeptNonce, keptNonce, takenReason } from './kept-post.ts';
 import {
   awaitPost,
   markPosted,
@@ -25,14 +31,25 @@ import {
   recordReceipt,
   releaseBatch,
 } from './outcome.ts';
-import { sendPost, signPost } from './post.ts';
+import { sendPost, signPost, storeAllocations } from './post.ts';
 import { rebuildBatch } from './rebuild.ts';
+
+/** A 'posting' batch with the signed transaction kept with it (null before migration 0052). */
+export interface KeptBatch extends PostingBatch {
+  readonly raw: Hex | null;
+}
 
 /** How a 'posting' batch was resolved. */
 export interface Recovery {
-  readonly batch: PostingBatch;
-  /** receipt: its transaction was mined or pending; log: its event was found; reposted; released: it cannot be posted now. */
-  readonly via: 'receipt' | 'log' | 'reposted' | 'released';
+  readonly batch: KeptBatch;
+  /**
+   * receipt: its transaction was mined or pending; log: its event was found; resent: its
+   * kept transaction was sent again; reposted: signed again (see `replaced`); released: it
+   * cannot be posted now.
+   */
+  readonly via: 'receipt' | 'log' | 'resent' | 'reposted' | 'released';
+  /** Set when its kept transaction can never be mined (its nonce was taken): why. */
+  readonly replaced?: string;
   readonly outcome:
     | PostOutcome
     | { state: 'released'; reason: string }
@@ -54,13 +71,14 @@ export async function recoverPosting(
   const [result] = await driver.batch([sql('settlement_batches_posting', {})], 'read');
   const recoveries: Recovery[] = [];
   for (const row of result!.rows) {
-    const batch: PostingBatch = {
+    const batch: KeptBatch = {
       id: Number(row.id),
       escrow: String(row.escrow) as Hex,
       root: String(row.root) as Hex,
       total: BigInt(String(row.total)),
       taskCount: Number(row.task_count),
       txHash: row.tx_hash === null ? null : (String(row.tx_hash) as Hash),
+      raw: row.tx_raw === null || row.tx_raw === undefined ? null : (String(row.tx_raw) as Hex),
     };
     try {
       recoveries.push(await recoverOne(driver, chain, batch, options));
@@ -76,9 +94,11 @@ export async function recoverPosting(
 async function recoverOne(
   driver: QueueDriver,
   chain: SettlementChain,
-  batch: PostingBatch,
+  batch: KeptBatch,
   options: RecoverOptions,
 ): Promise<Recovery> {
+  // Read first: see keptNonce.
+  const kept = batch.raw ? await keptNonce(chain, batch.raw) : undefined;
   if (batch.txHash) {
     const receipt = await receiptOf(chain, batch.txHash);
     if (receipt) {
@@ -101,16 +121,47 @@ async function recoverOne(
     await markPosted(driver, batch.id, logged, options.now());
     return { batch, via: 'log', outcome: { state: 'posted', ...logged } };
   }
-  // The transaction never reached the chain: post the same rows again, once.
+  if (batch.raw && kept && !kept.taken) {
+    // Lost on the way (never sent, or dropped by the node): the same transaction again.
+    const hash = keccak256(batch.raw);
+    await sendPost(chain, { raw: batch.raw, hash });
+    return { batch, via: 'resent', outcome: await awaitPost(driver, chain, batch, hash, options) };
+  }
+  return repost(driver, chain, batch, kept, options);
+}
+
+/**
+ * Posts a batch again with a new signed transaction: its kept one can never be mined
+ * (`kept`, its nonce taken) or none was kept. Its job is checked again first (rows freed
+ * with the reason if it can no longer be posted), and the new transaction is kept in place
+ * of the old BEFORE it is sent.
+ */
+async function repost(
+  driver: QueueDriver,
+  chain: SettlementChain,
+  batch: KeptBatch,
+  kept: KeptNonce | undefined,
+  options: RecoverOptions,
+): Promise<Recovery> {
+  const replaced = kept ? takenReason(batch.txHash, kept) : undefined;
+  const noted = replaced ? { replaced } : {};
   const check = await checkEscrow(chain, batch.escrow);
   if (!check.ok) {
     await releaseBatch(driver, batch.id);
-    return { batch, via: 'released', outcome: { state: 'released', reason: check.reason } };
+    const reason = replaced ? `${check.reason} (${replaced})` : check.reason;
+    return { batch, via: 'released', ...noted, outcome: { state: 'released', reason } };
   }
   const rebuilt = await rebuildBatch(driver, batch);
   const signed = await signPost(chain, batch.escrow, rebuilt);
   const [changed] = await driver.batch([
-    sql('settlement_batch_resign', { id: batch.id, old_hash: batch.txHash, tx_hash: signed.hash }),
+    sql('settlement_batch_resign', {
+      id: batch.id,
+      old_hash: batch.txHash,
+      tx_hash: signed.hash,
+      tx_raw: signed.raw,
+    }),
+    // A batch made before allocations were stored gets them now, as it is rebuilt anyway.
+    storeAllocations(batch.id, rebuilt),
   ]);
   if (changed!.changes !== 1) {
     // Another settler's pass got to this batch first: it is theirs to finish.
@@ -124,6 +175,7 @@ async function recoverOne(
   return {
     batch,
     via: 'reposted',
+    ...noted,
     outcome: await awaitPost(driver, chain, batch, signed.hash, options),
   };
 }

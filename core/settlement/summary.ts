@@ -19,8 +19,13 @@ export interface PostedBatch {
   readonly txHash: Hash;
   /** Unix seconds after which its workers can claim. */
   readonly challengeEnd: number;
-  /** How: posted by this pass, or recovered from a pass that died ('receipt', 'log', 'reposted'). */
-  readonly how: 'posted' | 'receipt' | 'log' | 'reposted';
+  /**
+   * How: posted by this pass, or recovered from a pass that died: 'receipt', 'log',
+   * 'resent' (its kept transaction sent again), 'reposted' (signed again).
+   */
+  readonly how: 'posted' | 'receipt' | 'log' | 'resent' | 'reposted';
+  /** Set when it was signed again because its kept transaction could never be mined: why. */
+  readonly replaced?: string;
 }
 
 /** Results left for a later pass, and why. */

@@ -1,24 +1,24 @@
-import { createTestClient, type Hash, type Hex, http, parseEther } from 'viem';
-import { foundry } from 'viem/chains';
+import { type Hash, type Hex, parseEther } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildBatch } from '../../contracts/client/batch.ts';
 import { decodeSettlementEvents } from '../../contracts/client/events.ts';
 import { settlementAbi } from '../../contracts/generated/Settlement.ts';
 import type { QueueDriver } from '../../core/queue/backend.ts';
 import { settle } from '../../core/settlement/pass.ts';
-import { recordPosting, sendPost, signPost } from '../../core/settlement/post.ts';
-import { inTreeOrder, toSettled, unbatchedRows } from '../../core/settlement/rows.ts';
+import { sendPost } from '../../core/settlement/post.ts';
 import {
+  anvilControl,
   openLedger,
   recordResults,
   resultsFor,
   type SettlementWorld,
   startWorld,
+  postingWritten as writtenNotSent,
 } from './world.ts';
 
 /**
  * A settler that died part way through a post: the next pass finishes the batch from its
- * receipt or its BatchPosted event, and posts again only what never reached the chain.
+ * receipt or its BatchPosted event, and posts again only what never reached the chain
+ * (kept-transaction.test.ts: how).
  */
 
 let world: SettlementWorld;
@@ -31,22 +31,10 @@ afterEach(() => driver?.close());
 
 const reward = parseEther('0.1');
 
-/** What a pass does up to sending: sign, record 'posting' with the rows; not sent. */
+/** A fresh ledger with a batch written 'posting' and not sent (world.ts). */
 async function postingWritten(label: string) {
   driver = await openLedger();
-  const escrow = await world.fund(parseEther('5'));
-  await recordResults(world, driver, escrow, resultsFor(label, world.workers, 4, reward));
-  const rows = inTreeOrder(await unbatchedRows(driver, escrow, 100));
-  const batch = buildBatch(toSettled(rows));
-  const signed = await signPost(world.settler, escrow, batch);
-  const id = await recordPosting(driver, {
-    escrow,
-    batch,
-    rows,
-    hash: signed.hash,
-    now: Date.now(),
-  });
-  return { escrow, batch, signed, id };
+  return writtenNotSent(world, driver, label);
 }
 
 describe('settlement recovery', () => {
@@ -78,16 +66,6 @@ describe('settlement recovery', () => {
     const summary = await settle(driver, world.settler);
     expect(summary.posted).toMatchObject([{ how: 'log', txHash: signed.hash }]);
     expect(await world.batchCount()).toBe(count);
-  });
-
-  it('behavior: a posting whose transaction never went out is posted again, once', async () => {
-    const { batch } = await postingWritten('lost');
-    const count = await world.batchCount();
-    const summary = await settle(driver, world.settler);
-    expect(summary.posted).toMatchObject([{ how: 'reposted', root: batch.root, taskCount: 4 }]);
-    expect(await world.batchCount()).toBe(count + 1n);
-    expect(await settle(driver, world.settler)).toEqual({ posted: [], waiting: [], pending: [] });
-    expect(await world.batchCount()).toBe(count + 1n);
   });
 
   it('behavior: a posting whose transaction reverted frees its rows, which then wait with the reason', async () => {
@@ -137,18 +115,9 @@ describe('settlement recovery on a doubt', () => {
   });
 });
 
-/** anvil's own methods (mining on or off, dropping a pending transaction). */
-function anvilControl() {
-  return createTestClient({
-    chain: foundry,
-    mode: 'anvil',
-    transport: http(world.chain.anvil.rpcUrl),
-  });
-}
-
 describe('settlement recovery of a slow chain', () => {
   it('behavior: a batch not mined within the wait is reported pending, and the next pass records it from its receipt', async () => {
-    const test = anvilControl();
+    const test = anvilControl(world);
     driver = await openLedger();
     const escrow = await world.fund(parseEther('5'));
     await recordResults(world, driver, escrow, resultsFor('slow', world.workers, 2, reward));
@@ -173,7 +142,7 @@ describe('settlement recovery of a slow chain', () => {
   // A post the settler's node lost while the transaction still lives elsewhere (another
   // node's pool): re-posting must never let both be mined, whatever else is pending.
   it('behavior: a post the node lost behind a later pending post is paid once, even when the lost transaction comes back', async () => {
-    const test = anvilControl();
+    const test = anvilControl(world);
     driver = await openLedger();
     const first = await world.fund(parseEther('5'));
     const second = await world.fund(parseEther('5'));

@@ -6,11 +6,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Address, type Hex, parseEther, toHex } from 'viem';
+import { type Address, createTestClient, type Hex, http, parseEther, toHex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
 import { getBatchCount } from '../../contracts/client/actions/reads.ts';
 import type { SettlementWallet } from '../../contracts/client/actions/types.ts';
 import { register } from '../../contracts/client/actions/workers.ts';
+import { buildBatch } from '../../contracts/client/batch.ts';
 import { signResult } from '../../contracts/client/eip712.ts';
 import { startChain, type TestChain } from '../../contracts/test/chain.ts';
 import { type Deployment, deploy, openJob } from '../../contracts/test/fixture.ts';
@@ -18,6 +20,8 @@ import { cidOf } from '../../core/cid.ts';
 import type { QueueDriver } from '../../core/queue/backend.ts';
 import { openDriver } from '../../core/queue/open.ts';
 import type { SettlementChain } from '../../core/settlement/chain.ts';
+import { recordPosting, signPost } from '../../core/settlement/post.ts';
+import { inTreeOrder, toSettled, unbatchedRows } from '../../core/settlement/rows.ts';
 
 /** A chain with a deployment, its settler's view, and staked workers. */
 export interface SettlementWorld {
@@ -128,4 +132,32 @@ export function devKey(index: number): Hex {
     addressIndex: index,
   });
   return toHex(account.getHdKey().privateKey!);
+}
+
+/**
+ * What a pass does up to sending, for a fresh escrow of 4 results (0.1 ether each): sign,
+ * record 'posting' with the rows and the signed transaction; nothing is sent.
+ */
+export async function postingWritten(world: SettlementWorld, driver: QueueDriver, label: string) {
+  const escrow = await world.fund(parseEther('5'));
+  await recordResults(
+    world,
+    driver,
+    escrow,
+    resultsFor(label, world.workers, 4, parseEther('0.1')),
+  );
+  const rows = inTreeOrder(await unbatchedRows(driver, escrow, 100));
+  const batch = buildBatch(toSettled(rows));
+  const signed = await signPost(world.settler, escrow, batch);
+  const id = await recordPosting(driver, { escrow, batch, rows, signed, now: Date.now() });
+  return { escrow, batch, signed, id };
+}
+
+/** anvil's own methods (mining on or off, fees, dropping a pending transaction). */
+export function anvilControl(world: SettlementWorld) {
+  return createTestClient({
+    chain: foundry,
+    mode: 'anvil',
+    transport: http(world.chain.anvil.rpcUrl),
+  });
 }

@@ -1,0 +1,147 @@
+import { type Hex, parseTransaction } from 'viem';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { settlementAbi } from '../../contracts/generated/Settlement.ts';
+import type { QueueDriver } from '../../core/queue/backend.ts';
+import { settle } from '../../core/settlement/pass.ts';
+import {
+  anvilControl,
+  openLedger,
+  postingWritten,
+  type SettlementWorld,
+  startWorld,
+} from './world.ts';
+
+/**
+ * A post lost on its way to the chain is sent again as the very transaction that was
+ * signed and kept with its batch, at its own nonce, so the lost one and its re-post can
+ * never both be mined; it is signed again only once that nonce is taken by another
+ * transaction, or when the batch kept none (made before migration 0052).
+ */
+
+let world: SettlementWorld;
+let driver: QueueDriver;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(() => world?.stop());
+afterEach(() => driver?.close());
+
+/** The batch row as kept: its transaction's hash and signed bytes. */
+async function keptOf(id: number): Promise<{ tx_hash: Hex | null; tx_raw: Hex | null }> {
+  const { rows } = await driver.execute({
+    sql: 'SELECT tx_hash, tx_raw FROM settlement_batches WHERE id = :id',
+    params: { id },
+  });
+  return rows[0] as { tx_hash: Hex | null; tx_raw: Hex | null };
+}
+
+/** BatchPosted events of `escrow` on chain. */
+async function postsOf(escrow: Hex): Promise<number> {
+  const events = await world.chain.reader.getContractEvents({
+    address: world.d.address,
+    abi: settlementAbi,
+    eventName: 'BatchPosted',
+    args: { jobId: escrow },
+    fromBlock: 0n,
+  });
+  return events.length;
+}
+
+describe('a lost post is sent again at its own nonce', () => {
+  it('behavior: a post that never reached the node is sent again as the same signed transaction, once, though the fees changed since it was signed', async () => {
+    driver = await openLedger();
+    const { batch, signed, escrow, id } = await postingWritten(world, driver, 'never-sent');
+    expect(await keptOf(id)).toEqual({ tx_hash: signed.hash, tx_raw: signed.raw });
+    // The chain moves on: a transaction signed now would carry other fees (another hash).
+    const base = (await world.chain.reader.getBlock()).baseFeePerGas!;
+    await anvilControl(world).setNextBlockBaseFeePerGas({ baseFeePerGas: base + 1_000n });
+    await anvilControl(world).mine({ blocks: 1 });
+    const count = await world.batchCount();
+    const summary = await settle(driver, world.settler);
+    expect(summary.posted).toMatchObject([
+      { how: 'resent', txHash: signed.hash, root: batch.root, taskCount: 4 },
+    ]);
+    expect(summary.posted[0]!.replaced).toBeUndefined();
+    expect(await world.batchCount()).toBe(count + 1n);
+    expect(await settle(driver, world.settler)).toEqual({ posted: [], waiting: [], pending: [] });
+    expect(await postsOf(escrow)).toBe(1);
+  });
+
+  it('behavior: a kept transaction whose nonce another transaction took is signed again, said in the summary; the old one can never be mined', async () => {
+    driver = await openLedger();
+    const { signed, escrow, id } = await postingWritten(world, driver, 'nonce-taken');
+    const { nonce } = parseTransaction(signed.raw);
+    // The settler's key sends something else first: it takes the kept transaction's nonce.
+    const settler = world.settler.wallet;
+    const other = await settler.sendTransaction({
+      account: settler.account,
+      chain: settler.chain,
+      to: settler.account.address,
+      value: 1n,
+    });
+    await world.chain.reader.waitForTransactionReceipt({ hash: other });
+    expect((await world.chain.reader.getTransaction({ hash: other })).nonce).toBe(nonce);
+    const lines: string[] = [];
+    const summary = await settle(driver, world.settler, { log: (line) => lines.push(line) });
+    const reason = `its transaction ${signed.hash} can never be mined: ${settler.account.address}'s nonce ${nonce} was taken by another transaction`;
+    expect(summary.posted).toMatchObject([
+      { how: 'reposted', escrow, replaced: expect.stringContaining(reason) },
+    ]);
+    expect(lines).toContainEqual(expect.stringContaining(reason));
+    const kept = await keptOf(id);
+    expect(kept.tx_hash).toBe(summary.posted[0]!.txHash);
+    expect(kept.tx_hash).not.toBe(signed.hash);
+    expect(parseTransaction(kept.tx_raw!).nonce).toBeGreaterThan(nonce!);
+    // Whoever still holds the old transaction cannot have it mined.
+    await expect(
+      world.chain.reader.sendRawTransaction({ serializedTransaction: signed.raw }),
+    ).rejects.toThrow(/nonce too low/);
+    expect(await postsOf(escrow)).toBe(1);
+  });
+
+  it('behavior: a batch that kept no transaction (made before migration 0052) and never went out is signed again once, and its new transaction and allocations are kept', async () => {
+    driver = await openLedger();
+    const { escrow, id } = await postingWritten(world, driver, 'made-before');
+    await driver.batch([
+      { sql: 'UPDATE settlement_batches SET tx_raw = NULL WHERE id = :id', params: { id } },
+      { sql: 'DELETE FROM settlement_allocations WHERE batch_id = :id', params: { id } },
+    ]);
+    const summary = await settle(driver, world.settler);
+    expect(summary.posted).toMatchObject([{ how: 'reposted', escrow }]);
+    expect(summary.posted[0]!.replaced).toBeUndefined();
+    const kept = await keptOf(id);
+    expect(kept.tx_hash).toBe(summary.posted[0]!.txHash);
+    expect(kept.tx_raw).toMatch(/^0x/);
+    const { rows } = await driver.execute({
+      sql: 'SELECT count(*) AS n FROM settlement_allocations WHERE batch_id = :id',
+      params: { id },
+    });
+    expect(rows[0]!.n).toBe(3);
+    expect(await postsOf(escrow)).toBe(1);
+  });
+
+  it('error: a kept transaction whose nonce was taken, for an escrow that can no longer be posted, frees its rows with both reasons', async () => {
+    driver = await openLedger();
+    const { signed, escrow } = await postingWritten(world, driver, 'taken-expired');
+    const settler = world.settler.wallet;
+    await world.chain.reader.waitForTransactionReceipt({
+      hash: await settler.sendTransaction({
+        account: settler.account,
+        chain: settler.chain,
+        to: settler.account.address,
+        value: 1n,
+      }),
+    });
+    await world.chain.travel(86_401n); // past the job's deadline
+    const summary = await settle(driver, world.settler);
+    expect(summary.posted).toEqual([]);
+    expect(summary.waiting[0]).toEqual({
+      escrow,
+      rows: 4,
+      reason: expect.stringMatching(
+        new RegExp(`deadline passed.*its transaction ${signed.hash} can never be mined`),
+      ),
+    });
+    expect(await postsOf(escrow)).toBe(0);
+  });
+});
