@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toAllocationArgument } from '../../contracts/client/actions/settle.ts';
 import { allocationOf, buildBatch } from '../../contracts/client/batch.ts';
 import type { QueueDriver } from '../queue/backend.ts';
+import { sql } from '../queue/sql.ts';
 import { ClaimBook } from './claims.ts';
 import { escrowOf, openTestLedger, WORKERS, writeResults } from './ledger.fixture.ts';
 import { markPosted } from './outcome.ts';
@@ -172,6 +173,27 @@ describe('ClaimBook', () => {
     }
     expect(next).toBeNull();
     expect(seen).toEqual(ids);
+    await driver.close();
+  });
+
+  it("behavior: a worker's claims are found from its own rows, in batch order: no walk over the posted batches, no sort", async () => {
+    const driver = await openTestLedger();
+    const statement = sql('settlement_claim_batches', { worker: WORKERS[0]!, after: 0, limit: 20 });
+    const plan = await driver.execute({
+      sql: `EXPLAIN QUERY PLAN ${statement.sql}`,
+      params: statement.params,
+    });
+    const steps = plan.rows.map((row) => String(row.detail));
+    expect(steps).toContainEqual(
+      expect.stringMatching(
+        /SEARCH r USING COVERING INDEX settlement_results_worker \(worker=\? AND batch_id>\?\)/,
+      ),
+    );
+    expect(steps).toContainEqual(expect.stringMatching(/SEARCH b USING INTEGER PRIMARY KEY/));
+    expect(steps).toContainEqual(
+      expect.stringMatching(/SEARCH a USING INDEX .*\(batch_id=\? AND worker=\?\)/),
+    );
+    expect(steps.join('\n')).not.toMatch(/SCAN|TEMP B-TREE/);
     await driver.close();
   });
 });
