@@ -12,6 +12,7 @@
  */
 import type { Address } from 'viem';
 import type { QueueDriver } from '../queue/backend.ts';
+import { storeMissingAllocations } from './backfill.ts';
 import type { SettlementChain } from './chain.ts';
 import { describeError } from './errors.ts';
 import { settleEscrow } from './escrow.ts';
@@ -29,6 +30,8 @@ export interface SettleOptions {
   readonly maxEscrows?: number;
   /** How long to wait for a sent transaction to be mined (ms, default 120,000); past it the batch stays 'posting' for the next pass. */
   readonly receiptTimeoutMs?: number;
+  /** Most batches made before migration 0051 whose allocations one pass stores (default 8). */
+  readonly backfillBatches?: number;
   /** Time source for the rows' timestamps (ms). */
   readonly now?: () => number;
   /** Told each batch posted and each reason results wait (default: nothing). */
@@ -98,6 +101,11 @@ export async function settle(
       // pass), and the other escrows are still settled.
       wait(0, `could not post: ${describeError(error)}`);
     }
+  }
+  // Last, with what time is left: claims of batches made before migration 0051.
+  if (!options.signal?.aborted) {
+    const signal = options.signal ? { signal: options.signal } : {};
+    await storeMissingAllocations(driver, { limit: options.backfillBatches ?? 8, log, ...signal });
   }
   return summary;
 }

@@ -1,4 +1,4 @@
-import { parseEther } from 'viem';
+import { type Address, parseEther } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getBatch, isClaimed } from '../../contracts/client/actions/reads.ts';
 import { claim } from '../../contracts/client/actions/settle.ts';
@@ -28,6 +28,19 @@ async function claimsOf(address: string): Promise<WorkerClaim[]> {
   const response = await env.app.request(`/v1/settlement/claims/${address}`, authed(env.globex));
   expect(response.status).toBe(200);
   return ((await response.json()) as { claims: WorkerClaim[] }).claims;
+}
+
+/** Claims `claims` for `worker` (sent by someone else) and checks it is paid `amount` minus the fee. */
+async function expectPaid(worker: Address, claims: WorkerClaim[], amount: bigint) {
+  const balance = await balanceOf(world, worker);
+  await world.chain.mined(
+    claim(world.d.challenger, {
+      address: world.d.address,
+      worker,
+      items: claims.map((c) => toClaimItem(worker, c)),
+    }),
+  );
+  expect(await balanceOf(world, worker)).toBe(balance + amount - fee(amount));
 }
 
 describe('settlement pass', () => {
@@ -110,17 +123,27 @@ describe('settlement pass', () => {
     const carol = world.workers[2]!;
     const claims = await claimsOf(carol.account.address);
     expect(claims.length).toBe(2); // results 2 and 5 of 7 (batches 1 and 2)
-    const balance = await balanceOf(world, carol.account.address);
-    await world.chain.mined(
-      claim(world.d.challenger, {
-        address: world.d.address,
-        worker: carol.account.address,
-        items: claims.map((c) => toClaimItem(carol.account.address, c)),
-      }),
-    );
-    expect(await balanceOf(world, carol.account.address)).toBe(
-      balance + reward * 2n - fee(reward * 2n),
-    );
+    await expectPaid(carol.account.address, claims, reward * 2n);
+  });
+
+  it('behavior: a batch posted before allocations were stored (migration 0051) is served by the API, the next pass stores its allocations, and the proof read from them is paid on chain', async () => {
+    env = await apiTestEnv();
+    const driver = env.queue.driver;
+    const escrow = await world.fund(parseEther('5'));
+    const alice = world.workers[0]!;
+    await recordResults(world, driver, escrow, resultsFor('before-0051', [alice], 2, reward));
+    await settle(driver, world.settler);
+    await driver.execute({ sql: 'DELETE FROM settlement_allocations', params: {} });
+    const rebuilt = await claimsOf(alice.account.address);
+    expect(rebuilt).toHaveLength(1);
+    const lines: string[] = [];
+    const pass = await settle(driver, world.settler, { log: (line) => lines.push(line) });
+    expect(pass).toEqual({ posted: [], waiting: [], pending: [] });
+    expect(lines).toContain('stored the allocations of 1 batch posted before migration 0051');
+    const stored = await claimsOf(alice.account.address);
+    expect(stored).toEqual(rebuilt);
+    await world.chain.travel(testParameters.challengeWindow + 1n);
+    await expectPaid(alice.account.address, stored, reward * 2n);
   });
 
   it('behavior: a page of claims ends with next, and ?after= gives the rest', async () => {
