@@ -1,14 +1,16 @@
 /**
  * `GET /v1/settlement/claims/:address`: what a worker's payout address can claim on chain,
  * from the batches the settlement function posted (core/settlement/claims.ts), a page at a
- * time, each with the contract's `Allocation` argument of `claim(worker, allocations)`.
+ * time, each with the contract's `Allocation` argument of `claim(worker, allocations)`,
+ * read from the allocations stored with each batch (no tree is built here, but for batches
+ * made before migration 0051 that no pass has stored yet).
  *
  * Any tenant's key may read any address's claims. The answer holds no tenant's data (no
  * job ids, no task or result CIDs), only what a claim reveals on chain anyway (batch,
  * amount, task count, the allocation's subtree root and proof), and it can only pay the
  * worker: `claim` sends the money to the worker whoever calls it. A key is still asked for,
- * as on every /v1 route, so that the hashing a first read costs (a batch's tree is built
- * again, then kept) is not open to anyone.
+ * as on every /v1 route, so that what a read costs (rows, the hashes up each proof, and
+ * for an old batch its tree built again, then kept) is not open to anyone.
  */
 import type { Context } from 'hono';
 import { z } from 'zod';
