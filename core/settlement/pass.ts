@@ -30,6 +30,12 @@ export interface SettleOptions {
   readonly maxEscrows?: number;
   /** How long to wait for a sent transaction to be mined (ms, default 120,000); past it the batch stays 'posting' for the next pass. */
   readonly receiptTimeoutMs?: number;
+  /**
+   * Blocks under which a nonce taken by another transaction must be before a lost post is
+   * signed again at a new nonce (default 12): a lagging node or a reorganisation shallower
+   * than that cannot make a post of ours that took it look like another's.
+   */
+  readonly confirmations?: number;
   /** Most batches made before migration 0051 whose allocations one pass stores (default 8). */
   readonly backfillBatches?: number;
   /** Time source for the rows' timestamps (ms). */
@@ -48,7 +54,11 @@ export async function settle(
 ): Promise<SettleSummary> {
   const maxBatchRows = options.maxBatchRows ?? 256;
   const maxBatches = options.maxBatchesPerEscrow ?? 16;
-  const timing = { timeoutMs: options.receiptTimeoutMs ?? 120_000, now: options.now ?? Date.now };
+  const timing = {
+    timeoutMs: options.receiptTimeoutMs ?? 120_000,
+    now: options.now ?? Date.now,
+    confirmations: options.confirmations ?? 12,
+  };
   const log = options.log ?? (() => {});
   const summary: SettleSummary = { posted: [], waiting: [], pending: [] };
 

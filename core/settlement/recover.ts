@@ -22,7 +22,7 @@ import { sql } from '../queue/sql.ts';
 import type { SettlementChain } from './chain.ts';
 import { checkEscrow } from './checks.ts';
 import { describeError } from './errors.ts';
-import { type KeptNonce, keptNonce, takenReason } from './kept-post.ts';
+import { type KeptNonce, keptNonce, takenReason, takenRecentlyReason } from './kept-post.ts';
 import {
   awaitPost,
   markPosted,
@@ -60,6 +60,8 @@ export interface Recovery {
 export interface RecoverOptions {
   readonly timeoutMs: number;
   readonly now: () => number;
+  /** How deep a nonce taken by another transaction must be before a batch is signed again (kept-post.ts). */
+  readonly confirmations: number;
 }
 
 /** Resolves every 'posting' batch, oldest first. */
@@ -98,7 +100,7 @@ async function recoverOne(
   options: RecoverOptions,
 ): Promise<Recovery> {
   // Read first: see keptNonce.
-  const kept = batch.raw ? await keptNonce(chain, batch.raw) : undefined;
+  const kept = batch.raw ? await keptNonce(chain, batch.raw, options.confirmations) : undefined;
   if (batch.txHash) {
     const receipt = await receiptOf(chain, batch.txHash);
     if (receipt) {
@@ -120,6 +122,11 @@ async function recoverOne(
   if (logged) {
     await markPosted(driver, batch.id, logged, options.now());
     return { batch, via: 'log', outcome: { state: 'posted', ...logged } };
+  }
+  if (kept?.takenRecently) {
+    // Left 'posting' and said why; a later pass signs it again.
+    const reason = takenRecentlyReason(batch.txHash, kept, options.confirmations);
+    return { batch, via: 'receipt', outcome: { state: 'failed', reason } };
   }
   if (batch.raw && kept && !kept.taken) {
     // Lost on the way (never sent, or dropped by the node): the same transaction again.

@@ -47,6 +47,19 @@ async function postsOf(escrow: Hex): Promise<number> {
   return events.length;
 }
 
+/** The settler's key sends something else first: it takes the next nonce. Returns its hash. */
+async function takeNonce(): Promise<Hex> {
+  const settler = world.settler.wallet;
+  const other = await settler.sendTransaction({
+    account: settler.account,
+    chain: settler.chain,
+    to: settler.account.address,
+    value: 1n,
+  });
+  await world.chain.reader.waitForTransactionReceipt({ hash: other });
+  return other;
+}
+
 describe('a lost post is sent again at its own nonce', () => {
   it('behavior: a post that never reached the node is sent again as the same signed transaction, once, though the fees changed since it was signed', async () => {
     driver = await openLedger();
@@ -67,23 +80,32 @@ describe('a lost post is sent again at its own nonce', () => {
     expect(await postsOf(escrow)).toBe(1);
   });
 
-  it('behavior: a kept transaction whose nonce another transaction took is signed again, said in the summary; the old one can never be mined', async () => {
+  it('behavior: a kept transaction whose nonce another transaction took waits until that is 12 blocks deep, then is signed again, said in the summary; the old one can never be mined', async () => {
     driver = await openLedger();
     const { signed, escrow, id } = await postingWritten(world, driver, 'nonce-taken');
     const { nonce } = parseTransaction(signed.raw);
-    // The settler's key sends something else first: it takes the kept transaction's nonce.
-    const settler = world.settler.wallet;
-    const other = await settler.sendTransaction({
-      account: settler.account,
-      chain: settler.chain,
-      to: settler.account.address,
-      value: 1n,
-    });
-    await world.chain.reader.waitForTransactionReceipt({ hash: other });
+    const other = await takeNonce();
     expect((await world.chain.reader.getTransaction({ hash: other })).nonce).toBe(nonce);
+    const settler = world.settler.wallet;
+    const reason = `its transaction ${signed.hash} can never be mined: ${settler.account.address}'s nonce ${nonce} was taken by another transaction`;
+    // Taken just now: a lagging node could still be hiding that it was ours. It waits.
+    const early = await settle(driver, world.settler);
+    expect(early).toEqual({
+      posted: [],
+      waiting: [],
+      pending: [
+        {
+          id,
+          escrow,
+          txHash: signed.hash,
+          reason: expect.stringContaining(`${reason} (`),
+        },
+      ],
+    });
+    expect(early.pending[0]!.reason).toMatch(/signed again once that is 12 blocks deep$/);
+    await anvilControl(world).mine({ blocks: 12 });
     const lines: string[] = [];
     const summary = await settle(driver, world.settler, { log: (line) => lines.push(line) });
-    const reason = `its transaction ${signed.hash} can never be mined: ${settler.account.address}'s nonce ${nonce} was taken by another transaction`;
     expect(summary.posted).toMatchObject([
       { how: 'reposted', escrow, replaced: expect.stringContaining(reason) },
     ]);
@@ -123,17 +145,9 @@ describe('a lost post is sent again at its own nonce', () => {
   it('error: a kept transaction whose nonce was taken, for an escrow that can no longer be posted, frees its rows with both reasons', async () => {
     driver = await openLedger();
     const { signed, escrow } = await postingWritten(world, driver, 'taken-expired');
-    const settler = world.settler.wallet;
-    await world.chain.reader.waitForTransactionReceipt({
-      hash: await settler.sendTransaction({
-        account: settler.account,
-        chain: settler.chain,
-        to: settler.account.address,
-        value: 1n,
-      }),
-    });
+    await takeNonce();
     await world.chain.travel(86_401n); // past the job's deadline
-    const summary = await settle(driver, world.settler);
+    const summary = await settle(driver, world.settler, { confirmations: 1 });
     expect(summary.posted).toEqual([]);
     expect(summary.waiting[0]).toEqual({
       escrow,
