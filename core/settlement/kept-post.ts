@@ -7,7 +7,13 @@
  * answered (behind a load balancer), or a reorganisation, shallower than that cannot hide
  * that the transaction which took the nonce was this one.
  */
-import { type Address, type Hash, type Hex, parseTransaction, recoverTransactionAddress } from 'viem';
+import {
+  type Address,
+  type Hash,
+  type Hex,
+  parseTransaction,
+  recoverTransactionAddress,
+} from 'viem';
 import type { SettlementChain } from './chain.ts';
 
 /** What the chain says about a kept transaction's nonce, read at one moment. */
