@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { defaultApiLimits } from '../../functions/api/limits.ts';
 import { checkTube } from '../../functions/api/tube-source.ts';
 import type { BenchServer } from './baseline.ts';
 import type { NoobApi } from './noob.ts';
@@ -20,14 +21,20 @@ export async function startQueueRoute(api: NoobApi): Promise<BenchServer> {
     { tubePaths: api.tubePaths },
   );
   // What the API's payload holds besides the request's fields (see submit-job.ts).
-  const stored = { tube: text, noobId: id, ...(registered ? { registered } : {}), tags: [] };
+  const stored = {
+    tube: text,
+    noobId: id,
+    ...(registered ? { registered } : {}),
+    tags: [],
+    timeoutMs: defaultApiLimits().maxJobTimeoutMs,
+  };
   const app = new Hono();
   app.post('/v1/jobs', async (c) => {
     const body = (await c.req.json()) as { epochs?: number };
     const { jobId } = await api.queue.submitJob({
       tenant: 'bench',
       kind: 'tube',
-      payload: { ...stored, inputs: {}, epochs: body.epochs ?? 1, timeoutMs: 3_600_000 },
+      payload: { ...stored, inputs: {}, epochs: body.epochs ?? 1 },
       open: true,
     });
     return c.json({ id: jobId }, 202);
