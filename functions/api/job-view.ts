@@ -22,14 +22,16 @@ export type JobStatusSource = Pick<
  * A queued job as the API shows it, saying what it is (its tube) and how far it got (its
  * tasks, and a tube run's epochs). A tube run counts as succeeded only once its
  * coordinator has recorded the results: until then a job whose tasks are all done is
- * still `running`, so `succeeded` always comes with `results`.
+ * still `running`, so a submitted job's `succeeded` always comes with `results`. A job of
+ * a developer's own queued run has no coordinator: it ends with its tasks, results null.
  */
 export function toJobStatus(job: JobStatusSource): JobStatus {
   const outcome = job.outcome;
   const error = outcome && 'error' in outcome ? outcome.error : null;
   let state = job.state;
   if (error && state !== 'cancelled') state = 'failed';
-  else if (state === 'succeeded' && job.kind === 'tube' && !outcome) state = 'running';
+  else if (state === 'succeeded' && job.kind === 'tube' && !outcome && !runLocally(job.payload))
+    state = 'running';
   return {
     id: job.id,
     state,
@@ -48,6 +50,15 @@ export function toJobStatus(job: JobStatusSource): JobStatus {
     ...(outcome?.verdict ? { verdict: verdictOf(outcome.verdict) } : {}),
     ...settlementOf(job.payload, outcome?.verdict),
   };
+}
+
+/**
+ * Whether a developer's own runner drove the job (`noob run --runner queued`, payload
+ * `runner: 'local'`): no coordinator records its results (they were printed where it ran),
+ * so its tasks' state is the job's.
+ */
+function runLocally(payload: unknown): boolean {
+  return (payload as { runner?: unknown } | null)?.runner === 'local';
 }
 
 /** A verdict as the coordinator recorded it, without its settlement counts. */
