@@ -154,6 +154,12 @@ function printHelp(command: string | undefined, io: CommandIO): number {
   return 0;
 }
 
+/**
+ * Settings from the environment that are missing or wrong (the tracing exporter's, the
+ * chain's for claim and peer): the user's to fix, so one line and exit 2, never a crash.
+ */
+const CONFIG_ERRORS = new Set(['TracingConfigError', 'ConfigError', 'SettlementConfigError']);
+
 function report(error: unknown, io: CommandIO): number {
   const write = (text: string) => io.stderr.write(`noob: ${text}\n`);
   if (process.env.NOOB_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
@@ -165,7 +171,7 @@ function report(error: unknown, io: CommandIO): number {
   if (
     error instanceof TubeLoadError ||
     error instanceof InputError ||
-    (error as Error)?.name === 'TracingConfigError'
+    CONFIG_ERRORS.has((error as Error)?.name)
   ) {
     write((error as Error).message);
     return 2;
