@@ -46,6 +46,14 @@ Exit codes: 0 fine.`);
     expect(commandHelp('alphabet', USAGE)).toBe('Usage:\n  noob alphabet\n\nExit codes: 0 fine.');
   });
 
+  it("behavior: a command's own exit codes section wins over the general line, as 'Exit codes:'", () => {
+    const withOwn = `${USAGE}\nExit codes for beta and gamma:\n  0 done,\n  3 beta's own.`;
+    expect(commandHelp('beta', withOwn)).toMatch(
+      /\n\nExit codes:\n {2}0 done,\n {2}3 beta's own\.$/,
+    );
+    expect(commandHelp('alpha', withOwn)).toMatch(/\n\nExit codes: 0 fine\.$/);
+  });
+
   it('error: a command the usage does not list has no help', () => {
     expect(commandHelp('gamma', USAGE)).toBeUndefined();
   });

@@ -7,7 +7,8 @@ import { USAGE } from './usage.ts';
  * `noob COMMAND --help`: the command's part of the top-level usage text, so that each
  * command's help and `noob help` never disagree. A command's part is its lines under
  * `Usage:` (with their indented continuations) and every `Options for …:` section whose
- * heading names it, then the exit codes. `undefined` for a command the usage does not list.
+ * heading names it, then its exit codes: the `Exit codes for …:` section that names it,
+ * else the general `Exit codes:` line. `undefined` for a command the usage does not list.
  *
  * @example
  * ```ts
@@ -21,12 +22,14 @@ export function commandHelp(command: string, usage: string = USAGE): string | un
   const options = lines.flatMap((line, i) =>
     sectionFor(line, command) ? sectionBody(lines, i + 1) : [],
   );
-  const exitCodes = lines.find((line) => line.startsWith('Exit codes:'));
+  let at = lines.findIndex((line) => exitCodesFor(line, command));
+  if (at < 0) at = lines.findIndex((line) => line.startsWith('Exit codes:'));
+  const exitCodes = at < 0 ? [] : continued(lines, at);
   return [
     'Usage:',
     ...usageLines,
     ...(options.length > 0 ? ['', 'Options:', ...options] : []),
-    ...(exitCodes ? ['', exitCodes] : []),
+    ...(exitCodes.length > 0 ? ['', ...exitCodes] : []),
   ].join('\n');
 }
 
@@ -60,8 +63,24 @@ function commandUsageLines(lines: readonly string[], command: string): string[] 
 
 /** Whether `line` heads an options section that names `command`. */
 function sectionFor(line: string, command: string): boolean {
-  const heading = /^Options for (.+):$/.exec(line);
+  return names(/^Options for (.+):$/.exec(line), command);
+}
+
+/** Whether `line` is an `Exit codes for …:` line that names `command`. */
+function exitCodesFor(line: string, command: string): boolean {
+  return names(/^Exit codes for (.+):$/.exec(line), command);
+}
+
+/** Whether a heading's list of commands (its first group) names `command`. */
+function names(heading: RegExpExecArray | null, command: string): boolean {
   return heading !== null && new RegExp(`\\b${command}\\b`).test(heading[1]!);
+}
+
+/** The exit codes heading at `start` (as `Exit codes:`) and its indented lines. */
+function continued(lines: readonly string[], start: number): string[] {
+  const block = [lines[start]!.replace(/^Exit codes for .+?:$/, 'Exit codes:')];
+  for (let i = start + 1; i < lines.length && /^ {2}/.test(lines[i]!); i++) block.push(lines[i]!);
+  return block;
 }
 
 /** The indented lines from `start` up to the next blank line. */

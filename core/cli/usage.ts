@@ -140,10 +140,7 @@ Options for jobs:
   --state STATE           list: queued, running, succeeded, failed or cancelled
   --limit N, --after C    list: jobs per page (1-200), and the page after C
   -f, --follow            logs: then what is printed until the job ends
-                          watch (and submit --watch) exits 0 when the job succeeded, 1
-                          when it failed, 3 when it was cancelled; every command exits 1
-                          when the server cannot be reached, refuses the key or does
-                          not know the job. Ctrl-C stops watching, not the job (130)
+                          Ctrl-C stops watching, not the job
 
 Options for keys:
   --tenant NAME           create: whose key (1-128 of A-Z a-z 0-9 . _ : @ -); list: only theirs
@@ -159,6 +156,21 @@ Options for settle:
                           The chain: NOOB_CHAIN, NOOB_RPC_URL, NOOB_SETTLEMENT_ADDRESS
                           and the settler's key NOOB_PRIVATE_KEY (docs/settlement.md)
 
+Options for peer:
+  --listen ADDR,…         multiaddrs to listen on (default TCP and WebSockets on
+                          127.0.0.1, free ports; the addresses are printed)
+  --bootstrap ADDR,…      peers to join through (default NOOB_PEER_BOOTSTRAP)
+  --key FILE              the peer's identity, made on first start, so that a restart
+                          is the same peer (default .noob/peer.key)
+  --tags a,b              what this peer offers (jobs' --tags choose peers by them)
+  --health-port P         /healthz, /metrics and the browser peer's page, on 127.0.0.1
+                          (default a free port, printed)
+  --allow-modules         module types (./x.ts#f, pkg#f) a task may load: all, or with a
+                          list only those packages and folders (default none: anyone
+                          may send tasks, so built-ins and noob.* only)
+                          To be paid on chain: NOOB_PAYOUT_KEY, NOOB_CHAIN and
+                          NOOB_SETTLEMENT_ADDRESS in the environment (docs/peers.md)
+
 Options for claim:
   ADDRESS                 the worker's payout address (default: NOOB_PAYOUT_KEY's)
   --url URL, --key KEY    the job API serving its claims (as for jobs)
@@ -166,4 +178,18 @@ Options for claim:
                           The claim is sent by NOOB_PRIVATE_KEY, else NOOB_PAYOUT_KEY,
                           on NOOB_CHAIN / NOOB_RPC_URL / NOOB_SETTLEMENT_ADDRESS
 
-Exit codes: 0 success, 1 a node failed at run time, 2 an invalid tube or usage.`;
+Exit codes for validate and schema:
+  0 success (validate: the tube is valid), 2 an invalid tube or a usage mistake
+Exit codes for run:
+  0 success, 1 a node failed at run time, 2 an invalid tube or usage, 130 interrupted
+  (Ctrl-C: the results of the epochs that finished are printed)
+Exit codes for jobs and workers:
+  0 success (watch: the job succeeded), 1 the job failed, or the server cannot be
+  reached, refused the key or does not know the job, 2 a usage mistake or no key,
+  3 watch: the job was cancelled, 130 Ctrl-C while watching
+Exit codes for serve, worker, coordinator and peer:
+  0 stopped (Ctrl-C or SIGTERM), 1 it could not go on (a damaged database, …: the
+  message says what), 2 a usage mistake (a bad option, a port in use)
+Exit codes for keys, settle and claim:
+  0 success, 1 it failed (the message says what), 2 a usage mistake or a setting
+  missing or wrong (the message names it)`;

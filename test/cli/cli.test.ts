@@ -247,6 +247,21 @@ describe('help and version', () => {
     expect(noob('worker', '--help').stdout).toMatch(/--concurrency N/);
   });
 
+  it("behavior: each command's help says its own exit codes, and peer's its options", () => {
+    expect(noob('run', '--help').stdout).toMatch(
+      /Exit codes:\s+0 success, 1 a node failed at run time/,
+    );
+    for (const command of ['keys', 'settle', 'claim', 'peer', 'jobs']) {
+      expect(noob(command, '--help').stdout).not.toMatch(/a node failed at run time/);
+    }
+    expect(noob('jobs', '--help').stdout).toMatch(
+      /Exit codes:[\s\S]*3 watch: the job was cancelled/,
+    );
+    const peer = noob('peer', '--help').stdout;
+    for (const option of ['--listen', '--bootstrap', '--key FILE', '--tags', '--health-port'])
+      expect(peer).toMatch(new RegExp(`\\n  ${option}\\b.* {2,}\\S`));
+  });
+
   it('default: noob --version prints the package version', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     for (const flag of ['--version', '-V', 'version']) {
