@@ -1,12 +1,25 @@
+/** What ended the wait: a signal, or the parent `noob serve` going away. */
+export type StopReason = 'SIGTERM' | 'SIGINT' | 'disconnect';
+
 /**
  * Resolves on the first SIGTERM or SIGINT, or, for a process started by `noob serve`, once
  * that parent is gone (even killed with SIGKILL): no worker or coordinator outlives its
  * server. Call it before printing the line that tells a parent it may signal.
+ *
+ * Started by `noob serve` (an IPC channel to it), SIGINT is ignored: Ctrl-C in the
+ * server's terminal reaches the whole process group, and a child stopping on it would die
+ * under its supervisor while the server shuts down (said as a crash, and restarted). The
+ * server stops its children itself, in order, with SIGTERM.
  */
-export function untilSignalled(): Promise<void> {
+export function untilSignalled(): Promise<StopReason> {
   return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-    if (process.connected) process.once('disconnect', () => resolve());
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    if (process.connected) {
+      // A listener, so that SIGINT does not end the process either.
+      process.on('SIGINT', () => {});
+      process.once('disconnect', () => resolve('disconnect'));
+    } else {
+      process.once('SIGINT', () => resolve('SIGINT'));
+    }
   });
 }
