@@ -38,7 +38,9 @@ export class JobFinishedError extends NoobError {
     state: string,
     details = 'Only queued or running jobs can be cancelled, sealed or given tasks.',
   ) {
-    super(`job ${jobId} is already ${state}`, { details });
+    super(`job ${jobId} has already ${state === 'cancelled' ? 'been cancelled' : state}`, {
+      details,
+    });
     this.jobId = jobId;
     this.state = state;
   }

@@ -121,7 +121,7 @@ describe('noob jobs', () => {
 
     const late = await here('jobs', 'cancel', id);
     expect(late.code).toBe(1);
-    expect(late.stderr).toBe(`noob: job ${id} is already succeeded (HTTP 409 job_finished)\n`);
+    expect(late.stderr).toBe(`noob: job ${id} has already succeeded (HTTP 409 job_finished)\n`);
   });
 
   it('behavior: list pages with --limit and the --after cursor it prints', async () => {
@@ -430,7 +430,7 @@ describe('help', () => {
     expect(jobs.stdout).toMatch(/^Usage:\n {2}noob jobs submit TUBE/);
     expect(jobs.stdout).toMatch(/--attempts N +submit: attempts per node call/);
     expect(jobs.stdout).toMatch(
-      /exits 0 when the job succeeded, 1\s+when it failed, 3 when it was cancelled/,
+      /Exit codes:\s+0 success \(watch: the job succeeded\), 1 the job failed[\s\S]*3 watch: the job was cancelled/,
     );
     const workers = await noobHere('workers', '--help');
     expect(workers.stdout).toMatch(/noob workers +the server's workers, live and dead/);
