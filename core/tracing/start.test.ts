@@ -130,4 +130,23 @@ describe('startTracing', () => {
     expect(lines.at(-1)).toMatch(/^noob: tracing: the last spans were not sent within \d+ ms/);
     expect(lines.at(-1)).toContain(`${endpoint}/v1/traces`);
   });
+
+  test("error: an export's failure, which the SDK hands over as the error's JSON with its stack, is one readable line", async () => {
+    const lines: string[] = [];
+    tracing = await startTracing('noob-api', {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
+      log: (line) => lines.push(line),
+    });
+    // What @opentelemetry/core's global error handler does with a failed export's error.
+    const failure = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4318'), {
+      code: 'ECONNREFUSED',
+    });
+    const { diag } = await import('@opentelemetry/api');
+    diag.error(
+      JSON.stringify({ stack: failure.stack, message: failure.message, code: 'ECONNREFUSED' }),
+    );
+    expect(lines).toEqual([
+      `noob: tracing: connect ECONNREFUSED 127.0.0.1:4318 (collector ${receiver.endpoint}/v1/traces; spans may be lost; said once)`,
+    ]);
+  });
 });

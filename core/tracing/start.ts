@@ -74,7 +74,7 @@ export async function startTracing(
     ],
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
-  const logger = onceLogger(options.log ?? defaultLog);
+  const logger = onceLogger(options.log ?? defaultLog, config.url);
   api.diag.setLogger(logger, api.DiagLogLevel.ERROR);
   api.context.setGlobalContextManager(contextManager);
   api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -122,17 +122,33 @@ function defaultLog(line: string): void {
 /**
  * A diag logger that says each distinct error once: a collector that is down would
  * otherwise be reported at every export, every few seconds, for as long as it is down.
+ * A failed export reaches it as the error's JSON, stack included (the SDK's global error
+ * handler): that is said as the error's message and the collector it was for.
  */
-function onceLogger(log: (line: string) => void) {
+function onceLogger(log: (line: string) => void, url: string) {
   const said = new Set<string>();
   const error = (message: string, ...args: unknown[]) => {
-    const line = `noob: tracing: ${[message, ...args.map(describe)].join(' ')}`;
+    const thrown = thrownMessage(message);
+    const text = [thrown ?? message, ...args.map(describe)].join(' ');
+    const line = `noob: tracing: ${text}`;
     if (said.has(line) || said.size >= 100) return;
     said.add(line);
-    log(`${line} (spans may be lost; said once)`);
+    const where = thrown === undefined ? '' : `collector ${url}; `;
+    log(`${line} (${where}spans may be lost; said once)`);
   };
   const quiet = () => {};
   return { error, warn: quiet, info: quiet, debug: quiet, verbose: quiet };
+}
+
+/** The message of an error the SDK wrote out as JSON, or undefined for any other text. */
+function thrownMessage(text: string): string | undefined {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    return typeof parsed.message === 'string' ? parsed.message : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(value: unknown): string {
