@@ -5,8 +5,8 @@
  * transaction the chain does not know, and whose `BatchPosted(jobId = escrow, root)` event
  * is not there, is sent again as the very transaction that was signed and kept with it
  * (its own nonce). It is signed anew only when that transaction can never be mined (its
- * nonce was taken by another transaction), or when none was kept (batches written before
- * migration 0052).
+ * nonce was taken by another transaction, `confirmations` blocks deep: kept-post.ts), or
+ * when none was kept (batches written before migration 0052).
  */
 import {
   type Hash,
