@@ -33,6 +33,11 @@ if (process.env.npm_lifecycle_event !== 'prestart') {
   });
 }
 
+// AWS's runtime interface client for the local Lambda twin's tests: a project of its own
+// (test/lambda-twin/runtime-client), out of the main install because it compiles native
+// code (cmake, autoconf, automake, libtool, a C++ compiler) that npm start never needs.
+if (process.env.npm_lifecycle_event === 'pretest') ensureRuntimeClient();
+
 // Chromium for the real-browser tests (the dashboard, the browser peer): Debian's package,
 // installed once with apt when missing and this user may (root, as on CI); otherwise those
 // tests say in one line that they need it. Never a browser a test tool downloads.
@@ -41,6 +46,29 @@ if (process.env.npm_lifecycle_event === 'pretest') ensureChromium();
 // FUSE layer (test/platform/lazyfs); likewise, or that scenario says it is skipped and why.
 if (process.env.npm_lifecycle_event === 'pretest' && existsSync('/dev/fuse')) {
   if (!existsSync('/usr/bin/fusermount3')) aptInstall('fuse3', 'the power-loss chaos scenario');
+}
+
+function ensureRuntimeClient() {
+  const dir = join(root, 'test', 'lambda-twin', 'runtime-client');
+  const installedLock = join(dir, 'node_modules', '.package-lock.json');
+  const client = join(dir, 'node_modules', 'aws-lambda-ric', 'package.json');
+  if (
+    existsSync(client) &&
+    existsSync(installedLock) &&
+    statSync(join(dir, 'package-lock.json')).mtimeMs <= statSync(installedLock).mtimeMs
+  ) {
+    return;
+  }
+  process.stderr.write(
+    'noob: installing the Lambda twin’s runtime client (npm ci in test/lambda-twin/runtime-client)…\n',
+  );
+  try {
+    execSync('npm ci --no-audit --no-fund', { cwd: dir, stdio: 'inherit' });
+  } catch {
+    process.stderr.write(
+      'noob: the Lambda twin’s runtime client (aws-lambda-ric) did not install: it compiles native code and needs cmake, autoconf, automake, libtool and a C++ compiler; the Lambda twin tests fail until it is installed\n',
+    );
+  }
 }
 
 function ensureChromium() {

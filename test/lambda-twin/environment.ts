@@ -42,8 +42,24 @@ export type InvocationResult =
   | Extract<RuntimeOutcome, { kind: 'stream' }>
   | { kind: 'error'; errorType: string; body: string };
 
-const ric = createRequire(import.meta.url).resolve('aws-lambda-ric/package.json');
-const RIC_ENTRY = join(dirname(ric), 'index.mjs');
+/**
+ * AWS's runtime interface client, from its own small project beside this file (npm test's
+ * set-up installs it: it compiles native code, which the project's own install avoids).
+ */
+const RUNTIME_CLIENT_DIR = join(import.meta.dirname, 'runtime-client');
+const RIC_ENTRY = join(dirname(runtimeClientPackage()), 'index.mjs');
+
+function runtimeClientPackage(): string {
+  try {
+    return createRequire(join(RUNTIME_CLIENT_DIR, 'package.json')).resolve(
+      'aws-lambda-ric/package.json',
+    );
+  } catch {
+    throw new Error(
+      `the Lambda twin runs AWS's runtime client, aws-lambda-ric, and ${RUNTIME_CLIENT_DIR} has none installed: npm test installs it (scripts/bootstrap.mjs), or run npm ci there; it compiles native code, so the machine needs cmake, autoconf, automake, libtool and a C++ compiler`,
+    );
+  }
+}
 
 type State = 'init' | 'idle' | 'busy' | 'dead';
 
