@@ -62,7 +62,8 @@ export async function recordReceipt(
 ): Promise<PostOutcome> {
   const txHash = receipt.transactionHash;
   if (receipt.status !== 'success') {
-    await releaseBatch(driver, batch.id);
+    // A reverted transaction took its own nonce: no settler signs the batch again.
+    await releaseBatch(driver, batch.id, txHash);
     return { state: 'reverted', txHash };
   }
   const posted = decodeSettlementEvents(receipt.logs).find(
@@ -104,11 +105,23 @@ export async function markPosted(
   ]);
 }
 
-/** Drops a 'posting' batch nothing was posted for; its rows wait for a later pass. */
-export async function releaseBatch(driver: QueueDriver, id: number): Promise<void> {
-  await driver.batch([
-    sql('settlement_results_release', { id }),
-    sql('settlement_allocations_delete', { id }),
-    sql('settlement_batch_delete', { id }),
+/**
+ * Drops a 'posting' batch nothing was posted for; its rows wait for a later pass. Only
+ * while the batch still waits on `txHash`, the transaction the caller judged: a second
+ * settler may have signed it again and posted it in the meantime (its rows and
+ * allocations must then stay, or its workers could not claim and its results would be
+ * batched again). Whether it was dropped.
+ */
+export async function releaseBatch(
+  driver: QueueDriver,
+  id: number,
+  txHash: Hash | null,
+): Promise<boolean> {
+  const guard = { id, tx_hash: txHash };
+  const [, , dropped] = await driver.batch([
+    sql('settlement_results_release', guard),
+    sql('settlement_allocations_delete', guard),
+    sql('settlement_batch_delete', guard),
   ]);
+  return dropped!.changes === 1;
 }

@@ -154,7 +154,7 @@ async function repost(
   const noted = replaced ? { replaced } : {};
   const check = await checkEscrow(chain, batch.escrow);
   if (!check.ok) {
-    await releaseBatch(driver, batch.id);
+    if (!(await releaseBatch(driver, batch.id, batch.txHash))) return theirs(batch);
     const reason = replaced ? `${check.reason} (${replaced})` : check.reason;
     return { batch, via: 'released', ...noted, outcome: { state: 'released', reason } };
   }
@@ -185,6 +185,15 @@ async function repost(
     ...noted,
     outcome: await awaitPost(driver, chain, batch, signed.hash, options),
   };
+}
+
+/**
+ * A batch another settler's pass changed while this one looked at it (signed it again, or
+ * recorded it posted): left as it is, theirs to finish; the next pass reads it afresh.
+ */
+function theirs(batch: KeptBatch): Recovery {
+  const reason = `another settler's pass signed it again or recorded it while this one checked its escrow: left to that pass`;
+  return { batch, via: 'receipt', outcome: { state: 'failed', reason } };
 }
 
 async function receiptOf(
