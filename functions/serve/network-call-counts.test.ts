@@ -24,4 +24,27 @@ describe('a run counting its calls on the network', () => {
     expect(counts.calls.failed).toBe(1);
     expect(counts.calls.nodes!['']!.failed).toBe(1);
   });
+
+  it("behavior: a tenant's nodes named __proto__ and constructor (valid tube ids) are counted as their own, and no object of the coordinator's process (other tenants' runs) gains their counts", () => {
+    const counts = new NetworkCallCounts();
+    try {
+      counts.asked('t1', { node: '__proto__', epoch: '0' });
+      counts.asked('t2', { node: 'constructor', epoch: '0' });
+      counts.ended('t1', 'done');
+      counts.ended('t2', 'failed');
+      expect(({} as { total?: unknown }).total).toBeUndefined();
+      expect((Object as unknown as { failed?: unknown }).failed).toBeUndefined();
+      // As the coordinator writes them (network_node_calls_set reads this JSON).
+      expect(JSON.parse(JSON.stringify(counts.calls.nodes))).toEqual({
+        ['__proto__']: { total: 1, done: 1, failed: 0, cancelled: 0, runMs: expect.any(Number) },
+        constructor: { total: 1, done: 0, failed: 1, cancelled: 0, runMs: 0 },
+      });
+    } finally {
+      // Failing, it would have left them on every object of this test's process.
+      for (const key of ['total', 'done', 'failed', 'cancelled', 'runMs']) {
+        delete (Object.prototype as Record<string, unknown>)[key];
+        delete (Object as unknown as Record<string, unknown>)[key];
+      }
+    }
+  });
 });

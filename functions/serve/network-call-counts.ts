@@ -20,8 +20,10 @@ export interface CallOf {
 export class NetworkCallCounts {
   readonly #all = { total: 0, done: 0, failed: 0, cancelled: 0 };
   // A plain object, changed in place: `calls` hands it out without copying every node's
-  // counts at every call (a tube may have a thousand nodes).
-  readonly #nodes: Record<string, NodeNetworkCalls> = {};
+  // counts at every call (a tube may have a thousand nodes). Without a prototype: node ids
+  // are the tenant's, and `__proto__` or `constructor` are valid ones; on `{}` they would
+  // reach Object.prototype (every object of this process, other tenants' runs included).
+  readonly #nodes: Record<string, NodeNetworkCalls> = Object.create(null);
   /** Calls sent and not ended, by task CID: which call, and when it was sent. */
   readonly #inFlight = new Map<string, CallOf & { sentAt: number }>();
 
