@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { batchRows, settlerOf } from '../../functions/settlement/settle.ts';
+import { passOptionsFromEnv, settlerOf } from '../../functions/settlement/settle.ts';
 import type { QueueDriver } from '../queue/backend.ts';
 import { DEFAULT_QUEUE_PATH, openDriver } from '../queue/open.ts';
 import { settlementChainFromEnv } from '../settlement/config.ts';
@@ -19,7 +19,8 @@ const USAGE = 'noob settle [--db URL] [--every 60s] [--json]';
  * pass, waits, and again, until Ctrl-C or SIGTERM (the pass under way stops before its
  * next batch). The queue is `--db` (a libSQL file or server), else `NOOB_QUEUE_URL` (token
  * `NOOB_QUEUE_TOKEN`), else `.noob/noob.db`; the chain and the settler's key come from
- * `NOOB_CHAIN`, `NOOB_RPC_URL`, `NOOB_PRIVATE_KEY`, `NOOB_SETTLEMENT_ADDRESS`. Exit 2 when
+ * `NOOB_CHAIN`, `NOOB_RPC_URL`, `NOOB_PRIVATE_KEY`, `NOOB_SETTLEMENT_ADDRESS` (and the pass's
+ * optional `NOOB_SETTLEMENT_BATCH_ROWS` and `NOOB_SETTLEMENT_CONFIRMATIONS`). Exit 2 when
  * one of them is missing or malformed (the message names it).
  */
 export async function settleCommand(args: readonly string[], io: CommandIO): Promise<number> {
@@ -38,10 +39,10 @@ export async function settleCommand(args: readonly string[], io: CommandIO): Pro
   }
   const everyMs = values.every === undefined ? undefined : parseDuration(values.every, '--every');
   let chain: ReturnType<typeof settlementChainFromEnv>;
-  let maxBatchRows: number | undefined;
+  let defaults: ReturnType<typeof passOptionsFromEnv>;
   try {
     chain = settlementChainFromEnv(process.env);
-    maxBatchRows = batchRows(process.env.NOOB_SETTLEMENT_BATCH_ROWS);
+    defaults = passOptionsFromEnv(process.env);
   } catch (error) {
     if ((error as Error).name !== 'SettlementConfigError') throw error;
     io.stderr.write(`noob settle: ${(error as Error).message}\n`);
@@ -50,7 +51,7 @@ export async function settleCommand(args: readonly string[], io: CommandIO): Pro
   const url = values.db ?? process.env.NOOB_QUEUE_URL ?? DEFAULT_QUEUE_PATH;
   const token = process.env.NOOB_QUEUE_TOKEN;
   const driver: QueueDriver = await openDriver(url, token ? { authToken: token } : {});
-  const settler = settlerOf(driver, chain, maxBatchRows === undefined ? {} : { maxBatchRows });
+  const settler = settlerOf(driver, chain, defaults);
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchRows, settlerFromEnv } from './settle.ts';
+import { batchRows, passOptionsFromEnv, settlerFromEnv } from './settle.ts';
 
 /** Each variable the settlement function needs, checked before any connection is made. */
 const GOOD = {
@@ -46,6 +46,9 @@ describe('settlerFromEnv', () => {
     expect(await refusal({ ...GOOD, NOOB_SETTLEMENT_BATCH_ROWS: '0' })).toContain(
       'NOOB_SETTLEMENT_BATCH_ROWS',
     );
+    expect(await refusal({ ...GOOD, NOOB_SETTLEMENT_CONFIRMATIONS: '-1' })).toContain(
+      'NOOB_SETTLEMENT_CONFIRMATIONS must be a whole number of blocks from 0 to 10000, got "-1"',
+    );
   });
 
   it('error: a key outside the curve is named, and neither its hex nor its number is repeated', async () => {
@@ -68,5 +71,16 @@ describe('settlerFromEnv', () => {
     expect(batchRows('512')).toBe(512);
     expect(() => batchRows('4097')).toThrow(/from 1 to 4096/);
     expect(() => batchRows('1.5')).toThrow(/whole number/);
+  });
+
+  it('default: the pass settings left unset are the pass defaults; confirmations may be 0 (a dev chain)', () => {
+    expect(passOptionsFromEnv({})).toEqual({});
+    expect(
+      passOptionsFromEnv({ NOOB_SETTLEMENT_BATCH_ROWS: '64', NOOB_SETTLEMENT_CONFIRMATIONS: '0' }),
+    ).toEqual({ maxBatchRows: 64, confirmations: 0 });
+    for (const bad of ['1.5', '1e3', ' 3', '10001', '0x10'])
+      expect(() => passOptionsFromEnv({ NOOB_SETTLEMENT_CONFIRMATIONS: bad })).toThrow(
+        /NOOB_SETTLEMENT_CONFIRMATIONS/,
+      );
   });
 });

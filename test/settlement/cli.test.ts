@@ -6,17 +6,19 @@ import { promisify } from 'node:util';
 import { parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testParameters } from '../../contracts/test/fixture.ts';
-import { openQueue } from '../../core/queue/open.ts';
+import { openDriver, openQueue } from '../../core/queue/open.ts';
 import type { Queue } from '../../core/queue/queue.ts';
 import { KeyStore } from '../../functions/api/keys.ts';
 import { type ApiServer, startApiServer } from '../../functions/api/serve.ts';
 import {
   balanceOf,
   devKey,
+  postingWritten,
   recordResults,
   resultsFor,
   type SettlementWorld,
   startWorld,
+  takeSettlerNonce,
 } from './world.ts';
 
 /**
@@ -142,5 +144,33 @@ describe('noob settle and noob claim', () => {
     });
     expect(again.stdout).toContain('nothing to claim');
     expect(await balanceOf(world, worker.account.address)).toBe(before + net);
+  });
+
+  it('behavior: NOOB_SETTLEMENT_CONFIRMATIONS=0 has noob settle sign a lost post again as soon as its nonce is taken, on a dev chain that mines only when sent a transaction', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'noob-settle-confirmations-')), 'noob.db');
+    const driver = await openDriver(file);
+    const { escrow, signed } = await postingWritten(world, driver, 'confirmations');
+    await driver.close();
+    // The settler's key sends something else first: the kept post's nonce is taken.
+    await takeSettlerNonce(world);
+    const env = { NOOB_PRIVATE_KEY: devKey(1) };
+    const waits = await noob(['settle', '--db', file, '--json'], env);
+    expect(JSON.parse(waits.stdout).pending[0].reason).toMatch(/once that is 12 blocks deep$/);
+
+    const bad = await noob(['settle', '--db', file], {
+      ...env,
+      NOOB_SETTLEMENT_CONFIRMATIONS: 'twelve',
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('NOOB_SETTLEMENT_CONFIRMATIONS must be a whole number of blocks');
+
+    const settled = await noob(['settle', '--db', file, '--json'], {
+      ...env,
+      NOOB_SETTLEMENT_CONFIRMATIONS: '0',
+    });
+    expect(settled.code).toBe(0);
+    expect(JSON.parse(settled.stdout).posted).toMatchObject([
+      { how: 'reposted', escrow, replaced: expect.stringContaining(signed.hash) },
+    ]);
   });
 });

@@ -9,6 +9,7 @@ import {
   postingWritten,
   type SettlementWorld,
   startWorld,
+  takeSettlerNonce,
 } from './world.ts';
 
 /**
@@ -48,17 +49,7 @@ async function postsOf(escrow: Hex): Promise<number> {
 }
 
 /** The settler's key sends something else first: it takes the next nonce. Returns its hash. */
-async function takeNonce(): Promise<Hex> {
-  const settler = world.settler.wallet;
-  const other = await settler.sendTransaction({
-    account: settler.account,
-    chain: settler.chain,
-    to: settler.account.address,
-    value: 1n,
-  });
-  await world.chain.reader.waitForTransactionReceipt({ hash: other });
-  return other;
-}
+const takeNonce = () => takeSettlerNonce(world);
 
 describe('a lost post is sent again at its own nonce', () => {
   it('behavior: a post that never reached the node is sent again as the same signed transaction, once, though the fees changed since it was signed', async () => {

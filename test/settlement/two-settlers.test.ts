@@ -17,6 +17,7 @@ import {
   resultsFor,
   type SettlementWorld,
   startWorld,
+  takeSettlerNonce,
 } from './world.ts';
 
 /**
@@ -60,15 +61,7 @@ describe('two settlers recovering one batch', () => {
     const signed = await signPost(world.settler, escrow, batch);
     const id = await recordPosting(a, { escrow, batch, rows, signed, now: Date.now() });
     // The kept post is lost, and the settler's key took its nonce since, 12 blocks deep.
-    const settlerWallet = world.settler.wallet;
-    await world.chain.reader.waitForTransactionReceipt({
-      hash: await settlerWallet.sendTransaction({
-        account: settlerWallet.account,
-        chain: settlerWallet.chain,
-        to: settlerWallet.account.address,
-        value: 1n,
-      }),
-    });
+    await takeSettlerNonce(world);
     await anvilControl(world).mine({ blocks: 12 });
 
     // Settler B reads the batch and finds no post of it; the chain answers its log search

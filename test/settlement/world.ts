@@ -161,3 +161,19 @@ export function anvilControl(world: SettlementWorld) {
     transport: http(world.chain.anvil.rpcUrl),
   });
 }
+
+/**
+ * The settler's key sends something else (1 wei to itself) and it is mined: it takes the
+ * key's next nonce, as a lost post's nonce is taken. Returns its hash.
+ */
+export async function takeSettlerNonce(world: SettlementWorld): Promise<Hex> {
+  const wallet = world.settler.wallet;
+  const hash = await wallet.sendTransaction({
+    account: wallet.account,
+    chain: wallet.chain,
+    to: wallet.account.address,
+    value: 1n,
+  });
+  await world.chain.reader.waitForTransactionReceipt({ hash });
+  return hash;
+}
