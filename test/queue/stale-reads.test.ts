@@ -53,6 +53,20 @@ describe('a remote queue on connections dropped while idle', () => {
     expect(stale).toEqual({ ok: true });
   });
 
+  it('behavior: the readiness probe says so too when the pool kept several connections, all dropped', async () => {
+    const writable = databaseWritable(queue.driver, 0);
+    // Reads at once: each on a connection of its own, all kept alive afterwards.
+    const { connections } = proxy;
+    await Promise.all(Array.from({ length: 6 }, () => queue.listWorkers()));
+    expect(proxy.connections - connections).toBeGreaterThanOrEqual(4);
+    const { dropped } = proxy;
+    proxy.forgetAll();
+    expect(await writable()).toEqual({ ok: true });
+    expect(proxy.dropped).toBeGreaterThan(dropped);
+    // And the next write of the queue does not meet one of the other dropped connections.
+    await queue.registerWorker('w-after-stale', ['cpu']);
+  });
+
   it("behavior: SQLite's quick_check of the database passes", async () => {
     await beforeAndAfterStale(() => checkIntegrity(queue.driver, proxy.url));
   });

@@ -53,7 +53,10 @@ export interface PostOptions {
  *
  * Why a stale connection is resent on a new one, not through the agent: a server, proxy
  * or load balancer that closes connections left idle closes them all, and the agent's
- * next free one may be as stale as the first.
+ * next free one may be as stale as the first. For the same reason, once one is found
+ * stale the agent's other idle connections are closed: the next request (the `describe`
+ * asking whether a statement reads, a caller's own retry of a write) opens a live one
+ * instead of meeting the next dropped connection, one failure per idle connection.
  */
 export function httpPoster(timeoutMs = DEFAULT_ANSWER_TIMEOUT_MS): {
   post(
@@ -82,7 +85,9 @@ export function httpPoster(timeoutMs = DEFAULT_ANSWER_TIMEOUT_MS): {
       try {
         return await first.answer;
       } catch (error) {
-        if (!options.resendStale || !first.stale(error)) throw error;
+        if (!first.stale(error)) throw error;
+        closeIdle(agent);
+        if (!options.resendStale) throw error;
         if (options.resendStale !== true && !(await options.resendStale())) throw error;
         // `agent: false`: a connection of its own, closed after the answer.
         return postOnce(request, url, data, headers, false, timeoutMs).answer;
@@ -93,6 +98,13 @@ export function httpPoster(timeoutMs = DEFAULT_ANSWER_TIMEOUT_MS): {
       agents.clear();
     },
   };
+}
+
+/** Closes `agent`'s idle kept-alive connections (as stale, likely, as one just found so). */
+function closeIdle(agent: HttpAgent): void {
+  for (const sockets of Object.values(agent.freeSockets)) {
+    for (const socket of sockets ?? []) socket.destroy();
+  }
 }
 
 /** Errors of a connection that was dead before the request went out on it. */
