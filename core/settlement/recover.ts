@@ -31,7 +31,7 @@ import {
   recordReceipt,
   releaseBatch,
 } from './outcome.ts';
-import { sendPost, signPost, storeAllocations } from './post.ts';
+import { sendPost, signPost } from './post.ts';
 import { rebuildBatch } from './rebuild.ts';
 
 /** A 'posting' batch with the signed transaction kept with it (null before migration 0052). */
@@ -167,8 +167,10 @@ async function repost(
       tx_hash: signed.hash,
       tx_raw: signed.raw,
     }),
-    // A batch made before allocations were stored gets them now, as it is rebuilt anyway.
-    storeAllocations(batch.id, rebuilt),
+    // Not its allocations, for a batch made before they were stored: the pass's walk
+    // (backfill.ts) stores them once it is posted. Stored here, they would be the lowest
+    // the walk sees, and it looks only below that: the old posted batches above it would
+    // keep being rebuilt for every claim.
   ]);
   if (changed!.changes !== 1) {
     // Another settler's pass got to this batch first: it is theirs to finish.

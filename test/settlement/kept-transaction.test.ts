@@ -2,6 +2,7 @@ import { type Hex, parseTransaction } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { settlementAbi } from '../../contracts/generated/Settlement.ts';
 import type { QueueDriver } from '../../core/queue/backend.ts';
+import { markPosted } from '../../core/settlement/outcome.ts';
 import { settle } from '../../core/settlement/pass.ts';
 import {
   anvilControl,
@@ -148,5 +149,48 @@ describe('a lost post is sent again at its own nonce', () => {
       ),
     });
     expect(await postsOf(escrow)).toBe(0);
+  });
+});
+
+// A queue upgraded from a release before migrations 0051-0052: its posted batches have no
+// stored allocations (the pass stores them, a few per pass, below the lowest batch that has
+// some), and one batch was left 'posting' with no kept transaction. Signing that one again
+// must not hide the posted ones above it from that walk.
+/** The batches with stored allocations. */
+async function stored(): Promise<number[]> {
+  const { rows } = await driver.execute({
+    sql: 'SELECT DISTINCT batch_id FROM settlement_allocations ORDER BY batch_id',
+    params: {},
+  });
+  return rows.map((row) => Number(row.batch_id));
+}
+
+describe('allocations of an upgraded queue', () => {
+  it('behavior: an old batch signed again does not leave the old posted batches above it without stored allocations', async () => {
+    driver = await openLedger();
+    // The lowest id: lost while 'posting', before a transaction was kept with it.
+    const lost = (await postingWritten(world, driver, 'old-lost')).id;
+    await driver.execute({
+      sql: 'UPDATE settlement_batches SET tx_raw = NULL WHERE id = :id',
+      params: { id: lost },
+    });
+    // Above it: two batches posted by that release.
+    const old: number[] = [];
+    for (const label of ['old-posted-1', 'old-posted-2']) {
+      const { id, signed } = await postingWritten(world, driver, label);
+      await markPosted(
+        driver,
+        id,
+        { txHash: signed.hash, chainBatchId: BigInt(1000 + id), challengeEnd: 1 },
+        Date.now(),
+      );
+      old.push(id);
+    }
+    await driver.execute({ sql: 'DELETE FROM settlement_allocations', params: {} });
+
+    const summary = await settle(driver, world.settler);
+    expect(summary.posted).toMatchObject([{ id: lost, how: 'reposted' }]);
+    // The pass's walk stores them all (8 a pass): none is left to be rebuilt by the API.
+    expect(await stored()).toEqual([lost, ...old]);
   });
 });

@@ -1,7 +1,7 @@
 -- A batch's allocations, one row per worker, written with the 'posting' batch in the same
 -- transaction (settlement_batch_insert): what its workers' claims are served from. Also
--- written when a batch made before them is rebuilt to be posted again: OR IGNORE, as
--- another pass may have written the same ones.
+-- written by the settlement pass for a posted batch made before them (backfill.ts): OR
+-- IGNORE, as another pass may have written the same ones.
 -- :batch_id     the batch
 -- :allocations  JSON array of {worker, index, amount (decimal text), taskCount, tasksRoot, proof (array of hex)}
 INSERT OR IGNORE INTO settlement_allocations (batch_id, worker, leaf_index, amount, task_count,
