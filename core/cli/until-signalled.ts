@@ -9,15 +9,22 @@ export type StopReason = 'SIGTERM' | 'SIGINT' | 'disconnect';
  * Started by `noob serve` (an IPC channel to it), SIGINT is ignored: Ctrl-C in the
  * server's terminal reaches the whole process group, and a child stopping on it would die
  * under its supervisor while the server shuts down (said as a crash, and restarted). The
- * server stops its children itself, in order, with SIGTERM.
+ * server stops its children itself, in order, with SIGTERM. Once the server is gone, SIGINT
+ * ends the process again: no one else would stop it in order.
  */
 export function untilSignalled(): Promise<StopReason> {
   return new Promise((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     if (process.connected) {
       // A listener, so that SIGINT does not end the process either.
-      process.on('SIGINT', () => {});
-      process.once('disconnect', () => resolve('disconnect'));
+      const ignore = () => {};
+      process.on('SIGINT', ignore);
+      process.once('disconnect', () => {
+        // No parent left to stop it in order: Ctrl-C ends it again, though it is still
+        // stopping (a long call running).
+        process.off('SIGINT', ignore);
+        resolve('disconnect');
+      });
     } else {
       process.once('SIGINT', () => resolve('SIGINT'));
     }

@@ -40,4 +40,40 @@ describe('untilSignalled', () => {
   it('behavior: started from a terminal, SIGINT (Ctrl-C) stops it', async () => {
     expect(await stoppedOn(['SIGINT'], false)).toBe('SIGINT');
   });
+
+  it('behavior: once noob serve is gone (killed with SIGKILL), Ctrl-C ends a child still stopping (a long call running)', async () => {
+    // Stops slowly: alive after its wait ended, answering "alive" to each line on stdin.
+    const slow = `
+      const { untilSignalled } = await import(${JSON.stringify(UNTIL_SIGNALLED)});
+      const why = untilSignalled();
+      setInterval(() => {}, 1000);
+      process.stdin.on('data', () => process.stdout.write('alive\\n'));
+      process.stdout.write('ready\\n');
+      process.stdout.write((await why) + '\\n');
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', slow], {
+      stdio: ['pipe', 'pipe', 'inherit', 'ipc'],
+    });
+    try {
+      let out = '';
+      const ended = await new Promise<string>((resolve, reject) => {
+        child.once('error', reject);
+        child.once('exit', (code, signal) => resolve(`exited: ${signal ?? code}`));
+        child.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          // The parent's side of the channel closes, as when noob serve is killed.
+          if (out === 'ready\n') child.disconnect();
+          if (out === 'ready\ndisconnect\n') {
+            child.kill('SIGINT');
+            // Read only if SIGINT left it running.
+            child.stdin!.write('ping\n');
+          }
+          if (out.endsWith('alive\n')) resolve('still running after SIGINT');
+        });
+      });
+      expect(ended).toBe('exited: SIGINT');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
 });
