@@ -15,6 +15,12 @@ export type StopReason = 'SIGTERM' | 'SIGINT' | 'disconnect';
 export function untilSignalled(): Promise<StopReason> {
   return new Promise((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
+    // Started with a channel that is closed already: the server died (or was killed) while
+    // this process was still starting, before any disconnect listener could hear it.
+    if (typeof process.send === 'function' && !process.connected) {
+      resolve('disconnect');
+      return;
+    }
     if (process.connected) {
       // A listener, so that SIGINT does not end the process either.
       const ignore = () => {};

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -39,6 +40,31 @@ describe('untilSignalled', () => {
 
   it('behavior: started from a terminal, SIGINT (Ctrl-C) stops it', async () => {
     expect(await stoppedOn(['SIGINT'], false)).toBe('SIGINT');
+  });
+
+  it('behavior: a child whose noob serve died while it was still starting stops, instead of running on alone', async () => {
+    // The channel is closed before untilSignalled is called (as when noob serve is killed
+    // while the worker opens its queue): no disconnect event is left to hear.
+    const late = `
+      process.disconnect();
+      const { untilSignalled } = await import(${JSON.stringify(UNTIL_SIGNALLED)});
+      const why = untilSignalled();
+      setInterval(() => {}, 1000);
+      process.stdout.write((await why) + '\\n', () => process.exit(0));
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', late], {
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    try {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      await once(child, 'exit');
+      expect(out).toBe('disconnect\n');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('behavior: once noob serve is gone (killed with SIGKILL), Ctrl-C ends a child still stopping (a long call running)', async () => {
