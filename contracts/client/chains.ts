@@ -14,7 +14,7 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { SettlementReader, SettlementWallet } from './actions/types.ts';
-import { settlementContractFromEnv } from './contract-env.ts';
+import { type SettlementContractOptions, settlementContractFromEnv } from './contract-env.ts';
 import { ConfigError } from './errors.ts';
 
 export type { SettlementChainName } from './contract-env.ts';
@@ -38,9 +38,19 @@ export interface SettlementConfig {
  * the address are parsed as every reader of them does (`settlementContractFromEnv`).
  */
 export function loadSettlementConfig(
+  env: Record<string, string | undefined>,
+  options: SettlementContractOptions & { requireAddress: true },
+): SettlementConfig & { readonly address: Address };
+export function loadSettlementConfig(
+  env?: Record<string, string | undefined>,
+  options?: SettlementContractOptions,
+): SettlementConfig;
+export function loadSettlementConfig(
   env: Record<string, string | undefined> = process.env,
+  /** Contract options (an address required): the shared parser says what is missing. */
+  options: SettlementContractOptions = {},
 ): SettlementConfig {
-  const { chain, address } = settlementContractFromEnv(env);
+  const { chain, address } = settlementContractFromEnv(env, options);
   const rpcUrl = env.NOOB_RPC_URL;
   if (!rpcUrl || !/^(https?|wss?):\/\//.test(rpcUrl)) {
     throw new ConfigError(

@@ -39,12 +39,10 @@ export async function claimCommand(args: readonly string[], io: CommandIO): Prom
   const payoutKey = env.NOOB_PAYOUT_KEY || undefined;
   // Checked here, by its own name: loadSettlementConfig would blame NOOB_PRIVATE_KEY.
   const payout = payoutKey === undefined ? undefined : payoutAddress(payoutKey);
-  const config = loadSettlementConfig({
-    ...env,
-    NOOB_PRIVATE_KEY: env.NOOB_PRIVATE_KEY || payoutKey,
-  });
-  if (!config.address)
-    throw new UsageError('set NOOB_SETTLEMENT_ADDRESS to the settlement contract');
+  const config = loadSettlementConfig(
+    { ...env, NOOB_PRIVATE_KEY: env.NOOB_PRIVATE_KEY || payoutKey },
+    { requireAddress: true },
+  );
   const given = parsed.positionals[0];
   let worker: Address;
   if (given) {

@@ -4,25 +4,26 @@
  * NOOB_SETTLEMENT_FROM_BLOCK (where to search its past posts from). Shared by the Lambda
  * and `noob settle`.
  */
-import { createSettlementClients, loadSettlementConfig } from '../../contracts/client/chains.ts';
+import type { Address } from 'viem';
+import {
+  createSettlementClients,
+  loadSettlementConfig,
+  type SettlementConfig,
+} from '../../contracts/client/chains.ts';
 import type { SettlementChain } from './chain.ts';
 import { SettlementConfigError } from './errors.ts';
 
 /** Builds the settler's clients; throws a {@link SettlementConfigError} naming the variable. */
 export function settlementChainFromEnv(env: Record<string, string | undefined>): SettlementChain {
-  let config: ReturnType<typeof loadSettlementConfig>;
+  let config: SettlementConfig & { readonly address: Address };
   try {
-    config = loadSettlementConfig(env);
+    config = loadSettlementConfig(env, { requireAddress: true });
   } catch (error) {
     throw new SettlementConfigError((error as Error).message, { cause: error });
   }
   if (!config.privateKey)
     throw new SettlementConfigError(
       "NOOB_PRIVATE_KEY is not set: the settlement function signs batches with the settler's key (0x + 64 hex)",
-    );
-  if (!config.address)
-    throw new SettlementConfigError(
-      'NOOB_SETTLEMENT_ADDRESS is not set: the settlement function needs the deployed contract (0x address)',
     );
   let clients: ReturnType<typeof createSettlementClients>;
   try {
