@@ -26,6 +26,11 @@ export function startBareHono(): Promise<BenchServer> {
     await c.req.json();
     return c.json({ id: randomUUID() }, 202);
   });
+  return listen(app);
+}
+
+/** Serves `app` on `@hono/node-server` at 127.0.0.1, on a free port, until closed. */
+export function listen(app: Hono): Promise<BenchServer> {
   return new Promise((resolve, reject) => {
     const server = serve(
       { fetch: app.fetch, port: 0, hostname: '127.0.0.1' },

@@ -1,10 +1,7 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import { startRedis } from '../queue/redis.ts';
-import type { BenchServer } from './baseline.ts';
+import { type BenchServer, listen } from './baseline.ts';
 import { processCpuMicroseconds } from './process-cpu.ts';
 
 /**
@@ -23,25 +20,16 @@ export async function startBullmqRoute(): Promise<BenchServer> {
     const job = await queue.add('tube', await c.req.json());
     return c.json({ id: job.id }, 202);
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => {
-      started.off('error', reject);
-      resolve(started as Server);
-    });
-    started.once('error', reject);
-  }).catch(async (error) => {
+  const server = await listen(app).catch(async (error) => {
     await queue.close();
     await redis.stop();
     throw error;
   });
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: server.url,
     outsideCpuMicroseconds: () => processCpuMicroseconds(redis.pid) ?? 0,
     async close() {
-      await new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      });
+      await server.close();
       await queue.close();
       await redis.stop();
     },

@@ -1,10 +1,7 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { defaultApiLimits } from '../../functions/api/limits.ts';
 import { checkTube } from '../../functions/api/tube-source.ts';
-import type { BenchServer } from './baseline.ts';
+import { type BenchServer, listen } from './baseline.ts';
 import type { NoobApi } from './noob.ts';
 
 /**
@@ -39,19 +36,5 @@ export async function startQueueRoute(api: NoobApi): Promise<BenchServer> {
     });
     return c.json({ id: jobId }, 202);
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => {
-      started.off('error', reject);
-      resolve(started as Server);
-    });
-    started.once('error', reject);
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(app);
 }
